@@ -1,0 +1,88 @@
+//! The invitation object as the API sends it.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::datetime::rfc3339;
+
+/// How long an invitation stays pending after it is created.
+pub const INVITATION_LIFETIME: chrono::TimeDelta = chrono::TimeDelta::days(7);
+
+/// One organization invitation. Unknown extra fields on the wire are ignored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationInvitation {
+    /// `orginv_…`, unique and URL-safe.
+    pub id: String,
+    pub email: String,
+    pub organization_id: String,
+    #[serde(default, with = "rfc3339::option")]
+    pub accepted_at: Option<DateTime<Utc>>,
+    #[serde(with = "rfc3339")]
+    pub created_at: DateTime<Utc>,
+    #[serde(with = "rfc3339")]
+    pub expires_at: DateTime<Utc>,
+}
+
+impl OrganizationInvitation {
+    /// Expired invitations can no longer be accepted; `now` is passed in so callers and tests
+    /// agree on one instant.
+    pub fn is_expired(&self, now: DateTime<Utc>) -> bool {
+        self.expires_at <= now
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC_EXAMPLE: &str = r#"{"id": "orginv_k2m8w4", "email": "test@anyscale.com",
+        "organization_id": "org_1", "accepted_at": null,
+        "created_at": "2024-11-25T22:24:00+00:00", "expires_at": "2024-12-02T22:24:00+00:00"}"#;
+
+    #[test]
+    fn parses_the_spec_example() {
+        let inv: OrganizationInvitation = serde_json::from_str(SPEC_EXAMPLE).unwrap();
+        assert_eq!(inv.email, "test@anyscale.com");
+        assert_eq!(inv.expires_at - inv.created_at, INVITATION_LIFETIME);
+        assert_eq!(inv.accepted_at, None);
+    }
+
+    #[test]
+    fn serialises_dates_with_an_explicit_offset_and_round_trips() {
+        let inv: OrganizationInvitation = serde_json::from_str(SPEC_EXAMPLE).unwrap();
+        let json = serde_json::to_value(&inv).unwrap();
+        assert_eq!(json["created_at"], "2024-11-25T22:24:00+00:00");
+        assert_eq!(json["accepted_at"], serde_json::Value::Null);
+        let back: OrganizationInvitation = serde_json::from_value(json).unwrap();
+        assert_eq!(back, inv);
+    }
+
+    #[test]
+    fn ignores_unknown_fields_and_accepts_a_missing_accepted_at_and_z_offsets() {
+        let inv: OrganizationInvitation = serde_json::from_str(
+            r#"{"id": "orginv_a", "email": "a@x.com", "organization_id": "org_1",
+                "created_at": "2024-11-25T22:24:00Z", "expires_at": "2024-12-03T01:24:00+03:00",
+                "invited_by": "someone"}"#,
+        )
+        .unwrap();
+        assert_eq!(inv.expires_at - inv.created_at, INVITATION_LIFETIME);
+    }
+
+    #[test]
+    fn rejects_naive_or_numeric_dates() {
+        for created in [r#""2024-11-25T22:24:00""#, "1732573440"] {
+            let json = format!(
+                r#"{{"id": "orginv_a", "email": "a@x.com", "organization_id": "org_1",
+                    "created_at": {created}, "expires_at": "2024-12-02T22:24:00Z"}}"#
+            );
+            assert!(serde_json::from_str::<OrganizationInvitation>(&json).is_err(), "{created}");
+        }
+    }
+
+    #[test]
+    fn expiry_is_inclusive_of_the_expiry_instant() {
+        let inv: OrganizationInvitation = serde_json::from_str(SPEC_EXAMPLE).unwrap();
+        assert!(!inv.is_expired(inv.expires_at - chrono::TimeDelta::seconds(1)));
+        assert!(inv.is_expired(inv.expires_at));
+    }
+}

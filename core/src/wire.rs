@@ -1,0 +1,209 @@
+//! Every body and path of the invitation API (the contract in `shared/spec/invitation-api.md`).
+//! The server serialises these and the console deserialises them, so the two cannot drift.
+
+use serde::{Deserialize, Serialize};
+
+use crate::OrganizationInvitation;
+
+/// Paths, relative to the API base URL.
+pub mod paths {
+    pub const USERINFO: &str = "/api/v2/userinfo/";
+    pub const INVITATIONS: &str = "/api/v2/organization_invitations/";
+    pub const BATCH_CREATE: &str = "/api/v2/organization_invitations/batch_create";
+    pub const CLI_USAGE: &str = "/api/v2/cli_usage/";
+
+    /// `GET` one invitation.
+    pub fn invitation(id: &str) -> String {
+        format!("{INVITATIONS}{id}")
+    }
+
+    /// `POST` here revokes one invitation.
+    pub fn invalidate(id: &str) -> String {
+        format!("{INVITATIONS}{id}/invalidate")
+    }
+}
+
+/// Limits this project's server enforces and its console respects.
+pub mod limits {
+    /// Page size when a list request names none.
+    pub const DEFAULT_PAGE_SIZE: u32 = 20;
+    /// The largest `count` a list request may ask for (the Anyscale SDK sends at most 50).
+    pub const MAX_PAGE_SIZE: u32 = 1000;
+    /// The most addresses one `batch_create` may carry; a larger batch is refused whole.
+    pub const MAX_BATCH_SIZE: usize = 1000;
+}
+
+/// The body of every non-2xx answer: `{"error": {"detail": "..."}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+impl ErrorBody {
+    pub fn new(detail: impl Into<String>) -> Self {
+        Self { error: ErrorDetail { detail: detail.into() } }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    pub detail: String,
+}
+
+/// `{"result": ...}`, the envelope of single-object answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResultBody<T> {
+    pub result: T,
+}
+
+/// Query of `GET /api/v2/organization_invitations/`; every field is optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListQuery {
+    /// Exact address, compared case-insensitively.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u32>,
+    /// Opaque, from the previous page's `next_paging_token`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paging_token: Option<String>,
+    /// This project's extension: also list invitations that expired without being accepted.
+    /// Servers that do not know it ignore it and list pending ones only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include_expired: Option<bool>,
+}
+
+/// One page of invitations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListResponse {
+    pub results: Vec<OrganizationInvitation>,
+    /// Optional for clients; this project's server always sends it.
+    #[serde(default)]
+    pub metadata: ListMetadata,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListMetadata {
+    #[serde(default)]
+    pub total: Option<u64>,
+    #[serde(default)]
+    pub next_paging_token: Option<String>,
+}
+
+/// One element of the `batch_create` body (a bare JSON array of these), and the body of the
+/// single create.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateInvitation {
+    pub email: String,
+}
+
+/// What a create answers for one address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedId {
+    pub id: String,
+}
+
+/// The `batch_create` answer: one result per input element, in input order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchCreateResponse {
+    pub results: Vec<BatchCreateResult>,
+}
+
+/// Exactly one of `data` and `error` is set; both are always present on the wire.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchCreateResult {
+    pub status: u16,
+    pub data: Option<CreatedId>,
+    pub error: Option<ErrorDetail>,
+}
+
+impl BatchCreateResult {
+    pub fn created(id: impl Into<String>) -> Self {
+        Self { status: 200, data: Some(CreatedId { id: id.into() }), error: None }
+    }
+
+    pub fn failed(status: u16, detail: impl Into<String>) -> Self {
+        Self { status, data: None, error: Some(ErrorDetail { detail: detail.into() }) }
+    }
+}
+
+/// `GET /api/v2/userinfo/`'s result: every field the Anyscale CLI requires.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserInfo {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub username: String,
+    pub verified: bool,
+    pub organization_permission_level: PermissionLevel,
+    pub organization_ids: Vec<String>,
+    pub organizations: Vec<Organization>,
+    pub ld_hash: String,
+    pub ld_hash_fields: Vec<String>,
+    pub pylon_hash: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PermissionLevel {
+    Owner,
+    Collaborator,
+    ImageReader,
+    ImageReaderNoBaseImages,
+    Unspecified,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Organization {
+    pub id: String,
+    pub name: String,
+    pub public_identifier: String,
+    pub is_general_platform_enabled: bool,
+    pub is_private_endpoints_enabled: bool,
+    pub is_usage_blocked: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn batch_results_always_carry_both_fields() {
+        let ok = serde_json::to_value(BatchCreateResult::created("orginv_a")).unwrap();
+        assert_eq!(ok, json!({"status": 200, "data": {"id": "orginv_a"}, "error": null}));
+        let failed = serde_json::to_value(BatchCreateResult::failed(409, "Invitation already exists for b@x.com")).unwrap();
+        assert_eq!(failed, json!({"status": 409, "data": null, "error": {"detail": "Invitation already exists for b@x.com"}}));
+    }
+
+    #[test]
+    fn a_list_without_metadata_is_accepted() {
+        let page: ListResponse = serde_json::from_value(json!({"results": []})).unwrap();
+        assert_eq!(page.metadata, ListMetadata::default());
+    }
+
+    #[test]
+    fn the_spec_userinfo_example_parses() {
+        let info: ResultBody<UserInfo> = serde_json::from_value(json!({"result": {
+            "id": "usr_1", "email": "owner@example.com", "name": "Owner", "username": "owner",
+            "verified": true, "organization_permission_level": "image_reader_no_base_images",
+            "organization_ids": ["org_1"],
+            "organizations": [{"id": "org_1", "name": "My Org", "public_identifier": "myorg",
+                "is_general_platform_enabled": true, "is_private_endpoints_enabled": false, "is_usage_blocked": false}],
+            "ld_hash": "", "ld_hash_fields": [], "pylon_hash": ""}}))
+        .unwrap();
+        assert_eq!(info.result.organization_permission_level, PermissionLevel::ImageReaderNoBaseImages);
+    }
+
+    #[test]
+    fn list_query_omits_what_is_unset() {
+        let query = ListQuery { count: Some(50), ..Default::default() };
+        assert_eq!(serde_json::to_value(&query).unwrap(), json!({"count": 50}));
+    }
+
+    #[test]
+    fn paths_follow_the_contract() {
+        assert_eq!(paths::invalidate("orginv_a"), "/api/v2/organization_invitations/orginv_a/invalidate");
+        assert_eq!(paths::invitation("orginv_a"), "/api/v2/organization_invitations/orginv_a");
+    }
+}
