@@ -1,0 +1,142 @@
+//! Starts the real server binary on a real SQLite file for tests, and stops it with them.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// How long a server may take to print that it listens.
+const START_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The workspace root, where `dist/` and `target/` live.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("testkit sits in the workspace").to_owned()
+}
+
+/// The server binary: `ORG_INVITATIONS_SERVER_BIN` when set (xtask sets it), else the one
+/// cargo built beside the running test.
+pub fn server_binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("ORG_INVITATIONS_SERVER_BIN") {
+        return path.into();
+    }
+    let test_exe = std::env::current_exe().expect("test executable path");
+    let profile_dir = test_exe.parent().and_then(Path::parent).expect("target/<profile>/deps/<test>");
+    profile_dir.join("org-invitations-server")
+}
+
+/// A server process with its own data folder, killed when dropped.
+pub struct TestServer {
+    child: Option<Child>,
+    /// `http://127.0.0.1:<port>`
+    pub base_url: String,
+    /// The URL printed for signing a browser in (`…/?token=…`).
+    pub sign_in_url: String,
+    pub token: String,
+    pub data_dir: PathBuf,
+    /// Keeps a temporary data folder alive for the test's duration.
+    _temp: Option<tempfile::TempDir>,
+}
+
+/// What to start the server with.
+#[derive(Default, Clone)]
+pub struct ServerOptions {
+    /// A folder to reuse (for restart tests); a fresh temporary one when `None`.
+    pub data_dir: Option<PathBuf>,
+    pub dist_dir: Option<PathBuf>,
+    pub demo: bool,
+    pub extra_args: Vec<String>,
+}
+
+impl TestServer {
+    pub fn start() -> Self {
+        Self::start_with(ServerOptions::default())
+    }
+
+    pub fn start_with(options: ServerOptions) -> Self {
+        let (temp, data_dir) = match options.data_dir {
+            Some(dir) => (None, dir),
+            None => {
+                let temp = tempfile::tempdir().expect("temporary data folder");
+                let dir = temp.path().join("data");
+                (Some(temp), dir)
+            }
+        };
+        let mut command = Command::new(server_binary());
+        command.args(["--host", "127.0.0.1", "--port", "0", "--data-dir"]).arg(&data_dir);
+        command.arg("--dist-dir").arg(options.dist_dir.unwrap_or_else(|| workspace_root().join("dist")));
+        if options.demo {
+            command.arg("--demo");
+        }
+        command.args(&options.extra_args).env_remove("ORG_INVITATIONS_TOKEN");
+        command.stdout(Stdio::piped()).stderr(Stdio::inherit()).stdin(Stdio::null());
+        let mut child = command.spawn().unwrap_or_else(|err| panic!("cannot start {:?}: {err}", server_binary()));
+
+        let lines = start_line_reader(child.stdout.take().expect("piped stdout"));
+        let mut base_url = None;
+        loop {
+            match lines.recv_timeout(START_TIMEOUT) {
+                Ok(line) => {
+                    if let Some(url) = line.strip_prefix("org-invitations server listening on ") {
+                        base_url = Some(url.trim().to_owned());
+                    } else if let Some(url) = line.strip_prefix("Open ") {
+                        let sign_in_url = url.trim().to_owned();
+                        let token = sign_in_url.split_once("?token=").map(|(_, token)| token.to_owned()).expect("token in URL");
+                        return Self {
+                            child: Some(child),
+                            base_url: base_url.expect("listening line comes first"),
+                            sign_in_url,
+                            token,
+                            data_dir,
+                            _temp: temp,
+                        };
+                    }
+                }
+                Err(_) => {
+                    let _ = child.kill();
+                    let status = child.wait().ok();
+                    panic!("server did not start within {START_TIMEOUT:?} (exit: {status:?})");
+                }
+            }
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    /// Ends the process with SIGKILL: no shutdown code runs, as in a crash or power cut.
+    /// Pass your own `data_dir` when starting a server you mean to start again on the same
+    /// data: a temporary one goes away with this value.
+    pub fn kill_hard(mut self) -> PathBuf {
+        self.stop();
+        self.data_dir.clone()
+    }
+
+    fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Forwards stdout lines to a channel, so waiting for one can time out.
+fn start_line_reader(stdout: std::process::ChildStdout) -> mpsc::Receiver<String> {
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if sender.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    receiver
+}

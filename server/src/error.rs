@@ -1,0 +1,101 @@
+//! API errors: every non-2xx answer carries `{"error": {"detail": ...}}`, including the ones
+//! produced by rejected bodies and queries.
+
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Query, Request};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use axum::{Json, body::Bytes};
+use org_invitations_core::wire::ErrorBody;
+use serde::de::DeserializeOwned;
+
+use crate::store::StoreError;
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub detail: String,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, detail: impl Into<String>) -> Self {
+        Self { status, detail: detail.into() }
+    }
+
+    pub fn bad_request(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, detail)
+    }
+
+    pub fn unprocessable(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, detail)
+    }
+
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, detail)
+    }
+
+    pub fn unauthorized() -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "Missing or invalid API token")
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(ErrorBody::new(self.detail))).into_response()
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> Self {
+        // The cause goes to the log; the client gets no internals.
+        tracing::error!(error = %err, "storage failure");
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "The invitation store failed; nothing was changed")
+    }
+}
+
+impl From<tokio::task::JoinError> for ApiError {
+    fn from(err: tokio::task::JoinError) -> Self {
+        tracing::error!(error = %err, "request task failed");
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "The request failed unexpectedly")
+    }
+}
+
+/// A JSON body whose rejections (size, syntax, types) answer with the error body.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection: BytesRejection| {
+            let detail = if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                "Request body is too large".to_owned()
+            } else {
+                rejection.body_text()
+            };
+            ApiError::new(rejection.status(), detail)
+        })?;
+        serde_json::from_slice(&bytes).map(ApiJson).map_err(|err| {
+            let status = match err.classify() {
+                serde_json::error::Category::Data => StatusCode::UNPROCESSABLE_ENTITY,
+                _ => StatusCode::BAD_REQUEST,
+            };
+            ApiError::new(status, format!("Invalid request body: {err}"))
+        })
+    }
+}
+
+/// A query string whose rejections answer with the error body.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(query)| ApiQuery(query))
+            .map_err(|rejection: QueryRejection| ApiError::bad_request(rejection.body_text()))
+    }
+}

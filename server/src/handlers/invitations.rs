@@ -1,0 +1,168 @@
+//! The invitation endpoints: list, batch create, create, get, invalidate.
+
+use std::collections::HashSet;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use chrono::Utc;
+use org_invitations_core::OrganizationInvitation;
+use org_invitations_core::email::{self, comparison_key};
+use org_invitations_core::wire::{
+    BatchCreateResponse, BatchCreateResult, CreateInvitation, CreatedId, ListMetadata, ListQuery, ListResponse,
+    ResultBody, limits,
+};
+use serde_json::Value;
+
+use super::blocking;
+use super::userinfo::OWNER_EMAIL;
+use crate::error::{ApiError, ApiJson, ApiQuery};
+use crate::state::AppState;
+use crate::store::{CreateRefusal, ListFilter};
+
+pub async fn list(State(state): State<AppState>, ApiQuery(query): ApiQuery<ListQuery>) -> Result<Json<ListResponse>, ApiError> {
+    let count = query.count.unwrap_or(limits::DEFAULT_PAGE_SIZE);
+    if !(1..=limits::MAX_PAGE_SIZE).contains(&count) {
+        return Err(ApiError::unprocessable(format!("count must be between 1 and {}", limits::MAX_PAGE_SIZE)));
+    }
+    let after_seq = match query.paging_token.as_deref() {
+        None | Some("") => 0,
+        Some(token) => paging_token::parse(token).ok_or_else(|| ApiError::bad_request("Invalid paging_token"))?,
+    };
+    let filter = ListFilter {
+        email_key: query.email.as_deref().map(comparison_key),
+        include_expired: query.include_expired.unwrap_or(false),
+    };
+    let page = blocking(move || Ok(state.store.list(&filter, after_seq, count, Utc::now())?)).await?;
+    Ok(Json(ListResponse {
+        results: page.invitations,
+        metadata: ListMetadata { total: Some(page.total), next_paging_token: page.last_seq_if_more.map(paging_token::encode) },
+    }))
+}
+
+pub async fn batch_create(State(state): State<AppState>, ApiJson(body): ApiJson<Value>) -> Result<Json<BatchCreateResponse>, ApiError> {
+    let Value::Array(elements) = body else {
+        return Err(ApiError::unprocessable(r#"The body must be a JSON array of {"email": "..."} objects"#));
+    };
+    if elements.is_empty() {
+        return Err(ApiError::unprocessable("The batch is empty: send at least one email"));
+    }
+    if elements.len() > limits::MAX_BATCH_SIZE {
+        return Err(ApiError::new(
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            format!("A batch may hold at most {} invitations; this one has {}", limits::MAX_BATCH_SIZE, elements.len()),
+        ));
+    }
+
+    // Decide every element that fails on its own, then store the rest in one transaction.
+    let mut results: Vec<Option<BatchCreateResult>> = Vec::with_capacity(elements.len());
+    let mut to_store = Vec::new();
+    let mut seen = HashSet::new();
+    for element in elements {
+        let verdict = serde_json::from_value::<CreateInvitation>(element)
+            .map_err(|_| BatchCreateResult::failed(422, r#"Each element must be an object like {"email": "a@x.com"}"#))
+            .and_then(|item| email::normalize(&item.email).map_err(|err| BatchCreateResult::failed(422, err.to_string())))
+            .and_then(|address| refuse_unstorable(address, &mut seen));
+        match verdict {
+            Ok(address) => {
+                to_store.push((results.len(), address));
+                results.push(None);
+            }
+            Err(failed) => results.push(Some(failed)),
+        }
+    }
+    let addresses: Vec<String> = to_store.iter().map(|(_, address)| address.clone()).collect();
+    let outcomes = blocking(move || Ok(state.store.create_many(&addresses, Utc::now())?)).await?;
+    for ((position, address), outcome) in to_store.into_iter().zip(outcomes) {
+        results[position] = Some(match outcome {
+            Ok(id) => BatchCreateResult::created(id),
+            Err(CreateRefusal::AlreadyPending) => BatchCreateResult::failed(409, already_exists(&address)),
+        });
+    }
+    Ok(Json(BatchCreateResponse { results: results.into_iter().flatten().collect() }))
+}
+
+/// Refusals that need no storage: the owner, and an address repeated within one batch.
+fn refuse_unstorable(address: String, seen: &mut HashSet<String>) -> Result<String, BatchCreateResult> {
+    let key = comparison_key(&address);
+    if key == OWNER_EMAIL {
+        return Err(BatchCreateResult::failed(409, format!("{address} is already a member of the organization")));
+    }
+    if !seen.insert(key) {
+        return Err(BatchCreateResult::failed(409, format!("{address} appears more than once in this batch")));
+    }
+    Ok(address)
+}
+
+fn already_exists(address: &str) -> String {
+    format!("Invitation already exists for {address}")
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ApiJson(item): ApiJson<CreateInvitation>,
+) -> Result<Json<ResultBody<CreatedId>>, ApiError> {
+    let address = email::normalize(&item.email).map_err(|err| ApiError::unprocessable(err.to_string()))?;
+    let address = refuse_unstorable(address, &mut HashSet::new())
+        .map_err(|failed| ApiError::new(axum::http::StatusCode::CONFLICT, failed.error.map(|e| e.detail).unwrap_or_default()))?;
+    let stored = address.clone();
+    let mut outcomes = blocking(move || Ok(state.store.create_many(&[stored], Utc::now())?)).await?;
+    match outcomes.pop() {
+        Some(Ok(id)) => Ok(Json(ResultBody { result: CreatedId { id } })),
+        _ => Err(ApiError::new(axum::http::StatusCode::CONFLICT, already_exists(&address))),
+    }
+}
+
+pub async fn get(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<ResultBody<OrganizationInvitation>>, ApiError> {
+    let found = blocking({
+        let id = id.clone();
+        move || Ok(state.store.get(&id)?)
+    })
+    .await?;
+    found.map(|result| Json(ResultBody { result })).ok_or_else(|| not_found(&id))
+}
+
+pub async fn invalidate(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<ResultBody<OrganizationInvitation>>, ApiError> {
+    let revoked = blocking({
+        let id = id.clone();
+        move || Ok(state.store.invalidate(&id, Utc::now())?)
+    })
+    .await?;
+    revoked.map(|result| Json(ResultBody { result })).ok_or_else(|| not_found(&id))
+}
+
+fn not_found(id: &str) -> ApiError {
+    ApiError::not_found(format!("Organization invitation '{id}' not found"))
+}
+
+/// The opaque `next_paging_token`: the position after which the next page starts.
+mod paging_token {
+    const PREFIX: &str = "p1.";
+
+    pub fn encode(after_seq: i64) -> String {
+        format!("{PREFIX}{after_seq:x}")
+    }
+
+    pub fn parse(token: &str) -> Option<i64> {
+        let hex = token.strip_prefix(PREFIX)?;
+        if hex.is_empty() || hex.len() > 15 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        i64::from_str_radix(hex, 16).ok().filter(|seq| *seq >= 0)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn round_trips_and_refuses_anything_else() {
+            assert_eq!(parse(&encode(12345)), Some(12345));
+            for bad in ["", "p1.", "p1.-5", "p1.zz", "12", "p1.ffffffffffffffff", "p1.+5"] {
+                assert_eq!(parse(bad), None, "{bad}");
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+//! `GET /api/v2/userinfo/`: the one local administrator, owner of the one organization.
+
+use axum::Json;
+use axum::extract::State;
+use org_invitations_core::wire::{Organization, PermissionLevel, ResultBody, UserInfo};
+
+use crate::state::AppState;
+
+/// The local administrator's address; inviting it is refused as already a member.
+pub const OWNER_EMAIL: &str = "owner@example.com";
+
+pub async fn userinfo(State(state): State<AppState>) -> Json<ResultBody<UserInfo>> {
+    let organization_id = state.store.organization_id().to_owned();
+    Json(ResultBody {
+        result: UserInfo {
+            id: "usr_local_owner".into(),
+            email: OWNER_EMAIL.into(),
+            name: "Owner".into(),
+            username: "owner".into(),
+            verified: true,
+            organization_permission_level: PermissionLevel::Owner,
+            organization_ids: vec![organization_id.clone()],
+            organizations: vec![Organization {
+                id: organization_id,
+                name: "Local organization".into(),
+                public_identifier: "local".into(),
+                is_general_platform_enabled: true,
+                is_private_endpoints_enabled: false,
+                is_usage_blocked: false,
+            }],
+            ld_hash: String::new(),
+            ld_hash_fields: Vec::new(),
+            pylon_hash: String::new(),
+        },
+    })
+}

@@ -1,0 +1,53 @@
+//! The URL map: the API behind the token check, and the console's files.
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware;
+use axum::routing::{get, post};
+use org_invitations_core::wire::paths;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::auth::require_token;
+use crate::error::ApiError;
+use crate::handlers::{console, invitations, telemetry, userinfo};
+use crate::request_log::log_request;
+use crate::state::AppState;
+
+/// Room for a full batch of maximal addresses with JSON around them, and no more.
+const MAX_BODY_BYTES: usize = 512 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route(paths::USERINFO, get(userinfo::userinfo))
+        .route(paths::INVITATIONS, get(invitations::list).post(invitations::create))
+        .route(paths::BATCH_CREATE, post(invitations::batch_create))
+        .route("/api/v2/organization_invitations/{id}", get(invitations::get))
+        .route("/api/v2/organization_invitations/{id}/invalidate", post(invitations::invalidate))
+        .route(paths::CLI_USAGE, post(telemetry::cli_usage))
+        .route("/api/{*rest}", axum::routing::any(unknown_api_path))
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .route_layer(middleware::from_fn_with_state(state.clone(), require_token))
+        // API answers are per user and must not be kept by shared caches.
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
+
+    let files = ServeDir::new(&state.dist_dir);
+    Router::new()
+        .route("/", get(console::index))
+        .merge(api)
+        .fallback_service(files)
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(middleware::from_fn(log_request))
+        .with_state(state)
+}
+
+async fn unknown_api_path() -> ApiError {
+    ApiError::not_found("No such API endpoint")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed for this endpoint")
+}

@@ -1,0 +1,302 @@
+//! Invitations in SQLite. All SQL of the server lives in this file.
+
+use std::fs::OpenOptions;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use chrono::{DateTime, TimeZone, Utc};
+use org_invitations_core::OrganizationInvitation;
+use org_invitations_core::email::comparison_key;
+use org_invitations_core::invitation::INVITATION_LIFETIME;
+use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
+
+use crate::ids;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("cannot open the database file {path}: {source}")]
+    Open { path: String, source: std::io::Error },
+}
+
+/// Why one address of a create was refused by storage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CreateRefusal {
+    AlreadyPending,
+}
+
+/// Which invitations a listing includes.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    /// Comparison key of one address (see `comparison_key`).
+    pub email_key: Option<String>,
+    pub include_expired: bool,
+}
+
+pub struct Page {
+    pub invitations: Vec<OrganizationInvitation>,
+    pub total: u64,
+    /// Set when more rows follow: the `seq` of this page's last row.
+    pub last_seq_if_more: Option<i64>,
+}
+
+/// A cheap-to-clone handle; one connection, used from blocking threads.
+#[derive(Clone)]
+pub struct Store {
+    conn: Arc<Mutex<Connection>>,
+    organization_id: Arc<str>,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+-- seq gives listings a stable order that new rows only ever extend.
+CREATE TABLE IF NOT EXISTS invitations (
+    seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+    id             TEXT NOT NULL UNIQUE,
+    email          TEXT NOT NULL,
+    email_key      TEXT NOT NULL,
+    created_at_ms  INTEGER NOT NULL,
+    expires_at_ms  INTEGER NOT NULL,
+    accepted_at_ms INTEGER,
+    -- open: pending or expired; revoked: invalidated by an admin; superseded: expired and
+    -- replaced by a newer invitation to the same address.
+    state          TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'revoked', 'superseded')),
+    closed_at_ms   INTEGER
+);
+-- The database, not the handler, guarantees one open invitation per address, so concurrent
+-- creates for one new address yield one row and one refusal.
+CREATE UNIQUE INDEX IF NOT EXISTS one_open_invitation_per_email
+    ON invitations (email_key) WHERE state = 'open';
+";
+
+impl Store {
+    /// Opens (or creates, readable by its owner only) the database file. Existing data is kept.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        // Create the file ourselves so its mode is 0600; SQLite gives its -wal and -shm files
+        // the database file's permissions.
+        OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .open(path)
+            .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+        let conn = Connection::open(path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // WAL with synchronous=FULL: a commit is on disk before the API acknowledges it.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.execute_batch(SCHEMA)?;
+        let organization_id = match conn
+            .query_row("SELECT value FROM meta WHERE key = 'organization_id'", [], |row| row.get::<_, String>(0))
+            .optional()?
+        {
+            Some(id) => id,
+            None => {
+                let id = ids::organization_id();
+                conn.execute("INSERT INTO meta (key, value) VALUES ('organization_id', ?1)", [&id])?;
+                id
+            }
+        };
+        Ok(Self { conn: Arc::new(Mutex::new(conn)), organization_id: organization_id.into() })
+    }
+
+    pub fn organization_id(&self) -> &str {
+        &self.organization_id
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite half-written (transactions roll
+        // back on drop), so a poisoned lock is still safe to use.
+        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Creates one invitation per address, in one transaction, each created at `now`.
+    /// Addresses must already be validated. The result is in input order.
+    pub fn create_many(
+        &self,
+        emails: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Result<String, CreateRefusal>>, StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let mut outcomes = Vec::with_capacity(emails.len());
+        {
+            let now_ms = now.timestamp_millis();
+            let expires_ms = (now + INVITATION_LIFETIME).timestamp_millis();
+            // An expired invitation no longer blocks a new one to the same address.
+            let mut supersede = tx.prepare_cached(
+                "UPDATE invitations SET state = 'superseded', closed_at_ms = ?2
+                 WHERE email_key = ?1 AND state = 'open' AND expires_at_ms <= ?2",
+            )?;
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO invitations (id, email, email_key, created_at_ms, expires_at_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for email in emails {
+                let key = comparison_key(email);
+                supersede.execute(params![key, now_ms])?;
+                let id = ids::invitation_id();
+                match insert.execute(params![id, email, key, now_ms, expires_ms]) {
+                    Ok(_) => outcomes.push(Ok(id)),
+                    Err(err) if is_unique_violation(&err) => outcomes.push(Err(CreateRefusal::AlreadyPending)),
+                    Err(err) => return Err(err.into()),
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(outcomes)
+    }
+
+    /// One page in creation order, after the row `after_seq` (exclusive).
+    pub fn list(
+        &self,
+        filter: &ListFilter,
+        after_seq: i64,
+        count: u32,
+        now: DateTime<Utc>,
+    ) -> Result<Page, StoreError> {
+        let conn = self.lock();
+        let now_ms = now.timestamp_millis();
+        let include_expired = filter.include_expired;
+        let email_key = filter.email_key.as_deref();
+        let mut rows = conn.prepare_cached(
+            "SELECT seq, id, email, created_at_ms, expires_at_ms, accepted_at_ms FROM invitations
+             WHERE state = 'open' AND (?1 OR expires_at_ms > ?2) AND (?3 IS NULL OR email_key = ?3)
+               AND seq > ?4
+             ORDER BY seq LIMIT ?5",
+        )?;
+        let mut fetched = rows
+            .query_map(params![include_expired, now_ms, email_key, after_seq, i64::from(count) + 1], |row| {
+                Ok((row.get::<_, i64>(0)?, self.invitation_from_row(row, 1)?))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let more = fetched.len() > count as usize;
+        fetched.truncate(count as usize);
+        let total: i64 = conn.prepare_cached(
+            "SELECT COUNT(*) FROM invitations
+             WHERE state = 'open' AND (?1 OR expires_at_ms > ?2) AND (?3 IS NULL OR email_key = ?3)",
+        )?
+        .query_row(params![include_expired, now_ms, email_key], |row| row.get(0))?;
+        Ok(Page {
+            last_seq_if_more: if more { fetched.last().map(|(seq, _)| *seq) } else { None },
+            invitations: fetched.into_iter().map(|(_, invitation)| invitation).collect(),
+            total: total as u64,
+        })
+    }
+
+    /// An open (pending or expired) invitation by id.
+    pub fn get(&self, id: &str) -> Result<Option<OrganizationInvitation>, StoreError> {
+        let conn = self.lock();
+        let found = conn
+            .prepare_cached(
+                "SELECT id, email, created_at_ms, expires_at_ms, accepted_at_ms FROM invitations
+                 WHERE id = ?1 AND state = 'open'",
+            )?
+            .query_row([id], |row| self.invitation_from_row(row, 0))
+            .optional()?;
+        Ok(found)
+    }
+
+    /// Revokes an open invitation and returns it as it was; `None` if there is none by that id.
+    pub fn invalidate(&self, id: &str, now: DateTime<Utc>) -> Result<Option<OrganizationInvitation>, StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let found = tx
+            .query_row(
+                "UPDATE invitations SET state = 'revoked', closed_at_ms = ?2
+                 WHERE id = ?1 AND state = 'open'
+                 RETURNING id, email, created_at_ms, expires_at_ms, accepted_at_ms",
+                params![id, now.timestamp_millis()],
+                |row| self.invitation_from_row(row, 0),
+            )
+            .optional()?;
+        tx.commit()?;
+        Ok(found)
+    }
+
+    /// How many invitations were ever stored, whatever their state.
+    pub fn count_all(&self) -> Result<u64, StoreError> {
+        let total: i64 = self.lock().query_row("SELECT COUNT(*) FROM invitations", [], |row| row.get(0))?;
+        Ok(total as u64)
+    }
+
+    /// Reads `id, email, created_at_ms, expires_at_ms, accepted_at_ms` starting at column `first`.
+    fn invitation_from_row(&self, row: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<OrganizationInvitation> {
+        Ok(OrganizationInvitation {
+            id: row.get(first)?,
+            email: row.get(first + 1)?,
+            organization_id: self.organization_id.to_string(),
+            created_at: instant(row.get(first + 2)?),
+            expires_at: instant(row.get(first + 3)?),
+            accepted_at: row.get::<_, Option<i64>>(first + 4)?.map(instant),
+        })
+    }
+}
+
+fn instant(millis: i64) -> DateTime<Utc> {
+    Utc.timestamp_millis_opt(millis).single().unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
+fn is_unique_violation(err: &rusqlite::Error) -> bool {
+    matches!(err, rusqlite::Error::SqliteFailure(failure, _) if failure.code == ErrorCode::ConstraintViolation)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("test.sqlite3")).unwrap();
+        (dir, store)
+    }
+
+    fn emails(list: &[&str]) -> Vec<String> {
+        list.iter().map(|email| email.to_string()).collect()
+    }
+
+    #[test]
+    fn an_expired_invitation_is_listed_only_on_request_and_can_be_replaced() {
+        let (_dir, store) = store();
+        let long_ago = Utc::now() - chrono::TimeDelta::days(8);
+        store.create_many(&emails(&["old@x.com"]), long_ago).unwrap();
+        let now = Utc::now();
+        assert_eq!(store.list(&ListFilter::default(), 0, 10, now).unwrap().total, 0);
+        let all = ListFilter { include_expired: true, ..Default::default() };
+        assert_eq!(store.list(&all, 0, 10, now).unwrap().total, 1);
+
+        let again = store.create_many(&emails(&["OLD@x.com"]), now).unwrap();
+        assert!(again[0].is_ok());
+        let listed = store.list(&all, 0, 10, now).unwrap();
+        assert_eq!(listed.total, 1, "the expired one is superseded");
+        assert_eq!(listed.invitations[0].email, "OLD@x.com");
+    }
+
+    #[test]
+    fn a_pending_address_is_refused_case_insensitively() {
+        let (_dir, store) = store();
+        let now = Utc::now();
+        let outcomes = store.create_many(&emails(&["a@x.com", "A@X.com", "b@x.com"]), now).unwrap();
+        assert!(outcomes[0].is_ok());
+        assert_eq!(outcomes[1], Err(CreateRefusal::AlreadyPending));
+        assert!(outcomes[2].is_ok());
+    }
+
+    #[test]
+    fn reopening_keeps_data_and_organization() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keep.sqlite3");
+        let first = Store::open(&path).unwrap();
+        first.create_many(&emails(&["a@x.com"]), Utc::now()).unwrap();
+        let org = first.organization_id().to_owned();
+        drop(first);
+        let second = Store::open(&path).unwrap();
+        assert_eq!(second.organization_id(), org);
+        assert_eq!(second.count_all().unwrap(), 1);
+    }
+}

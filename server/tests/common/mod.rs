@@ -1,0 +1,101 @@
+//! An HTTP client for the tests: real requests to the real server.
+
+use serde_json::Value;
+use testkit::TestServer;
+use ureq::Agent;
+
+pub struct Api<'a> {
+    pub server: &'a TestServer,
+    agent: Agent,
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub headers: ureq::http::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|err| panic!("not JSON ({err}): {}", self.body))
+    }
+
+    /// The `detail` of the spec's error body; fails the test if the body has another shape.
+    pub fn detail(&self) -> String {
+        let json = self.json();
+        assert_eq!(json.as_object().map(|o| o.len()), Some(1), "error body has one key: {json}");
+        json["error"]["detail"].as_str().unwrap_or_else(|| panic!("no error.detail in {json}")).to_owned()
+    }
+}
+
+impl<'a> Api<'a> {
+    pub fn new(server: &'a TestServer) -> Self {
+        let agent = Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into();
+        Self { server, agent }
+    }
+
+    fn finish(response: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
+        let mut response = response.expect("the server answers");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response.body_mut().read_to_string().expect("readable body");
+        Reply { status, headers, body }
+    }
+
+    /// A GET with the bearer token.
+    pub fn get(&self, path: &str) -> Reply {
+        Self::finish(self.agent.get(self.server.url(path)).header("Authorization", format!("Bearer {}", self.server.token)).call())
+    }
+
+    /// A GET with any headers, and no token unless given.
+    pub fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
+        let mut request = self.agent.get(self.server.url(path));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        Self::finish(request.call())
+    }
+
+    /// A POST of raw text with the bearer token.
+    pub fn post_raw(&self, path: &str, body: &str) -> Reply {
+        Self::finish(
+            self.agent
+                .post(self.server.url(path))
+                .header("Authorization", format!("Bearer {}", self.server.token))
+                .content_type("application/json")
+                .send(body),
+        )
+    }
+
+    pub fn post(&self, path: &str, body: &Value) -> Reply {
+        self.post_raw(path, &body.to_string())
+    }
+
+    /// `batch_create` of plain addresses; returns the per-element results.
+    pub fn invite(&self, emails: &[&str]) -> Vec<Value> {
+        let body: Vec<Value> = emails.iter().map(|email| serde_json::json!({"email": email})).collect();
+        let reply = self.post("/api/v2/organization_invitations/batch_create", &Value::from(body));
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        reply.json()["results"].as_array().expect("results").clone()
+    }
+
+    /// Every invitation, following `next_paging_token` until it runs out.
+    pub fn list_all(&self, query: &str) -> Vec<Value> {
+        let mut all = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let mut path = format!("/api/v2/organization_invitations/?{query}");
+            if let Some(token) = &token {
+                path.push_str(&format!("&paging_token={token}"));
+            }
+            let reply = self.get(&path);
+            assert_eq!(reply.status, 200, "{}", reply.body);
+            let page = reply.json();
+            all.extend(page["results"].as_array().expect("results").iter().cloned());
+            match page["metadata"]["next_paging_token"].as_str() {
+                Some(next) => token = Some(next.to_owned()),
+                None => return all,
+            }
+        }
+    }
+}
