@@ -1,1 +1,33 @@
+//! The org-invitations console: a Leptos app that manages an organization's invitations
+//! through the invitation API. `main.rs` mounts it stand-alone; hosts mount it with [`mount`].
 
+pub mod api;
+mod app;
+mod invitation_table;
+mod options;
+
+pub use app::App;
+pub use invitation_table::InvitationTable;
+pub use options::ConsoleOptions;
+
+use leptos::prelude::*;
+
+/// The element of `index.html` the stand-alone console fills.
+const STANDALONE_ROOT_ID: &str = "org-invitations";
+
+/// Mounts the console into `element`. It stays until the returned handle is dropped.
+pub fn mount(element: web_sys::HtmlElement, options: ConsoleOptions) -> leptos::mount::UnmountHandle<impl Mountable> {
+    leptos::mount::mount_to(element, move || view! { <App options /> })
+}
+
+/// Mounts the console for the whole page, talking to the page's own origin.
+pub fn mount_standalone() {
+    let document = document();
+    let root = document
+        .get_element_by_id(STANDALONE_ROOT_ID)
+        .and_then(|element| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(element).ok())
+        .or_else(|| document.body())
+        .expect("the page has a body");
+    // The stand-alone console lives as long as the page.
+    mount(root, ConsoleOptions::default()).forget();
+}

@@ -1,0 +1,111 @@
+//! Headless Chromium for end-to-end tests, driven over WebDriver by fantoccini. Each
+//! [`Browser`] has its own ChromeDriver, profile and time zone, and ends with the test.
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use fantoccini::wd::Capabilities;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::json;
+
+/// How long any one condition may take to come true before the test fails.
+pub const WAIT: Duration = Duration::from_secs(20);
+
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    /// Starts ChromeDriver and a headless Chromium whose local time zone is `time_zone`
+    /// (an IANA name), so tests can check local-time rendering exactly.
+    pub async fn start(time_zone: &str) -> Self {
+        let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        let port = free_port();
+        let mut driver = Command::new(&chromedriver)
+            .arg(format!("--port={port}"))
+            .env("TZ", time_zone)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|err| panic!("cannot start {chromedriver}: {err} (run `cargo xtask test`, which installs it)"));
+        wait_for_line(driver.stdout.take().expect("piped"), "started successfully");
+
+        let profile = tempfile::tempdir().expect("browser profile folder");
+        let mut capabilities = Capabilities::new();
+        capabilities.insert(
+            "goog:chromeOptions".into(),
+            json!({
+                "binary": chromium,
+                // The flags this machine needs: no sandbox as root, no GPU, and no background
+                // connections to hosts the closed network refuses.
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ],
+            }),
+        );
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("a WebDriver session");
+        Self { client, driver, _profile: profile }
+    }
+
+    /// Waits for an element matching `css` and returns its text.
+    pub async fn text_of(&self, css: &str) -> String {
+        let element = self.client.wait().at_most(WAIT).for_element(Locator::Css(css)).await.unwrap_or_else(|err| {
+            panic!("no element {css} appeared: {err}")
+        });
+        element.text().await.expect("element text")
+    }
+
+    /// Texts of every element matching `css`, once at least one is there.
+    pub async fn texts_of_all(&self, css: &str) -> Vec<String> {
+        self.text_of(css).await;
+        let mut texts = Vec::new();
+        for element in self.client.find_all(Locator::Css(css)).await.expect("find") {
+            texts.push(element.text().await.expect("element text"));
+        }
+        texts
+    }
+
+    /// Ends the session and the driver.
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        // A failed test never reaches close(); do not leave the driver behind.
+        let _ = self.driver.kill();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|listener| listener.local_addr()).expect("a free port").port()
+}
+
+fn wait_for_line(stdout: std::process::ChildStdout, needle: &'static str) {
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if line.contains(needle) {
+                let _ = sender.send(());
+            }
+        }
+    });
+    receiver.recv_timeout(WAIT).unwrap_or_else(|_| panic!("ChromeDriver did not start within {WAIT:?}"));
+}

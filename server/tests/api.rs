@@ -1,10 +1,7 @@
 //! The API over real HTTP, against the real server binary and a real SQLite file.
 
-mod common;
-
-use common::Api;
 use serde_json::{Value, json};
-use testkit::{ServerOptions, TestServer};
+use testkit::{Api, ServerOptions, TestServer};
 
 const LIST: &str = "/api/v2/organization_invitations/";
 const BATCH: &str = "/api/v2/organization_invitations/batch_create";

@@ -1,4 +1,9 @@
-//! Starts the real server binary on a real SQLite file for tests, and stops it with them.
+//! Starts the real server binary on a real SQLite file for tests, and stops it with them;
+//! [`Api`] talks to it over HTTP.
+
+mod api;
+
+pub use api::{Api, Reply};
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

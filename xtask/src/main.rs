@@ -1,1 +1,51 @@
-fn main(){}
+//! `cargo xtask <command>`: everything a newcomer needs, from installing the tools to running
+//! every test. See the README.
+
+mod console;
+mod paths;
+mod run;
+mod size;
+mod test;
+mod tools;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Build, run and test org-invitations")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Install what is missing, build the console in release mode and start the server.
+    Run(run::RunArgs),
+    /// Install what is missing and build the release console into dist/.
+    Build,
+    /// Install what is missing and run every test: native, browser and end-to-end.
+    Test,
+    /// Print the release console's sizes (build it first).
+    Size,
+}
+
+fn main() -> ExitCode {
+    let result = match Cli::parse().command {
+        Command::Run(args) => run::run(args),
+        Command::Build => tools::ensure_build_tools().and_then(|tools| console::build(&tools)).and_then(|()| size::report()),
+        Command::Test => test::run_all(),
+        Command::Size => size::report(),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("xtask: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Errors are sentences for the person at the terminal.
+pub type Result<T = ()> = std::result::Result<T, String>;

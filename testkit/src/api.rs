@@ -1,8 +1,9 @@
 //! An HTTP client for the tests: real requests to the real server.
 
 use serde_json::Value;
-use testkit::TestServer;
 use ureq::Agent;
+
+use crate::TestServer;
 
 pub struct Api<'a> {
     pub server: &'a TestServer,

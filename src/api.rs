@@ -1,0 +1,135 @@
+//! One typed client for the whole invitation API (see `shared/spec/invitation-api.md`).
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use org_invitations_core::OrganizationInvitation;
+use org_invitations_core::wire::{
+    BatchCreateResponse, CreateInvitation, ErrorBody, ListResponse, ResultBody, UserInfo, paths,
+};
+use serde::de::DeserializeOwned;
+use web_sys::RequestCredentials;
+
+/// Page size when fetching everything: the largest the Anyscale SDK itself asks for, so the
+/// console works against any server of the contract.
+pub const PAGE_SIZE: u32 = 50;
+
+/// What can go wrong talking to the API, in words a person can act on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    #[error("Cannot reach the invitation server. Check that it is running and that this page can connect to it, then retry.")]
+    Unreachable,
+    #[error("You are not signed in: the server refused the API token. Open the sign-in link the server printed when it started.")]
+    SignedOut,
+    #[error("{detail} (HTTP {status})")]
+    Server { status: u16, detail: String },
+    #[error("The server sent an answer the console cannot read: {0}")]
+    BadResponse(String),
+}
+
+/// Which invitations to list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListOptions {
+    /// Also list invitations that expired unaccepted (this project's server; others ignore it).
+    pub include_expired: bool,
+}
+
+/// The API at one base URL, authenticated by a bearer token or by the browser's cookies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiClient {
+    base: String,
+    token: Option<String>,
+}
+
+impl ApiClient {
+    pub fn new(base: impl Into<String>, token: Option<String>) -> Self {
+        Self { base: base.into().trim_end_matches('/').to_owned(), token }
+    }
+
+    fn request(&self, builder: RequestBuilder) -> RequestBuilder {
+        // Cookies only go to the page's own origin; another origin gets the token if any.
+        let builder = builder.credentials(RequestCredentials::SameOrigin);
+        match &self.token {
+            Some(token) => builder.header("Authorization", &format!("Bearer {token}")),
+            None => builder,
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn userinfo(&self) -> Result<UserInfo, ApiError> {
+        let builder = self.request(Request::get(&self.url(paths::USERINFO)));
+        read::<ResultBody<UserInfo>>(builder.send().await).await.map(|body| body.result)
+    }
+
+    /// One page of invitations.
+    pub async fn list_page(&self, options: ListOptions, paging_token: Option<&str>) -> Result<ListResponse, ApiError> {
+        let count = PAGE_SIZE.to_string();
+        let mut query = vec![("count", count.as_str())];
+        if options.include_expired {
+            query.push(("include_expired", "true"));
+        }
+        if let Some(token) = paging_token {
+            query.push(("paging_token", token));
+        }
+        let builder = self.request(Request::get(&self.url(paths::INVITATIONS)).query(query));
+        read(builder.send().await).await
+    }
+
+    /// Every invitation, following `next_paging_token` to the end. `on_page` hears how many
+    /// have arrived and, when the server says, how many there are in all.
+    pub async fn list_all(
+        &self,
+        options: ListOptions,
+        mut on_page: impl FnMut(usize, Option<u64>),
+    ) -> Result<Vec<OrganizationInvitation>, ApiError> {
+        let mut all = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let page = self.list_page(options, token.as_deref()).await?;
+            all.extend(page.results);
+            on_page(all.len(), page.metadata.total);
+            match page.metadata.next_paging_token {
+                // A server that hands back the token it was given would loop forever.
+                Some(next) if token.as_deref() == Some(next.as_str()) => {
+                    return Err(ApiError::BadResponse("the server repeated a paging token".into()));
+                }
+                Some(next) => token = Some(next),
+                None => return Ok(all),
+            }
+        }
+    }
+
+    /// Invites each address; the answer holds one result per address, in order.
+    pub async fn batch_create(&self, emails: &[String]) -> Result<BatchCreateResponse, ApiError> {
+        let body: Vec<CreateInvitation> = emails.iter().map(|email| CreateInvitation { email: email.clone() }).collect();
+        let request = self
+            .request(Request::post(&self.url(paths::BATCH_CREATE)))
+            .json(&body)
+            .map_err(|err| ApiError::BadResponse(err.to_string()))?;
+        read(request.send().await).await
+    }
+
+    /// Revokes one invitation and returns it as it was.
+    pub async fn invalidate(&self, id: &str) -> Result<OrganizationInvitation, ApiError> {
+        let builder = self.request(Request::post(&self.url(&paths::invalidate(id))));
+        read::<ResultBody<OrganizationInvitation>>(builder.send().await).await.map(|body| body.result)
+    }
+}
+
+/// Turns a response (or the failure to get one) into the typed body or an [`ApiError`].
+async fn read<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) -> Result<T, ApiError> {
+    let response = sent.map_err(|_| ApiError::Unreachable)?;
+    let status = response.status();
+    if response.ok() {
+        return response.json::<T>().await.map_err(|err| ApiError::BadResponse(err.to_string()));
+    }
+    if status == 401 {
+        return Err(ApiError::SignedOut);
+    }
+    let text = response.text().await.unwrap_or_default();
+    let detail = serde_json::from_str::<ErrorBody>(&text)
+        .map(|body| body.error.detail)
+        .unwrap_or_else(|_| format!("The server answered {status} {}", response.status_text()));
+    Err(ApiError::Server { status, detail })
+}

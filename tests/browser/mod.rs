@@ -1,0 +1,43 @@
+//! Helpers for the console's tests in a real browser.
+
+use std::time::Duration;
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::HtmlElement;
+
+/// How long a condition may take before the test fails.
+pub const WAIT: Duration = Duration::from_secs(10);
+
+/// A fresh element in the test page's body for one test to mount into.
+pub fn container() -> HtmlElement {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let element: HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&element).unwrap();
+    element
+}
+
+/// Texts of every element under `root` matching `css`.
+pub fn texts(root: &HtmlElement, css: &str) -> Vec<String> {
+    let nodes = root.query_selector_all(css).unwrap();
+    (0..nodes.length()).filter_map(|i| nodes.item(i)).map(|node| node.text_content().unwrap_or_default()).collect()
+}
+
+/// Yields to the browser until `condition` holds, failing the test after [`WAIT`].
+pub async fn wait_until(what: &str, mut condition: impl FnMut() -> bool) {
+    let started = js_sys::Date::now();
+    while !condition() {
+        if js_sys::Date::now() - started > WAIT.as_millis() as f64 {
+            panic!("timed out waiting for {what}");
+        }
+        next_tick().await;
+    }
+}
+
+/// Resolves on the browser's next timer turn, letting fetches and renders run.
+async fn next_tick() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 10).unwrap();
+    });
+    JsFuture::from(promise).await.unwrap();
+}

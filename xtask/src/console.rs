@@ -1,0 +1,13 @@
+//! Builds the release console into dist/ with trunk, which must not download anything.
+
+use crate::tools::{Tools, run};
+use crate::{Result, paths};
+
+pub fn build(tools: &Tools) -> Result {
+    run(tools
+        .command("trunk")
+        .args(["build", "--release", "--offline", "--dist"])
+        .arg(paths::dist())
+        .current_dir(paths::root())
+        .env("CARGO_TARGET_DIR", paths::target()))
+}

@@ -1,0 +1,184 @@
+//! Installs what the build and the tests need, each only when it is missing or at the wrong
+//! version, in the ways that work on these machines (shared/notes/toolchain.md).
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::{Result, paths};
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+const TRUNK_VERSION: &str = "0.21.14";
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// The installed tools, and the PATH that finds them before anything else.
+pub struct Tools {
+    pub path: OsString,
+}
+
+impl Tools {
+    /// A command that finds the project's tools first on its PATH.
+    pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut command = Command::new(program);
+        command.env("PATH", &self.path);
+        command
+    }
+}
+
+/// Browser-test additions to [`Tools`].
+pub struct BrowserTools {
+    pub chromium: PathBuf,
+    pub chromedriver: PathBuf,
+}
+
+pub fn ensure_build_tools() -> Result<Tools> {
+    let path = tool_path()?;
+    ensure_wasm_target()?;
+    let (bindgen_version, wasm_opt_version) = pinned_versions()?;
+    ensure_cargo_tool(&path, "trunk", &format!("trunk {TRUNK_VERSION}"), &["trunk", "--version", TRUNK_VERSION, "--locked"])?;
+    // Without --locked: one locked dependency is missing from the registry mirror here.
+    ensure_cargo_tool(
+        &path,
+        "wasm-bindgen",
+        &format!("wasm-bindgen {bindgen_version}"),
+        &["wasm-bindgen-cli", "--version", &bindgen_version],
+    )?;
+    ensure_npm_tools(&path, &wasm_opt_version)?;
+    Ok(Tools { path })
+}
+
+pub fn ensure_browser_tools() -> Result<BrowserTools> {
+    if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
+        eprintln!("xtask: installing Chromium and ChromeDriver from Debian's packages");
+        let sudo = if is_root() { None } else { Some("sudo") };
+        let apt = |args: &[&str]| -> Result {
+            let mut command = match sudo {
+                Some(sudo) => {
+                    let mut command = Command::new(sudo);
+                    command.arg("apt-get");
+                    command
+                }
+                None => Command::new("apt-get"),
+            };
+            command.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+            run(&mut command)
+        };
+        apt(&["update", "-qq"])?;
+        apt(&["install", "-y", "-qq", "chromium", "chromium-driver"])?;
+    }
+    let chromium_version = version_of(Command::new(CHROMIUM).arg("--version")).unwrap_or_default();
+    let driver_version = version_of(Command::new(CHROMEDRIVER).arg("--version")).unwrap_or_default();
+    let major = |text: &str| text.split_whitespace().nth(1).and_then(|v| v.split('.').next()).map(str::to_owned);
+    if major(&chromium_version).is_none() || major(&chromium_version) != major(&driver_version) {
+        return Err(format!("Chromium ({chromium_version:?}) and ChromeDriver ({driver_version:?}) must be installed at the same major version"));
+    }
+    Ok(BrowserTools { chromium: CHROMIUM.into(), chromedriver: CHROMEDRIVER.into() })
+}
+
+/// PATH with cargo-installed and npm-installed tools first.
+fn tool_path() -> Result<OsString> {
+    let mut entries = vec![paths::cargo_bin(), paths::npm_tools().join("node_modules").join(".bin")];
+    entries.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
+    std::env::join_paths(entries).map_err(|err| format!("cannot build PATH: {err}"))
+}
+
+fn ensure_wasm_target() -> Result {
+    let installed = version_of(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if installed.lines().any(|line| line.trim() == WASM_TARGET) {
+        return Ok(());
+    }
+    run(Command::new("rustup").args(["target", "add", WASM_TARGET]))
+}
+
+/// The wasm-bindgen version from Cargo.lock, checked against Trunk.toml, and the wasm-opt
+/// version Trunk.toml names.
+fn pinned_versions() -> Result<(String, String)> {
+    let lock = read_toml(&paths::root().join("Cargo.lock"))?;
+    let locked = lock
+        .get("package")
+        .and_then(|packages| packages.as_array())
+        .and_then(|packages| {
+            packages.iter().find(|package| package.get("name").and_then(|name| name.as_str()) == Some("wasm-bindgen"))
+        })
+        .and_then(|package| package.get("version"))
+        .and_then(|version| version.as_str())
+        .ok_or("Cargo.lock has no wasm-bindgen package")?
+        .to_owned();
+    let trunk = read_toml(&paths::root().join("Trunk.toml"))?;
+    let tool = |name: &str| {
+        trunk.get("tools").and_then(|tools| tools.get(name)).and_then(|value| value.as_str()).map(str::to_owned)
+    };
+    let pinned = tool("wasm_bindgen").ok_or("Trunk.toml names no [tools] wasm_bindgen version")?;
+    if pinned != locked {
+        return Err(format!("Trunk.toml pins wasm-bindgen {pinned} but Cargo.lock has {locked}: make them equal"));
+    }
+    let wasm_opt = tool("wasm_opt").ok_or("Trunk.toml names no [tools] wasm_opt version")?;
+    Ok((locked, wasm_opt))
+}
+
+fn read_toml(path: &Path) -> Result<toml::Table> {
+    let text = std::fs::read_to_string(path).map_err(|err| format!("cannot read {}: {err}", path.display()))?;
+    text.parse().map_err(|err| format!("cannot parse {}: {err}", path.display()))
+}
+
+/// Installs a crate's binary unless `binary --version` already prints `expected`.
+fn ensure_cargo_tool(path: &OsString, binary: &str, expected: &str, install_args: &[&str]) -> Result {
+    let mut probe = Command::new(binary);
+    probe.arg("--version").env("PATH", path);
+    if version_of(&mut probe).is_some_and(|version| version.trim() == expected) {
+        return Ok(());
+    }
+    eprintln!("xtask: installing {expected} (this compiles it: several minutes on two cores)");
+    run(Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())).arg("install").args(install_args))
+}
+
+/// npm tools, installed with `npm ci` from the lock file in xtask/npm into target/tools/npm.
+fn ensure_npm_tools(path: &OsString, wasm_opt_version: &str) -> Result {
+    let source = paths::root().join("xtask").join("npm");
+    let installed = paths::npm_tools();
+    let wasm_opt = installed.join("node_modules").join(".bin").join("wasm-opt");
+    let wanted_lock = std::fs::read(source.join("package-lock.json")).map_err(|err| format!("cannot read xtask/npm/package-lock.json: {err}"))?;
+    let lock_is_current = std::fs::read(installed.join("package-lock.json")).is_ok_and(|lock| lock == wanted_lock);
+    // Trunk.toml says `version_132`; wasm-opt prints `wasm-opt version 132 (...)`.
+    let wanted = wasm_opt_version.replace('_', " ");
+    let wasm_opt_ok = || version_of(Command::new(&wasm_opt).arg("--version")).is_some_and(|v| v.contains(&wanted));
+    if lock_is_current && wasm_opt_ok() {
+        return Ok(());
+    }
+    eprintln!("xtask: installing npm tools into {}", installed.display());
+    std::fs::create_dir_all(&installed).map_err(|err| format!("cannot create {}: {err}", installed.display()))?;
+    for file in ["package.json", "package-lock.json"] {
+        std::fs::copy(source.join(file), installed.join(file)).map_err(|err| format!("cannot copy {file}: {err}"))?;
+    }
+    run(Command::new("npm").args(["ci", "--no-audit", "--no-fund", "--loglevel=error"]).current_dir(&installed).env("PATH", path))?;
+    if !wasm_opt_ok() {
+        return Err(format!("{} is not {wanted} after npm ci", wasm_opt.display()));
+    }
+    Ok(())
+}
+
+fn is_root() -> bool {
+    version_of(Command::new("id").arg("-u")).is_some_and(|uid| uid.trim() == "0")
+}
+
+/// The command's standard output if it ran and succeeded.
+pub fn version_of(command: &mut Command) -> Option<String> {
+    let output = command.output().ok()?;
+    output.status.success().then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// Runs a command in the foreground, echoing it, and fails if it fails.
+pub fn run(command: &mut Command) -> Result {
+    eprintln!("$ {}", describe(command));
+    let status = command.status().map_err(|err| format!("cannot start {}: {err}", describe(command)))?;
+    if status.success() { Ok(()) } else { Err(format!("`{}` failed ({status})", describe(command))) }
+}
+
+pub fn describe(command: &Command) -> String {
+    std::iter::once(command.get_program())
+        .chain(command.get_args())
+        .map(|part| part.to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
