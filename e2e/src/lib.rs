@@ -79,6 +79,15 @@ impl Browser {
         texts
     }
 
+    /// Clicks the button whose text is `label`, once it is there.
+    pub async fn click_button(&self, label: &str) {
+        let xpath = format!("//button[normalize-space()='{label}']");
+        let button = self.client.wait().at_most(WAIT).for_element(Locator::XPath(&xpath)).await.unwrap_or_else(|err| {
+            panic!("no button {label:?} appeared: {err}")
+        });
+        button.click().await.unwrap_or_else(|err| panic!("cannot click {label:?}: {err}"));
+    }
+
     /// Ends the session and the driver.
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;

@@ -13,8 +13,12 @@ fn india() -> FixedOffset {
     FixedOffset::east_opt(5 * 3600 + 30 * 60).unwrap()
 }
 
+fn demo_options() -> ServerOptions {
+    ServerOptions { demo: true, dist_dir: std::env::var_os("ORG_INVITATIONS_DIST").map(Into::into), ..Default::default() }
+}
+
 fn demo_server() -> TestServer {
-    TestServer::start_with(ServerOptions { demo: true, dist_dir: std::env::var_os("ORG_INVITATIONS_DIST").map(Into::into), ..Default::default() })
+    TestServer::start_with(demo_options())
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -59,16 +63,23 @@ async fn a_browser_that_is_not_signed_in_is_told_so() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_server_that_goes_away_is_reported_on_refresh() {
-    let server = demo_server();
+async fn a_server_that_goes_away_is_reported_and_retry_recovers() {
+    let data = tempfile::tempdir().unwrap();
+    let options = ServerOptions { data_dir: Some(data.path().join("data")), ..demo_options() };
+    let server = TestServer::start_with(options.clone());
+    let port = server.port();
     let browser = Browser::start(BROWSER_TIME_ZONE).await;
     browser.client.goto(&server.sign_in_url).await.unwrap();
-    browser.text_of(".oi-table").await;
+    let rows_before = browser.texts_of_all(".oi-table tbody tr").await;
     server.kill_hard();
 
-    browser.client.find(fantoccini::Locator::XPath("//button[text()='Refresh']")).await.unwrap().click().await.unwrap();
+    browser.click_button("Refresh").await;
     let error = browser.text_of(".oi-error").await;
     assert!(error.contains("Server unreachable"), "{error}");
-    assert!(error.contains("Retry"), "{error}");
+
+    // Back on the same port and data: the browser's session cookie is still good.
+    let _restarted = TestServer::start_with(ServerOptions { port: Some(port), ..options });
+    browser.click_button("Retry").await;
+    assert_eq!(browser.texts_of_all(".oi-table tbody tr").await, rows_before);
     browser.close().await;
 }

@@ -50,6 +50,8 @@ pub struct ServerOptions {
     pub data_dir: Option<PathBuf>,
     pub dist_dir: Option<PathBuf>,
     pub demo: bool,
+    /// A fixed port (to restart a server where a browser expects it); any free one when `None`.
+    pub port: Option<u16>,
     pub extra_args: Vec<String>,
 }
 
@@ -68,7 +70,7 @@ impl TestServer {
             }
         };
         let mut command = Command::new(server_binary());
-        command.args(["--host", "127.0.0.1", "--port", "0", "--data-dir"]).arg(&data_dir);
+        command.args(["--host", "127.0.0.1", "--port", &options.port.unwrap_or(0).to_string(), "--data-dir"]).arg(&data_dir);
         command.arg("--dist-dir").arg(options.dist_dir.unwrap_or_else(|| workspace_root().join("dist")));
         if options.demo {
             command.arg("--demo");
@@ -104,6 +106,10 @@ impl TestServer {
                 }
             }
         }
+    }
+
+    pub fn port(&self) -> u16 {
+        self.base_url.rsplit(':').next().and_then(|port| port.parse().ok()).expect("base URL ends with the port")
     }
 
     pub fn url(&self, path: &str) -> String {

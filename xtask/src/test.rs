@@ -2,14 +2,18 @@
 //! (the end-to-end tests serve it), then native and end-to-end tests in one cargo run, then the
 //! console's own tests inside headless Chromium.
 
+use std::cell::Cell;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use crate::tools::{BrowserTools, Tools, ensure_browser_tools, ensure_build_tools, run};
+use crate::tools::{BrowserTools, Tools, describe, ensure_browser_tools, ensure_build_tools};
 use crate::{Result, console, paths, size};
 
 pub fn run_all() -> Result {
     let tools = ensure_build_tools()?;
     let browser = ensure_browser_tools()?;
+    let tally = Tally::default();
     let mut failed = Vec::new();
     let mut step = |name: &str, work: &dyn Fn() -> Result| {
         eprintln!("\nxtask: == {name} ==");
@@ -22,14 +26,17 @@ pub fn run_all() -> Result {
         }
     };
     step("release console build", &|| console::build(&tools).and_then(|()| size::report()));
-    step("native, server and end-to-end tests", &|| native_tests(&tools, &browser));
-    step("console tests in headless Chromium", &|| browser_tests(&tools, &browser));
-    if failed.is_empty() {
+    step("native, server and end-to-end tests", &|| native_tests(&tools, &browser, &tally));
+    step("console tests in headless Chromium", &|| browser_tests(&tools, &browser, &tally));
+    let outcome = if failed.is_empty() {
         eprintln!("\nxtask: every test step passed");
         Ok(())
     } else {
         Err(format!("failed: {}", failed.join(", ")))
-    }
+    };
+    // One closing line over every runner, so a reader (or CI) need not add them up.
+    println!("\ntests: {} passed, {} failed", tally.passed.get(), tally.failed.get());
+    outcome
 }
 
 fn cargo(tools: &Tools) -> std::process::Command {
@@ -38,16 +45,63 @@ fn cargo(tools: &Tools) -> std::process::Command {
     command
 }
 
-fn native_tests(tools: &Tools, browser: &BrowserTools) -> Result {
-    run(cargo(tools)
-        .args(["test", "--package", "org-invitations-core", "--package", "org-invitations-server", "--package", "e2e"])
+fn native_tests(tools: &Tools, browser: &BrowserTools, tally: &Tally) -> Result {
+    tally.run(cargo(tools)
+        .args(["test", "--package", "org-invitations-core", "--package", "org-invitations-server", "--package", "e2e", "--package", "xtask"])
         .env("CHROMEDRIVER", &browser.chromedriver)
         .env("CHROMIUM", &browser.chromium)
         .env("ORG_INVITATIONS_DIST", paths::dist()))
 }
 
-fn browser_tests(tools: &Tools, browser: &BrowserTools) -> Result {
-    run(cargo(tools)
+fn browser_tests(tools: &Tools, browser: &BrowserTools, tally: &Tally) -> Result {
+    tally.run(cargo(tools)
         .args(["test", "--package", "org-invitations", "--target", "wasm32-unknown-unknown"])
         .env("CHROMEDRIVER", &browser.chromedriver))
+}
+
+/// Test counts summed over every `test result:` line the runners print.
+#[derive(Default)]
+struct Tally {
+    passed: Cell<u64>,
+    failed: Cell<u64>,
+}
+
+impl Tally {
+    /// Runs a test command, passing its output through and counting its results.
+    fn run(&self, command: &mut Command) -> Result {
+        eprintln!("$ {}", describe(command));
+        let mut child = command.stdout(Stdio::piped()).spawn().map_err(|err| format!("cannot start {}: {err}", describe(command)))?;
+        for line in BufReader::new(child.stdout.take().expect("piped stdout")).lines().map_while(std::result::Result::ok) {
+            println!("{line}");
+            if let Some((passed, failed)) = parse_result_line(&line) {
+                self.passed.set(self.passed.get() + passed);
+                self.failed.set(self.failed.get() + failed);
+            }
+        }
+        let status = child.wait().map_err(|err| err.to_string())?;
+        if status.success() { Ok(()) } else { Err(format!("`{}` failed ({status})", describe(command))) }
+    }
+}
+
+/// `test result: ok. 12 passed; 0 failed; ...` → (12, 0)
+fn parse_result_line(line: &str) -> Option<(u64, u64)> {
+    let rest = line.trim().strip_prefix("test result: ")?;
+    let count = |label: &str| {
+        rest.split([';', '.'])
+            .map(str::trim)
+            .find_map(|part| part.strip_suffix(label).and_then(|n| n.trim().parse::<u64>().ok()))
+    };
+    Some((count(" passed")?, count(" failed")?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_result_line;
+
+    #[test]
+    fn reads_cargo_and_wasm_bindgen_result_lines() {
+        assert_eq!(parse_result_line("test result: ok. 12 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.08s"), Some((12, 0)));
+        assert_eq!(parse_result_line("test result: FAILED. 3 passed; 1 failed; 0 ignored; 0 filtered out; finished in 10.08s"), Some((3, 1)));
+        assert_eq!(parse_result_line("running 3 tests"), None);
+    }
 }
