@@ -39,8 +39,11 @@ pub struct TestServer {
     pub sign_in_url: String,
     pub token: String,
     pub data_dir: PathBuf,
+    /// The server's standard error: its request log.
+    log_path: PathBuf,
     /// Keeps a temporary data folder alive for the test's duration.
     _temp: Option<tempfile::TempDir>,
+    _log_dir: tempfile::TempDir,
 }
 
 /// What to start the server with.
@@ -76,7 +79,10 @@ impl TestServer {
             command.arg("--demo");
         }
         command.args(&options.extra_args).env_remove("ORG_INVITATIONS_TOKEN");
-        command.stdout(Stdio::piped()).stderr(Stdio::inherit()).stdin(Stdio::null());
+        let log_dir = tempfile::tempdir().expect("temporary log folder");
+        let log_path = log_dir.path().join("server.log");
+        let log_file = std::fs::File::create(&log_path).expect("log file");
+        command.stdout(Stdio::piped()).stderr(log_file).stdin(Stdio::null());
         let mut child = command.spawn().unwrap_or_else(|err| panic!("cannot start {:?}: {err}", server_binary()));
 
         let lines = start_line_reader(child.stdout.take().expect("piped stdout"));
@@ -95,14 +101,17 @@ impl TestServer {
                             sign_in_url,
                             token,
                             data_dir,
+                            log_path,
                             _temp: temp,
+                            _log_dir: log_dir,
                         };
                     }
                 }
                 Err(_) => {
                     let _ = child.kill();
                     let status = child.wait().ok();
-                    panic!("server did not start within {START_TIMEOUT:?} (exit: {status:?})");
+                    let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+                    panic!("server did not start within {START_TIMEOUT:?} (exit: {status:?}); its log:\n{log}");
                 }
             }
         }
@@ -110,6 +119,11 @@ impl TestServer {
 
     pub fn port(&self) -> u16 {
         self.base_url.rsplit(':').next().and_then(|port| port.parse().ok()).expect("base URL ends with the port")
+    }
+
+    /// Everything the server has written to standard error so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log_path).expect("server log")
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -135,6 +149,10 @@ impl TestServer {
 impl Drop for TestServer {
     fn drop(&mut self) {
         self.stop();
+        // A failing test shows what the server said.
+        if std::thread::panicking() {
+            eprintln!("--- log of the server at {} ---\n{}", self.base_url, std::fs::read_to_string(&self.log_path).unwrap_or_default());
+        }
     }
 }
 
