@@ -1,6 +1,7 @@
 //! `cargo xtask <command>`: everything a newcomer needs, from installing the tools to running
 //! every test. See the README.
 
+mod bench;
 mod console;
 mod paths;
 mod run;
@@ -29,6 +30,12 @@ enum Command {
     Test,
     /// Print the release console's sizes (build it first).
     Size,
+    /// Measure the server (medians, each beside a baseline from the same run).
+    Bench {
+        /// A short smoke run of every measurement.
+        #[arg(long)]
+        quick: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -37,6 +44,7 @@ fn main() -> ExitCode {
         Command::Build => tools::ensure_build_tools().and_then(|tools| console::build(&tools)).and_then(|()| size::report()),
         Command::Test => test::run_all(),
         Command::Size => size::report(),
+        Command::Bench { quick } => bench::run_benchmarks(quick),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -7,12 +7,12 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use crate::tools::{BrowserTools, Tools, describe, ensure_browser_tools, ensure_build_tools};
+use crate::tools::{TestTools, Tools, describe, ensure_test_tools, ensure_build_tools};
 use crate::{Result, console, paths, size};
 
 pub fn run_all() -> Result {
     let tools = ensure_build_tools()?;
-    let browser = ensure_browser_tools()?;
+    let test_tools = ensure_test_tools()?;
     let tally = Tally::default();
     let mut failed = Vec::new();
     let mut step = |name: &str, work: &dyn Fn() -> Result| {
@@ -26,8 +26,8 @@ pub fn run_all() -> Result {
         }
     };
     step("release console build", &|| console::build(&tools).and_then(|()| size::report()));
-    step("native, server and end-to-end tests", &|| native_tests(&tools, &browser, &tally));
-    step("console tests in headless Chromium", &|| browser_tests(&tools, &browser, &tally));
+    step("native, server and end-to-end tests", &|| native_tests(&tools, &test_tools, &tally));
+    step("console tests in headless Chromium", &|| browser_tests(&tools, &test_tools, &tally));
     let outcome = if failed.is_empty() {
         eprintln!("\nxtask: every test step passed");
         Ok(())
@@ -45,18 +45,19 @@ fn cargo(tools: &Tools) -> std::process::Command {
     command
 }
 
-fn native_tests(tools: &Tools, browser: &BrowserTools, tally: &Tally) -> Result {
+fn native_tests(tools: &Tools, test_tools: &TestTools, tally: &Tally) -> Result {
     tally.run(cargo(tools)
         .args(["test", "--package", "org-invitations-core", "--package", "org-invitations-server", "--package", "e2e", "--package", "xtask"])
-        .env("CHROMEDRIVER", &browser.chromedriver)
-        .env("CHROMIUM", &browser.chromium)
-        .env("ORG_INVITATIONS_DIST", paths::dist()))
+        .env("CHROMEDRIVER", &test_tools.chromedriver)
+        .env("CHROMIUM", &test_tools.chromium)
+        .env("ORG_INVITATIONS_DIST", paths::dist())
+        .env("ANYSCALE_CLI", &test_tools.anyscale_cli))
 }
 
-fn browser_tests(tools: &Tools, browser: &BrowserTools, tally: &Tally) -> Result {
+fn browser_tests(tools: &Tools, test_tools: &TestTools, tally: &Tally) -> Result {
     tally.run(cargo(tools)
         .args(["test", "--package", "org-invitations", "--target", "wasm32-unknown-unknown"])
-        .env("CHROMEDRIVER", &browser.chromedriver))
+        .env("CHROMEDRIVER", &test_tools.chromedriver))
 }
 
 /// Test counts summed over every `test result:` line the runners print.

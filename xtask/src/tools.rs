@@ -9,6 +9,8 @@ use crate::{Result, paths};
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const TRUNK_VERSION: &str = "0.21.14";
+/// The Anyscale CLI whose behaviour the server must match (shared/spec/invitation-api.md).
+const ANYSCALE_CLI_VERSION: &str = "0.26.112";
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
@@ -26,10 +28,11 @@ impl Tools {
     }
 }
 
-/// Browser-test additions to [`Tools`].
-pub struct BrowserTools {
+/// What only the tests need beyond [`Tools`].
+pub struct TestTools {
     pub chromium: PathBuf,
     pub chromedriver: PathBuf,
+    pub anyscale_cli: PathBuf,
 }
 
 pub fn ensure_build_tools() -> Result<Tools> {
@@ -48,7 +51,7 @@ pub fn ensure_build_tools() -> Result<Tools> {
     Ok(Tools { path })
 }
 
-pub fn ensure_browser_tools() -> Result<BrowserTools> {
+pub fn ensure_test_tools() -> Result<TestTools> {
     if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
         eprintln!("xtask: installing Chromium and ChromeDriver from Debian's packages");
         let sudo = if is_root() { None } else { Some("sudo") };
@@ -73,7 +76,26 @@ pub fn ensure_browser_tools() -> Result<BrowserTools> {
     if major(&chromium_version).is_none() || major(&chromium_version) != major(&driver_version) {
         return Err(format!("Chromium ({chromium_version:?}) and ChromeDriver ({driver_version:?}) must be installed at the same major version"));
     }
-    Ok(BrowserTools { chromium: CHROMIUM.into(), chromedriver: CHROMEDRIVER.into() })
+    Ok(TestTools { chromium: CHROMIUM.into(), chromedriver: CHROMEDRIVER.into(), anyscale_cli: ensure_anyscale_cli()? })
+}
+
+/// The Anyscale CLI in a virtualenv under target/tools, for the interoperability tests.
+pub fn ensure_anyscale_cli() -> Result<PathBuf> {
+    let venv = paths::target().join("tools").join("anyscale-venv");
+    let cli = venv.join("bin").join("anyscale");
+    let installed = || version_of(Command::new(&cli).arg("--version")).is_some_and(|v| v.trim() == ANYSCALE_CLI_VERSION);
+    if installed() {
+        return Ok(cli);
+    }
+    eprintln!("xtask: installing the Anyscale CLI {ANYSCALE_CLI_VERSION} from PyPI into {}", venv.display());
+    run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+    run(Command::new(venv.join("bin").join("pip"))
+        .args(["install", "--quiet", "--disable-pip-version-check"])
+        .arg(format!("anyscale=={ANYSCALE_CLI_VERSION}")))?;
+    if !installed() {
+        return Err(format!("{} does not report version {ANYSCALE_CLI_VERSION} after installing", cli.display()));
+    }
+    Ok(cli)
 }
 
 /// PATH with cargo-installed and npm-installed tools first.
