@@ -3,13 +3,14 @@
 use std::fs::OpenOptions;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, TimeZone, Utc};
 use org_invitations_core::OrganizationInvitation;
 use org_invitations_core::email::comparison_key;
 use org_invitations_core::invitation::INVITATION_LIFETIME;
-use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, params};
 
 use crate::ids;
 
@@ -42,10 +43,17 @@ pub struct Page {
     pub last_seq_if_more: Option<i64>,
 }
 
-/// A cheap-to-clone handle; one connection, used from blocking threads.
+/// How many connections serve reads. In WAL mode readers never wait for the writer, so a
+/// listing is not held up behind another request's fsync.
+const READERS: usize = 4;
+
+/// A cheap-to-clone handle, used from blocking threads: one writing connection and a few
+/// reading ones.
 #[derive(Clone)]
 pub struct Store {
-    conn: Arc<Mutex<Connection>>,
+    writer: Arc<Mutex<Connection>>,
+    readers: Arc<[Mutex<Connection>]>,
+    next_reader: Arc<AtomicUsize>,
     organization_id: Arc<str>,
 }
 
@@ -72,6 +80,9 @@ CREATE TABLE IF NOT EXISTS invitations (
 -- creates for one new address yield one row and one refusal.
 CREATE UNIQUE INDEX IF NOT EXISTS one_open_invitation_per_email
     ON invitations (email_key) WHERE state = 'open';
+-- Lets a listing count pending (unexpired) invitations from the index alone.
+CREATE INDEX IF NOT EXISTS open_invitations_by_expiry
+    ON invitations (expires_at_ms) WHERE state = 'open';
 ";
 
 impl Store {
@@ -102,17 +113,32 @@ impl Store {
                 id
             }
         };
-        Ok(Self { conn: Arc::new(Mutex::new(conn)), organization_id: organization_id.into() })
+        let readers = (0..READERS)
+            .map(|_| {
+                let reader = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+                reader.busy_timeout(std::time::Duration::from_secs(5))?;
+                Ok(Mutex::new(reader))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(Self {
+            writer: Arc::new(Mutex::new(conn)),
+            readers: readers.into(),
+            next_reader: Arc::new(AtomicUsize::new(0)),
+            organization_id: organization_id.into(),
+        })
     }
 
     pub fn organization_id(&self) -> &str {
         &self.organization_id
     }
 
-    fn lock(&self) -> MutexGuard<'_, Connection> {
-        // A panic while holding the lock cannot leave SQLite half-written (transactions roll
-        // back on drop), so a poisoned lock is still safe to use.
-        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    fn writer(&self) -> MutexGuard<'_, Connection> {
+        unpoisoned(&self.writer)
+    }
+
+    fn reader(&self) -> MutexGuard<'_, Connection> {
+        let index = self.next_reader.fetch_add(1, Ordering::Relaxed) % self.readers.len();
+        unpoisoned(&self.readers[index])
     }
 
     /// Creates one invitation per address, in one transaction, each created at `now`.
@@ -122,7 +148,7 @@ impl Store {
         emails: &[String],
         now: DateTime<Utc>,
     ) -> Result<Vec<Result<String, CreateRefusal>>, StoreError> {
-        let mut conn = self.lock();
+        let mut conn = self.writer();
         let tx = conn.transaction()?;
         let mut outcomes = Vec::with_capacity(emails.len());
         {
@@ -160,11 +186,13 @@ impl Store {
         count: u32,
         now: DateTime<Utc>,
     ) -> Result<Page, StoreError> {
-        let conn = self.lock();
+        let mut conn = self.reader();
+        // The page and the total come from one snapshot.
+        let tx = conn.transaction()?;
         let now_ms = now.timestamp_millis();
         let include_expired = filter.include_expired;
         let email_key = filter.email_key.as_deref();
-        let mut rows = conn.prepare_cached(
+        let mut rows = tx.prepare_cached(
             "SELECT seq, id, email, created_at_ms, expires_at_ms, accepted_at_ms FROM invitations
              WHERE state = 'open' AND (?1 OR expires_at_ms > ?2) AND (?3 IS NULL OR email_key = ?3)
                AND seq > ?4
@@ -177,11 +205,13 @@ impl Store {
             .collect::<Result<Vec<_>, _>>()?;
         let more = fetched.len() > count as usize;
         fetched.truncate(count as usize);
-        let total: i64 = conn.prepare_cached(
+        let total: i64 = tx.prepare_cached(
             "SELECT COUNT(*) FROM invitations
              WHERE state = 'open' AND (?1 OR expires_at_ms > ?2) AND (?3 IS NULL OR email_key = ?3)",
         )?
         .query_row(params![include_expired, now_ms, email_key], |row| row.get(0))?;
+        drop(rows);
+        tx.finish()?;
         Ok(Page {
             last_seq_if_more: if more { fetched.last().map(|(seq, _)| *seq) } else { None },
             invitations: fetched.into_iter().map(|(_, invitation)| invitation).collect(),
@@ -191,7 +221,7 @@ impl Store {
 
     /// An open (pending or expired) invitation by id.
     pub fn get(&self, id: &str) -> Result<Option<OrganizationInvitation>, StoreError> {
-        let conn = self.lock();
+        let conn = self.reader();
         let found = conn
             .prepare_cached(
                 "SELECT id, email, created_at_ms, expires_at_ms, accepted_at_ms FROM invitations
@@ -204,7 +234,7 @@ impl Store {
 
     /// Revokes an open invitation and returns it as it was; `None` if there is none by that id.
     pub fn invalidate(&self, id: &str, now: DateTime<Utc>) -> Result<Option<OrganizationInvitation>, StoreError> {
-        let mut conn = self.lock();
+        let mut conn = self.writer();
         let tx = conn.transaction()?;
         let found = tx
             .query_row(
@@ -221,7 +251,7 @@ impl Store {
 
     /// How many invitations were ever stored, whatever their state.
     pub fn count_all(&self) -> Result<u64, StoreError> {
-        let total: i64 = self.lock().query_row("SELECT COUNT(*) FROM invitations", [], |row| row.get(0))?;
+        let total: i64 = self.reader().query_row("SELECT COUNT(*) FROM invitations", [], |row| row.get(0))?;
         Ok(total as u64)
     }
 
@@ -236,6 +266,12 @@ impl Store {
             accepted_at: row.get::<_, Option<i64>>(first + 4)?.map(instant),
         })
     }
+}
+
+/// A panic while holding a connection cannot leave SQLite half-written (transactions roll
+/// back on drop), so a poisoned lock is still safe to use.
+fn unpoisoned(connection: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+    connection.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn instant(millis: i64) -> DateTime<Utc> {
