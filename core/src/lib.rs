@@ -5,6 +5,8 @@
 pub mod datetime;
 pub mod email;
 pub mod invitation;
+pub mod listing;
+pub mod status;
 pub mod wire;
 
 pub use invitation::OrganizationInvitation;

@@ -1,0 +1,326 @@
+//! How the console lists invitations: sorting by value, searching by email, and the view
+//! state that lives in the page's URL query.
+
+use std::cmp::Ordering;
+
+use crate::OrganizationInvitation;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SortColumn {
+    Id,
+    Email,
+    CreatedAt,
+    ExpiresAt,
+}
+
+impl SortColumn {
+    pub const ALL: [SortColumn; 4] = [SortColumn::Id, SortColumn::Email, SortColumn::CreatedAt, SortColumn::ExpiresAt];
+
+    /// The column header, exactly as the Anyscale CLI prints it.
+    pub fn label(self) -> &'static str {
+        match self {
+            SortColumn::Id => "ID",
+            SortColumn::Email => "Email",
+            SortColumn::CreatedAt => "Created At",
+            SortColumn::ExpiresAt => "Expires At",
+        }
+    }
+
+    /// The name used in the URL query.
+    pub fn param(self) -> &'static str {
+        match self {
+            SortColumn::Id => "id",
+            SortColumn::Email => "email",
+            SortColumn::CreatedAt => "created_at",
+            SortColumn::ExpiresAt => "expires_at",
+        }
+    }
+
+    pub fn from_param(param: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|column| column.param() == param)
+    }
+
+    /// Dates open newest first, text A to Z.
+    fn first_direction(self) -> SortDirection {
+        match self {
+            SortColumn::CreatedAt | SortColumn::ExpiresAt => SortDirection::Descending,
+            SortColumn::Id | SortColumn::Email => SortDirection::Ascending,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SortDirection {
+    Ascending,
+    Descending,
+}
+
+impl SortDirection {
+    pub fn param(self) -> &'static str {
+        match self {
+            SortDirection::Ascending => "asc",
+            SortDirection::Descending => "desc",
+        }
+    }
+
+    /// The value of the header's `aria-sort`.
+    pub fn aria(self) -> &'static str {
+        match self {
+            SortDirection::Ascending => "ascending",
+            SortDirection::Descending => "descending",
+        }
+    }
+
+    fn reversed(self) -> Self {
+        match self {
+            SortDirection::Ascending => SortDirection::Descending,
+            SortDirection::Descending => SortDirection::Ascending,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Sort {
+    pub column: SortColumn,
+    pub direction: SortDirection,
+}
+
+impl Default for Sort {
+    /// Newest first.
+    fn default() -> Self {
+        Self { column: SortColumn::CreatedAt, direction: SortDirection::Descending }
+    }
+}
+
+impl Sort {
+    /// What activating a column's header does: the same column flips, another starts in its
+    /// natural direction.
+    pub fn toggled(self, column: SortColumn) -> Self {
+        if self.column == column {
+            Self { column, direction: self.direction.reversed() }
+        } else {
+            Self { column, direction: column.first_direction() }
+        }
+    }
+
+    /// Compares two invitations by value; equal values fall back to the id, ascending,
+    /// so the order is total and the same on every render.
+    pub fn compare(self, a: &OrganizationInvitation, b: &OrganizationInvitation) -> Ordering {
+        let by_value = match self.column {
+            SortColumn::Id => a.id.cmp(&b.id),
+            SortColumn::Email => caseless_cmp(&a.email, &b.email),
+            SortColumn::CreatedAt => a.created_at.cmp(&b.created_at),
+            SortColumn::ExpiresAt => a.expires_at.cmp(&b.expires_at),
+        };
+        let by_value = match self.direction {
+            SortDirection::Ascending => by_value,
+            SortDirection::Descending => by_value.reverse(),
+        };
+        by_value.then_with(|| a.id.cmp(&b.id))
+    }
+}
+
+/// Orders text ignoring case (`ann` < `Bob` < `carl`), with no allocation per comparison.
+fn caseless_cmp(a: &str, b: &str) -> Ordering {
+    a.chars().flat_map(char::to_lowercase).cmp(b.chars().flat_map(char::to_lowercase))
+}
+
+/// A search as typed: matched against emails as a case-insensitive substring.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Search {
+    needle: String,
+}
+
+impl Search {
+    pub fn new(typed: &str) -> Self {
+        Self { needle: typed.trim().to_lowercase() }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.needle.is_empty()
+    }
+
+    /// `lowercase_email` must already be lower-cased (the console keeps it so per row).
+    pub fn matches_lowercase(&self, lowercase_email: &str) -> bool {
+        lowercase_email.contains(&self.needle)
+    }
+
+    pub fn matches(&self, invitation: &OrganizationInvitation) -> bool {
+        self.is_empty() || self.matches_lowercase(&invitation.email.to_lowercase())
+    }
+}
+
+/// Everything about how the list is shown that a bookmark should keep.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListView {
+    pub sort: Sort,
+    /// The search box's text as typed.
+    pub search: String,
+    pub show_expired: bool,
+}
+
+impl Default for ListView {
+    fn default() -> Self {
+        Self { sort: Sort::default(), search: String::new(), show_expired: true }
+    }
+}
+
+impl ListView {
+    /// Reads the view from URL query pairs; unknown keys and bad values fall back to defaults.
+    pub fn from_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut view = Self::default();
+        let mut direction = None;
+        for (key, value) in pairs {
+            match key {
+                "sort" => {
+                    if let Some(column) = SortColumn::from_param(value) {
+                        view.sort = Sort { column, direction: column.first_direction() };
+                    }
+                }
+                "dir" => {
+                    direction = match value {
+                        "asc" => Some(SortDirection::Ascending),
+                        "desc" => Some(SortDirection::Descending),
+                        _ => None,
+                    }
+                }
+                "q" => view.search = value.to_owned(),
+                "expired" => view.show_expired = value != "hide",
+                _ => {}
+            }
+        }
+        if let Some(direction) = direction {
+            view.sort.direction = direction;
+        }
+        view
+    }
+
+    /// The query pairs for this view; defaults are left out so plain URLs stay plain.
+    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
+        if self.sort != Sort::default() {
+            pairs.push(("sort", self.sort.column.param().to_owned()));
+            pairs.push(("dir", self.sort.direction.param().to_owned()));
+        }
+        if !self.search.trim().is_empty() {
+            pairs.push(("q", self.search.clone()));
+        }
+        if !self.show_expired {
+            pairs.push(("expired", "hide".to_owned()));
+        }
+        pairs
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::datetime::rfc3339;
+    use chrono::TimeDelta;
+
+    fn invitation(id: &str, email: &str, created: &str) -> OrganizationInvitation {
+        let created_at = rfc3339::parse(created).unwrap();
+        OrganizationInvitation {
+            id: id.into(),
+            email: email.into(),
+            organization_id: "org".into(),
+            accepted_at: None,
+            created_at,
+            expires_at: created_at + TimeDelta::days(7),
+        }
+    }
+
+    fn ids(rows: &[OrganizationInvitation]) -> Vec<&str> {
+        rows.iter().map(|row| row.id.as_str()).collect()
+    }
+
+    fn sorted(mut rows: Vec<OrganizationInvitation>, sort: Sort) -> Vec<OrganizationInvitation> {
+        rows.sort_by(|a, b| sort.compare(a, b));
+        rows
+    }
+
+    fn sample() -> Vec<OrganizationInvitation> {
+        vec![
+            // Display text would sort 12/31/2024 after 01/02/2025; values must not.
+            invitation("orginv_c", "carl@x.com", "2024-12-31T23:59:00Z"),
+            invitation("orginv_a", "Bob@x.com", "2025-01-02T08:00:00Z"),
+            invitation("orginv_b", "ann@x.com", "2024-02-10T12:00:00Z"),
+        ]
+    }
+
+    #[test]
+    fn dates_sort_chronologically_across_a_year_boundary() {
+        let newest_first = sorted(sample(), Sort::default());
+        assert_eq!(ids(&newest_first), ["orginv_a", "orginv_c", "orginv_b"]);
+        let oldest_first = sorted(sample(), Sort { column: SortColumn::ExpiresAt, direction: SortDirection::Ascending });
+        assert_eq!(ids(&oldest_first), ["orginv_b", "orginv_c", "orginv_a"]);
+    }
+
+    #[test]
+    fn emails_sort_ignoring_case_in_both_directions() {
+        let by_email = Sort { column: SortColumn::Email, direction: SortDirection::Ascending };
+        assert_eq!(ids(&sorted(sample(), by_email)), ["orginv_b", "orginv_a", "orginv_c"]);
+        assert_eq!(ids(&sorted(sample(), by_email.toggled(SortColumn::Email))), ["orginv_c", "orginv_a", "orginv_b"]);
+    }
+
+    #[test]
+    fn non_ascii_emails_sort_by_their_lower_case() {
+        let rows = vec![invitation("1", "Zoë@x.com", "2024-01-01T00:00:00Z"), invitation("2", "élise@x.com", "2024-01-01T00:00:00Z"), invitation("3", "ÉMILE@x.com", "2024-01-01T00:00:00Z")];
+        let by_email = Sort { column: SortColumn::Email, direction: SortDirection::Ascending };
+        assert_eq!(ids(&sorted(rows, by_email)), ["1", "2", "3"], "z < é by code point, and É sorts with é");
+    }
+
+    #[test]
+    fn equal_values_fall_back_to_the_id_in_every_direction() {
+        let rows = vec![
+            invitation("orginv_2", "same@x.com", "2024-05-05T05:05:05Z"),
+            invitation("orginv_3", "SAME@x.com", "2024-05-05T05:05:05Z"),
+            invitation("orginv_1", "same@x.com", "2024-05-05T05:05:05Z"),
+        ];
+        for column in SortColumn::ALL.into_iter().filter(|c| *c != SortColumn::Id) {
+            for direction in [SortDirection::Ascending, SortDirection::Descending] {
+                let order = sorted(rows.clone(), Sort { column, direction });
+                assert_eq!(ids(&order), ["orginv_1", "orginv_2", "orginv_3"], "{column:?} {direction:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn toggling_flips_the_same_column_and_starts_others_naturally() {
+        let start = Sort::default();
+        assert_eq!(start.toggled(SortColumn::CreatedAt).direction, SortDirection::Ascending);
+        assert_eq!(start.toggled(SortColumn::Email), Sort { column: SortColumn::Email, direction: SortDirection::Ascending });
+        assert_eq!(start.toggled(SortColumn::ExpiresAt).direction, SortDirection::Descending);
+    }
+
+    #[test]
+    fn search_is_a_caseless_substring_of_the_email() {
+        let rows = sample();
+        let found: Vec<&str> = rows.iter().filter(|row| Search::new(" BO ").matches(row)).map(|row| row.id.as_str()).collect();
+        assert_eq!(found, ["orginv_a"]);
+        assert!(rows.iter().all(|row| Search::new("").matches(row)));
+        assert!(Search::new("ÉLI").matches(&invitation("x", "élise@x.com", "2024-01-01T00:00:00Z")));
+        assert!(!Search::new("zz").matches(&rows[0]));
+    }
+
+    #[test]
+    fn the_view_round_trips_through_the_query_and_defaults_stay_out_of_it() {
+        assert!(ListView::default().to_query().is_empty());
+        let view = ListView {
+            sort: Sort { column: SortColumn::Email, direction: SortDirection::Descending },
+            search: "ann & co".into(),
+            show_expired: false,
+        };
+        let query = view.to_query();
+        let back = ListView::from_query(query.iter().map(|(k, v)| (*k, v.as_str())));
+        assert_eq!(back, view);
+    }
+
+    #[test]
+    fn a_hand_edited_query_falls_back_to_defaults() {
+        let view = ListView::from_query([("sort", "colour"), ("dir", "sideways"), ("expired", "show"), ("other", "x")]);
+        assert_eq!(view, ListView::default());
+        let only_column = ListView::from_query([("sort", "email")]);
+        assert_eq!(only_column.sort, Sort { column: SortColumn::Email, direction: SortDirection::Ascending });
+    }
+}
