@@ -1,58 +1,144 @@
-//! The console's frame: loads every invitation and shows the list, or why it cannot.
+//! The console's frame: loads every invitation, keeps the last good list on screen, and says
+//! what is happening (loading, refreshed, failed, signed out).
 
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use org_invitations_core::status::Summary;
 
 use crate::api::{ApiClient, ApiError, ListOptions};
-use crate::invitation_table::InvitationTable;
+use crate::invitation_list::InvitationList;
+use crate::invitation_table::TableSkeleton;
 use crate::options::ConsoleOptions;
+use crate::rows::{Rows, rows_from};
+use crate::time_zone::TimeZoneChoice;
+use crate::url_view::use_url_view;
+
+/// How often statuses and relative phrases are recomputed.
+const CLOCK_TICK: Duration = Duration::from_secs(30);
+
+/// Progress of a load in flight: rows so far, and the total when the server says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Progress {
+    loaded: usize,
+    total: Option<u64>,
+}
 
 #[component]
 pub fn App(
     /// Where the API is and how to authenticate to it.
     options: ConsoleOptions,
 ) -> impl IntoView {
-    let client = ApiClient::new(options.api_base, options.token);
-    provide_context(client.clone());
-    let (loaded, set_loaded) = signal(0usize);
-    let invitations = LocalResource::new(move || {
-        let client = client.clone();
-        async move {
-            set_loaded.set(0);
-            client
-                .list_all(ListOptions { include_expired: true }, |so_far, _total| set_loaded.set(so_far))
-                .await
-        }
+    let client = StoredValue::new(ApiClient::new(options.api_base, options.token));
+    provide_context(client.get_value());
+    let view = use_url_view(options.sync_url);
+    let zone = RwSignal::new(TimeZoneChoice::Local);
+
+    let rows = RwSignal::new(None::<Rows>);
+    let progress = RwSignal::new(None::<Progress>);
+    let failure = RwSignal::new(None::<ApiError>);
+    let refreshed_at = RwSignal::new(None::<DateTime<Utc>>);
+    let now = RwSignal::new(Utc::now());
+    // Only the newest load may write its result: an older one still in flight is ignored.
+    let generation = StoredValue::new(0u64);
+
+    let load = move || {
+        generation.update_value(|generation| *generation += 1);
+        let this_load = generation.get_value();
+        // False once a newer load started or the console was unmounted.
+        let current = move || generation.try_get_value() == Some(this_load);
+        progress.set(Some(Progress { loaded: 0, total: None }));
+        let client = client.get_value();
+        spawn_local(async move {
+            let result = client
+                .list_all(ListOptions { include_expired: true }, |loaded, total| {
+                    if current() {
+                        progress.set(Some(Progress { loaded, total }));
+                    }
+                })
+                .await;
+            if !current() {
+                return;
+            }
+            progress.set(None);
+            match result {
+                Ok(invitations) => {
+                    let at = Utc::now();
+                    rows.set(Some(rows_from(invitations)));
+                    failure.set(None);
+                    now.set(at);
+                    refreshed_at.set(Some(at));
+                }
+                Err(error) => failure.set(Some(error)),
+            }
+        });
+    };
+    load();
+
+    if let Ok(tick) = set_interval_with_handle(move || now.set(Utc::now()), CLOCK_TICK) {
+        on_cleanup(move || tick.clear());
+    }
+
+    let summary = Memo::new(move |_| {
+        rows.with(|rows| rows.as_ref().map(|rows| Summary::of(rows.iter().map(|row| &row.invitation), now.get())))
     });
+    let loaded_rows = Signal::derive(move || rows.get().unwrap_or_default());
 
     view! {
         <div class="oi-console">
             <header class="oi-header">
                 <h1 class="oi-title">"Organization invitations"</h1>
-                <button type="button" class="oi-button" on:click=move |_| invitations.refetch()>
-                    "Refresh"
-                </button>
             </header>
-            {move || match invitations.get() {
-                None => view! { <Loading loaded /> }.into_any(),
-                Some(Ok(list)) => view! { <InvitationTable invitations=list /> }.into_any(),
-                Some(Err(error)) => view! { <LoadError error retry=move || invitations.refetch() /> }.into_any(),
-            }}
+            <section class="oi-list" aria-label="Invitations">
+                <div class="oi-summary-bar">
+                    <p class="oi-summary">
+                        {move || summary.get().map(|summary| format!(
+                            "{} pending · {} expiring soon · {} expired",
+                            summary.pending, summary.expiring_soon, summary.expired
+                        ))}
+                        {move || refreshed_at.get().map(|at| view! {
+                            <span class="oi-refreshed">{format!("Refreshed at {}", zone.get().format_time(at))}</span>
+                        })}
+                    </p>
+                    <button
+                        type="button"
+                        class="oi-button"
+                        on:click=move |_| load()
+                        disabled=move || progress.get().is_some()
+                    >
+                        "Refresh"
+                    </button>
+                </div>
+                {move || progress.get().map(|progress| view! { <LoadProgress progress /> })}
+                {move || failure.get().map(|error| view! { <LoadError error retry=load /> })}
+                <Show
+                    when=move || rows.with(Option::is_some)
+                    fallback=move || view! { <Show when=move || failure.with(Option::is_none)><TableSkeleton /></Show> }
+                >
+                    <InvitationList rows=loaded_rows view zone now=now.into() />
+                </Show>
+            </section>
         </div>
     }
 }
 
 #[component]
-fn Loading(
-    /// How many invitations have arrived so far.
-    loaded: ReadSignal<usize>,
-) -> impl IntoView {
+fn LoadProgress(progress: Progress) -> impl IntoView {
+    let text = match (progress.loaded, progress.total) {
+        (0, _) => "Loading invitations…".to_owned(),
+        (loaded, Some(total)) => format!("Loading invitations… {loaded} of {total}"),
+        (loaded, None) => format!("Loading invitations… {loaded} so far"),
+    };
+    let bar = progress.total.filter(|total| *total > 0).map(|total| {
+        view! { <progress class="oi-progress" max=total.to_string() value=progress.loaded.to_string() aria-label="Invitations loaded"></progress> }
+    });
     view! {
-        <p class="oi-status" role="status" aria-live="polite">
-            {move || match loaded.get() {
-                0 => "Loading invitations…".to_owned(),
-                n => format!("Loading invitations… {n} so far"),
-            }}
-        </p>
+        <div class="oi-status" role="status">
+            <span>{text}</span>
+            {bar}
+        </div>
     }
 }
 
@@ -61,7 +147,7 @@ fn LoadError(
     /// What went wrong.
     error: ApiError,
     /// Loads again.
-    retry: impl Fn() + 'static,
+    retry: impl Fn() + Copy + 'static,
 ) -> impl IntoView {
     let title = match error {
         ApiError::SignedOut => "Not signed in",
@@ -76,4 +162,3 @@ fn LoadError(
         </div>
     }
 }
-

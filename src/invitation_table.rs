@@ -1,41 +1,185 @@
-//! The invitation table, with the Anyscale CLI's four columns and date format.
+//! The invitation table: the Anyscale CLI's four columns, sortable headers, status in words,
+//! and only the rows that can be seen in the DOM, so 10,000 invitations stay fast.
 
-use chrono::{Local, Utc};
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
-use org_invitations_core::OrganizationInvitation;
-use org_invitations_core::datetime::{format_cli, format_utc_exact};
+use org_invitations_core::datetime::format_utc_exact;
+use org_invitations_core::listing::{ListView, SortColumn};
+use org_invitations_core::status::{Status, relative_phrase};
+
+use crate::rows::Rows;
+use crate::time_zone::TimeZoneChoice;
+
+/// Must equal `.oi-row`'s height in style/console.css: the window of rendered rows is
+/// computed from it.
+pub const ROW_HEIGHT_PX: f64 = 40.0;
+/// Rows rendered beyond each edge of the viewport, so fast scrolling shows no gap.
+const OVERSCAN: usize = 10;
+/// The height assumed before the scroller has been measured.
+const INITIAL_VIEWPORT_PX: f64 = 800.0;
 
 #[component]
 pub fn InvitationTable(
-    /// The invitations to show, in display order.
-    invitations: Vec<OrganizationInvitation>,
+    /// Every loaded invitation.
+    rows: Signal<Rows>,
+    /// Positions in `rows` to show, in display order.
+    positions: Memo<Vec<usize>>,
+    /// The sort the headers show and change.
+    view: RwSignal<ListView>,
+    /// Which clock dates are shown in.
+    zone: Signal<TimeZoneChoice>,
+    /// The instant statuses and relative phrases are computed against.
+    now: Signal<DateTime<Utc>>,
 ) -> impl IntoView {
-    if invitations.is_empty() {
-        return view! { <p class="oi-empty">"No invitations yet."</p> }.into_any();
-    }
-    let now = Utc::now();
+    let scroller = NodeRef::<leptos::html::Div>::new();
+    let (scroll_top, set_scroll_top) = signal(0.0);
+    let (viewport, set_viewport) = signal(INITIAL_VIEWPORT_PX);
+    let measure = move || {
+        if let Some(element) = scroller.get_untracked() {
+            set_scroll_top.set(f64::from(element.scroll_top()));
+            // The scroller is capped by CSS; should that cap be missing, the window's height
+            // still bounds what can be seen.
+            let window_height = window().inner_height().ok().and_then(|height| height.as_f64()).unwrap_or(INITIAL_VIEWPORT_PX);
+            let height = f64::from(element.client_height()).min(window_height);
+            if height > 0.0 {
+                set_viewport.set(height);
+            }
+        }
+    };
+    Effect::new(move |_| {
+        scroller.track();
+        measure();
+    });
+    let resize = window_event_listener(leptos::ev::resize, move |_| measure());
+    on_cleanup(move || resize.remove());
+
+    // (first, end, total): the slice of `positions` that is rendered.
+    let window = Memo::new(move |_| {
+        let total = positions.with(Vec::len);
+        let first = ((scroll_top.get() / ROW_HEIGHT_PX) as usize).saturating_sub(OVERSCAN).min(total);
+        let count = (viewport.get() / ROW_HEIGHT_PX).ceil() as usize + 2 * OVERSCAN;
+        (first, (first + count).min(total), total)
+    });
+    let spacer_above = move || format!("{}px", window.get().0 as f64 * ROW_HEIGHT_PX);
+    let spacer_below = move || {
+        let (_, end, total) = window.get();
+        format!("{}px", (total - end) as f64 * ROW_HEIGHT_PX)
+    };
+    // Each rendered row: its display index and its position in `rows`.
+    let shown = move || {
+        let (first, end, _) = window.get();
+        positions.with(|positions| positions[first..end].iter().enumerate().map(|(offset, position)| (first + offset, *position)).collect::<Vec<_>>())
+    };
+
     view! {
-        <table class="oi-table">
-            <caption class="oi-caption">{format!("{} invitations", invitations.len())}</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"ID"</th>
-                    <th scope="col">"Email"</th>
-                    <th scope="col">"Created At"</th>
-                    <th scope="col">"Expires At"</th>
-                </tr>
-            </thead>
-            <tbody>
-                <For each=move || invitations.clone() key=|invitation| invitation.id.clone() let:invitation>
-                    <tr class="oi-row" class:oi-expired=invitation.is_expired(now)>
-                        <td class="oi-id">{invitation.id.clone()}</td>
-                        <td class="oi-email">{invitation.email.clone()}</td>
-                        <td title=format_utc_exact(invitation.created_at)>{format_cli(invitation.created_at, &Local)}</td>
-                        <td title=format_utc_exact(invitation.expires_at)>{format_cli(invitation.expires_at, &Local)}</td>
+        <div class="oi-scroller" node_ref=scroller on:scroll=move |_| measure()>
+            <table class="oi-table" aria-rowcount=move || window.get().2 + 1>
+                <TableHead view=Some(view) />
+                <tbody>
+                    <tr class="oi-spacer" aria-hidden="true">
+                        <td colspan="4" style:height=spacer_above></td>
                     </tr>
-                </For>
-            </tbody>
-        </table>
+                    <For
+                        each=shown
+                        key=move |(index, position)| (*index, rows.with_untracked(|rows| rows[*position].invitation.id.clone()))
+                        children=move |(index, position)| {
+                            let invitation = rows.with_untracked(|rows| rows[position].invitation.clone());
+                            view! { <InvitationRow invitation index zone now /> }
+                        }
+                    />
+                    <tr class="oi-spacer" aria-hidden="true">
+                        <td colspan="4" style:height=spacer_below></td>
+                    </tr>
+                </tbody>
+            </table>
+        </div>
     }
-    .into_any()
+}
+
+#[component]
+fn InvitationRow(
+    invitation: org_invitations_core::OrganizationInvitation,
+    /// Position in display order, from 0.
+    index: usize,
+    zone: Signal<TimeZoneChoice>,
+    now: Signal<DateTime<Utc>>,
+) -> impl IntoView {
+    let created_at = invitation.created_at;
+    let expires_at = invitation.expires_at;
+    let status = Memo::new(move |_| Status::of_instant(expires_at, now.get()));
+    view! {
+        <tr class=move || format!("oi-row oi-status-{}", status.get().key()) aria-rowindex=index + 2>
+            <td class="oi-id">{invitation.id}</td>
+            <td class="oi-email" title=invitation.email.clone()>{invitation.email.clone()}</td>
+            <td class="oi-date" title=format_utc_exact(created_at)>{move || zone.get().format(created_at)}</td>
+            <td class="oi-date" title=format_utc_exact(expires_at)>
+                <span>{move || zone.get().format(expires_at)}</span>
+                " "
+                <span class="oi-relative">{move || format!("({})", relative_phrase(expires_at, now.get()))}</span>
+                " "
+                <span class="oi-badge">{move || status.get().label()}</span>
+            </td>
+        </tr>
+    }
+}
+
+/// The header row; with a view, each header is a button that sorts by its column.
+#[component]
+pub fn TableHead(
+    /// The sort to show and change; `None` renders plain headers (while loading).
+    view: Option<RwSignal<ListView>>,
+) -> impl IntoView {
+    let headers = SortColumn::ALL.map(|column| match view {
+        Some(view) => {
+            let sorted = move || view.with(|view| (view.sort.column == column).then_some(view.sort.direction));
+            let aria_sort = move || sorted().map(|direction| direction.aria()).unwrap_or("none");
+            let mark = move || match sorted() {
+                Some(org_invitations_core::listing::SortDirection::Ascending) => "▲",
+                Some(org_invitations_core::listing::SortDirection::Descending) => "▼",
+                None => "",
+            };
+            view! {
+                <th scope="col" aria-sort=aria_sort>
+                    <button type="button" class="oi-sort" on:click=move |_| view.update(|view| view.sort = view.sort.toggled(column))>
+                        {column.label()}
+                        <span class="oi-sort-mark" aria-hidden="true">{mark}</span>
+                    </button>
+                </th>
+            }
+            .into_any()
+        }
+        None => view! { <th scope="col">{column.label()}</th> }.into_any(),
+    });
+    view! {
+        <thead>
+            <tr aria-rowindex="1">{headers.into_iter().collect_view()}</tr>
+        </thead>
+    }
+}
+
+/// What the table looks like while the first load runs: the same frame, rows as placeholders,
+/// so nothing jumps when the data arrives.
+#[component]
+pub fn TableSkeleton() -> impl IntoView {
+    view! {
+        <div class="oi-scroller" aria-hidden="true">
+            <table class="oi-table">
+                <TableHead view=None />
+                <tbody>
+                    {(0..6)
+                        .map(|_| {
+                            view! {
+                                <tr class="oi-row oi-skeleton">
+                                    <td><span class="oi-bone"></span></td>
+                                    <td><span class="oi-bone"></span></td>
+                                    <td><span class="oi-bone"></span></td>
+                                    <td><span class="oi-bone"></span></td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
 }

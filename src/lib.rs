@@ -3,12 +3,18 @@
 
 pub mod api;
 mod app;
+mod invitation_list;
 mod invitation_table;
+mod list_toolbar;
 mod options;
+pub mod rows;
+mod time_zone;
+mod url_view;
 
 pub use app::App;
-pub use invitation_table::InvitationTable;
+pub use invitation_list::InvitationList;
 pub use options::ConsoleOptions;
+pub use time_zone::TimeZoneChoice;
 
 use leptos::prelude::*;
 

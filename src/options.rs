@@ -1,11 +1,20 @@
 //! What a host page decides when it mounts the console.
 
 /// Options for [`crate::mount`].
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConsoleOptions {
     /// Where the invitation API lives, without a trailing slash; empty for the page's own origin.
     pub api_base: String,
     /// A token to send as `Authorization: Bearer`. Without one the browser's cookies are used
     /// (the stand-alone page is signed in by a session cookie).
     pub token: Option<String>,
+    /// Keep the list's sort, search and filters in the page's URL query. Stand-alone, yes;
+    /// embedded in a host page, usually not.
+    pub sync_url: bool,
+}
+
+impl Default for ConsoleOptions {
+    fn default() -> Self {
+        Self { api_base: String::new(), token: None, sync_url: true }
+    }
 }

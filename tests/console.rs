@@ -3,19 +3,20 @@
 
 mod browser;
 
-use browser::{container, texts, wait_until};
-use chrono::{Local, TimeDelta, Utc};
+use browser::{container, element, texts, type_into, wait_until};
+use chrono::{DateTime, Local, TimeDelta, Utc};
 use leptos::prelude::*;
-use org_invitations::{App, ConsoleOptions, InvitationTable};
+use org_invitations::rows::rows_from;
+use org_invitations::{App, ConsoleOptions, InvitationList, TimeZoneChoice};
 use org_invitations_core::OrganizationInvitation;
-use org_invitations_core::datetime::{format_cli, rfc3339};
-use wasm_bindgen::JsCast;
+use org_invitations_core::datetime::format_cli;
+use org_invitations_core::listing::ListView;
 use wasm_bindgen_test::*;
+use web_sys::{HtmlButtonElement, HtmlElement, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn invitation(id: &str, email: &str, created: &str) -> OrganizationInvitation {
-    let created_at = rfc3339::parse(created).unwrap();
+fn invitation(id: &str, email: &str, created_at: DateTime<Utc>) -> OrganizationInvitation {
     OrganizationInvitation {
         id: id.into(),
         email: email.into(),
@@ -26,29 +27,154 @@ fn invitation(id: &str, email: &str, created: &str) -> OrganizationInvitation {
     }
 }
 
-#[wasm_bindgen_test]
-fn the_table_has_the_cli_columns_and_dates() {
-    let root = container();
-    let rows = vec![
-        invitation("orginv_a", "ann@example.com", "2024-11-25T22:24:00+00:00"),
-        invitation("orginv_b", "bob@example.com", &rfc3339::to_string(&(Utc::now() - TimeDelta::hours(1)))),
-    ];
-    let expected = rows.clone();
-    let _mounted = leptos::mount::mount_to(root.clone(), move || view! { <InvitationTable invitations=rows /> });
+/// Three invitations whose order differs by every column:
+/// id a<b<c; email ann<Bob<carl; created c (oldest) < a < b (newest).
+fn sample(now: DateTime<Utc>) -> Vec<OrganizationInvitation> {
+    vec![
+        invitation("orginv_a", "carl@example.com", now - TimeDelta::days(3)),
+        invitation("orginv_b", "ann@example.com", now - TimeDelta::hours(1)),
+        invitation("orginv_c", "Bob@example.com", now - TimeDelta::days(9)),
+    ]
+}
 
-    assert_eq!(texts(&root, "thead th"), ["ID", "Email", "Created At", "Expires At"]);
-    let cells = texts(&root, "tbody tr:first-child td");
-    assert_eq!(cells, ["orginv_a", "ann@example.com", &format_cli(expected[0].created_at, &Local), &format_cli(expected[0].expires_at, &Local)]);
-    assert_eq!(texts(&root, "tbody tr").len(), 2);
-    let expired = texts(&root, "tbody tr.oi-expired td.oi-id");
-    assert_eq!(expired, ["orginv_a"], "only the 2024 invitation is past its expiry");
+fn mount_list(root: &HtmlElement, invitations: Vec<OrganizationInvitation>, now: DateTime<Utc>) -> impl Drop {
+    let rows = rows_from(invitations);
+    leptos::mount::mount_to(root.clone(), move || {
+        let view = RwSignal::new(ListView::default());
+        let zone = RwSignal::new(TimeZoneChoice::Local);
+        // The console's frame, which its stylesheet is scoped to.
+        view! {
+            <div class="oi-console">
+                <InvitationList rows=Signal::stored(rows) view zone now=Signal::stored(now) />
+            </div>
+        }
+    })
+}
+
+fn shown_ids(root: &HtmlElement) -> Vec<String> {
+    texts(root, "tbody tr.oi-row td.oi-id")
+}
+
+fn header_button(root: &HtmlElement, label: &str) -> HtmlButtonElement {
+    let buttons = root.query_selector_all("th button").unwrap();
+    (0..buttons.length())
+        .filter_map(|i| buttons.item(i))
+        .map(|node| wasm_bindgen::JsCast::unchecked_into::<HtmlButtonElement>(node))
+        .find(|button| button.text_content().unwrap_or_default().starts_with(label))
+        .unwrap_or_else(|| panic!("no header {label}"))
+}
+
+fn aria_sorts(root: &HtmlElement) -> Vec<String> {
+    let headers = root.query_selector_all("thead th").unwrap();
+    (0..headers.length())
+        .filter_map(|i| headers.item(i))
+        .map(|node| wasm_bindgen::JsCast::unchecked_into::<web_sys::Element>(node).get_attribute("aria-sort").unwrap_or_default())
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn headers_read_as_the_cli_and_sort_every_column_both_ways() {
+    let root = container();
+    let now = Utc::now();
+    let _mounted = mount_list(&root, sample(now), now);
+    assert_eq!(texts(&root, "thead th button").iter().map(|t| t.trim_end_matches(['▲', '▼']).to_owned()).collect::<Vec<_>>(), ["ID", "Email", "Created At", "Expires At"]);
+    assert_eq!(shown_ids(&root), ["orginv_b", "orginv_a", "orginv_c"], "newest first by default");
+    assert_eq!(aria_sorts(&root), ["none", "none", "descending", "none"]);
+
+    let expectations = [
+        ("ID", ["orginv_a", "orginv_b", "orginv_c"], "ascending"),
+        ("ID", ["orginv_c", "orginv_b", "orginv_a"], "descending"),
+        ("Email", ["orginv_b", "orginv_c", "orginv_a"], "ascending"),
+        ("Email", ["orginv_a", "orginv_c", "orginv_b"], "descending"),
+        ("Created At", ["orginv_b", "orginv_a", "orginv_c"], "descending"),
+        ("Created At", ["orginv_c", "orginv_a", "orginv_b"], "ascending"),
+        ("Expires At", ["orginv_b", "orginv_a", "orginv_c"], "descending"),
+        ("Expires At", ["orginv_c", "orginv_a", "orginv_b"], "ascending"),
+    ];
+    for (label, order, aria) in expectations {
+        header_button(&root, label).click();
+        wait_until(&format!("{label} {aria}"), || shown_ids(&root) == order).await;
+        let column = ["ID", "Email", "Created At", "Expires At"].iter().position(|l| *l == label).unwrap();
+        assert_eq!(aria_sorts(&root)[column], aria);
+        let mark = if aria == "ascending" { "▲" } else { "▼" };
+        assert!(header_button(&root, label).text_content().unwrap().ends_with(mark));
+    }
+}
+
+#[wasm_bindgen_test]
+async fn search_filters_by_email_as_you_type() {
+    let root = container();
+    let now = Utc::now();
+    let _mounted = mount_list(&root, sample(now), now);
+    let search: HtmlInputElement = element(&root, "input[type=search]");
+    type_into(&search, "BO");
+    wait_until("one match", || shown_ids(&root) == ["orginv_c"]).await;
+    type_into(&search, "example.com");
+    wait_until("all match", || shown_ids(&root).len() == 3).await;
+    type_into(&search, "zzz");
+    wait_until("no match", || texts(&root, ".oi-empty") == ["No invitations match “zzz”."]).await;
+    assert!(shown_ids(&root).is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn status_is_shown_in_words_and_expired_rows_can_be_hidden() {
+    let root = container();
+    let now = Utc::now();
+    let rows = vec![
+        invitation("orginv_p", "pending@example.com", now - TimeDelta::days(1)),
+        invitation("orginv_s", "soon@example.com", now - TimeDelta::days(6) - TimeDelta::hours(12)),
+        invitation("orginv_x", "expired@example.com", now - TimeDelta::days(8)),
+    ];
+    let _mounted = mount_list(&root, rows, now);
+    assert_eq!(texts(&root, "tbody tr.oi-row .oi-badge"), ["Pending", "Expiring soon", "Expired"]);
+    assert_eq!(texts(&root, "tr.oi-status-expired td.oi-id"), ["orginv_x"]);
+    assert_eq!(texts(&root, "tr.oi-status-expiring td.oi-id"), ["orginv_s"]);
+    assert_eq!(texts(&root, "tbody tr.oi-row .oi-relative"), ["(in 6 days)", "(in 12 hours)", "(1 day ago)"]);
+
+    let toggle: HtmlInputElement = element(&root, ".oi-toolbar input[type=checkbox]");
+    toggle.click();
+    wait_until("expired hidden", || shown_ids(&root) == ["orginv_p", "orginv_s"]).await;
+}
+
+#[wasm_bindgen_test]
+async fn dates_follow_the_cli_format_and_switch_to_utc() {
+    let root = container();
+    let now = Utc::now();
+    let rows = sample(now);
+    let newest = rows[1].clone();
+    let _mounted = mount_list(&root, rows, now);
+    let first_created = || texts(&root, "tbody tr.oi-row td.oi-date").first().cloned().unwrap_or_default();
+    assert_eq!(first_created(), format_cli(newest.created_at, &Local));
+    let utc: HtmlInputElement = element(&root, ".oi-zone label:nth-of-type(2) input");
+    utc.click();
+    wait_until("UTC dates", || first_created() == format_cli(newest.created_at, &Utc)).await;
+    let cell: web_sys::Element = element(&root, "tbody tr.oi-row td.oi-date");
+    assert_eq!(cell.get_attribute("title").unwrap(), org_invitations_core::datetime::format_utc_exact(newest.created_at));
+}
+
+#[wasm_bindgen_test]
+async fn ten_thousand_rows_render_only_what_is_in_view() {
+    let root = container();
+    let now = Utc::now();
+    let rows: Vec<_> = (0..10_000).map(|i| invitation(&format!("orginv_{i:05}"), &format!("user{i}@example.com"), now - TimeDelta::minutes(i))).collect();
+    let _mounted = mount_list(&root, rows, now);
+    let rendered = texts(&root, "tbody tr.oi-row").len();
+    assert!(rendered > 10 && rendered < 100, "{rendered} rows in the DOM");
+    let table: web_sys::Element = element(&root, "table");
+    assert_eq!(table.get_attribute("aria-rowcount").unwrap(), "10001");
+
+    let scroller: HtmlElement = element(&root, ".oi-scroller");
+    scroller.set_scroll_top(scroller.scroll_height());
+    scroller.dispatch_event(&web_sys::Event::new("scroll").unwrap()).unwrap();
+    wait_until("the last row", || shown_ids(&root).last().map(String::as_str) == Some("orginv_09999")).await;
+    assert!(texts(&root, "tbody tr.oi-row").len() < 100);
 }
 
 #[wasm_bindgen_test]
 fn an_empty_list_says_so() {
     let root = container();
-    let _mounted = leptos::mount::mount_to(root.clone(), || view! { <InvitationTable invitations=Vec::new() /> });
-    assert_eq!(texts(&root, ".oi-empty"), ["No invitations yet."]);
+    let _mounted = mount_list(&root, Vec::new(), Utc::now());
+    assert_eq!(texts(&root, ".oi-empty"), ["No invitations yet. Invitations you send appear here."]);
     assert!(texts(&root, "table").is_empty());
 }
 
@@ -56,22 +182,23 @@ fn an_empty_list_says_so() {
 async fn an_unreachable_server_is_reported_with_a_retry() {
     let root = container();
     // Nothing listens on the discard port: the browser's fetch fails outright.
-    let options = ConsoleOptions { api_base: "http://127.0.0.1:9".into(), token: Some("sss_test_token_0000".into()) };
+    let options = ConsoleOptions { api_base: "http://127.0.0.1:9".into(), token: Some("sss_test_token_0000".into()), sync_url: false };
     let _mounted = org_invitations::mount(root.clone(), options);
     wait_until("the error notice", || !texts(&root, ".oi-error").is_empty()).await;
     let notice = texts(&root, ".oi-error").join(" ");
     assert!(notice.contains("Server unreachable"), "{notice}");
     assert!(notice.contains("Cannot reach the invitation server"), "{notice}");
-
-    let retry: web_sys::HtmlButtonElement = root.query_selector(".oi-error button").unwrap().unwrap().unchecked_into();
+    let retry: HtmlButtonElement = element(&root, ".oi-error button");
     assert_eq!(retry.text_content().unwrap(), "Retry");
+    assert!(texts(&root, ".oi-skeleton").is_empty(), "no placeholder rows under an error");
 }
 
 #[wasm_bindgen_test]
-fn the_app_starts_in_a_visible_loading_state() {
+fn the_app_starts_with_placeholder_rows_and_a_loading_status() {
     let root = container();
-    let options = ConsoleOptions { api_base: "http://127.0.0.1:9".into(), token: None };
+    let options = ConsoleOptions { api_base: "http://127.0.0.1:9".into(), token: None, sync_url: false };
     let _mounted = leptos::mount::mount_to(root.clone(), move || view! { <App options /> });
-    assert_eq!(texts(&root, ".oi-status"), ["Loading invitations…"]);
+    assert_eq!(texts(&root, ".oi-status span"), ["Loading invitations…"]);
+    assert_eq!(texts(&root, "tr.oi-skeleton").len(), 6);
     assert_eq!(texts(&root, "h1"), ["Organization invitations"]);
 }

@@ -16,9 +16,14 @@ pub enum Status {
 
 impl Status {
     pub fn of(invitation: &OrganizationInvitation, now: DateTime<Utc>) -> Self {
-        if invitation.expires_at <= now {
+        Self::of_instant(invitation.expires_at, now)
+    }
+
+    /// The status of an invitation that expires at `expires_at`.
+    pub fn of_instant(expires_at: DateTime<Utc>, now: DateTime<Utc>) -> Self {
+        if expires_at <= now {
             Status::Expired
-        } else if invitation.expires_at - now <= EXPIRING_SOON {
+        } else if expires_at - now <= EXPIRING_SOON {
             Status::ExpiringSoon
         } else {
             Status::Pending

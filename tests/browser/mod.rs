@@ -4,14 +4,24 @@ use std::time::Duration;
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::HtmlElement;
+use web_sys::{HtmlElement, HtmlInputElement};
 
 /// How long a condition may take before the test fails.
 pub const WAIT: Duration = Duration::from_secs(10);
 
-/// A fresh element in the test page's body for one test to mount into.
+/// The console's own stylesheet: layout (such as the list's scroll box) is part of behaviour.
+const CONSOLE_CSS: &str = include_str!("../../style/console.css");
+
+/// A fresh element in the test page's body for one test to mount into, with the console's
+/// stylesheet on the page.
 pub fn container() -> HtmlElement {
     let document = web_sys::window().unwrap().document().unwrap();
+    if document.get_element_by_id("oi-test-style").is_none() {
+        let style = document.create_element("style").unwrap();
+        style.set_id("oi-test-style");
+        style.set_text_content(Some(CONSOLE_CSS));
+        document.head().unwrap().append_child(&style).unwrap();
+    }
     let element: HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&element).unwrap();
     element
@@ -21,6 +31,17 @@ pub fn container() -> HtmlElement {
 pub fn texts(root: &HtmlElement, css: &str) -> Vec<String> {
     let nodes = root.query_selector_all(css).unwrap();
     (0..nodes.length()).filter_map(|i| nodes.item(i)).map(|node| node.text_content().unwrap_or_default()).collect()
+}
+
+/// The first element matching `css`; fails the test if there is none.
+pub fn element<T: JsCast>(root: &HtmlElement, css: &str) -> T {
+    root.query_selector(css).unwrap().unwrap_or_else(|| panic!("no element {css}")).unchecked_into()
+}
+
+/// Types into an input as a person would: the value changes and an `input` event fires.
+pub fn type_into(input: &HtmlInputElement, text: &str) {
+    input.set_value(text);
+    input.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
 }
 
 /// Yields to the browser until `condition` holds, failing the test after [`WAIT`].
@@ -37,7 +58,7 @@ pub async fn wait_until(what: &str, mut condition: impl FnMut() -> bool) {
 /// Resolves on the browser's next timer turn, letting fetches and renders run.
 async fn next_tick() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 10).unwrap();
+        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 5).unwrap();
     });
     JsFuture::from(promise).await.unwrap();
 }

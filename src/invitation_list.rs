@@ -1,0 +1,62 @@
+//! The list: search, filters and the table, with what to say when there is nothing to show.
+
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use org_invitations_core::listing::{ListView, Search};
+
+use crate::invitation_table::InvitationTable;
+use crate::list_toolbar::ListToolbar;
+use crate::rows::{Rows, visible_positions};
+use crate::time_zone::TimeZoneChoice;
+
+#[component]
+pub fn InvitationList(
+    /// Every loaded invitation.
+    rows: Signal<Rows>,
+    /// How the list is sorted and filtered.
+    view: RwSignal<ListView>,
+    /// Which clock dates are shown in.
+    zone: RwSignal<TimeZoneChoice>,
+    /// The instant statuses are computed against.
+    now: Signal<DateTime<Utc>>,
+) -> impl IntoView {
+    let positions = Memo::new(move |_| {
+        view.with(|view| rows.with(|rows| visible_positions(rows, &Search::new(&view.search), view.show_expired, now.get(), view.sort)))
+    });
+    let total = move || rows.with(|rows| rows.len());
+    let shown = move || positions.with(Vec::len);
+    let has_rows = Memo::new(move |_| total() > 0);
+    let has_matches = Memo::new(move |_| shown() > 0);
+    let announcement = move || {
+        let sort = view.with(|view| view.sort);
+        format!("{} of {} invitations shown, sorted by {}, {}", shown(), total(), sort.column.label(), sort.direction.aria())
+    };
+
+    view! {
+        <ListToolbar view zone />
+        <p class="oi-sr-only" role="status" aria-live="polite">{announcement}</p>
+        <Show
+            when=move || has_rows.get()
+            fallback=|| view! { <p class="oi-empty">"No invitations yet. Invitations you send appear here."</p> }
+        >
+            <Show
+                when=move || has_matches.get()
+                fallback=move || {
+                    view! {
+                        <p class="oi-empty">
+                            {move || view.with(|view| {
+                                if view.search.trim().is_empty() {
+                                    "Every invitation is expired, and expired ones are hidden.".to_owned()
+                                } else {
+                                    format!("No invitations match “{}”.", view.search.trim())
+                                }
+                            })}
+                        </p>
+                    }
+                }
+            >
+                <InvitationTable rows positions view zone=zone.into() now />
+            </Show>
+        </Show>
+    }
+}

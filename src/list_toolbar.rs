@@ -1,0 +1,67 @@
+//! Search box, expired toggle and time-zone switch above the list.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use leptos::prelude::*;
+use org_invitations_core::listing::ListView;
+
+use crate::time_zone::TimeZoneChoice;
+
+#[component]
+pub fn ListToolbar(
+    /// The search text and expired toggle live here.
+    view: RwSignal<ListView>,
+    /// Local time or UTC.
+    zone: RwSignal<TimeZoneChoice>,
+) -> impl IntoView {
+    // Radios of one group share a name; two consoles on a page must not share theirs.
+    static INSTANCES: AtomicUsize = AtomicUsize::new(0);
+    let group = format!("oi-zone-{}", INSTANCES.fetch_add(1, Ordering::Relaxed));
+    view! {
+        <div class="oi-toolbar">
+            <label class="oi-search">
+                <span>"Search by email"</span>
+                <input
+                    type="search"
+                    autocomplete="off"
+                    spellcheck="false"
+                    prop:value=move || view.with(|view| view.search.clone())
+                    on:input=move |event| {
+                        let typed = event_target_value(&event);
+                        view.update(|view| view.search = typed);
+                    }
+                />
+            </label>
+            <label class="oi-check">
+                <input
+                    type="checkbox"
+                    prop:checked=move || view.with(|view| view.show_expired)
+                    on:change=move |event| {
+                        let checked = event_target_checked(&event);
+                        view.update(|view| view.show_expired = checked);
+                    }
+                />
+                <span>"Show expired"</span>
+            </label>
+            <fieldset class="oi-zone">
+                <legend>"Times in"</legend>
+                {[(TimeZoneChoice::Local, "Local time"), (TimeZoneChoice::Utc, "UTC")]
+                    .map(|(choice, label)| {
+                        let group = group.clone();
+                        view! {
+                            <label class="oi-check">
+                                <input
+                                    type="radio"
+                                    name=group
+                                    prop:checked=move || zone.get() == choice
+                                    on:change=move |_| zone.set(choice)
+                                />
+                                <span>{label}</span>
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+        </div>
+    }
+}
