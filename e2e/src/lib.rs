@@ -81,11 +81,17 @@ impl Browser {
 
     /// Clicks the button whose text is `label`, once it is there.
     pub async fn click_button(&self, label: &str) {
-        let xpath = format!("//button[normalize-space()='{label}']");
+        let xpath = format!("//button[starts-with(normalize-space(), '{label}')]");
         let button = self.client.wait().at_most(WAIT).for_element(Locator::XPath(&xpath)).await.unwrap_or_else(|err| {
             panic!("no button {label:?} appeared: {err}")
         });
         button.click().await.unwrap_or_else(|err| panic!("cannot click {label:?}: {err}"));
+    }
+
+    /// The sort button in the header whose label starts with `label`.
+    pub async fn header_button(&self, label: &str) -> fantoccini::elements::Element {
+        let xpath = format!("//thead//button[starts-with(normalize-space(), '{label}')]");
+        self.client.wait().at_most(WAIT).for_element(Locator::XPath(&xpath)).await.unwrap_or_else(|err| panic!("no header {label:?}: {err}"))
     }
 
     /// Ends the session and the driver.
