@@ -109,7 +109,7 @@ fn InvitationRow(
     let status = Memo::new(move |_| Status::of_instant(expires_at, now.get()));
     view! {
         <tr class=move || format!("oi-row oi-status-{}", status.get().key()) aria-rowindex=index + 2>
-            <td class="oi-id">{invitation.id}</td>
+            <td class="oi-id" title=invitation.id.clone()>{invitation.id.clone()}</td>
             <td class="oi-email" title=invitation.email.clone()>{invitation.email.clone()}</td>
             <td class="oi-date" title=format_utc_exact(created_at)>{move || zone.get().format(created_at)}</td>
             <td class="oi-date" title=format_utc_exact(expires_at)>
