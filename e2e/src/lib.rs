@@ -94,6 +94,27 @@ impl Browser {
         self.client.wait().at_most(WAIT).for_element(Locator::XPath(&xpath)).await.unwrap_or_else(|err| panic!("no header {label:?}: {err}"))
     }
 
+    /// Runs an axe-core accessibility scan of the page as it is now and returns the
+    /// violations, each as "rule: what (where)".
+    pub async fn accessibility_violations(&self) -> Vec<String> {
+        let axe = std::fs::read_to_string(axe_core_path()).unwrap_or_else(|err| {
+            panic!("cannot read axe-core at {} ({err}); `cargo xtask test` installs it", axe_core_path().display())
+        });
+        self.client.execute(&format!("{axe}\nreturn true;"), Vec::new()).await.expect("axe-core loads");
+        let result = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { resultTypes: ['violations'] })
+                    .then(r => done(r.violations.map(v => v.id + ': ' + v.help + ' (' + v.nodes.map(n => n.target.join(' ')).join(', ') + ')')))
+                    .catch(e => done(['axe failed: ' + e]));",
+                Vec::new(),
+            )
+            .await
+            .expect("axe-core runs");
+        serde_json::from_value(result).expect("a list of violations")
+    }
+
     /// Ends the session and the driver.
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;
@@ -107,6 +128,13 @@ impl Drop for Browser {
         // A failed test never reaches close(); do not leave the driver behind.
         let _ = self.driver.kill();
     }
+}
+
+/// axe-core from npm, where `cargo xtask test` installs it, unless `AXE_CORE` names the file.
+fn axe_core_path() -> std::path::PathBuf {
+    std::env::var_os("AXE_CORE")
+        .map(Into::into)
+        .unwrap_or_else(|| testkit::workspace_root().join("target/tools/npm/node_modules/axe-core/axe.min.js"))
 }
 
 fn free_port() -> u16 {

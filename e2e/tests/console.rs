@@ -168,3 +168,33 @@ async fn search_and_sort_live_in_the_url_and_survive_a_reload() {
 fn caseless(email: &str) -> String {
     email.to_lowercase()
 }
+
+/// Fails the test with every violation axe-core finds in the page's current state.
+async fn assert_accessible(browser: &Browser, state: &str) {
+    let violations = browser.accessibility_violations().await;
+    assert!(violations.is_empty(), "axe-core found violations in the {state} state:\n{}", violations.join("\n"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_list_state_passes_an_accessibility_scan() {
+    let server = demo_server();
+    let browser = Browser::start(BROWSER_TIME_ZONE).await;
+
+    browser.client.goto(&server.url("/")).await.unwrap();
+    browser.text_of(".oi-error").await;
+    assert_accessible(&browser, "signed-out").await;
+
+    browser.client.goto(&server.sign_in_url).await.unwrap();
+    browser.text_of(".oi-table tbody tr.oi-row").await;
+    assert_accessible(&browser, "loaded list").await;
+
+    browser.client.find(Locator::Css("input[type=search]")).await.unwrap().send_keys("nobody-here").await.unwrap();
+    browser.text_of(".oi-empty").await;
+    assert_accessible(&browser, "no-match").await;
+
+    let empty = TestServer::start_with(ServerOptions { dist_dir: demo_options().dist_dir, ..Default::default() });
+    browser.client.goto(&empty.sign_in_url).await.unwrap();
+    assert_eq!(browser.text_of(".oi-empty").await, "No invitations yet. Invitations you send appear here.");
+    assert_accessible(&browser, "empty").await;
+    browser.close().await;
+}

@@ -51,7 +51,8 @@ fn native_tests(tools: &Tools, test_tools: &TestTools, tally: &Tally) -> Result 
         .env("CHROMEDRIVER", &test_tools.chromedriver)
         .env("CHROMIUM", &test_tools.chromium)
         .env("ORG_INVITATIONS_DIST", paths::dist())
-        .env("ANYSCALE_CLI", &test_tools.anyscale_cli))
+        .env("ANYSCALE_CLI", &test_tools.anyscale_cli)
+        .env("AXE_CORE", paths::npm_tools().join("node_modules/axe-core/axe.min.js")))
 }
 
 fn browser_tests(tools: &Tools, test_tools: &TestTools, tally: &Tally) -> Result {
