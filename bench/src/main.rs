@@ -1,10 +1,21 @@
-//! `cargo xtask bench`: measures the server on loopback and prints medians, each beside a
-//! baseline measured in the same run, so the ratio means something on any machine.
+//! `cargo xtask bench`: measures the server on loopback and the console in headless Chromium,
+//! and prints medians, each beside a baseline measured in the same run, so the ratio means
+//! something on any machine.
 
+mod browser;
 mod report;
 mod server;
 
 fn main() {
-    let quick = std::env::args().any(|arg| arg == "--quick");
-    server::run(if quick { server::Plan::quick() } else { server::Plan::full() });
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let quick = args.iter().any(|arg| arg == "--quick");
+    let only = args.iter().find_map(|arg| arg.strip_prefix("--only=")).map(str::to_owned);
+    if only.as_deref().is_none_or(|only| only == "server") {
+        server::run(if quick { server::Plan::quick() } else { server::Plan::full() });
+    }
+    if only.as_deref().is_none_or(|only| only == "browser") {
+        let dist = std::env::var_os("ORG_INVITATIONS_DIST").map(std::path::PathBuf::from).unwrap_or_else(|| testkit::workspace_root().join("dist"));
+        let plan = if quick { browser::Plan { rows: 2000, repetitions: 2 } } else { browser::Plan { rows: 10_000, repetitions: 5 } };
+        browser::run(plan, &dist);
+    }
 }

@@ -25,6 +25,11 @@ impl Browser {
     /// Starts ChromeDriver and a headless Chromium whose local time zone is `time_zone`
     /// (an IANA name), so tests can check local-time rendering exactly.
     pub async fn start(time_zone: &str) -> Self {
+        Self::start_with_args(time_zone, &[]).await
+    }
+
+    /// As [`Browser::start`], with more Chromium flags.
+    pub async fn start_with_args(time_zone: &str, extra_args: &[&str]) -> Self {
         let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
         let port = free_port();
@@ -38,6 +43,13 @@ impl Browser {
         wait_for_line(driver.stdout.take().expect("piped"), "started successfully");
 
         let profile = tempfile::tempdir().expect("browser profile folder");
+        let mut args = vec![
+            "--headless=new".to_owned(), "--no-sandbox".into(), "--disable-gpu".into(), "--disable-dev-shm-usage".into(),
+            "--disable-quic".into(), "--no-first-run".into(), "--disable-background-networking".into(),
+            "--disable-component-update".into(), "--disable-sync".into(), "--window-size=1280,900".into(),
+            format!("--user-data-dir={}", profile.path().display()),
+        ];
+        args.extend(extra_args.iter().map(|arg| arg.to_string()));
         let mut capabilities = Capabilities::new();
         capabilities.insert(
             "goog:chromeOptions".into(),
@@ -45,12 +57,7 @@ impl Browser {
                 "binary": chromium,
                 // The flags this machine needs: no sandbox as root, no GPU, and no background
                 // connections to hosts the closed network refuses.
-                "args": [
-                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--window-size=1280,900",
-                    format!("--user-data-dir={}", profile.path().display()),
-                ],
+                "args": args,
             }),
         );
         let client = ClientBuilder::new(HttpConnector::new())

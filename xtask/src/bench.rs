@@ -1,11 +1,15 @@
-//! `cargo xtask bench`: builds the server and the benchmark with optimisations and runs it.
+//! `cargo xtask bench`: builds the release console, the server and the benchmark with
+//! optimisations, then runs it (server on loopback, console in headless Chromium).
 
 use std::process::Command;
 
-use crate::tools::run;
-use crate::{Result, paths};
+use crate::tools::{ensure_build_tools, ensure_test_tools, run};
+use crate::{Result, console, paths};
 
-pub fn run_benchmarks(quick: bool) -> Result {
+pub fn run_benchmarks(quick: bool, only: Option<String>) -> Result {
+    let tools = ensure_build_tools()?;
+    let browser = ensure_test_tools()?;
+    console::build(&tools)?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     run(Command::new(&cargo)
         .args(["build", "--profile", "server", "--package", "org-invitations-server", "--package", "bench"])
@@ -15,5 +19,13 @@ pub fn run_benchmarks(quick: bool) -> Result {
     if quick {
         bench.arg("--quick");
     }
-    run(bench.env("ORG_INVITATIONS_SERVER_BIN", built.join("org-invitations-server")).current_dir(paths::root()))
+    if let Some(only) = only {
+        bench.arg(format!("--only={only}"));
+    }
+    run(bench
+        .env("ORG_INVITATIONS_SERVER_BIN", built.join("org-invitations-server"))
+        .env("ORG_INVITATIONS_DIST", paths::dist())
+        .env("CHROMEDRIVER", &browser.chromedriver)
+        .env("CHROMIUM", &browser.chromium)
+        .current_dir(paths::root()))
 }

@@ -30,11 +30,14 @@ enum Command {
     Test,
     /// Print the release console's sizes (build it first).
     Size,
-    /// Measure the server (medians, each beside a baseline from the same run).
+    /// Measure the server and the console (medians, each beside a baseline from the same run).
     Bench {
         /// A short smoke run of every measurement.
         #[arg(long)]
         quick: bool,
+        /// Only one part: `server` or `browser`.
+        #[arg(long, value_parser = ["server", "browser"])]
+        only: Option<String>,
     },
 }
 
@@ -44,7 +47,7 @@ fn main() -> ExitCode {
         Command::Build => tools::ensure_build_tools().and_then(|tools| console::build(&tools)).and_then(|()| size::report()),
         Command::Test => test::run_all(),
         Command::Size => size::report(),
-        Command::Bench { quick } => bench::run_benchmarks(quick),
+        Command::Bench { quick, only } => bench::run_benchmarks(quick, only),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,168 @@
+//! The console in headless Chromium with 10,000 invitations on the real server, beside a
+//! hand-written vanilla-JS table page (bench/vanilla) over the same data in the same run.
+
+use std::path::Path;
+use std::time::Duration;
+
+use e2e::Browser;
+use serde_json::Value;
+use testkit::{Api, ServerOptions, TestServer};
+
+use crate::report::{median, ms};
+
+pub struct Plan {
+    pub rows: usize,
+    pub repetitions: usize,
+}
+
+struct Page {
+    name: &'static str,
+    path: &'static str,
+    /// A JS expression that is true once every row is loaded and the list is on screen.
+    ready: &'static str,
+    /// The cell holding the first shown row's id.
+    first_id: &'static str,
+}
+
+const PAGES: [Page; 2] = [
+    Page {
+        name: "console",
+        path: "/",
+        ready: "document.querySelector('.oi-table tbody tr.oi-row') !== null && document.querySelector('.oi-status') === null",
+        first_id: ".oi-table tbody tr.oi-row td.oi-id",
+    },
+    Page {
+        name: "vanilla JS",
+        path: "/vanilla/index.html",
+        ready: "document.querySelector('#status').textContent.endsWith(' invitations')",
+        first_id: "#table tbody tr:not([hidden]) td",
+    },
+];
+
+/// What one page measured, in milliseconds (heap in bytes).
+#[derive(Default)]
+struct Figures {
+    load: Vec<Duration>,
+    sort: Vec<Duration>,
+    keystroke: Vec<Duration>,
+    heap: Vec<Duration>,
+}
+
+pub fn run(plan: Plan, dist: &Path) {
+    let site = tempfile::tempdir().expect("site folder");
+    copy_dir(dist, site.path());
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("vanilla"), &site.path().join("vanilla"));
+    let server = TestServer::start_with(ServerOptions { dist_dir: Some(site.path().to_owned()), ..Default::default() });
+    let api = Api::new(&server);
+    let emails: Vec<String> = (0..plan.rows).map(|i| format!("user{i:05}@example.com")).collect();
+    for chunk in emails.chunks(1000) {
+        api.invite(&chunk.iter().map(String::as_str).collect::<Vec<_>>());
+    }
+
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let figures = runtime.block_on(async {
+        let browser = Browser::start_with_args("UTC", &["--enable-precise-memory-info"]).await;
+        browser.client.goto(&server.sign_in_url).await.expect("sign in");
+        let mut figures: Vec<Figures> = PAGES.iter().map(|_| Figures::default()).collect();
+        // Alternate pages, so drift in the machine's state affects both alike.
+        for _ in 0..plan.repetitions {
+            for (page, figures) in PAGES.iter().zip(figures.iter_mut()) {
+                measure(&browser, &server, page, figures).await;
+            }
+        }
+        browser.close().await;
+        figures
+    });
+
+    println!("\n### Console in headless Chromium: {} invitations, {} runs, medians\n", plan.rows, plan.repetitions);
+    println!("| measurement | console | vanilla JS (same run) | ratio |");
+    println!("|---|---|---|---|");
+    let [mut console, mut vanilla] = <[Figures; 2]>::try_from(figures).ok().expect("two pages");
+    for (what, a, b) in [
+        ("navigation to the full list rendered", &mut console.load, &mut vanilla.load),
+        ("sort-header click to the next frame", &mut console.sort, &mut vanilla.sort),
+        ("keystroke in the search box to the next frame", &mut console.keystroke, &mut vanilla.keystroke),
+    ] {
+        let (a, b) = (median(a), median(b));
+        println!("| {what} | {} | {} | {:.2}× |", ms(a), ms(b), a.as_secs_f64() / b.as_secs_f64());
+    }
+    // Heap sizes travel as Durations of nanoseconds only to reuse `median`.
+    let (a, b) = (median(&mut console.heap).as_nanos() as f64, median(&mut vanilla.heap).as_nanos() as f64);
+    println!("| JS heap after loading | {:.1} MiB | {:.1} MiB | {:.2}× |", a / 1048576.0, b / 1048576.0, a / b);
+}
+
+async fn measure(browser: &Browser, server: &TestServer, page: &Page, figures: &mut Figures) {
+    let client = &browser.client;
+    client.goto(&server.url(page.path)).await.expect("navigation");
+    let loaded = client
+        .execute_async(
+            &format!(
+                "const done = arguments[arguments.length - 1];
+                 (function poll() {{ if ({}) done(performance.now()); else requestAnimationFrame(poll); }})();",
+                page.ready
+            ),
+            Vec::new(),
+        )
+        .await
+        .expect("the list renders");
+    figures.load.push(millis(&loaded));
+
+    let heap = client.execute("return performance.memory.usedJSHeapSize;", Vec::new()).await.expect("heap");
+    figures.heap.push(Duration::from_nanos(heap.as_u64().unwrap_or_default()));
+
+    // Sort by email, then flip it: both must change the first row.
+    for _ in 0..2 {
+        let result = client
+            .execute_async(
+                "const [firstId, done] = arguments;
+                 const before = document.querySelector(firstId).textContent;
+                 const started = performance.now();
+                 document.querySelector('thead th:nth-child(2) button').click();
+                 requestAnimationFrame(() => setTimeout(() => done({
+                     ms: performance.now() - started,
+                     changed: document.querySelector(firstId).textContent !== before,
+                 })));",
+                vec![Value::from(page.first_id)],
+            )
+            .await
+            .expect("sort");
+        assert_eq!(result["changed"], Value::Bool(true), "{}: sorting changed nothing", page.name);
+        figures.sort.push(millis(&result["ms"]));
+    }
+
+    let typed = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const input = document.querySelector('input[type=search]');
+             const text = 'user0999';
+             const times = [];
+             let i = 0;
+             function next() {
+                 if (i === text.length) { done(times); return; }
+                 input.value += text[i++];
+                 const started = performance.now();
+                 input.dispatchEvent(new Event('input', { bubbles: true }));
+                 requestAnimationFrame(() => setTimeout(() => { times.push(performance.now() - started); next(); }));
+             }
+             input.focus();
+             requestAnimationFrame(() => setTimeout(next));",
+            Vec::new(),
+        )
+        .await
+        .expect("typing");
+    figures.keystroke.extend(typed.as_array().expect("times").iter().map(millis));
+}
+
+fn millis(value: &Value) -> Duration {
+    Duration::from_secs_f64(value.as_f64().expect("a number of milliseconds") / 1000.0)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create folder");
+    for entry in std::fs::read_dir(from).unwrap_or_else(|err| panic!("cannot read {} ({err}): build the console first", from.display())) {
+        let entry = entry.expect("entry");
+        if entry.file_type().expect("type").is_file() {
+            std::fs::copy(entry.path(), to.join(entry.file_name())).expect("copy");
+        }
+    }
+}
