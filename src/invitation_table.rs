@@ -169,7 +169,7 @@ pub fn TableSkeleton() -> impl IntoView {
                     {(0..6)
                         .map(|_| {
                             view! {
-                                <tr class="oi-row oi-skeleton">
+                                <tr class="oi-skeleton">
                                     <td><span class="oi-bone"></span></td>
                                     <td><span class="oi-bone"></span></td>
                                     <td><span class="oi-bone"></span></td>

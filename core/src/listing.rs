@@ -106,9 +106,23 @@ impl Sort {
     /// Compares two invitations by value; equal values fall back to the id, ascending,
     /// so the order is total and the same on every render.
     pub fn compare(self, a: &OrganizationInvitation, b: &OrganizationInvitation) -> Ordering {
+        self.compare_with(a, b, || caseless_cmp(&a.email, &b.email))
+    }
+
+    /// [`Sort::compare`] for callers that keep each email's [`fold_case`]: the same order,
+    /// without lower-casing on every comparison.
+    pub fn compare_folded(
+        self,
+        (a, a_folded): (&OrganizationInvitation, &str),
+        (b, b_folded): (&OrganizationInvitation, &str),
+    ) -> Ordering {
+        self.compare_with(a, b, || a_folded.cmp(b_folded))
+    }
+
+    fn compare_with(self, a: &OrganizationInvitation, b: &OrganizationInvitation, by_email: impl FnOnce() -> Ordering) -> Ordering {
         let by_value = match self.column {
             SortColumn::Id => a.id.cmp(&b.id),
-            SortColumn::Email => caseless_cmp(&a.email, &b.email),
+            SortColumn::Email => by_email(),
             SortColumn::CreatedAt => a.created_at.cmp(&b.created_at),
             SortColumn::ExpiresAt => a.expires_at.cmp(&b.expires_at),
         };
@@ -121,8 +135,15 @@ impl Sort {
 }
 
 /// Orders text ignoring case (`ann` < `Bob` < `carl`), with no allocation per comparison.
+/// Comparing two [`fold_case`] results gives the same order.
 fn caseless_cmp(a: &str, b: &str) -> Ordering {
     a.chars().flat_map(char::to_lowercase).cmp(b.chars().flat_map(char::to_lowercase))
+}
+
+/// The text that sorting and searching compare: every character lower-cased on its own.
+/// Callers that sort or search many times keep it beside each row.
+pub fn fold_case(text: &str) -> String {
+    text.chars().flat_map(char::to_lowercase).collect()
 }
 
 /// A search as typed: matched against emails as a case-insensitive substring.
@@ -133,20 +154,20 @@ pub struct Search {
 
 impl Search {
     pub fn new(typed: &str) -> Self {
-        Self { needle: typed.trim().to_lowercase() }
+        Self { needle: fold_case(typed.trim()) }
     }
 
     pub fn is_empty(&self) -> bool {
         self.needle.is_empty()
     }
 
-    /// `lowercase_email` must already be lower-cased (the console keeps it so per row).
-    pub fn matches_lowercase(&self, lowercase_email: &str) -> bool {
-        lowercase_email.contains(&self.needle)
+    /// `folded_email` must be the email's [`fold_case`] (the console keeps it so per row).
+    pub fn matches_folded(&self, folded_email: &str) -> bool {
+        folded_email.contains(&self.needle)
     }
 
     pub fn matches(&self, invitation: &OrganizationInvitation) -> bool {
-        self.is_empty() || self.matches_lowercase(&invitation.email.to_lowercase())
+        self.is_empty() || self.matches_folded(&fold_case(&invitation.email))
     }
 }
 
@@ -291,6 +312,22 @@ mod tests {
         assert_eq!(start.toggled(SortColumn::CreatedAt).direction, SortDirection::Ascending);
         assert_eq!(start.toggled(SortColumn::Email), Sort { column: SortColumn::Email, direction: SortDirection::Ascending });
         assert_eq!(start.toggled(SortColumn::ExpiresAt).direction, SortDirection::Descending);
+    }
+
+    #[test]
+    fn folded_comparison_orders_exactly_as_the_plain_one() {
+        let mut rows = sample();
+        rows.push(invitation("orginv_d", "ΣΟΦΊΑ@x.com", "2024-03-03T00:00:00Z"));
+        rows.push(invitation("orginv_e", "straße@x.com", "2024-03-03T00:00:00Z"));
+        for column in SortColumn::ALL {
+            for direction in [SortDirection::Ascending, SortDirection::Descending] {
+                let sort = Sort { column, direction };
+                let plain = sorted(rows.clone(), sort);
+                let mut folded = rows.clone();
+                folded.sort_by(|a, b| sort.compare_folded((a, &fold_case(&a.email)), (b, &fold_case(&b.email))));
+                assert_eq!(ids(&plain), ids(&folded), "{sort:?}");
+            }
+        }
     }
 
     #[test]

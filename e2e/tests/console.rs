@@ -198,3 +198,17 @@ async fn every_list_state_passes_an_accessibility_scan() {
     assert_accessible(&browser, "empty").await;
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_that_caps_pages_at_fifty_still_shows_everything() {
+    let server = TestServer::start_with(ServerOptions { extra_args: vec!["--max-page-size".into(), "50".into()], ..demo_options() });
+    let emails: Vec<String> = (0..120).map(|i| format!("capped{i:03}@example.com")).collect();
+    Api::new(&server).invite(&emails.iter().map(String::as_str).collect::<Vec<_>>());
+    let browser = Browser::start(BROWSER_TIME_ZONE).await;
+    browser.client.goto(&server.sign_in_url).await.unwrap();
+    browser.text_of(".oi-table tbody tr.oi-row").await;
+    let summary = browser.text_of(".oi-summary").await;
+    // 120 invited here, plus the demo's four pending and one expired.
+    assert!(summary.starts_with("123 pending · 1 expiring soon · 1 expired"), "{summary}");
+    browser.close().await;
+}

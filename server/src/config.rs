@@ -28,6 +28,11 @@ pub struct Config {
     #[arg(long, default_value = "dist")]
     pub dist_dir: PathBuf,
 
+    /// The largest `count` a list request may ask for. Lower it to behave like an upstream that
+    /// caps pages (the Anyscale SDK asks for at most 50).
+    #[arg(long, default_value_t = org_invitations_core::wire::limits::MAX_PAGE_SIZE, value_parser = clap::value_parser!(u32).range(1..=org_invitations_core::wire::limits::MAX_PAGE_SIZE as i64))]
+    pub max_page_size: u32,
+
     /// Seed a few sample invitations (one already expired) when the store is empty.
     #[arg(long)]
     pub demo: bool,

@@ -68,7 +68,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     println!("Data: {}", absolute(&database).display());
     println!("Open {base}/?token={}", token.reveal());
 
-    let state = AppState { store, token, dist_dir: config.dist_dir.clone() };
+    let state = AppState { store, token, dist_dir: config.dist_dir.clone(), max_page_size: config.max_page_size };
     axum::serve(listener, routes::router(state))
         .with_graceful_shutdown(shutdown_signal())
         .await

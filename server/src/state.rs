@@ -10,4 +10,6 @@ pub struct AppState {
     pub store: Store,
     pub token: ApiToken,
     pub dist_dir: PathBuf,
+    /// The largest page a list request may ask for.
+    pub max_page_size: u32,
 }

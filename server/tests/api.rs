@@ -221,3 +221,13 @@ fn refuses_a_public_address_without_an_explicit_token() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("without an explicit --token"));
 }
+
+#[test]
+fn a_lowered_page_cap_refuses_larger_pages() {
+    let server = TestServer::start_with(ServerOptions { extra_args: vec!["--max-page-size".into(), "50".into()], ..Default::default() });
+    let api = Api::new(&server);
+    assert_eq!(api.get(&format!("{LIST}?count=50")).status, 200);
+    let refused = api.get(&format!("{LIST}?count=51"));
+    assert_eq!(refused.status, 422);
+    assert_eq!(refused.detail(), "count must be between 1 and 50");
+}

@@ -20,9 +20,9 @@ use crate::state::AppState;
 use crate::store::{CreateRefusal, ListFilter};
 
 pub async fn list(State(state): State<AppState>, ApiQuery(query): ApiQuery<ListQuery>) -> Result<Json<ListResponse>, ApiError> {
-    let count = query.count.unwrap_or(limits::DEFAULT_PAGE_SIZE);
-    if !(1..=limits::MAX_PAGE_SIZE).contains(&count) {
-        return Err(ApiError::unprocessable(format!("count must be between 1 and {}", limits::MAX_PAGE_SIZE)));
+    let count = query.count.unwrap_or(limits::DEFAULT_PAGE_SIZE.min(state.max_page_size));
+    if !(1..=state.max_page_size).contains(&count) {
+        return Err(ApiError::unprocessable(format!("count must be between 1 and {}", state.max_page_size)));
     }
     let after_seq = match query.paging_token.as_deref() {
         None | Some("") => 0,
