@@ -4,6 +4,7 @@
 
 pub mod datetime;
 pub mod email;
+pub mod email_input;
 pub mod invitation;
 pub mod listing;
 pub mod status;
