@@ -6,11 +6,13 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use org_invitations_core::email::comparison_key;
 use org_invitations_core::status::Summary;
 
 use crate::api::{ApiClient, ApiError, ListOptions};
 use crate::invitation_list::InvitationList;
 use crate::invitation_table::TableSkeleton;
+use crate::invite_form::InviteForm;
 use crate::options::ConsoleOptions;
 use crate::rows::{Rows, rows_from};
 use crate::time_zone::TimeZoneChoice;
@@ -85,13 +87,26 @@ pub fn App(
         rows.with(|rows| rows.as_ref().map(|rows| Summary::of(rows.iter().map(|row| &row.invitation), now.get())))
     });
     let loaded_rows = Signal::derive(move || rows.get().unwrap_or_default());
+    // Addresses with a pending invitation: the invite form flags them before sending.
+    let pending = Memo::new(move |_| {
+        let now = now.get();
+        rows.with(|rows| {
+            rows.iter()
+                .flat_map(|rows| rows.iter())
+                .filter(|row| !row.invitation.is_expired(now))
+                .map(|row| comparison_key(&row.invitation.email))
+                .collect()
+        })
+    });
 
     view! {
         <div class="oi-console">
             <header class="oi-header">
                 <h1 class="oi-title">"Organization invitations"</h1>
             </header>
-            <section class="oi-list" aria-label="Invitations">
+            <InviteForm pending on_sent=Callback::new(move |()| load()) />
+            <section class="oi-list" aria-labelledby="oi-list-title">
+                <h2 class="oi-subtitle" id="oi-list-title">"Invitations"</h2>
                 <div class="oi-summary-bar">
                     <p class="oi-summary">
                         {move || summary.get().map(|summary| format!(

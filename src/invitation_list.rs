@@ -37,7 +37,7 @@ pub fn InvitationList(
         <p class="oi-sr-only" role="status" aria-live="polite">{announcement}</p>
         <Show
             when=move || has_rows.get()
-            fallback=|| view! { <p class="oi-empty">"No invitations yet. Invitations you send appear here."</p> }
+            fallback=|| view! { <p class="oi-empty">"No invitations yet. Invite people with the form above."</p> }
         >
             <Show
                 when=move || has_matches.get()

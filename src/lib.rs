@@ -5,14 +5,19 @@ pub mod api;
 mod app;
 mod invitation_list;
 mod invitation_table;
+mod invite_form;
+mod invite_results;
+pub mod invite_sender;
 mod list_toolbar;
 mod options;
 pub mod rows;
+mod session_draft;
 mod time_zone;
 mod url_view;
 
 pub use app::App;
 pub use invitation_list::InvitationList;
+pub use invite_form::InviteForm;
 pub use options::ConsoleOptions;
 pub use time_zone::TimeZoneChoice;
 

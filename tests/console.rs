@@ -174,7 +174,7 @@ async fn ten_thousand_rows_render_only_what_is_in_view() {
 fn an_empty_list_says_so() {
     let root = container();
     let _mounted = mount_list(&root, Vec::new(), Utc::now());
-    assert_eq!(texts(&root, ".oi-empty"), ["No invitations yet. Invitations you send appear here."]);
+    assert_eq!(texts(&root, ".oi-empty"), ["No invitations yet. Invite people with the form above."]);
     assert!(texts(&root, "table").is_empty());
 }
 

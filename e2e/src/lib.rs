@@ -15,6 +15,16 @@ use serde_json::json;
 /// How long any one condition may take to come true before the test fails.
 pub const WAIT: Duration = Duration::from_secs(20);
 
+/// The browser's time zone in the tests. India has no daylight saving time, so its offset is
+/// the same on every date a test runs.
+pub const BROWSER_TIME_ZONE: &str = "Asia/Kolkata";
+
+/// A server with the demo data, serving the release console (`ORG_INVITATIONS_DIST`, which
+/// `cargo xtask test` sets, or the workspace's dist/).
+pub fn demo_options() -> testkit::ServerOptions {
+    testkit::ServerOptions { demo: true, dist_dir: std::env::var_os("ORG_INVITATIONS_DIST").map(Into::into), ..Default::default() }
+}
+
 pub struct Browser {
     pub client: Client,
     driver: Child,
@@ -120,6 +130,12 @@ impl Browser {
             .await
             .expect("axe-core runs");
         serde_json::from_value(result).expect("a list of violations")
+    }
+
+    /// Fails the test with every violation axe-core finds in the page's current `state`.
+    pub async fn assert_accessible(&self, state: &str) {
+        let violations = self.accessibility_violations().await;
+        assert!(violations.is_empty(), "axe-core found violations in the {state} state:\n{}", violations.join("\n"));
     }
 
     /// Ends the session and the driver.

@@ -1,7 +1,7 @@
 //! The release console, served by the real server on a real SQLite file, in headless Chromium.
 
 use chrono::FixedOffset;
-use e2e::Browser;
+use e2e::{BROWSER_TIME_ZONE, Browser, demo_options};
 use org_invitations_core::OrganizationInvitation;
 use org_invitations_core::datetime::format_cli;
 use fantoccini::Locator;
@@ -9,15 +9,9 @@ use fantoccini::key::Key;
 use org_invitations_core::listing::{Sort, SortColumn};
 use testkit::{Api, ServerOptions, TestServer};
 
-/// India has no daylight saving time, so its offset is the same on every date a test runs.
-const BROWSER_TIME_ZONE: &str = "Asia/Kolkata";
 
 fn india() -> FixedOffset {
     FixedOffset::east_opt(5 * 3600 + 30 * 60).unwrap()
-}
-
-fn demo_options() -> ServerOptions {
-    ServerOptions { demo: true, dist_dir: std::env::var_os("ORG_INVITATIONS_DIST").map(Into::into), ..Default::default() }
 }
 
 fn demo_server() -> TestServer {
@@ -169,11 +163,6 @@ fn caseless(email: &str) -> String {
     email.to_lowercase()
 }
 
-/// Fails the test with every violation axe-core finds in the page's current state.
-async fn assert_accessible(browser: &Browser, state: &str) {
-    let violations = browser.accessibility_violations().await;
-    assert!(violations.is_empty(), "axe-core found violations in the {state} state:\n{}", violations.join("\n"));
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_list_state_passes_an_accessibility_scan() {
@@ -182,20 +171,20 @@ async fn every_list_state_passes_an_accessibility_scan() {
 
     browser.client.goto(&server.url("/")).await.unwrap();
     browser.text_of(".oi-error").await;
-    assert_accessible(&browser, "signed-out").await;
+    browser.assert_accessible("signed-out").await;
 
     browser.client.goto(&server.sign_in_url).await.unwrap();
     browser.text_of(".oi-table tbody tr.oi-row").await;
-    assert_accessible(&browser, "loaded list").await;
+    browser.assert_accessible("loaded list").await;
 
     browser.client.find(Locator::Css("input[type=search]")).await.unwrap().send_keys("nobody-here").await.unwrap();
     browser.text_of(".oi-empty").await;
-    assert_accessible(&browser, "no-match").await;
+    browser.assert_accessible("no-match").await;
 
     let empty = TestServer::start_with(ServerOptions { dist_dir: demo_options().dist_dir, ..Default::default() });
     browser.client.goto(&empty.sign_in_url).await.unwrap();
-    assert_eq!(browser.text_of(".oi-empty").await, "No invitations yet. Invitations you send appear here.");
-    assert_accessible(&browser, "empty").await;
+    assert_eq!(browser.text_of(".oi-empty").await, "No invitations yet. Invite people with the form above.");
+    browser.assert_accessible("empty").await;
     browser.close().await;
 }
 

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{HtmlElement, HtmlInputElement};
+use web_sys::HtmlElement;
 
 /// How long a condition may take before the test fails.
 pub const WAIT: Duration = Duration::from_secs(10);
@@ -38,10 +38,11 @@ pub fn element<T: JsCast>(root: &HtmlElement, css: &str) -> T {
     root.query_selector(css).unwrap().unwrap_or_else(|| panic!("no element {css}")).unchecked_into()
 }
 
-/// Types into an input as a person would: the value changes and an `input` event fires.
-pub fn type_into(input: &HtmlInputElement, text: &str) {
-    input.set_value(text);
-    input.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+
+/// Types into a field as a person would: the value changes and an `input` event fires.
+pub fn type_into(field: &web_sys::HtmlElement, text: &str) {
+    js_sys::Reflect::set(field, &"value".into(), &text.into()).unwrap();
+    field.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
 }
 
 /// Yields to the browser until `condition` holds, failing the test after [`WAIT`].

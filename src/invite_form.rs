@@ -1,0 +1,235 @@
+//! Invite many people at once: paste anything, see what each address will do, send, and see
+//! what happened to every address. Nothing typed is lost on failure or reload.
+
+use std::collections::HashSet;
+
+use leptos::ev;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use org_invitations_core::email_input::{Candidate, Tally, Verdict, parse, remove_span};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::api::ApiClient;
+use crate::invite_results::InviteResults;
+use crate::invite_sender::{Outcome, SendReport, send_invitations};
+use crate::session_draft::use_session_draft;
+
+/// Where the stand-alone console keeps its draft in session storage.
+pub const DEFAULT_DRAFT_KEY: &str = "org-invitations:invite-draft";
+/// Problem addresses listed under the input; the count covers the rest.
+const PROBLEMS_SHOWN: usize = 50;
+
+#[component]
+pub fn InviteForm(
+    /// Comparison keys of addresses that already have a pending invitation.
+    pending: Memo<HashSet<String>>,
+    /// Called after invitations were sent, so the list shows them.
+    on_sent: Callback<()>,
+    /// The session-storage key of the draft; consoles sharing a page need their own.
+    #[prop(into, default = DEFAULT_DRAFT_KEY.to_owned())]
+    draft_key: String,
+) -> impl IntoView {
+    let client = StoredValue::new(expect_context::<ApiClient>());
+    let draft = use_session_draft(draft_key);
+    let candidates = Memo::new(move |_| pending.with(|pending| draft.with(|text| parse(text, pending))));
+    let tally = Memo::new(move |_| candidates.with(|candidates| Tally::of(candidates)));
+    // (done, total) while sending; `Some` also blocks a second submission.
+    let sending = RwSignal::new(None::<(usize, usize)>);
+    let report = RwSignal::new(None::<SendReport>);
+    let notice = RwSignal::new(None::<String>);
+
+    let submit = move || {
+        if sending.get_untracked().is_some() {
+            return;
+        }
+        let all = candidates.get_untracked();
+        if all.is_empty() {
+            notice.set(Some("Type or paste at least one email address.".into()));
+            return;
+        }
+        notice.set(None);
+        let to_send: Vec<Candidate> = all.iter().filter(|candidate| candidate.verdict == Verdict::Valid).cloned().collect();
+        sending.set(Some((0, to_send.len())));
+        let client = client.get_value();
+        spawn_local(async move {
+            let addresses: Vec<String> = to_send.iter().map(|candidate| candidate.address.clone()).collect();
+            let total = addresses.len();
+            let sent = if addresses.is_empty() {
+                SendReport { outcomes: Vec::new(), stopped_by: None }
+            } else {
+                send_invitations(&client, &addresses, |done| {
+                    sending.try_set(Some((done, total)));
+                })
+                .await
+            };
+            // The sent addresses leave the input; everything else stays as it was typed.
+            let sent_spans: Vec<_> = to_send
+                .iter()
+                .zip(&sent.outcomes)
+                .filter(|(_, (_, outcome))| *outcome == Outcome::Sent)
+                .map(|(candidate, _)| candidate.span.clone())
+                .collect();
+            draft.try_update(|text| {
+                for span in sent_spans.into_iter().rev() {
+                    *text = remove_span(text, span);
+                }
+            });
+            let any_sent = !sent.outcomes.is_empty() && sent.sent().next().is_some();
+            sending.try_set(None);
+            report.try_set(Some(merge_in_input_order(&all, sent)));
+            if any_sent {
+                on_sent.run(());
+            }
+        });
+    };
+
+    let on_keydown = move |event: ev::KeyboardEvent| {
+        if event.key() == "Enter" && (event.ctrl_key() || event.meta_key()) {
+            event.prevent_default();
+            submit();
+        }
+    };
+    let import = move |file: web_sys::File| {
+        spawn_local(async move {
+            match JsFuture::from(file.text()).await.ok().and_then(|text| text.as_string()) {
+                Some(text) => draft.update(|draft| {
+                    if !draft.is_empty() && !draft.ends_with('\n') {
+                        draft.push('\n');
+                    }
+                    draft.push_str(&text);
+                }),
+                None => notice.set(Some(format!("Could not read {}.", file.name()))),
+            }
+        });
+    };
+    let on_file = move |event: ev::Event| {
+        let input: web_sys::HtmlInputElement = event.target().expect("target").unchecked_into();
+        if let Some(file) = input.files().and_then(|files| files.get(0)) {
+            import(file);
+        }
+        // Choosing the same file again must fire again.
+        input.set_value("");
+    };
+    let on_drop = move |event: ev::DragEvent| {
+        if let Some(file) = event.data_transfer().and_then(|transfer| transfer.files()).and_then(|files| files.get(0)) {
+            event.prevent_default();
+            import(file);
+        }
+    };
+
+    view! {
+        <section class="oi-invite" aria-labelledby="oi-invite-title">
+            <h2 class="oi-subtitle" id="oi-invite-title">"Invite people"</h2>
+            <form class="oi-invite-form" on:submit=move |event| {
+                event.prevent_default();
+                submit();
+            }>
+                <label class="oi-field">
+                    <span>"Emails"</span>
+                    <textarea
+                        rows="4"
+                        spellcheck="false"
+                        placeholder="ann@example.com, Bob <bob@example.com>; or paste a spreadsheet column"
+                        aria-describedby="oi-invite-help"
+                        prop:value=move || draft.get()
+                        on:input=move |event| draft.set(event_target_value(&event))
+                        on:keydown=on_keydown
+                        on:dragover=|event: ev::DragEvent| event.prevent_default()
+                        on:drop=on_drop
+                        readonly=move || sending.get().is_some()
+                    ></textarea>
+                </label>
+                <p class="oi-help" id="oi-invite-help">
+                    "Separate addresses with commas, semicolons, spaces or new lines. Ctrl+Enter (⌘+Enter) sends."
+                </p>
+                <div class="oi-invite-actions">
+                    <button type="submit" class="oi-button oi-primary" disabled=move || sending.get().is_some()>
+                        "Send invitations"
+                    </button>
+                    <label class="oi-button oi-file">
+                        "Import from file…"
+                        <input type="file" accept=".csv,.txt,text/csv,text/plain" class="oi-sr-only" on:change=on_file />
+                    </label>
+                </div>
+            </form>
+            <InvitePreview draft candidates tally />
+            {move || notice.get().map(|text| view! { <p class="oi-notice" role="alert">{text}</p> })}
+            {move || sending.get().map(|(done, total)| view! {
+                <div class="oi-status" role="status">
+                    <span>{format!("Sending invitations… {done} of {total}")}</span>
+                    <progress class="oi-progress" max=total.to_string() value=done.to_string() aria-label="Invitations sent"></progress>
+                </div>
+            })}
+            {move || report.get().map(|report| view! { <InviteResults report on_retry=Callback::new(move |()| submit()) /> })}
+        </section>
+    }
+}
+
+/// One line per candidate, in the order typed: the server's outcome for those sent, the
+/// console's reason for the rest.
+fn merge_in_input_order(candidates: &[Candidate], sent: SendReport) -> SendReport {
+    let mut sent_outcomes = sent.outcomes.into_iter();
+    let outcomes = candidates
+        .iter()
+        .map(|candidate| match candidate.verdict.problem() {
+            Some(problem) => (candidate.address.clone(), Outcome::Skipped(problem)),
+            None => sent_outcomes.next().unwrap_or_else(|| (candidate.address.clone(), Outcome::NotSent)),
+        })
+        .collect();
+    SendReport { outcomes, stopped_by: sent.stopped_by }
+}
+
+/// What the input holds, live: counts, and every problem address with a way to remove it.
+#[component]
+fn InvitePreview(draft: RwSignal<String>, candidates: Memo<Vec<Candidate>>, tally: Memo<Tally>) -> impl IntoView {
+    let problems = move || {
+        candidates.with(|candidates| {
+            candidates
+                .iter()
+                .filter_map(|candidate| candidate.verdict.problem().map(|problem| (candidate.clone(), problem)))
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <div class="oi-preview" aria-live="polite">
+            <Show when=move || candidates.with(|candidates| !candidates.is_empty())>
+                <p class="oi-tally">{move || tally.get().describe()}</p>
+                <ul class="oi-problems">
+                    {move || {
+                        let problems = problems();
+                        let hidden = problems.len().saturating_sub(PROBLEMS_SHOWN);
+                        let shown = problems
+                            .into_iter()
+                            .take(PROBLEMS_SHOWN)
+                            .map(|(candidate, problem)| {
+                                let label = format!("Remove {}", candidate.address);
+                                let span = candidate.span.clone();
+                                view! {
+                                    <li class="oi-problem">
+                                        <span class="oi-problem-address">{candidate.address.clone()}</span>
+                                        " — "
+                                        <span>{problem}</span>
+                                        " "
+                                        <button
+                                            type="button"
+                                            class="oi-link"
+                                            aria-label=label
+                                            on:click=move |_| draft.update(|text| *text = remove_span(text, span.clone()))
+                                        >
+                                            "Remove"
+                                        </button>
+                                    </li>
+                                }
+                            })
+                            .collect_view();
+                        view! {
+                            {shown}
+                            {(hidden > 0).then(|| view! { <li class="oi-problem">{format!("…and {hidden} more")}</li> })}
+                        }
+                    }}
+                </ul>
+            </Show>
+        </div>
+    }
+}

@@ -1,0 +1,78 @@
+//! Sends invitations in batches the server accepts, one batch after another, and reports
+//! what happened to every address.
+
+use org_invitations_core::wire::limits::MAX_BATCH_SIZE;
+
+use crate::api::{ApiClient, ApiError};
+
+/// What happened to one address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Sent,
+    /// Refused by the server, with its reason.
+    Refused(String),
+    /// Never answered: a request failed before this address's batch was accepted.
+    NotSent,
+    /// Not sent, for a reason the console saw first (invalid, duplicate, already invited).
+    Skipped(String),
+}
+
+/// Every address, in input order, with its outcome; and the request error that stopped the
+/// sending, if one did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendReport {
+    pub outcomes: Vec<(String, Outcome)>,
+    pub stopped_by: Option<ApiError>,
+}
+
+impl SendReport {
+    pub fn sent(&self) -> impl Iterator<Item = &str> {
+        self.outcomes.iter().filter(|(_, outcome)| *outcome == Outcome::Sent).map(|(address, _)| address.as_str())
+    }
+
+    /// Addresses the server refused or never answered for: worth another try.
+    pub fn failed(&self) -> impl Iterator<Item = &str> {
+        self.outcomes
+            .iter()
+            .filter(|(_, outcome)| matches!(outcome, Outcome::Refused(_) | Outcome::NotSent))
+            .map(|(address, _)| address.as_str())
+    }
+
+    pub fn skipped(&self) -> impl Iterator<Item = &str> {
+        self.outcomes.iter().filter(|(_, outcome)| matches!(outcome, Outcome::Skipped(_))).map(|(address, _)| address.as_str())
+    }
+}
+
+/// Sends `addresses` in batches of at most the server's limit; `on_batch` hears how many are
+/// done after each batch. A request that fails stops the sending: the rest are `NotSent`.
+pub async fn send_invitations(client: &ApiClient, addresses: &[String], mut on_batch: impl FnMut(usize)) -> SendReport {
+    let mut outcomes = Vec::with_capacity(addresses.len());
+    let mut stopped_by = None;
+    for batch in addresses.chunks(MAX_BATCH_SIZE) {
+        if stopped_by.is_some() {
+            outcomes.extend(batch.iter().map(|address| (address.clone(), Outcome::NotSent)));
+            continue;
+        }
+        match client.batch_create(batch).await {
+            Ok(response) => {
+                for (position, address) in batch.iter().enumerate() {
+                    // Clients match results by position; a missing one was never answered.
+                    let outcome = match response.results.get(position) {
+                        Some(result) if result.data.is_some() => Outcome::Sent,
+                        Some(result) => Outcome::Refused(
+                            result.error.as_ref().map(|error| error.detail.clone()).unwrap_or_else(|| format!("Refused (HTTP {})", result.status)),
+                        ),
+                        None => Outcome::NotSent,
+                    };
+                    outcomes.push((address.clone(), outcome));
+                }
+            }
+            Err(error) => {
+                outcomes.extend(batch.iter().map(|address| (address.clone(), Outcome::NotSent)));
+                stopped_by = Some(error);
+            }
+        }
+        on_batch(outcomes.len());
+    }
+    SendReport { outcomes, stopped_by }
+}

@@ -1,0 +1,124 @@
+//! The invite form in headless Chromium: live preview, removal, and what happens when the
+//! server cannot be reached (the end-to-end tests cover a real server).
+#![cfg(target_arch = "wasm32")]
+
+mod browser;
+
+use std::collections::HashSet;
+
+use browser::{container, element, texts, type_into, wait_until};
+use leptos::prelude::*;
+use org_invitations::InviteForm;
+use org_invitations::api::ApiClient;
+use wasm_bindgen_test::*;
+use web_sys::{HtmlButtonElement, HtmlElement, HtmlTextAreaElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// The form against a server that is not there, with `pending@x.com` already invited. Each
+/// test names its own draft key: async tests share one page and its session storage.
+fn mount_form(root: &HtmlElement, draft_key: &'static str) -> impl Drop {
+    storage().remove_item(draft_key).unwrap();
+    leptos::mount::mount_to(root.clone(), move || {
+        provide_context(ApiClient::new("http://127.0.0.1:9", Some("sss_test_token_0000".into())));
+        let pending = Memo::new(|_| HashSet::from(["pending@x.com".to_owned()]));
+        view! {
+            <div class="oi-console">
+                <InviteForm pending on_sent=Callback::new(|()| ()) draft_key />
+            </div>
+        }
+    })
+}
+
+fn storage() -> web_sys::Storage {
+    web_sys::window().unwrap().session_storage().unwrap().unwrap()
+}
+
+fn type_emails(root: &HtmlElement, text: &str) {
+    type_into(&element(root, "textarea"), text);
+}
+
+fn input_text(root: &HtmlElement) -> String {
+    element::<HtmlTextAreaElement>(root, "textarea").value()
+}
+
+fn tally(root: &HtmlElement) -> String {
+    texts(root, ".oi-tally").join("")
+}
+
+#[wasm_bindgen_test]
+async fn the_preview_counts_and_explains_every_address() {
+    let root = container();
+    let _mounted = mount_form(&root, "test-preview");
+    assert_eq!(texts(&root, "label span").first().map(String::as_str), Some("Emails"));
+    type_emails(&root, "a@x.com, nope; A@X.com\nPending@x.com\tAnn <ann@x.com>");
+    wait_until("the tally", || tally(&root) == "2 valid · 1 invalid · 1 duplicate · 1 already invited").await;
+    let problems = texts(&root, ".oi-problem");
+    assert_eq!(problems.len(), 3, "{problems:?}");
+    assert!(problems[0].starts_with("nope — Invalid email address 'nope'"), "{problems:?}");
+    assert!(problems[1].starts_with("A@X.com — Appears more than once"), "{problems:?}");
+    assert!(problems[2].starts_with("Pending@x.com — Already has a pending invitation"), "{problems:?}");
+}
+
+#[wasm_bindgen_test]
+async fn a_problem_address_can_be_removed_from_the_input() {
+    let root = container();
+    let _mounted = mount_form(&root, "test-removal");
+    type_emails(&root, "a@x.com, nope, b@x.com");
+    wait_until("the invalid one", || tally(&root) == "2 valid · 1 invalid").await;
+    let remove: HtmlButtonElement = element(&root, ".oi-problem button");
+    assert_eq!(remove.get_attribute("aria-label").unwrap(), "Remove nope");
+    remove.click();
+    wait_until("it is gone", || input_text(&root) == "a@x.com, b@x.com").await;
+    wait_until("the tally", || tally(&root) == "2 valid").await;
+}
+
+#[wasm_bindgen_test]
+async fn when_the_server_cannot_be_reached_nothing_typed_is_lost() {
+    let root = container();
+    let _mounted = mount_form(&root, "test-unreachable");
+    let typed = "Ann <ann@x.com>, bob@x.com, nope";
+    type_emails(&root, typed);
+    wait_until("the tally", || tally(&root) == "2 valid · 1 invalid").await;
+    let send: HtmlButtonElement = element(&root, "button[type=submit]");
+    assert_eq!(send.text_content().unwrap(), "Send invitations");
+    send.click();
+    // A second click while the first is under way does nothing (the button is disabled too).
+    send.click();
+    wait_until("the report", || !texts(&root, ".oi-results-headline").is_empty()).await;
+    assert_eq!(texts(&root, ".oi-results-headline"), ["No invitations sent: 3 not sent."]);
+    let stopped = texts(&root, ".oi-results .oi-notice").join("");
+    assert!(stopped.contains("Cannot reach the invitation server"), "{stopped}");
+    assert_eq!(texts(&root, ".oi-result-lines li").len(), 3, "one line per address");
+    assert_eq!(input_text(&root), typed, "the whole input is kept");
+    assert!(!send.disabled(), "the form can be used again");
+}
+
+#[wasm_bindgen_test]
+async fn the_draft_is_kept_in_session_storage() {
+    let root = container();
+    let mounted = mount_form(&root, "test-draft");
+    type_emails(&root, "keep@x.com");
+    wait_until("the draft saved", || storage().get_item("test-draft").unwrap().as_deref() == Some("keep@x.com")).await;
+    drop(mounted);
+    assert_eq!(storage().get_item("test-draft").unwrap().as_deref(), Some("keep@x.com"), "unmounting keeps the draft");
+    // A new form (as after a reload) starts from the saved draft.
+    let again = container();
+    let _remounted = leptos::mount::mount_to(again.clone(), || {
+        provide_context(ApiClient::new("http://127.0.0.1:9", None));
+        view! { <InviteForm pending=Memo::new(|_| HashSet::new()) on_sent=Callback::new(|()| ()) draft_key="test-draft" /> }
+    });
+    wait_until("the restored draft", || input_text(&again) == "keep@x.com").await;
+}
+
+#[wasm_bindgen_test]
+async fn sending_with_nothing_valid_reports_each_address_without_a_request() {
+    let root = container();
+    let _mounted = mount_form(&root, "test-nothing-valid");
+    type_emails(&root, "nope, pending@x.com");
+    wait_until("the tally", || tally(&root) == "0 valid · 1 invalid · 1 already invited").await;
+    element::<HtmlButtonElement>(&root, "button[type=submit]").click();
+    wait_until("the report", || !texts(&root, ".oi-results-headline").is_empty()).await;
+    assert_eq!(texts(&root, ".oi-results-headline"), ["No invitations sent: 2 not sent."]);
+    assert!(texts(&root, ".oi-results .oi-notice").is_empty(), "no request was made, so none failed");
+}
