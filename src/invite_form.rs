@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use org_invitations_core::email_input::{Candidate, Tally, Verdict, parse, remove_span};
+use org_invitations_core::email_input::{Candidate, Tally, Verdict, csv_as_spreadsheet, parse, remove_span};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
@@ -92,7 +92,9 @@ pub fn InviteForm(
     };
     let import = move |file: web_sys::File| {
         spawn_local(async move {
-            match JsFuture::from(file.text()).await.ok().and_then(|text| text.as_string()) {
+            let is_csv = file.name().to_lowercase().ends_with(".csv") || file.type_() == "text/csv";
+            let text = JsFuture::from(file.text()).await.ok().and_then(|text| text.as_string());
+            match text.map(|text| if is_csv { csv_as_spreadsheet(&text) } else { text }) {
                 Some(text) => draft.update(|draft| {
                     if !draft.is_empty() && !draft.ends_with('\n') {
                         draft.push('\n');

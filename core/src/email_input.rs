@@ -114,6 +114,16 @@ pub fn parse(input: &str, pending: &HashSet<String>) -> Vec<Candidate> {
     candidates
 }
 
+/// A CSV file as the parser reads a spreadsheet paste: cells separated by tabs, so only the
+/// cells that hold an address are kept (quoted cells keep their commas).
+pub fn csv_as_spreadsheet(csv: &str) -> String {
+    lines(csv)
+        .map(|(_, line)| split_outside_quotes(line, |c| c == ',').into_iter().map(|(_, cell)| cell.trim()).collect::<Vec<_>>().join("\t"))
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// `input` without the candidate at `span` and the separators that followed it.
 pub fn remove_span(input: &str, span: Range<usize>) -> String {
     let end = span.end.min(input.len());
@@ -225,6 +235,14 @@ mod tests {
     fn keeps_only_address_cells_of_a_spreadsheet_paste() {
         let paste = "Name\tEmail\tTeam\nAnn Smith\tann@x.com\tSales\nBob\tbob@x.com\tOps\n";
         assert_eq!(addresses(paste), ["ann@x.com", "bob@x.com"]);
+    }
+
+    #[test]
+    fn a_csv_file_reads_like_a_spreadsheet() {
+        let csv = "Name,Email,Team\r\n\"Smith, Ann\",ann@x.com,Sales\nBob,<bob@x.com>,Ops\n";
+        let converted = csv_as_spreadsheet(csv);
+        assert_eq!(converted, "Name\tEmail\tTeam\n\"Smith, Ann\"\tann@x.com\tSales\nBob\t<bob@x.com>\tOps");
+        assert_eq!(addresses(&converted), ["ann@x.com", "bob@x.com"]);
     }
 
     #[test]

@@ -128,3 +128,20 @@ async fn a_server_that_is_down_loses_nothing_typed_and_the_draft_survives_a_relo
     assert_eq!(textarea_value(&browser).await, "");
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_csv_file_feeds_the_same_parser() {
+    let server = TestServer::start_with(demo_options());
+    let folder = tempfile::tempdir().unwrap();
+    let csv = folder.path().join("people.csv");
+    std::fs::write(&csv, "Name,Email,Team\nCsv One,csv.one@example.com,Sales\nCsv Two,csv.two@example.com,Ops\n").unwrap();
+    let browser = Browser::start(BROWSER_TIME_ZONE).await;
+    browser.client.goto(&server.sign_in_url).await.unwrap();
+    browser.text_of(".oi-table tbody tr.oi-row").await;
+    let picker = browser.client.find(Locator::Css("input[type=file]")).await.unwrap();
+    picker.send_keys(&csv.display().to_string()).await.unwrap();
+    // Read as a spreadsheet: only the cells that hold addresses count.
+    assert_eq!(browser.text_of(".oi-tally").await, "2 valid");
+    assert!(textarea_value(&browser).await.contains("csv.two@example.com"));
+    browser.close().await;
+}
