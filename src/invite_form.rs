@@ -19,6 +19,9 @@ use crate::session_draft::use_session_draft;
 pub const DEFAULT_DRAFT_KEY: &str = "org-invitations:invite-draft";
 /// Problem addresses listed under the input; the count covers the rest.
 const PROBLEMS_SHOWN: usize = 50;
+/// From this many characters on, the preview waits for typing to pause.
+const LARGE_PASTE: usize = 10_000;
+const SETTLE_DELAY: std::time::Duration = std::time::Duration::from_millis(150);
 
 #[component]
 pub fn InviteForm(
@@ -32,7 +35,36 @@ pub fn InviteForm(
 ) -> impl IntoView {
     let client = StoredValue::new(expect_context::<ApiClient>());
     let draft = use_session_draft(draft_key);
-    let candidates = Memo::new(move |_| pending.with(|pending| draft.with(|text| parse(text, pending))));
+    // The field is written only when the text changes other than by typing (removal, import,
+    // sending): rewriting a large paste on every keystroke would stall typing.
+    let field = NodeRef::<leptos::html::Textarea>::new();
+    let replace_text = move |change: &dyn Fn(&mut String)| {
+        draft.update(|text| change(text));
+        if let Some(field) = field.get_untracked() {
+            field.set_value(&draft.get_untracked());
+        }
+    };
+    // The preview follows the text at once while it is small, and once typing pauses when it
+    // is a large paste, so every keystroke stays quick.
+    let settled = RwSignal::new(draft.get_untracked());
+    let settle_timer = StoredValue::new(None::<TimeoutHandle>);
+    Effect::new(move |_| {
+        let text = draft.get();
+        if let Some(timer) = settle_timer.get_value() {
+            timer.clear();
+        }
+        if text.len() < LARGE_PASTE {
+            settled.set(text);
+        } else {
+            settle_timer.set_value(set_timeout_with_handle(move || settled.set(text), SETTLE_DELAY).ok());
+        }
+    });
+    on_cleanup(move || {
+        if let Some(timer) = settle_timer.try_get_value().flatten() {
+            timer.clear();
+        }
+    });
+    let candidates = Memo::new(move |_| pending.with(|pending| settled.with(|text| parse(text, pending))));
     let tally = Memo::new(move |_| candidates.with(|candidates| Tally::of(candidates)));
     // (done, total) while sending; `Some` also blocks a second submission.
     let sending = RwSignal::new(None::<(usize, usize)>);
@@ -43,7 +75,8 @@ pub fn InviteForm(
         if sending.get_untracked().is_some() {
             return;
         }
-        let all = candidates.get_untracked();
+        // Parsed now, not from the preview, which may still be waiting for typing to pause.
+        let all = pending.with_untracked(|pending| draft.with_untracked(|text| parse(text, pending)));
         if all.is_empty() {
             notice.set(Some("Type or paste at least one email address.".into()));
             return;
@@ -70,11 +103,13 @@ pub fn InviteForm(
                 .filter(|(_, (_, outcome))| *outcome == Outcome::Sent)
                 .map(|(candidate, _)| candidate.span.clone())
                 .collect();
-            draft.try_update(|text| {
-                for span in sent_spans.into_iter().rev() {
-                    *text = remove_span(text, span);
-                }
-            });
+            if draft.try_get_untracked().is_some() {
+                replace_text(&|text| {
+                    for span in sent_spans.iter().rev() {
+                        *text = remove_span(text, span.clone());
+                    }
+                });
+            }
             let any_sent = !sent.outcomes.is_empty() && sent.sent().next().is_some();
             sending.try_set(None);
             report.try_set(Some(merge_in_input_order(&all, sent)));
@@ -95,7 +130,7 @@ pub fn InviteForm(
             let is_csv = file.name().to_lowercase().ends_with(".csv") || file.type_() == "text/csv";
             let text = JsFuture::from(file.text()).await.ok().and_then(|text| text.as_string());
             match text.map(|text| if is_csv { csv_as_spreadsheet(&text) } else { text }) {
-                Some(text) => draft.update(|draft| {
+                Some(text) => replace_text(&|draft| {
                     if !draft.is_empty() && !draft.ends_with('\n') {
                         draft.push('\n');
                     }
@@ -130,11 +165,12 @@ pub fn InviteForm(
                 <label class="oi-field">
                     <span>"Emails"</span>
                     <textarea
+                        node_ref=field
                         rows="4"
                         spellcheck="false"
                         placeholder="ann@example.com, Bob <bob@example.com>; or paste a spreadsheet column"
                         aria-describedby="oi-invite-help"
-                        prop:value=move || draft.get()
+                        prop:value=draft.get_untracked()
                         on:input=move |event| draft.set(event_target_value(&event))
                         on:keydown=on_keydown
                         on:dragover=|event: ev::DragEvent| event.prevent_default()
@@ -155,7 +191,7 @@ pub fn InviteForm(
                     </label>
                 </div>
             </form>
-            <InvitePreview draft candidates tally />
+            <InvitePreview candidates tally remove=move |span| replace_text(&|text| *text = remove_span(text, span.clone())) />
             {move || notice.get().map(|text| view! { <p class="oi-notice" role="alert">{text}</p> })}
             {move || sending.get().map(|(done, total)| view! {
                 <div class="oi-status" role="status">
@@ -184,7 +220,12 @@ fn merge_in_input_order(candidates: &[Candidate], sent: SendReport) -> SendRepor
 
 /// What the input holds, live: counts, and every problem address with a way to remove it.
 #[component]
-fn InvitePreview(draft: RwSignal<String>, candidates: Memo<Vec<Candidate>>, tally: Memo<Tally>) -> impl IntoView {
+fn InvitePreview(
+    candidates: Memo<Vec<Candidate>>,
+    tally: Memo<Tally>,
+    /// Removes the text at a span from the input.
+    remove: impl Fn(std::ops::Range<usize>) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let problems = move || {
         candidates.with(|candidates| {
             candidates
@@ -217,7 +258,7 @@ fn InvitePreview(draft: RwSignal<String>, candidates: Memo<Vec<Candidate>>, tall
                                             type="button"
                                             class="oi-link"
                                             aria-label=label
-                                            on:click=move |_| draft.update(|text| *text = remove_span(text, span.clone()))
+                                            on:click=move |_| remove(span.clone())
                                         >
                                             "Remove"
                                         </button>

@@ -122,3 +122,16 @@ async fn sending_with_nothing_valid_reports_each_address_without_a_request() {
     assert_eq!(texts(&root, ".oi-results-headline"), ["No invitations sent: 2 not sent."]);
     assert!(texts(&root, ".oi-results .oi-notice").is_empty(), "no request was made, so none failed");
 }
+
+#[wasm_bindgen_test]
+async fn a_large_draft_is_saved_when_the_page_is_left() {
+    let root = container();
+    let _mounted = mount_form(&root, "test-large-draft");
+    let large: String = (0..600).map(|i| format!("person{i}@example.com\n")).collect();
+    assert!(large.len() > 10_000);
+    type_emails(&root, &large);
+    // Saved once typing pauses, or at once when the page is hidden (reload, tab closed).
+    web_sys::window().unwrap().dispatch_event(&web_sys::Event::new("pagehide").unwrap()).unwrap();
+    assert_eq!(storage().get_item("test-large-draft").unwrap().as_deref(), Some(large.as_str()));
+    wait_until("the preview", || tally(&root) == "600 valid").await;
+}

@@ -74,9 +74,11 @@ pub fn run(plan: Plan, dist: &Path) {
                 measure(&browser, &server, page, figures).await;
             }
         }
+        let typing = measure_invite_typing(&browser, &server, plan.repetitions).await;
         browser.close().await;
-        figures
+        (figures, typing)
     });
+    let (figures, (mut console_typing, mut plain_typing)) = figures;
 
     println!("\n### Console in headless Chromium: {} invitations, {} runs, medians\n", plan.rows, plan.repetitions);
     println!("| measurement | console | vanilla JS (same run) | ratio |");
@@ -95,6 +97,60 @@ pub fn run(plan: Plan, dist: &Path) {
     // Heap sizes travel as Durations of nanoseconds only to reuse `median`.
     let (a, b) = (median(&mut console.heap).as_nanos() as f64, median(&mut vanilla.heap).as_nanos() as f64);
     println!("| JS heap after loading | {:.1} MiB | {:.1} MiB | {:.2}× |", a / 1048576.0, b / 1048576.0, a / b);
+
+    println!("\n### Invite form in headless Chromium: typing after 5,000 pasted addresses, medians\n");
+    println!("| measurement | console's Emails field | plain textarea, no script (same run) | ratio |");
+    println!("|---|---|---|---|");
+    for (what, index) in [("keystroke to its handlers done", 0), ("keystroke to the next frame", 1)] {
+        let mut a: Vec<Duration> = console_typing.iter().map(|pair| pair[index]).collect();
+        let mut b: Vec<Duration> = plain_typing.iter().map(|pair| pair[index]).collect();
+        let (a, b) = (median(&mut a), median(&mut b));
+        println!("| {what} | {} | {} | {:.2}× |", ms(a), ms(b), a.as_secs_f64() / b.as_secs_f64());
+    }
+    console_typing.clear();
+    plain_typing.clear();
+}
+
+/// Keystrokes at the end of a field holding 5,000 addresses: the console's Emails field, and
+/// a plain textarea with no script on the vanilla page (the browser's own cost).
+async fn measure_invite_typing(browser: &Browser, server: &TestServer, repetitions: usize) -> (Vec<[Duration; 2]>, Vec<[Duration; 2]>) {
+    let client = &browser.client;
+    let paste: String = (0..5000).map(|i| format!("Person {i} <typed{i}@example.com>")).collect::<Vec<_>>().join(",\n");
+    let mut results = (Vec::new(), Vec::new());
+    for (path, samples) in [("/", &mut results.0), ("/vanilla/index.html", &mut results.1)] {
+        client.goto(&server.url(path)).await.expect("navigation");
+        let typed = client
+            .execute_async(
+                "const [initial, rounds, done] = arguments;
+                 let area = document.querySelector('textarea');
+                 if (!area) { area = document.createElement('textarea'); document.body.append(area); }
+                 area.value = initial;
+                 area.dispatchEvent(new Event('input', { bubbles: true }));
+                 area.focus();
+                 const times = [];
+                 let i = 0;
+                 function next() {
+                     if (i++ === rounds) { done(times); return; }
+                     area.setSelectionRange(area.value.length, area.value.length);
+                     const started = performance.now();
+                     // Typed as a person types: an edit at the caret, which fires `input`.
+                     document.execCommand('insertText', false, 'x');
+                     let work;
+                     setTimeout(() => { work = performance.now() - started; });
+                     requestAnimationFrame(() => setTimeout(() => { times.push([work, performance.now() - started]); next(); }));
+                 }
+                 requestAnimationFrame(() => setTimeout(next));",
+                vec![Value::from(paste.as_str()), Value::from(repetitions * 4)],
+            )
+            .await
+            .expect("typing into the field");
+        for pair in typed.as_array().expect("times") {
+            samples.push([millis(&pair[0]), millis(&pair[1])]);
+        }
+        // Leave no draft behind for the next run.
+        client.execute("sessionStorage.clear();", Vec::new()).await.expect("clear");
+    }
+    results
 }
 
 async fn measure(browser: &Browser, server: &TestServer, page: &Page, figures: &mut Figures) {

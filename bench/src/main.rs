@@ -3,6 +3,7 @@
 //! something on any machine.
 
 mod browser;
+mod parse;
 mod report;
 mod server;
 
@@ -12,6 +13,9 @@ fn main() {
     let only = args.iter().find_map(|arg| arg.strip_prefix("--only=")).map(str::to_owned);
     if only.as_deref().is_none_or(|only| only == "server") {
         server::run(if quick { server::Plan::quick() } else { server::Plan::full() });
+    }
+    if only.as_deref().is_none_or(|only| only == "parse") {
+        parse::run(5000, if quick { 3 } else { 21 });
     }
     if only.as_deref().is_none_or(|only| only == "browser") {
         let dist = std::env::var_os("ORG_INVITATIONS_DIST").map(std::path::PathBuf::from).unwrap_or_else(|| testkit::workspace_root().join("dist"));

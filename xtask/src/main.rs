@@ -35,8 +35,8 @@ enum Command {
         /// A short smoke run of every measurement.
         #[arg(long)]
         quick: bool,
-        /// Only one part: `server` or `browser`.
-        #[arg(long, value_parser = ["server", "browser"])]
+        /// Only one part: `server`, `parse` or `browser`.
+        #[arg(long, value_parser = ["server", "parse", "browser"])]
         only: Option<String>,
     },
 }
