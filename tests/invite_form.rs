@@ -135,3 +135,22 @@ async fn a_large_draft_is_saved_when_the_page_is_left() {
     assert_eq!(storage().get_item("test-large-draft").unwrap().as_deref(), Some(large.as_str()));
     wait_until("the preview", || tally(&root) == "600 valid").await;
 }
+
+#[wasm_bindgen_test]
+async fn a_dropped_text_file_is_added_to_the_input() {
+    let root = container();
+    let _mounted = mount_form(&root, "test-drop");
+    type_emails(&root, "first@x.com");
+    let transfer = web_sys::DataTransfer::new().unwrap();
+    let parts = js_sys::Array::of1(&"dropped@x.com, second.dropped@x.com".into());
+    let file = web_sys::File::new_with_str_sequence(&parts, "people.txt").unwrap();
+    transfer.items().add_with_file(&file).unwrap();
+    let init = web_sys::DragEventInit::new();
+    init.set_data_transfer(Some(&transfer));
+    init.set_cancelable(true);
+    let drop = web_sys::DragEvent::new_with_event_init_dict("drop", &init).unwrap();
+    element::<HtmlTextAreaElement>(&root, "textarea").dispatch_event(&drop).unwrap();
+    assert!(drop.default_prevented(), "the browser does not open the file instead");
+    wait_until("the file's addresses", || input_text(&root) == "first@x.com\ndropped@x.com, second.dropped@x.com").await;
+    wait_until("the preview", || tally(&root) == "3 valid").await;
+}

@@ -74,6 +74,8 @@ async fn a_server_that_goes_away_is_reported_and_retry_recovers() {
     browser.click_button("Refresh").await;
     let error = browser.text_of(".oi-error").await;
     assert!(error.contains("Server unreachable"), "{error}");
+    assert_eq!(browser.texts_of_all(".oi-table tbody tr.oi-row").await, rows_before, "the last good list stays on screen");
+    browser.assert_accessible("unreachable, with the last good list").await;
 
     // Back on the same port and data: the browser's session cookie is still good.
     let _restarted = TestServer::start_with(ServerOptions { port: Some(port), ..options });
@@ -180,6 +182,17 @@ async fn every_list_state_passes_an_accessibility_scan() {
     browser.client.find(Locator::Css("input[type=search]")).await.unwrap().send_keys("nobody-here").await.unwrap();
     browser.text_of(".oi-empty").await;
     browser.assert_accessible("no-match").await;
+
+    // A phone: the page itself never scrolls sideways (the table scrolls inside its box).
+    browser.client.set_window_size(320, 640).await.unwrap();
+    let overflow = browser
+        .client
+        .execute("return document.documentElement.scrollWidth - document.documentElement.clientWidth;", Vec::new())
+        .await
+        .unwrap();
+    assert_eq!(overflow.as_i64(), Some(0), "the page overflows a 320 px screen");
+    browser.assert_accessible("narrow screen").await;
+    browser.client.set_window_size(1280, 900).await.unwrap();
 
     let empty = TestServer::start_with(ServerOptions { dist_dir: demo_options().dist_dir, ..Default::default() });
     browser.client.goto(&empty.sign_in_url).await.unwrap();

@@ -145,3 +145,27 @@ async fn a_csv_file_feeds_the_same_parser() {
     assert!(textarea_value(&browser).await.contains("csv.two@example.com"));
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn more_than_a_batch_is_sent_in_chunks_one_after_another() {
+    let server = TestServer::start_with(demo_options());
+    let browser = Browser::start(BROWSER_TIME_ZONE).await;
+    browser.client.goto(&server.sign_in_url).await.unwrap();
+    browser.text_of(".oi-table tbody tr.oi-row").await;
+    let paste: String = (0..1500).map(|i| format!("bulk{i:04}@example.com")).collect::<Vec<_>>().join("\n");
+    // Pasted in one go, as a person pastes.
+    browser
+        .client
+        .execute(
+            "const area = document.querySelector('textarea'); area.focus(); document.execCommand('insertText', false, arguments[0]);",
+            vec![serde_json::Value::from(paste)],
+        )
+        .await
+        .unwrap();
+    wait_for("the preview", "1500 valid".to_owned(), || browser.text_of(".oi-tally")).await;
+    browser.click_button("Send invitations").await;
+    wait_for("the report", "Invitations sent to 1500 addresses.".to_owned(), || browser.text_of(".oi-results-headline")).await;
+    assert_eq!(server.log().matches(BATCH_CREATE_LOG).count(), 2, "1000, then 500");
+    assert_eq!(Api::new(&server).list_all("count=1000").len(), 1500 + 4);
+    browser.close().await;
+}
