@@ -18,9 +18,13 @@ pub const SDK_PAGE_SIZE: u32 = 50;
 /// What can go wrong talking to the API, in words a person can act on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ApiError {
-    #[error("Cannot reach the invitation server. Check that it is running and that this page can connect to it, then retry.")]
+    #[error(
+        "Cannot reach the invitation server. Check that it is running and that this page can connect to it, then retry."
+    )]
     Unreachable,
-    #[error("You are not signed in: the server refused the API token. Open the sign-in link the server printed when it started.")]
+    #[error(
+        "You are not signed in: the server refused the API token. Open the sign-in link the server printed when it started."
+    )]
     SignedOut,
     #[error("{detail} (HTTP {status})")]
     Server { status: u16, detail: String },
@@ -44,7 +48,10 @@ pub struct ApiClient {
 
 impl ApiClient {
     pub fn new(base: impl Into<String>, token: Option<String>) -> Self {
-        Self { base: base.into().trim_end_matches('/').to_owned(), token }
+        Self {
+            base: base.into().trim_end_matches('/').to_owned(),
+            token,
+        }
     }
 
     fn request(&self, builder: RequestBuilder) -> RequestBuilder {
@@ -62,11 +69,18 @@ impl ApiClient {
 
     pub async fn userinfo(&self) -> Result<UserInfo, ApiError> {
         let builder = self.request(Request::get(&self.url(paths::USERINFO)));
-        read::<ResultBody<UserInfo>>(builder.send().await).await.map(|body| body.result)
+        read::<ResultBody<UserInfo>>(builder.send().await)
+            .await
+            .map(|body| body.result)
     }
 
     /// One page of at most `count` invitations.
-    pub async fn list_page(&self, options: ListOptions, count: u32, paging_token: Option<&str>) -> Result<ListResponse, ApiError> {
+    pub async fn list_page(
+        &self,
+        options: ListOptions,
+        count: u32,
+        paging_token: Option<&str>,
+    ) -> Result<ListResponse, ApiError> {
         let count = count.to_string();
         let mut query = vec![("count", count.as_str())];
         if options.include_expired {
@@ -92,7 +106,9 @@ impl ApiClient {
         loop {
             let page = match self.list_page(options, count, token.as_deref()).await {
                 // A server that caps pages lower refuses the size: ask as the SDK does.
-                Err(ApiError::Server { status: 400 | 422, .. }) if count != SDK_PAGE_SIZE && token.is_none() => {
+                Err(ApiError::Server {
+                    status: 400 | 422, ..
+                }) if count != SDK_PAGE_SIZE && token.is_none() => {
                     count = SDK_PAGE_SIZE;
                     continue;
                 }
@@ -103,7 +119,9 @@ impl ApiClient {
             match page.metadata.next_paging_token {
                 // A server that hands back the token it was given would loop forever.
                 Some(next) if token.as_deref() == Some(next.as_str()) => {
-                    return Err(ApiError::BadResponse("the server repeated a paging token".into()));
+                    return Err(ApiError::BadResponse(
+                        "the server repeated a paging token".into(),
+                    ));
                 }
                 Some(next) => token = Some(next),
                 None => return Ok(all),
@@ -113,7 +131,12 @@ impl ApiClient {
 
     /// Invites each address; the answer holds one result per address, in order.
     pub async fn batch_create(&self, emails: &[String]) -> Result<BatchCreateResponse, ApiError> {
-        let body: Vec<CreateInvitation> = emails.iter().map(|email| CreateInvitation { email: email.clone() }).collect();
+        let body: Vec<CreateInvitation> = emails
+            .iter()
+            .map(|email| CreateInvitation {
+                email: email.clone(),
+            })
+            .collect();
         let request = self
             .request(Request::post(&self.url(paths::BATCH_CREATE)))
             .json(&body)
@@ -121,10 +144,31 @@ impl ApiClient {
         read(request.send().await).await
     }
 
+    /// Revokes one invitation with a request that outlives the page (the page is closing);
+    /// nobody will read the answer.
+    pub fn invalidate_on_leave(&self, id: &str) {
+        let init = web_sys::RequestInit::new();
+        init.set_method("POST");
+        // web-sys has no setter for `keepalive`; the init is a plain dictionary object.
+        let _ = js_sys::Reflect::set(&init, &"keepalive".into(), &true.into());
+        init.set_credentials(RequestCredentials::SameOrigin);
+        if let Some(token) = &self.token
+            && let Ok(headers) = web_sys::Headers::new()
+        {
+            let _ = headers.set("Authorization", &format!("Bearer {token}"));
+            init.set_headers(&headers);
+        }
+        if let Some(window) = web_sys::window() {
+            let _ = window.fetch_with_str_and_init(&self.url(&paths::invalidate(id)), &init);
+        }
+    }
+
     /// Revokes one invitation and returns it as it was.
     pub async fn invalidate(&self, id: &str) -> Result<OrganizationInvitation, ApiError> {
         let builder = self.request(Request::post(&self.url(&paths::invalidate(id))));
-        read::<ResultBody<OrganizationInvitation>>(builder.send().await).await.map(|body| body.result)
+        read::<ResultBody<OrganizationInvitation>>(builder.send().await)
+            .await
+            .map(|body| body.result)
     }
 }
 
@@ -133,7 +177,10 @@ async fn read<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) -> R
     let response = sent.map_err(|_| ApiError::Unreachable)?;
     let status = response.status();
     if response.ok() {
-        return response.json::<T>().await.map_err(|err| ApiError::BadResponse(err.to_string()));
+        return response
+            .json::<T>()
+            .await
+            .map_err(|err| ApiError::BadResponse(err.to_string()));
     }
     if status == 401 {
         return Err(ApiError::SignedOut);

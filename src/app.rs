@@ -10,6 +10,7 @@ use org_invitations_core::email::comparison_key;
 use org_invitations_core::status::Summary;
 
 use crate::api::{ApiClient, ApiError, ListOptions};
+use crate::deletion::Deletions;
 use crate::invitation_list::InvitationList;
 use crate::invitation_table::TableSkeleton;
 use crate::invite_form::InviteForm;
@@ -51,15 +52,23 @@ pub fn App(
         let this_load = generation.get_value();
         // False once a newer load started or the console was unmounted.
         let current = move || generation.try_get_value() == Some(this_load);
-        progress.set(Some(Progress { loaded: 0, total: None }));
+        progress.set(Some(Progress {
+            loaded: 0,
+            total: None,
+        }));
         let client = client.get_value();
         spawn_local(async move {
             let result = client
-                .list_all(ListOptions { include_expired: true }, |loaded, total| {
-                    if current() {
-                        progress.set(Some(Progress { loaded, total }));
-                    }
-                })
+                .list_all(
+                    ListOptions {
+                        include_expired: true,
+                    },
+                    |loaded, total| {
+                        if current() {
+                            progress.set(Some(Progress { loaded, total }));
+                        }
+                    },
+                )
                 .await;
             if !current() {
                 return;
@@ -83,8 +92,35 @@ pub fn App(
         on_cleanup(move || tick.clear());
     }
 
+    // Rows the server no longer has leave the list without a reload.
+    let on_deleted = Callback::new(move |gone: Vec<String>| {
+        let gone: std::collections::HashSet<String> = gone.into_iter().collect();
+        rows.try_update(|rows| {
+            if let Some(loaded) = rows {
+                *loaded = std::sync::Arc::new(
+                    loaded
+                        .iter()
+                        .filter(|row| !gone.contains(&row.invitation.id))
+                        .cloned()
+                        .collect(),
+                );
+            }
+        });
+    });
+    let deletions = Deletions::provide(client.get_value(), on_deleted, options.undo_window);
     let summary = Memo::new(move |_| {
-        rows.with(|rows| rows.as_ref().map(|rows| Summary::of(rows.iter().map(|row| &row.invitation), now.get())))
+        deletions.hidden.with(|hidden| {
+            rows.with(|rows| {
+                rows.as_ref().map(|rows| {
+                    Summary::of(
+                        rows.iter()
+                            .map(|row| &row.invitation)
+                            .filter(|invitation| !hidden.contains(&invitation.id)),
+                        now.get(),
+                    )
+                })
+            })
+        })
     });
     let loaded_rows = Signal::derive(move || rows.get().unwrap_or_default());
     // Addresses with a pending invitation: the invite form flags them before sending.

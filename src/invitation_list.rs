@@ -4,9 +4,12 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use org_invitations_core::listing::{ListView, Search};
 
+use crate::delete_dialog::ConfirmDeleteDialog;
+use crate::deletion::Deletions;
+use crate::deletion_notices::DeletionNotices;
 use crate::invitation_table::InvitationTable;
 use crate::list_toolbar::ListToolbar;
-use crate::rows::{Rows, visible_positions};
+use crate::rows::{Rows, Shown, visible_positions};
 use crate::time_zone::TimeZoneChoice;
 
 #[component]
@@ -20,8 +23,36 @@ pub fn InvitationList(
     /// The instant statuses are computed against.
     now: Signal<DateTime<Utc>>,
 ) -> impl IntoView {
+    let deletions = Deletions::expect();
     let positions = Memo::new(move |_| {
-        view.with(|view| rows.with(|rows| visible_positions(rows, &Search::new(&view.search), view.show_expired, now.get(), view.sort)))
+        view.with(|view| {
+            deletions.hidden.with(|hidden| {
+                let search = Search::new(&view.search);
+                let shown = Shown {
+                    search: &search,
+                    show_expired: view.show_expired,
+                    now: now.get(),
+                    sort: view.sort,
+                    hidden,
+                };
+                rows.with(|rows| visible_positions(rows, shown))
+            })
+        })
+    });
+    // Selected rows that are still in the list, in display order.
+    let selected_rows = Memo::new(move |_| {
+        deletions.selected.with(|selected| {
+            rows.with(|rows| {
+                positions.with(|positions| {
+                    positions
+                        .iter()
+                        .map(|position| &rows[*position].invitation)
+                        .filter(|invitation| selected.contains(&invitation.id))
+                        .cloned()
+                        .collect::<Vec<_>>()
+                })
+            })
+        })
     });
     let total = move || rows.with(|rows| rows.len());
     let shown = move || positions.with(Vec::len);
@@ -29,11 +60,29 @@ pub fn InvitationList(
     let has_matches = Memo::new(move |_| shown() > 0);
     let announcement = move || {
         let sort = view.with(|view| view.sort);
-        format!("{} of {} invitations shown, sorted by {}, {}", shown(), total(), sort.column.label(), sort.direction.aria())
+        format!(
+            "{} of {} invitations shown, sorted by {}, {}",
+            shown(),
+            total(),
+            sort.column.label(),
+            sort.direction.aria()
+        )
     };
 
     view! {
         <ListToolbar view zone />
+        <DeletionNotices />
+        <ConfirmDeleteDialog />
+        <div class="oi-bulk">
+            <button
+                type="button"
+                class="oi-button oi-danger"
+                disabled=move || selected_rows.with(Vec::is_empty)
+                on:click=move |_| deletions.ask(selected_rows.get_untracked())
+            >
+                {move || format!("Delete selected ({})", selected_rows.with(Vec::len))}
+            </button>
+        </div>
         <p class="oi-sr-only" role="status" aria-live="polite">{announcement}</p>
         <Show
             when=move || has_rows.get()

@@ -7,8 +7,12 @@ use org_invitations_core::datetime::format_utc_exact;
 use org_invitations_core::listing::{ListView, SortColumn};
 use org_invitations_core::status::{Status, relative_phrase};
 
+use crate::deletion::Deletions;
 use crate::rows::Rows;
 use crate::time_zone::TimeZoneChoice;
+
+/// Columns: selection, the CLI's four, actions.
+const COLUMNS: &str = "6";
 
 /// Must equal `.oi-row`'s height in style/console.css: the window of rendered rows is
 /// computed from it.
@@ -39,7 +43,11 @@ pub fn InvitationTable(
             set_scroll_top.set(f64::from(element.scroll_top()));
             // The scroller is capped by CSS; should that cap be missing, the window's height
             // still bounds what can be seen.
-            let window_height = window().inner_height().ok().and_then(|height| height.as_f64()).unwrap_or(INITIAL_VIEWPORT_PX);
+            let window_height = window()
+                .inner_height()
+                .ok()
+                .and_then(|height| height.as_f64())
+                .unwrap_or(INITIAL_VIEWPORT_PX);
             let height = f64::from(element.client_height()).min(window_height);
             if height > 0.0 {
                 set_viewport.set(height);
@@ -53,10 +61,65 @@ pub fn InvitationTable(
     let resize = window_event_listener(leptos::ev::resize, move |_| measure());
     on_cleanup(move || resize.remove());
 
+    // After a row is deleted, focus moves to the Delete button of the row now in its place.
+    let deletions = Deletions::expect();
+    Effect::new(move |_| {
+        deletions.hidden.track();
+        let Some(index) = deletions.return_focus.get_untracked() else {
+            return;
+        };
+        deletions.return_focus.set(None);
+        request_animation_frame(move || {
+            let Some(scroller) = scroller.get_untracked() else {
+                return;
+            };
+            let buttons = scroller.query_selector_all("button.oi-delete").ok();
+            let count = buttons
+                .as_ref()
+                .map(|buttons| buttons.length())
+                .unwrap_or(0);
+            let target = (0..count)
+                .filter_map(|i| buttons.as_ref().and_then(|buttons| buttons.item(i)))
+                .filter_map(|node| {
+                    wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(node).ok()
+                })
+                .find(|button| {
+                    button
+                        .dataset()
+                        .get("index")
+                        .and_then(|i| i.parse::<usize>().ok())
+                        >= Some(index)
+                })
+                .or_else(|| {
+                    (0..count)
+                        .rev()
+                        .filter_map(|i| buttons.as_ref().and_then(|buttons| buttons.item(i)))
+                        .find_map(|node| {
+                            wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(node).ok()
+                        })
+                });
+            if let Some(button) = target {
+                let _ = button.focus();
+            }
+        });
+    });
+    let shown_ids = Signal::derive(move || {
+        rows.with(|rows| {
+            positions.with(|positions| {
+                positions
+                    .iter()
+                    .map(|position| rows[*position].invitation.id.clone())
+                    .collect::<Vec<_>>()
+            })
+        })
+    });
+
     // (first, end, total): the slice of `positions` that is rendered.
     let window = Memo::new(move |_| {
         let total = positions.with(Vec::len);
-        let first = ((scroll_top.get() / ROW_HEIGHT_PX) as usize).saturating_sub(OVERSCAN).min(total);
+        let first = ((scroll_top.get() / ROW_HEIGHT_PX) as usize)
+            .saturating_sub(OVERSCAN)
+            .min(total);
         let count = (viewport.get() / ROW_HEIGHT_PX).ceil() as usize + 2 * OVERSCAN;
         (first, (first + count).min(total), total)
     });
@@ -68,16 +131,22 @@ pub fn InvitationTable(
     // Each rendered row: its display index and its position in `rows`.
     let shown = move || {
         let (first, end, _) = window.get();
-        positions.with(|positions| positions[first..end].iter().enumerate().map(|(offset, position)| (first + offset, *position)).collect::<Vec<_>>())
+        positions.with(|positions| {
+            positions[first..end]
+                .iter()
+                .enumerate()
+                .map(|(offset, position)| (first + offset, *position))
+                .collect::<Vec<_>>()
+        })
     };
 
     view! {
         <div class="oi-scroller" node_ref=scroller on:scroll=move |_| measure()>
             <table class="oi-table" aria-rowcount=move || window.get().2 + 1>
-                <TableHead view=Some(view) />
+                <TableHead view=Some(view) shown_ids=Some(shown_ids) />
                 <tbody>
                     <tr class="oi-spacer" aria-hidden="true">
-                        <td colspan="4" style:height=spacer_above></td>
+                        <td colspan=COLUMNS style:height=spacer_above></td>
                     </tr>
                     <For
                         each=shown
@@ -88,7 +157,7 @@ pub fn InvitationTable(
                         }
                     />
                     <tr class="oi-spacer" aria-hidden="true">
-                        <td colspan="4" style:height=spacer_below></td>
+                        <td colspan=COLUMNS style:height=spacer_below></td>
                     </tr>
                 </tbody>
             </table>
@@ -104,11 +173,43 @@ fn InvitationRow(
     zone: Signal<TimeZoneChoice>,
     now: Signal<DateTime<Utc>>,
 ) -> impl IntoView {
+    let deletions = Deletions::expect();
     let created_at = invitation.created_at;
     let expires_at = invitation.expires_at;
     let status = Memo::new(move |_| Status::of_instant(expires_at, now.get()));
+    let id = invitation.id.clone();
+    let selected = {
+        let id = id.clone();
+        move || deletions.selected.with(|selected| selected.contains(&id))
+    };
+    let toggle = {
+        let id = id.clone();
+        move |checked: bool| {
+            deletions.selected.update(|selected| {
+                if checked {
+                    selected.insert(id.clone());
+                } else {
+                    selected.remove(&id);
+                }
+            })
+        }
+    };
+    let error = {
+        let id = id.clone();
+        move || deletions.errors.with(|errors| errors.get(&id).cloned())
+    };
+    let for_delete = invitation.clone();
+    let for_retry = invitation.clone();
     view! {
         <tr class=move || format!("oi-row oi-status-{}", status.get().key()) aria-rowindex=index + 2>
+            <td class="oi-select">
+                <input
+                    type="checkbox"
+                    aria-label=format!("Select invitation for {}", invitation.email)
+                    prop:checked=selected
+                    on:change=move |event| toggle(event_target_checked(&event))
+                />
+            </td>
             <td class="oi-id" title=invitation.id.clone()>{invitation.id.clone()}</td>
             <td class="oi-email" title=invitation.email.clone()>{invitation.email.clone()}</td>
             <td class="oi-date" title=format_utc_exact(created_at)>{move || zone.get().format(created_at)}</td>
@@ -119,6 +220,36 @@ fn InvitationRow(
                 " "
                 <span class="oi-badge">{move || status.get().label()}</span>
             </td>
+            <td class="oi-actions">
+                {move || error().map(|message| {
+                    let retry = for_retry.clone();
+                    view! {
+                        <span class="oi-row-error" title=message.clone()>{message.clone()}</span>
+                        " "
+                        <button
+                            type="button"
+                            class="oi-link"
+                            aria-label=format!("Retry deleting the invitation for {}", retry.email)
+                            on:click=move |_| deletions.retry(retry.clone())
+                        >
+                            "Retry"
+                        </button>
+                        " "
+                    }
+                })}
+                <button
+                    type="button"
+                    class="oi-button oi-delete"
+                    data-index=index.to_string()
+                    aria-label=format!("Delete invitation for {}", invitation.email)
+                    on:click=move |_| {
+                        deletions.return_focus.set(Some(index));
+                        deletions.ask(vec![for_delete.clone()]);
+                    }
+                >
+                    "Delete"
+                </button>
+            </td>
         </tr>
     }
 }
@@ -128,6 +259,8 @@ fn InvitationRow(
 pub fn TableHead(
     /// The sort to show and change; `None` renders plain headers (while loading).
     view: Option<RwSignal<ListView>>,
+    /// Ids of the rows shown, for "select all"; `None` while loading.
+    shown_ids: Option<Signal<Vec<String>>>,
 ) -> impl IntoView {
     let headers = SortColumn::ALL.map(|column| match view {
         Some(view) => {
@@ -150,9 +283,46 @@ pub fn TableHead(
         }
         None => view! { <th scope="col">{column.label()}</th> }.into_any(),
     });
+    let select_all = shown_ids.map(|shown_ids| {
+        let deletions = Deletions::expect();
+        let all_selected = move || {
+            shown_ids.with(|ids| {
+                !ids.is_empty()
+                    && deletions
+                        .selected
+                        .with(|selected| ids.iter().all(|id| selected.contains(id)))
+            })
+        };
+        view! {
+            <input
+                type="checkbox"
+                aria-label="Select all shown invitations"
+                prop:checked=all_selected
+                on:change=move |event| {
+                    let checked = event_target_checked(&event);
+                    shown_ids.with_untracked(|ids| deletions.selected.update(|selected| {
+                        for id in ids {
+                            if checked {
+                                selected.insert(id.clone());
+                            } else {
+                                selected.remove(id);
+                            }
+                        }
+                    }));
+                }
+            />
+        }
+    });
     view! {
         <thead>
-            <tr aria-rowindex="1">{headers.into_iter().collect_view()}</tr>
+            <tr aria-rowindex="1">
+                <th scope="col" class="oi-select">
+                    {select_all}
+                    <span class="oi-sr-only">"Select"</span>
+                </th>
+                {headers.into_iter().collect_view()}
+                <th scope="col"><span class="oi-sr-only">"Actions"</span></th>
+            </tr>
         </thead>
     }
 }
@@ -164,16 +334,18 @@ pub fn TableSkeleton() -> impl IntoView {
     view! {
         <div class="oi-scroller" aria-hidden="true">
             <table class="oi-table">
-                <TableHead view=None />
+                <TableHead view=None shown_ids=None />
                 <tbody>
                     {(0..6)
                         .map(|_| {
                             view! {
                                 <tr class="oi-skeleton">
+                                    <td></td>
                                     <td><span class="oi-bone"></span></td>
                                     <td><span class="oi-bone"></span></td>
                                     <td><span class="oi-bone"></span></td>
                                     <td><span class="oi-bone"></span></td>
+                                    <td></td>
                                 </tr>
                             }
                         })

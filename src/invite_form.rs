@@ -6,7 +6,9 @@ use std::collections::HashSet;
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use org_invitations_core::email_input::{Candidate, Tally, Verdict, csv_as_spreadsheet, parse, remove_span};
+use org_invitations_core::email_input::{
+    Candidate, Tally, Verdict, csv_as_spreadsheet, parse, remove_span,
+};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
@@ -56,7 +58,8 @@ pub fn InviteForm(
         if text.len() < LARGE_PASTE {
             settled.set(text);
         } else {
-            settle_timer.set_value(set_timeout_with_handle(move || settled.set(text), SETTLE_DELAY).ok());
+            settle_timer
+                .set_value(set_timeout_with_handle(move || settled.set(text), SETTLE_DELAY).ok());
         }
     });
     on_cleanup(move || {
@@ -64,7 +67,8 @@ pub fn InviteForm(
             timer.clear();
         }
     });
-    let candidates = Memo::new(move |_| pending.with(|pending| settled.with(|text| parse(text, pending))));
+    let candidates =
+        Memo::new(move |_| pending.with(|pending| settled.with(|text| parse(text, pending))));
     let tally = Memo::new(move |_| candidates.with(|candidates| Tally::of(candidates)));
     // (done, total) while sending; `Some` also blocks a second submission.
     let sending = RwSignal::new(None::<(usize, usize)>);
@@ -76,20 +80,31 @@ pub fn InviteForm(
             return;
         }
         // Parsed now, not from the preview, which may still be waiting for typing to pause.
-        let all = pending.with_untracked(|pending| draft.with_untracked(|text| parse(text, pending)));
+        let all =
+            pending.with_untracked(|pending| draft.with_untracked(|text| parse(text, pending)));
         if all.is_empty() {
             notice.set(Some("Type or paste at least one email address.".into()));
             return;
         }
         notice.set(None);
-        let to_send: Vec<Candidate> = all.iter().filter(|candidate| candidate.verdict == Verdict::Valid).cloned().collect();
+        let to_send: Vec<Candidate> = all
+            .iter()
+            .filter(|candidate| candidate.verdict == Verdict::Valid)
+            .cloned()
+            .collect();
         sending.set(Some((0, to_send.len())));
         let client = client.get_value();
         spawn_local(async move {
-            let addresses: Vec<String> = to_send.iter().map(|candidate| candidate.address.clone()).collect();
+            let addresses: Vec<String> = to_send
+                .iter()
+                .map(|candidate| candidate.address.clone())
+                .collect();
             let total = addresses.len();
             let sent = if addresses.is_empty() {
-                SendReport { outcomes: Vec::new(), stopped_by: None }
+                SendReport {
+                    outcomes: Vec::new(),
+                    stopped_by: None,
+                }
             } else {
                 send_invitations(&client, &addresses, |done| {
                     sending.try_set(Some((done, total)));
@@ -128,8 +143,17 @@ pub fn InviteForm(
     let import = move |file: web_sys::File| {
         spawn_local(async move {
             let is_csv = file.name().to_lowercase().ends_with(".csv") || file.type_() == "text/csv";
-            let text = JsFuture::from(file.text()).await.ok().and_then(|text| text.as_string());
-            match text.map(|text| if is_csv { csv_as_spreadsheet(&text) } else { text }) {
+            let text = JsFuture::from(file.text())
+                .await
+                .ok()
+                .and_then(|text| text.as_string());
+            match text.map(|text| {
+                if is_csv {
+                    csv_as_spreadsheet(&text)
+                } else {
+                    text
+                }
+            }) {
                 Some(text) => replace_text(&|draft| {
                     if !draft.is_empty() && !draft.ends_with('\n') {
                         draft.push('\n');
@@ -149,7 +173,11 @@ pub fn InviteForm(
         input.set_value("");
     };
     let on_drop = move |event: ev::DragEvent| {
-        if let Some(file) = event.data_transfer().and_then(|transfer| transfer.files()).and_then(|files| files.get(0)) {
+        if let Some(file) = event
+            .data_transfer()
+            .and_then(|transfer| transfer.files())
+            .and_then(|files| files.get(0))
+        {
             event.prevent_default();
             import(file);
         }
@@ -212,10 +240,15 @@ fn merge_in_input_order(candidates: &[Candidate], sent: SendReport) -> SendRepor
         .iter()
         .map(|candidate| match candidate.verdict.problem() {
             Some(problem) => (candidate.address.clone(), Outcome::Skipped(problem)),
-            None => sent_outcomes.next().unwrap_or_else(|| (candidate.address.clone(), Outcome::NotSent)),
+            None => sent_outcomes
+                .next()
+                .unwrap_or_else(|| (candidate.address.clone(), Outcome::NotSent)),
         })
         .collect();
-    SendReport { outcomes, stopped_by: sent.stopped_by }
+    SendReport {
+        outcomes,
+        stopped_by: sent.stopped_by,
+    }
 }
 
 /// What the input holds, live: counts, and every problem address with a way to remove it.
@@ -230,7 +263,12 @@ fn InvitePreview(
         candidates.with(|candidates| {
             candidates
                 .iter()
-                .filter_map(|candidate| candidate.verdict.problem().map(|problem| (candidate.clone(), problem)))
+                .filter_map(|candidate| {
+                    candidate
+                        .verdict
+                        .problem()
+                        .map(|problem| (candidate.clone(), problem))
+                })
                 .collect::<Vec<_>>()
         })
     };

@@ -14,12 +14,23 @@ pub fn InviteResults(
     let sent = report.sent().count();
     let not_sent = report.failed().count() + report.skipped().count();
     let headline = match (sent, not_sent) {
-        (sent, 0) => format!("Invitations sent to {sent} {}.", if sent == 1 { "address" } else { "addresses" }),
+        (sent, 0) => format!(
+            "Invitations sent to {sent} {}.",
+            if sent == 1 { "address" } else { "addresses" }
+        ),
         (0, not_sent) => format!("No invitations sent: {not_sent} not sent."),
         (sent, not_sent) => format!("Invitations sent to {sent}; {not_sent} not sent."),
     };
-    let stopped = report.stopped_by.as_ref().map(|error| format!("Sending stopped: {error} The addresses not sent are still in the input."));
-    let copy_failed = report.outcomes.iter().filter(|(_, outcome)| *outcome != Outcome::Sent).map(|(address, _)| address.as_str()).collect::<Vec<_>>().join("\n");
+    let stopped = report.stopped_by.as_ref().map(|error| {
+        format!("Sending stopped: {error} The addresses not sent are still in the input.")
+    });
+    let copy_failed = report
+        .outcomes
+        .iter()
+        .filter(|(_, outcome)| *outcome != Outcome::Sent)
+        .map(|(address, _)| address.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
     let lines = report
         .outcomes
         .iter()

@@ -27,7 +27,10 @@ pub struct SendReport {
 
 impl SendReport {
     pub fn sent(&self) -> impl Iterator<Item = &str> {
-        self.outcomes.iter().filter(|(_, outcome)| *outcome == Outcome::Sent).map(|(address, _)| address.as_str())
+        self.outcomes
+            .iter()
+            .filter(|(_, outcome)| *outcome == Outcome::Sent)
+            .map(|(address, _)| address.as_str())
     }
 
     /// Addresses the server refused or never answered for: worth another try.
@@ -39,18 +42,29 @@ impl SendReport {
     }
 
     pub fn skipped(&self) -> impl Iterator<Item = &str> {
-        self.outcomes.iter().filter(|(_, outcome)| matches!(outcome, Outcome::Skipped(_))).map(|(address, _)| address.as_str())
+        self.outcomes
+            .iter()
+            .filter(|(_, outcome)| matches!(outcome, Outcome::Skipped(_)))
+            .map(|(address, _)| address.as_str())
     }
 }
 
 /// Sends `addresses` in batches of at most the server's limit; `on_batch` hears how many are
 /// done after each batch. A request that fails stops the sending: the rest are `NotSent`.
-pub async fn send_invitations(client: &ApiClient, addresses: &[String], mut on_batch: impl FnMut(usize)) -> SendReport {
+pub async fn send_invitations(
+    client: &ApiClient,
+    addresses: &[String],
+    mut on_batch: impl FnMut(usize),
+) -> SendReport {
     let mut outcomes = Vec::with_capacity(addresses.len());
     let mut stopped_by = None;
     for batch in addresses.chunks(MAX_BATCH_SIZE) {
         if stopped_by.is_some() {
-            outcomes.extend(batch.iter().map(|address| (address.clone(), Outcome::NotSent)));
+            outcomes.extend(
+                batch
+                    .iter()
+                    .map(|address| (address.clone(), Outcome::NotSent)),
+            );
             continue;
         }
         match client.batch_create(batch).await {
@@ -60,7 +74,11 @@ pub async fn send_invitations(client: &ApiClient, addresses: &[String], mut on_b
                     let outcome = match response.results.get(position) {
                         Some(result) if result.data.is_some() => Outcome::Sent,
                         Some(result) => Outcome::Refused(
-                            result.error.as_ref().map(|error| error.detail.clone()).unwrap_or_else(|| format!("Refused (HTTP {})", result.status)),
+                            result
+                                .error
+                                .as_ref()
+                                .map(|error| error.detail.clone())
+                                .unwrap_or_else(|| format!("Refused (HTTP {})", result.status)),
                         ),
                         None => Outcome::NotSent,
                     };
@@ -68,11 +86,18 @@ pub async fn send_invitations(client: &ApiClient, addresses: &[String], mut on_b
                 }
             }
             Err(error) => {
-                outcomes.extend(batch.iter().map(|address| (address.clone(), Outcome::NotSent)));
+                outcomes.extend(
+                    batch
+                        .iter()
+                        .map(|address| (address.clone(), Outcome::NotSent)),
+                );
                 stopped_by = Some(error);
             }
         }
         on_batch(outcomes.len());
     }
-    SendReport { outcomes, stopped_by }
+    SendReport {
+        outcomes,
+        stopped_by,
+    }
 }

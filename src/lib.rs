@@ -3,6 +3,9 @@
 
 pub mod api;
 mod app;
+mod delete_dialog;
+pub mod deletion;
+mod deletion_notices;
 mod invitation_list;
 mod invitation_table;
 mod invite_form;
@@ -27,7 +30,10 @@ use leptos::prelude::*;
 const STANDALONE_ROOT_ID: &str = "org-invitations";
 
 /// Mounts the console into `element`. It stays until the returned handle is dropped.
-pub fn mount(element: web_sys::HtmlElement, options: ConsoleOptions) -> leptos::mount::UnmountHandle<impl Mountable> {
+pub fn mount(
+    element: web_sys::HtmlElement,
+    options: ConsoleOptions,
+) -> leptos::mount::UnmountHandle<impl Mountable> {
     leptos::mount::mount_to(element, move || view! { <App options /> })
 }
 

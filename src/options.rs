@@ -11,10 +11,17 @@ pub struct ConsoleOptions {
     /// Keep the list's sort, search and filters in the page's URL query. Stand-alone, yes;
     /// embedded in a host page, usually not.
     pub sync_url: bool,
+    /// How long Undo is offered after a deletion before the server is asked.
+    pub undo_window: std::time::Duration,
 }
 
 impl Default for ConsoleOptions {
     fn default() -> Self {
-        Self { api_base: String::new(), token: None, sync_url: true }
+        Self {
+            api_base: String::new(),
+            token: None,
+            sync_url: true,
+            undo_window: crate::deletion::UNDO_WINDOW,
+        }
     }
 }

@@ -13,14 +13,23 @@ const SAVE_DELAY: Duration = Duration::from_millis(300);
 /// Without storage (disabled by the browser), it still works, only without surviving reloads.
 pub fn use_session_draft(key: String) -> RwSignal<String> {
     let storage = window().session_storage().ok().flatten();
-    let initial = storage.as_ref().and_then(|storage| storage.get_item(&key).ok().flatten()).unwrap_or_default();
+    let initial = storage
+        .as_ref()
+        .and_then(|storage| storage.get_item(&key).ok().flatten())
+        .unwrap_or_default();
     let draft = RwSignal::new(initial);
     let key = StoredValue::new(key);
     let save = move || {
-        if let (Some(storage), Some(key), Some(text)) =
-            (window().session_storage().ok().flatten(), key.try_get_value(), draft.try_get_untracked())
-        {
-            let _ = if text.is_empty() { storage.remove_item(&key) } else { storage.set_item(&key, &text) };
+        if let (Some(storage), Some(key), Some(text)) = (
+            window().session_storage().ok().flatten(),
+            key.try_get_value(),
+            draft.try_get_untracked(),
+        ) {
+            let _ = if text.is_empty() {
+                storage.remove_item(&key)
+            } else {
+                storage.set_item(&key, &text)
+            };
         }
     };
     let timer = StoredValue::new(None::<TimeoutHandle>);

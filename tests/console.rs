@@ -6,6 +6,10 @@ mod browser;
 use browser::{container, element, texts, type_into, wait_until};
 use chrono::{DateTime, Local, TimeDelta, Utc};
 use leptos::prelude::*;
+use std::time::Duration;
+
+use org_invitations::api::ApiClient;
+use org_invitations::deletion::Deletions;
 use org_invitations::rows::rows_from;
 use org_invitations::{App, ConsoleOptions, InvitationList, TimeZoneChoice};
 use org_invitations_core::OrganizationInvitation;
@@ -37,9 +41,14 @@ fn sample(now: DateTime<Utc>) -> Vec<OrganizationInvitation> {
     ]
 }
 
-fn mount_list(root: &HtmlElement, invitations: Vec<OrganizationInvitation>, now: DateTime<Utc>) -> impl Drop {
+fn mount_list(
+    root: &HtmlElement,
+    invitations: Vec<OrganizationInvitation>,
+    now: DateTime<Utc>,
+) -> impl Drop {
     let rows = rows_from(invitations);
     leptos::mount::mount_to(root.clone(), move || {
+        Deletions::provide(ApiClient::new("http://127.0.0.1:9", None), Callback::new(|_| ()), Duration::from_secs(1));
         let view = RwSignal::new(ListView::default());
         let zone = RwSignal::new(TimeZoneChoice::Local);
         // The console's frame, which its stylesheet is scoped to.
@@ -68,7 +77,11 @@ fn aria_sorts(root: &HtmlElement) -> Vec<String> {
     let headers = root.query_selector_all("thead th").unwrap();
     (0..headers.length())
         .filter_map(|i| headers.item(i))
-        .map(|node| wasm_bindgen::JsCast::unchecked_into::<web_sys::Element>(node).get_attribute("aria-sort").unwrap_or_default())
+        .map(|node| {
+            wasm_bindgen::JsCast::unchecked_into::<web_sys::Element>(node)
+                .get_attribute("aria-sort")
+                .unwrap_or_default()
+        })
         .collect()
 }
 
@@ -77,27 +90,62 @@ async fn headers_read_as_the_cli_and_sort_every_column_both_ways() {
     let root = container();
     let now = Utc::now();
     let _mounted = mount_list(&root, sample(now), now);
-    assert_eq!(texts(&root, "thead th button").iter().map(|t| t.trim_end_matches(['▲', '▼']).to_owned()).collect::<Vec<_>>(), ["ID", "Email", "Created At", "Expires At"]);
-    assert_eq!(shown_ids(&root), ["orginv_b", "orginv_a", "orginv_c"], "newest first by default");
-    assert_eq!(aria_sorts(&root), ["none", "none", "descending", "none"]);
+    assert_eq!(
+        texts(&root, "thead th button")
+            .iter()
+            .map(|t| t.trim_end_matches(['▲', '▼']).to_owned())
+            .collect::<Vec<_>>(),
+        ["ID", "Email", "Created At", "Expires At"]
+    );
+    assert_eq!(
+        shown_ids(&root),
+        ["orginv_b", "orginv_a", "orginv_c"],
+        "newest first by default"
+    );
+    assert_eq!(aria_sorts(&root), ["", "none", "none", "descending", "none", ""]);
 
     let expectations = [
         ("ID", ["orginv_a", "orginv_b", "orginv_c"], "ascending"),
         ("ID", ["orginv_c", "orginv_b", "orginv_a"], "descending"),
         ("Email", ["orginv_b", "orginv_c", "orginv_a"], "ascending"),
         ("Email", ["orginv_a", "orginv_c", "orginv_b"], "descending"),
-        ("Created At", ["orginv_b", "orginv_a", "orginv_c"], "descending"),
-        ("Created At", ["orginv_c", "orginv_a", "orginv_b"], "ascending"),
-        ("Expires At", ["orginv_b", "orginv_a", "orginv_c"], "descending"),
-        ("Expires At", ["orginv_c", "orginv_a", "orginv_b"], "ascending"),
+        (
+            "Created At",
+            ["orginv_b", "orginv_a", "orginv_c"],
+            "descending",
+        ),
+        (
+            "Created At",
+            ["orginv_c", "orginv_a", "orginv_b"],
+            "ascending",
+        ),
+        (
+            "Expires At",
+            ["orginv_b", "orginv_a", "orginv_c"],
+            "descending",
+        ),
+        (
+            "Expires At",
+            ["orginv_c", "orginv_a", "orginv_b"],
+            "ascending",
+        ),
     ];
     for (label, order, aria) in expectations {
         header_button(&root, label).click();
         wait_until(&format!("{label} {aria}"), || shown_ids(&root) == order).await;
-        let column = ["ID", "Email", "Created At", "Expires At"].iter().position(|l| *l == label).unwrap();
+        // The selection column comes first.
+        let column = ["", "ID", "Email", "Created At", "Expires At"]
+            .iter()
+            .position(|l| *l == label)
+            .unwrap();
         assert_eq!(aria_sorts(&root)[column], aria);
         let mark = if aria == "ascending" { "▲" } else { "▼" };
-        assert!(header_button(&root, label).text_content().unwrap().ends_with(mark));
+        assert!(
+            header_button(&root, label)
+                .text_content()
+                .unwrap()
+                .ends_with(mark)
+        );
     }
 }
 
@@ -112,7 +160,10 @@ async fn search_filters_by_email_as_you_type() {
     type_into(&search, "example.com");
     wait_until("all match", || shown_ids(&root).len() == 3).await;
     type_into(&search, "zzz");
-    wait_until("no match", || texts(&root, ".oi-empty") == ["No invitations match “zzz”."]).await;
+    wait_until("no match", || {
+        texts(&root, ".oi-empty") == ["No invitations match “zzz”."]
+    })
+    .await;
     assert!(shown_ids(&root).is_empty());
 }
 
@@ -122,18 +173,31 @@ async fn status_is_shown_in_words_and_expired_rows_can_be_hidden() {
     let now = Utc::now();
     let rows = vec![
         invitation("orginv_p", "pending@example.com", now - TimeDelta::days(1)),
-        invitation("orginv_s", "soon@example.com", now - TimeDelta::days(6) - TimeDelta::hours(12)),
+        invitation(
+            "orginv_s",
+            "soon@example.com",
+            now - TimeDelta::days(6) - TimeDelta::hours(12),
+        ),
         invitation("orginv_x", "expired@example.com", now - TimeDelta::days(8)),
     ];
     let _mounted = mount_list(&root, rows, now);
-    assert_eq!(texts(&root, "tbody tr.oi-row .oi-badge"), ["Pending", "Expiring soon", "Expired"]);
+    assert_eq!(
+        texts(&root, "tbody tr.oi-row .oi-badge"),
+        ["Pending", "Expiring soon", "Expired"]
+    );
     assert_eq!(texts(&root, "tr.oi-status-expired td.oi-id"), ["orginv_x"]);
     assert_eq!(texts(&root, "tr.oi-status-expiring td.oi-id"), ["orginv_s"]);
-    assert_eq!(texts(&root, "tbody tr.oi-row .oi-relative"), ["(in 6 days)", "(in 12 hours)", "(1 day ago)"]);
+    assert_eq!(
+        texts(&root, "tbody tr.oi-row .oi-relative"),
+        ["(in 6 days)", "(in 12 hours)", "(1 day ago)"]
+    );
 
     let toggle: HtmlInputElement = element(&root, ".oi-toolbar input[type=checkbox]");
     toggle.click();
-    wait_until("expired hidden", || shown_ids(&root) == ["orginv_p", "orginv_s"]).await;
+    wait_until("expired hidden", || {
+        shown_ids(&root) == ["orginv_p", "orginv_s"]
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]
@@ -143,30 +207,57 @@ async fn dates_follow_the_cli_format_and_switch_to_utc() {
     let rows = sample(now);
     let newest = rows[1].clone();
     let _mounted = mount_list(&root, rows, now);
-    let first_created = || texts(&root, "tbody tr.oi-row td.oi-date").first().cloned().unwrap_or_default();
+    let first_created = || {
+        texts(&root, "tbody tr.oi-row td.oi-date")
+            .first()
+            .cloned()
+            .unwrap_or_default()
+    };
     assert_eq!(first_created(), format_cli(newest.created_at, &Local));
     let utc: HtmlInputElement = element(&root, ".oi-zone label:nth-of-type(2) input");
     utc.click();
-    wait_until("UTC dates", || first_created() == format_cli(newest.created_at, &Utc)).await;
+    wait_until("UTC dates", || {
+        first_created() == format_cli(newest.created_at, &Utc)
+    })
+    .await;
     let cell: web_sys::Element = element(&root, "tbody tr.oi-row td.oi-date");
-    assert_eq!(cell.get_attribute("title").unwrap(), org_invitations_core::datetime::format_utc_exact(newest.created_at));
+    assert_eq!(
+        cell.get_attribute("title").unwrap(),
+        org_invitations_core::datetime::format_utc_exact(newest.created_at)
+    );
 }
 
 #[wasm_bindgen_test]
 async fn ten_thousand_rows_render_only_what_is_in_view() {
     let root = container();
     let now = Utc::now();
-    let rows: Vec<_> = (0..10_000).map(|i| invitation(&format!("orginv_{i:05}"), &format!("user{i}@example.com"), now - TimeDelta::minutes(i))).collect();
+    let rows: Vec<_> = (0..10_000)
+        .map(|i| {
+            invitation(
+                &format!("orginv_{i:05}"),
+                &format!("user{i}@example.com"),
+                now - TimeDelta::minutes(i),
+            )
+        })
+        .collect();
     let _mounted = mount_list(&root, rows, now);
     let rendered = texts(&root, "tbody tr.oi-row").len();
-    assert!(rendered > 10 && rendered < 100, "{rendered} rows in the DOM");
+    assert!(
+        rendered > 10 && rendered < 100,
+        "{rendered} rows in the DOM"
+    );
     let table: web_sys::Element = element(&root, "table");
     assert_eq!(table.get_attribute("aria-rowcount").unwrap(), "10001");
 
     let scroller: HtmlElement = element(&root, ".oi-scroller");
     scroller.set_scroll_top(scroller.scroll_height());
-    scroller.dispatch_event(&web_sys::Event::new("scroll").unwrap()).unwrap();
-    wait_until("the last row", || shown_ids(&root).last().map(String::as_str) == Some("orginv_09999")).await;
+    scroller
+        .dispatch_event(&web_sys::Event::new("scroll").unwrap())
+        .unwrap();
+    wait_until("the last row", || {
+        shown_ids(&root).last().map(String::as_str) == Some("orginv_09999")
+    })
+    .await;
     assert!(texts(&root, "tbody tr.oi-row").len() < 100);
 }
 
@@ -174,7 +265,10 @@ async fn ten_thousand_rows_render_only_what_is_in_view() {
 fn an_empty_list_says_so() {
     let root = container();
     let _mounted = mount_list(&root, Vec::new(), Utc::now());
-    assert_eq!(texts(&root, ".oi-empty"), ["No invitations yet. Invite people with the form above."]);
+    assert_eq!(
+        texts(&root, ".oi-empty"),
+        ["No invitations yet. Invite people with the form above."]
+    );
     assert!(texts(&root, "table").is_empty());
 }
 
@@ -182,21 +276,37 @@ fn an_empty_list_says_so() {
 async fn an_unreachable_server_is_reported_with_a_retry() {
     let root = container();
     // Nothing listens on the discard port: the browser's fetch fails outright.
-    let options = ConsoleOptions { api_base: "http://127.0.0.1:9".into(), token: Some("sss_test_token_0000".into()), sync_url: false };
+    let options = ConsoleOptions {
+        api_base: "http://127.0.0.1:9".into(),
+        token: Some("sss_test_token_0000".into()),
+        sync_url: false,
+        ..ConsoleOptions::default()
+    };
     let _mounted = org_invitations::mount(root.clone(), options);
     wait_until("the error notice", || !texts(&root, ".oi-error").is_empty()).await;
     let notice = texts(&root, ".oi-error").join(" ");
     assert!(notice.contains("Server unreachable"), "{notice}");
-    assert!(notice.contains("Cannot reach the invitation server"), "{notice}");
+    assert!(
+        notice.contains("Cannot reach the invitation server"),
+        "{notice}"
+    );
     let retry: HtmlButtonElement = element(&root, ".oi-error button");
     assert_eq!(retry.text_content().unwrap(), "Retry");
-    assert!(texts(&root, ".oi-skeleton").is_empty(), "no placeholder rows under an error");
+    assert!(
+        texts(&root, ".oi-skeleton").is_empty(),
+        "no placeholder rows under an error"
+    );
 }
 
 #[wasm_bindgen_test]
 fn the_app_starts_with_placeholder_rows_and_a_loading_status() {
     let root = container();
-    let options = ConsoleOptions { api_base: "http://127.0.0.1:9".into(), token: None, sync_url: false };
+    let options = ConsoleOptions {
+        api_base: "http://127.0.0.1:9".into(),
+        token: None,
+        sync_url: false,
+        ..ConsoleOptions::default()
+    };
     let _mounted = leptos::mount::mount_to(root.clone(), move || view! { <App options /> });
     assert_eq!(texts(&root, ".oi-status span"), ["Loading invitations…"]);
     assert_eq!(texts(&root, "tr.oi-skeleton").len(), 6);

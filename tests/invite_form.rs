@@ -20,7 +20,10 @@ wasm_bindgen_test_configure!(run_in_browser);
 fn mount_form(root: &HtmlElement, draft_key: &'static str) -> impl Drop {
     storage().remove_item(draft_key).unwrap();
     leptos::mount::mount_to(root.clone(), move || {
-        provide_context(ApiClient::new("http://127.0.0.1:9", Some("sss_test_token_0000".into())));
+        provide_context(ApiClient::new(
+            "http://127.0.0.1:9",
+            Some("sss_test_token_0000".into()),
+        ));
         let pending = Memo::new(|_| HashSet::from(["pending@x.com".to_owned()]));
         view! {
             <div class="oi-console">
@@ -31,7 +34,11 @@ fn mount_form(root: &HtmlElement, draft_key: &'static str) -> impl Drop {
 }
 
 fn storage() -> web_sys::Storage {
-    web_sys::window().unwrap().session_storage().unwrap().unwrap()
+    web_sys::window()
+        .unwrap()
+        .session_storage()
+        .unwrap()
+        .unwrap()
 }
 
 fn type_emails(root: &HtmlElement, text: &str) {
@@ -50,14 +57,32 @@ fn tally(root: &HtmlElement) -> String {
 async fn the_preview_counts_and_explains_every_address() {
     let root = container();
     let _mounted = mount_form(&root, "test-preview");
-    assert_eq!(texts(&root, "label span").first().map(String::as_str), Some("Emails"));
-    type_emails(&root, "a@x.com, nope; A@X.com\nPending@x.com\tAnn <ann@x.com>");
-    wait_until("the tally", || tally(&root) == "2 valid · 1 invalid · 1 duplicate · 1 already invited").await;
+    assert_eq!(
+        texts(&root, "label span").first().map(String::as_str),
+        Some("Emails")
+    );
+    type_emails(
+        &root,
+        "a@x.com, nope; A@X.com\nPending@x.com\tAnn <ann@x.com>",
+    );
+    wait_until("the tally", || {
+        tally(&root) == "2 valid · 1 invalid · 1 duplicate · 1 already invited"
+    })
+    .await;
     let problems = texts(&root, ".oi-problem");
     assert_eq!(problems.len(), 3, "{problems:?}");
-    assert!(problems[0].starts_with("nope — Invalid email address 'nope'"), "{problems:?}");
-    assert!(problems[1].starts_with("A@X.com — Appears more than once"), "{problems:?}");
-    assert!(problems[2].starts_with("Pending@x.com — Already has a pending invitation"), "{problems:?}");
+    assert!(
+        problems[0].starts_with("nope — Invalid email address 'nope'"),
+        "{problems:?}"
+    );
+    assert!(
+        problems[1].starts_with("A@X.com — Appears more than once"),
+        "{problems:?}"
+    );
+    assert!(
+        problems[2].starts_with("Pending@x.com — Already has a pending invitation"),
+        "{problems:?}"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -85,11 +110,24 @@ async fn when_the_server_cannot_be_reached_nothing_typed_is_lost() {
     send.click();
     // A second click while the first is under way does nothing (the button is disabled too).
     send.click();
-    wait_until("the report", || !texts(&root, ".oi-results-headline").is_empty()).await;
-    assert_eq!(texts(&root, ".oi-results-headline"), ["No invitations sent: 3 not sent."]);
+    wait_until("the report", || {
+        !texts(&root, ".oi-results-headline").is_empty()
+    })
+    .await;
+    assert_eq!(
+        texts(&root, ".oi-results-headline"),
+        ["No invitations sent: 3 not sent."]
+    );
     let stopped = texts(&root, ".oi-results .oi-notice").join("");
-    assert!(stopped.contains("Cannot reach the invitation server"), "{stopped}");
-    assert_eq!(texts(&root, ".oi-result-lines li").len(), 3, "one line per address");
+    assert!(
+        stopped.contains("Cannot reach the invitation server"),
+        "{stopped}"
+    );
+    assert_eq!(
+        texts(&root, ".oi-result-lines li").len(),
+        3,
+        "one line per address"
+    );
     assert_eq!(input_text(&root), typed, "the whole input is kept");
     assert!(!send.disabled(), "the form can be used again");
 }
@@ -99,9 +137,16 @@ async fn the_draft_is_kept_in_session_storage() {
     let root = container();
     let mounted = mount_form(&root, "test-draft");
     type_emails(&root, "keep@x.com");
-    wait_until("the draft saved", || storage().get_item("test-draft").unwrap().as_deref() == Some("keep@x.com")).await;
+    wait_until("the draft saved", || {
+        storage().get_item("test-draft").unwrap().as_deref() == Some("keep@x.com")
+    })
+    .await;
     drop(mounted);
-    assert_eq!(storage().get_item("test-draft").unwrap().as_deref(), Some("keep@x.com"), "unmounting keeps the draft");
+    assert_eq!(
+        storage().get_item("test-draft").unwrap().as_deref(),
+        Some("keep@x.com"),
+        "unmounting keeps the draft"
+    );
     // A new form (as after a reload) starts from the saved draft.
     let again = container();
     let _remounted = leptos::mount::mount_to(again.clone(), || {
@@ -116,23 +161,43 @@ async fn sending_with_nothing_valid_reports_each_address_without_a_request() {
     let root = container();
     let _mounted = mount_form(&root, "test-nothing-valid");
     type_emails(&root, "nope, pending@x.com");
-    wait_until("the tally", || tally(&root) == "0 valid · 1 invalid · 1 already invited").await;
+    wait_until("the tally", || {
+        tally(&root) == "0 valid · 1 invalid · 1 already invited"
+    })
+    .await;
     element::<HtmlButtonElement>(&root, "button[type=submit]").click();
-    wait_until("the report", || !texts(&root, ".oi-results-headline").is_empty()).await;
-    assert_eq!(texts(&root, ".oi-results-headline"), ["No invitations sent: 2 not sent."]);
-    assert!(texts(&root, ".oi-results .oi-notice").is_empty(), "no request was made, so none failed");
+    wait_until("the report", || {
+        !texts(&root, ".oi-results-headline").is_empty()
+    })
+    .await;
+    assert_eq!(
+        texts(&root, ".oi-results-headline"),
+        ["No invitations sent: 2 not sent."]
+    );
+    assert!(
+        texts(&root, ".oi-results .oi-notice").is_empty(),
+        "no request was made, so none failed"
+    );
 }
 
 #[wasm_bindgen_test]
 async fn a_large_draft_is_saved_when_the_page_is_left() {
     let root = container();
     let _mounted = mount_form(&root, "test-large-draft");
-    let large: String = (0..600).map(|i| format!("person{i}@example.com\n")).collect();
+    let large: String = (0..600)
+        .map(|i| format!("person{i}@example.com\n"))
+        .collect();
     assert!(large.len() > 10_000);
     type_emails(&root, &large);
     // Saved once typing pauses, or at once when the page is hidden (reload, tab closed).
-    web_sys::window().unwrap().dispatch_event(&web_sys::Event::new("pagehide").unwrap()).unwrap();
-    assert_eq!(storage().get_item("test-large-draft").unwrap().as_deref(), Some(large.as_str()));
+    web_sys::window()
+        .unwrap()
+        .dispatch_event(&web_sys::Event::new("pagehide").unwrap())
+        .unwrap();
+    assert_eq!(
+        storage().get_item("test-large-draft").unwrap().as_deref(),
+        Some(large.as_str())
+    );
     wait_until("the preview", || tally(&root) == "600 valid").await;
 }
 
@@ -149,8 +214,16 @@ async fn a_dropped_text_file_is_added_to_the_input() {
     init.set_data_transfer(Some(&transfer));
     init.set_cancelable(true);
     let drop = web_sys::DragEvent::new_with_event_init_dict("drop", &init).unwrap();
-    element::<HtmlTextAreaElement>(&root, "textarea").dispatch_event(&drop).unwrap();
-    assert!(drop.default_prevented(), "the browser does not open the file instead");
-    wait_until("the file's addresses", || input_text(&root) == "first@x.com\ndropped@x.com, second.dropped@x.com").await;
+    element::<HtmlTextAreaElement>(&root, "textarea")
+        .dispatch_event(&drop)
+        .unwrap();
+    assert!(
+        drop.default_prevented(),
+        "the browser does not open the file instead"
+    );
+    wait_until("the file's addresses", || {
+        input_text(&root) == "first@x.com\ndropped@x.com, second.dropped@x.com"
+    })
+    .await;
     wait_until("the preview", || tally(&root) == "3 valid").await;
 }

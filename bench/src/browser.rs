@@ -55,10 +55,18 @@ struct Figures {
 pub fn run(plan: Plan, dist: &Path) {
     let site = tempfile::tempdir().expect("site folder");
     copy_dir(dist, site.path());
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("vanilla"), &site.path().join("vanilla"));
-    let server = TestServer::start_with(ServerOptions { dist_dir: Some(site.path().to_owned()), ..Default::default() });
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("vanilla"),
+        &site.path().join("vanilla"),
+    );
+    let server = TestServer::start_with(ServerOptions {
+        dist_dir: Some(site.path().to_owned()),
+        ..Default::default()
+    });
     let api = Api::new(&server);
-    let emails: Vec<String> = (0..plan.rows).map(|i| format!("user{i:05}@example.com")).collect();
+    let emails: Vec<String> = (0..plan.rows)
+        .map(|i| format!("user{i:05}@example.com"))
+        .collect();
     for chunk in emails.chunks(1000) {
         api.invite(&chunk.iter().map(String::as_str).collect::<Vec<_>>());
     }
@@ -66,7 +74,11 @@ pub fn run(plan: Plan, dist: &Path) {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let figures = runtime.block_on(async {
         let browser = Browser::start_with_args("UTC", &["--enable-precise-memory-info"]).await;
-        browser.client.goto(&server.sign_in_url).await.expect("sign in");
+        browser
+            .client
+            .goto(&server.sign_in_url)
+            .await
+            .expect("sign in");
         let mut figures: Vec<Figures> = PAGES.iter().map(|_| Figures::default()).collect();
         // Alternate pages, so drift in the machine's state affects both alike.
         for _ in 0..plan.repetitions {
@@ -80,32 +92,80 @@ pub fn run(plan: Plan, dist: &Path) {
     });
     let (figures, (mut console_typing, mut plain_typing)) = figures;
 
-    println!("\n### Console in headless Chromium: {} invitations, {} runs, medians\n", plan.rows, plan.repetitions);
+    println!(
+        "\n### Console in headless Chromium: {} invitations, {} runs, medians\n",
+        plan.rows, plan.repetitions
+    );
     println!("| measurement | console | vanilla JS (same run) | ratio |");
     println!("|---|---|---|---|");
     let [mut console, mut vanilla] = <[Figures; 2]>::try_from(figures).ok().expect("two pages");
     for (what, a, b) in [
-        ("navigation to the full list rendered", &mut console.load, &mut vanilla.load),
-        ("sort-header click to the DOM updated", &mut console.sort_work, &mut vanilla.sort_work),
-        ("sort-header click to the next frame", &mut console.sort, &mut vanilla.sort),
-        ("keystroke in the search box to the DOM updated", &mut console.keystroke_work, &mut vanilla.keystroke_work),
-        ("keystroke in the search box to the next frame", &mut console.keystroke, &mut vanilla.keystroke),
+        (
+            "navigation to the full list rendered",
+            &mut console.load,
+            &mut vanilla.load,
+        ),
+        (
+            "sort-header click to the DOM updated",
+            &mut console.sort_work,
+            &mut vanilla.sort_work,
+        ),
+        (
+            "sort-header click to the next frame",
+            &mut console.sort,
+            &mut vanilla.sort,
+        ),
+        (
+            "keystroke in the search box to the DOM updated",
+            &mut console.keystroke_work,
+            &mut vanilla.keystroke_work,
+        ),
+        (
+            "keystroke in the search box to the next frame",
+            &mut console.keystroke,
+            &mut vanilla.keystroke,
+        ),
     ] {
         let (a, b) = (median(a), median(b));
-        println!("| {what} | {} | {} | {:.2}× |", ms(a), ms(b), a.as_secs_f64() / b.as_secs_f64());
+        println!(
+            "| {what} | {} | {} | {:.2}× |",
+            ms(a),
+            ms(b),
+            a.as_secs_f64() / b.as_secs_f64()
+        );
     }
     // Heap sizes travel as Durations of nanoseconds only to reuse `median`.
-    let (a, b) = (median(&mut console.heap).as_nanos() as f64, median(&mut vanilla.heap).as_nanos() as f64);
-    println!("| JS heap after loading | {:.1} MiB | {:.1} MiB | {:.2}× |", a / 1048576.0, b / 1048576.0, a / b);
+    let (a, b) = (
+        median(&mut console.heap).as_nanos() as f64,
+        median(&mut vanilla.heap).as_nanos() as f64,
+    );
+    println!(
+        "| JS heap after loading | {:.1} MiB | {:.1} MiB | {:.2}× |",
+        a / 1048576.0,
+        b / 1048576.0,
+        a / b
+    );
 
-    println!("\n### Invite form in headless Chromium: typing after 5,000 pasted addresses, medians\n");
-    println!("| measurement | console's Emails field | plain textarea, no script (same run) | ratio |");
+    println!(
+        "\n### Invite form in headless Chromium: typing after 5,000 pasted addresses, medians\n"
+    );
+    println!(
+        "| measurement | console's Emails field | plain textarea, no script (same run) | ratio |"
+    );
     println!("|---|---|---|---|");
-    for (what, index) in [("keystroke to its handlers done", 0), ("keystroke to the next frame", 1)] {
+    for (what, index) in [
+        ("keystroke to its handlers done", 0),
+        ("keystroke to the next frame", 1),
+    ] {
         let mut a: Vec<Duration> = console_typing.iter().map(|pair| pair[index]).collect();
         let mut b: Vec<Duration> = plain_typing.iter().map(|pair| pair[index]).collect();
         let (a, b) = (median(&mut a), median(&mut b));
-        println!("| {what} | {} | {} | {:.2}× |", ms(a), ms(b), a.as_secs_f64() / b.as_secs_f64());
+        println!(
+            "| {what} | {} | {} | {:.2}× |",
+            ms(a),
+            ms(b),
+            a.as_secs_f64() / b.as_secs_f64()
+        );
     }
     console_typing.clear();
     plain_typing.clear();
@@ -113,11 +173,21 @@ pub fn run(plan: Plan, dist: &Path) {
 
 /// Keystrokes at the end of a field holding 5,000 addresses: the console's Emails field, and
 /// a plain textarea with no script on the vanilla page (the browser's own cost).
-async fn measure_invite_typing(browser: &Browser, server: &TestServer, repetitions: usize) -> (Vec<[Duration; 2]>, Vec<[Duration; 2]>) {
+async fn measure_invite_typing(
+    browser: &Browser,
+    server: &TestServer,
+    repetitions: usize,
+) -> (Vec<[Duration; 2]>, Vec<[Duration; 2]>) {
     let client = &browser.client;
-    let paste: String = (0..5000).map(|i| format!("Person {i} <typed{i}@example.com>")).collect::<Vec<_>>().join(",\n");
+    let paste: String = (0..5000)
+        .map(|i| format!("Person {i} <typed{i}@example.com>"))
+        .collect::<Vec<_>>()
+        .join(",\n");
     let mut results = (Vec::new(), Vec::new());
-    for (path, samples) in [("/", &mut results.0), ("/vanilla/index.html", &mut results.1)] {
+    for (path, samples) in [
+        ("/", &mut results.0),
+        ("/vanilla/index.html", &mut results.1),
+    ] {
         client.goto(&server.url(path)).await.expect("navigation");
         let typed = client
             .execute_async(
@@ -148,14 +218,20 @@ async fn measure_invite_typing(browser: &Browser, server: &TestServer, repetitio
             samples.push([millis(&pair[0]), millis(&pair[1])]);
         }
         // Leave no draft behind for the next run.
-        client.execute("sessionStorage.clear();", Vec::new()).await.expect("clear");
+        client
+            .execute("sessionStorage.clear();", Vec::new())
+            .await
+            .expect("clear");
     }
     results
 }
 
 async fn measure(browser: &Browser, server: &TestServer, page: &Page, figures: &mut Figures) {
     let client = &browser.client;
-    client.goto(&server.url(page.path)).await.expect("navigation");
+    client
+        .goto(&server.url(page.path))
+        .await
+        .expect("navigation");
     let loaded = client
         .execute_async(
             &format!(
@@ -169,8 +245,13 @@ async fn measure(browser: &Browser, server: &TestServer, page: &Page, figures: &
         .expect("the list renders");
     figures.load.push(millis(&loaded));
 
-    let heap = client.execute("return performance.memory.usedJSHeapSize;", Vec::new()).await.expect("heap");
-    figures.heap.push(Duration::from_nanos(heap.as_u64().unwrap_or_default()));
+    let heap = client
+        .execute("return performance.memory.usedJSHeapSize;", Vec::new())
+        .await
+        .expect("heap");
+    figures
+        .heap
+        .push(Duration::from_nanos(heap.as_u64().unwrap_or_default()));
 
     // Sort by email, then flip it: both must change the first row.
     for _ in 0..2 {
@@ -192,7 +273,12 @@ async fn measure(browser: &Browser, server: &TestServer, page: &Page, figures: &
             )
             .await
             .expect("sort");
-        assert_eq!(result["changed"], Value::Bool(true), "{}: sorting changed nothing", page.name);
+        assert_eq!(
+            result["changed"],
+            Value::Bool(true),
+            "{}: sorting changed nothing",
+            page.name
+        );
         figures.sort.push(millis(&result["ms"]));
         figures.sort_work.push(millis(&result["work"]));
     }
@@ -231,7 +317,12 @@ fn millis(value: &Value) -> Duration {
 
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("create folder");
-    for entry in std::fs::read_dir(from).unwrap_or_else(|err| panic!("cannot read {} ({err}): build the console first", from.display())) {
+    for entry in std::fs::read_dir(from).unwrap_or_else(|err| {
+        panic!(
+            "cannot read {} ({err}): build the console first",
+            from.display()
+        )
+    }) {
         let entry = entry.expect("entry");
         if entry.file_type().expect("type").is_file() {
             std::fs::copy(entry.path(), to.join(entry.file_name())).expect("copy");

@@ -19,7 +19,10 @@ pub fn run(addresses: usize, repetitions: usize) {
         })
         .collect::<Vec<_>>()
         .join(",\n");
-    let pending: HashSet<String> = (0..addresses).step_by(10).map(|i| format!("user{i}@example.com")).collect();
+    let pending: HashSet<String> = (0..addresses)
+        .step_by(10)
+        .map(|i| format!("user{i}@example.com"))
+        .collect();
 
     let time = |work: &dyn Fn() -> usize| {
         let mut samples: Vec<Duration> = (0..repetitions)
@@ -32,8 +35,17 @@ pub fn run(addresses: usize, repetitions: usize) {
         median(&mut samples)
     };
     let parsed = time(&|| parse(black_box(&paste), &pending).len());
-    let split = time(&|| black_box(&paste).split([',', ';', '\n', '\t', ' ']).filter(|part| !part.is_empty()).count());
-    assert_eq!(parse(&paste, &pending).len(), addresses, "every address found");
+    let split = time(&|| {
+        black_box(&paste)
+            .split([',', ';', '\n', '\t', ' '])
+            .filter(|part| !part.is_empty())
+            .count()
+    });
+    assert_eq!(
+        parse(&paste, &pending).len(),
+        addresses,
+        "every address found"
+    );
 
     header("Invite form parser (native)");
     line(

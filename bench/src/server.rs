@@ -20,12 +20,26 @@ pub struct Plan {
 
 impl Plan {
     pub fn full() -> Self {
-        Self { rows: 10_000, batch: 1000, repetitions: 5, clients: 4, load: Duration::from_secs(30), baseline_load: Duration::from_secs(10) }
+        Self {
+            rows: 10_000,
+            batch: 1000,
+            repetitions: 5,
+            clients: 4,
+            load: Duration::from_secs(30),
+            baseline_load: Duration::from_secs(10),
+        }
     }
 
     /// A smoke run of every measurement, for checking the benchmark itself.
     pub fn quick() -> Self {
-        Self { rows: 2000, batch: 500, repetitions: 2, clients: 2, load: Duration::from_secs(2), baseline_load: Duration::from_secs(1) }
+        Self {
+            rows: 2000,
+            batch: 500,
+            repetitions: 2,
+            clients: 2,
+            load: Duration::from_secs(2),
+            baseline_load: Duration::from_secs(1),
+        }
     }
 }
 
@@ -34,15 +48,26 @@ const BASELINE_FILE: &str = "baseline.json";
 pub fn run(plan: Plan) {
     // The baseline file is served by the same server from its static folder.
     let static_dir = tempfile::tempdir().expect("static folder");
-    let server = TestServer::start_with(ServerOptions { dist_dir: Some(static_dir.path().to_owned()), ..Default::default() });
+    let server = TestServer::start_with(ServerOptions {
+        dist_dir: Some(static_dir.path().to_owned()),
+        ..Default::default()
+    });
     let client = Client::new(&server);
-    println!("Server benchmark: {} rows, {} repetitions, {} load clients on {} cores", plan.rows, plan.repetitions, plan.clients, cores());
+    println!(
+        "Server benchmark: {} rows, {} repetitions, {} load clients on {} cores",
+        plan.rows,
+        plan.repetitions,
+        plan.clients,
+        cores()
+    );
 
     header("Writes");
     let mut batch_times = Vec::new();
     let mut created = 0;
     while created < plan.rows {
-        let emails: Vec<String> = (created..created + plan.batch).map(|i| format!("seed{i}@example.com")).collect();
+        let emails: Vec<String> = (created..created + plan.batch)
+            .map(|i| format!("seed{i}@example.com"))
+            .collect();
         let started = Instant::now();
         client.batch(&emails);
         batch_times.push(started.elapsed());
@@ -80,7 +105,8 @@ pub fn run(plan: Plan) {
             assert_eq!(rows, plan.rows, "every pending invitation listed");
             bytes = body_bytes;
         }
-        std::fs::write(static_dir.path().join(BASELINE_FILE), vec![b' '; bytes]).expect("baseline file");
+        std::fs::write(static_dir.path().join(BASELINE_FILE), vec![b' '; bytes])
+            .expect("baseline file");
         client.get_static(BASELINE_FILE);
         let mut baseline_times = Vec::new();
         for _ in 0..plan.repetitions {
@@ -91,7 +117,12 @@ pub fn run(plan: Plan) {
         let list = median(&mut times);
         let baseline = median(&mut baseline_times);
         line(
-            &format!("list all {} (count={page_size}, {} pages, {:.0} KiB)", plan.rows, plan.rows.div_ceil(page_size), bytes as f64 / 1024.0),
+            &format!(
+                "list all {} (count={page_size}, {} pages, {:.0} KiB)",
+                plan.rows,
+                plan.rows.div_ceil(page_size),
+                bytes as f64 / 1024.0
+            ),
             &ms(list),
             "the same bytes as one static file",
             &ms(baseline),
@@ -102,10 +133,23 @@ pub fn run(plan: Plan) {
     header("Sustained load");
     let mixed = load(&server, plan.clients, plan.load, Mix::Invitations);
     let baseline = load(&server, plan.clients, plan.baseline_load, Mix::Userinfo);
-    println!("| mixed list 70% / create 20% / invalidate 10%, {} s | {:.0} req/s, p50 {}, p99 {}, {} errors | userinfo only (no storage): {:.0} req/s, p50 {}, p99 {} | {:.2}× |",
-        plan.load.as_secs(), mixed.per_second, ms(mixed.p50), ms(mixed.p99), mixed.errors,
-        baseline.per_second, ms(baseline.p50), ms(baseline.p99), mixed.per_second / baseline.per_second);
-    assert_eq!(mixed.errors + baseline.errors, 0, "a benchmark with errors measures nothing");
+    println!(
+        "| mixed list 70% / create 20% / invalidate 10%, {} s | {:.0} req/s, p50 {}, p99 {}, {} errors | userinfo only (no storage): {:.0} req/s, p50 {}, p99 {} | {:.2}× |",
+        plan.load.as_secs(),
+        mixed.per_second,
+        ms(mixed.p50),
+        ms(mixed.p99),
+        mixed.errors,
+        baseline.per_second,
+        ms(baseline.p50),
+        ms(baseline.p99),
+        mixed.per_second / baseline.per_second
+    );
+    assert_eq!(
+        mixed.errors + baseline.errors,
+        0,
+        "a benchmark with errors measures nothing"
+    );
 }
 
 fn ratio(figure: Duration, baseline: Duration) -> f64 {
@@ -113,7 +157,9 @@ fn ratio(figure: Duration, baseline: Duration) -> f64 {
 }
 
 fn cores() -> usize {
-    std::thread::available_parallelism().map(usize::from).unwrap_or(1)
+    std::thread::available_parallelism()
+        .map(usize::from)
+        .unwrap_or(1)
 }
 
 /// A keep-alive HTTP client with the server's token.
@@ -126,38 +172,75 @@ struct Client {
 impl Client {
     fn new(server: &TestServer) -> Self {
         Self {
-            agent: Agent::config_builder().http_status_as_error(false).build().into(),
+            agent: Agent::config_builder()
+                .http_status_as_error(false)
+                .build()
+                .into(),
             base: server.base_url.clone(),
             auth: format!("Bearer {}", server.token),
         }
     }
 
     fn get(&self, path: &str) -> Result<(u16, String), ureq::Error> {
-        let mut response = self.agent.get(format!("{}{path}", self.base)).header("Authorization", &self.auth).call()?;
-        let body = response.body_mut().with_config().limit(64 * 1024 * 1024).read_to_string()?;
+        let mut response = self
+            .agent
+            .get(format!("{}{path}", self.base))
+            .header("Authorization", &self.auth)
+            .call()?;
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(64 * 1024 * 1024)
+            .read_to_string()?;
         Ok((response.status().as_u16(), body))
     }
 
     fn post(&self, path: &str, body: &Value) -> Result<(u16, String), ureq::Error> {
-        let mut response = self.agent.post(format!("{}{path}", self.base)).header("Authorization", &self.auth).send_json(body)?;
-        Ok((response.status().as_u16(), response.body_mut().read_to_string()?))
+        let mut response = self
+            .agent
+            .post(format!("{}{path}", self.base))
+            .header("Authorization", &self.auth)
+            .send_json(body)?;
+        Ok((
+            response.status().as_u16(),
+            response.body_mut().read_to_string()?,
+        ))
     }
 
     fn batch(&self, emails: &[String]) -> Vec<Value> {
         let body: Vec<Value> = emails.iter().map(|email| json!({"email": email})).collect();
-        let (status, text) = self.post("/api/v2/organization_invitations/batch_create", &Value::from(body)).expect("batch_create");
+        let (status, text) = self
+            .post(
+                "/api/v2/organization_invitations/batch_create",
+                &Value::from(body),
+            )
+            .expect("batch_create");
         assert_eq!(status, 200, "{text}");
-        serde_json::from_str::<Value>(&text).expect("JSON")["results"].as_array().expect("results").clone()
+        serde_json::from_str::<Value>(&text).expect("JSON")["results"]
+            .as_array()
+            .expect("results")
+            .clone()
     }
 
     fn create_one(&self, email: &str) -> String {
-        let (status, text) = self.post("/api/v2/organization_invitations/", &json!({"email": email})).expect("create");
+        let (status, text) = self
+            .post(
+                "/api/v2/organization_invitations/",
+                &json!({"email": email}),
+            )
+            .expect("create");
         assert_eq!(status, 200, "{text}");
-        serde_json::from_str::<Value>(&text).expect("JSON")["result"]["id"].as_str().expect("id").to_owned()
+        serde_json::from_str::<Value>(&text).expect("JSON")["result"]["id"]
+            .as_str()
+            .expect("id")
+            .to_owned()
     }
 
     fn invalidate(&self, id: &str) -> Result<(u16, String), ureq::Error> {
-        self.post(&format!("/api/v2/organization_invitations/{id}/invalidate"), &Value::Null)
+        self.post(
+            &format!("/api/v2/organization_invitations/{id}/invalidate"),
+            &Value::Null,
+        )
     }
 
     fn invalidate_all_matching(&self, prefix: &str) {
@@ -166,7 +249,10 @@ impl Client {
         loop {
             let page = self.page(1000, token.as_deref());
             for invitation in page["results"].as_array().expect("results") {
-                if invitation["email"].as_str().is_some_and(|email| email.starts_with(prefix)) {
+                if invitation["email"]
+                    .as_str()
+                    .is_some_and(|email| email.starts_with(prefix))
+                {
                     doomed.push(invitation["id"].as_str().expect("id").to_owned());
                 }
             }
@@ -249,13 +335,21 @@ fn load(server: &TestServer, clients: usize, duration: Duration, mix: Mix) -> Lo
                         let outcome = match mix {
                             Mix::Userinfo => client.get("/api/v2/userinfo/"),
                             Mix::Invitations => match sequence % 10 {
-                                0 if !own_ids.is_empty() => client.invalidate(&own_ids.swap_remove(0)),
+                                0 if !own_ids.is_empty() => {
+                                    client.invalidate(&own_ids.swap_remove(0))
+                                }
                                 1 | 2 => {
-                                    let email = format!("load{client_number}-{sequence}@example.com");
-                                    let reply = client.post("/api/v2/organization_invitations/batch_create", &json!([{"email": email}]));
+                                    let email =
+                                        format!("load{client_number}-{sequence}@example.com");
+                                    let reply = client.post(
+                                        "/api/v2/organization_invitations/batch_create",
+                                        &json!([{"email": email}]),
+                                    );
                                     if let Ok((200, text)) = &reply {
-                                        let body: Value = serde_json::from_str(text).unwrap_or_default();
-                                        if let Some(id) = body["results"][0]["data"]["id"].as_str() {
+                                        let body: Value =
+                                            serde_json::from_str(text).unwrap_or_default();
+                                        if let Some(id) = body["results"][0]["data"]["id"].as_str()
+                                        {
                                             own_ids.push(id.to_owned());
                                         }
                                     }
@@ -273,13 +367,24 @@ fn load(server: &TestServer, clients: usize, duration: Duration, mix: Mix) -> Lo
                 })
             })
             .collect();
-        handles.into_iter().map(|handle| handle.join().expect("load client")).collect()
+        handles
+            .into_iter()
+            .map(|handle| handle.join().expect("load client"))
+            .collect()
     });
     let elapsed = started.elapsed();
     let errors = per_client.iter().map(|(_, errors)| errors).sum();
-    let mut latencies: Vec<Duration> = per_client.into_iter().flat_map(|(latencies, _)| latencies).collect();
+    let mut latencies: Vec<Duration> = per_client
+        .into_iter()
+        .flat_map(|(latencies, _)| latencies)
+        .collect();
     let per_second = latencies.len() as f64 / elapsed.as_secs_f64();
     let p50 = percentile(&mut latencies, 50.0);
     let p99 = percentile(&mut latencies, 99.0);
-    LoadResult { per_second, p50, p99, errors }
+    LoadResult {
+        per_second,
+        p50,
+        p99,
+        errors,
+    }
 }

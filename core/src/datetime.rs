@@ -10,7 +10,10 @@ pub fn format_cli<Tz: TimeZone>(instant: DateTime<Utc>, zone: &Tz) -> String
 where
     Tz::Offset: std::fmt::Display,
 {
-    instant.with_timezone(zone).format(CLI_DATE_FORMAT).to_string()
+    instant
+        .with_timezone(zone)
+        .format(CLI_DATE_FORMAT)
+        .to_string()
 }
 
 /// The exact instant in UTC, for tooltips: `2024-11-25 22:24:00 UTC`.
@@ -33,13 +36,19 @@ pub mod rfc3339 {
         DateTime::parse_from_rfc3339(text).map(|instant| instant.with_timezone(&Utc))
     }
 
-    pub fn serialize<S: Serializer>(instant: &DateTime<Utc>, serializer: S) -> Result<S::Ok, S::Error> {
+    pub fn serialize<S: Serializer>(
+        instant: &DateTime<Utc>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&to_string(instant))
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<DateTime<Utc>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<DateTime<Utc>, D::Error> {
         let text = String::deserialize(deserializer)?;
-        parse(&text).map_err(|err| D::Error::custom(format!("invalid RFC 3339 datetime {text:?}: {err}")))
+        parse(&text)
+            .map_err(|err| D::Error::custom(format!("invalid RFC 3339 datetime {text:?}: {err}")))
     }
 
     /// The same, for optional fields that may be `null` or absent.
@@ -60,9 +69,9 @@ pub mod rfc3339 {
             deserializer: D,
         ) -> Result<Option<DateTime<Utc>>, D::Error> {
             match Option::<String>::deserialize(deserializer)? {
-                Some(text) => parse(&text)
-                    .map(Some)
-                    .map_err(|err| D::Error::custom(format!("invalid RFC 3339 datetime {text:?}: {err}"))),
+                Some(text) => parse(&text).map(Some).map_err(|err| {
+                    D::Error::custom(format!("invalid RFC 3339 datetime {text:?}: {err}"))
+                }),
                 None => Ok(None),
             }
         }
@@ -80,28 +89,49 @@ mod tests {
 
     #[test]
     fn matches_the_cli_reference_example_in_utc() {
-        assert_eq!(format_cli(instant("2024-11-25T22:24:00+00:00"), &Utc), "11/25/2024 10:24 PM");
-        assert_eq!(format_cli(instant("2024-12-02T22:24:00Z"), &Utc), "12/02/2024 10:24 PM");
+        assert_eq!(
+            format_cli(instant("2024-11-25T22:24:00+00:00"), &Utc),
+            "11/25/2024 10:24 PM"
+        );
+        assert_eq!(
+            format_cli(instant("2024-12-02T22:24:00Z"), &Utc),
+            "12/02/2024 10:24 PM"
+        );
     }
 
     #[test]
     fn uses_the_viewers_zone_including_across_a_date_and_year_boundary() {
         let new_york = FixedOffset::west_opt(5 * 3600).unwrap();
-        assert_eq!(format_cli(instant("2025-01-01T03:05:00Z"), &new_york), "12/31/2024 10:05 PM");
+        assert_eq!(
+            format_cli(instant("2025-01-01T03:05:00Z"), &new_york),
+            "12/31/2024 10:05 PM"
+        );
         let tokyo = FixedOffset::east_opt(9 * 3600).unwrap();
-        assert_eq!(format_cli(instant("2024-12-31T15:00:00Z"), &tokyo), "01/01/2025 12:00 AM");
+        assert_eq!(
+            format_cli(instant("2024-12-31T15:00:00Z"), &tokyo),
+            "01/01/2025 12:00 AM"
+        );
     }
 
     #[test]
     fn midnight_and_noon_use_twelve() {
-        assert_eq!(format_cli(instant("2024-06-01T00:00:00Z"), &Utc), "06/01/2024 12:00 AM");
-        assert_eq!(format_cli(instant("2024-06-01T12:00:00Z"), &Utc), "06/01/2024 12:00 PM");
+        assert_eq!(
+            format_cli(instant("2024-06-01T00:00:00Z"), &Utc),
+            "06/01/2024 12:00 AM"
+        );
+        assert_eq!(
+            format_cli(instant("2024-06-01T12:00:00Z"), &Utc),
+            "06/01/2024 12:00 PM"
+        );
     }
 
     #[test]
     fn wire_format_keeps_subseconds_and_writes_a_numeric_offset() {
         let with_millis = instant("2024-11-25T22:24:00.250Z");
-        assert_eq!(rfc3339::to_string(&with_millis), "2024-11-25T22:24:00.250+00:00");
+        assert_eq!(
+            rfc3339::to_string(&with_millis),
+            "2024-11-25T22:24:00.250+00:00"
+        );
         assert_eq!(format_utc_exact(with_millis), "2024-11-25 22:24:00 UTC");
     }
 

@@ -37,7 +37,10 @@ pub fn normalize(raw: &str) -> Result<String, EmailError> {
     }
     EmailAddress::parse_with_options(address, STRICT)
         .map(|_| address.to_owned())
-        .map_err(|err| EmailError::Invalid { address: address.to_owned(), reason: err.to_string() })
+        .map_err(|err| EmailError::Invalid {
+            address: address.to_owned(),
+            reason: err.to_string(),
+        })
 }
 
 /// The form in which two addresses are compared: `Ann@X.com` and `ann@x.com` are one person.
@@ -52,8 +55,14 @@ mod tests {
 
     #[test]
     fn accepts_ordinary_addresses_and_trims_them() {
-        assert_eq!(normalize("  test@anyscale.com\n").unwrap(), "test@anyscale.com");
-        assert_eq!(normalize("First.Last+tag@Sub.Example.co.uk").unwrap(), "First.Last+tag@Sub.Example.co.uk");
+        assert_eq!(
+            normalize("  test@anyscale.com\n").unwrap(),
+            "test@anyscale.com"
+        );
+        assert_eq!(
+            normalize("First.Last+tag@Sub.Example.co.uk").unwrap(),
+            "First.Last+tag@Sub.Example.co.uk"
+        );
     }
 
     #[test]
@@ -64,7 +73,16 @@ mod tests {
 
     #[test]
     fn refuses_what_cannot_receive_an_invitation() {
-        for bad in ["plainaddress", "@no-local.com", "no-domain@", "a@b", "a b@x.com", "a@[127.0.0.1]", "Ann <ann@x.com>", "a@@x.com"] {
+        for bad in [
+            "plainaddress",
+            "@no-local.com",
+            "no-domain@",
+            "a@b",
+            "a b@x.com",
+            "a@[127.0.0.1]",
+            "Ann <ann@x.com>",
+            "a@@x.com",
+        ] {
             let err = normalize(bad).unwrap_err();
             assert!(matches!(err, EmailError::Invalid { .. }), "{bad}: {err:?}");
             assert!(err.to_string().contains(bad.trim()), "{err}");

@@ -70,7 +70,11 @@ impl Tally {
             parts.push(format!("{} invalid", self.invalid));
         }
         if self.duplicate > 0 {
-            parts.push(format!("{} duplicate{}", self.duplicate, if self.duplicate == 1 { "" } else { "s" }));
+            parts.push(format!(
+                "{} duplicate{}",
+                self.duplicate,
+                if self.duplicate == 1 { "" } else { "s" }
+            ));
         }
         if self.already_invited > 0 {
             parts.push(format!("{} already invited", self.already_invited));
@@ -107,7 +111,11 @@ pub fn parse(input: &str, pending: &HashSet<String>) -> Vec<Candidate> {
                         }
                     }
                 };
-                candidates.push(Candidate { address: address.trim().to_owned(), span: start..line_start + entry_start + span.end, verdict });
+                candidates.push(Candidate {
+                    address: address.trim().to_owned(),
+                    span: start..line_start + entry_start + span.end,
+                    verdict,
+                });
             }
         }
     }
@@ -118,7 +126,13 @@ pub fn parse(input: &str, pending: &HashSet<String>) -> Vec<Candidate> {
 /// cells that hold an address are kept (quoted cells keep their commas).
 pub fn csv_as_spreadsheet(csv: &str) -> String {
     lines(csv)
-        .map(|(_, line)| split_outside_quotes(line, |c| c == ',').into_iter().map(|(_, cell)| cell.trim()).collect::<Vec<_>>().join("\t"))
+        .map(|(_, line)| {
+            split_outside_quotes(line, |c| c == ',')
+                .into_iter()
+                .map(|(_, cell)| cell.trim())
+                .collect::<Vec<_>>()
+                .join("\t")
+        })
         .filter(|line| !line.is_empty())
         .collect::<Vec<_>>()
         .join("\n")
@@ -165,7 +179,10 @@ fn split_outside_quotes(text: &str, is_separator: impl Fn(char) -> bool) -> Vec<
         }
     }
     parts.push((start, &text[start..]));
-    parts.into_iter().filter(|(_, part)| !part.trim().is_empty()).collect()
+    parts
+        .into_iter()
+        .filter(|(_, part)| !part.trim().is_empty())
+        .collect()
 }
 
 /// The addresses in one entry: the bracketed one of `Name <addr>`, else every word.
@@ -178,7 +195,10 @@ fn addresses_in_entry(entry: &str) -> Vec<(Range<usize>, &str)> {
         let first = entry.len() - entry.trim_start().len();
         return vec![(first..close + 1, &entry[open + 1..close])];
     }
-    split_outside_quotes(entry, char::is_whitespace).into_iter().map(|(start, word)| (start..start + word.len(), word)).collect()
+    split_outside_quotes(entry, char::is_whitespace)
+        .into_iter()
+        .map(|(start, word)| (start..start + word.len(), word))
+        .collect()
 }
 
 /// Strips what surrounds an address in pasted text: quotes, brackets, `mailto:` and a query.
@@ -187,7 +207,11 @@ fn clean(raw: &str) -> String {
     // Only a matching pair is stripped: `"john doe"@x.com` keeps its quoted local part.
     while let Some(inner) = [('"', '"'), ('\'', '\''), ('<', '>'), ('(', ')'), ('[', ']')]
         .iter()
-        .find_map(|(open, close)| address.strip_prefix(*open).and_then(|rest| rest.strip_suffix(*close)))
+        .find_map(|(open, close)| {
+            address
+                .strip_prefix(*open)
+                .and_then(|rest| rest.strip_suffix(*close))
+        })
     {
         address = inner.trim();
     }
@@ -206,29 +230,51 @@ mod tests {
     use proptest::prelude::*;
 
     fn addresses(input: &str) -> Vec<String> {
-        parse(input, &HashSet::new()).into_iter().map(|candidate| candidate.address).collect()
+        parse(input, &HashSet::new())
+            .into_iter()
+            .map(|candidate| candidate.address)
+            .collect()
     }
 
     fn verdicts(input: &str, pending: &[&str]) -> Vec<(String, Verdict)> {
         let pending = pending.iter().map(|email| comparison_key(email)).collect();
-        parse(input, &pending).into_iter().map(|candidate| (candidate.address, candidate.verdict)).collect()
+        parse(input, &pending)
+            .into_iter()
+            .map(|candidate| (candidate.address, candidate.verdict))
+            .collect()
     }
 
     #[test]
     fn accepts_every_separator_mixed() {
-        assert_eq!(addresses("a@x.com,b@x.com; c@x.com\td@x.com\ne@x.com\r\nf@x.com  g@x.com"), ["a@x.com", "b@x.com", "c@x.com", "d@x.com", "e@x.com", "f@x.com", "g@x.com"]);
+        assert_eq!(
+            addresses("a@x.com,b@x.com; c@x.com\td@x.com\ne@x.com\r\nf@x.com  g@x.com"),
+            [
+                "a@x.com", "b@x.com", "c@x.com", "d@x.com", "e@x.com", "f@x.com", "g@x.com"
+            ]
+        );
         assert!(addresses(" ,, ;\n\n\t ").is_empty());
     }
 
     #[test]
     fn takes_the_address_of_named_forms() {
-        assert_eq!(addresses("Ann Smith <ann@x.com>, \"Last, First\" <first.last@x.com>; <bare@x.com>"), ["ann@x.com", "first.last@x.com", "bare@x.com"]);
-        assert_eq!(addresses("To: Ann <ann@x.com>, Bob <bob@x.com>"), ["ann@x.com", "bob@x.com"]);
+        assert_eq!(
+            addresses("Ann Smith <ann@x.com>, \"Last, First\" <first.last@x.com>; <bare@x.com>"),
+            ["ann@x.com", "first.last@x.com", "bare@x.com"]
+        );
+        assert_eq!(
+            addresses("To: Ann <ann@x.com>, Bob <bob@x.com>"),
+            ["ann@x.com", "bob@x.com"]
+        );
     }
 
     #[test]
     fn strips_mailto_quotes_and_brackets() {
-        assert_eq!(addresses("mailto:a@x.com, MAILTO:b@x.com?subject=hi, \"c@x.com\", 'd@x.com', (e@x.com)"), ["a@x.com", "b@x.com", "c@x.com", "d@x.com", "e@x.com"]);
+        assert_eq!(
+            addresses(
+                "mailto:a@x.com, MAILTO:b@x.com?subject=hi, \"c@x.com\", 'd@x.com', (e@x.com)"
+            ),
+            ["a@x.com", "b@x.com", "c@x.com", "d@x.com", "e@x.com"]
+        );
     }
 
     #[test]
@@ -241,20 +287,34 @@ mod tests {
     fn a_csv_file_reads_like_a_spreadsheet() {
         let csv = "Name,Email,Team\r\n\"Smith, Ann\",ann@x.com,Sales\nBob,<bob@x.com>,Ops\n";
         let converted = csv_as_spreadsheet(csv);
-        assert_eq!(converted, "Name\tEmail\tTeam\n\"Smith, Ann\"\tann@x.com\tSales\nBob\t<bob@x.com>\tOps");
+        assert_eq!(
+            converted,
+            "Name\tEmail\tTeam\n\"Smith, Ann\"\tann@x.com\tSales\nBob\t<bob@x.com>\tOps"
+        );
         assert_eq!(addresses(&converted), ["ann@x.com", "bob@x.com"]);
     }
 
     #[test]
     fn judges_each_candidate() {
-        let judged = verdicts("a@x.com, nope, A@X.com, pending@x.com, b@x.com", &["Pending@x.com"]);
+        let judged = verdicts(
+            "a@x.com, nope, A@X.com, pending@x.com, b@x.com",
+            &["Pending@x.com"],
+        );
         assert_eq!(judged[0], ("a@x.com".into(), Verdict::Valid));
-        assert!(matches!(&judged[1], (address, Verdict::Invalid(reason)) if address == "nope" && reason.contains("nope")));
+        assert!(
+            matches!(&judged[1], (address, Verdict::Invalid(reason)) if address == "nope" && reason.contains("nope"))
+        );
         assert_eq!(judged[2], ("A@X.com".into(), Verdict::Duplicate));
         assert_eq!(judged[3], ("pending@x.com".into(), Verdict::AlreadyInvited));
         assert_eq!(judged[4], ("b@x.com".into(), Verdict::Valid));
-        let tally = Tally::of(&parse("a@x.com, nope, A@X.com, pending@x.com, b@x.com", &["pending@x.com".to_owned()].into()));
-        assert_eq!(tally.describe(), "2 valid · 1 invalid · 1 duplicate · 1 already invited");
+        let tally = Tally::of(&parse(
+            "a@x.com, nope, A@X.com, pending@x.com, b@x.com",
+            &["pending@x.com".to_owned()].into(),
+        ));
+        assert_eq!(
+            tally.describe(),
+            "2 valid · 1 invalid · 1 duplicate · 1 already invited"
+        );
     }
 
     #[test]
@@ -281,10 +341,19 @@ mod tests {
         let input = "a@x.com, Bad One <bad@>, c@x.com\nd@x.com";
         let candidates = parse(input, &HashSet::new());
         assert_eq!(&input[candidates[1].span.clone()], "Bad One <bad@>");
-        assert_eq!(remove_span(input, candidates[1].span.clone()), "a@x.com, c@x.com\nd@x.com");
-        assert_eq!(remove_span(input, candidates[3].span.clone()), "a@x.com, Bad One <bad@>, c@x.com\n");
+        assert_eq!(
+            remove_span(input, candidates[1].span.clone()),
+            "a@x.com, c@x.com\nd@x.com"
+        );
+        assert_eq!(
+            remove_span(input, candidates[3].span.clone()),
+            "a@x.com, Bad One <bad@>, c@x.com\n"
+        );
         let last_on_line = parse(input, &HashSet::new())[2].span.clone();
-        assert_eq!(remove_span(input, last_on_line), "a@x.com, Bad One <bad@>, d@x.com");
+        assert_eq!(
+            remove_span(input, last_on_line),
+            "a@x.com, Bad One <bad@>, d@x.com"
+        );
     }
 
     #[test]
@@ -292,7 +361,11 @@ mod tests {
         let input: Vec<String> = (0..5000).map(|i| format!("user{i}@example.com")).collect();
         let found = parse(&input.join("\n"), &HashSet::new());
         assert_eq!(found.len(), 5000);
-        assert!(found.iter().all(|candidate| candidate.verdict == Verdict::Valid));
+        assert!(
+            found
+                .iter()
+                .all(|candidate| candidate.verdict == Verdict::Valid)
+        );
     }
 
     proptest! {

@@ -75,7 +75,10 @@ mod tests {
                 r#"{{"id": "orginv_a", "email": "a@x.com", "organization_id": "org_1",
                     "created_at": {created}, "expires_at": "2024-12-02T22:24:00Z"}}"#
             );
-            assert!(serde_json::from_str::<OrganizationInvitation>(&json).is_err(), "{created}");
+            assert!(
+                serde_json::from_str::<OrganizationInvitation>(&json).is_err(),
+                "{created}"
+            );
         }
     }
 

@@ -14,7 +14,12 @@ pub enum SortColumn {
 }
 
 impl SortColumn {
-    pub const ALL: [SortColumn; 4] = [SortColumn::Id, SortColumn::Email, SortColumn::CreatedAt, SortColumn::ExpiresAt];
+    pub const ALL: [SortColumn; 4] = [
+        SortColumn::Id,
+        SortColumn::Email,
+        SortColumn::CreatedAt,
+        SortColumn::ExpiresAt,
+    ];
 
     /// The column header, exactly as the Anyscale CLI prints it.
     pub fn label(self) -> &'static str {
@@ -88,7 +93,10 @@ pub struct Sort {
 impl Default for Sort {
     /// Newest first.
     fn default() -> Self {
-        Self { column: SortColumn::CreatedAt, direction: SortDirection::Descending }
+        Self {
+            column: SortColumn::CreatedAt,
+            direction: SortDirection::Descending,
+        }
     }
 }
 
@@ -97,9 +105,15 @@ impl Sort {
     /// natural direction.
     pub fn toggled(self, column: SortColumn) -> Self {
         if self.column == column {
-            Self { column, direction: self.direction.reversed() }
+            Self {
+                column,
+                direction: self.direction.reversed(),
+            }
         } else {
-            Self { column, direction: column.first_direction() }
+            Self {
+                column,
+                direction: column.first_direction(),
+            }
         }
     }
 
@@ -119,7 +133,12 @@ impl Sort {
         self.compare_with(a, b, || a_folded.cmp(b_folded))
     }
 
-    fn compare_with(self, a: &OrganizationInvitation, b: &OrganizationInvitation, by_email: impl FnOnce() -> Ordering) -> Ordering {
+    fn compare_with(
+        self,
+        a: &OrganizationInvitation,
+        b: &OrganizationInvitation,
+        by_email: impl FnOnce() -> Ordering,
+    ) -> Ordering {
         let by_value = match self.column {
             SortColumn::Id => a.id.cmp(&b.id),
             SortColumn::Email => by_email(),
@@ -137,7 +156,9 @@ impl Sort {
 /// Orders text ignoring case (`ann` < `Bob` < `carl`), with no allocation per comparison.
 /// Comparing two [`fold_case`] results gives the same order.
 fn caseless_cmp(a: &str, b: &str) -> Ordering {
-    a.chars().flat_map(char::to_lowercase).cmp(b.chars().flat_map(char::to_lowercase))
+    a.chars()
+        .flat_map(char::to_lowercase)
+        .cmp(b.chars().flat_map(char::to_lowercase))
 }
 
 /// The text that sorting and searching compare: every character lower-cased on its own.
@@ -154,7 +175,9 @@ pub struct Search {
 
 impl Search {
     pub fn new(typed: &str) -> Self {
-        Self { needle: fold_case(typed.trim()) }
+        Self {
+            needle: fold_case(typed.trim()),
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -182,7 +205,11 @@ pub struct ListView {
 
 impl Default for ListView {
     fn default() -> Self {
-        Self { sort: Sort::default(), search: String::new(), show_expired: true }
+        Self {
+            sort: Sort::default(),
+            search: String::new(),
+            show_expired: true,
+        }
     }
 }
 
@@ -195,7 +222,10 @@ impl ListView {
             match key {
                 "sort" => {
                     if let Some(column) = SortColumn::from_param(value) {
-                        view.sort = Sort { column, direction: column.first_direction() };
+                        view.sort = Sort {
+                            column,
+                            direction: column.first_direction(),
+                        };
                     }
                 }
                 "dir" => {
@@ -273,22 +303,48 @@ mod tests {
     fn dates_sort_chronologically_across_a_year_boundary() {
         let newest_first = sorted(sample(), Sort::default());
         assert_eq!(ids(&newest_first), ["orginv_a", "orginv_c", "orginv_b"]);
-        let oldest_first = sorted(sample(), Sort { column: SortColumn::ExpiresAt, direction: SortDirection::Ascending });
+        let oldest_first = sorted(
+            sample(),
+            Sort {
+                column: SortColumn::ExpiresAt,
+                direction: SortDirection::Ascending,
+            },
+        );
         assert_eq!(ids(&oldest_first), ["orginv_b", "orginv_c", "orginv_a"]);
     }
 
     #[test]
     fn emails_sort_ignoring_case_in_both_directions() {
-        let by_email = Sort { column: SortColumn::Email, direction: SortDirection::Ascending };
-        assert_eq!(ids(&sorted(sample(), by_email)), ["orginv_b", "orginv_a", "orginv_c"]);
-        assert_eq!(ids(&sorted(sample(), by_email.toggled(SortColumn::Email))), ["orginv_c", "orginv_a", "orginv_b"]);
+        let by_email = Sort {
+            column: SortColumn::Email,
+            direction: SortDirection::Ascending,
+        };
+        assert_eq!(
+            ids(&sorted(sample(), by_email)),
+            ["orginv_b", "orginv_a", "orginv_c"]
+        );
+        assert_eq!(
+            ids(&sorted(sample(), by_email.toggled(SortColumn::Email))),
+            ["orginv_c", "orginv_a", "orginv_b"]
+        );
     }
 
     #[test]
     fn non_ascii_emails_sort_by_their_lower_case() {
-        let rows = vec![invitation("1", "Zoë@x.com", "2024-01-01T00:00:00Z"), invitation("2", "élise@x.com", "2024-01-01T00:00:00Z"), invitation("3", "ÉMILE@x.com", "2024-01-01T00:00:00Z")];
-        let by_email = Sort { column: SortColumn::Email, direction: SortDirection::Ascending };
-        assert_eq!(ids(&sorted(rows, by_email)), ["1", "2", "3"], "z < é by code point, and É sorts with é");
+        let rows = vec![
+            invitation("1", "Zoë@x.com", "2024-01-01T00:00:00Z"),
+            invitation("2", "élise@x.com", "2024-01-01T00:00:00Z"),
+            invitation("3", "ÉMILE@x.com", "2024-01-01T00:00:00Z"),
+        ];
+        let by_email = Sort {
+            column: SortColumn::Email,
+            direction: SortDirection::Ascending,
+        };
+        assert_eq!(
+            ids(&sorted(rows, by_email)),
+            ["1", "2", "3"],
+            "z < é by code point, and É sorts with é"
+        );
     }
 
     #[test]
@@ -301,7 +357,11 @@ mod tests {
         for column in SortColumn::ALL.into_iter().filter(|c| *c != SortColumn::Id) {
             for direction in [SortDirection::Ascending, SortDirection::Descending] {
                 let order = sorted(rows.clone(), Sort { column, direction });
-                assert_eq!(ids(&order), ["orginv_1", "orginv_2", "orginv_3"], "{column:?} {direction:?}");
+                assert_eq!(
+                    ids(&order),
+                    ["orginv_1", "orginv_2", "orginv_3"],
+                    "{column:?} {direction:?}"
+                );
             }
         }
     }
@@ -309,22 +369,44 @@ mod tests {
     #[test]
     fn toggling_flips_the_same_column_and_starts_others_naturally() {
         let start = Sort::default();
-        assert_eq!(start.toggled(SortColumn::CreatedAt).direction, SortDirection::Ascending);
-        assert_eq!(start.toggled(SortColumn::Email), Sort { column: SortColumn::Email, direction: SortDirection::Ascending });
-        assert_eq!(start.toggled(SortColumn::ExpiresAt).direction, SortDirection::Descending);
+        assert_eq!(
+            start.toggled(SortColumn::CreatedAt).direction,
+            SortDirection::Ascending
+        );
+        assert_eq!(
+            start.toggled(SortColumn::Email),
+            Sort {
+                column: SortColumn::Email,
+                direction: SortDirection::Ascending
+            }
+        );
+        assert_eq!(
+            start.toggled(SortColumn::ExpiresAt).direction,
+            SortDirection::Descending
+        );
     }
 
     #[test]
     fn folded_comparison_orders_exactly_as_the_plain_one() {
         let mut rows = sample();
-        rows.push(invitation("orginv_d", "ΣΟΦΊΑ@x.com", "2024-03-03T00:00:00Z"));
-        rows.push(invitation("orginv_e", "straße@x.com", "2024-03-03T00:00:00Z"));
+        rows.push(invitation(
+            "orginv_d",
+            "ΣΟΦΊΑ@x.com",
+            "2024-03-03T00:00:00Z",
+        ));
+        rows.push(invitation(
+            "orginv_e",
+            "straße@x.com",
+            "2024-03-03T00:00:00Z",
+        ));
         for column in SortColumn::ALL {
             for direction in [SortDirection::Ascending, SortDirection::Descending] {
                 let sort = Sort { column, direction };
                 let plain = sorted(rows.clone(), sort);
                 let mut folded = rows.clone();
-                folded.sort_by(|a, b| sort.compare_folded((a, &fold_case(&a.email)), (b, &fold_case(&b.email))));
+                folded.sort_by(|a, b| {
+                    sort.compare_folded((a, &fold_case(&a.email)), (b, &fold_case(&b.email)))
+                });
                 assert_eq!(ids(&plain), ids(&folded), "{sort:?}");
             }
         }
@@ -333,10 +415,18 @@ mod tests {
     #[test]
     fn search_is_a_caseless_substring_of_the_email() {
         let rows = sample();
-        let found: Vec<&str> = rows.iter().filter(|row| Search::new(" BO ").matches(row)).map(|row| row.id.as_str()).collect();
+        let found: Vec<&str> = rows
+            .iter()
+            .filter(|row| Search::new(" BO ").matches(row))
+            .map(|row| row.id.as_str())
+            .collect();
         assert_eq!(found, ["orginv_a"]);
         assert!(rows.iter().all(|row| Search::new("").matches(row)));
-        assert!(Search::new("ÉLI").matches(&invitation("x", "élise@x.com", "2024-01-01T00:00:00Z")));
+        assert!(Search::new("ÉLI").matches(&invitation(
+            "x",
+            "élise@x.com",
+            "2024-01-01T00:00:00Z"
+        )));
         assert!(!Search::new("zz").matches(&rows[0]));
     }
 
@@ -344,7 +434,10 @@ mod tests {
     fn the_view_round_trips_through_the_query_and_defaults_stay_out_of_it() {
         assert!(ListView::default().to_query().is_empty());
         let view = ListView {
-            sort: Sort { column: SortColumn::Email, direction: SortDirection::Descending },
+            sort: Sort {
+                column: SortColumn::Email,
+                direction: SortDirection::Descending,
+            },
             search: "ann & co".into(),
             show_expired: false,
         };
@@ -355,9 +448,20 @@ mod tests {
 
     #[test]
     fn a_hand_edited_query_falls_back_to_defaults() {
-        let view = ListView::from_query([("sort", "colour"), ("dir", "sideways"), ("expired", "show"), ("other", "x")]);
+        let view = ListView::from_query([
+            ("sort", "colour"),
+            ("dir", "sideways"),
+            ("expired", "show"),
+            ("other", "x"),
+        ]);
         assert_eq!(view, ListView::default());
         let only_column = ListView::from_query([("sort", "email")]);
-        assert_eq!(only_column.sort, Sort { column: SortColumn::Email, direction: SortDirection::Ascending });
+        assert_eq!(
+            only_column.sort,
+            Sort {
+                column: SortColumn::Email,
+                direction: SortDirection::Ascending
+            }
+        );
     }
 }

@@ -57,7 +57,10 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn of<'a>(invitations: impl IntoIterator<Item = &'a OrganizationInvitation>, now: DateTime<Utc>) -> Self {
+    pub fn of<'a>(
+        invitations: impl IntoIterator<Item = &'a OrganizationInvitation>,
+        now: DateTime<Utc>,
+    ) -> Self {
         let mut summary = Self::default();
         for invitation in invitations {
             match Status::of(invitation, now) {
@@ -77,7 +80,11 @@ pub fn relative_phrase(target: DateTime<Utc>, now: DateTime<Utc>) -> String {
     let span = if future { target - now } else { now - target };
     let amount = |count: i64, unit: &str| {
         let plural = if count == 1 { "" } else { "s" };
-        if future { format!("in {count} {unit}{plural}") } else { format!("{count} {unit}{plural} ago") }
+        if future {
+            format!("in {count} {unit}{plural}")
+        } else {
+            format!("{count} {unit}{plural} ago")
+        }
     };
     if span.num_days() >= 1 {
         amount(span.num_days(), "day")
@@ -113,7 +120,10 @@ mod tests {
         let now = rfc3339::parse("2024-12-31T23:00:00Z").unwrap();
         let status = |left: TimeDelta| Status::of(&expiring_at(now + left), now);
         assert_eq!(status(TimeDelta::days(6)), Status::Pending);
-        assert_eq!(status(TimeDelta::hours(24) + TimeDelta::seconds(1)), Status::Pending);
+        assert_eq!(
+            status(TimeDelta::hours(24) + TimeDelta::seconds(1)),
+            Status::Pending
+        );
         assert_eq!(status(TimeDelta::hours(24)), Status::ExpiringSoon);
         assert_eq!(status(TimeDelta::seconds(1)), Status::ExpiringSoon);
         assert_eq!(status(TimeDelta::zero()), Status::Expired);
@@ -129,16 +139,29 @@ mod tests {
             expiring_at(now - TimeDelta::hours(2)),
             expiring_at(now - TimeDelta::days(2)),
         ];
-        assert_eq!(Summary::of(&rows, now), Summary { pending: 1, expiring_soon: 1, expired: 2 });
+        assert_eq!(
+            Summary::of(&rows, now),
+            Summary {
+                pending: 1,
+                expiring_soon: 1,
+                expired: 2
+            }
+        );
     }
 
     #[test]
     fn relative_phrases_use_the_largest_whole_unit() {
         let now = rfc3339::parse("2025-01-01T00:00:00Z").unwrap();
         let phrase = |offset: TimeDelta| relative_phrase(now + offset, now);
-        assert_eq!(phrase(TimeDelta::days(6) + TimeDelta::hours(23)), "in 6 days");
+        assert_eq!(
+            phrase(TimeDelta::days(6) + TimeDelta::hours(23)),
+            "in 6 days"
+        );
         assert_eq!(phrase(TimeDelta::days(1)), "in 1 day");
-        assert_eq!(phrase(-TimeDelta::hours(2) - TimeDelta::minutes(59)), "2 hours ago");
+        assert_eq!(
+            phrase(-TimeDelta::hours(2) - TimeDelta::minutes(59)),
+            "2 hours ago"
+        );
         assert_eq!(phrase(TimeDelta::minutes(1)), "in 1 minute");
         assert_eq!(phrase(TimeDelta::seconds(59)), "in less than a minute");
         assert_eq!(phrase(TimeDelta::zero()), "less than a minute ago");

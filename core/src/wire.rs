@@ -41,7 +41,11 @@ pub struct ErrorBody {
 
 impl ErrorBody {
     pub fn new(detail: impl Into<String>) -> Self {
-        Self { error: ErrorDetail { detail: detail.into() } }
+        Self {
+            error: ErrorDetail {
+                detail: detail.into(),
+            },
+        }
     }
 }
 
@@ -119,11 +123,21 @@ pub struct BatchCreateResult {
 
 impl BatchCreateResult {
     pub fn created(id: impl Into<String>) -> Self {
-        Self { status: 200, data: Some(CreatedId { id: id.into() }), error: None }
+        Self {
+            status: 200,
+            data: Some(CreatedId { id: id.into() }),
+            error: None,
+        }
     }
 
     pub fn failed(status: u16, detail: impl Into<String>) -> Self {
-        Self { status, data: None, error: Some(ErrorDetail { detail: detail.into() }) }
+        Self {
+            status,
+            data: None,
+            error: Some(ErrorDetail {
+                detail: detail.into(),
+            }),
+        }
     }
 }
 
@@ -171,9 +185,19 @@ mod tests {
     #[test]
     fn batch_results_always_carry_both_fields() {
         let ok = serde_json::to_value(BatchCreateResult::created("orginv_a")).unwrap();
-        assert_eq!(ok, json!({"status": 200, "data": {"id": "orginv_a"}, "error": null}));
-        let failed = serde_json::to_value(BatchCreateResult::failed(409, "Invitation already exists for b@x.com")).unwrap();
-        assert_eq!(failed, json!({"status": 409, "data": null, "error": {"detail": "Invitation already exists for b@x.com"}}));
+        assert_eq!(
+            ok,
+            json!({"status": 200, "data": {"id": "orginv_a"}, "error": null})
+        );
+        let failed = serde_json::to_value(BatchCreateResult::failed(
+            409,
+            "Invitation already exists for b@x.com",
+        ))
+        .unwrap();
+        assert_eq!(
+            failed,
+            json!({"status": 409, "data": null, "error": {"detail": "Invitation already exists for b@x.com"}})
+        );
     }
 
     #[test]
@@ -192,18 +216,30 @@ mod tests {
                 "is_general_platform_enabled": true, "is_private_endpoints_enabled": false, "is_usage_blocked": false}],
             "ld_hash": "", "ld_hash_fields": [], "pylon_hash": ""}}))
         .unwrap();
-        assert_eq!(info.result.organization_permission_level, PermissionLevel::ImageReaderNoBaseImages);
+        assert_eq!(
+            info.result.organization_permission_level,
+            PermissionLevel::ImageReaderNoBaseImages
+        );
     }
 
     #[test]
     fn list_query_omits_what_is_unset() {
-        let query = ListQuery { count: Some(50), ..Default::default() };
+        let query = ListQuery {
+            count: Some(50),
+            ..Default::default()
+        };
         assert_eq!(serde_json::to_value(&query).unwrap(), json!({"count": 50}));
     }
 
     #[test]
     fn paths_follow_the_contract() {
-        assert_eq!(paths::invalidate("orginv_a"), "/api/v2/organization_invitations/orginv_a/invalidate");
-        assert_eq!(paths::invitation("orginv_a"), "/api/v2/organization_invitations/orginv_a");
+        assert_eq!(
+            paths::invalidate("orginv_a"),
+            "/api/v2/organization_invitations/orginv_a/invalidate"
+        );
+        assert_eq!(
+            paths::invitation("orginv_a"),
+            "/api/v2/organization_invitations/orginv_a"
+        );
     }
 }

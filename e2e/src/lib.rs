@@ -22,12 +22,18 @@ pub const BROWSER_TIME_ZONE: &str = "Asia/Kolkata";
 /// A server with the demo data, serving the release console (`ORG_INVITATIONS_DIST`, which
 /// `cargo xtask test` sets, or the workspace's dist/).
 pub fn demo_options() -> testkit::ServerOptions {
-    testkit::ServerOptions { demo: true, dist_dir: std::env::var_os("ORG_INVITATIONS_DIST").map(Into::into), ..Default::default() }
+    testkit::ServerOptions {
+        demo: true,
+        dist_dir: std::env::var_os("ORG_INVITATIONS_DIST").map(Into::into),
+        ..Default::default()
+    }
 }
 
 pub struct Browser {
     pub client: Client,
     driver: Child,
+    /// ChromeDriver's own address, for commands fantoccini does not speak.
+    driver_url: String,
     _profile: tempfile::TempDir,
 }
 
@@ -40,7 +46,8 @@ impl Browser {
 
     /// As [`Browser::start`], with more Chromium flags.
     pub async fn start_with_args(time_zone: &str, extra_args: &[&str]) -> Self {
-        let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let chromedriver =
+            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
         let port = free_port();
         let mut driver = Command::new(&chromedriver)
@@ -49,14 +56,25 @@ impl Browser {
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
-            .unwrap_or_else(|err| panic!("cannot start {chromedriver}: {err} (run `cargo xtask test`, which installs it)"));
+            .unwrap_or_else(|err| {
+                panic!(
+                    "cannot start {chromedriver}: {err} (run `cargo xtask test`, which installs it)"
+                )
+            });
         wait_for_line(driver.stdout.take().expect("piped"), "started successfully");
 
         let profile = tempfile::tempdir().expect("browser profile folder");
         let mut args = vec![
-            "--headless=new".to_owned(), "--no-sandbox".into(), "--disable-gpu".into(), "--disable-dev-shm-usage".into(),
-            "--disable-quic".into(), "--no-first-run".into(), "--disable-background-networking".into(),
-            "--disable-component-update".into(), "--disable-sync".into(), "--window-size=1280,900".into(),
+            "--headless=new".to_owned(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-dev-shm-usage".into(),
+            "--disable-quic".into(),
+            "--no-first-run".into(),
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            "--window-size=1280,900".into(),
             format!("--user-data-dir={}", profile.path().display()),
         ];
         args.extend(extra_args.iter().map(|arg| arg.to_string()));
@@ -70,19 +88,29 @@ impl Browser {
                 "args": args,
             }),
         );
+        let driver_url = format!("http://127.0.0.1:{port}");
         let client = ClientBuilder::new(HttpConnector::new())
             .capabilities(capabilities)
-            .connect(&format!("http://127.0.0.1:{port}"))
+            .connect(&driver_url)
             .await
             .expect("a WebDriver session");
-        Self { client, driver, _profile: profile }
+        Self {
+            client,
+            driver,
+            driver_url,
+            _profile: profile,
+        }
     }
 
     /// Waits for an element matching `css` and returns its text.
     pub async fn text_of(&self, css: &str) -> String {
-        let element = self.client.wait().at_most(WAIT).for_element(Locator::Css(css)).await.unwrap_or_else(|err| {
-            panic!("no element {css} appeared: {err}")
-        });
+        let element = self
+            .client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|err| panic!("no element {css} appeared: {err}"));
         element.text().await.expect("element text")
     }
 
@@ -96,28 +124,59 @@ impl Browser {
         texts
     }
 
+    /// Texts of every element matching `css` right now, without waiting for one; white
+    /// space folded, as a person reads it.
+    pub async fn texts_now(&self, css: &str) -> Vec<String> {
+        // Read in one script, so elements re-rendered meanwhile cannot go stale under us.
+        let texts = self
+            .client
+            .execute("return [...document.querySelectorAll(arguments[0])].map(e => e.innerText);", vec![css.into()])
+            .await
+            .expect("read texts");
+        let texts: Vec<String> = serde_json::from_value(texts).expect("a list of texts");
+        texts.into_iter().map(|text| text.split_whitespace().collect::<Vec<_>>().join(" ")).collect()
+    }
+
     /// Clicks the button whose text is `label`, once it is there.
     pub async fn click_button(&self, label: &str) {
         let xpath = format!("//button[starts-with(normalize-space(), '{label}')]");
-        let button = self.client.wait().at_most(WAIT).for_element(Locator::XPath(&xpath)).await.unwrap_or_else(|err| {
-            panic!("no button {label:?} appeared: {err}")
-        });
-        button.click().await.unwrap_or_else(|err| panic!("cannot click {label:?}: {err}"));
+        let button = self
+            .client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|err| panic!("no button {label:?} appeared: {err}"));
+        button
+            .click()
+            .await
+            .unwrap_or_else(|err| panic!("cannot click {label:?}: {err}"));
     }
 
     /// The sort button in the header whose label starts with `label`.
     pub async fn header_button(&self, label: &str) -> fantoccini::elements::Element {
         let xpath = format!("//thead//button[starts-with(normalize-space(), '{label}')]");
-        self.client.wait().at_most(WAIT).for_element(Locator::XPath(&xpath)).await.unwrap_or_else(|err| panic!("no header {label:?}: {err}"))
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|err| panic!("no header {label:?}: {err}"))
     }
 
     /// Runs an axe-core accessibility scan of the page as it is now and returns the
     /// violations, each as "rule: what (where)".
     pub async fn accessibility_violations(&self) -> Vec<String> {
         let axe = std::fs::read_to_string(axe_core_path()).unwrap_or_else(|err| {
-            panic!("cannot read axe-core at {} ({err}); `cargo xtask test` installs it", axe_core_path().display())
+            panic!(
+                "cannot read axe-core at {} ({err}); `cargo xtask test` installs it",
+                axe_core_path().display()
+            )
         });
-        self.client.execute(&format!("{axe}\nreturn true;"), Vec::new()).await.expect("axe-core loads");
+        self.client
+            .execute(&format!("{axe}\nreturn true;"), Vec::new())
+            .await
+            .expect("axe-core loads");
         let result = self
             .client
             .execute_async(
@@ -135,7 +194,25 @@ impl Browser {
     /// Fails the test with every violation axe-core finds in the page's current `state`.
     pub async fn assert_accessible(&self, state: &str) {
         let violations = self.accessibility_violations().await;
-        assert!(violations.is_empty(), "axe-core found violations in the {state} state:\n{}", violations.join("\n"));
+        assert!(
+            violations.is_empty(),
+            "axe-core found violations in the {state} state:\n{}",
+            violations.join("\n")
+        );
+    }
+
+    /// Makes the browser's network fail every request whose URL matches one of `patterns`
+    /// (`*` wildcards), through ChromeDriver's DevTools bridge; an empty list lifts the block.
+    pub async fn block_urls(&self, patterns: &[String]) {
+        let session = self.client.session_id().await.expect("session").expect("a session id");
+        let url = format!("{}/session/{session}/goog/cdp/execute", self.driver_url);
+        for body in [
+            json!({ "cmd": "Network.enable", "params": {} }),
+            json!({ "cmd": "Network.setBlockedURLs", "params": { "urls": patterns } }),
+        ] {
+            let reply = ureq::post(&url).send_json(&body);
+            assert!(reply.is_ok(), "ChromeDriver refused {body}: {reply:?}");
+        }
     }
 
     /// Ends the session and the driver.
@@ -157,11 +234,16 @@ impl Drop for Browser {
 fn axe_core_path() -> std::path::PathBuf {
     std::env::var_os("AXE_CORE")
         .map(Into::into)
-        .unwrap_or_else(|| testkit::workspace_root().join("target/tools/npm/node_modules/axe-core/axe.min.js"))
+        .unwrap_or_else(|| {
+            testkit::workspace_root().join("target/tools/npm/node_modules/axe-core/axe.min.js")
+        })
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|listener| listener.local_addr()).expect("a free port").port()
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port()
 }
 
 fn wait_for_line(stdout: std::process::ChildStdout, needle: &'static str) {
@@ -173,5 +255,7 @@ fn wait_for_line(stdout: std::process::ChildStdout, needle: &'static str) {
             }
         }
     });
-    receiver.recv_timeout(WAIT).unwrap_or_else(|_| panic!("ChromeDriver did not start within {WAIT:?}"));
+    receiver
+        .recv_timeout(WAIT)
+        .unwrap_or_else(|_| panic!("ChromeDriver did not start within {WAIT:?}"));
 }

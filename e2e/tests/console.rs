@@ -2,13 +2,12 @@
 
 use chrono::FixedOffset;
 use e2e::{BROWSER_TIME_ZONE, Browser, demo_options};
-use org_invitations_core::OrganizationInvitation;
-use org_invitations_core::datetime::format_cli;
 use fantoccini::Locator;
 use fantoccini::key::Key;
+use org_invitations_core::OrganizationInvitation;
+use org_invitations_core::datetime::format_cli;
 use org_invitations_core::listing::{Sort, SortColumn};
 use testkit::{Api, ServerOptions, TestServer};
-
 
 fn india() -> FixedOffset {
     FixedOffset::east_opt(5 * 3600 + 30 * 60).unwrap()
@@ -30,21 +29,37 @@ async fn the_sign_in_url_shows_every_invitation_as_the_cli_would() {
 
     let browser = Browser::start(BROWSER_TIME_ZONE).await;
     browser.client.goto(&server.sign_in_url).await.unwrap();
-    let headers = browser.texts_of_all(".oi-table thead th").await;
-    let headers: Vec<&str> = headers.iter().map(|header| header.trim_end_matches(['▲', '▼'])).collect();
+    let headers = browser.texts_of_all(".oi-table thead th button").await;
+    let headers: Vec<&str> = headers
+        .iter()
+        .map(|header| header.trim_end_matches(['▲', '▼']))
+        .collect();
     assert_eq!(headers, ["ID", "Email", "Created At", "Expires At"]);
 
     let url = browser.client.current_url().await.unwrap();
-    assert_eq!(url.as_str(), format!("{}/", server.base_url), "the token left the address bar");
+    assert_eq!(
+        url.as_str(),
+        format!("{}/", server.base_url),
+        "the token left the address bar"
+    );
 
     let rows = browser.texts_of_all(".oi-table tbody tr.oi-row").await;
     assert_eq!(rows.len(), expected.len(), "{rows:#?}");
     for invitation in &expected {
-        let row = rows.iter().find(|row| row.contains(&invitation.id)).unwrap_or_else(|| panic!("no row for {}", invitation.id));
+        let row = rows
+            .iter()
+            .find(|row| row.contains(&invitation.id))
+            .unwrap_or_else(|| panic!("no row for {}", invitation.id));
         assert!(row.contains(&invitation.email), "{row}");
         // Dates in the CLI's format, in the browser's own time zone.
-        assert!(row.contains(&format_cli(invitation.created_at, &india())), "{row}");
-        assert!(row.contains(&format_cli(invitation.expires_at, &india())), "{row}");
+        assert!(
+            row.contains(&format_cli(invitation.created_at, &india())),
+            "{row}"
+        );
+        assert!(
+            row.contains(&format_cli(invitation.expires_at, &india())),
+            "{row}"
+        );
     }
     browser.close().await;
 }
@@ -63,7 +78,10 @@ async fn a_browser_that_is_not_signed_in_is_told_so() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_server_that_goes_away_is_reported_and_retry_recovers() {
     let data = tempfile::tempdir().unwrap();
-    let options = ServerOptions { data_dir: Some(data.path().join("data")), ..demo_options() };
+    let options = ServerOptions {
+        data_dir: Some(data.path().join("data")),
+        ..demo_options()
+    };
     let server = TestServer::start_with(options.clone());
     let port = server.port();
     let browser = Browser::start(BROWSER_TIME_ZONE).await;
@@ -74,23 +92,42 @@ async fn a_server_that_goes_away_is_reported_and_retry_recovers() {
     browser.click_button("Refresh").await;
     let error = browser.text_of(".oi-error").await;
     assert!(error.contains("Server unreachable"), "{error}");
-    assert_eq!(browser.texts_of_all(".oi-table tbody tr.oi-row").await, rows_before, "the last good list stays on screen");
-    browser.assert_accessible("unreachable, with the last good list").await;
+    assert_eq!(
+        browser.texts_of_all(".oi-table tbody tr.oi-row").await,
+        rows_before,
+        "the last good list stays on screen"
+    );
+    browser
+        .assert_accessible("unreachable, with the last good list")
+        .await;
 
     // Back on the same port and data: the browser's session cookie is still good.
-    let _restarted = TestServer::start_with(ServerOptions { port: Some(port), ..options });
+    let _restarted = TestServer::start_with(ServerOptions {
+        port: Some(port),
+        ..options
+    });
     browser.click_button("Retry").await;
-    assert_eq!(browser.texts_of_all(".oi-table tbody tr.oi-row").await, rows_before);
+    assert_eq!(
+        browser.texts_of_all(".oi-table tbody tr.oi-row").await,
+        rows_before
+    );
     browser.close().await;
 }
 
 fn invitations_of(server: &TestServer) -> Vec<OrganizationInvitation> {
-    Api::new(server).list_all("include_expired=true").into_iter().map(|value| serde_json::from_value(value).unwrap()).collect()
+    Api::new(server)
+        .list_all("include_expired=true")
+        .into_iter()
+        .map(|value| serde_json::from_value(value).unwrap())
+        .collect()
 }
 
 fn ids_in_order(mut invitations: Vec<OrganizationInvitation>, sort: Sort) -> Vec<String> {
     invitations.sort_by(|a, b| sort.compare(a, b));
-    invitations.into_iter().map(|invitation| invitation.id).collect()
+    invitations
+        .into_iter()
+        .map(|invitation| invitation.id)
+        .collect()
 }
 
 /// Waits until the table shows exactly these ids, in this order.
@@ -98,7 +135,9 @@ async fn wait_for_order(browser: &Browser, expected: &[String]) {
     let mut last = Vec::new();
     let started = std::time::Instant::now();
     while started.elapsed() < e2e::WAIT {
-        last = browser.texts_of_all(".oi-table tbody tr.oi-row td.oi-id").await;
+        last = browser
+            .texts_of_all(".oi-table tbody tr.oi-row td.oi-id")
+            .await;
         if last == expected {
             return;
         }
@@ -113,7 +152,11 @@ async fn every_header_sorts_by_mouse_and_by_keyboard() {
     let invitations = invitations_of(&server);
     let browser = Browser::start(BROWSER_TIME_ZONE).await;
     browser.client.goto(&server.sign_in_url).await.unwrap();
-    wait_for_order(&browser, &ids_in_order(invitations.clone(), Sort::default())).await;
+    wait_for_order(
+        &browser,
+        &ids_in_order(invitations.clone(), Sort::default()),
+    )
+    .await;
 
     // The console's rule (tested in core): another column starts in its natural direction,
     // the same column flips.
@@ -123,10 +166,20 @@ async fn every_header_sorts_by_mouse_and_by_keyboard() {
         browser.header_button(label).await.click().await.unwrap();
         sort = sort.toggled(column);
         wait_for_order(&browser, &ids_in_order(invitations.clone(), sort)).await;
-        browser.header_button(label).await.send_keys(&char::from(Key::Enter).to_string()).await.unwrap();
+        browser
+            .header_button(label)
+            .await
+            .send_keys(&char::from(Key::Enter).to_string())
+            .await
+            .unwrap();
         sort = sort.toggled(column);
         wait_for_order(&browser, &ids_in_order(invitations.clone(), sort)).await;
-        browser.header_button(label).await.send_keys(" ").await.unwrap();
+        browser
+            .header_button(label)
+            .await
+            .send_keys(" ")
+            .await
+            .unwrap();
         sort = sort.toggled(column);
         wait_for_order(&browser, &ids_in_order(invitations.clone(), sort)).await;
     }
@@ -140,31 +193,50 @@ async fn search_and_sort_live_in_the_url_and_survive_a_reload() {
     browser.client.goto(&server.sign_in_url).await.unwrap();
     browser.text_of(".oi-table").await;
 
-    let search = browser.client.find(Locator::Css("input[type=search]")).await.unwrap();
+    let search = browser
+        .client
+        .find(Locator::Css("input[type=search]"))
+        .await
+        .unwrap();
     search.send_keys("EXAMPLE.COM").await.unwrap();
     browser.click_button("Email").await;
     let expected: Vec<String> = {
-        let mut matching: Vec<OrganizationInvitation> =
-            invitations_of(&server).into_iter().filter(|invitation| invitation.email.ends_with("example.com")).collect();
+        let mut matching: Vec<OrganizationInvitation> = invitations_of(&server)
+            .into_iter()
+            .filter(|invitation| invitation.email.ends_with("example.com"))
+            .collect();
         matching.sort_by(|a, b| caseless(&a.email).cmp(&caseless(&b.email)));
-        matching.into_iter().map(|invitation| invitation.id).collect()
+        matching
+            .into_iter()
+            .map(|invitation| invitation.id)
+            .collect()
     };
     assert_eq!(expected.len(), 3, "three demo addresses are at example.com");
     wait_for_order(&browser, &expected).await;
     let url = browser.client.current_url().await.unwrap();
-    assert_eq!(url.query(), Some("sort=email&dir=asc&q=EXAMPLE.COM"), "{url}");
+    assert_eq!(
+        url.query(),
+        Some("sort=email&dir=asc&q=EXAMPLE.COM"),
+        "{url}"
+    );
 
     browser.client.refresh().await.unwrap();
     wait_for_order(&browser, &expected).await;
-    let search = browser.client.find(Locator::Css("input[type=search]")).await.unwrap();
-    assert_eq!(search.prop("value").await.unwrap().as_deref(), Some("EXAMPLE.COM"));
+    let search = browser
+        .client
+        .find(Locator::Css("input[type=search]"))
+        .await
+        .unwrap();
+    assert_eq!(
+        search.prop("value").await.unwrap().as_deref(),
+        Some("EXAMPLE.COM")
+    );
     browser.close().await;
 }
 
 fn caseless(email: &str) -> String {
     email.to_lowercase()
 }
-
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_list_state_passes_an_accessibility_scan() {
@@ -179,7 +251,14 @@ async fn every_list_state_passes_an_accessibility_scan() {
     browser.text_of(".oi-table tbody tr.oi-row").await;
     browser.assert_accessible("loaded list").await;
 
-    browser.client.find(Locator::Css("input[type=search]")).await.unwrap().send_keys("nobody-here").await.unwrap();
+    browser
+        .client
+        .find(Locator::Css("input[type=search]"))
+        .await
+        .unwrap()
+        .send_keys("nobody-here")
+        .await
+        .unwrap();
     browser.text_of(".oi-empty").await;
     browser.assert_accessible("no-match").await;
 
@@ -187,30 +266,51 @@ async fn every_list_state_passes_an_accessibility_scan() {
     browser.client.set_window_size(320, 640).await.unwrap();
     let overflow = browser
         .client
-        .execute("return document.documentElement.scrollWidth - document.documentElement.clientWidth;", Vec::new())
+        .execute(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+            Vec::new(),
+        )
         .await
         .unwrap();
-    assert_eq!(overflow.as_i64(), Some(0), "the page overflows a 320 px screen");
+    assert_eq!(
+        overflow.as_i64(),
+        Some(0),
+        "the page overflows a 320 px screen"
+    );
     browser.assert_accessible("narrow screen").await;
     browser.client.set_window_size(1280, 900).await.unwrap();
 
-    let empty = TestServer::start_with(ServerOptions { dist_dir: demo_options().dist_dir, ..Default::default() });
+    let empty = TestServer::start_with(ServerOptions {
+        dist_dir: demo_options().dist_dir,
+        ..Default::default()
+    });
     browser.client.goto(&empty.sign_in_url).await.unwrap();
-    assert_eq!(browser.text_of(".oi-empty").await, "No invitations yet. Invite people with the form above.");
+    assert_eq!(
+        browser.text_of(".oi-empty").await,
+        "No invitations yet. Invite people with the form above."
+    );
     browser.assert_accessible("empty").await;
     browser.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_server_that_caps_pages_at_fifty_still_shows_everything() {
-    let server = TestServer::start_with(ServerOptions { extra_args: vec!["--max-page-size".into(), "50".into()], ..demo_options() });
-    let emails: Vec<String> = (0..120).map(|i| format!("capped{i:03}@example.com")).collect();
+    let server = TestServer::start_with(ServerOptions {
+        extra_args: vec!["--max-page-size".into(), "50".into()],
+        ..demo_options()
+    });
+    let emails: Vec<String> = (0..120)
+        .map(|i| format!("capped{i:03}@example.com"))
+        .collect();
     Api::new(&server).invite(&emails.iter().map(String::as_str).collect::<Vec<_>>());
     let browser = Browser::start(BROWSER_TIME_ZONE).await;
     browser.client.goto(&server.sign_in_url).await.unwrap();
     browser.text_of(".oi-table tbody tr.oi-row").await;
     let summary = browser.text_of(".oi-summary").await;
     // 120 invited here, plus the demo's four pending and one expired.
-    assert!(summary.starts_with("123 pending · 1 expiring soon · 1 expired"), "{summary}");
+    assert!(
+        summary.starts_with("123 pending · 1 expiring soon · 1 expired"),
+        "{summary}"
+    );
     browser.close().await;
 }

@@ -8,28 +8,48 @@ use testkit::{Api, TestServer};
 const BATCH_CREATE_LOG: &str = "path=/api/v2/organization_invitations/batch_create ";
 
 async fn type_emails(browser: &Browser, text: &str) {
-    let area = browser.client.wait().at_most(e2e::WAIT).for_element(Locator::Css("textarea")).await.expect("the Emails field");
+    let area = browser
+        .client
+        .wait()
+        .at_most(e2e::WAIT)
+        .for_element(Locator::Css("textarea"))
+        .await
+        .expect("the Emails field");
     area.send_keys(text).await.expect("typing");
 }
 
 async fn textarea_value(browser: &Browser) -> String {
-    let area = browser.client.find(Locator::Css("textarea")).await.expect("the Emails field");
+    let area = browser
+        .client
+        .find(Locator::Css("textarea"))
+        .await
+        .expect("the Emails field");
     area.prop("value").await.expect("value").unwrap_or_default()
 }
 
 async fn row_count(browser: &Browser) -> usize {
-    browser.texts_of_all(".oi-table tbody tr.oi-row").await.len()
+    browser
+        .texts_of_all(".oi-table tbody tr.oi-row")
+        .await
+        .len()
 }
 
 /// Waits until `probe` returns `expected`.
-async fn wait_for<T: PartialEq + std::fmt::Debug, F: std::future::Future<Output = T>>(what: &str, expected: T, mut probe: impl FnMut() -> F) {
+async fn wait_for<T: PartialEq + std::fmt::Debug, F: std::future::Future<Output = T>>(
+    what: &str,
+    expected: T,
+    mut probe: impl FnMut() -> F,
+) {
     let started = std::time::Instant::now();
     loop {
         let actual = probe().await;
         if actual == expected {
             return;
         }
-        assert!(started.elapsed() < e2e::WAIT, "{what}: still {actual:?}, waiting for {expected:?}");
+        assert!(
+            started.elapsed() < e2e::WAIT,
+            "{what}: still {actual:?}, waiting for {expected:?}"
+        );
         tokio::task::yield_now().await;
     }
 }
@@ -41,8 +61,15 @@ async fn inviting_three_of_which_one_is_invalid_and_one_already_invited() {
     browser.client.goto(&server.sign_in_url).await.unwrap();
     let before = row_count(&browser).await;
 
-    type_emails(&browser, "New Person <new.person@example.com>, not-an-address; ADA.LOVELACE@example.com").await;
-    assert_eq!(browser.text_of(".oi-tally").await, "1 valid · 1 invalid · 1 already invited");
+    type_emails(
+        &browser,
+        "New Person <new.person@example.com>, not-an-address; ADA.LOVELACE@example.com",
+    )
+    .await;
+    assert_eq!(
+        browser.text_of(".oi-tally").await,
+        "1 valid · 1 invalid · 1 already invited"
+    );
     browser.assert_accessible("invite preview").await;
     browser.click_button("Send invitations").await;
 
@@ -51,15 +78,29 @@ async fn inviting_three_of_which_one_is_invalid_and_one_already_invited() {
     let lines = browser.texts_of_all(".oi-result-lines li").await;
     assert_eq!(lines.len(), 3, "{lines:?}");
     assert_eq!(lines[0], "new.person@example.com — Sent");
-    assert!(lines[1].starts_with("not-an-address — Not sent: Invalid email address 'not-an-address'"), "{lines:?}");
-    assert_eq!(lines[2], "ADA.LOVELACE@example.com — Not sent: Already has a pending invitation");
+    assert!(
+        lines[1].starts_with("not-an-address — Not sent: Invalid email address 'not-an-address'"),
+        "{lines:?}"
+    );
+    assert_eq!(
+        lines[2],
+        "ADA.LOVELACE@example.com — Not sent: Already has a pending invitation"
+    );
     browser.assert_accessible("invite results").await;
 
     // The list gains exactly the one row, without reloading the page; the rest stays typed.
     wait_for("rows", before + 1, || row_count(&browser)).await;
-    let emails = browser.texts_of_all(".oi-table tbody tr.oi-row td.oi-email").await;
-    assert!(emails.contains(&"new.person@example.com".to_owned()), "{emails:?}");
-    assert_eq!(textarea_value(&browser).await, "not-an-address; ADA.LOVELACE@example.com");
+    let emails = browser
+        .texts_of_all(".oi-table tbody tr.oi-row td.oi-email")
+        .await;
+    assert!(
+        emails.contains(&"new.person@example.com".to_owned()),
+        "{emails:?}"
+    );
+    assert_eq!(
+        textarea_value(&browser).await,
+        "not-an-address; ADA.LOVELACE@example.com"
+    );
     let stored = Api::new(&server).list_all("email=new.person%40example.com");
     assert_eq!(stored.len(), 1);
     browser.close().await;
@@ -76,10 +117,26 @@ async fn the_server_refusing_an_address_is_reported_with_its_detail() {
     type_emails(&browser, "raced@example.com, fresh@example.com").await;
     // Ctrl+Enter sends from the keyboard.
     let area = browser.client.find(Locator::Css("textarea")).await.unwrap();
-    area.send_keys(&format!("{}{}", char::from(Key::Control), char::from(Key::Enter))).await.unwrap();
+    area.send_keys(&format!(
+        "{}{}",
+        char::from(Key::Control),
+        char::from(Key::Enter)
+    ))
+    .await
+    .unwrap();
     let lines = browser.texts_of_all(".oi-result-lines li").await;
-    assert_eq!(lines, ["raced@example.com — Failed: Invitation already exists for raced@example.com", "fresh@example.com — Sent"]);
-    assert_eq!(textarea_value(&browser).await, "raced@example.com, ", "the failed address stays for a retry");
+    assert_eq!(
+        lines,
+        [
+            "raced@example.com — Failed: Invitation already exists for raced@example.com",
+            "fresh@example.com — Sent"
+        ]
+    );
+    assert_eq!(
+        textarea_value(&browser).await,
+        "raced@example.com, ",
+        "the failed address stays for a retry"
+    );
     browser.close().await;
 }
 
@@ -95,15 +152,25 @@ async fn a_double_click_sends_once() {
         .execute("const button = document.querySelector('button[type=submit]'); button.click(); button.click();", Vec::new())
         .await
         .unwrap();
-    assert_eq!(browser.text_of(".oi-results-headline").await, "Invitations sent to 2 addresses.");
-    assert_eq!(server.log().matches(BATCH_CREATE_LOG).count(), 1, "exactly one batch_create request");
+    assert_eq!(
+        browser.text_of(".oi-results-headline").await,
+        "Invitations sent to 2 addresses."
+    );
+    assert_eq!(
+        server.log().matches(BATCH_CREATE_LOG).count(),
+        1,
+        "exactly one batch_create request"
+    );
     browser.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_server_that_is_down_loses_nothing_typed_and_the_draft_survives_a_reload() {
     let data = tempfile::tempdir().unwrap();
-    let server = TestServer::start_with(testkit::ServerOptions { data_dir: Some(data.path().join("data")), ..demo_options() });
+    let server = TestServer::start_with(testkit::ServerOptions {
+        data_dir: Some(data.path().join("data")),
+        ..demo_options()
+    });
     let browser = Browser::start(BROWSER_TIME_ZONE).await;
     browser.client.goto(&server.sign_in_url).await.unwrap();
     browser.text_of(".oi-table tbody tr.oi-row").await;
@@ -111,20 +178,42 @@ async fn a_server_that_is_down_loses_nothing_typed_and_the_draft_survives_a_relo
     type_emails(&browser, typed).await;
 
     browser.client.refresh().await.unwrap();
-    wait_for("the draft after a reload", typed.to_owned(), || textarea_value(&browser)).await;
+    wait_for("the draft after a reload", typed.to_owned(), || {
+        textarea_value(&browser)
+    })
+    .await;
 
     let port = server.port();
     server.kill_hard();
     browser.click_button("Send invitations").await;
     let notice = browser.text_of(".oi-results .oi-notice").await;
-    assert!(notice.contains("Cannot reach the invitation server"), "{notice}");
-    assert_eq!(browser.text_of(".oi-results-headline").await, "No invitations sent: 2 not sent.");
-    assert_eq!(textarea_value(&browser).await, typed, "the whole input is kept");
+    assert!(
+        notice.contains("Cannot reach the invitation server"),
+        "{notice}"
+    );
+    assert_eq!(
+        browser.text_of(".oi-results-headline").await,
+        "No invitations sent: 2 not sent."
+    );
+    assert_eq!(
+        textarea_value(&browser).await,
+        typed,
+        "the whole input is kept"
+    );
 
     // Back up: "Retry failed" sends what is left.
-    let _restarted = TestServer::start_with(testkit::ServerOptions { data_dir: Some(data.path().join("data")), port: Some(port), ..demo_options() });
+    let _restarted = TestServer::start_with(testkit::ServerOptions {
+        data_dir: Some(data.path().join("data")),
+        port: Some(port),
+        ..demo_options()
+    });
     browser.click_button("Retry failed").await;
-    wait_for("the retry", "Invitations sent to 2 addresses.".to_owned(), || browser.text_of(".oi-results-headline")).await;
+    wait_for(
+        "the retry",
+        "Invitations sent to 2 addresses.".to_owned(),
+        || browser.text_of(".oi-results-headline"),
+    )
+    .await;
     assert_eq!(textarea_value(&browser).await, "");
     browser.close().await;
 }
@@ -134,15 +223,27 @@ async fn a_csv_file_feeds_the_same_parser() {
     let server = TestServer::start_with(demo_options());
     let folder = tempfile::tempdir().unwrap();
     let csv = folder.path().join("people.csv");
-    std::fs::write(&csv, "Name,Email,Team\nCsv One,csv.one@example.com,Sales\nCsv Two,csv.two@example.com,Ops\n").unwrap();
+    std::fs::write(
+        &csv,
+        "Name,Email,Team\nCsv One,csv.one@example.com,Sales\nCsv Two,csv.two@example.com,Ops\n",
+    )
+    .unwrap();
     let browser = Browser::start(BROWSER_TIME_ZONE).await;
     browser.client.goto(&server.sign_in_url).await.unwrap();
     browser.text_of(".oi-table tbody tr.oi-row").await;
-    let picker = browser.client.find(Locator::Css("input[type=file]")).await.unwrap();
+    let picker = browser
+        .client
+        .find(Locator::Css("input[type=file]"))
+        .await
+        .unwrap();
     picker.send_keys(&csv.display().to_string()).await.unwrap();
     // Read as a spreadsheet: only the cells that hold addresses count.
     assert_eq!(browser.text_of(".oi-tally").await, "2 valid");
-    assert!(textarea_value(&browser).await.contains("csv.two@example.com"));
+    assert!(
+        textarea_value(&browser)
+            .await
+            .contains("csv.two@example.com")
+    );
     browser.close().await;
 }
 
@@ -152,7 +253,10 @@ async fn more_than_a_batch_is_sent_in_chunks_one_after_another() {
     let browser = Browser::start(BROWSER_TIME_ZONE).await;
     browser.client.goto(&server.sign_in_url).await.unwrap();
     browser.text_of(".oi-table tbody tr.oi-row").await;
-    let paste: String = (0..1500).map(|i| format!("bulk{i:04}@example.com")).collect::<Vec<_>>().join("\n");
+    let paste: String = (0..1500)
+        .map(|i| format!("bulk{i:04}@example.com"))
+        .collect::<Vec<_>>()
+        .join("\n");
     // Pasted in one go, as a person pastes.
     browser
         .client
@@ -162,10 +266,22 @@ async fn more_than_a_batch_is_sent_in_chunks_one_after_another() {
         )
         .await
         .unwrap();
-    wait_for("the preview", "1500 valid".to_owned(), || browser.text_of(".oi-tally")).await;
+    wait_for("the preview", "1500 valid".to_owned(), || {
+        browser.text_of(".oi-tally")
+    })
+    .await;
     browser.click_button("Send invitations").await;
-    wait_for("the report", "Invitations sent to 1500 addresses.".to_owned(), || browser.text_of(".oi-results-headline")).await;
-    assert_eq!(server.log().matches(BATCH_CREATE_LOG).count(), 2, "1000, then 500");
+    wait_for(
+        "the report",
+        "Invitations sent to 1500 addresses.".to_owned(),
+        || browser.text_of(".oi-results-headline"),
+    )
+    .await;
+    assert_eq!(
+        server.log().matches(BATCH_CREATE_LOG).count(),
+        2,
+        "1000, then 500"
+    );
     assert_eq!(Api::new(&server).list_all("count=1000").len(), 1500 + 4);
     browser.close().await;
 }

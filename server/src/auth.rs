@@ -12,7 +12,11 @@ use crate::state::AppState;
 
 pub const TOKEN_COOKIE: &str = "cli_token";
 
-pub async fn require_token(State(state): State<AppState>, request: Request, next: Next) -> Result<Response, ApiError> {
+pub async fn require_token(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
     if presented_tokens(request.headers()).any(|presented| state.token.matches(presented)) {
         Ok(next.run(request).await)
     } else {
@@ -53,16 +57,31 @@ mod tests {
     #[test]
     fn finds_bearer_and_cookie_tokens() {
         let mut headers = HeaderMap::new();
-        headers.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer sss_one"));
-        headers.append(header::COOKIE, HeaderValue::from_static("theme=dark; cli_token=sss_two"));
-        assert_eq!(presented_tokens(&headers).collect::<Vec<_>>(), ["sss_one", "sss_two"]);
+        headers.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Bearer sss_one"),
+        );
+        headers.append(
+            header::COOKIE,
+            HeaderValue::from_static("theme=dark; cli_token=sss_two"),
+        );
+        assert_eq!(
+            presented_tokens(&headers).collect::<Vec<_>>(),
+            ["sss_one", "sss_two"]
+        );
     }
 
     #[test]
     fn ignores_other_schemes_and_cookies() {
         let mut headers = HeaderMap::new();
-        headers.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic c3NzX29uZQ=="));
-        headers.append(header::COOKIE, HeaderValue::from_static("my_cli_token=sss_x"));
+        headers.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Basic c3NzX29uZQ=="),
+        );
+        headers.append(
+            header::COOKIE,
+            HeaderValue::from_static("my_cli_token=sss_x"),
+        );
         assert_eq!(presented_tokens(&headers).count(), 0);
     }
 }

@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use clap::Parser;
 
 #[derive(Debug, Clone, Parser)]
-#[command(name = "org-invitations-server", version, about = "The organization invitation API on SQLite, serving the console")]
+#[command(
+    name = "org-invitations-server",
+    version,
+    about = "The organization invitation API on SQLite, serving the console"
+)]
 pub struct Config {
     /// Address to listen on. Anything but loopback needs an explicit --token.
     #[arg(long, default_value = "127.0.0.1")]

@@ -8,7 +8,10 @@ const SAMPLES: &[(&str, TimeDelta)] = &[
     ("ada.lovelace@example.com", TimeDelta::minutes(5)),
     ("grace.hopper@example.com", TimeDelta::hours(20)),
     ("alan.turing@example.org", TimeDelta::days(2)),
-    ("katherine.johnson@example.net", TimeDelta::hours(6 * 24 + 12)),
+    (
+        "katherine.johnson@example.net",
+        TimeDelta::hours(6 * 24 + 12),
+    ),
     // Created eight days ago: expired a day ago.
     ("edsger.dijkstra@example.com", TimeDelta::days(8)),
 ];

@@ -20,7 +20,10 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, detail: impl Into<String>) -> Self {
-        Self { status, detail: detail.into() }
+        Self {
+            status,
+            detail: detail.into(),
+        }
     }
 
     pub fn bad_request(detail: impl Into<String>) -> Self {
@@ -50,14 +53,20 @@ impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
         // The cause goes to the log; the client gets no internals.
         tracing::error!(error = %err, "storage failure");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "The invitation store failed; nothing was changed")
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "The invitation store failed; nothing was changed",
+        )
     }
 }
 
 impl From<tokio::task::JoinError> for ApiError {
     fn from(err: tokio::task::JoinError) -> Self {
         tracing::error!(error = %err, "request task failed");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "The request failed unexpectedly")
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "The request failed unexpectedly",
+        )
     }
 }
 
@@ -68,14 +77,17 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = Bytes::from_request(req, state).await.map_err(|rejection: BytesRejection| {
-            let detail = if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                "Request body is too large".to_owned()
-            } else {
-                rejection.body_text()
-            };
-            ApiError::new(rejection.status(), detail)
-        })?;
+        let bytes =
+            Bytes::from_request(req, state)
+                .await
+                .map_err(|rejection: BytesRejection| {
+                    let detail = if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                        "Request body is too large".to_owned()
+                    } else {
+                        rejection.body_text()
+                    };
+                    ApiError::new(rejection.status(), detail)
+                })?;
         serde_json::from_slice(&bytes).map(ApiJson).map_err(|err| {
             let status = match err.classify() {
                 serde_json::error::Category::Data => StatusCode::UNPROCESSABLE_ENTITY,

@@ -9,6 +9,8 @@ pub mod userinfo;
 use crate::error::ApiError;
 
 /// Runs blocking storage work off the async runtime.
-async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T, ApiError> + Send + 'static) -> Result<T, ApiError> {
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
     tokio::task::spawn_blocking(work).await?
 }

@@ -37,7 +37,11 @@ mod tests {
     fn invitation_ids_have_the_observed_shape_and_differ() {
         let id = invitation_id();
         assert_eq!(id.len(), "orginv_".len() + 26);
-        assert!(id["orginv_".len()..].bytes().all(|b| ID_ALPHABET.contains(&b)));
+        assert!(
+            id["orginv_".len()..]
+                .bytes()
+                .all(|b| ID_ALPHABET.contains(&b))
+        );
         assert!(!id["orginv_".len()..].contains(['o', '0']));
         assert_ne!(invitation_id(), id);
     }

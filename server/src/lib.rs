@@ -1,8 +1,8 @@
 //! The organization invitation API server: the Anyscale-compatible contract on SQLite, and the
 //! console's static files. Layered as routes → handlers → store.
 
-pub mod config;
 mod auth;
+pub mod config;
 mod demo;
 mod error;
 mod handlers;
@@ -26,16 +26,24 @@ pub const DATABASE_FILE: &str = "invitations.sqlite3";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
-    #[error("refusing to listen on {0} without an explicit --token: only loopback addresses may use a generated one")]
+    #[error(
+        "refusing to listen on {0} without an explicit --token: only loopback addresses may use a generated one"
+    )]
     PublicWithoutToken(std::net::IpAddr),
     #[error("invalid --token: {0}")]
     Token(#[from] token::TokenError),
     #[error("cannot create the data folder {path}: {source}")]
-    DataDir { path: String, source: std::io::Error },
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
     #[error(transparent)]
     Store(#[from] store::StoreError),
     #[error("cannot listen on {address}: {source}")]
-    Bind { address: String, source: std::io::Error },
+    Bind {
+        address: String,
+        source: std::io::Error,
+    },
     #[error("server failed: {0}")]
     Serve(std::io::Error),
 }
@@ -60,7 +68,10 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let address = std::net::SocketAddr::new(config.host, config.port);
     let listener = tokio::net::TcpListener::bind(address)
         .await
-        .map_err(|source| StartError::Bind { address: address.to_string(), source })?;
+        .map_err(|source| StartError::Bind {
+            address: address.to_string(),
+            source,
+        })?;
     let bound = listener.local_addr().map_err(StartError::Serve)?;
     let base = format!("http://{bound}");
     // These lines are the interface of `cargo xtask run` and of the tests: keep their shape.
@@ -68,7 +79,12 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     println!("Data: {}", absolute(&database).display());
     println!("Open {base}/?token={}", token.reveal());
 
-    let state = AppState { store, token, dist_dir: config.dist_dir.clone(), max_page_size: config.max_page_size };
+    let state = AppState {
+        store,
+        token,
+        dist_dir: config.dist_dir.clone(),
+        max_page_size: config.max_page_size,
+    };
     axum::serve(listener, routes::router(state))
         .with_graceful_shutdown(shutdown_signal())
         .await
@@ -80,7 +96,10 @@ fn create_private_dir(path: &Path) -> Result<(), StartError> {
         .recursive(true)
         .mode(0o700)
         .create(path)
-        .map_err(|source| StartError::DataDir { path: path.display().to_string(), source })
+        .map_err(|source| StartError::DataDir {
+            path: path.display().to_string(),
+            source,
+        })
 }
 
 fn absolute(path: &Path) -> std::path::PathBuf {

@@ -21,25 +21,43 @@ const MAX_BODY_BYTES: usize = 512 * 1024;
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route(paths::USERINFO, get(userinfo::userinfo))
-        .route(paths::INVITATIONS, get(invitations::list).post(invitations::create))
+        .route(
+            paths::INVITATIONS,
+            get(invitations::list).post(invitations::create),
+        )
         .route(paths::BATCH_CREATE, post(invitations::batch_create))
-        .route("/api/v2/organization_invitations/{id}", get(invitations::get))
-        .route("/api/v2/organization_invitations/{id}/invalidate", post(invitations::invalidate))
+        .route(
+            "/api/v2/organization_invitations/{id}",
+            get(invitations::get),
+        )
+        .route(
+            "/api/v2/organization_invitations/{id}/invalidate",
+            post(invitations::invalidate),
+        )
         .route(paths::CLI_USAGE, post(telemetry::cli_usage))
         .route("/api/{*rest}", axum::routing::any(unknown_api_path))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_token))
         // API answers are per user and must not be kept by shared caches.
-        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
 
     let files = ServeDir::new(&state.dist_dir);
     Router::new()
         .route("/", get(console::index))
         .merge(api)
         .fallback_service(files)
-        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
-        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
         .layer(middleware::from_fn(log_request))
         .with_state(state)
 }
@@ -49,5 +67,8 @@ async fn unknown_api_path() -> ApiError {
 }
 
 async fn method_not_allowed() -> ApiError {
-    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed for this endpoint")
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "Method not allowed for this endpoint",
+    )
 }

@@ -19,7 +19,10 @@ pub enum StoreError {
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("cannot open the database file {path}: {source}")]
-    Open { path: String, source: std::io::Error },
+    Open {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 /// Why one address of a create was refused by storage.
@@ -95,7 +98,10 @@ impl Store {
             .append(true)
             .mode(0o600)
             .open(path)
-            .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+            .map_err(|source| StoreError::Open {
+                path: path.display().to_string(),
+                source,
+            })?;
         let conn = Connection::open(path)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         // WAL with synchronous=FULL: a commit is on disk before the API acknowledges it.
@@ -103,19 +109,29 @@ impl Store {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.execute_batch(SCHEMA)?;
         let organization_id = match conn
-            .query_row("SELECT value FROM meta WHERE key = 'organization_id'", [], |row| row.get::<_, String>(0))
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'organization_id'",
+                [],
+                |row| row.get::<_, String>(0),
+            )
             .optional()?
         {
             Some(id) => id,
             None => {
                 let id = ids::organization_id();
-                conn.execute("INSERT INTO meta (key, value) VALUES ('organization_id', ?1)", [&id])?;
+                conn.execute(
+                    "INSERT INTO meta (key, value) VALUES ('organization_id', ?1)",
+                    [&id],
+                )?;
                 id
             }
         };
         let readers = (0..READERS)
             .map(|_| {
-                let reader = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+                let reader = Connection::open_with_flags(
+                    path,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
                 reader.busy_timeout(std::time::Duration::from_secs(5))?;
                 Ok(Mutex::new(reader))
             })
@@ -169,7 +185,9 @@ impl Store {
                 let id = ids::invitation_id();
                 match insert.execute(params![id, email, key, now_ms, expires_ms]) {
                     Ok(_) => outcomes.push(Ok(id)),
-                    Err(err) if is_unique_violation(&err) => outcomes.push(Err(CreateRefusal::AlreadyPending)),
+                    Err(err) if is_unique_violation(&err) => {
+                        outcomes.push(Err(CreateRefusal::AlreadyPending))
+                    }
                     Err(err) => return Err(err.into()),
                 }
             }
@@ -199,9 +217,16 @@ impl Store {
              ORDER BY seq LIMIT ?5",
         )?;
         let mut fetched = rows
-            .query_map(params![include_expired, now_ms, email_key, after_seq, i64::from(count) + 1], |row| {
-                Ok((row.get::<_, i64>(0)?, self.invitation_from_row(row, 1)?))
-            })?
+            .query_map(
+                params![
+                    include_expired,
+                    now_ms,
+                    email_key,
+                    after_seq,
+                    i64::from(count) + 1
+                ],
+                |row| Ok((row.get::<_, i64>(0)?, self.invitation_from_row(row, 1)?)),
+            )?
             .collect::<Result<Vec<_>, _>>()?;
         let more = fetched.len() > count as usize;
         fetched.truncate(count as usize);
@@ -213,8 +238,15 @@ impl Store {
         drop(rows);
         tx.finish()?;
         Ok(Page {
-            last_seq_if_more: if more { fetched.last().map(|(seq, _)| *seq) } else { None },
-            invitations: fetched.into_iter().map(|(_, invitation)| invitation).collect(),
+            last_seq_if_more: if more {
+                fetched.last().map(|(seq, _)| *seq)
+            } else {
+                None
+            },
+            invitations: fetched
+                .into_iter()
+                .map(|(_, invitation)| invitation)
+                .collect(),
             total: total as u64,
         })
     }
@@ -233,7 +265,11 @@ impl Store {
     }
 
     /// Revokes an open invitation and returns it as it was; `None` if there is none by that id.
-    pub fn invalidate(&self, id: &str, now: DateTime<Utc>) -> Result<Option<OrganizationInvitation>, StoreError> {
+    pub fn invalidate(
+        &self,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<OrganizationInvitation>, StoreError> {
         let mut conn = self.writer();
         let tx = conn.transaction()?;
         let found = tx
@@ -251,12 +287,18 @@ impl Store {
 
     /// How many invitations were ever stored, whatever their state.
     pub fn count_all(&self) -> Result<u64, StoreError> {
-        let total: i64 = self.reader().query_row("SELECT COUNT(*) FROM invitations", [], |row| row.get(0))?;
+        let total: i64 =
+            self.reader()
+                .query_row("SELECT COUNT(*) FROM invitations", [], |row| row.get(0))?;
         Ok(total as u64)
     }
 
     /// Reads `id, email, created_at_ms, expires_at_ms, accepted_at_ms` starting at column `first`.
-    fn invitation_from_row(&self, row: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<OrganizationInvitation> {
+    fn invitation_from_row(
+        &self,
+        row: &rusqlite::Row<'_>,
+        first: usize,
+    ) -> rusqlite::Result<OrganizationInvitation> {
         Ok(OrganizationInvitation {
             id: row.get(first)?,
             email: row.get(first + 1)?,
@@ -271,11 +313,15 @@ impl Store {
 /// A panic while holding a connection cannot leave SQLite half-written (transactions roll
 /// back on drop), so a poisoned lock is still safe to use.
 fn unpoisoned(connection: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
-    connection.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    connection
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn instant(millis: i64) -> DateTime<Utc> {
-    Utc.timestamp_millis_opt(millis).single().unwrap_or(DateTime::<Utc>::MIN_UTC)
+    Utc.timestamp_millis_opt(millis)
+        .single()
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
 fn is_unique_violation(err: &rusqlite::Error) -> bool {
@@ -300,10 +346,21 @@ mod tests {
     fn an_expired_invitation_is_listed_only_on_request_and_can_be_replaced() {
         let (_dir, store) = store();
         let long_ago = Utc::now() - chrono::TimeDelta::days(8);
-        store.create_many(&emails(&["old@x.com"]), long_ago).unwrap();
+        store
+            .create_many(&emails(&["old@x.com"]), long_ago)
+            .unwrap();
         let now = Utc::now();
-        assert_eq!(store.list(&ListFilter::default(), 0, 10, now).unwrap().total, 0);
-        let all = ListFilter { include_expired: true, ..Default::default() };
+        assert_eq!(
+            store
+                .list(&ListFilter::default(), 0, 10, now)
+                .unwrap()
+                .total,
+            0
+        );
+        let all = ListFilter {
+            include_expired: true,
+            ..Default::default()
+        };
         assert_eq!(store.list(&all, 0, 10, now).unwrap().total, 1);
 
         let again = store.create_many(&emails(&["OLD@x.com"]), now).unwrap();
@@ -317,7 +374,9 @@ mod tests {
     fn a_pending_address_is_refused_case_insensitively() {
         let (_dir, store) = store();
         let now = Utc::now();
-        let outcomes = store.create_many(&emails(&["a@x.com", "A@X.com", "b@x.com"]), now).unwrap();
+        let outcomes = store
+            .create_many(&emails(&["a@x.com", "A@X.com", "b@x.com"]), now)
+            .unwrap();
         assert!(outcomes[0].is_ok());
         assert_eq!(outcomes[1], Err(CreateRefusal::AlreadyPending));
         assert!(outcomes[2].is_ok());
@@ -328,7 +387,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("keep.sqlite3");
         let first = Store::open(&path).unwrap();
-        first.create_many(&emails(&["a@x.com"]), Utc::now()).unwrap();
+        first
+            .create_many(&emails(&["a@x.com"]), Utc::now())
+            .unwrap();
         let org = first.organization_id().to_owned();
         drop(first);
         let second = Store::open(&path).unwrap();

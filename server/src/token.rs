@@ -19,7 +19,10 @@ pub enum TokenError {
     #[error("the token may only hold letters, digits and - _ . ~ (it travels in a cookie)")]
     BadCharacter,
     #[error("cannot read or write the token file {path}: {source}")]
-    File { path: String, source: std::io::Error },
+    File {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 /// A token that can be checked without leaking, through timing, how much of a guess was right.
@@ -31,7 +34,10 @@ impl ApiToken {
         if token.len() < MIN_TOKEN_LEN {
             return Err(TokenError::TooShort);
         }
-        if !token.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b)) {
+        if !token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b))
+        {
             return Err(TokenError::BadCharacter);
         }
         Ok(Self(token.into()))
@@ -56,15 +62,25 @@ impl std::fmt::Debug for ApiToken {
 /// The token in `data_dir/token`, written (mode 0600) with a new one on first start.
 pub fn load_or_generate(data_dir: &Path) -> Result<ApiToken, TokenError> {
     let path = data_dir.join(TOKEN_FILE);
-    let file_error = |source| TokenError::File { path: path.display().to_string(), source };
+    let file_error = |source| TokenError::File {
+        path: path.display().to_string(),
+        source,
+    };
     match fs::read_to_string(&path) {
         Ok(text) => return ApiToken::parse(text.trim()),
         Err(err) if err.kind() == ErrorKind::NotFound => {}
         Err(err) => return Err(file_error(err)),
     }
     let token = ids::api_token();
-    let mut file = OpenOptions::new().write(true).create_new(true).mode(0o600).open(&path).map_err(file_error)?;
-    file.write_all(format!("{token}\n").as_bytes()).and_then(|()| file.sync_all()).map_err(file_error)?;
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&path)
+        .map_err(file_error)?;
+    file.write_all(format!("{token}\n").as_bytes())
+        .and_then(|()| file.sync_all())
+        .map_err(file_error)?;
     ApiToken::parse(&token)
 }
 
@@ -77,7 +93,10 @@ mod tests {
     fn a_generated_token_is_private_and_stable() {
         let dir = tempfile::tempdir().unwrap();
         let first = load_or_generate(dir.path()).unwrap();
-        let mode = fs::metadata(dir.path().join(TOKEN_FILE)).unwrap().permissions().mode();
+        let mode = fs::metadata(dir.path().join(TOKEN_FILE))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
         let second = load_or_generate(dir.path()).unwrap();
         assert_eq!(first.reveal(), second.reveal());
@@ -94,8 +113,16 @@ mod tests {
 
     #[test]
     fn unusable_tokens_are_refused() {
-        assert!(matches!(ApiToken::parse("short"), Err(TokenError::TooShort)));
-        assert!(matches!(ApiToken::parse("sss_abcdefgh;ijklmnop"), Err(TokenError::BadCharacter)));
-        assert!(format!("{:?}", ApiToken::parse("sss_abcdefghijklmnop").unwrap()).contains("redacted"));
+        assert!(matches!(
+            ApiToken::parse("short"),
+            Err(TokenError::TooShort)
+        ));
+        assert!(matches!(
+            ApiToken::parse("sss_abcdefgh;ijklmnop"),
+            Err(TokenError::BadCharacter)
+        ));
+        assert!(
+            format!("{:?}", ApiToken::parse("sss_abcdefghijklmnop").unwrap()).contains("redacted")
+        );
     }
 }

@@ -13,8 +13,14 @@ use testkit::{Api, TestServer};
 fn cli_path() -> PathBuf {
     let path = std::env::var_os("ANYSCALE_CLI")
         .map(PathBuf::from)
-        .unwrap_or_else(|| testkit::workspace_root().join("target/tools/anyscale-venv/bin/anyscale"));
-    assert!(path.exists(), "the Anyscale CLI is not at {} — run `cargo xtask test`, which installs it", path.display());
+        .unwrap_or_else(|| {
+            testkit::workspace_root().join("target/tools/anyscale-venv/bin/anyscale")
+        });
+    assert!(
+        path.exists(),
+        "the Anyscale CLI is not at {} — run `cargo xtask test`, which installs it",
+        path.display()
+    );
     path
 }
 
@@ -37,8 +43,15 @@ fn anyscale(server: &TestServer, token: &str, args: &[&str]) -> CliRun {
         .env("NO_COLOR", "1")
         .output()
         .expect("the CLI runs");
-    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
-    CliRun { success: output.status.success(), output: strip_ansi(&text) }
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    CliRun {
+        success: output.status.success(),
+        output: strip_ansi(&text),
+    }
 }
 
 fn strip_ansi(text: &str) -> String {
@@ -64,22 +77,77 @@ fn the_cli_creates_lists_and_deletes_as_its_reference_shows() {
     let server = TestServer::start();
     let token = server.token.clone();
 
-    let created = anyscale(&server, &token, &["create", "--emails", "test1@anyscale.com,test2@anyscale.com"]);
+    let created = anyscale(
+        &server,
+        &token,
+        &[
+            "create",
+            "--emails",
+            "test1@anyscale.com,test2@anyscale.com",
+        ],
+    );
     assert!(created.success, "{}", created.output);
-    assert!(created.output.contains("Organization invitations sent to: test1@anyscale.com, test2@anyscale.com"), "{}", created.output);
+    assert!(
+        created
+            .output
+            .contains("Organization invitations sent to: test1@anyscale.com, test2@anyscale.com"),
+        "{}",
+        created.output
+    );
 
-    let partly = anyscale(&server, &token, &["create", "--emails", "test1@anyscale.com,not-an-email,test3@anyscale.com"]);
-    assert!(partly.success, "the CLI exits 0 when some fail: {}", partly.output);
-    assert!(partly.output.contains("Organization invitations sent to: test3@anyscale.com"), "{}", partly.output);
-    assert!(partly.output.contains("Invitation already exists for test1@anyscale.com"), "{}", partly.output);
-    assert!(partly.output.contains("Invalid email address 'not-an-email'"), "{}", partly.output);
+    let partly = anyscale(
+        &server,
+        &token,
+        &[
+            "create",
+            "--emails",
+            "test1@anyscale.com,not-an-email,test3@anyscale.com",
+        ],
+    );
+    assert!(
+        partly.success,
+        "the CLI exits 0 when some fail: {}",
+        partly.output
+    );
+    assert!(
+        partly
+            .output
+            .contains("Organization invitations sent to: test3@anyscale.com"),
+        "{}",
+        partly.output
+    );
+    assert!(
+        partly
+            .output
+            .contains("Invitation already exists for test1@anyscale.com"),
+        "{}",
+        partly.output
+    );
+    assert!(
+        partly
+            .output
+            .contains("Invalid email address 'not-an-email'"),
+        "{}",
+        partly.output
+    );
 
     let listed = anyscale(&server, &token, &["list"]);
     assert!(listed.success, "{}", listed.output);
-    let lines: Vec<Vec<&str>> = listed.output.lines().map(|line| line.split_whitespace().collect()).collect();
-    assert!(lines.contains(&vec!["ID", "Email", "Created", "At", "Expires", "At"]), "{}", listed.output);
-    let invitations: Vec<OrganizationInvitation> =
-        Api::new(&server).list_all("").into_iter().map(|value| serde_json::from_value(value).unwrap()).collect();
+    let lines: Vec<Vec<&str>> = listed
+        .output
+        .lines()
+        .map(|line| line.split_whitespace().collect())
+        .collect();
+    assert!(
+        lines.contains(&vec!["ID", "Email", "Created", "At", "Expires", "At"]),
+        "{}",
+        listed.output
+    );
+    let invitations: Vec<OrganizationInvitation> = Api::new(&server)
+        .list_all("")
+        .into_iter()
+        .map(|value| serde_json::from_value(value).unwrap())
+        .collect();
     assert_eq!(invitations.len(), 3);
     for invitation in &invitations {
         let row = format!(
@@ -89,18 +157,45 @@ fn the_cli_creates_lists_and_deletes_as_its_reference_shows() {
             format_cli(invitation.created_at, &Utc),
             format_cli(invitation.expires_at, &Utc)
         );
-        assert!(lines.iter().any(|line| line.join(" ") == row), "no row `{row}` in:\n{}", listed.output);
+        assert!(
+            lines.iter().any(|line| line.join(" ") == row),
+            "no row `{row}` in:\n{}",
+            listed.output
+        );
     }
 
-    let deleted = anyscale(&server, &token, &["delete", "--email", "test1@anyscale.com"]);
+    let deleted = anyscale(
+        &server,
+        &token,
+        &["delete", "--email", "test1@anyscale.com"],
+    );
     assert!(deleted.success, "{}", deleted.output);
-    assert!(deleted.output.contains("Organization invitation for test1@anyscale.com deleted."), "{}", deleted.output);
-    let remaining: Vec<String> =
-        Api::new(&server).list_all("").iter().map(|inv| inv["email"].as_str().unwrap().to_owned()).collect();
+    assert!(
+        deleted
+            .output
+            .contains("Organization invitation for test1@anyscale.com deleted."),
+        "{}",
+        deleted.output
+    );
+    let remaining: Vec<String> = Api::new(&server)
+        .list_all("")
+        .iter()
+        .map(|inv| inv["email"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(remaining, ["test2@anyscale.com", "test3@anyscale.com"]);
 
-    let missing = anyscale(&server, &token, &["delete", "--email", "nobody@anyscale.com"]);
-    assert!(missing.output.contains("Invitation for email 'nobody@anyscale.com' not found."), "{}", missing.output);
+    let missing = anyscale(
+        &server,
+        &token,
+        &["delete", "--email", "nobody@anyscale.com"],
+    );
+    assert!(
+        missing
+            .output
+            .contains("Invitation for email 'nobody@anyscale.com' not found."),
+        "{}",
+        missing.output
+    );
 }
 
 #[test]
@@ -108,5 +203,9 @@ fn the_cli_reports_a_wrong_token_as_invalid_credentials() {
     let server = TestServer::start();
     let run = anyscale(&server, "sss_thisisnotthetokenatall", &["list"]);
     assert!(!run.success);
-    assert!(run.output.contains("are invalid or have expired"), "{}", run.output);
+    assert!(
+        run.output.contains("are invalid or have expired"),
+        "{}",
+        run.output
+    );
 }

@@ -14,7 +14,10 @@ fn every_api_route_needs_the_token() {
         let anonymous = api.get_with(path, &[]);
         assert_eq!(anonymous.status, 401, "{path}");
         assert_eq!(anonymous.detail(), "Missing or invalid API token");
-        let wrong = api.get_with(path, &[("Authorization", "Bearer sss_wrongwrongwrongwrong")]);
+        let wrong = api.get_with(
+            path,
+            &[("Authorization", "Bearer sss_wrongwrongwrongwrong")],
+        );
         assert_eq!(wrong.status, 401, "{path}");
     }
     let cli_cookie = format!("cli_token={}", server.token);
@@ -28,7 +31,19 @@ fn userinfo_has_every_field_the_cli_requires() {
     let reply = Api::new(&server).get("/api/v2/userinfo/");
     assert_eq!(reply.status, 200);
     let info = &reply.json()["result"];
-    for field in ["id", "email", "name", "username", "verified", "organization_permission_level", "organization_ids", "organizations", "ld_hash", "ld_hash_fields", "pylon_hash"] {
+    for field in [
+        "id",
+        "email",
+        "name",
+        "username",
+        "verified",
+        "organization_permission_level",
+        "organization_ids",
+        "organizations",
+        "ld_hash",
+        "ld_hash_fields",
+        "pylon_hash",
+    ] {
         assert!(!info[field].is_null(), "missing {field} in {info}");
     }
     assert_eq!(info["organization_permission_level"], "owner");
@@ -39,34 +54,70 @@ fn userinfo_has_every_field_the_cli_requires() {
 fn batch_create_answers_each_address_in_order_and_lists_them() {
     let server = TestServer::start();
     let api = Api::new(&server);
-    let results = api.invite(&["a@example.com", "not-an-address", " B@Example.com ", "a@example.com", "owner@example.com"]);
+    let results = api.invite(&[
+        "a@example.com",
+        "not-an-address",
+        " B@Example.com ",
+        "a@example.com",
+        "owner@example.com",
+    ]);
     assert_eq!(results.len(), 5);
     assert_eq!(results[0]["status"], 200);
-    assert!(results[0]["data"]["id"].as_str().unwrap().starts_with("orginv_"));
+    assert!(
+        results[0]["data"]["id"]
+            .as_str()
+            .unwrap()
+            .starts_with("orginv_")
+    );
     assert_eq!(results[0]["error"], Value::Null);
     assert_eq!(results[1]["status"], 422);
     assert_eq!(results[1]["data"], Value::Null);
-    assert!(results[1]["error"]["detail"].as_str().unwrap().contains("not-an-address"));
+    assert!(
+        results[1]["error"]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("not-an-address")
+    );
     assert_eq!(results[2]["status"], 200);
     assert_eq!(results[3]["status"], 409);
-    assert_eq!(results[3]["error"]["detail"], "a@example.com appears more than once in this batch");
+    assert_eq!(
+        results[3]["error"]["detail"],
+        "a@example.com appears more than once in this batch"
+    );
     assert_eq!(results[4]["status"], 409);
 
     let again = api.invite(&["A@EXAMPLE.COM"]);
     assert_eq!(again[0]["status"], 409);
-    assert_eq!(again[0]["error"]["detail"], "Invitation already exists for A@EXAMPLE.COM");
+    assert_eq!(
+        again[0]["error"]["detail"],
+        "Invitation already exists for A@EXAMPLE.COM"
+    );
 
     let listed = api.list_all("");
-    let emails: Vec<&str> = listed.iter().map(|inv| inv["email"].as_str().unwrap()).collect();
-    assert_eq!(emails, ["a@example.com", "B@Example.com"], "stored trimmed, case kept, in creation order");
+    let emails: Vec<&str> = listed
+        .iter()
+        .map(|inv| inv["email"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        emails,
+        ["a@example.com", "B@Example.com"],
+        "stored trimmed, case kept, in creation order"
+    );
     let first = &listed[0];
     assert_eq!(first["id"], results[0]["data"]["id"]);
-    let created = chrono::DateTime::parse_from_rfc3339(first["created_at"].as_str().unwrap()).unwrap();
-    let expires = chrono::DateTime::parse_from_rfc3339(first["expires_at"].as_str().unwrap()).unwrap();
+    let created =
+        chrono::DateTime::parse_from_rfc3339(first["created_at"].as_str().unwrap()).unwrap();
+    let expires =
+        chrono::DateTime::parse_from_rfc3339(first["expires_at"].as_str().unwrap()).unwrap();
     assert_eq!(expires - created, chrono::TimeDelta::days(7));
     assert!(first["created_at"].as_str().unwrap().ends_with("+00:00"));
     assert_eq!(first["accepted_at"], Value::Null);
-    assert!(first["organization_id"].as_str().unwrap().starts_with("org_"));
+    assert!(
+        first["organization_id"]
+            .as_str()
+            .unwrap()
+            .starts_with("org_")
+    );
 }
 
 #[test]
@@ -84,7 +135,9 @@ fn bad_batches_are_refused_whole_with_the_error_body() {
         assert_eq!(reply.status, *status, "{body}: {}", reply.body);
         assert!(!reply.detail().is_empty());
     }
-    let too_many: Vec<Value> = (0..1001).map(|i| json!({"email": format!("u{i}@x.com")})).collect();
+    let too_many: Vec<Value> = (0..1001)
+        .map(|i| json!({"email": format!("u{i}@x.com")}))
+        .collect();
     let reply = api.post(BATCH, &Value::from(too_many));
     assert_eq!(reply.status, 413);
     assert!(reply.detail().contains("1000"), "{}", reply.body);
@@ -94,11 +147,21 @@ fn bad_batches_are_refused_whole_with_the_error_body() {
     assert_eq!(reply.status, 413);
     assert_eq!(reply.detail(), "Request body is too large");
 
-    let odd_elements = api.post_raw(BATCH, r#"[{"email": 5}, "x", {"email": "ok@x.com"}, {"email": ""}]"#);
+    let odd_elements = api.post_raw(
+        BATCH,
+        r#"[{"email": 5}, "x", {"email": "ok@x.com"}, {"email": ""}]"#,
+    );
     let results = odd_elements.json()["results"].as_array().unwrap().clone();
-    let statuses: Vec<u64> = results.iter().map(|r| r["status"].as_u64().unwrap()).collect();
+    let statuses: Vec<u64> = results
+        .iter()
+        .map(|r| r["status"].as_u64().unwrap())
+        .collect();
     assert_eq!(statuses, [422, 422, 200, 422]);
-    assert_eq!(api.list_all("").len(), 1, "nothing but the good element was stored");
+    assert_eq!(
+        api.list_all("").len(),
+        1,
+        "nothing but the good element was stored"
+    );
 }
 
 #[test]
@@ -111,7 +174,12 @@ fn list_filters_by_email_case_insensitively_and_validates_its_query() {
     assert_eq!(found[0]["email"], "Mixed.Case@Example.com");
     assert!(api.list_all("email=nobody%40example.com").is_empty());
 
-    for (query, status) in [("count=0", 422), ("count=1001", 422), ("count=abc", 400), ("paging_token=garbage", 400)] {
+    for (query, status) in [
+        ("count=0", 422),
+        ("count=1001", 422),
+        ("count=abc", 400),
+        ("paging_token=garbage", 400),
+    ] {
         let reply = api.get(&format!("{LIST}?{query}"));
         assert_eq!(reply.status, status, "{query}: {}", reply.body);
         assert!(!reply.detail().is_empty());
@@ -132,7 +200,10 @@ fn paging_visits_every_row_once_with_totals() {
     assert!(first["metadata"]["next_paging_token"].is_string());
 
     let all = api.list_all("count=20");
-    let listed: Vec<&str> = all.iter().map(|inv| inv["email"].as_str().unwrap()).collect();
+    let listed: Vec<&str> = all
+        .iter()
+        .map(|inv| inv["email"].as_str().unwrap())
+        .collect();
     assert_eq!(listed, refs);
 }
 
@@ -157,8 +228,14 @@ fn the_sign_in_url_sets_a_strict_http_only_cookie_and_drops_the_token() {
     assert_eq!(reply.status, 303);
     assert_eq!(reply.headers["location"], "/");
     let cookie = reply.headers["set-cookie"].to_str().unwrap();
-    assert!(cookie.starts_with(&format!("cli_token={};", server.token)), "{cookie}");
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    assert!(
+        cookie.starts_with(&format!("cli_token={};", server.token)),
+        "{cookie}"
+    );
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
 
     let wrong = api.get_with("/?token=sss_not_the_right_token", &[]);
     assert_eq!(wrong.status, 401);
@@ -170,11 +247,18 @@ fn data_files_are_private_and_the_token_survives_a_restart() {
     use std::os::unix::fs::PermissionsExt;
     let temp = tempfile::tempdir().unwrap();
     let data_dir = temp.path().join("data");
-    let options = ServerOptions { data_dir: Some(data_dir.clone()), ..Default::default() };
+    let options = ServerOptions {
+        data_dir: Some(data_dir.clone()),
+        ..Default::default()
+    };
     let first = TestServer::start_with(options.clone());
     let token = first.token.clone();
     drop(first);
-    for (path, mode) in [(data_dir.clone(), 0o700), (data_dir.join("token"), 0o600), (data_dir.join("invitations.sqlite3"), 0o600)] {
+    for (path, mode) in [
+        (data_dir.clone(), 0o700),
+        (data_dir.join("token"), 0o600),
+        (data_dir.join("invitations.sqlite3"), 0o600),
+    ] {
         let actual = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(actual, mode, "{}", path.display());
     }
@@ -185,7 +269,10 @@ fn data_files_are_private_and_the_token_survives_a_restart() {
 #[test]
 fn an_acknowledged_invitation_survives_sigkill() {
     let temp = tempfile::tempdir().unwrap();
-    let options = ServerOptions { data_dir: Some(temp.path().join("data")), ..Default::default() };
+    let options = ServerOptions {
+        data_dir: Some(temp.path().join("data")),
+        ..Default::default()
+    };
     let server = TestServer::start_with(options.clone());
     let id = Api::new(&server).invite(&["durable@example.com"])[0]["data"]["id"].clone();
     server.kill_hard();
@@ -199,15 +286,27 @@ fn an_acknowledged_invitation_survives_sigkill() {
 #[test]
 fn demo_seeds_once_including_an_expired_invitation() {
     let temp = tempfile::tempdir().unwrap();
-    let options = ServerOptions { data_dir: Some(temp.path().join("data")), demo: true, ..Default::default() };
+    let options = ServerOptions {
+        data_dir: Some(temp.path().join("data")),
+        demo: true,
+        ..Default::default()
+    };
     let server = TestServer::start_with(options.clone());
     let api = Api::new(&server);
     let pending = api.list_all("").len();
     let everything = api.list_all("include_expired=true");
-    assert_eq!(everything.len(), pending + 1, "exactly one sample is expired and hidden by default");
+    assert_eq!(
+        everything.len(),
+        pending + 1,
+        "exactly one sample is expired and hidden by default"
+    );
     drop(server);
     let again = TestServer::start_with(options);
-    assert_eq!(Api::new(&again).list_all("include_expired=true").len(), everything.len(), "a second --demo start adds nothing");
+    assert_eq!(
+        Api::new(&again).list_all("include_expired=true").len(),
+        everything.len(),
+        "a second --demo start adds nothing"
+    );
 }
 
 #[test]
@@ -224,7 +323,10 @@ fn refuses_a_public_address_without_an_explicit_token() {
 
 #[test]
 fn a_lowered_page_cap_refuses_larger_pages() {
-    let server = TestServer::start_with(ServerOptions { extra_args: vec!["--max-page-size".into(), "50".into()], ..Default::default() });
+    let server = TestServer::start_with(ServerOptions {
+        extra_args: vec!["--max-page-size".into(), "50".into()],
+        ..Default::default()
+    });
     let api = Api::new(&server);
     assert_eq!(api.get(&format!("{LIST}?count=50")).status, 200);
     let refused = api.get(&format!("{LIST}?count=51"));

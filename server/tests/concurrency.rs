@@ -22,7 +22,13 @@ fn overlapping_parallel_batches_create_each_address_exactly_once() {
                         .cycle()
                         .skip(client * 15)
                         .take(pool.len())
-                        .map(|email| if client % 2 == 0 { email.clone() } else { email.to_uppercase() })
+                        .map(|email| {
+                            if client % 2 == 0 {
+                                email.clone()
+                            } else {
+                                email.to_uppercase()
+                            }
+                        })
                         .collect();
                     let mut created = 0;
                     for chunk in mine.chunks(40) {
@@ -30,7 +36,12 @@ fn overlapping_parallel_batches_create_each_address_exactly_once() {
                         for result in api.invite(&refs) {
                             match result["status"].as_u64() {
                                 Some(200) => created += 1,
-                                Some(409) => assert!(result["error"]["detail"].as_str().unwrap().starts_with("Invitation already exists for ")),
+                                Some(409) => assert!(
+                                    result["error"]["detail"]
+                                        .as_str()
+                                        .unwrap()
+                                        .starts_with("Invitation already exists for ")
+                                ),
                                 other => panic!("unexpected status {other:?}: {result}"),
                             }
                         }
@@ -39,12 +50,22 @@ fn overlapping_parallel_batches_create_each_address_exactly_once() {
                 })
             })
             .collect();
-        handles.into_iter().map(|handle| handle.join().unwrap()).sum()
+        handles
+            .into_iter()
+            .map(|handle| handle.join().unwrap())
+            .sum()
     });
-    assert_eq!(successes, pool.len(), "one success per address across all clients");
+    assert_eq!(
+        successes,
+        pool.len(),
+        "one success per address across all clients"
+    );
 
     let listed = Api::new(&server).list_all("count=1000");
     assert_eq!(listed.len(), pool.len());
-    let distinct: HashSet<String> = listed.iter().map(|inv| inv["email"].as_str().unwrap().to_lowercase()).collect();
+    let distinct: HashSet<String> = listed
+        .iter()
+        .map(|inv| inv["email"].as_str().unwrap().to_lowercase())
+        .collect();
     assert_eq!(distinct.len(), pool.len());
 }

@@ -20,7 +20,11 @@ fn create_get_and_invalidate_one_invitation() {
 
     let revoked = api.post_raw(&format!("{INVITATIONS}{id}/invalidate"), "");
     assert_eq!(revoked.status, 200, "{}", revoked.body);
-    assert_eq!(revoked.json()["result"], invitation, "the full object as it was");
+    assert_eq!(
+        revoked.json()["result"],
+        invitation,
+        "the full object as it was"
+    );
 
     // Gone from every listing and lookup, and a second revoke is a 404.
     assert!(api.list_all("include_expired=true").is_empty());
@@ -37,17 +41,27 @@ fn create_get_and_invalidate_one_invitation() {
 fn single_create_refuses_bad_and_duplicate_addresses() {
     let server = TestServer::start();
     let api = Api::new(&server);
-    assert_eq!(api.post(INVITATIONS, &json!({"email": "dup@example.com"})).status, 200);
+    assert_eq!(
+        api.post(INVITATIONS, &json!({"email": "dup@example.com"}))
+            .status,
+        200
+    );
     let duplicate = api.post(INVITATIONS, &json!({"email": "DUP@example.com"}));
     assert_eq!(duplicate.status, 409);
-    assert_eq!(duplicate.detail(), "Invitation already exists for DUP@example.com");
+    assert_eq!(
+        duplicate.detail(),
+        "Invitation already exists for DUP@example.com"
+    );
 
     let cases: &[(Value, u16)] = &[
         (json!({"email": "nope"}), 422),
         (json!({"email": 42}), 422),
         (json!({}), 422),
         (json!([{"email": "a@x.com"}]), 422),
-        (json!({"email": format!("{}@example.com", "a".repeat(250))}), 422),
+        (
+            json!({"email": format!("{}@example.com", "a".repeat(250))}),
+            422,
+        ),
         (json!({"email": "owner@example.com"}), 409),
     ];
     for (body, status) in cases {
@@ -66,7 +80,12 @@ fn unknown_ids_are_404_with_the_error_body() {
         let reply = api.get(&format!("{INVITATIONS}{id}"));
         assert_eq!(reply.status, 404, "{id}");
         assert!(!reply.detail().is_empty());
-        assert_eq!(api.post_raw(&format!("{INVITATIONS}{id}/invalidate"), "").status, 404, "{id}");
+        assert_eq!(
+            api.post_raw(&format!("{INVITATIONS}{id}/invalidate"), "")
+                .status,
+            404,
+            "{id}"
+        );
     }
 }
 
@@ -78,7 +97,10 @@ fn over_long_addresses_fail_alone_in_a_batch() {
     assert_eq!(long.len(), 255);
     let results = api.invite(&[&long, "fine@example.com"]);
     assert_eq!(results[0]["status"], 422);
-    assert_eq!(results[0]["error"]["detail"], "Email address is longer than 254 characters");
+    assert_eq!(
+        results[0]["error"]["detail"],
+        "Email address is longer than 254 characters"
+    );
     assert_eq!(results[1]["status"], 200);
 }
 
@@ -86,7 +108,10 @@ fn over_long_addresses_fail_alone_in_a_batch() {
 fn cli_telemetry_is_accepted_and_changes_nothing() {
     let server = TestServer::start();
     let api = Api::new(&server);
-    for body in [r#"{"cli_version": "0.26.112", "cmd_name": "list"}"#, "not even json"] {
+    for body in [
+        r#"{"cli_version": "0.26.112", "cmd_name": "list"}"#,
+        "not even json",
+    ] {
         let reply = api.post_raw("/api/v2/cli_usage/", body);
         assert_eq!(reply.status, 200, "{body}");
     }

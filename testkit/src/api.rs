@@ -18,20 +18,32 @@ pub struct Reply {
 
 impl Reply {
     pub fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|err| panic!("not JSON ({err}): {}", self.body))
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|err| panic!("not JSON ({err}): {}", self.body))
     }
 
     /// The `detail` of the spec's error body; fails the test if the body has another shape.
     pub fn detail(&self) -> String {
         let json = self.json();
-        assert_eq!(json.as_object().map(|o| o.len()), Some(1), "error body has one key: {json}");
-        json["error"]["detail"].as_str().unwrap_or_else(|| panic!("no error.detail in {json}")).to_owned()
+        assert_eq!(
+            json.as_object().map(|o| o.len()),
+            Some(1),
+            "error body has one key: {json}"
+        );
+        json["error"]["detail"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no error.detail in {json}"))
+            .to_owned()
     }
 }
 
 impl<'a> Api<'a> {
     pub fn new(server: &'a TestServer) -> Self {
-        let agent = Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into();
+        let agent = Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .build()
+            .into();
         Self { server, agent }
     }
 
@@ -40,12 +52,21 @@ impl<'a> Api<'a> {
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let body = response.body_mut().read_to_string().expect("readable body");
-        Reply { status, headers, body }
+        Reply {
+            status,
+            headers,
+            body,
+        }
     }
 
     /// A GET with the bearer token.
     pub fn get(&self, path: &str) -> Reply {
-        Self::finish(self.agent.get(self.server.url(path)).header("Authorization", format!("Bearer {}", self.server.token)).call())
+        Self::finish(
+            self.agent
+                .get(self.server.url(path))
+                .header("Authorization", format!("Bearer {}", self.server.token))
+                .call(),
+        )
     }
 
     /// A GET with any headers, and no token unless given.
@@ -74,8 +95,14 @@ impl<'a> Api<'a> {
 
     /// `batch_create` of plain addresses; returns the per-element results.
     pub fn invite(&self, emails: &[&str]) -> Vec<Value> {
-        let body: Vec<Value> = emails.iter().map(|email| serde_json::json!({"email": email})).collect();
-        let reply = self.post("/api/v2/organization_invitations/batch_create", &Value::from(body));
+        let body: Vec<Value> = emails
+            .iter()
+            .map(|email| serde_json::json!({"email": email}))
+            .collect();
+        let reply = self.post(
+            "/api/v2/organization_invitations/batch_create",
+            &Value::from(body),
+        );
         assert_eq!(reply.status, 200, "{}", reply.body);
         reply.json()["results"].as_array().expect("results").clone()
     }

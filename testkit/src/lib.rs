@@ -16,7 +16,10 @@ const START_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The workspace root, where `dist/` and `target/` live.
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("testkit sits in the workspace").to_owned()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("testkit sits in the workspace")
+        .to_owned()
 }
 
 /// The server binary: `ORG_INVITATIONS_SERVER_BIN` when set (xtask sets it), else the one
@@ -26,7 +29,10 @@ pub fn server_binary() -> PathBuf {
         return path.into();
     }
     let test_exe = std::env::current_exe().expect("test executable path");
-    let profile_dir = test_exe.parent().and_then(Path::parent).expect("target/<profile>/deps/<test>");
+    let profile_dir = test_exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>/deps/<test>");
     profile_dir.join("org-invitations-server")
 }
 
@@ -73,17 +79,36 @@ impl TestServer {
             }
         };
         let mut command = Command::new(server_binary());
-        command.args(["--host", "127.0.0.1", "--port", &options.port.unwrap_or(0).to_string(), "--data-dir"]).arg(&data_dir);
-        command.arg("--dist-dir").arg(options.dist_dir.unwrap_or_else(|| workspace_root().join("dist")));
+        command
+            .args([
+                "--host",
+                "127.0.0.1",
+                "--port",
+                &options.port.unwrap_or(0).to_string(),
+                "--data-dir",
+            ])
+            .arg(&data_dir);
+        command.arg("--dist-dir").arg(
+            options
+                .dist_dir
+                .unwrap_or_else(|| workspace_root().join("dist")),
+        );
         if options.demo {
             command.arg("--demo");
         }
-        command.args(&options.extra_args).env_remove("ORG_INVITATIONS_TOKEN");
+        command
+            .args(&options.extra_args)
+            .env_remove("ORG_INVITATIONS_TOKEN");
         let log_dir = tempfile::tempdir().expect("temporary log folder");
         let log_path = log_dir.path().join("server.log");
         let log_file = std::fs::File::create(&log_path).expect("log file");
-        command.stdout(Stdio::piped()).stderr(log_file).stdin(Stdio::null());
-        let mut child = command.spawn().unwrap_or_else(|err| panic!("cannot start {:?}: {err}", server_binary()));
+        command
+            .stdout(Stdio::piped())
+            .stderr(log_file)
+            .stdin(Stdio::null());
+        let mut child = command
+            .spawn()
+            .unwrap_or_else(|err| panic!("cannot start {:?}: {err}", server_binary()));
 
         let lines = start_line_reader(child.stdout.take().expect("piped stdout"));
         let mut base_url = None;
@@ -94,7 +119,10 @@ impl TestServer {
                         base_url = Some(url.trim().to_owned());
                     } else if let Some(url) = line.strip_prefix("Open ") {
                         let sign_in_url = url.trim().to_owned();
-                        let token = sign_in_url.split_once("?token=").map(|(_, token)| token.to_owned()).expect("token in URL");
+                        let token = sign_in_url
+                            .split_once("?token=")
+                            .map(|(_, token)| token.to_owned())
+                            .expect("token in URL");
                         return Self {
                             child: Some(child),
                             base_url: base_url.expect("listening line comes first"),
@@ -111,14 +139,20 @@ impl TestServer {
                     let _ = child.kill();
                     let status = child.wait().ok();
                     let log = std::fs::read_to_string(&log_path).unwrap_or_default();
-                    panic!("server did not start within {START_TIMEOUT:?} (exit: {status:?}); its log:\n{log}");
+                    panic!(
+                        "server did not start within {START_TIMEOUT:?} (exit: {status:?}); its log:\n{log}"
+                    );
                 }
             }
         }
     }
 
     pub fn port(&self) -> u16 {
-        self.base_url.rsplit(':').next().and_then(|port| port.parse().ok()).expect("base URL ends with the port")
+        self.base_url
+            .rsplit(':')
+            .next()
+            .and_then(|port| port.parse().ok())
+            .expect("base URL ends with the port")
     }
 
     /// Everything the server has written to standard error so far.
@@ -151,7 +185,11 @@ impl Drop for TestServer {
         self.stop();
         // A failing test shows what the server said.
         if std::thread::panicking() {
-            eprintln!("--- log of the server at {} ---\n{}", self.base_url, std::fs::read_to_string(&self.log_path).unwrap_or_default());
+            eprintln!(
+                "--- log of the server at {} ---\n{}",
+                self.base_url,
+                std::fs::read_to_string(&self.log_path).unwrap_or_default()
+            );
         }
     }
 }

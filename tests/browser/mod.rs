@@ -30,19 +30,26 @@ pub fn container() -> HtmlElement {
 /// Texts of every element under `root` matching `css`.
 pub fn texts(root: &HtmlElement, css: &str) -> Vec<String> {
     let nodes = root.query_selector_all(css).unwrap();
-    (0..nodes.length()).filter_map(|i| nodes.item(i)).map(|node| node.text_content().unwrap_or_default()).collect()
+    (0..nodes.length())
+        .filter_map(|i| nodes.item(i))
+        .map(|node| node.text_content().unwrap_or_default())
+        .collect()
 }
 
 /// The first element matching `css`; fails the test if there is none.
 pub fn element<T: JsCast>(root: &HtmlElement, css: &str) -> T {
-    root.query_selector(css).unwrap().unwrap_or_else(|| panic!("no element {css}")).unchecked_into()
+    root.query_selector(css)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no element {css}"))
+        .unchecked_into()
 }
-
 
 /// Types into a field as a person would: the value changes and an `input` event fires.
 pub fn type_into(field: &web_sys::HtmlElement, text: &str) {
     js_sys::Reflect::set(field, &"value".into(), &text.into()).unwrap();
-    field.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+    field
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
 }
 
 /// Yields to the browser until `condition` holds, failing the test after [`WAIT`].
@@ -59,7 +66,10 @@ pub async fn wait_until(what: &str, mut condition: impl FnMut() -> bool) {
 /// Resolves on the browser's next timer turn, letting fetches and renders run.
 async fn next_tick() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 5).unwrap();
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 5)
+            .unwrap();
     });
     JsFuture::from(promise).await.unwrap();
 }

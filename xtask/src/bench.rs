@@ -12,7 +12,15 @@ pub fn run_benchmarks(quick: bool, only: Option<String>) -> Result {
     console::build(&tools)?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     run(Command::new(&cargo)
-        .args(["build", "--profile", "server", "--package", "org-invitations-server", "--package", "bench"])
+        .args([
+            "build",
+            "--profile",
+            "server",
+            "--package",
+            "org-invitations-server",
+            "--package",
+            "bench",
+        ])
         .current_dir(paths::root()))?;
     let built = paths::target().join("server");
     let mut bench = Command::new(built.join("bench"));
@@ -23,7 +31,10 @@ pub fn run_benchmarks(quick: bool, only: Option<String>) -> Result {
         bench.arg(format!("--only={only}"));
     }
     run(bench
-        .env("ORG_INVITATIONS_SERVER_BIN", built.join("org-invitations-server"))
+        .env(
+            "ORG_INVITATIONS_SERVER_BIN",
+            built.join("org-invitations-server"),
+        )
         .env("ORG_INVITATIONS_DIST", paths::dist())
         .env("CHROMEDRIVER", &browser.chromedriver)
         .env("CHROMIUM", &browser.chromium)

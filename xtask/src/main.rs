@@ -44,7 +44,9 @@ enum Command {
 fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Run(args) => run::run(args),
-        Command::Build => tools::ensure_build_tools().and_then(|tools| console::build(&tools)).and_then(|()| size::report()),
+        Command::Build => tools::ensure_build_tools()
+            .and_then(|tools| console::build(&tools))
+            .and_then(|()| size::report()),
         Command::Test => test::run_all(),
         Command::Size => size::report(),
         Command::Bench { quick, only } => bench::run_benchmarks(quick, only),

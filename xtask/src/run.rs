@@ -30,11 +30,27 @@ pub fn run(args: RunArgs) -> Result {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     run_command(
         std::process::Command::new(&cargo)
-            .args(["build", "--quiet", "--profile", "server", "--package", "org-invitations-server"])
+            .args([
+                "build",
+                "--quiet",
+                "--profile",
+                "server",
+                "--package",
+                "org-invitations-server",
+            ])
             .current_dir(paths::root()),
     )?;
-    let mut server = std::process::Command::new(paths::target().join("server").join("org-invitations-server"));
-    server.current_dir(paths::root()).arg("--port").arg(args.port.to_string()).arg("--data-dir").arg(&args.data_dir);
+    let mut server = std::process::Command::new(
+        paths::target()
+            .join("server")
+            .join("org-invitations-server"),
+    );
+    server
+        .current_dir(paths::root())
+        .arg("--port")
+        .arg(args.port.to_string())
+        .arg("--data-dir")
+        .arg(&args.data_dir);
     server.arg("--dist-dir").arg(paths::dist());
     if args.demo {
         server.arg("--demo");

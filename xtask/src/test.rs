@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use crate::tools::{TestTools, Tools, describe, ensure_test_tools, ensure_build_tools};
+use crate::tools::{TestTools, Tools, describe, ensure_build_tools, ensure_test_tools};
 use crate::{Result, console, paths, size};
 
 pub fn run_all() -> Result {
@@ -19,15 +19,25 @@ pub fn run_all() -> Result {
         eprintln!("\nxtask: == {name} ==");
         let started = Instant::now();
         let outcome = work();
-        eprintln!("xtask: {name}: {} in {:.0?}", if outcome.is_ok() { "ok" } else { "FAILED" }, started.elapsed());
+        eprintln!(
+            "xtask: {name}: {} in {:.0?}",
+            if outcome.is_ok() { "ok" } else { "FAILED" },
+            started.elapsed()
+        );
         if let Err(err) = outcome {
             eprintln!("xtask: {err}");
             failed.push(name.to_owned());
         }
     };
-    step("release console build", &|| console::build(&tools).and_then(|()| size::report()));
-    step("native, server and end-to-end tests", &|| native_tests(&tools, &test_tools, &tally));
-    step("console tests in headless Chromium", &|| browser_tests(&tools, &test_tools, &tally));
+    step("release console build", &|| {
+        console::build(&tools).and_then(|()| size::report())
+    });
+    step("native, server and end-to-end tests", &|| {
+        native_tests(&tools, &test_tools, &tally)
+    });
+    step("console tests in headless Chromium", &|| {
+        browser_tests(&tools, &test_tools, &tally)
+    });
     let outcome = if failed.is_empty() {
         eprintln!("\nxtask: every test step passed");
         Ok(())
@@ -35,30 +45,59 @@ pub fn run_all() -> Result {
         Err(format!("failed: {}", failed.join(", ")))
     };
     // One closing line over every runner, so a reader (or CI) need not add them up.
-    println!("\ntests: {} passed, {} failed", tally.passed.get(), tally.failed.get());
+    println!(
+        "\ntests: {} passed, {} failed",
+        tally.passed.get(),
+        tally.failed.get()
+    );
     outcome
 }
 
 fn cargo(tools: &Tools) -> std::process::Command {
     let mut command = tools.command(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    command.current_dir(paths::root()).env("CARGO_TARGET_DIR", paths::target());
+    command
+        .current_dir(paths::root())
+        .env("CARGO_TARGET_DIR", paths::target());
     command
 }
 
 fn native_tests(tools: &Tools, test_tools: &TestTools, tally: &Tally) -> Result {
-    tally.run(cargo(tools)
-        .args(["test", "--package", "org-invitations-core", "--package", "org-invitations-server", "--package", "e2e", "--package", "xtask"])
-        .env("CHROMEDRIVER", &test_tools.chromedriver)
-        .env("CHROMIUM", &test_tools.chromium)
-        .env("ORG_INVITATIONS_DIST", paths::dist())
-        .env("ANYSCALE_CLI", &test_tools.anyscale_cli)
-        .env("AXE_CORE", paths::npm_tools().join("node_modules/axe-core/axe.min.js")))
+    tally.run(
+        cargo(tools)
+            .args([
+                "test",
+                "--package",
+                "org-invitations-core",
+                "--package",
+                "org-invitations-server",
+                "--package",
+                "e2e",
+                "--package",
+                "xtask",
+            ])
+            .env("CHROMEDRIVER", &test_tools.chromedriver)
+            .env("CHROMIUM", &test_tools.chromium)
+            .env("ORG_INVITATIONS_DIST", paths::dist())
+            .env("ANYSCALE_CLI", &test_tools.anyscale_cli)
+            .env(
+                "AXE_CORE",
+                paths::npm_tools().join("node_modules/axe-core/axe.min.js"),
+            ),
+    )
 }
 
 fn browser_tests(tools: &Tools, test_tools: &TestTools, tally: &Tally) -> Result {
-    tally.run(cargo(tools)
-        .args(["test", "--package", "org-invitations", "--target", "wasm32-unknown-unknown"])
-        .env("CHROMEDRIVER", &test_tools.chromedriver))
+    tally.run(
+        cargo(tools)
+            .args([
+                "test",
+                "--package",
+                "org-invitations",
+                "--target",
+                "wasm32-unknown-unknown",
+            ])
+            .env("CHROMEDRIVER", &test_tools.chromedriver),
+    )
 }
 
 /// Test counts summed over every `test result:` line the runners print.
@@ -72,8 +111,14 @@ impl Tally {
     /// Runs a test command, passing its output through and counting its results.
     fn run(&self, command: &mut Command) -> Result {
         eprintln!("$ {}", describe(command));
-        let mut child = command.stdout(Stdio::piped()).spawn().map_err(|err| format!("cannot start {}: {err}", describe(command)))?;
-        for line in BufReader::new(child.stdout.take().expect("piped stdout")).lines().map_while(std::result::Result::ok) {
+        let mut child = command
+            .stdout(Stdio::piped())
+            .spawn()
+            .map_err(|err| format!("cannot start {}: {err}", describe(command)))?;
+        for line in BufReader::new(child.stdout.take().expect("piped stdout"))
+            .lines()
+            .map_while(std::result::Result::ok)
+        {
             println!("{line}");
             if let Some((passed, failed)) = parse_result_line(&line) {
                 self.passed.set(self.passed.get() + passed);
@@ -81,7 +126,11 @@ impl Tally {
             }
         }
         let status = child.wait().map_err(|err| err.to_string())?;
-        if status.success() { Ok(()) } else { Err(format!("`{}` failed ({status})", describe(command))) }
+        if status.success() {
+            Ok(())
+        } else {
+            Err(format!("`{}` failed ({status})", describe(command)))
+        }
     }
 }
 
@@ -89,9 +138,10 @@ impl Tally {
 fn parse_result_line(line: &str) -> Option<(u64, u64)> {
     let rest = line.trim().strip_prefix("test result: ")?;
     let count = |label: &str| {
-        rest.split([';', '.'])
-            .map(str::trim)
-            .find_map(|part| part.strip_suffix(label).and_then(|n| n.trim().parse::<u64>().ok()))
+        rest.split([';', '.']).map(str::trim).find_map(|part| {
+            part.strip_suffix(label)
+                .and_then(|n| n.trim().parse::<u64>().ok())
+        })
     };
     Some((count(" passed")?, count(" failed")?))
 }
@@ -102,8 +152,18 @@ mod tests {
 
     #[test]
     fn reads_cargo_and_wasm_bindgen_result_lines() {
-        assert_eq!(parse_result_line("test result: ok. 12 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.08s"), Some((12, 0)));
-        assert_eq!(parse_result_line("test result: FAILED. 3 passed; 1 failed; 0 ignored; 0 filtered out; finished in 10.08s"), Some((3, 1)));
+        assert_eq!(
+            parse_result_line(
+                "test result: ok. 12 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.08s"
+            ),
+            Some((12, 0))
+        );
+        assert_eq!(
+            parse_result_line(
+                "test result: FAILED. 3 passed; 1 failed; 0 ignored; 0 filtered out; finished in 10.08s"
+            ),
+            Some((3, 1))
+        );
         assert_eq!(parse_result_line("running 3 tests"), None);
     }
 }

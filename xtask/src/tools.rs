@@ -39,7 +39,12 @@ pub fn ensure_build_tools() -> Result<Tools> {
     let path = tool_path()?;
     ensure_wasm_target()?;
     let (bindgen_version, wasm_opt_version) = pinned_versions()?;
-    ensure_cargo_tool(&path, "trunk", &format!("trunk {TRUNK_VERSION}"), &["trunk", "--version", TRUNK_VERSION, "--locked"])?;
+    ensure_cargo_tool(
+        &path,
+        "trunk",
+        &format!("trunk {TRUNK_VERSION}"),
+        &["trunk", "--version", TRUNK_VERSION, "--locked"],
+    )?;
     // Without --locked: one locked dependency is missing from the registry mirror here.
     ensure_cargo_tool(
         &path,
@@ -71,42 +76,69 @@ pub fn ensure_test_tools() -> Result<TestTools> {
         apt(&["install", "-y", "-qq", "chromium", "chromium-driver"])?;
     }
     let chromium_version = version_of(Command::new(CHROMIUM).arg("--version")).unwrap_or_default();
-    let driver_version = version_of(Command::new(CHROMEDRIVER).arg("--version")).unwrap_or_default();
-    let major = |text: &str| text.split_whitespace().nth(1).and_then(|v| v.split('.').next()).map(str::to_owned);
+    let driver_version =
+        version_of(Command::new(CHROMEDRIVER).arg("--version")).unwrap_or_default();
+    let major = |text: &str| {
+        text.split_whitespace()
+            .nth(1)
+            .and_then(|v| v.split('.').next())
+            .map(str::to_owned)
+    };
     if major(&chromium_version).is_none() || major(&chromium_version) != major(&driver_version) {
-        return Err(format!("Chromium ({chromium_version:?}) and ChromeDriver ({driver_version:?}) must be installed at the same major version"));
+        return Err(format!(
+            "Chromium ({chromium_version:?}) and ChromeDriver ({driver_version:?}) must be installed at the same major version"
+        ));
     }
-    Ok(TestTools { chromium: CHROMIUM.into(), chromedriver: CHROMEDRIVER.into(), anyscale_cli: ensure_anyscale_cli()? })
+    Ok(TestTools {
+        chromium: CHROMIUM.into(),
+        chromedriver: CHROMEDRIVER.into(),
+        anyscale_cli: ensure_anyscale_cli()?,
+    })
 }
 
 /// The Anyscale CLI in a virtualenv under target/tools, for the interoperability tests.
 pub fn ensure_anyscale_cli() -> Result<PathBuf> {
     let venv = paths::target().join("tools").join("anyscale-venv");
     let cli = venv.join("bin").join("anyscale");
-    let installed = || version_of(Command::new(&cli).arg("--version")).is_some_and(|v| v.trim() == ANYSCALE_CLI_VERSION);
+    let installed = || {
+        version_of(Command::new(&cli).arg("--version"))
+            .is_some_and(|v| v.trim() == ANYSCALE_CLI_VERSION)
+    };
     if installed() {
         return Ok(cli);
     }
-    eprintln!("xtask: installing the Anyscale CLI {ANYSCALE_CLI_VERSION} from PyPI into {}", venv.display());
+    eprintln!(
+        "xtask: installing the Anyscale CLI {ANYSCALE_CLI_VERSION} from PyPI into {}",
+        venv.display()
+    );
     run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
     run(Command::new(venv.join("bin").join("pip"))
         .args(["install", "--quiet", "--disable-pip-version-check"])
         .arg(format!("anyscale=={ANYSCALE_CLI_VERSION}")))?;
     if !installed() {
-        return Err(format!("{} does not report version {ANYSCALE_CLI_VERSION} after installing", cli.display()));
+        return Err(format!(
+            "{} does not report version {ANYSCALE_CLI_VERSION} after installing",
+            cli.display()
+        ));
     }
     Ok(cli)
 }
 
 /// PATH with cargo-installed and npm-installed tools first.
 fn tool_path() -> Result<OsString> {
-    let mut entries = vec![paths::cargo_bin(), paths::npm_tools().join("node_modules").join(".bin")];
-    entries.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
+    let mut entries = vec![
+        paths::cargo_bin(),
+        paths::npm_tools().join("node_modules").join(".bin"),
+    ];
+    entries.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
     std::env::join_paths(entries).map_err(|err| format!("cannot build PATH: {err}"))
 }
 
 fn ensure_wasm_target() -> Result {
-    let installed = version_of(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    let installed = version_of(Command::new("rustup").args(["target", "list", "--installed"]))
+        .unwrap_or_default();
     if installed.lines().any(|line| line.trim() == WASM_TARGET) {
         return Ok(());
     }
@@ -121,7 +153,9 @@ fn pinned_versions() -> Result<(String, String)> {
         .get("package")
         .and_then(|packages| packages.as_array())
         .and_then(|packages| {
-            packages.iter().find(|package| package.get("name").and_then(|name| name.as_str()) == Some("wasm-bindgen"))
+            packages.iter().find(|package| {
+                package.get("name").and_then(|name| name.as_str()) == Some("wasm-bindgen")
+            })
         })
         .and_then(|package| package.get("version"))
         .and_then(|version| version.as_str())
@@ -129,30 +163,47 @@ fn pinned_versions() -> Result<(String, String)> {
         .to_owned();
     let trunk = read_toml(&paths::root().join("Trunk.toml"))?;
     let tool = |name: &str| {
-        trunk.get("tools").and_then(|tools| tools.get(name)).and_then(|value| value.as_str()).map(str::to_owned)
+        trunk
+            .get("tools")
+            .and_then(|tools| tools.get(name))
+            .and_then(|value| value.as_str())
+            .map(str::to_owned)
     };
     let pinned = tool("wasm_bindgen").ok_or("Trunk.toml names no [tools] wasm_bindgen version")?;
     if pinned != locked {
-        return Err(format!("Trunk.toml pins wasm-bindgen {pinned} but Cargo.lock has {locked}: make them equal"));
+        return Err(format!(
+            "Trunk.toml pins wasm-bindgen {pinned} but Cargo.lock has {locked}: make them equal"
+        ));
     }
     let wasm_opt = tool("wasm_opt").ok_or("Trunk.toml names no [tools] wasm_opt version")?;
     Ok((locked, wasm_opt))
 }
 
 fn read_toml(path: &Path) -> Result<toml::Table> {
-    let text = std::fs::read_to_string(path).map_err(|err| format!("cannot read {}: {err}", path.display()))?;
-    text.parse().map_err(|err| format!("cannot parse {}: {err}", path.display()))
+    let text = std::fs::read_to_string(path)
+        .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
+    text.parse()
+        .map_err(|err| format!("cannot parse {}: {err}", path.display()))
 }
 
 /// Installs a crate's binary unless `binary --version` already prints `expected`.
-fn ensure_cargo_tool(path: &OsString, binary: &str, expected: &str, install_args: &[&str]) -> Result {
+fn ensure_cargo_tool(
+    path: &OsString,
+    binary: &str,
+    expected: &str,
+    install_args: &[&str],
+) -> Result {
     let mut probe = Command::new(binary);
     probe.arg("--version").env("PATH", path);
     if version_of(&mut probe).is_some_and(|version| version.trim() == expected) {
         return Ok(());
     }
     eprintln!("xtask: installing {expected} (this compiles it: several minutes on two cores)");
-    run(Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())).arg("install").args(install_args))
+    run(
+        Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .arg("install")
+            .args(install_args),
+    )
 }
 
 /// npm tools, installed with `npm ci` from the lock file in xtask/npm into target/tools/npm.
@@ -160,22 +211,34 @@ fn ensure_npm_tools(path: &OsString, wasm_opt_version: &str) -> Result {
     let source = paths::root().join("xtask").join("npm");
     let installed = paths::npm_tools();
     let wasm_opt = installed.join("node_modules").join(".bin").join("wasm-opt");
-    let wanted_lock = std::fs::read(source.join("package-lock.json")).map_err(|err| format!("cannot read xtask/npm/package-lock.json: {err}"))?;
-    let lock_is_current = std::fs::read(installed.join("package-lock.json")).is_ok_and(|lock| lock == wanted_lock);
+    let wanted_lock = std::fs::read(source.join("package-lock.json"))
+        .map_err(|err| format!("cannot read xtask/npm/package-lock.json: {err}"))?;
+    let lock_is_current =
+        std::fs::read(installed.join("package-lock.json")).is_ok_and(|lock| lock == wanted_lock);
     // Trunk.toml says `version_132`; wasm-opt prints `wasm-opt version 132 (...)`.
     let wanted = wasm_opt_version.replace('_', " ");
-    let wasm_opt_ok = || version_of(Command::new(&wasm_opt).arg("--version")).is_some_and(|v| v.contains(&wanted));
+    let wasm_opt_ok = || {
+        version_of(Command::new(&wasm_opt).arg("--version")).is_some_and(|v| v.contains(&wanted))
+    };
     if lock_is_current && wasm_opt_ok() {
         return Ok(());
     }
     eprintln!("xtask: installing npm tools into {}", installed.display());
-    std::fs::create_dir_all(&installed).map_err(|err| format!("cannot create {}: {err}", installed.display()))?;
+    std::fs::create_dir_all(&installed)
+        .map_err(|err| format!("cannot create {}: {err}", installed.display()))?;
     for file in ["package.json", "package-lock.json"] {
-        std::fs::copy(source.join(file), installed.join(file)).map_err(|err| format!("cannot copy {file}: {err}"))?;
+        std::fs::copy(source.join(file), installed.join(file))
+            .map_err(|err| format!("cannot copy {file}: {err}"))?;
     }
-    run(Command::new("npm").args(["ci", "--no-audit", "--no-fund", "--loglevel=error"]).current_dir(&installed).env("PATH", path))?;
+    run(Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+        .current_dir(&installed)
+        .env("PATH", path))?;
     if !wasm_opt_ok() {
-        return Err(format!("{} is not {wanted} after npm ci", wasm_opt.display()));
+        return Err(format!(
+            "{} is not {wanted} after npm ci",
+            wasm_opt.display()
+        ));
     }
     Ok(())
 }
@@ -187,14 +250,23 @@ fn is_root() -> bool {
 /// The command's standard output if it ran and succeeded.
 pub fn version_of(command: &mut Command) -> Option<String> {
     let output = command.output().ok()?;
-    output.status.success().then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 /// Runs a command in the foreground, echoing it, and fails if it fails.
 pub fn run(command: &mut Command) -> Result {
     eprintln!("$ {}", describe(command));
-    let status = command.status().map_err(|err| format!("cannot start {}: {err}", describe(command)))?;
-    if status.success() { Ok(()) } else { Err(format!("`{}` failed ({status})", describe(command))) }
+    let status = command
+        .status()
+        .map_err(|err| format!("cannot start {}: {err}", describe(command)))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{}` failed ({status})", describe(command)))
+    }
 }
 
 pub fn describe(command: &Command) -> String {

@@ -17,7 +17,11 @@ pub struct SignIn {
 pub async fn index(State(state): State<AppState>, Query(sign_in): Query<SignIn>) -> Response {
     if let Some(token) = sign_in.token {
         return if state.token.matches(&token) {
-            ([(header::SET_COOKIE, session_cookie(&token))], Redirect::to("/")).into_response()
+            (
+                [(header::SET_COOKIE, session_cookie(&token))],
+                Redirect::to("/"),
+            )
+                .into_response()
         } else {
             (StatusCode::UNAUTHORIZED, "This sign-in link is not valid for this server. Use the URL the server printed when it started.")
                 .into_response()
@@ -27,7 +31,10 @@ pub async fn index(State(state): State<AppState>, Query(sign_in): Query<SignIn>)
         Ok(page) => ([(header::CACHE_CONTROL, "no-cache")], Html(page)).into_response(),
         Err(_) => (
             StatusCode::SERVICE_UNAVAILABLE,
-            format!("The console is not built in {}: run `cargo xtask build`.", state.dist_dir.display()),
+            format!(
+                "The console is not built in {}: run `cargo xtask build`.",
+                state.dist_dir.display()
+            ),
         )
             .into_response(),
     }

@@ -8,8 +8,8 @@ use chrono::Utc;
 use org_invitations_core::OrganizationInvitation;
 use org_invitations_core::email::{self, comparison_key};
 use org_invitations_core::wire::{
-    BatchCreateResponse, BatchCreateResult, CreateInvitation, CreatedId, ListMetadata, ListQuery, ListResponse,
-    ResultBody, limits,
+    BatchCreateResponse, BatchCreateResult, CreateInvitation, CreatedId, ListMetadata, ListQuery,
+    ListResponse, ResultBody, limits,
 };
 use serde_json::Value;
 
@@ -19,37 +19,61 @@ use crate::error::{ApiError, ApiJson, ApiQuery};
 use crate::state::AppState;
 use crate::store::{CreateRefusal, ListFilter};
 
-pub async fn list(State(state): State<AppState>, ApiQuery(query): ApiQuery<ListQuery>) -> Result<Json<ListResponse>, ApiError> {
-    let count = query.count.unwrap_or(limits::DEFAULT_PAGE_SIZE.min(state.max_page_size));
+pub async fn list(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<ListQuery>,
+) -> Result<Json<ListResponse>, ApiError> {
+    let count = query
+        .count
+        .unwrap_or(limits::DEFAULT_PAGE_SIZE.min(state.max_page_size));
     if !(1..=state.max_page_size).contains(&count) {
-        return Err(ApiError::unprocessable(format!("count must be between 1 and {}", state.max_page_size)));
+        return Err(ApiError::unprocessable(format!(
+            "count must be between 1 and {}",
+            state.max_page_size
+        )));
     }
     let after_seq = match query.paging_token.as_deref() {
         None | Some("") => 0,
-        Some(token) => paging_token::parse(token).ok_or_else(|| ApiError::bad_request("Invalid paging_token"))?,
+        Some(token) => paging_token::parse(token)
+            .ok_or_else(|| ApiError::bad_request("Invalid paging_token"))?,
     };
     let filter = ListFilter {
         email_key: query.email.as_deref().map(comparison_key),
         include_expired: query.include_expired.unwrap_or(false),
     };
-    let page = blocking(move || Ok(state.store.list(&filter, after_seq, count, Utc::now())?)).await?;
+    let page =
+        blocking(move || Ok(state.store.list(&filter, after_seq, count, Utc::now())?)).await?;
     Ok(Json(ListResponse {
         results: page.invitations,
-        metadata: ListMetadata { total: Some(page.total), next_paging_token: page.last_seq_if_more.map(paging_token::encode) },
+        metadata: ListMetadata {
+            total: Some(page.total),
+            next_paging_token: page.last_seq_if_more.map(paging_token::encode),
+        },
     }))
 }
 
-pub async fn batch_create(State(state): State<AppState>, ApiJson(body): ApiJson<Value>) -> Result<Json<BatchCreateResponse>, ApiError> {
+pub async fn batch_create(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<Json<BatchCreateResponse>, ApiError> {
     let Value::Array(elements) = body else {
-        return Err(ApiError::unprocessable(r#"The body must be a JSON array of {"email": "..."} objects"#));
+        return Err(ApiError::unprocessable(
+            r#"The body must be a JSON array of {"email": "..."} objects"#,
+        ));
     };
     if elements.is_empty() {
-        return Err(ApiError::unprocessable("The batch is empty: send at least one email"));
+        return Err(ApiError::unprocessable(
+            "The batch is empty: send at least one email",
+        ));
     }
     if elements.len() > limits::MAX_BATCH_SIZE {
         return Err(ApiError::new(
             axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-            format!("A batch may hold at most {} invitations; this one has {}", limits::MAX_BATCH_SIZE, elements.len()),
+            format!(
+                "A batch may hold at most {} invitations; this one has {}",
+                limits::MAX_BATCH_SIZE,
+                elements.len()
+            ),
         ));
     }
 
@@ -59,8 +83,16 @@ pub async fn batch_create(State(state): State<AppState>, ApiJson(body): ApiJson<
     let mut seen = HashSet::new();
     for element in elements {
         let verdict = serde_json::from_value::<CreateInvitation>(element)
-            .map_err(|_| BatchCreateResult::failed(422, r#"Each element must be an object like {"email": "a@x.com"}"#))
-            .and_then(|item| email::normalize(&item.email).map_err(|err| BatchCreateResult::failed(422, err.to_string())))
+            .map_err(|_| {
+                BatchCreateResult::failed(
+                    422,
+                    r#"Each element must be an object like {"email": "a@x.com"}"#,
+                )
+            })
+            .and_then(|item| {
+                email::normalize(&item.email)
+                    .map_err(|err| BatchCreateResult::failed(422, err.to_string()))
+            })
             .and_then(|address| refuse_unstorable(address, &mut seen));
         match verdict {
             Ok(address) => {
@@ -70,25 +102,41 @@ pub async fn batch_create(State(state): State<AppState>, ApiJson(body): ApiJson<
             Err(failed) => results.push(Some(failed)),
         }
     }
-    let addresses: Vec<String> = to_store.iter().map(|(_, address)| address.clone()).collect();
+    let addresses: Vec<String> = to_store
+        .iter()
+        .map(|(_, address)| address.clone())
+        .collect();
     let outcomes = blocking(move || Ok(state.store.create_many(&addresses, Utc::now())?)).await?;
     for ((position, address), outcome) in to_store.into_iter().zip(outcomes) {
         results[position] = Some(match outcome {
             Ok(id) => BatchCreateResult::created(id),
-            Err(CreateRefusal::AlreadyPending) => BatchCreateResult::failed(409, already_exists(&address)),
+            Err(CreateRefusal::AlreadyPending) => {
+                BatchCreateResult::failed(409, already_exists(&address))
+            }
         });
     }
-    Ok(Json(BatchCreateResponse { results: results.into_iter().flatten().collect() }))
+    Ok(Json(BatchCreateResponse {
+        results: results.into_iter().flatten().collect(),
+    }))
 }
 
 /// Refusals that need no storage: the owner, and an address repeated within one batch.
-fn refuse_unstorable(address: String, seen: &mut HashSet<String>) -> Result<String, BatchCreateResult> {
+fn refuse_unstorable(
+    address: String,
+    seen: &mut HashSet<String>,
+) -> Result<String, BatchCreateResult> {
     let key = comparison_key(&address);
     if key == OWNER_EMAIL {
-        return Err(BatchCreateResult::failed(409, format!("{address} is already a member of the organization")));
+        return Err(BatchCreateResult::failed(
+            409,
+            format!("{address} is already a member of the organization"),
+        ));
     }
     if !seen.insert(key) {
-        return Err(BatchCreateResult::failed(409, format!("{address} appears more than once in this batch")));
+        return Err(BatchCreateResult::failed(
+            409,
+            format!("{address} appears more than once in this batch"),
+        ));
     }
     Ok(address)
 }
@@ -101,24 +149,40 @@ pub async fn create(
     State(state): State<AppState>,
     ApiJson(item): ApiJson<CreateInvitation>,
 ) -> Result<Json<ResultBody<CreatedId>>, ApiError> {
-    let address = email::normalize(&item.email).map_err(|err| ApiError::unprocessable(err.to_string()))?;
-    let address = refuse_unstorable(address, &mut HashSet::new())
-        .map_err(|failed| ApiError::new(axum::http::StatusCode::CONFLICT, failed.error.map(|e| e.detail).unwrap_or_default()))?;
+    let address =
+        email::normalize(&item.email).map_err(|err| ApiError::unprocessable(err.to_string()))?;
+    let address = refuse_unstorable(address, &mut HashSet::new()).map_err(|failed| {
+        ApiError::new(
+            axum::http::StatusCode::CONFLICT,
+            failed.error.map(|e| e.detail).unwrap_or_default(),
+        )
+    })?;
     let stored = address.clone();
-    let mut outcomes = blocking(move || Ok(state.store.create_many(&[stored], Utc::now())?)).await?;
+    let mut outcomes =
+        blocking(move || Ok(state.store.create_many(&[stored], Utc::now())?)).await?;
     match outcomes.pop() {
-        Some(Ok(id)) => Ok(Json(ResultBody { result: CreatedId { id } })),
-        _ => Err(ApiError::new(axum::http::StatusCode::CONFLICT, already_exists(&address))),
+        Some(Ok(id)) => Ok(Json(ResultBody {
+            result: CreatedId { id },
+        })),
+        _ => Err(ApiError::new(
+            axum::http::StatusCode::CONFLICT,
+            already_exists(&address),
+        )),
     }
 }
 
-pub async fn get(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<ResultBody<OrganizationInvitation>>, ApiError> {
+pub async fn get(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<ResultBody<OrganizationInvitation>>, ApiError> {
     let found = blocking({
         let id = id.clone();
         move || Ok(state.store.get(&id)?)
     })
     .await?;
-    found.map(|result| Json(ResultBody { result })).ok_or_else(|| not_found(&id))
+    found
+        .map(|result| Json(ResultBody { result }))
+        .ok_or_else(|| not_found(&id))
 }
 
 pub async fn invalidate(
@@ -130,7 +194,9 @@ pub async fn invalidate(
         move || Ok(state.store.invalidate(&id, Utc::now())?)
     })
     .await?;
-    revoked.map(|result| Json(ResultBody { result })).ok_or_else(|| not_found(&id))
+    revoked
+        .map(|result| Json(ResultBody { result }))
+        .ok_or_else(|| not_found(&id))
 }
 
 fn not_found(id: &str) -> ApiError {
@@ -160,7 +226,15 @@ mod paging_token {
         #[test]
         fn round_trips_and_refuses_anything_else() {
             assert_eq!(parse(&encode(12345)), Some(12345));
-            for bad in ["", "p1.", "p1.-5", "p1.zz", "12", "p1.ffffffffffffffff", "p1.+5"] {
+            for bad in [
+                "",
+                "p1.",
+                "p1.-5",
+                "p1.zz",
+                "12",
+                "p1.ffffffffffffffff",
+                "p1.+5",
+            ] {
                 assert_eq!(parse(bad), None, "{bad}");
             }
         }

@@ -1,0 +1,368 @@
+//! Revoking invitations safely: every deletion is confirmed, then waits out an undo window
+//! before any request is sent; the calls run a few at a time, and a row whose call fails comes
+//! back with the reason. Provided once per console and reached through [`Deletions::expect`].
+
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::rc::Rc;
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use org_invitations_core::OrganizationInvitation;
+
+use crate::api::{ApiClient, ApiError};
+
+/// How long Undo is offered before the invitations are revoked on the server.
+pub const UNDO_WINDOW: Duration = Duration::from_secs(6);
+/// Revocations in flight at once.
+const CONCURRENCY: usize = 4;
+
+/// Where a confirmed deletion stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stage {
+    /// Undo is still possible; nothing was sent.
+    Waiting,
+    Running {
+        done: usize,
+    },
+    Finished(Outcome),
+}
+
+/// What the server did with a batch.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Outcome {
+    pub deleted: usize,
+    /// Someone else revoked these first (404): gone, but not by us.
+    pub already_gone: usize,
+    pub failed: usize,
+}
+
+/// Invitations confirmed for deletion together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Batch {
+    pub id: u64,
+    pub invitations: Vec<OrganizationInvitation>,
+    pub stage: Stage,
+}
+
+impl Batch {
+    /// "Invitation for a@x.com" or "3 invitations".
+    pub fn subject(&self) -> String {
+        match self.invitations.as_slice() {
+            [one] => format!("Invitation for {}", one.email),
+            many => format!("{} invitations", many.len()),
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+pub struct Deletions {
+    client: StoredValue<ApiClient>,
+    /// Asked about, waiting for the dialog's answer.
+    pub confirming: RwSignal<Option<Vec<OrganizationInvitation>>>,
+    pub batches: RwSignal<Vec<Batch>>,
+    timers: StoredValue<HashMap<u64, TimeoutHandle>>,
+    next_batch: StoredValue<u64>,
+    /// Rows out of the table while their deletion waits or runs.
+    pub hidden: RwSignal<HashSet<String>>,
+    /// Rows that came back after a failed call, with the reason.
+    pub errors: RwSignal<HashMap<String, String>>,
+    /// Rows ticked for a bulk deletion.
+    pub selected: RwSignal<HashSet<String>>,
+    /// What screen readers are told after each step.
+    pub announcement: RwSignal<String>,
+    /// The display index whose Delete button opened the dialog: after the row leaves, focus
+    /// goes to the Delete button of the row that takes its place.
+    pub return_focus: RwSignal<Option<usize>>,
+    /// Hears the ids the server no longer has, so the list drops them.
+    on_deleted: Callback<Vec<String>>,
+    undo_window: Duration,
+}
+
+impl Deletions {
+    /// Creates the service and provides it to the components below.
+    pub fn provide(
+        client: ApiClient,
+        on_deleted: Callback<Vec<String>>,
+        undo_window: Duration,
+    ) -> Self {
+        let deletions = Self {
+            client: StoredValue::new(client),
+            confirming: RwSignal::new(None),
+            batches: RwSignal::new(Vec::new()),
+            timers: StoredValue::new(HashMap::new()),
+            next_batch: StoredValue::new(0),
+            hidden: RwSignal::new(HashSet::new()),
+            errors: RwSignal::new(HashMap::new()),
+            selected: RwSignal::new(HashSet::new()),
+            announcement: RwSignal::new(String::new()),
+            return_focus: RwSignal::new(None),
+            on_deleted,
+            undo_window,
+        };
+        provide_context(deletions);
+        // Leaving the page during the undo window still revokes what was confirmed.
+        let leaving = window_event_listener(leptos::ev::pagehide, move |_| {
+            deletions.send_waiting_on_leave()
+        });
+        on_cleanup(move || {
+            leaving.remove();
+            deletions.send_waiting_on_leave();
+        });
+        deletions
+    }
+
+    pub fn expect() -> Self {
+        expect_context::<Self>()
+    }
+
+    /// Opens the confirmation for these invitations.
+    pub fn ask(&self, invitations: Vec<OrganizationInvitation>) {
+        if !invitations.is_empty() {
+            self.confirming.set(Some(invitations));
+        }
+    }
+
+    pub fn cancel(&self) {
+        // The dialog gives focus back to the button that opened it.
+        self.return_focus.set(None);
+        self.confirming.set(None);
+    }
+
+    /// The dialog said Delete: the rows leave the table now, the requests go when the undo
+    /// window ends.
+    pub fn confirm(&self) {
+        let Some(invitations) = self.confirming.get_untracked() else {
+            return;
+        };
+        self.confirming.set(None);
+        let ids: Vec<String> = invitations
+            .iter()
+            .map(|invitation| invitation.id.clone())
+            .collect();
+        let batch = Batch {
+            id: self.new_batch_id(),
+            invitations,
+            stage: Stage::Waiting,
+        };
+        let (id, subject) = (batch.id, batch.subject());
+        self.hidden
+            .update(|hidden| hidden.extend(ids.iter().cloned()));
+        self.errors.update(|errors| {
+            ids.iter().for_each(|id| {
+                errors.remove(id);
+            })
+        });
+        self.selected.update(|selected| {
+            ids.iter().for_each(|id| {
+                selected.remove(id);
+            })
+        });
+        self.batches.update(|batches| batches.push(batch));
+        self.announcement.set(format!(
+            "{subject} deleted. Undo is available for {} seconds.",
+            self.undo_window.as_secs()
+        ));
+        let this = *self;
+        if let Ok(timer) = set_timeout_with_handle(move || this.commit(id), self.undo_window) {
+            self.timers.update_value(|timers| {
+                timers.insert(id, timer);
+            });
+        }
+    }
+
+    /// Puts the rows back exactly where they were; nothing was sent.
+    pub fn undo(&self, batch_id: u64) {
+        let Some(batch) = self.take_waiting(batch_id) else {
+            return;
+        };
+        self.hidden.update(|hidden| {
+            batch.invitations.iter().for_each(|invitation| {
+                hidden.remove(&invitation.id);
+            })
+        });
+        self.batches
+            .update(|batches| batches.retain(|other| other.id != batch_id));
+        self.announcement
+            .set(format!("Undone: {} restored.", batch.subject()));
+    }
+
+    /// Sends a waiting batch's requests now instead of at the end of the undo window.
+    pub fn commit(&self, batch_id: u64) {
+        let Some(batch) = self.take_waiting(batch_id) else {
+            return;
+        };
+        self.run(batch);
+    }
+
+    /// Tries a row whose deletion failed again (it was confirmed already).
+    pub fn retry(&self, invitation: OrganizationInvitation) {
+        self.errors.update(|errors| {
+            errors.remove(&invitation.id);
+        });
+        self.hidden.update(|hidden| {
+            hidden.insert(invitation.id.clone());
+        });
+        let batch = Batch {
+            id: self.new_batch_id(),
+            invitations: vec![invitation],
+            stage: Stage::Waiting,
+        };
+        self.batches.update(|batches| batches.push(batch.clone()));
+        self.run(batch);
+    }
+
+    /// Removes a finished batch's notice.
+    pub fn dismiss(&self, batch_id: u64) {
+        self.batches.update(|batches| {
+            batches
+                .retain(|batch| batch.id != batch_id || !matches!(batch.stage, Stage::Finished(_)))
+        });
+    }
+
+    fn new_batch_id(&self) -> u64 {
+        self.next_batch.update_value(|next| *next += 1);
+        self.next_batch.get_value()
+    }
+
+    /// The batch if it still waits for its undo window, with its timer stopped.
+    fn take_waiting(&self, batch_id: u64) -> Option<Batch> {
+        if let Some(timer) = self
+            .timers
+            .try_update_value(|timers| timers.remove(&batch_id))
+            .flatten()
+        {
+            timer.clear();
+        }
+        self.batches
+            .try_with_untracked(|batches| {
+                batches
+                    .iter()
+                    .find(|batch| batch.id == batch_id && batch.stage == Stage::Waiting)
+                    .cloned()
+            })
+            .flatten()
+    }
+
+    fn set_stage(&self, batch_id: u64, stage: Stage) {
+        self.batches.try_update(|batches| {
+            if let Some(batch) = batches.iter_mut().find(|batch| batch.id == batch_id) {
+                batch.stage = stage;
+            }
+        });
+    }
+
+    /// Revokes a batch, a few requests at a time, then settles every row.
+    fn run(&self, batch: Batch) {
+        let this = *self;
+        let total = batch.invitations.len();
+        self.set_stage(batch.id, Stage::Running { done: 0 });
+        let queue = Rc::new(RefCell::new(
+            batch.invitations.iter().cloned().collect::<VecDeque<_>>(),
+        ));
+        let results = Rc::new(RefCell::new(Vec::with_capacity(total)));
+        let workers_left = Rc::new(Cell::new(CONCURRENCY.min(total)));
+        let client = self.client.get_value();
+        for _ in 0..CONCURRENCY.min(total) {
+            let (queue, results, workers_left, client) = (
+                queue.clone(),
+                results.clone(),
+                workers_left.clone(),
+                client.clone(),
+            );
+            let batch_id = batch.id;
+            spawn_local(async move {
+                loop {
+                    let next = queue.borrow_mut().pop_front();
+                    let Some(invitation) = next else { break };
+                    let outcome = client.invalidate(&invitation.id).await.map(|_| ());
+                    results.borrow_mut().push((invitation, outcome));
+                    this.set_stage(
+                        batch_id,
+                        Stage::Running {
+                            done: results.borrow().len(),
+                        },
+                    );
+                }
+                workers_left.set(workers_left.get() - 1);
+                if workers_left.get() == 0 {
+                    this.settle(batch_id, results.take());
+                }
+            });
+        }
+    }
+
+    fn settle(&self, batch_id: u64, results: Vec<(OrganizationInvitation, Result<(), ApiError>)>) {
+        let mut outcome = Outcome::default();
+        let mut gone = Vec::new();
+        let mut failed = HashMap::new();
+        for (invitation, result) in results {
+            match result {
+                Ok(()) => {
+                    outcome.deleted += 1;
+                    gone.push(invitation.id);
+                }
+                Err(ApiError::Server { status: 404, .. }) => {
+                    outcome.already_gone += 1;
+                    gone.push(invitation.id);
+                }
+                Err(error) => {
+                    outcome.failed += 1;
+                    failed.insert(invitation.id, format!("Not deleted: {error}"));
+                }
+            }
+        }
+        if !gone.is_empty() {
+            self.on_deleted.run(gone.clone());
+        }
+        self.hidden.try_update(|hidden| {
+            gone.iter().chain(failed.keys()).for_each(|id| {
+                hidden.remove(id);
+            })
+        });
+        self.errors.try_update(|errors| errors.extend(failed));
+        self.set_stage(batch_id, Stage::Finished(outcome));
+        self.announcement.try_set(describe(outcome));
+    }
+
+    /// On leaving the page: what waits for its undo window is revoked with requests that
+    /// outlive the page.
+    fn send_waiting_on_leave(&self) {
+        let Some(batches) = self.batches.try_get_untracked() else {
+            return;
+        };
+        let client = self.client.get_value();
+        for batch in batches.iter().filter(|batch| batch.stage == Stage::Waiting) {
+            for invitation in &batch.invitations {
+                client.invalidate_on_leave(&invitation.id);
+            }
+        }
+    }
+}
+
+/// The sentence for a finished batch.
+pub fn describe(outcome: Outcome) -> String {
+    let mut parts = Vec::new();
+    if outcome.deleted > 0 {
+        parts.push(format!("{} deleted", outcome.deleted));
+    }
+    if outcome.already_gone > 0 {
+        parts.push(format!(
+            "{} had already been deleted by someone else",
+            outcome.already_gone
+        ));
+    }
+    if outcome.failed > 0 {
+        parts.push(format!(
+            "{} could not be deleted and {} back in the list",
+            outcome.failed,
+            if outcome.failed == 1 { "is" } else { "are" }
+        ));
+    }
+    let mut sentence = parts.join("; ");
+    if let Some(first) = sentence.get(..1) {
+        sentence = format!("{}{}.", first.to_uppercase(), &sentence[1..]);
+    }
+    sentence
+}
