@@ -1,4 +1,6 @@
 //! Helpers for the console's tests in a real browser.
+// Each test file uses some of these helpers, not all.
+#![allow(dead_code)]
 
 use std::time::Duration;
 

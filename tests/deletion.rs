@@ -1,0 +1,134 @@
+//! Deleting in headless Chromium: the dialog, undo, bulk selection, and a failed call (the
+//! server here is unreachable; the end-to-end tests cover a real one).
+#![cfg(target_arch = "wasm32")]
+
+mod browser;
+
+use std::time::Duration;
+
+use browser::{container, element, texts, wait_until};
+use chrono::{TimeDelta, Utc};
+use leptos::prelude::*;
+use org_invitations::api::ApiClient;
+use org_invitations::deletion::Deletions;
+use org_invitations::rows::rows_from;
+use org_invitations::{InvitationList, TimeZoneChoice};
+use org_invitations_core::OrganizationInvitation;
+use org_invitations_core::listing::ListView;
+use wasm_bindgen_test::*;
+use web_sys::{HtmlButtonElement, HtmlElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn invitations() -> Vec<OrganizationInvitation> {
+    let now = Utc::now();
+    ["ann", "bob", "cy"]
+        .iter()
+        .enumerate()
+        .map(|(i, name)| OrganizationInvitation {
+            id: format!("orginv_{name}"),
+            email: format!("{name}@example.com"),
+            organization_id: "org_test".into(),
+            accepted_at: None,
+            created_at: now - TimeDelta::hours(i as i64 + 1),
+            expires_at: now - TimeDelta::hours(i as i64 + 1) + TimeDelta::days(7),
+        })
+        .collect()
+}
+
+/// The list with a deletion service whose server cannot be reached.
+fn mount(root: &HtmlElement, undo_window: Duration) -> impl Drop {
+    let rows = rows_from(invitations());
+    leptos::mount::mount_to(root.clone(), move || {
+        Deletions::provide(ApiClient::new("http://127.0.0.1:9", None), Callback::new(|_| ()), undo_window);
+        let view = RwSignal::new(ListView::default());
+        let zone = RwSignal::new(TimeZoneChoice::Utc);
+        view! {
+            <div class="oi-console">
+                <InvitationList rows=Signal::stored(rows) view zone now=Signal::stored(Utc::now()) />
+            </div>
+        }
+    })
+}
+
+fn shown(root: &HtmlElement) -> Vec<String> {
+    texts(root, "tbody tr.oi-row td.oi-email")
+}
+
+fn button(root: &HtmlElement, css: &str) -> HtmlButtonElement {
+    element(root, css)
+}
+
+fn dialog_open(root: &HtmlElement) -> bool {
+    root.query_selector("dialog[open]").unwrap().is_some()
+}
+
+#[wasm_bindgen_test]
+async fn the_dialog_names_the_address_and_cancel_changes_nothing() {
+    let root = container();
+    let _mounted = mount(&root, Duration::from_secs(60));
+    let delete = button(&root, "button[aria-label='Delete invitation for bob@example.com']");
+    assert_eq!(delete.text_content().unwrap(), "Delete");
+    delete.click();
+    wait_until("the dialog", || dialog_open(&root)).await;
+    assert_eq!(texts(&root, "dialog h2"), ["Delete the invitation for bob@example.com?"]);
+    let confirm: Vec<String> = texts(&root, "dialog button");
+    assert_eq!(confirm, ["Cancel", "Delete"]);
+    button(&root, "dialog button").click();
+    wait_until("the dialog closed", || !dialog_open(&root)).await;
+    assert_eq!(shown(&root), ["ann@example.com", "bob@example.com", "cy@example.com"]);
+}
+
+#[wasm_bindgen_test]
+async fn undo_puts_the_row_back_exactly_where_it_was() {
+    let root = container();
+    let _mounted = mount(&root, Duration::from_secs(60));
+    button(&root, "button[aria-label='Delete invitation for bob@example.com']").click();
+    wait_until("the dialog", || dialog_open(&root)).await;
+    button(&root, "dialog button.oi-danger").click();
+    wait_until("the row gone", || shown(&root) == ["ann@example.com", "cy@example.com"]).await;
+    let notice = texts(&root, ".oi-notice-item").join("");
+    assert!(notice.starts_with("Invitation for bob@example.com deleted"), "{notice}");
+    let announced = texts(&root, "[role=status]").join(" ");
+    assert!(announced.contains("Invitation for bob@example.com deleted. Undo is available for 60 seconds."), "{announced}");
+    button(&root, ".oi-notice-item button").click();
+    wait_until("the row back", || shown(&root) == ["ann@example.com", "bob@example.com", "cy@example.com"]).await;
+    assert!(texts(&root, ".oi-notice-item").is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn a_failed_call_brings_the_row_back_with_its_error_and_a_retry() {
+    let root = container();
+    // A short undo window: the revoke is attempted, and fails, without any click.
+    let _mounted = mount(&root, Duration::from_millis(50));
+    button(&root, "button[aria-label='Delete invitation for ann@example.com']").click();
+    wait_until("the dialog", || dialog_open(&root)).await;
+    button(&root, "dialog button.oi-danger").click();
+    wait_until("the row back with an error", || !texts(&root, ".oi-row-error").is_empty()).await;
+    assert_eq!(shown(&root), ["ann@example.com", "bob@example.com", "cy@example.com"], "never shown as deleted");
+    let error = texts(&root, ".oi-row-error").join("");
+    assert!(error.starts_with("Not deleted: Cannot reach the invitation server"), "{error}");
+    let retry = button(&root, "button[aria-label='Retry deleting the invitation for ann@example.com']");
+    assert_eq!(retry.text_content().unwrap(), "Retry");
+    wait_until("the outcome", || texts(&root, ".oi-notice-item").join("").contains("1 could not be deleted and is back in the list")).await;
+}
+
+#[wasm_bindgen_test]
+async fn select_all_picks_the_shown_rows_and_the_dialog_lists_them() {
+    let root = container();
+    let _mounted = mount(&root, Duration::from_secs(60));
+    let bulk = || button(&root, ".oi-bulk button");
+    assert!(bulk().disabled());
+    assert_eq!(bulk().text_content().unwrap(), "Delete selected (0)");
+    element::<HtmlInputElement>(&root, "input[aria-label='Select invitation for cy@example.com']").click();
+    wait_until("one selected", || bulk().text_content().unwrap() == "Delete selected (1)").await;
+    let all: HtmlInputElement = element(&root, "input[aria-label='Select all shown invitations']");
+    all.click();
+    wait_until("all selected", || bulk().text_content().unwrap() == "Delete selected (3)").await;
+    bulk().click();
+    wait_until("the dialog", || dialog_open(&root)).await;
+    assert_eq!(texts(&root, "dialog h2"), ["Delete 3 invitations?"]);
+    assert_eq!(texts(&root, "dialog li"), ["ann@example.com", "bob@example.com", "cy@example.com"]);
+    all.click();
+    wait_until("none selected", || bulk().text_content().unwrap() == "Delete selected (0)").await;
+}
