@@ -188,3 +188,16 @@ async fn a_row_someone_else_deleted_is_reported_as_such() {
     assert!(!rows_shown(&browser).await.contains(&DEMO_ADDRESS.to_owned()));
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn leaving_the_page_during_the_undo_window_still_revokes() {
+    let server = TestServer::start_with(demo_options());
+    let browser = open(&server).await;
+    delete_button(&browser, DEMO_ADDRESS).await.click().await.unwrap();
+    browser.click_button("Delete").await;
+    browser.text_of(".oi-notice-item").await;
+    // Away before the undo window ends: the confirmed deletion goes out as the page unloads.
+    browser.client.goto("about:blank").await.unwrap();
+    wait_until_server(&server, DEMO_ADDRESS, false).await;
+    browser.close().await;
+}
