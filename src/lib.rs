@@ -37,14 +37,15 @@ pub fn mount(
     leptos::mount::mount_to(element, move || view! { <App options /> })
 }
 
-/// Mounts the console for the whole page, talking to the page's own origin.
+/// Mounts the console into the stand-alone page's `#org-invitations` element, talking to the
+/// page's own origin. On any other page (a host that embeds the console) it does nothing.
 pub fn mount_standalone() {
-    let document = document();
-    let root = document
+    let Some(root) = document()
         .get_element_by_id(STANDALONE_ROOT_ID)
         .and_then(|element| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(element).ok())
-        .or_else(|| document.body())
-        .expect("the page has a body");
+    else {
+        return;
+    };
     // The stand-alone console lives as long as the page.
     mount(root, ConsoleOptions::default()).forget();
 }

@@ -202,17 +202,33 @@ impl Browser {
     }
 
     /// Makes the browser's network fail every request whose URL matches one of `patterns`
-    /// (`*` wildcards), through ChromeDriver's DevTools bridge; an empty list lifts the block.
+    /// (`*` wildcards); an empty list lifts the block.
     pub async fn block_urls(&self, patterns: &[String]) {
+        self.devtools("Network.enable", json!({})).await;
+        self.devtools("Network.setBlockedURLs", json!({ "urls": patterns })).await;
+    }
+
+    /// From now on, every page records the Content-Security-Policy violations it reports;
+    /// [`Browser::csp_violations`] reads them.
+    pub async fn record_csp_violations(&self) {
+        let source = "window.__cspViolations = [];
+            document.addEventListener('securitypolicyviolation',
+                e => window.__cspViolations.push(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline')));";
+        self.devtools("Page.addScriptToEvaluateOnNewDocument", json!({ "source": source })).await;
+    }
+
+    pub async fn csp_violations(&self) -> Vec<String> {
+        let found = self.client.execute("return window.__cspViolations || ['not recording'];", Vec::new()).await.expect("read");
+        serde_json::from_value(found).expect("a list")
+    }
+
+    /// A Chrome DevTools command, through ChromeDriver's bridge (fantoccini does not speak it).
+    async fn devtools(&self, command: &str, params: serde_json::Value) {
         let session = self.client.session_id().await.expect("session").expect("a session id");
         let url = format!("{}/session/{session}/goog/cdp/execute", self.driver_url);
-        for body in [
-            json!({ "cmd": "Network.enable", "params": {} }),
-            json!({ "cmd": "Network.setBlockedURLs", "params": { "urls": patterns } }),
-        ] {
-            let reply = ureq::post(&url).send_json(&body);
-            assert!(reply.is_ok(), "ChromeDriver refused {body}: {reply:?}");
-        }
+        let body = json!({ "cmd": command, "params": params });
+        let reply = tokio::task::spawn_blocking(move || ureq::post(&url).send_json(&body).map(|_| ())).await.expect("task");
+        assert!(reply.is_ok(), "ChromeDriver refused {command}: {reply:?}");
     }
 
     /// Ends the session and the driver.

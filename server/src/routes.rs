@@ -18,6 +18,12 @@ use crate::state::AppState;
 /// Room for a full batch of maximal addresses with JSON around them, and no more.
 const MAX_BODY_BYTES: usize = 512 * 1024;
 
+/// The console needs no inline script or style: scripts and styles come from this origin only,
+/// and WebAssembly may be compiled. Nothing may frame the pages.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+    style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; \
+    frame-ancestors 'none'";
+
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route(paths::USERINFO, get(userinfo::userinfo))
@@ -45,11 +51,18 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("no-store"),
         ));
 
-    let files = ServeDir::new(&state.dist_dir);
+    // File names are stable (no hashes), so browsers revalidate them on every load.
+    let files = tower::ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
+        .service(ServeDir::new(&state.dist_dir));
     Router::new()
         .route("/", get(console::index))
         .merge(api)
         .fallback_service(files)
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
         .layer(SetResponseHeaderLayer::overriding(
             header::REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
