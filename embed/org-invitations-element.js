@@ -1,7 +1,67 @@
 // The console's loader, emitted by the release build under this stable name beside the
-// WebAssembly and its JS glue. Loading it starts the console: the stand-alone page (an
-// element with id "org-invitations") mounts itself. It is a file, not an inline script, so
-// the page works under `script-src 'self' 'wasm-unsafe-eval'`.
-import init from "./org-invitations.js";
+// WebAssembly and its JS glue. It is a file, not an inline script, so pages work under
+// `script-src 'self' 'wasm-unsafe-eval'`.
+//
+// - The stand-alone page (an element with id "org-invitations") mounts itself.
+// - Host pages get the <org-invitations> element, rendered in its own shadow root:
+//     <script type="module" src="https://console.example/org-invitations-element.js"></script>
+//     <org-invitations api-base="https://console.example"></org-invitations>
+// - Or the same as a call: import { mountConsole } from ".../org-invitations-element.js".
+import init, { mountConsole } from "./org-invitations.js";
 
 await init({ module_or_path: new URL("./org-invitations_bg.wasm", import.meta.url) });
+
+export { mountConsole };
+
+const STYLESHEET = new URL("./console.css", import.meta.url).href;
+let instances = 0;
+
+class OrgInvitationsElement extends HTMLElement {
+  static observedAttributes = ["api-base", "token", "draft-key"];
+
+  constructor() {
+    super();
+    this.instance = ++instances;
+    this.mounted = null;
+  }
+
+  connectedCallback() {
+    this.mount();
+  }
+
+  disconnectedCallback() {
+    this.unmount();
+  }
+
+  attributeChangedCallback() {
+    if (this.mounted) this.mount();
+  }
+
+  mount() {
+    this.unmount();
+    const shadow = this.shadowRoot ?? this.attachShadow({ mode: "open" });
+    const style = document.createElement("link");
+    style.rel = "stylesheet";
+    style.href = STYLESHEET;
+    const root = document.createElement("div");
+    shadow.replaceChildren(style, root);
+    this.mounted = mountConsole(root, {
+      apiBase: this.getAttribute("api-base") ?? "",
+      token: this.getAttribute("token") ?? undefined,
+      draftKey: this.getAttribute("draft-key") ?? `org-invitations:draft:${this.id || this.instance}`,
+      syncUrl: false,
+    });
+  }
+
+  unmount() {
+    if (this.mounted) {
+      this.mounted.unmount();
+      this.mounted.free();
+      this.mounted = null;
+    }
+  }
+}
+
+if (!customElements.get("org-invitations")) {
+  customElements.define("org-invitations", OrgInvitationsElement);
+}

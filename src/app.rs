@@ -140,8 +140,14 @@ pub fn App(
             <header class="oi-header">
                 <h1 class="oi-title">"Organization invitations"</h1>
             </header>
-            <InviteForm pending on_sent=Callback::new(move |()| load()) />
-            <section class="oi-list" aria-labelledby="oi-list-title">
+            <InviteForm
+                pending
+                on_sent=Callback::new(move |()| load())
+                draft_key=options.draft_key.clone().unwrap_or_else(|| crate::invite_form::DEFAULT_DRAFT_KEY.to_owned())
+            />
+            // Not landmarks: a host page holding two consoles would have look-alike regions;
+            // the headings give the structure, the host its landmarks.
+            <div class="oi-list">
                 <h2 class="oi-subtitle" id="oi-list-title">"Invitations"</h2>
                 <div class="oi-summary-bar">
                     <p class="oi-summary">
@@ -170,7 +176,7 @@ pub fn App(
                 >
                     <InvitationList rows=loaded_rows view zone now=now.into() />
                 </Show>
-            </section>
+            </div>
         </div>
     }
 }

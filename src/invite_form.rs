@@ -184,7 +184,7 @@ pub fn InviteForm(
     };
 
     view! {
-        <section class="oi-invite" aria-labelledby="oi-invite-title">
+        <div class="oi-invite">
             <h2 class="oi-subtitle" id="oi-invite-title">"Invite people"</h2>
             <form class="oi-invite-form" on:submit=move |event| {
                 event.prevent_default();
@@ -228,7 +228,7 @@ pub fn InviteForm(
                 </div>
             })}
             {move || report.get().map(|report| view! { <InviteResults report on_retry=Callback::new(move |()| submit()) /> })}
-        </section>
+        </div>
     }
 }
 

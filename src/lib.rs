@@ -4,6 +4,7 @@
 pub mod api;
 mod app;
 mod delete_dialog;
+mod embed;
 pub mod deletion;
 mod deletion_notices;
 mod invitation_list;
@@ -19,6 +20,7 @@ mod time_zone;
 mod url_view;
 
 pub use app::App;
+pub use embed::{MountedConsole, mount_console};
 pub use invitation_list::InvitationList;
 pub use invite_form::InviteForm;
 pub use options::ConsoleOptions;

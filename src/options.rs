@@ -13,6 +13,9 @@ pub struct ConsoleOptions {
     pub sync_url: bool,
     /// How long Undo is offered after a deletion before the server is asked.
     pub undo_window: std::time::Duration,
+    /// Where the invite form keeps its draft in session storage; consoles sharing a page need
+    /// their own. `None`: the stand-alone console's key.
+    pub draft_key: Option<String>,
 }
 
 impl Default for ConsoleOptions {
@@ -22,6 +25,7 @@ impl Default for ConsoleOptions {
             token: None,
             sync_url: true,
             undo_window: crate::deletion::UNDO_WINDOW,
+            draft_key: None,
         }
     }
 }

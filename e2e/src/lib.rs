@@ -102,26 +102,22 @@ impl Browser {
         }
     }
 
-    /// Waits for an element matching `css` and returns its text.
+    /// Waits for an element matching `css` and returns its text (white space folded).
     pub async fn text_of(&self, css: &str) -> String {
-        let element = self
-            .client
-            .wait()
-            .at_most(WAIT)
-            .for_element(Locator::Css(css))
-            .await
-            .unwrap_or_else(|err| panic!("no element {css} appeared: {err}"));
-        element.text().await.expect("element text")
+        self.texts_of_all(css).await.swap_remove(0)
     }
 
-    /// Texts of every element matching `css`, once at least one is there.
+    /// Texts of every element matching `css` (white space folded), once at least one is there.
     pub async fn texts_of_all(&self, css: &str) -> Vec<String> {
-        self.text_of(css).await;
-        let mut texts = Vec::new();
-        for element in self.client.find_all(Locator::Css(css)).await.expect("find") {
-            texts.push(element.text().await.expect("element text"));
+        let started = std::time::Instant::now();
+        loop {
+            let texts = self.texts_now(css).await;
+            if !texts.is_empty() {
+                return texts;
+            }
+            assert!(started.elapsed() < WAIT, "no element {css} appeared within {WAIT:?}");
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        texts
     }
 
     /// Texts of every element matching `css` right now, without waiting for one; white
@@ -215,6 +211,22 @@ impl Browser {
             document.addEventListener('securitypolicyviolation',
                 e => window.__cspViolations.push(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline')));";
         self.devtools("Page.addScriptToEvaluateOnNewDocument", json!({ "source": source })).await;
+    }
+
+    /// From now on, every page records what it logs as errors (console.error and uncaught
+    /// errors); [`Browser::page_errors`] reads them.
+    pub async fn record_page_errors(&self) {
+        let source = "window.__pageErrors = [];
+            const original = console.error;
+            console.error = (...args) => { window.__pageErrors.push(args.map(String).join(' ')); original(...args); };
+            window.addEventListener('error', e => window.__pageErrors.push(String(e.message)));
+            window.addEventListener('unhandledrejection', e => window.__pageErrors.push(String(e.reason)));";
+        self.devtools("Page.addScriptToEvaluateOnNewDocument", json!({ "source": source })).await;
+    }
+
+    pub async fn page_errors(&self) -> Vec<String> {
+        let found = self.client.execute("return window.__pageErrors || ['not recording'];", Vec::new()).await.expect("read");
+        serde_json::from_value(found).expect("a list")
     }
 
     pub async fn csp_violations(&self) -> Vec<String> {

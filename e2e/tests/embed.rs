@@ -1,0 +1,87 @@
+//! The console embedded in a host page: the example host (a mock internal console with its
+//! own global CSS and two <org-invitations> elements), in headless Chromium.
+
+use e2e::{BROWSER_TIME_ZONE, Browser, demo_options};
+use serde_json::{Value, json};
+use testkit::TestServer;
+
+/// Runs `body` with `root` bound to the shadow root of the element with id `host`.
+async fn in_shadow(browser: &Browser, host: &str, body: &str) -> Value {
+    let script = format!("const root = document.getElementById(arguments[0])?.shadowRoot; if (!root) return null; {body}");
+    browser.client.execute(&script, vec![json!(host)]).await.expect("script")
+}
+
+async fn rows(browser: &Browser, host: &str) -> usize {
+    let count = in_shadow(browser, host, "return root.querySelectorAll('tr.oi-row').length;").await;
+    count.as_u64().unwrap_or(0) as usize
+}
+
+async fn wait_for_rows(browser: &Browser, host: &str, expected: usize) {
+    let started = std::time::Instant::now();
+    loop {
+        let now = rows(browser, host).await;
+        if now == expected {
+            return;
+        }
+        assert!(started.elapsed() < e2e::WAIT, "{host} shows {now} rows, not {expected}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_consoles_work_side_by_side_in_a_hostile_host_page() {
+    let server = TestServer::start_with(demo_options());
+    let browser = Browser::start(BROWSER_TIME_ZONE).await;
+    browser.record_csp_violations().await;
+    browser.record_page_errors().await;
+    browser.client.goto(&server.sign_in_url).await.unwrap();
+    browser.text_of(".oi-table tbody tr.oi-row").await;
+    browser.client.goto(&server.url("/example.html")).await.unwrap();
+    wait_for_rows(&browser, "team-a", 5).await;
+    wait_for_rows(&browser, "team-b", 5).await;
+
+    // The host keeps its look, and none of it reaches the consoles.
+    let host = browser
+        .client
+        .execute("return [getComputedStyle(document.querySelector('.host-nav')).backgroundColor, getComputedStyle(document.querySelector('h1')).fontFamily];", Vec::new())
+        .await
+        .unwrap();
+    assert_eq!(host[0], "rgb(91, 44, 0)");
+    assert!(host[1].as_str().unwrap().contains("Comic Sans"), "{host}");
+    let console = in_shadow(
+        &browser,
+        "team-a",
+        "const button = root.querySelector('.oi-button'); const s = getComputedStyle(button);
+         return [getComputedStyle(root.querySelector('.oi-console')).display, getComputedStyle(root.querySelector('.oi-console')).fontFamily, s.color, s.borderStyle];",
+    )
+    .await;
+    assert_eq!(console[0], "block", "the host's `.oi-console {{ display: none }}` stayed out");
+    assert!(!console[1].as_str().unwrap().contains("Comic"), "{console}");
+    assert_ne!(console[2], "rgb(255, 0, 170)", "{console}");
+    assert_ne!(console[3], "dashed", "{console}");
+
+    // Independent: inviting in one leaves the other as it was until it refreshes.
+    in_shadow(
+        &browser,
+        "team-a",
+        "const area = root.querySelector('textarea'); area.focus(); document.execCommand('insertText', false, 'embedded@example.com');
+         root.querySelector('button[type=submit]').click(); return true;",
+    )
+    .await;
+    wait_for_rows(&browser, "team-a", 6).await;
+    assert_eq!(rows(&browser, "team-b").await, 5);
+    in_shadow(&browser, "team-b", "[...root.querySelectorAll('button')].find(b => b.textContent === 'Refresh').click(); return true;").await;
+    wait_for_rows(&browser, "team-b", 6).await;
+
+    // Removing an element tears its console down cleanly; the other carries on.
+    browser.client.execute("document.getElementById('team-a').remove(); return true;", Vec::new()).await.unwrap();
+    in_shadow(&browser, "team-b", "[...root.querySelectorAll('button')].find(b => b.textContent === 'Refresh').click(); return true;").await;
+    wait_for_rows(&browser, "team-b", 6).await;
+    browser.client.execute("window.dispatchEvent(new Event('resize')); return true;", Vec::new()).await.unwrap();
+
+    assert_eq!(browser.page_errors().await, Vec::<String>::new());
+    assert_eq!(browser.csp_violations().await, Vec::<String>::new());
+    // Last: axe-core itself adds inline styles, which the policy (rightly) reports.
+    browser.assert_accessible("example host page").await;
+    browser.close().await;
+}

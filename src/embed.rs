@@ -1,0 +1,39 @@
+//! The console for host pages: a JS function that mounts it into any element, used by the
+//! `<org-invitations>` custom element that embed/org-invitations-element.js defines.
+
+use std::any::Any;
+
+use js_sys::Reflect;
+use wasm_bindgen::prelude::*;
+
+use crate::{ConsoleOptions, mount};
+
+/// A console mounted by [`mount_console`]; `unmount()` removes it and everything it started.
+#[wasm_bindgen]
+pub struct MountedConsole {
+    handle: Option<Box<dyn Any>>,
+}
+
+#[wasm_bindgen]
+impl MountedConsole {
+    /// Tears the console down: its DOM, listeners, timers and pending work.
+    pub fn unmount(&mut self) {
+        self.handle.take();
+    }
+}
+
+/// `mountConsole(element, { apiBase, token, syncUrl, draftKey })` from JavaScript. Every option
+/// may be left out: the page's origin, its cookies, no URL syncing, a draft key of its own.
+#[wasm_bindgen(js_name = mountConsole)]
+pub fn mount_console(element: web_sys::HtmlElement, options: JsValue) -> Result<MountedConsole, JsValue> {
+    let text = |name: &str| Reflect::get(&options, &name.into()).ok().and_then(|value| value.as_string());
+    let flag = |name: &str| Reflect::get(&options, &name.into()).ok().and_then(|value| value.as_bool());
+    let options = ConsoleOptions {
+        api_base: text("apiBase").unwrap_or_default(),
+        token: text("token").filter(|token| !token.is_empty()),
+        sync_url: flag("syncUrl").unwrap_or(false),
+        draft_key: text("draftKey"),
+        ..ConsoleOptions::default()
+    };
+    Ok(MountedConsole { handle: Some(Box::new(mount(element, options))) })
+}
