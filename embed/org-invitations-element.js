@@ -50,6 +50,7 @@ class OrgInvitationsElement extends HTMLElement {
       token: this.getAttribute("token") ?? undefined,
       draftKey: this.getAttribute("draft-key") ?? `org-invitations:draft:${this.id || this.instance}`,
       syncUrl: false,
+      eventTarget: this,
     });
   }
 

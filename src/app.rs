@@ -11,6 +11,7 @@ use org_invitations_core::status::Summary;
 
 use crate::api::{ApiClient, ApiError, ListOptions};
 use crate::deletion::Deletions;
+use crate::host_events::HostEvents;
 use crate::invitation_list::InvitationList;
 use crate::invitation_table::TableSkeleton;
 use crate::invite_form::InviteForm;
@@ -34,7 +35,8 @@ pub fn App(
     /// Where the API is and how to authenticate to it.
     options: ConsoleOptions,
 ) -> impl IntoView {
-    let client = StoredValue::new(ApiClient::new(options.api_base, options.token));
+    let client = StoredValue::new(ApiClient::new(options.api_base.clone(), options.token.clone()));
+    let host_events = HostEvents::provide(options.events.clone());
     provide_context(client.get_value());
     let view = use_url_view(options.sync_url);
     let zone = RwSignal::new(TimeZoneChoice::Local);
@@ -82,7 +84,10 @@ pub fn App(
                     now.set(at);
                     refreshed_at.set(Some(at));
                 }
-                Err(error) => failure.set(Some(error)),
+                Err(error) => {
+                    host_events.error(&[], &error.to_string());
+                    failure.set(Some(error));
+                }
             }
         });
     };

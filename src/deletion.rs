@@ -12,6 +12,7 @@ use leptos::task::spawn_local;
 use org_invitations_core::OrganizationInvitation;
 
 use crate::api::{ApiClient, ApiError};
+use crate::host_events::HostEvents;
 
 /// How long Undo is offered before the invitations are revoked on the server.
 pub const UNDO_WINDOW: Duration = Duration::from_secs(6);
@@ -77,6 +78,7 @@ pub struct Deletions {
     pub return_focus: RwSignal<Option<usize>>,
     /// Hears the ids the server no longer has, so the list drops them.
     on_deleted: Callback<Vec<String>>,
+    events: StoredValue<HostEvents>,
     undo_window: Duration,
 }
 
@@ -99,6 +101,7 @@ impl Deletions {
             announcement: RwSignal::new(String::new()),
             return_focus: RwSignal::new(None),
             on_deleted,
+            events: StoredValue::new(HostEvents::use_or_silent()),
             undo_window,
         };
         provide_context(deletions);
@@ -297,20 +300,30 @@ impl Deletions {
         let mut outcome = Outcome::default();
         let mut gone = Vec::new();
         let mut failed = HashMap::new();
+        let (mut gone_emails, mut failed_emails) = (Vec::new(), Vec::new());
         for (invitation, result) in results {
             match result {
                 Ok(()) => {
                     outcome.deleted += 1;
                     gone.push(invitation.id);
+                    gone_emails.push(invitation.email);
                 }
                 Err(ApiError::Server { status: 404, .. }) => {
                     outcome.already_gone += 1;
                     gone.push(invitation.id);
+                    gone_emails.push(invitation.email);
                 }
                 Err(error) => {
                     outcome.failed += 1;
                     failed.insert(invitation.id, format!("Not deleted: {error}"));
+                    failed_emails.push(invitation.email);
                 }
+            }
+        }
+        if let Some(events) = self.events.try_get_value() {
+            events.deleted(&gone_emails);
+            if !failed_emails.is_empty() {
+                events.error(&failed_emails, "Some invitations could not be deleted");
             }
         }
         if !gone.is_empty() {

@@ -22,8 +22,9 @@ impl MountedConsole {
     }
 }
 
-/// `mountConsole(element, { apiBase, token, syncUrl, draftKey })` from JavaScript. Every option
-/// may be left out: the page's origin, its cookies, no URL syncing, a draft key of its own.
+/// `mountConsole(element, { apiBase, token, syncUrl, draftKey, eventTarget })` from
+/// JavaScript. Every option may be left out: the page's origin, its cookies, no URL syncing,
+/// the stand-alone draft key, events dispatched on `element`.
 #[wasm_bindgen(js_name = mountConsole)]
 pub fn mount_console(element: web_sys::HtmlElement, options: JsValue) -> Result<MountedConsole, JsValue> {
     let text = |name: &str| Reflect::get(&options, &name.into()).ok().and_then(|value| value.as_string());
@@ -33,6 +34,12 @@ pub fn mount_console(element: web_sys::HtmlElement, options: JsValue) -> Result<
         token: text("token").filter(|token| !token.is_empty()),
         sync_url: flag("syncUrl").unwrap_or(false),
         draft_key: text("draftKey"),
+        events: Some(
+            Reflect::get(&options, &"eventTarget".into())
+                .ok()
+                .and_then(|target| target.dyn_into::<web_sys::EventTarget>().ok())
+                .unwrap_or_else(|| element.clone().into()),
+        ),
         ..ConsoleOptions::default()
     };
     Ok(MountedConsole { handle: Some(Box::new(mount(element, options))) })

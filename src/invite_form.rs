@@ -13,6 +13,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::api::ApiClient;
+use crate::host_events::HostEvents;
 use crate::invite_results::InviteResults;
 use crate::invite_sender::{Outcome, SendReport, send_invitations};
 use crate::session_draft::use_session_draft;
@@ -36,6 +37,7 @@ pub fn InviteForm(
     draft_key: String,
 ) -> impl IntoView {
     let client = StoredValue::new(expect_context::<ApiClient>());
+    let host_events = HostEvents::use_or_silent();
     let draft = use_session_draft(draft_key);
     // The field is written only when the text changes other than by typing (removal, import,
     // sending): rewriting a large paste on every keystroke would stall typing.
@@ -125,7 +127,15 @@ pub fn InviteForm(
                     }
                 });
             }
-            let any_sent = !sent.outcomes.is_empty() && sent.sent().next().is_some();
+            let sent_emails: Vec<String> = sent.sent().map(str::to_owned).collect();
+            let failed_emails: Vec<String> = sent.failed().map(str::to_owned).collect();
+            host_events.created(&sent_emails);
+            if let Some(error) = &sent.stopped_by {
+                host_events.error(&failed_emails, &error.to_string());
+            } else if !failed_emails.is_empty() {
+                host_events.error(&failed_emails, "The server refused some invitations");
+            }
+            let any_sent = !sent_emails.is_empty();
             sending.try_set(None);
             report.try_set(Some(merge_in_input_order(&all, sent)));
             if any_sent {

@@ -5,6 +5,7 @@ pub mod api;
 mod app;
 mod delete_dialog;
 mod embed;
+mod host_events;
 pub mod deletion;
 mod deletion_notices;
 mod invitation_list;

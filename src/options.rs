@@ -1,7 +1,7 @@
 //! What a host page decides when it mounts the console.
 
 /// Options for [`crate::mount`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConsoleOptions {
     /// Where the invitation API lives, without a trailing slash; empty for the page's own origin.
     pub api_base: String,
@@ -16,6 +16,9 @@ pub struct ConsoleOptions {
     /// Where the invite form keeps its draft in session storage; consoles sharing a page need
     /// their own. `None`: the stand-alone console's key.
     pub draft_key: Option<String>,
+    /// Where `invitations-created`, `invitations-deleted` and `invitations-error` events are
+    /// dispatched (they bubble and cross shadow roots); `None` sends none.
+    pub events: Option<web_sys::EventTarget>,
 }
 
 impl Default for ConsoleOptions {
@@ -26,6 +29,7 @@ impl Default for ConsoleOptions {
             sync_url: true,
             undo_window: crate::deletion::UNDO_WINDOW,
             draft_key: None,
+            events: None,
         }
     }
 }

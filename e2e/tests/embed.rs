@@ -37,6 +37,19 @@ async fn two_consoles_work_side_by_side_in_a_hostile_host_page() {
     browser.client.goto(&server.sign_in_url).await.unwrap();
     browser.text_of(".oi-table tbody tr.oi-row").await;
     browser.client.goto(&server.url("/example.html")).await.unwrap();
+    // The host listens once, at the document: the events bubble out of the shadow roots.
+    browser
+        .client
+        .execute(
+            "window.__events = [];
+             for (const name of ['invitations-created', 'invitations-deleted', 'invitations-error']) {
+                 document.addEventListener(name, e => window.__events.push([name, e.target.id, e.detail.emails]));
+             }
+             return true;",
+            Vec::new(),
+        )
+        .await
+        .unwrap();
     wait_for_rows(&browser, "team-a", 5).await;
     wait_for_rows(&browser, "team-b", 5).await;
 
@@ -70,13 +83,36 @@ async fn two_consoles_work_side_by_side_in_a_hostile_host_page() {
     .await;
     wait_for_rows(&browser, "team-a", 6).await;
     assert_eq!(rows(&browser, "team-b").await, 5);
+    let events = browser.client.execute("return window.__events;", Vec::new()).await.unwrap();
+    assert_eq!(events, json!([["invitations-created", "team-a", ["embedded@example.com"]]]));
     in_shadow(&browser, "team-b", "[...root.querySelectorAll('button')].find(b => b.textContent === 'Refresh').click(); return true;").await;
     wait_for_rows(&browser, "team-b", 6).await;
+
+    // A deletion in the other console reaches the host as its own event.
+    in_shadow(
+        &browser,
+        "team-b",
+        "root.querySelector(\"button[aria-label='Delete invitation for embedded@example.com']\").click(); return true;",
+    )
+    .await;
+    in_shadow(&browser, "team-b", "root.querySelector('dialog button.oi-danger').click(); return true;").await;
+    in_shadow(&browser, "team-b", "[...root.querySelectorAll('button')].find(b => b.textContent === 'Delete now').click(); return true;").await;
+    let started = std::time::Instant::now();
+    loop {
+        let events = browser.client.execute("return window.__events;", Vec::new()).await.unwrap();
+        if events.as_array().map(Vec::len) == Some(2) {
+            assert_eq!(events[1], json!(["invitations-deleted", "team-b", ["embedded@example.com"]]));
+            break;
+        }
+        assert!(started.elapsed() < e2e::WAIT, "no deletion event: {events}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    wait_for_rows(&browser, "team-b", 5).await;
 
     // Removing an element tears its console down cleanly; the other carries on.
     browser.client.execute("document.getElementById('team-a').remove(); return true;", Vec::new()).await.unwrap();
     in_shadow(&browser, "team-b", "[...root.querySelectorAll('button')].find(b => b.textContent === 'Refresh').click(); return true;").await;
-    wait_for_rows(&browser, "team-b", 6).await;
+    wait_for_rows(&browser, "team-b", 5).await;
     browser.client.execute("window.dispatchEvent(new Event('resize')); return true;", Vec::new()).await.unwrap();
 
     assert_eq!(browser.page_errors().await, Vec::<String>::new());
