@@ -70,6 +70,18 @@ impl From<tokio::task::JoinError> for ApiError {
     }
 }
 
+/// Reads a whole body, answering a refusal (too large, broken) with the error body.
+async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
+    Bytes::from_request(req, state).await.map_err(|rejection: BytesRejection| {
+        let detail = if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            "Request body is too large".to_owned()
+        } else {
+            rejection.body_text()
+        };
+        ApiError::new(rejection.status(), detail)
+    })
+}
+
 /// A JSON body whose rejections (size, syntax, types) answer with the error body.
 pub struct ApiJson<T>(pub T);
 
@@ -77,17 +89,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes =
-            Bytes::from_request(req, state)
-                .await
-                .map_err(|rejection: BytesRejection| {
-                    let detail = if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                        "Request body is too large".to_owned()
-                    } else {
-                        rejection.body_text()
-                    };
-                    ApiError::new(rejection.status(), detail)
-                })?;
+        let bytes = read_body(req, state).await?;
         serde_json::from_slice(&bytes).map(ApiJson).map_err(|err| {
             let status = match err.classify() {
                 serde_json::error::Category::Data => StatusCode::UNPROCESSABLE_ENTITY,
@@ -95,6 +97,18 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             };
             ApiError::new(status, format!("Invalid request body: {err}"))
         })
+    }
+}
+
+/// A body the endpoint does not use, read anyway: left unread, it would make the server close
+/// a connection the client means to reuse.
+pub struct IgnoredBody;
+
+impl<S: Send + Sync> FromRequest<S> for IgnoredBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        read_body(req, state).await.map(|_| IgnoredBody)
     }
 }
 

@@ -117,3 +117,20 @@ fn cli_telemetry_is_accepted_and_changes_nothing() {
     }
     assert!(api.list_all("include_expired=true").is_empty());
 }
+
+#[test]
+fn a_body_sent_to_invalidate_is_ignored_and_the_connection_stays_usable() {
+    let server = TestServer::start();
+    let api = Api::new(&server);
+    let id = api.invite(&["body@example.com"])[0]["data"]["id"].as_str().unwrap().to_owned();
+    let revoked = api.post_raw(&format!("{INVITATIONS}{id}/invalidate"), r#"{"reason": "left the team"}"#);
+    assert_eq!(revoked.status, 200);
+    // The same pooled connection carries the next requests.
+    for _ in 0..3 {
+        assert_eq!(api.get(INVITATIONS).status, 200);
+    }
+    let huge = "x".repeat(600 * 1024);
+    let refused = api.post_raw(&format!("{INVITATIONS}{id}/invalidate"), &huge);
+    assert_eq!(refused.status, 413);
+    assert_eq!(refused.detail(), "Request body is too large");
+}

@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use super::blocking;
 use super::userinfo::OWNER_EMAIL;
-use crate::error::{ApiError, ApiJson, ApiQuery};
+use crate::error::{ApiError, ApiJson, ApiQuery, IgnoredBody};
 use crate::state::AppState;
 use crate::store::{CreateRefusal, ListFilter};
 
@@ -185,9 +185,11 @@ pub async fn get(
         .ok_or_else(|| not_found(&id))
 }
 
+/// Revokes one invitation; a body, if any, is ignored.
 pub async fn invalidate(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    _body: IgnoredBody,
 ) -> Result<Json<ResultBody<OrganizationInvitation>>, ApiError> {
     let revoked = blocking({
         let id = id.clone();

@@ -3,6 +3,8 @@
 
 use axum::Json;
 
-pub async fn cli_usage() -> Json<serde_json::Value> {
+use crate::error::IgnoredBody;
+
+pub async fn cli_usage(_report: IgnoredBody) -> Json<serde_json::Value> {
     Json(serde_json::json!({}))
 }
