@@ -8,16 +8,16 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use crate::error::ApiError;
-use crate::state::AppState;
+use crate::state::Site;
 
 pub const TOKEN_COOKIE: &str = "cli_token";
 
 pub async fn require_token(
-    State(state): State<AppState>,
+    State(site): State<Site>,
     request: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
-    if presented_tokens(request.headers()).any(|presented| state.token.matches(presented)) {
+    if presented_tokens(request.headers()).any(|presented| site.token.matches(presented)) {
         Ok(next.run(request).await)
     } else {
         Err(ApiError::unauthorized())

@@ -37,6 +37,12 @@ pub struct Config {
     #[arg(long, default_value_t = org_invitations_core::wire::limits::MAX_PAGE_SIZE, value_parser = clap::value_parser!(u32).range(1..=org_invitations_core::wire::limits::MAX_PAGE_SIZE as i64))]
     pub max_page_size: u32,
 
+    /// Gateway mode: forward the invitation API to this base URL instead of answering from the
+    /// local store. Its token comes from ORG_INVITATIONS_UPSTREAM_TOKEN and never reaches a
+    /// browser.
+    #[arg(long)]
+    pub upstream: Option<String>,
+
     /// Seed a few sample invitations (one already expired) when the store is empty.
     #[arg(long)]
     pub demo: bool,

@@ -5,6 +5,7 @@ mod auth;
 pub mod config;
 mod demo;
 mod error;
+mod gateway;
 mod handlers;
 mod ids;
 mod request_log;
@@ -18,7 +19,7 @@ use std::os::unix::fs::DirBuilderExt;
 use std::path::Path;
 
 use config::Config;
-use state::AppState;
+use state::{AppState, GatewayState, Site};
 use store::Store;
 use token::ApiToken;
 
@@ -46,7 +47,18 @@ pub enum StartError {
     },
     #[error("server failed: {0}")]
     Serve(std::io::Error),
+    #[error("--upstream needs the upstream's API token in ORG_INVITATIONS_UPSTREAM_TOKEN")]
+    UpstreamWithoutToken,
+    #[error("--demo seeds the local store; a gateway (--upstream) has none")]
+    DemoInGateway,
+    #[error("invalid ORG_INVITATIONS_UPSTREAM_TOKEN: {0}")]
+    UpstreamToken(token::TokenError),
+    #[error("invalid --upstream: {0}")]
+    Upstream(#[from] gateway::UpstreamError),
 }
+
+/// The environment variable holding the upstream's token in gateway mode.
+pub const UPSTREAM_TOKEN_ENV: &str = "ORG_INVITATIONS_UPSTREAM_TOKEN";
 
 /// Opens the store, binds, prints where to go, and serves until Ctrl-C or SIGTERM.
 pub async fn run(config: Config) -> Result<(), StartError> {
@@ -58,37 +70,44 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         Some(given) => ApiToken::parse(given)?,
         None => token::load_or_generate(&config.data_dir)?,
     };
-    let database = config.data_dir.join(DATABASE_FILE);
-    let store = Store::open(&database)?;
-    if config.demo {
-        let seeded = demo::seed(&store)?;
-        tracing::info!(seeded, "demo data");
-    }
+    let sign_in_token = token.clone();
+    let site = Site { token, dist_dir: config.dist_dir.clone() };
+    // Gateway mode opens no store: the data folder holds only this server's own token.
+    let (app, serving) = match &config.upstream {
+        Some(base) => {
+            if config.demo {
+                return Err(StartError::DemoInGateway);
+            }
+            let upstream_token = std::env::var(UPSTREAM_TOKEN_ENV).map_err(|_| StartError::UpstreamWithoutToken)?;
+            let upstream_token = ApiToken::parse(upstream_token.trim()).map_err(StartError::UpstreamToken)?;
+            let upstream = gateway::Upstream::new(base, upstream_token)?;
+            let serving = format!("Gateway to {}", upstream.base());
+            (routes::gateway_router(GatewayState { site, upstream }), serving)
+        }
+        None => {
+            let database = config.data_dir.join(DATABASE_FILE);
+            let store = Store::open(&database)?;
+            if config.demo {
+                let seeded = demo::seed(&store)?;
+                tracing::info!(seeded, "demo data");
+            }
+            let state = AppState { site, store, max_page_size: config.max_page_size };
+            (routes::router(state), format!("Data: {}", absolute(&database).display()))
+        }
+    };
 
     let address = std::net::SocketAddr::new(config.host, config.port);
     let listener = tokio::net::TcpListener::bind(address)
         .await
-        .map_err(|source| StartError::Bind {
-            address: address.to_string(),
-            source,
-        })?;
+        .map_err(|source| StartError::Bind { address: address.to_string(), source })?;
     let bound = listener.local_addr().map_err(StartError::Serve)?;
     let base = format!("http://{bound}");
     // These lines are the interface of `cargo xtask run` and of the tests: keep their shape.
     println!("org-invitations server listening on {base}");
-    println!("Data: {}", absolute(&database).display());
-    println!("Open {base}/?token={}", token.reveal());
+    println!("{serving}");
+    println!("Open {base}/?token={}", sign_in_token.reveal());
 
-    let state = AppState {
-        store,
-        token,
-        dist_dir: config.dist_dir.clone(),
-        max_page_size: config.max_page_size,
-    };
-    axum::serve(listener, routes::router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(StartError::Serve)
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.map_err(StartError::Serve)
 }
 
 fn create_private_dir(path: &Path) -> Result<(), StartError> {
@@ -96,10 +115,7 @@ fn create_private_dir(path: &Path) -> Result<(), StartError> {
         .recursive(true)
         .mode(0o700)
         .create(path)
-        .map_err(|source| StartError::DataDir {
-            path: path.display().to_string(),
-            source,
-        })
+        .map_err(|source| StartError::DataDir { path: path.display().to_string(), source })
 }
 
 fn absolute(path: &Path) -> std::path::PathBuf {

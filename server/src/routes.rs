@@ -13,10 +13,11 @@ use crate::auth::require_token;
 use crate::error::ApiError;
 use crate::handlers::{console, invitations, telemetry, userinfo};
 use crate::request_log::log_request;
-use crate::state::AppState;
+use crate::gateway;
+use crate::state::{AppState, GatewayState, Site};
 
 /// Room for a full batch of maximal addresses with JSON around them, and no more.
-const MAX_BODY_BYTES: usize = 512 * 1024;
+pub const MAX_BODY_BYTES: usize = 512 * 1024;
 
 /// The console needs no inline script or style: scripts and styles come from this origin only,
 /// and WebAssembly may be compiled. Nothing may frame the pages.
@@ -24,53 +25,49 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
     style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; \
     frame-ancestors 'none'";
 
+/// Store mode: the API answered from SQLite.
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route(paths::USERINFO, get(userinfo::userinfo))
-        .route(
-            paths::INVITATIONS,
-            get(invitations::list).post(invitations::create),
-        )
+        .route(paths::INVITATIONS, get(invitations::list).post(invitations::create))
         .route(paths::BATCH_CREATE, post(invitations::batch_create))
-        .route(
-            "/api/v2/organization_invitations/{id}",
-            get(invitations::get),
-        )
-        .route(
-            "/api/v2/organization_invitations/{id}/invalidate",
-            post(invitations::invalidate),
-        )
+        .route("/api/v2/organization_invitations/{id}", get(invitations::get))
+        .route("/api/v2/organization_invitations/{id}/invalidate", post(invitations::invalidate))
         .route(paths::CLI_USAGE, post(telemetry::cli_usage))
         .route("/api/{*rest}", axum::routing::any(unknown_api_path))
-        .method_not_allowed_fallback(method_not_allowed)
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .route_layer(middleware::from_fn_with_state(state.clone(), require_token))
-        // API answers are per user and must not be kept by shared caches.
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
-        ));
+        .method_not_allowed_fallback(method_not_allowed);
+    site(api, state.site.clone(), state)
+}
 
+/// Gateway mode: every API request forwarded upstream (after this server's own token check).
+pub fn gateway_router(state: GatewayState) -> Router {
+    let api = Router::new().route("/api/{*rest}", axum::routing::any(gateway::forward));
+    site(api, state.site.clone(), state)
+}
+
+/// What both modes share: the token check and body limit on the API, the console's page and
+/// files, and the security headers on everything.
+fn site<S>(api: Router<S>, site: Site, state: S) -> Router
+where
+    S: Clone + Send + Sync + 'static,
+    Site: axum::extract::FromRef<S>,
+{
+    let api = api
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .route_layer(middleware::from_fn_with_state(site.clone(), require_token))
+        // API answers are per user and must not be kept by shared caches.
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
     // File names are stable (no hashes), so browsers revalidate them on every load.
     let files = tower::ServiceBuilder::new()
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
-        .service(ServeDir::new(&state.dist_dir));
+        .service(ServeDir::new(&site.dist_dir));
     Router::new()
         .route("/", get(console::index))
         .merge(api)
         .fallback_service(files)
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
+        .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY)))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(middleware::from_fn(log_request))
         .with_state(state)
 }

@@ -1,15 +1,45 @@
-//! What every handler can reach.
+//! What handlers can reach. Both modes serve the console and check the browser's token
+//! ([`Site`]); store mode answers from SQLite, gateway mode from an upstream API.
 
 use std::path::PathBuf;
 
+use axum::extract::FromRef;
+
+use crate::gateway::Upstream;
 use crate::store::Store;
 use crate::token::ApiToken;
 
+/// The site itself: who may use it and where the console's files are.
 #[derive(Clone)]
-pub struct AppState {
-    pub store: Store,
+pub struct Site {
     pub token: ApiToken,
     pub dist_dir: PathBuf,
+}
+
+/// Store mode: the API answered from this server's own SQLite file.
+#[derive(Clone)]
+pub struct AppState {
+    pub site: Site,
+    pub store: Store,
     /// The largest page a list request may ask for.
     pub max_page_size: u32,
+}
+
+impl FromRef<AppState> for Site {
+    fn from_ref(state: &AppState) -> Self {
+        state.site.clone()
+    }
+}
+
+/// Gateway mode: the API forwarded to an upstream with a token browsers never see.
+#[derive(Clone)]
+pub struct GatewayState {
+    pub site: Site,
+    pub upstream: Upstream,
+}
+
+impl FromRef<GatewayState> for Site {
+    fn from_ref(state: &GatewayState) -> Self {
+        state.site.clone()
+    }
 }

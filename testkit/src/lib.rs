@@ -62,6 +62,8 @@ pub struct ServerOptions {
     /// A fixed port (to restart a server where a browser expects it); any free one when `None`.
     pub port: Option<u16>,
     pub extra_args: Vec<String>,
+    /// Environment variables for the server process.
+    pub envs: Vec<(String, String)>,
 }
 
 impl TestServer {
@@ -98,7 +100,9 @@ impl TestServer {
         }
         command
             .args(&options.extra_args)
-            .env_remove("ORG_INVITATIONS_TOKEN");
+            .env_remove("ORG_INVITATIONS_TOKEN")
+            .env_remove("ORG_INVITATIONS_UPSTREAM_TOKEN")
+            .envs(options.envs.iter().map(|(name, value)| (name, value)));
         let log_dir = tempfile::tempdir().expect("temporary log folder");
         let log_path = log_dir.path().join("server.log");
         let log_file = std::fs::File::create(&log_path).expect("log file");
@@ -162,6 +166,14 @@ impl TestServer {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
+    }
+
+    /// A server in gateway mode in front of `upstream`, holding the upstream's token.
+    pub fn gateway_to(upstream: &TestServer, options: ServerOptions) -> Self {
+        let mut options = options;
+        options.extra_args.extend(["--upstream".to_owned(), upstream.base_url.clone()]);
+        options.envs.push(("ORG_INVITATIONS_UPSTREAM_TOKEN".to_owned(), upstream.token.clone()));
+        Self::start_with(options)
     }
 
     /// Ends the process with SIGKILL: no shutdown code runs, as in a crash or power cut.

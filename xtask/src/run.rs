@@ -22,6 +22,10 @@ pub struct RunArgs {
     /// Where the database and token live.
     #[arg(long, default_value = "data")]
     data_dir: PathBuf,
+    /// Gateway mode: forward the API to this upstream (its token in
+    /// ORG_INVITATIONS_UPSTREAM_TOKEN, which the server reads from the environment).
+    #[arg(long)]
+    upstream: Option<String>,
 }
 
 pub fn run(args: RunArgs) -> Result {
@@ -54,6 +58,9 @@ pub fn run(args: RunArgs) -> Result {
     server.arg("--dist-dir").arg(paths::dist());
     if args.demo {
         server.arg("--demo");
+    }
+    if let Some(upstream) = &args.upstream {
+        server.arg("--upstream").arg(upstream);
     }
     if let Some(token) = args.token {
         // Passed through the environment so it does not show in the process list.

@@ -7,14 +7,14 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::auth::session_cookie;
-use crate::state::AppState;
+use crate::state::Site;
 
 #[derive(Deserialize)]
 pub struct SignIn {
     token: Option<String>,
 }
 
-pub async fn index(State(state): State<AppState>, Query(sign_in): Query<SignIn>) -> Response {
+pub async fn index(State(state): State<Site>, Query(sign_in): Query<SignIn>) -> Response {
     if let Some(token) = sign_in.token {
         return if state.token.matches(&token) {
             (
