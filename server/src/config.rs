@@ -43,6 +43,11 @@ pub struct Config {
     #[arg(long)]
     pub upstream: Option<String>,
 
+    /// An origin (`https://admin.example.com`) whose pages may call the API from the browser
+    /// (CORS). Repeat for several; none by default. Such pages authenticate with a token.
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    pub allow_origins: Vec<String>,
+
     /// Seed a few sample invitations (one already expired) when the store is empty.
     #[arg(long)]
     pub demo: bool,

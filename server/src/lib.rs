@@ -2,6 +2,7 @@
 //! console's static files. Layered as routes → handlers → store.
 
 mod auth;
+mod cors;
 pub mod config;
 mod demo;
 mod error;
@@ -53,6 +54,8 @@ pub enum StartError {
     DemoInGateway,
     #[error("invalid ORG_INVITATIONS_UPSTREAM_TOKEN: {0}")]
     UpstreamToken(token::TokenError),
+    #[error("invalid --allow-origin {0:?}: an origin is scheme, host and optional port, as https://admin.example.com")]
+    BadOrigin(String),
     #[error("invalid --upstream: {0}")]
     Upstream(#[from] gateway::UpstreamError),
 }
@@ -71,7 +74,8 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         None => token::load_or_generate(&config.data_dir)?,
     };
     let sign_in_token = token.clone();
-    let site = Site { token, dist_dir: config.dist_dir.clone() };
+    let allowed_origins = config.allow_origins.iter().map(|origin| cors::parse_origin(origin)).collect::<Result<_, _>>()?;
+    let site = Site { token, dist_dir: config.dist_dir.clone(), allowed_origins };
     // Gateway mode opens no store: the data folder holds only this server's own token.
     let (app, serving) = match &config.upstream {
         Some(base) => {

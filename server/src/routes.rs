@@ -13,7 +13,7 @@ use crate::auth::require_token;
 use crate::error::ApiError;
 use crate::handlers::{console, invitations, telemetry, userinfo};
 use crate::request_log::log_request;
-use crate::gateway;
+use crate::{cors, gateway};
 use crate::state::{AppState, GatewayState, Site};
 
 /// Room for a full batch of maximal addresses with JSON around them, and no more.
@@ -57,6 +57,11 @@ where
         .route_layer(middleware::from_fn_with_state(site.clone(), require_token))
         // API answers are per user and must not be kept by shared caches.
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
+    // Outermost on the API, so preflight requests are answered before the token check.
+    let api = match cors::layer(&site.allowed_origins) {
+        Some(cors) => api.layer(cors),
+        None => api,
+    };
     // File names are stable (no hashes), so browsers revalidate them on every load.
     let files = tower::ServiceBuilder::new()
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))

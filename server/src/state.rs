@@ -14,6 +14,8 @@ use crate::token::ApiToken;
 pub struct Site {
     pub token: ApiToken,
     pub dist_dir: PathBuf,
+    /// Other origins whose pages may call the API (CORS); empty for none.
+    pub allowed_origins: Vec<axum::http::HeaderValue>,
 }
 
 /// Store mode: the API answered from this server's own SQLite file.

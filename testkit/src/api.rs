@@ -78,6 +78,15 @@ impl<'a> Api<'a> {
         Self::finish(request.call())
     }
 
+    /// A request with any method (OPTIONS, for CORS preflights) and headers, no token unless given.
+    pub fn request(&self, method: &str, path: &str, headers: &[(&str, &str)]) -> Reply {
+        let mut request = ureq::http::Request::builder().method(method).uri(self.server.url(path));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        Self::finish(self.agent.run(request.body(()).expect("a valid request")))
+    }
+
     /// A POST of raw text with the bearer token.
     pub fn post_raw(&self, path: &str, body: &str) -> Reply {
         Self::finish(

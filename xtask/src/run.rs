@@ -26,6 +26,9 @@ pub struct RunArgs {
     /// ORG_INVITATIONS_UPSTREAM_TOKEN, which the server reads from the environment).
     #[arg(long)]
     upstream: Option<String>,
+    /// Another origin whose pages may call the API (repeatable).
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    allow_origins: Vec<String>,
 }
 
 pub fn run(args: RunArgs) -> Result {
@@ -61,6 +64,9 @@ pub fn run(args: RunArgs) -> Result {
     }
     if let Some(upstream) = &args.upstream {
         server.arg("--upstream").arg(upstream);
+    }
+    for origin in &args.allow_origins {
+        server.arg("--allow-origin").arg(origin);
     }
     if let Some(token) = args.token {
         // Passed through the environment so it does not show in the process list.
