@@ -17,7 +17,7 @@ const STYLESHEET = new URL("./console.css", import.meta.url).href;
 let instances = 0;
 
 class OrgInvitationsElement extends HTMLElement {
-  static observedAttributes = ["api-base", "token", "draft-key"];
+  static observedAttributes = ["api-base", "token", "draft-key", "read-only", "parts", "time-zone"];
 
   constructor() {
     super();
@@ -51,6 +51,9 @@ class OrgInvitationsElement extends HTMLElement {
       draftKey: this.getAttribute("draft-key") ?? `org-invitations:draft:${this.id || this.instance}`,
       syncUrl: false,
       eventTarget: this,
+      readOnly: this.hasAttribute("read-only"),
+      parts: this.getAttribute("parts") ?? undefined,
+      timeZone: this.getAttribute("time-zone") ?? undefined,
     });
   }
 

@@ -17,7 +17,6 @@ use crate::invitation_table::TableSkeleton;
 use crate::invite_form::InviteForm;
 use crate::options::ConsoleOptions;
 use crate::rows::{Rows, rows_from};
-use crate::time_zone::TimeZoneChoice;
 use crate::url_view::use_url_view;
 
 /// How often statuses and relative phrases are recomputed.
@@ -35,11 +34,23 @@ pub fn App(
     /// Where the API is and how to authenticate to it.
     options: ConsoleOptions,
 ) -> impl IntoView {
-    let client = StoredValue::new(ApiClient::new(options.api_base.clone(), options.token.clone()));
+    let client = StoredValue::new(ApiClient::new(
+        options.api_base.clone(),
+        options.token.clone(),
+    ));
     let host_events = HostEvents::provide(options.events.clone());
     provide_context(client.get_value());
     let view = use_url_view(options.sync_url);
-    let zone = RwSignal::new(TimeZoneChoice::Local);
+    let zone = RwSignal::new(options.time_zone);
+    let (read_only, show_invite, show_list) = (
+        options.read_only,
+        options.show_invite && !options.read_only,
+        options.show_list,
+    );
+    let draft_key = options
+        .draft_key
+        .clone()
+        .unwrap_or_else(|| crate::invite_form::DEFAULT_DRAFT_KEY.to_owned());
 
     let rows = RwSignal::new(None::<Rows>);
     let progress = RwSignal::new(None::<Progress>);
@@ -141,17 +152,14 @@ pub fn App(
     });
 
     view! {
-        <div class="oi-console">
+        <div class="oi-console" class:oi-read-only=read_only>
             <header class="oi-header">
                 <h1 class="oi-title">"Organization invitations"</h1>
             </header>
-            <InviteForm
-                pending
-                on_sent=Callback::new(move |()| load())
-                draft_key=options.draft_key.clone().unwrap_or_else(|| crate::invite_form::DEFAULT_DRAFT_KEY.to_owned())
-            />
+            {show_invite.then(|| view! { <InviteForm pending on_sent=Callback::new(move |()| load()) draft_key /> })}
             // Not landmarks: a host page holding two consoles would have look-alike regions;
             // the headings give the structure, the host its landmarks.
+            {show_list.then(|| view! {
             <div class="oi-list">
                 <h2 class="oi-subtitle" id="oi-list-title">"Invitations"</h2>
                 <div class="oi-summary-bar">
@@ -182,6 +190,7 @@ pub fn App(
                     <InvitationList rows=loaded_rows view zone now=now.into() />
                 </Show>
             </div>
+            })}
         </div>
     }
 }

@@ -6,7 +6,7 @@ use std::any::Any;
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 
-use crate::{ConsoleOptions, mount};
+use crate::{ConsoleOptions, TimeZoneChoice, mount};
 
 /// A console mounted by [`mount_console`]; `unmount()` removes it and everything it started.
 #[wasm_bindgen]
@@ -22,13 +22,25 @@ impl MountedConsole {
     }
 }
 
-/// `mountConsole(element, { apiBase, token, syncUrl, draftKey, eventTarget })` from
-/// JavaScript. Every option may be left out: the page's origin, its cookies, no URL syncing,
-/// the stand-alone draft key, events dispatched on `element`.
+/// `mountConsole(element, { apiBase, token, syncUrl, draftKey, eventTarget, readOnly, parts,
+/// timeZone })` from JavaScript. Every option may be left out: the page's origin, its cookies,
+/// no URL syncing, the stand-alone draft key, events dispatched on `element`, not read-only,
+/// `parts` "list invite" (either or both), `timeZone` "local" (or "utc").
 #[wasm_bindgen(js_name = mountConsole)]
-pub fn mount_console(element: web_sys::HtmlElement, options: JsValue) -> Result<MountedConsole, JsValue> {
-    let text = |name: &str| Reflect::get(&options, &name.into()).ok().and_then(|value| value.as_string());
-    let flag = |name: &str| Reflect::get(&options, &name.into()).ok().and_then(|value| value.as_bool());
+pub fn mount_console(
+    element: web_sys::HtmlElement,
+    options: JsValue,
+) -> Result<MountedConsole, JsValue> {
+    let text = |name: &str| {
+        Reflect::get(&options, &name.into())
+            .ok()
+            .and_then(|value| value.as_string())
+    };
+    let flag = |name: &str| {
+        Reflect::get(&options, &name.into())
+            .ok()
+            .and_then(|value| value.as_bool())
+    };
     let options = ConsoleOptions {
         api_base: text("apiBase").unwrap_or_default(),
         token: text("token").filter(|token| !token.is_empty()),
@@ -40,7 +52,18 @@ pub fn mount_console(element: web_sys::HtmlElement, options: JsValue) -> Result<
                 .and_then(|target| target.dyn_into::<web_sys::EventTarget>().ok())
                 .unwrap_or_else(|| element.clone().into()),
         ),
+        read_only: flag("readOnly").unwrap_or(false),
+        show_invite: text("parts")
+            .is_none_or(|parts| parts.split_whitespace().any(|part| part == "invite")),
+        show_list: text("parts")
+            .is_none_or(|parts| parts.split_whitespace().any(|part| part == "list")),
+        time_zone: match text("timeZone").as_deref() {
+            Some(zone) if zone.eq_ignore_ascii_case("utc") => TimeZoneChoice::Utc,
+            _ => TimeZoneChoice::Local,
+        },
         ..ConsoleOptions::default()
     };
-    Ok(MountedConsole { handle: Some(Box::new(mount(element, options))) })
+    Ok(MountedConsole {
+        handle: Some(Box::new(mount(element, options))),
+    })
 }

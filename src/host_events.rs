@@ -14,7 +14,9 @@ pub struct HostEvents {
 impl HostEvents {
     /// Provides the events service; with no target (stand-alone) it sends nothing.
     pub fn provide(target: Option<web_sys::EventTarget>) -> Self {
-        let events = Self { target: StoredValue::new_local(target) };
+        let events = Self {
+            target: StoredValue::new_local(target),
+        };
         provide_context(events);
         events
     }
@@ -40,9 +42,14 @@ impl HostEvents {
         if emails.is_empty() && message.is_none() {
             return;
         }
-        let Some(Some(target)) = self.target.try_get_value() else { return };
+        let Some(Some(target)) = self.target.try_get_value() else {
+            return;
+        };
         let detail = Object::new();
-        let list: Array = emails.iter().map(|email| JsValue::from_str(email)).collect();
+        let list: Array = emails
+            .iter()
+            .map(|email| JsValue::from_str(email))
+            .collect();
         let _ = Reflect::set(&detail, &"emails".into(), &list);
         if let Some(message) = message {
             let _ = Reflect::set(&detail, &"message".into(), &message.into());

@@ -321,7 +321,7 @@ pub fn TableHead(
                     <span class="oi-sr-only">"Select"</span>
                 </th>
                 {headers.into_iter().collect_view()}
-                <th scope="col"><span class="oi-sr-only">"Actions"</span></th>
+                <th scope="col" class="oi-actions"><span class="oi-sr-only">"Actions"</span></th>
             </tr>
         </thead>
     }

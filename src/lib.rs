@@ -4,10 +4,10 @@
 pub mod api;
 mod app;
 mod delete_dialog;
-mod embed;
-mod host_events;
 pub mod deletion;
 mod deletion_notices;
+mod embed;
+mod host_events;
 mod invitation_list;
 mod invitation_table;
 mod invite_form;

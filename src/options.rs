@@ -19,6 +19,14 @@ pub struct ConsoleOptions {
     /// Where `invitations-created`, `invitations-deleted` and `invitations-error` events are
     /// dispatched (they bubble and cross shadow roots); `None` sends none.
     pub events: Option<web_sys::EventTarget>,
+    /// Show the list only, with nothing that changes it (no invite form, no deleting).
+    pub read_only: bool,
+    /// Show the invite form.
+    pub show_invite: bool,
+    /// Show the list.
+    pub show_list: bool,
+    /// Which clock dates start in (the viewer can still switch).
+    pub time_zone: crate::TimeZoneChoice,
 }
 
 impl Default for ConsoleOptions {
@@ -30,6 +38,10 @@ impl Default for ConsoleOptions {
             undo_window: crate::deletion::UNDO_WINDOW,
             draft_key: None,
             events: None,
+            read_only: false,
+            show_invite: true,
+            show_list: true,
+            time_zone: crate::TimeZoneChoice::Local,
         }
     }
 }

@@ -48,7 +48,11 @@ fn mount_list(
 ) -> impl Drop {
     let rows = rows_from(invitations);
     leptos::mount::mount_to(root.clone(), move || {
-        Deletions::provide(ApiClient::new("http://127.0.0.1:9", None), Callback::new(|_| ()), Duration::from_secs(1));
+        Deletions::provide(
+            ApiClient::new("http://127.0.0.1:9", None),
+            Callback::new(|_| ()),
+            Duration::from_secs(1),
+        );
         let view = RwSignal::new(ListView::default());
         let zone = RwSignal::new(TimeZoneChoice::Local);
         // The console's frame, which its stylesheet is scoped to.
@@ -102,7 +106,10 @@ async fn headers_read_as_the_cli_and_sort_every_column_both_ways() {
         ["orginv_b", "orginv_a", "orginv_c"],
         "newest first by default"
     );
-    assert_eq!(aria_sorts(&root), ["", "none", "none", "descending", "none", ""]);
+    assert_eq!(
+        aria_sorts(&root),
+        ["", "none", "none", "descending", "none", ""]
+    );
 
     let expectations = [
         ("ID", ["orginv_a", "orginv_b", "orginv_c"], "ascending"),

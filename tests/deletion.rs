@@ -40,7 +40,11 @@ fn invitations() -> Vec<OrganizationInvitation> {
 fn mount(root: &HtmlElement, undo_window: Duration) -> impl Drop {
     let rows = rows_from(invitations());
     leptos::mount::mount_to(root.clone(), move || {
-        Deletions::provide(ApiClient::new("http://127.0.0.1:9", None), Callback::new(|_| ()), undo_window);
+        Deletions::provide(
+            ApiClient::new("http://127.0.0.1:9", None),
+            Callback::new(|_| ()),
+            undo_window,
+        );
         let view = RwSignal::new(ListView::default());
         let zone = RwSignal::new(TimeZoneChoice::Utc);
         view! {
@@ -67,32 +71,58 @@ fn dialog_open(root: &HtmlElement) -> bool {
 async fn the_dialog_names_the_address_and_cancel_changes_nothing() {
     let root = container();
     let _mounted = mount(&root, Duration::from_secs(60));
-    let delete = button(&root, "button[aria-label='Delete invitation for bob@example.com']");
+    let delete = button(
+        &root,
+        "button[aria-label='Delete invitation for bob@example.com']",
+    );
     assert_eq!(delete.text_content().unwrap(), "Delete");
     delete.click();
     wait_until("the dialog", || dialog_open(&root)).await;
-    assert_eq!(texts(&root, "dialog h2"), ["Delete the invitation for bob@example.com?"]);
+    assert_eq!(
+        texts(&root, "dialog h2"),
+        ["Delete the invitation for bob@example.com?"]
+    );
     let confirm: Vec<String> = texts(&root, "dialog button");
     assert_eq!(confirm, ["Cancel", "Delete"]);
     button(&root, "dialog button").click();
     wait_until("the dialog closed", || !dialog_open(&root)).await;
-    assert_eq!(shown(&root), ["ann@example.com", "bob@example.com", "cy@example.com"]);
+    assert_eq!(
+        shown(&root),
+        ["ann@example.com", "bob@example.com", "cy@example.com"]
+    );
 }
 
 #[wasm_bindgen_test]
 async fn undo_puts_the_row_back_exactly_where_it_was() {
     let root = container();
     let _mounted = mount(&root, Duration::from_secs(60));
-    button(&root, "button[aria-label='Delete invitation for bob@example.com']").click();
+    button(
+        &root,
+        "button[aria-label='Delete invitation for bob@example.com']",
+    )
+    .click();
     wait_until("the dialog", || dialog_open(&root)).await;
     button(&root, "dialog button.oi-danger").click();
-    wait_until("the row gone", || shown(&root) == ["ann@example.com", "cy@example.com"]).await;
+    wait_until("the row gone", || {
+        shown(&root) == ["ann@example.com", "cy@example.com"]
+    })
+    .await;
     let notice = texts(&root, ".oi-notice-item").join("");
-    assert!(notice.starts_with("Invitation for bob@example.com deleted"), "{notice}");
+    assert!(
+        notice.starts_with("Invitation for bob@example.com deleted"),
+        "{notice}"
+    );
     let announced = texts(&root, "[role=status]").join(" ");
-    assert!(announced.contains("Invitation for bob@example.com deleted. Undo is available for 60 seconds."), "{announced}");
+    assert!(
+        announced
+            .contains("Invitation for bob@example.com deleted. Undo is available for 60 seconds."),
+        "{announced}"
+    );
     button(&root, ".oi-notice-item button").click();
-    wait_until("the row back", || shown(&root) == ["ann@example.com", "bob@example.com", "cy@example.com"]).await;
+    wait_until("the row back", || {
+        shown(&root) == ["ann@example.com", "bob@example.com", "cy@example.com"]
+    })
+    .await;
     assert!(texts(&root, ".oi-notice-item").is_empty());
 }
 
@@ -101,16 +131,38 @@ async fn a_failed_call_brings_the_row_back_with_its_error_and_a_retry() {
     let root = container();
     // A short undo window: the revoke is attempted, and fails, without any click.
     let _mounted = mount(&root, Duration::from_millis(50));
-    button(&root, "button[aria-label='Delete invitation for ann@example.com']").click();
+    button(
+        &root,
+        "button[aria-label='Delete invitation for ann@example.com']",
+    )
+    .click();
     wait_until("the dialog", || dialog_open(&root)).await;
     button(&root, "dialog button.oi-danger").click();
-    wait_until("the row back with an error", || !texts(&root, ".oi-row-error").is_empty()).await;
-    assert_eq!(shown(&root), ["ann@example.com", "bob@example.com", "cy@example.com"], "never shown as deleted");
+    wait_until("the row back with an error", || {
+        !texts(&root, ".oi-row-error").is_empty()
+    })
+    .await;
+    assert_eq!(
+        shown(&root),
+        ["ann@example.com", "bob@example.com", "cy@example.com"],
+        "never shown as deleted"
+    );
     let error = texts(&root, ".oi-row-error").join("");
-    assert!(error.starts_with("Not deleted: Cannot reach the invitation server"), "{error}");
-    let retry = button(&root, "button[aria-label='Retry deleting the invitation for ann@example.com']");
+    assert!(
+        error.starts_with("Not deleted: Cannot reach the invitation server"),
+        "{error}"
+    );
+    let retry = button(
+        &root,
+        "button[aria-label='Retry deleting the invitation for ann@example.com']",
+    );
     assert_eq!(retry.text_content().unwrap(), "Retry");
-    wait_until("the outcome", || texts(&root, ".oi-notice-item").join("").contains("1 could not be deleted and is back in the list")).await;
+    wait_until("the outcome", || {
+        texts(&root, ".oi-notice-item")
+            .join("")
+            .contains("1 could not be deleted and is back in the list")
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]
@@ -120,15 +172,31 @@ async fn select_all_picks_the_shown_rows_and_the_dialog_lists_them() {
     let bulk = || button(&root, ".oi-bulk button");
     assert!(bulk().disabled());
     assert_eq!(bulk().text_content().unwrap(), "Delete selected (0)");
-    element::<HtmlInputElement>(&root, "input[aria-label='Select invitation for cy@example.com']").click();
-    wait_until("one selected", || bulk().text_content().unwrap() == "Delete selected (1)").await;
+    element::<HtmlInputElement>(
+        &root,
+        "input[aria-label='Select invitation for cy@example.com']",
+    )
+    .click();
+    wait_until("one selected", || {
+        bulk().text_content().unwrap() == "Delete selected (1)"
+    })
+    .await;
     let all: HtmlInputElement = element(&root, "input[aria-label='Select all shown invitations']");
     all.click();
-    wait_until("all selected", || bulk().text_content().unwrap() == "Delete selected (3)").await;
+    wait_until("all selected", || {
+        bulk().text_content().unwrap() == "Delete selected (3)"
+    })
+    .await;
     bulk().click();
     wait_until("the dialog", || dialog_open(&root)).await;
     assert_eq!(texts(&root, "dialog h2"), ["Delete 3 invitations?"]);
-    assert_eq!(texts(&root, "dialog li"), ["ann@example.com", "bob@example.com", "cy@example.com"]);
+    assert_eq!(
+        texts(&root, "dialog li"),
+        ["ann@example.com", "bob@example.com", "cy@example.com"]
+    );
     all.click();
-    wait_until("none selected", || bulk().text_content().unwrap() == "Delete selected (0)").await;
+    wait_until("none selected", || {
+        bulk().text_content().unwrap() == "Delete selected (0)"
+    })
+    .await;
 }

@@ -115,7 +115,10 @@ impl Browser {
             if !texts.is_empty() {
                 return texts;
             }
-            assert!(started.elapsed() < WAIT, "no element {css} appeared within {WAIT:?}");
+            assert!(
+                started.elapsed() < WAIT,
+                "no element {css} appeared within {WAIT:?}"
+            );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
@@ -126,11 +129,17 @@ impl Browser {
         // Read in one script, so elements re-rendered meanwhile cannot go stale under us.
         let texts = self
             .client
-            .execute("return [...document.querySelectorAll(arguments[0])].map(e => e.innerText);", vec![css.into()])
+            .execute(
+                "return [...document.querySelectorAll(arguments[0])].map(e => e.innerText);",
+                vec![css.into()],
+            )
             .await
             .expect("read texts");
         let texts: Vec<String> = serde_json::from_value(texts).expect("a list of texts");
-        texts.into_iter().map(|text| text.split_whitespace().collect::<Vec<_>>().join(" ")).collect()
+        texts
+            .into_iter()
+            .map(|text| text.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect()
     }
 
     /// Clicks the button whose text is `label`, once it is there.
@@ -201,7 +210,8 @@ impl Browser {
     /// (`*` wildcards); an empty list lifts the block.
     pub async fn block_urls(&self, patterns: &[String]) {
         self.devtools("Network.enable", json!({})).await;
-        self.devtools("Network.setBlockedURLs", json!({ "urls": patterns })).await;
+        self.devtools("Network.setBlockedURLs", json!({ "urls": patterns }))
+            .await;
     }
 
     /// From now on, every page records the Content-Security-Policy violations it reports;
@@ -210,7 +220,11 @@ impl Browser {
         let source = "window.__cspViolations = [];
             document.addEventListener('securitypolicyviolation',
                 e => window.__cspViolations.push(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline')));";
-        self.devtools("Page.addScriptToEvaluateOnNewDocument", json!({ "source": source })).await;
+        self.devtools(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({ "source": source }),
+        )
+        .await;
     }
 
     /// From now on, every page records what it logs as errors (console.error and uncaught
@@ -221,25 +235,51 @@ impl Browser {
             console.error = (...args) => { window.__pageErrors.push(args.map(String).join(' ')); original(...args); };
             window.addEventListener('error', e => window.__pageErrors.push(String(e.message)));
             window.addEventListener('unhandledrejection', e => window.__pageErrors.push(String(e.reason)));";
-        self.devtools("Page.addScriptToEvaluateOnNewDocument", json!({ "source": source })).await;
+        self.devtools(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({ "source": source }),
+        )
+        .await;
     }
 
     pub async fn page_errors(&self) -> Vec<String> {
-        let found = self.client.execute("return window.__pageErrors || ['not recording'];", Vec::new()).await.expect("read");
+        let found = self
+            .client
+            .execute(
+                "return window.__pageErrors || ['not recording'];",
+                Vec::new(),
+            )
+            .await
+            .expect("read");
         serde_json::from_value(found).expect("a list")
     }
 
     pub async fn csp_violations(&self) -> Vec<String> {
-        let found = self.client.execute("return window.__cspViolations || ['not recording'];", Vec::new()).await.expect("read");
+        let found = self
+            .client
+            .execute(
+                "return window.__cspViolations || ['not recording'];",
+                Vec::new(),
+            )
+            .await
+            .expect("read");
         serde_json::from_value(found).expect("a list")
     }
 
     /// A Chrome DevTools command, through ChromeDriver's bridge (fantoccini does not speak it).
     async fn devtools(&self, command: &str, params: serde_json::Value) {
-        let session = self.client.session_id().await.expect("session").expect("a session id");
+        let session = self
+            .client
+            .session_id()
+            .await
+            .expect("session")
+            .expect("a session id");
         let url = format!("{}/session/{session}/goog/cdp/execute", self.driver_url);
         let body = json!({ "cmd": command, "params": params });
-        let reply = tokio::task::spawn_blocking(move || ureq::post(&url).send_json(&body).map(|_| ())).await.expect("task");
+        let reply =
+            tokio::task::spawn_blocking(move || ureq::post(&url).send_json(&body).map(|_| ()))
+                .await
+                .expect("task");
         assert!(reply.is_ok(), "ChromeDriver refused {command}: {reply:?}");
     }
 

@@ -8,14 +8,22 @@ use testkit::{Api, TestServer};
 const DEMO_ADDRESS: &str = "grace.hopper@example.com";
 
 fn listed_emails(server: &TestServer) -> Vec<String> {
-    Api::new(server).list_all("include_expired=true").iter().map(|inv| inv["email"].as_str().unwrap().to_owned()).collect()
+    Api::new(server)
+        .list_all("include_expired=true")
+        .iter()
+        .map(|inv| inv["email"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 /// Waits until the server's list (including expired) does or does not hold `email`.
 async fn wait_until_server(server: &TestServer, email: &str, present: bool) {
     let started = std::time::Instant::now();
     while listed_emails(server).iter().any(|listed| listed == email) != present {
-        assert!(started.elapsed() < e2e::WAIT, "the server still {} {email}", if present { "lacks" } else { "has" });
+        assert!(
+            started.elapsed() < e2e::WAIT,
+            "the server still {} {email}",
+            if present { "lacks" } else { "has" }
+        );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
@@ -28,13 +36,18 @@ async fn wait_for_notice(browser: &Browser, expected: &str) {
         if notices.iter().any(|notice| notice == expected) {
             return;
         }
-        assert!(started.elapsed() < e2e::WAIT, "notices {notices:?}, waiting for {expected:?}");
+        assert!(
+            started.elapsed() < e2e::WAIT,
+            "notices {notices:?}, waiting for {expected:?}"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
 }
 
 async fn rows_shown(browser: &Browser) -> Vec<String> {
-    browser.texts_of_all(".oi-table tbody tr.oi-row td.oi-email").await
+    browser
+        .texts_of_all(".oi-table tbody tr.oi-row td.oi-email")
+        .await
 }
 
 async fn open(server: &TestServer) -> Browser {
@@ -46,33 +59,79 @@ async fn open(server: &TestServer) -> Browser {
 
 async fn delete_button(browser: &Browser, email: &str) -> fantoccini::elements::Element {
     let css = format!("button[aria-label='Delete invitation for {email}']");
-    browser.client.wait().at_most(e2e::WAIT).for_element(Locator::Css(&css)).await.unwrap()
+    browser
+        .client
+        .wait()
+        .at_most(e2e::WAIT)
+        .for_element(Locator::Css(&css))
+        .await
+        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn deleting_one_asks_first_and_the_server_drops_it_after_the_undo_window() {
     let server = TestServer::start_with(demo_options());
     let browser = open(&server).await;
-    delete_button(&browser, DEMO_ADDRESS).await.click().await.unwrap();
+    delete_button(&browser, DEMO_ADDRESS)
+        .await
+        .click()
+        .await
+        .unwrap();
 
     let title = browser.text_of("dialog[open] h2").await;
     assert_eq!(title, format!("Delete the invitation for {DEMO_ADDRESS}?"));
     browser.assert_accessible("delete confirmation").await;
     // Escape cancels: nothing changes.
-    browser.client.active_element().await.unwrap().send_keys(&char::from(Key::Escape).to_string()).await.unwrap();
-    browser.client.wait().at_most(e2e::WAIT).for_element(Locator::Css("dialog:not([open])")).await.unwrap();
-    assert!(rows_shown(&browser).await.contains(&DEMO_ADDRESS.to_owned()));
+    browser
+        .client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(&char::from(Key::Escape).to_string())
+        .await
+        .unwrap();
+    browser
+        .client
+        .wait()
+        .at_most(e2e::WAIT)
+        .for_element(Locator::Css("dialog:not([open])"))
+        .await
+        .unwrap();
+    assert!(
+        rows_shown(&browser)
+            .await
+            .contains(&DEMO_ADDRESS.to_owned())
+    );
 
-    delete_button(&browser, DEMO_ADDRESS).await.click().await.unwrap();
+    delete_button(&browser, DEMO_ADDRESS)
+        .await
+        .click()
+        .await
+        .unwrap();
     browser.click_button("Delete").await;
     browser.text_of(".oi-notice-item").await;
     let notice = browser.texts_now(".oi-notice-item").await.join("");
-    assert_eq!(notice, format!("Invitation for {DEMO_ADDRESS} deleted — Undo Delete now"));
-    assert!(!rows_shown(&browser).await.contains(&DEMO_ADDRESS.to_owned()), "the row left at once");
+    assert_eq!(
+        notice,
+        format!("Invitation for {DEMO_ADDRESS} deleted — Undo Delete now")
+    );
+    assert!(
+        !rows_shown(&browser)
+            .await
+            .contains(&DEMO_ADDRESS.to_owned()),
+        "the row left at once"
+    );
     // Focus moved on to the next row's Delete button.
     let focused = browser.client.active_element().await.unwrap();
-    let label = focused.attr("aria-label").await.unwrap().unwrap_or_default();
-    assert!(label.starts_with("Delete invitation for ") && !label.ends_with(DEMO_ADDRESS), "{label}");
+    let label = focused
+        .attr("aria-label")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(
+        label.starts_with("Delete invitation for ") && !label.ends_with(DEMO_ADDRESS),
+        "{label}"
+    );
     browser.assert_accessible("undo notice").await;
 
     // Nothing is sent during the undo window; after it, the server no longer lists it.
@@ -87,18 +146,29 @@ async fn undo_puts_the_row_back_where_it_was_and_the_server_keeps_it() {
     let server = TestServer::start_with(demo_options());
     let browser = open(&server).await;
     let before = rows_shown(&browser).await;
-    delete_button(&browser, DEMO_ADDRESS).await.click().await.unwrap();
+    delete_button(&browser, DEMO_ADDRESS)
+        .await
+        .click()
+        .await
+        .unwrap();
     browser.click_button("Delete").await;
     browser.text_of(".oi-notice-item").await;
     browser.click_button("Undo").await;
     let started = std::time::Instant::now();
     while rows_shown(&browser).await != before {
-        assert!(started.elapsed() < e2e::WAIT, "the row did not come back in place");
+        assert!(
+            started.elapsed() < e2e::WAIT,
+            "the row did not come back in place"
+        );
     }
     // Well past the undo window, the server still has it.
     tokio::time::sleep(e2e_undo_window() + std::time::Duration::from_secs(1)).await;
     assert!(listed_emails(&server).contains(&DEMO_ADDRESS.to_owned()));
-    assert_eq!(server.log().matches("/invalidate ").count(), 0, "no revoke request was sent");
+    assert_eq!(
+        server.log().matches("/invalidate ").count(),
+        0,
+        "no revoke request was sent"
+    );
     browser.close().await;
 }
 
@@ -112,21 +182,40 @@ async fn bulk_deleting_twenty_of_thirty_removes_exactly_those() {
     let emails: Vec<String> = (0..30).map(|i| format!("bulk{i:02}@example.com")).collect();
     Api::new(&server).invite(&emails.iter().map(String::as_str).collect::<Vec<_>>());
     let browser = open(&server).await;
-    let search = browser.client.find(Locator::Css("input[type=search]")).await.unwrap();
+    let search = browser
+        .client
+        .find(Locator::Css("input[type=search]"))
+        .await
+        .unwrap();
     search.send_keys("bulk").await.unwrap();
-    browser.client.wait().at_most(e2e::WAIT).for_element(Locator::Css("button[aria-label='Delete invitation for bulk29@example.com']")).await.unwrap();
+    browser
+        .client
+        .wait()
+        .at_most(e2e::WAIT)
+        .for_element(Locator::Css(
+            "button[aria-label='Delete invitation for bulk29@example.com']",
+        ))
+        .await
+        .unwrap();
     let doomed: Vec<&String> = emails.iter().take(20).collect();
     // Sorted by email, the twenty are the first rows; ticked from the keyboard, top to bottom.
     browser.header_button("Email").await.click().await.unwrap();
     for email in &doomed {
         let css = format!("input[aria-label='Select invitation for {email}']");
-        let checkbox = browser.client.wait().at_most(e2e::WAIT).for_element(Locator::Css(&css)).await.unwrap_or_else(|err| {
-            panic!("no checkbox for {email}: {err}")
-        });
+        let checkbox = browser
+            .client
+            .wait()
+            .at_most(e2e::WAIT)
+            .for_element(Locator::Css(&css))
+            .await
+            .unwrap_or_else(|err| panic!("no checkbox for {email}: {err}"));
         checkbox.send_keys(" ").await.unwrap();
     }
     browser.click_button("Delete selected (20)").await;
-    assert_eq!(browser.text_of("dialog[open] h2").await, "Delete 20 invitations?");
+    assert_eq!(
+        browser.text_of("dialog[open] h2").await,
+        "Delete 20 invitations?"
+    );
     let listed = browser.texts_of_all("dialog[open] li").await;
     assert_eq!(listed.len(), 20);
     browser.click_button("Delete").await;
@@ -144,29 +233,84 @@ async fn calls_that_fail_mid_bulk_bring_their_rows_back_with_errors_and_retry_wo
     let server = TestServer::start_with(demo_options());
     let emails: Vec<String> = (0..6).map(|i| format!("flaky{i}@example.com")).collect();
     let results = Api::new(&server).invite(&emails.iter().map(String::as_str).collect::<Vec<_>>());
-    let ids: Vec<String> = results.iter().map(|result| result["data"]["id"].as_str().unwrap().to_owned()).collect();
+    let ids: Vec<String> = results
+        .iter()
+        .map(|result| result["data"]["id"].as_str().unwrap().to_owned())
+        .collect();
     let browser = open(&server).await;
     // The network drops the requests for three of them: a failure in the middle of the batch.
-    browser.block_urls(&ids[..3].iter().map(|id| format!("*{id}/invalidate")).collect::<Vec<_>>()).await;
-    browser.client.find(Locator::Css("input[type=search]")).await.unwrap().send_keys("flaky").await.unwrap();
-    browser.client.wait().at_most(e2e::WAIT).for_element(Locator::Css("input[aria-label='Select all shown invitations']")).await.unwrap().click().await.unwrap();
+    browser
+        .block_urls(
+            &ids[..3]
+                .iter()
+                .map(|id| format!("*{id}/invalidate"))
+                .collect::<Vec<_>>(),
+        )
+        .await;
+    browser
+        .client
+        .find(Locator::Css("input[type=search]"))
+        .await
+        .unwrap()
+        .send_keys("flaky")
+        .await
+        .unwrap();
+    browser
+        .client
+        .wait()
+        .at_most(e2e::WAIT)
+        .for_element(Locator::Css(
+            "input[aria-label='Select all shown invitations']",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     browser.click_button("Delete selected (6)").await;
     browser.click_button("Delete").await;
     browser.click_button("Delete now").await;
-    wait_for_notice(&browser, "3 deleted; 3 could not be deleted and are back in the list. Dismiss").await;
+    wait_for_notice(
+        &browser,
+        "3 deleted; 3 could not be deleted and are back in the list. Dismiss",
+    )
+    .await;
     let errors = browser.texts_now(".oi-row-error").await;
     assert_eq!(errors.len(), 3, "{errors:?}");
-    assert!(errors.iter().all(|error| error.starts_with("Not deleted: Cannot reach the invitation server")), "{errors:?}");
+    assert!(
+        errors
+            .iter()
+            .all(|error| error.starts_with("Not deleted: Cannot reach the invitation server")),
+        "{errors:?}"
+    );
     let remaining = listed_emails(&server);
-    assert_eq!(remaining.iter().filter(|email| email.starts_with("flaky")).count(), 3, "the server still has exactly the failed ones");
+    assert_eq!(
+        remaining
+            .iter()
+            .filter(|email| email.starts_with("flaky"))
+            .count(),
+        3,
+        "the server still has exactly the failed ones"
+    );
     browser.assert_accessible("rows with deletion errors").await;
 
     // The network is back: Retry on a row deletes it.
     browser.block_urls(&[]).await;
-    let retry = browser.client.find(Locator::Css("button[aria-label^='Retry deleting the invitation for flaky']")).await.unwrap();
+    let retry = browser
+        .client
+        .find(Locator::Css(
+            "button[aria-label^='Retry deleting the invitation for flaky']",
+        ))
+        .await
+        .unwrap();
     retry.click().await.unwrap();
     let started = std::time::Instant::now();
-    while listed_emails(&server).iter().filter(|email| email.starts_with("flaky")).count() != 2 {
+    while listed_emails(&server)
+        .iter()
+        .filter(|email| email.starts_with("flaky"))
+        .count()
+        != 2
+    {
         assert!(started.elapsed() < e2e::WAIT, "the retry did not delete");
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
@@ -177,15 +321,42 @@ async fn calls_that_fail_mid_bulk_bring_their_rows_back_with_errors_and_retry_wo
 async fn a_row_someone_else_deleted_is_reported_as_such() {
     let server = TestServer::start_with(demo_options());
     let browser = open(&server).await;
-    let id = Api::new(&server).list_all(&format!("email={}", DEMO_ADDRESS.replace('@', "%40")))[0]["id"].as_str().unwrap().to_owned();
-    delete_button(&browser, DEMO_ADDRESS).await.click().await.unwrap();
+    let id = Api::new(&server).list_all(&format!("email={}", DEMO_ADDRESS.replace('@', "%40")))[0]
+        ["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    delete_button(&browser, DEMO_ADDRESS)
+        .await
+        .click()
+        .await
+        .unwrap();
     browser.click_button("Delete").await;
     // Someone else revokes it during our undo window.
-    assert_eq!(Api::new(&server).post_raw(&format!("/api/v2/organization_invitations/{id}/invalidate"), "").status, 200);
+    assert_eq!(
+        Api::new(&server)
+            .post_raw(
+                &format!("/api/v2/organization_invitations/{id}/invalidate"),
+                ""
+            )
+            .status,
+        200
+    );
     browser.click_button("Delete now").await;
-    wait_for_notice(&browser, "1 had already been deleted by someone else. Dismiss").await;
-    assert!(browser.texts_now(".oi-row-error").await.is_empty(), "not reported as our failure");
-    assert!(!rows_shown(&browser).await.contains(&DEMO_ADDRESS.to_owned()));
+    wait_for_notice(
+        &browser,
+        "1 had already been deleted by someone else. Dismiss",
+    )
+    .await;
+    assert!(
+        browser.texts_now(".oi-row-error").await.is_empty(),
+        "not reported as our failure"
+    );
+    assert!(
+        !rows_shown(&browser)
+            .await
+            .contains(&DEMO_ADDRESS.to_owned())
+    );
     browser.close().await;
 }
 
@@ -193,7 +364,11 @@ async fn a_row_someone_else_deleted_is_reported_as_such() {
 async fn leaving_the_page_during_the_undo_window_still_revokes() {
     let server = TestServer::start_with(demo_options());
     let browser = open(&server).await;
-    delete_button(&browser, DEMO_ADDRESS).await.click().await.unwrap();
+    delete_button(&browser, DEMO_ADDRESS)
+        .await
+        .click()
+        .await
+        .unwrap();
     browser.click_button("Delete").await;
     browser.text_of(".oi-notice-item").await;
     // Away before the undo window ends: the confirmed deletion goes out as the page unloads.

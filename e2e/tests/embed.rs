@@ -7,12 +7,23 @@ use testkit::TestServer;
 
 /// Runs `body` with `root` bound to the shadow root of the element with id `host`.
 async fn in_shadow(browser: &Browser, host: &str, body: &str) -> Value {
-    let script = format!("const root = document.getElementById(arguments[0])?.shadowRoot; if (!root) return null; {body}");
-    browser.client.execute(&script, vec![json!(host)]).await.expect("script")
+    let script = format!(
+        "const root = document.getElementById(arguments[0])?.shadowRoot; if (!root) return null; {body}"
+    );
+    browser
+        .client
+        .execute(&script, vec![json!(host)])
+        .await
+        .expect("script")
 }
 
 async fn rows(browser: &Browser, host: &str) -> usize {
-    let count = in_shadow(browser, host, "return root.querySelectorAll('tr.oi-row').length;").await;
+    let count = in_shadow(
+        browser,
+        host,
+        "return root.querySelectorAll('tr.oi-row').length;",
+    )
+    .await;
     count.as_u64().unwrap_or(0) as usize
 }
 
@@ -23,7 +34,10 @@ async fn wait_for_rows(browser: &Browser, host: &str, expected: usize) {
         if now == expected {
             return;
         }
-        assert!(started.elapsed() < e2e::WAIT, "{host} shows {now} rows, not {expected}");
+        assert!(
+            started.elapsed() < e2e::WAIT,
+            "{host} shows {now} rows, not {expected}"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
 }
@@ -36,7 +50,11 @@ async fn two_consoles_work_side_by_side_in_a_hostile_host_page() {
     browser.record_page_errors().await;
     browser.client.goto(&server.sign_in_url).await.unwrap();
     browser.text_of(".oi-table tbody tr.oi-row").await;
-    browser.client.goto(&server.url("/example.html")).await.unwrap();
+    browser
+        .client
+        .goto(&server.url("/example.html"))
+        .await
+        .unwrap();
     // The host listens once, at the document: the events bubble out of the shadow roots.
     browser
         .client
@@ -68,7 +86,10 @@ async fn two_consoles_work_side_by_side_in_a_hostile_host_page() {
          return [getComputedStyle(root.querySelector('.oi-console')).display, getComputedStyle(root.querySelector('.oi-console')).fontFamily, s.color, s.borderStyle];",
     )
     .await;
-    assert_eq!(console[0], "block", "the host's `.oi-console {{ display: none }}` stayed out");
+    assert_eq!(
+        console[0], "block",
+        "the host's `.oi-console {{ display: none }}` stayed out"
+    );
     assert!(!console[1].as_str().unwrap().contains("Comic"), "{console}");
     assert_ne!(console[2], "rgb(255, 0, 170)", "{console}");
     assert_ne!(console[3], "dashed", "{console}");
@@ -83,8 +104,15 @@ async fn two_consoles_work_side_by_side_in_a_hostile_host_page() {
     .await;
     wait_for_rows(&browser, "team-a", 6).await;
     assert_eq!(rows(&browser, "team-b").await, 5);
-    let events = browser.client.execute("return window.__events;", Vec::new()).await.unwrap();
-    assert_eq!(events, json!([["invitations-created", "team-a", ["embedded@example.com"]]]));
+    let events = browser
+        .client
+        .execute("return window.__events;", Vec::new())
+        .await
+        .unwrap();
+    assert_eq!(
+        events,
+        json!([["invitations-created", "team-a", ["embedded@example.com"]]])
+    );
     in_shadow(&browser, "team-b", "[...root.querySelectorAll('button')].find(b => b.textContent === 'Refresh').click(); return true;").await;
     wait_for_rows(&browser, "team-b", 6).await;
 
@@ -95,13 +123,25 @@ async fn two_consoles_work_side_by_side_in_a_hostile_host_page() {
         "root.querySelector(\"button[aria-label='Delete invitation for embedded@example.com']\").click(); return true;",
     )
     .await;
-    in_shadow(&browser, "team-b", "root.querySelector('dialog button.oi-danger').click(); return true;").await;
+    in_shadow(
+        &browser,
+        "team-b",
+        "root.querySelector('dialog button.oi-danger').click(); return true;",
+    )
+    .await;
     in_shadow(&browser, "team-b", "[...root.querySelectorAll('button')].find(b => b.textContent === 'Delete now').click(); return true;").await;
     let started = std::time::Instant::now();
     loop {
-        let events = browser.client.execute("return window.__events;", Vec::new()).await.unwrap();
+        let events = browser
+            .client
+            .execute("return window.__events;", Vec::new())
+            .await
+            .unwrap();
         if events.as_array().map(Vec::len) == Some(2) {
-            assert_eq!(events[1], json!(["invitations-deleted", "team-b", ["embedded@example.com"]]));
+            assert_eq!(
+                events[1],
+                json!(["invitations-deleted", "team-b", ["embedded@example.com"]])
+            );
             break;
         }
         assert!(started.elapsed() < e2e::WAIT, "no deletion event: {events}");
@@ -110,14 +150,72 @@ async fn two_consoles_work_side_by_side_in_a_hostile_host_page() {
     wait_for_rows(&browser, "team-b", 5).await;
 
     // Removing an element tears its console down cleanly; the other carries on.
-    browser.client.execute("document.getElementById('team-a').remove(); return true;", Vec::new()).await.unwrap();
+    browser
+        .client
+        .execute(
+            "document.getElementById('team-a').remove(); return true;",
+            Vec::new(),
+        )
+        .await
+        .unwrap();
     in_shadow(&browser, "team-b", "[...root.querySelectorAll('button')].find(b => b.textContent === 'Refresh').click(); return true;").await;
     wait_for_rows(&browser, "team-b", 5).await;
-    browser.client.execute("window.dispatchEvent(new Event('resize')); return true;", Vec::new()).await.unwrap();
+    browser
+        .client
+        .execute(
+            "window.dispatchEvent(new Event('resize')); return true;",
+            Vec::new(),
+        )
+        .await
+        .unwrap();
 
     assert_eq!(browser.page_errors().await, Vec::<String>::new());
     assert_eq!(browser.csp_violations().await, Vec::<String>::new());
     // Last: axe-core itself adds inline styles, which the policy (rightly) reports.
     browser.assert_accessible("example host page").await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn attributes_choose_read_only_parts_time_zone_and_theme() {
+    let server = TestServer::start_with(demo_options());
+    let browser = Browser::start(BROWSER_TIME_ZONE).await;
+    browser.client.goto(&server.sign_in_url).await.unwrap();
+    browser.text_of(".oi-table tbody tr.oi-row").await;
+    browser.client.goto(&server.url("/example.html")).await.unwrap();
+    wait_for_rows(&browser, "team-a", 5).await;
+    // Hosts add consoles with options, as any element.
+    browser
+        .client
+        .execute(
+            "for (const [id, attributes] of [['viewer', {'read-only': '', 'time-zone': 'utc'}], ['inviter', {'parts': 'invite'}]]) {
+                 const element = document.createElement('org-invitations');
+                 element.id = id;
+                 for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+                 document.querySelector('main').append(element);
+             }
+             document.getElementById('team-b').style.setProperty('--org-invitations-accent', 'rgb(1, 2, 3)');
+             return true;",
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    wait_for_rows(&browser, "viewer", 5).await;
+
+    let viewer = in_shadow(
+        &browser,
+        "viewer",
+        "const visible = css => [...root.querySelectorAll(css)].filter(e => e.offsetParent !== null).length;
+         return [visible('textarea'), visible('button.oi-delete'), visible('input[type=checkbox][aria-label^=Select]'),
+                 root.querySelector('.oi-zone input:checked').parentElement.textContent.trim()];",
+    )
+    .await;
+    assert_eq!(viewer, json!([0, 0, 0, "UTC"]), "read-only: the list alone, in UTC");
+
+    let inviter = in_shadow(&browser, "inviter", "return [!!root.querySelector('textarea'), !!root.querySelector('table')];").await;
+    assert_eq!(inviter, json!([true, false]), "parts=\"invite\": the form alone");
+
+    let accent = in_shadow(&browser, "team-b", "return getComputedStyle(root.querySelector('.oi-primary')).backgroundColor;").await;
+    assert_eq!(accent, "rgb(1, 2, 3)", "the host's theme property reached the console");
     browser.close().await;
 }

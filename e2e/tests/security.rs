@@ -14,10 +14,31 @@ async fn every_feature_works_under_the_strict_policy_without_violations() {
 
     // Scroll, sort, search, type, preview, and open and close the dialog.
     browser.header_button("Email").await.click().await.unwrap();
-    browser.client.find(Locator::Css("input[type=search]")).await.unwrap().send_keys("example").await.unwrap();
-    browser.client.find(Locator::Css("textarea")).await.unwrap().send_keys("a@example.com, nope").await.unwrap();
+    browser
+        .client
+        .find(Locator::Css("input[type=search]"))
+        .await
+        .unwrap()
+        .send_keys("example")
+        .await
+        .unwrap();
+    browser
+        .client
+        .find(Locator::Css("textarea"))
+        .await
+        .unwrap()
+        .send_keys("a@example.com, nope")
+        .await
+        .unwrap();
     browser.text_of(".oi-tally").await;
-    browser.client.find(Locator::Css("button.oi-delete")).await.unwrap().click().await.unwrap();
+    browser
+        .client
+        .find(Locator::Css("button.oi-delete"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     browser.text_of("dialog[open] h2").await;
     browser.click_button("Cancel").await;
 
@@ -38,9 +59,18 @@ async fn an_inline_script_is_refused_so_the_policy_is_in_force() {
         .execute("const s = document.createElement('script'); s.textContent = 'window.__ran = true'; document.body.append(s);", Vec::new())
         .await
         .unwrap();
-    let ran = browser.client.execute("return window.__ran === true;", Vec::new()).await.unwrap();
+    let ran = browser
+        .client
+        .execute("return window.__ran === true;", Vec::new())
+        .await
+        .unwrap();
     assert_eq!(ran, serde_json::Value::Bool(false));
     let violations = browser.csp_violations().await;
-    assert!(violations.iter().any(|violation| violation.starts_with("script-src")), "{violations:?}");
+    assert!(
+        violations
+            .iter()
+            .any(|violation| violation.starts_with("script-src")),
+        "{violations:?}"
+    );
     browser.close().await;
 }

@@ -11,9 +11,14 @@ use crate::StartError;
 /// `https://admin.example.com` or `http://127.0.0.1:8081`: what a browser sends as `Origin`.
 pub fn parse_origin(origin: &str) -> Result<HeaderValue, StartError> {
     let bad = || StartError::BadOrigin(origin.to_owned());
-    let rest = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://")).ok_or_else(bad)?;
+    let rest = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"))
+        .ok_or_else(bad)?;
     let valid_host = !rest.is_empty()
-        && rest.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
     if !valid_host {
         return Err(bad());
     }
@@ -41,10 +46,21 @@ mod tests {
 
     #[test]
     fn accepts_origins_and_refuses_urls_with_more() {
-        for good in ["https://admin.example.com", "http://127.0.0.1:8081", "http://[::1]:3000"] {
+        for good in [
+            "https://admin.example.com",
+            "http://127.0.0.1:8081",
+            "http://[::1]:3000",
+        ] {
             assert!(parse_origin(good).is_ok(), "{good}");
         }
-        for bad in ["admin.example.com", "https://admin.example.com/", "https://x.com/path", "ftp://x.com", "https://", "*"] {
+        for bad in [
+            "admin.example.com",
+            "https://admin.example.com/",
+            "https://x.com/path",
+            "ftp://x.com",
+            "https://",
+            "*",
+        ] {
             assert!(parse_origin(bad).is_err(), "{bad}");
         }
     }

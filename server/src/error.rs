@@ -72,14 +72,16 @@ impl From<tokio::task::JoinError> for ApiError {
 
 /// Reads a whole body, answering a refusal (too large, broken) with the error body.
 async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
-    Bytes::from_request(req, state).await.map_err(|rejection: BytesRejection| {
-        let detail = if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            "Request body is too large".to_owned()
-        } else {
-            rejection.body_text()
-        };
-        ApiError::new(rejection.status(), detail)
-    })
+    Bytes::from_request(req, state)
+        .await
+        .map_err(|rejection: BytesRejection| {
+            let detail = if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                "Request body is too large".to_owned()
+            } else {
+                rejection.body_text()
+            };
+            ApiError::new(rejection.status(), detail)
+        })
 }
 
 /// A JSON body whose rejections (size, syntax, types) answer with the error body.

@@ -45,9 +45,16 @@ impl Upstream {
             .timeout(UPSTREAM_TIMEOUT)
             .connect_timeout(CONNECT_TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("org-invitations-gateway/", env!("CARGO_PKG_VERSION")))
+            .user_agent(concat!(
+                "org-invitations-gateway/",
+                env!("CARGO_PKG_VERSION")
+            ))
             .build()?;
-        Ok(Self { base: base.to_owned(), token, client })
+        Ok(Self {
+            base: base.to_owned(),
+            token,
+            client,
+        })
     }
 
     pub fn base(&self) -> &str {
@@ -55,9 +62,17 @@ impl Upstream {
     }
 }
 
-pub async fn forward(State(state): State<GatewayState>, request: Request) -> Result<Response, ApiError> {
+pub async fn forward(
+    State(state): State<GatewayState>,
+    request: Request,
+) -> Result<Response, ApiError> {
     let upstream = &state.upstream;
-    let path = request.uri().path_and_query().map(|path| path.as_str()).unwrap_or("/").to_owned();
+    let path = request
+        .uri()
+        .path_and_query()
+        .map(|path| path.as_str())
+        .unwrap_or("/")
+        .to_owned();
     let method = reqwest::Method::from_bytes(request.method().as_str().as_bytes())
         .map_err(|_| ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed"))?;
     let content_type = request.headers().get(header::CONTENT_TYPE).cloned();
@@ -70,22 +85,40 @@ pub async fn forward(State(state): State<GatewayState>, request: Request) -> Res
     let mut outgoing = upstream
         .client
         .request(method, format!("{}{path}", upstream.base))
-        .header(header::COOKIE.as_str(), format!("cli_token={}", upstream.token.reveal()))
+        .header(
+            header::COOKIE.as_str(),
+            format!("cli_token={}", upstream.token.reveal()),
+        )
         .header(header::ACCEPT.as_str(), "application/json")
         .body(body);
     if let Some(content_type) = content_type {
         outgoing = outgoing.header(header::CONTENT_TYPE.as_str(), content_type.as_bytes());
     }
-    let answer = outgoing.send().await.map_err(|err| unreachable_upstream(upstream, &err))?;
+    let answer = outgoing
+        .send()
+        .await
+        .map_err(|err| unreachable_upstream(upstream, &err))?;
 
     let status = StatusCode::from_u16(answer.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
     let mut passed = Vec::new();
-    for name in PASSED_BACK.iter().chain(std::iter::once(&header::HeaderName::from_static("x-trace-id"))) {
-        if let Some(value) = answer.headers().get(name.as_str()).and_then(|value| HeaderValue::from_bytes(value.as_bytes()).ok()) {
+    for name in PASSED_BACK
+        .iter()
+        .chain(std::iter::once(&header::HeaderName::from_static(
+            "x-trace-id",
+        )))
+    {
+        if let Some(value) = answer
+            .headers()
+            .get(name.as_str())
+            .and_then(|value| HeaderValue::from_bytes(value.as_bytes()).ok())
+        {
             passed.push((name.clone(), value));
         }
     }
-    let bytes = answer.bytes().await.map_err(|err| unreachable_upstream(upstream, &err))?;
+    let bytes = answer
+        .bytes()
+        .await
+        .map_err(|err| unreachable_upstream(upstream, &err))?;
     let mut response = (status, Body::from(bytes)).into_response();
     response.headers_mut().extend(passed);
     Ok(response)
@@ -95,8 +128,14 @@ fn unreachable_upstream(upstream: &Upstream, err: &reqwest::Error) -> ApiError {
     // The cause goes to the log (the URL carries no secret); the browser gets a plain reason.
     tracing::warn!(upstream = %upstream.base, error = %err, "upstream request failed");
     if err.is_timeout() {
-        ApiError::new(StatusCode::GATEWAY_TIMEOUT, "The upstream invitation API did not answer in time")
+        ApiError::new(
+            StatusCode::GATEWAY_TIMEOUT,
+            "The upstream invitation API did not answer in time",
+        )
     } else {
-        ApiError::new(StatusCode::BAD_GATEWAY, "The upstream invitation API is unreachable")
+        ApiError::new(
+            StatusCode::BAD_GATEWAY,
+            "The upstream invitation API is unreachable",
+        )
     }
 }

@@ -2,8 +2,8 @@
 //! console's static files. Layered as routes → handlers → store.
 
 mod auth;
-mod cors;
 pub mod config;
+mod cors;
 mod demo;
 mod error;
 mod gateway;
@@ -54,7 +54,9 @@ pub enum StartError {
     DemoInGateway,
     #[error("invalid ORG_INVITATIONS_UPSTREAM_TOKEN: {0}")]
     UpstreamToken(token::TokenError),
-    #[error("invalid --allow-origin {0:?}: an origin is scheme, host and optional port, as https://admin.example.com")]
+    #[error(
+        "invalid --allow-origin {0:?}: an origin is scheme, host and optional port, as https://admin.example.com"
+    )]
     BadOrigin(String),
     #[error("invalid --upstream: {0}")]
     Upstream(#[from] gateway::UpstreamError),
@@ -74,19 +76,32 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         None => token::load_or_generate(&config.data_dir)?,
     };
     let sign_in_token = token.clone();
-    let allowed_origins = config.allow_origins.iter().map(|origin| cors::parse_origin(origin)).collect::<Result<_, _>>()?;
-    let site = Site { token, dist_dir: config.dist_dir.clone(), allowed_origins };
+    let allowed_origins = config
+        .allow_origins
+        .iter()
+        .map(|origin| cors::parse_origin(origin))
+        .collect::<Result<_, _>>()?;
+    let site = Site {
+        token,
+        dist_dir: config.dist_dir.clone(),
+        allowed_origins,
+    };
     // Gateway mode opens no store: the data folder holds only this server's own token.
     let (app, serving) = match &config.upstream {
         Some(base) => {
             if config.demo {
                 return Err(StartError::DemoInGateway);
             }
-            let upstream_token = std::env::var(UPSTREAM_TOKEN_ENV).map_err(|_| StartError::UpstreamWithoutToken)?;
-            let upstream_token = ApiToken::parse(upstream_token.trim()).map_err(StartError::UpstreamToken)?;
+            let upstream_token =
+                std::env::var(UPSTREAM_TOKEN_ENV).map_err(|_| StartError::UpstreamWithoutToken)?;
+            let upstream_token =
+                ApiToken::parse(upstream_token.trim()).map_err(StartError::UpstreamToken)?;
             let upstream = gateway::Upstream::new(base, upstream_token)?;
             let serving = format!("Gateway to {}", upstream.base());
-            (routes::gateway_router(GatewayState { site, upstream }), serving)
+            (
+                routes::gateway_router(GatewayState { site, upstream }),
+                serving,
+            )
         }
         None => {
             let database = config.data_dir.join(DATABASE_FILE);
@@ -95,15 +110,25 @@ pub async fn run(config: Config) -> Result<(), StartError> {
                 let seeded = demo::seed(&store)?;
                 tracing::info!(seeded, "demo data");
             }
-            let state = AppState { site, store, max_page_size: config.max_page_size };
-            (routes::router(state), format!("Data: {}", absolute(&database).display()))
+            let state = AppState {
+                site,
+                store,
+                max_page_size: config.max_page_size,
+            };
+            (
+                routes::router(state),
+                format!("Data: {}", absolute(&database).display()),
+            )
         }
     };
 
     let address = std::net::SocketAddr::new(config.host, config.port);
     let listener = tokio::net::TcpListener::bind(address)
         .await
-        .map_err(|source| StartError::Bind { address: address.to_string(), source })?;
+        .map_err(|source| StartError::Bind {
+            address: address.to_string(),
+            source,
+        })?;
     let bound = listener.local_addr().map_err(StartError::Serve)?;
     let base = format!("http://{bound}");
     // These lines are the interface of `cargo xtask run` and of the tests: keep their shape.
@@ -111,7 +136,10 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     println!("{serving}");
     println!("Open {base}/?token={}", sign_in_token.reveal());
 
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.map_err(StartError::Serve)
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(StartError::Serve)
 }
 
 fn create_private_dir(path: &Path) -> Result<(), StartError> {
@@ -119,7 +147,10 @@ fn create_private_dir(path: &Path) -> Result<(), StartError> {
         .recursive(true)
         .mode(0o700)
         .create(path)
-        .map_err(|source| StartError::DataDir { path: path.display().to_string(), source })
+        .map_err(|source| StartError::DataDir {
+            path: path.display().to_string(),
+            source,
+        })
 }
 
 fn absolute(path: &Path) -> std::path::PathBuf {

@@ -13,8 +13,8 @@ use crate::auth::require_token;
 use crate::error::ApiError;
 use crate::handlers::{console, invitations, telemetry, userinfo};
 use crate::request_log::log_request;
-use crate::{cors, gateway};
 use crate::state::{AppState, GatewayState, Site};
+use crate::{cors, gateway};
 
 /// Room for a full batch of maximal addresses with JSON around them, and no more.
 pub const MAX_BODY_BYTES: usize = 512 * 1024;
@@ -29,10 +29,19 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route(paths::USERINFO, get(userinfo::userinfo))
-        .route(paths::INVITATIONS, get(invitations::list).post(invitations::create))
+        .route(
+            paths::INVITATIONS,
+            get(invitations::list).post(invitations::create),
+        )
         .route(paths::BATCH_CREATE, post(invitations::batch_create))
-        .route("/api/v2/organization_invitations/{id}", get(invitations::get))
-        .route("/api/v2/organization_invitations/{id}/invalidate", post(invitations::invalidate))
+        .route(
+            "/api/v2/organization_invitations/{id}",
+            get(invitations::get),
+        )
+        .route(
+            "/api/v2/organization_invitations/{id}/invalidate",
+            post(invitations::invalidate),
+        )
         .route(paths::CLI_USAGE, post(telemetry::cli_usage))
         .route("/api/{*rest}", axum::routing::any(unknown_api_path))
         .method_not_allowed_fallback(method_not_allowed);
@@ -56,7 +65,10 @@ where
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .route_layer(middleware::from_fn_with_state(site.clone(), require_token))
         // API answers are per user and must not be kept by shared caches.
-        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
     // Outermost on the API, so preflight requests are answered before the token check.
     let api = match cors::layer(&site.allowed_origins) {
         Some(cors) => api.layer(cors),
@@ -64,15 +76,27 @@ where
     };
     // File names are stable (no hashes), so browsers revalidate them on every load.
     let files = tower::ServiceBuilder::new()
-        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ))
         .service(ServeDir::new(&site.dist_dir));
     Router::new()
         .route("/", get(console::index))
         .merge(api)
         .fallback_service(files)
-        .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY)))
-        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
-        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
         .layer(middleware::from_fn(log_request))
         .with_state(state)
 }

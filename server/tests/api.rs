@@ -342,7 +342,11 @@ fn pages_and_files_carry_the_strict_policy_and_revalidate() {
         let reply = api.get_with(path, &[]);
         assert_eq!(reply.status, 200, "{path} (build the console first)");
         let policy = reply.headers["content-security-policy"].to_str().unwrap();
-        assert!(policy.contains("script-src 'self' 'wasm-unsafe-eval'") && policy.contains("style-src 'self'"), "{policy}");
+        assert!(
+            policy.contains("script-src 'self' 'wasm-unsafe-eval'")
+                && policy.contains("style-src 'self'"),
+            "{policy}"
+        );
         assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
         assert_eq!(reply.headers["referrer-policy"], "no-referrer");
         assert_eq!(reply.headers["cache-control"], "no-cache", "{path}");

@@ -122,8 +122,14 @@ fn cli_telemetry_is_accepted_and_changes_nothing() {
 fn a_body_sent_to_invalidate_is_ignored_and_the_connection_stays_usable() {
     let server = TestServer::start();
     let api = Api::new(&server);
-    let id = api.invite(&["body@example.com"])[0]["data"]["id"].as_str().unwrap().to_owned();
-    let revoked = api.post_raw(&format!("{INVITATIONS}{id}/invalidate"), r#"{"reason": "left the team"}"#);
+    let id = api.invite(&["body@example.com"])[0]["data"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let revoked = api.post_raw(
+        &format!("{INVITATIONS}{id}/invalidate"),
+        r#"{"reason": "left the team"}"#,
+    );
     assert_eq!(revoked.status, 200);
     // The same pooled connection carries the next requests.
     for _ in 0..3 {

@@ -80,7 +80,9 @@ impl<'a> Api<'a> {
 
     /// A request with any method (OPTIONS, for CORS preflights) and headers, no token unless given.
     pub fn request(&self, method: &str, path: &str, headers: &[(&str, &str)]) -> Reply {
-        let mut request = ureq::http::Request::builder().method(method).uri(self.server.url(path));
+        let mut request = ureq::http::Request::builder()
+            .method(method)
+            .uri(self.server.url(path));
         for (name, value) in headers {
             request = request.header(*name, *value);
         }

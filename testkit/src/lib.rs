@@ -171,8 +171,13 @@ impl TestServer {
     /// A server in gateway mode in front of `upstream`, holding the upstream's token.
     pub fn gateway_to(upstream: &TestServer, options: ServerOptions) -> Self {
         let mut options = options;
-        options.extra_args.extend(["--upstream".to_owned(), upstream.base_url.clone()]);
-        options.envs.push(("ORG_INVITATIONS_UPSTREAM_TOKEN".to_owned(), upstream.token.clone()));
+        options
+            .extra_args
+            .extend(["--upstream".to_owned(), upstream.base_url.clone()]);
+        options.envs.push((
+            "ORG_INVITATIONS_UPSTREAM_TOKEN".to_owned(),
+            upstream.token.clone(),
+        ));
         Self::start_with(options)
     }
 
