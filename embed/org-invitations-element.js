@@ -23,6 +23,24 @@ class OrgInvitationsElement extends HTMLElement {
     super();
     this.instance = ++instances;
     this.mounted = null;
+    this.tokenSource = undefined;
+    // Set on the element before this script defined it: take the value over.
+    if (Object.prototype.hasOwnProperty.call(this, "tokenProvider")) {
+      const source = this.tokenProvider;
+      delete this.tokenProvider;
+      this.tokenSource = source;
+    }
+  }
+
+  // A function returning a token (or a promise of one), asked again whenever the server
+  // refuses the current token: `element.tokenProvider = () => fetchFreshToken()`.
+  get tokenProvider() {
+    return this.tokenSource;
+  }
+
+  set tokenProvider(source) {
+    this.tokenSource = source;
+    if (this.mounted) this.mount();
   }
 
   connectedCallback() {
@@ -48,6 +66,7 @@ class OrgInvitationsElement extends HTMLElement {
     this.mounted = mountConsole(root, {
       apiBase: this.getAttribute("api-base") ?? "",
       token: this.getAttribute("token") ?? undefined,
+      getToken: this.tokenSource,
       draftKey: this.getAttribute("draft-key") ?? `org-invitations:draft:${this.id || this.instance}`,
       syncUrl: false,
       eventTarget: this,

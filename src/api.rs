@@ -6,6 +6,10 @@ use org_invitations_core::wire::{
     BatchCreateResponse, CreateInvitation, ErrorBody, ListResponse, ResultBody, UserInfo, paths,
 };
 use serde::de::DeserializeOwned;
+use std::sync::{Arc, Mutex};
+
+use send_wrapper::SendWrapper;
+use wasm_bindgen::JsCast;
 use web_sys::RequestCredentials;
 
 /// Page size when fetching everything: this project's server allows up to 1000, which makes
@@ -39,27 +43,83 @@ pub struct ListOptions {
     pub include_expired: bool,
 }
 
+/// A host's function that returns a token (or a promise of one); called for the first
+/// request and again whenever the server refuses the token it gave.
+pub type TokenSource = SendWrapper<js_sys::Function>;
+
 /// The API at one base URL, authenticated by a bearer token or by the browser's cookies.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct ApiClient {
     base: String,
-    token: Option<String>,
+    token: Arc<Mutex<Option<String>>>,
+    token_source: Option<TokenSource>,
 }
 
 impl ApiClient {
     pub fn new(base: impl Into<String>, token: Option<String>) -> Self {
         Self {
             base: base.into().trim_end_matches('/').to_owned(),
-            token,
+            token: Arc::new(Mutex::new(token)),
+            token_source: None,
         }
     }
 
-    fn request(&self, builder: RequestBuilder) -> RequestBuilder {
-        // Cookies only go to the page's own origin; another origin gets the token if any.
-        let builder = builder.credentials(RequestCredentials::SameOrigin);
-        match &self.token {
-            Some(token) => builder.header("Authorization", &format!("Bearer {token}")),
-            None => builder,
+    /// Tokens come from the host's function: asked once, and again after a 401.
+    pub fn with_token_source(mut self, source: TokenSource) -> Self {
+        self.token_source = Some(source);
+        self
+    }
+
+    fn stored_token(&self) -> Option<String> {
+        self.token.lock().ok().and_then(|token| token.clone())
+    }
+
+    /// The token to send: the one held, or (when there is none yet, or `refresh`) a fresh one
+    /// from the host's function.
+    async fn token(&self, refresh: bool) -> Option<String> {
+        let held = self.stored_token();
+        let Some(source) = &self.token_source else { return held };
+        if held.is_some() && !refresh {
+            return held;
+        }
+        let answer = source.call0(&wasm_bindgen::JsValue::NULL).ok()?;
+        let answer = match answer.dyn_into::<js_sys::Promise>() {
+            Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise).await.ok()?,
+            Err(value) => value,
+        };
+        let fresh = answer.as_string().filter(|token| !token.is_empty());
+        if let Ok(mut token) = self.token.lock() {
+            token.clone_from(&fresh);
+        }
+        fresh
+    }
+
+    /// Sends a request built by `make`, with the token; a 401 with a token source asks it
+    /// for a fresh token and tries once more.
+    async fn send<T: DeserializeOwned>(
+        &self,
+        make: impl Fn() -> RequestBuilder,
+        body: Option<&serde_json::Value>,
+    ) -> Result<T, ApiError> {
+        let attempt = |token: Option<String>| {
+            // Cookies only go to the page's own origin; another origin gets the token if any.
+            let builder = make().credentials(RequestCredentials::SameOrigin);
+            let builder = match token {
+                Some(token) => builder.header("Authorization", &format!("Bearer {token}")),
+                None => builder,
+            };
+            match body {
+                Some(json) => builder.json(json),
+                None => builder.build(),
+            }
+            .map_err(|err| ApiError::BadResponse(err.to_string()))
+        };
+        let first = read(attempt(self.token(false).await)?.send().await).await;
+        match first {
+            Err(ApiError::SignedOut) if self.token_source.is_some() => {
+                read(attempt(self.token(true).await)?.send().await).await
+            }
+            other => other,
         }
     }
 
@@ -68,8 +128,7 @@ impl ApiClient {
     }
 
     pub async fn userinfo(&self) -> Result<UserInfo, ApiError> {
-        let builder = self.request(Request::get(&self.url(paths::USERINFO)));
-        read::<ResultBody<UserInfo>>(builder.send().await)
+        self.send::<ResultBody<UserInfo>>(|| Request::get(&self.url(paths::USERINFO)), None)
             .await
             .map(|body| body.result)
     }
@@ -89,8 +148,8 @@ impl ApiClient {
         if let Some(token) = paging_token {
             query.push(("paging_token", token));
         }
-        let builder = self.request(Request::get(&self.url(paths::INVITATIONS)).query(query));
-        read(builder.send().await).await
+        let url = self.url(paths::INVITATIONS);
+        self.send(|| Request::get(&url).query(query.iter().copied()), None).await
     }
 
     /// Every invitation, following `next_paging_token` to the end. `on_page` hears how many
@@ -137,11 +196,8 @@ impl ApiClient {
                 email: email.clone(),
             })
             .collect();
-        let request = self
-            .request(Request::post(&self.url(paths::BATCH_CREATE)))
-            .json(&body)
-            .map_err(|err| ApiError::BadResponse(err.to_string()))?;
-        read(request.send().await).await
+        let body = serde_json::to_value(body).map_err(|err| ApiError::BadResponse(err.to_string()))?;
+        self.send(|| Request::post(&self.url(paths::BATCH_CREATE)), Some(&body)).await
     }
 
     /// Revokes one invitation with a request that outlives the page (the page is closing);
@@ -152,7 +208,7 @@ impl ApiClient {
         // web-sys has no setter for `keepalive`; the init is a plain dictionary object.
         let _ = js_sys::Reflect::set(&init, &"keepalive".into(), &true.into());
         init.set_credentials(RequestCredentials::SameOrigin);
-        if let Some(token) = &self.token
+        if let Some(token) = self.stored_token()
             && let Ok(headers) = web_sys::Headers::new()
         {
             let _ = headers.set("Authorization", &format!("Bearer {token}"));
@@ -165,8 +221,7 @@ impl ApiClient {
 
     /// Revokes one invitation and returns it as it was.
     pub async fn invalidate(&self, id: &str) -> Result<OrganizationInvitation, ApiError> {
-        let builder = self.request(Request::post(&self.url(&paths::invalidate(id))));
-        read::<ResultBody<OrganizationInvitation>>(builder.send().await)
+        self.send::<ResultBody<OrganizationInvitation>>(|| Request::post(&self.url(&paths::invalidate(id))), None)
             .await
             .map(|body| body.result)
     }

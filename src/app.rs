@@ -34,10 +34,11 @@ pub fn App(
     /// Where the API is and how to authenticate to it.
     options: ConsoleOptions,
 ) -> impl IntoView {
-    let client = StoredValue::new(ApiClient::new(
-        options.api_base.clone(),
-        options.token.clone(),
-    ));
+    let client = ApiClient::new(options.api_base.clone(), options.token.clone());
+    let client = StoredValue::new(match options.token_source.clone() {
+        Some(source) => client.with_token_source(source),
+        None => client,
+    });
     let host_events = HostEvents::provide(options.events.clone());
     provide_context(client.get_value());
     let view = use_url_view(options.sync_url);

@@ -22,8 +22,9 @@ impl MountedConsole {
     }
 }
 
-/// `mountConsole(element, { apiBase, token, syncUrl, draftKey, eventTarget, readOnly, parts,
-/// timeZone })` from JavaScript. Every option may be left out: the page's origin, its cookies,
+/// `mountConsole(element, { apiBase, token, getToken, syncUrl, draftKey, eventTarget, readOnly,
+/// parts, timeZone })` from JavaScript; `getToken` returns a token or a promise of one, and is
+/// asked again whenever the server refuses the current one. Every option may be left out: the page's origin, its cookies,
 /// no URL syncing, the stand-alone draft key, events dispatched on `element`, not read-only,
 /// `parts` "list invite" (either or both), `timeZone` "local" (or "utc").
 #[wasm_bindgen(js_name = mountConsole)]
@@ -44,6 +45,10 @@ pub fn mount_console(
     let options = ConsoleOptions {
         api_base: text("apiBase").unwrap_or_default(),
         token: text("token").filter(|token| !token.is_empty()),
+        token_source: Reflect::get(&options, &"getToken".into())
+            .ok()
+            .and_then(|source| source.dyn_into::<js_sys::Function>().ok())
+            .map(send_wrapper::SendWrapper::new),
         sync_url: flag("syncUrl").unwrap_or(false),
         draft_key: text("draftKey"),
         events: Some(

@@ -1,13 +1,16 @@
 //! What a host page decides when it mounts the console.
 
 /// Options for [`crate::mount`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct ConsoleOptions {
     /// Where the invitation API lives, without a trailing slash; empty for the page's own origin.
     pub api_base: String,
     /// A token to send as `Authorization: Bearer`. Without one the browser's cookies are used
     /// (the stand-alone page is signed in by a session cookie).
     pub token: Option<String>,
+    /// A host function that returns a token (or a promise of one), asked again whenever the
+    /// server refuses the current one.
+    pub token_source: Option<crate::api::TokenSource>,
     /// Keep the list's sort, search and filters in the page's URL query. Stand-alone, yes;
     /// embedded in a host page, usually not.
     pub sync_url: bool,
@@ -34,6 +37,7 @@ impl Default for ConsoleOptions {
         Self {
             api_base: String::new(),
             token: None,
+            token_source: None,
             sync_url: true,
             undo_window: crate::deletion::UNDO_WINDOW,
             draft_key: None,

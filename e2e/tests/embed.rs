@@ -219,3 +219,30 @@ async fn attributes_choose_read_only_parts_time_zone_and_theme() {
     assert_eq!(accent, "rgb(1, 2, 3)", "the host's theme property reached the console");
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_host_token_provider_is_asked_again_when_its_token_is_refused() {
+    let server = TestServer::start_with(demo_options());
+    let browser = Browser::start(BROWSER_TIME_ZONE).await;
+    // No session cookie: the console authenticates with the host's tokens alone.
+    browser.client.goto(&server.url("/example.html")).await.unwrap();
+    browser
+        .client
+        .execute(
+            "const [good] = arguments;
+             window.__asked = 0;
+             const element = document.createElement('org-invitations');
+             element.id = 'provided';
+             // The first token has expired; the second is good.
+             element.tokenProvider = async () => (++window.__asked === 1 ? 'sss_expiredexpiredexpired' : good);
+             document.querySelector('main').append(element);
+             return true;",
+            vec![json!(server.token)],
+        )
+        .await
+        .unwrap();
+    wait_for_rows(&browser, "provided", 5).await;
+    let asked = browser.client.execute("return window.__asked;", Vec::new()).await.unwrap();
+    assert_eq!(asked, json!(2), "asked once, then once more after the 401");
+    browser.close().await;
+}
