@@ -246,3 +246,66 @@ async fn a_host_token_provider_is_asked_again_when_its_token_is_refused() {
     assert_eq!(asked, json!(2), "asked once, then once more after the 401");
     browser.close().await;
 }
+
+/// A plain static file server on another port (another origin), as any host's web server.
+struct StaticHost {
+    child: std::process::Child,
+    origin: String,
+    folder: tempfile::TempDir,
+}
+
+impl StaticHost {
+    /// Serves an empty folder; [`StaticHost::put`] adds pages.
+    fn start() -> Self {
+        let folder = tempfile::tempdir().unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = std::process::Command::new("python3")
+            .args(["-m", "http.server", "--bind", "127.0.0.1", &port.to_string(), "--directory"])
+            .arg(folder.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("python3 serves static files");
+        let started = std::time::Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(started.elapsed() < e2e::WAIT, "the static host did not start");
+            std::thread::yield_now();
+        }
+        Self { child, origin: format!("http://127.0.0.1:{port}"), folder }
+    }
+
+    fn put(&self, file: &str, html: &str) {
+        std::fs::write(self.folder.path().join(file), html).unwrap();
+    }
+}
+
+impl Drop for StaticHost {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_readme_snippet_works_pasted_into_a_blank_page_on_another_origin() {
+    // The host's origin must be known before the API server starts, to allow it.
+    let host = StaticHost::start();
+    let host_origin = host.origin.clone();
+    let server = TestServer::start_with(testkit::ServerOptions { extra_args: vec!["--allow-origin".into(), host_origin.clone()], ..demo_options() });
+    // The README's snippet, with the token a page on another origin must give.
+    let snippet = format!(
+        "<!doctype html><title>Blank</title>\n\
+         <script type=\"module\" src=\"{base}/org-invitations-element.js\"></script>\n\
+         <org-invitations id=\"pasted\" api-base=\"{base}\" token=\"{token}\"></org-invitations>\n",
+        base = server.base_url,
+        token = server.token
+    );
+    host.put("blank.html", &snippet);
+
+    let browser = Browser::start(BROWSER_TIME_ZONE).await;
+    browser.record_page_errors().await;
+    browser.client.goto(&format!("{host_origin}/blank.html")).await.unwrap();
+    wait_for_rows(&browser, "pasted", 5).await;
+    assert_eq!(browser.page_errors().await, Vec::<String>::new());
+    browser.close().await;
+}

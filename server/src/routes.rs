@@ -80,6 +80,12 @@ where
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-cache"),
         ))
+        // The console's code is public: any page may load it (a module script and the
+        // WebAssembly it fetches need this from another origin). The API keeps its allow-list.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        ))
         .service(ServeDir::new(&site.dist_dir));
     Router::new()
         .route("/", get(console::index))
