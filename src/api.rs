@@ -78,7 +78,9 @@ impl ApiClient {
     /// from the host's function.
     async fn token(&self, refresh: bool) -> Option<String> {
         let held = self.stored_token();
-        let Some(source) = &self.token_source else { return held };
+        let Some(source) = &self.token_source else {
+            return held;
+        };
         if held.is_some() && !refresh {
             return held;
         }
@@ -149,7 +151,8 @@ impl ApiClient {
             query.push(("paging_token", token));
         }
         let url = self.url(paths::INVITATIONS);
-        self.send(|| Request::get(&url).query(query.iter().copied()), None).await
+        self.send(|| Request::get(&url).query(query.iter().copied()), None)
+            .await
     }
 
     /// Every invitation, following `next_paging_token` to the end. `on_page` hears how many
@@ -196,8 +199,13 @@ impl ApiClient {
                 email: email.clone(),
             })
             .collect();
-        let body = serde_json::to_value(body).map_err(|err| ApiError::BadResponse(err.to_string()))?;
-        self.send(|| Request::post(&self.url(paths::BATCH_CREATE)), Some(&body)).await
+        let body =
+            serde_json::to_value(body).map_err(|err| ApiError::BadResponse(err.to_string()))?;
+        self.send(
+            || Request::post(&self.url(paths::BATCH_CREATE)),
+            Some(&body),
+        )
+        .await
     }
 
     /// Revokes one invitation with a request that outlives the page (the page is closing);
@@ -221,9 +229,12 @@ impl ApiClient {
 
     /// Revokes one invitation and returns it as it was.
     pub async fn invalidate(&self, id: &str) -> Result<OrganizationInvitation, ApiError> {
-        self.send::<ResultBody<OrganizationInvitation>>(|| Request::post(&self.url(&paths::invalidate(id))), None)
-            .await
-            .map(|body| body.result)
+        self.send::<ResultBody<OrganizationInvitation>>(
+            || Request::post(&self.url(&paths::invalidate(id))),
+            None,
+        )
+        .await
+        .map(|body| body.result)
     }
 }
 

@@ -15,6 +15,27 @@ use serde_json::json;
 /// How long any one condition may take to come true before the test fails.
 pub const WAIT: Duration = Duration::from_secs(20);
 
+/// Waits until `probe` gives `expected`, asking again every few milliseconds; fails the test
+/// with the last answer after [`WAIT`].
+pub async fn wait_for<T, F>(what: &str, expected: T, mut probe: impl FnMut() -> F)
+where
+    T: PartialEq + std::fmt::Debug,
+    F: std::future::Future<Output = T>,
+{
+    let started = std::time::Instant::now();
+    loop {
+        let actual = probe().await;
+        if actual == expected {
+            return;
+        }
+        assert!(
+            started.elapsed() < WAIT,
+            "{what}: still {actual:?}, waiting for {expected:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 /// The browser's time zone in the tests. India has no daylight saving time, so its offset is
 /// the same on every date a test runs.
 pub const BROWSER_TIME_ZONE: &str = "Asia/Kolkata";

@@ -132,18 +132,10 @@ fn ids_in_order(mut invitations: Vec<OrganizationInvitation>, sort: Sort) -> Vec
 
 /// Waits until the table shows exactly these ids, in this order.
 async fn wait_for_order(browser: &Browser, expected: &[String]) {
-    let mut last = Vec::new();
-    let started = std::time::Instant::now();
-    while started.elapsed() < e2e::WAIT {
-        last = browser
-            .texts_of_all(".oi-table tbody tr.oi-row td.oi-id")
-            .await;
-        if last == expected {
-            return;
-        }
-        tokio::task::yield_now().await;
-    }
-    panic!("the table shows {last:?}, not {expected:?}");
+    e2e::wait_for("the table's order", expected.to_vec(), || {
+        browser.texts_now(".oi-table tbody tr.oi-row td.oi-id")
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -1,6 +1,6 @@
 //! Deleting from the console against the real server, in headless Chromium.
 
-use e2e::{BROWSER_TIME_ZONE, Browser, demo_options};
+use e2e::{BROWSER_TIME_ZONE, Browser, demo_options, wait_for};
 use fantoccini::Locator;
 use fantoccini::key::Key;
 use testkit::{Api, TestServer};
@@ -17,31 +17,23 @@ fn listed_emails(server: &TestServer) -> Vec<String> {
 
 /// Waits until the server's list (including expired) does or does not hold `email`.
 async fn wait_until_server(server: &TestServer, email: &str, present: bool) {
-    let started = std::time::Instant::now();
-    while listed_emails(server).iter().any(|listed| listed == email) != present {
-        assert!(
-            started.elapsed() < e2e::WAIT,
-            "the server still {} {email}",
-            if present { "lacks" } else { "has" }
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    let what = format!("the server holding {email}");
+    wait_for(&what, present, || async {
+        listed_emails(server).iter().any(|listed| listed == email)
+    })
+    .await;
 }
 
-/// Waits until the deletion notice reads exactly `expected`.
+/// Waits until a deletion notice reads exactly `expected`.
 async fn wait_for_notice(browser: &Browser, expected: &str) {
-    let started = std::time::Instant::now();
-    loop {
-        let notices = browser.texts_now(".oi-notice-item").await;
-        if notices.iter().any(|notice| notice == expected) {
-            return;
-        }
-        assert!(
-            started.elapsed() < e2e::WAIT,
-            "notices {notices:?}, waiting for {expected:?}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    wait_for("the deletion notice", true, || async {
+        browser
+            .texts_now(".oi-notice-item")
+            .await
+            .iter()
+            .any(|notice| notice == expected)
+    })
+    .await;
 }
 
 async fn rows_shown(browser: &Browser) -> Vec<String> {
@@ -154,13 +146,10 @@ async fn undo_puts_the_row_back_where_it_was_and_the_server_keeps_it() {
     browser.click_button("Delete").await;
     browser.text_of(".oi-notice-item").await;
     browser.click_button("Undo").await;
-    let started = std::time::Instant::now();
-    while rows_shown(&browser).await != before {
-        assert!(
-            started.elapsed() < e2e::WAIT,
-            "the row did not come back in place"
-        );
-    }
+    wait_for("the row back in place", before.clone(), || {
+        rows_shown(&browser)
+    })
+    .await;
     // Well past the undo window, the server still has it.
     tokio::time::sleep(e2e_undo_window() + std::time::Duration::from_secs(1)).await;
     assert!(listed_emails(&server).contains(&DEMO_ADDRESS.to_owned()));
@@ -304,16 +293,13 @@ async fn calls_that_fail_mid_bulk_bring_their_rows_back_with_errors_and_retry_wo
         .await
         .unwrap();
     retry.click().await.unwrap();
-    let started = std::time::Instant::now();
-    while listed_emails(&server)
-        .iter()
-        .filter(|email| email.starts_with("flaky"))
-        .count()
-        != 2
-    {
-        assert!(started.elapsed() < e2e::WAIT, "the retry did not delete");
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    wait_for("flaky invitations left", 2, || async {
+        listed_emails(&server)
+            .iter()
+            .filter(|email| email.starts_with("flaky"))
+            .count()
+    })
+    .await;
     browser.close().await;
 }
 

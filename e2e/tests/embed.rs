@@ -28,18 +28,7 @@ async fn rows(browser: &Browser, host: &str) -> usize {
 }
 
 async fn wait_for_rows(browser: &Browser, host: &str, expected: usize) {
-    let started = std::time::Instant::now();
-    loop {
-        let now = rows(browser, host).await;
-        if now == expected {
-            return;
-        }
-        assert!(
-            started.elapsed() < e2e::WAIT,
-            "{host} shows {now} rows, not {expected}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    e2e::wait_for(&format!("rows in {host}"), expected, || rows(browser, host)).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -130,23 +119,19 @@ async fn two_consoles_work_side_by_side_in_a_hostile_host_page() {
     )
     .await;
     in_shadow(&browser, "team-b", "[...root.querySelectorAll('button')].find(b => b.textContent === 'Delete now').click(); return true;").await;
-    let started = std::time::Instant::now();
-    loop {
-        let events = browser
-            .client
-            .execute("return window.__events;", Vec::new())
-            .await
-            .unwrap();
-        if events.as_array().map(Vec::len) == Some(2) {
-            assert_eq!(
-                events[1],
-                json!(["invitations-deleted", "team-b", ["embedded@example.com"]])
-            );
-            break;
-        }
-        assert!(started.elapsed() < e2e::WAIT, "no deletion event: {events}");
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    e2e::wait_for(
+        "the deletion event",
+        json!(["invitations-deleted", "team-b", ["embedded@example.com"]]),
+        || async {
+            let events = browser
+                .client
+                .execute("return window.__events;", Vec::new())
+                .await
+                .unwrap();
+            events.get(1).cloned().unwrap_or_default()
+        },
+    )
+    .await;
     wait_for_rows(&browser, "team-b", 5).await;
 
     // Removing an element tears its console down cleanly; the other carries on.
@@ -182,7 +167,11 @@ async fn attributes_choose_read_only_parts_time_zone_and_theme() {
     let browser = Browser::start(BROWSER_TIME_ZONE).await;
     browser.client.goto(&server.sign_in_url).await.unwrap();
     browser.text_of(".oi-table tbody tr.oi-row").await;
-    browser.client.goto(&server.url("/example.html")).await.unwrap();
+    browser
+        .client
+        .goto(&server.url("/example.html"))
+        .await
+        .unwrap();
     wait_for_rows(&browser, "team-a", 5).await;
     // Hosts add consoles with options, as any element.
     browser
@@ -210,13 +199,34 @@ async fn attributes_choose_read_only_parts_time_zone_and_theme() {
                  root.querySelector('.oi-zone input:checked').parentElement.textContent.trim()];",
     )
     .await;
-    assert_eq!(viewer, json!([0, 0, 0, "UTC"]), "read-only: the list alone, in UTC");
+    assert_eq!(
+        viewer,
+        json!([0, 0, 0, "UTC"]),
+        "read-only: the list alone, in UTC"
+    );
 
-    let inviter = in_shadow(&browser, "inviter", "return [!!root.querySelector('textarea'), !!root.querySelector('table')];").await;
-    assert_eq!(inviter, json!([true, false]), "parts=\"invite\": the form alone");
+    let inviter = in_shadow(
+        &browser,
+        "inviter",
+        "return [!!root.querySelector('textarea'), !!root.querySelector('table')];",
+    )
+    .await;
+    assert_eq!(
+        inviter,
+        json!([true, false]),
+        "parts=\"invite\": the form alone"
+    );
 
-    let accent = in_shadow(&browser, "team-b", "return getComputedStyle(root.querySelector('.oi-primary')).backgroundColor;").await;
-    assert_eq!(accent, "rgb(1, 2, 3)", "the host's theme property reached the console");
+    let accent = in_shadow(
+        &browser,
+        "team-b",
+        "return getComputedStyle(root.querySelector('.oi-primary')).backgroundColor;",
+    )
+    .await;
+    assert_eq!(
+        accent, "rgb(1, 2, 3)",
+        "the host's theme property reached the console"
+    );
     browser.close().await;
 }
 
@@ -225,7 +235,11 @@ async fn a_host_token_provider_is_asked_again_when_its_token_is_refused() {
     let server = TestServer::start_with(demo_options());
     let browser = Browser::start(BROWSER_TIME_ZONE).await;
     // No session cookie: the console authenticates with the host's tokens alone.
-    browser.client.goto(&server.url("/example.html")).await.unwrap();
+    browser
+        .client
+        .goto(&server.url("/example.html"))
+        .await
+        .unwrap();
     browser
         .client
         .execute(
@@ -242,7 +256,11 @@ async fn a_host_token_provider_is_asked_again_when_its_token_is_refused() {
         .await
         .unwrap();
     wait_for_rows(&browser, "provided", 5).await;
-    let asked = browser.client.execute("return window.__asked;", Vec::new()).await.unwrap();
+    let asked = browser
+        .client
+        .execute("return window.__asked;", Vec::new())
+        .await
+        .unwrap();
     assert_eq!(asked, json!(2), "asked once, then once more after the 401");
     browser.close().await;
 }
@@ -258,9 +276,20 @@ impl StaticHost {
     /// Serves an empty folder; [`StaticHost::put`] adds pages.
     fn start() -> Self {
         let folder = tempfile::tempdir().unwrap();
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let child = std::process::Command::new("python3")
-            .args(["-m", "http.server", "--bind", "127.0.0.1", &port.to_string(), "--directory"])
+            .args([
+                "-m",
+                "http.server",
+                "--bind",
+                "127.0.0.1",
+                &port.to_string(),
+                "--directory",
+            ])
             .arg(folder.path())
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
@@ -268,10 +297,17 @@ impl StaticHost {
             .expect("python3 serves static files");
         let started = std::time::Instant::now();
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(started.elapsed() < e2e::WAIT, "the static host did not start");
+            assert!(
+                started.elapsed() < e2e::WAIT,
+                "the static host did not start"
+            );
             std::thread::yield_now();
         }
-        Self { child, origin: format!("http://127.0.0.1:{port}"), folder }
+        Self {
+            child,
+            origin: format!("http://127.0.0.1:{port}"),
+            folder,
+        }
     }
 
     fn put(&self, file: &str, html: &str) {
@@ -291,7 +327,10 @@ async fn the_readme_snippet_works_pasted_into_a_blank_page_on_another_origin() {
     // The host's origin must be known before the API server starts, to allow it.
     let host = StaticHost::start();
     let host_origin = host.origin.clone();
-    let server = TestServer::start_with(testkit::ServerOptions { extra_args: vec!["--allow-origin".into(), host_origin.clone()], ..demo_options() });
+    let server = TestServer::start_with(testkit::ServerOptions {
+        extra_args: vec!["--allow-origin".into(), host_origin.clone()],
+        ..demo_options()
+    });
     // The README's snippet, with the token a page on another origin must give.
     let snippet = format!(
         "<!doctype html><title>Blank</title>\n\
@@ -304,7 +343,11 @@ async fn the_readme_snippet_works_pasted_into_a_blank_page_on_another_origin() {
 
     let browser = Browser::start(BROWSER_TIME_ZONE).await;
     browser.record_page_errors().await;
-    browser.client.goto(&format!("{host_origin}/blank.html")).await.unwrap();
+    browser
+        .client
+        .goto(&format!("{host_origin}/blank.html"))
+        .await
+        .unwrap();
     wait_for_rows(&browser, "pasted", 5).await;
     assert_eq!(browser.page_errors().await, Vec::<String>::new());
     browser.close().await;

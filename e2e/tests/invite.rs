@@ -1,6 +1,6 @@
 //! Inviting from the console against the real server, in headless Chromium.
 
-use e2e::{BROWSER_TIME_ZONE, Browser, demo_options};
+use e2e::{BROWSER_TIME_ZONE, Browser, demo_options, wait_for};
 use fantoccini::Locator;
 use fantoccini::key::Key;
 use testkit::{Api, TestServer};
@@ -32,26 +32,6 @@ async fn row_count(browser: &Browser) -> usize {
         .texts_of_all(".oi-table tbody tr.oi-row")
         .await
         .len()
-}
-
-/// Waits until `probe` returns `expected`.
-async fn wait_for<T: PartialEq + std::fmt::Debug, F: std::future::Future<Output = T>>(
-    what: &str,
-    expected: T,
-    mut probe: impl FnMut() -> F,
-) {
-    let started = std::time::Instant::now();
-    loop {
-        let actual = probe().await;
-        if actual == expected {
-            return;
-        }
-        assert!(
-            started.elapsed() < e2e::WAIT,
-            "{what}: still {actual:?}, waiting for {expected:?}"
-        );
-        tokio::task::yield_now().await;
-    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
