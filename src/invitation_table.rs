@@ -14,8 +14,9 @@ use crate::time_zone::TimeZoneChoice;
 /// Columns: selection, the CLI's four, actions.
 const COLUMNS: &str = "6";
 
-/// Must equal `.oi-row`'s height in style/console.css: the window of rendered rows is
-/// computed from it.
+/// `.oi-row`'s height when the stylesheet says nothing else. The stylesheet's own value
+/// (`--oi-row-height`, which hosts set through `--org-invitations-row-height`) is read when
+/// the table is measured: the window of rendered rows is computed from it.
 pub const ROW_HEIGHT_PX: f64 = 40.0;
 /// Rows rendered beyond each edge of the viewport, so fast scrolling shows no gap.
 const OVERSCAN: usize = 10;
@@ -38,9 +39,13 @@ pub fn InvitationTable(
     let scroller = NodeRef::<leptos::html::Div>::new();
     let (scroll_top, set_scroll_top) = signal(0.0);
     let (viewport, set_viewport) = signal(INITIAL_VIEWPORT_PX);
+    let (row_height, set_row_height) = signal(ROW_HEIGHT_PX);
     let measure = move || {
         if let Some(element) = scroller.get_untracked() {
             set_scroll_top.set(f64::from(element.scroll_top()));
+            if let Some(height) = css_row_height(&element) {
+                set_row_height.set(height);
+            }
             // The scroller is capped by CSS; should that cap be missing, the window's height
             // still bounds what can be seen.
             let window_height = window()
@@ -117,16 +122,17 @@ pub fn InvitationTable(
     // (first, end, total): the slice of `positions` that is rendered.
     let window = Memo::new(move |_| {
         let total = positions.with(Vec::len);
-        let first = ((scroll_top.get() / ROW_HEIGHT_PX) as usize)
+        let row_height = row_height.get();
+        let first = ((scroll_top.get() / row_height) as usize)
             .saturating_sub(OVERSCAN)
             .min(total);
-        let count = (viewport.get() / ROW_HEIGHT_PX).ceil() as usize + 2 * OVERSCAN;
+        let count = (viewport.get() / row_height).ceil() as usize + 2 * OVERSCAN;
         (first, (first + count).min(total), total)
     });
-    let spacer_above = move || format!("{}px", window.get().0 as f64 * ROW_HEIGHT_PX);
+    let spacer_above = move || format!("{}px", window.get().0 as f64 * row_height.get());
     let spacer_below = move || {
         let (_, end, total) = window.get();
-        format!("{}px", (total - end) as f64 * ROW_HEIGHT_PX)
+        format!("{}px", (total - end) as f64 * row_height.get())
     };
     // Each rendered row: its display index and its position in `rows`.
     let shown = move || {
@@ -354,4 +360,17 @@ pub fn TableSkeleton() -> impl IntoView {
             </table>
         </div>
     }
+}
+
+/// The row height the stylesheet sets (`--oi-row-height`, in px), if any.
+fn css_row_height(element: &web_sys::HtmlElement) -> Option<f64> {
+    let style = window().get_computed_style(element).ok().flatten()?;
+    let value = style.get_property_value("--oi-row-height").ok()?;
+    value
+        .trim()
+        .strip_suffix("px")?
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|height| *height >= 16.0)
 }

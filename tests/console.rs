@@ -319,3 +319,43 @@ fn the_app_starts_with_placeholder_rows_and_a_loading_status() {
     assert_eq!(texts(&root, "tr.oi-skeleton").len(), 6);
     assert_eq!(texts(&root, "h1"), ["Organization invitations"]);
 }
+
+#[wasm_bindgen_test]
+async fn a_denser_row_height_from_the_host_keeps_the_window_right() {
+    let root = container();
+    root.style()
+        .set_property("--org-invitations-row-height", "28px")
+        .unwrap();
+    let now = Utc::now();
+    let rows: Vec<_> = (0..2_000)
+        .map(|i| {
+            invitation(
+                &format!("orginv_{i:05}"),
+                &format!("user{i}@example.com"),
+                now - TimeDelta::minutes(i),
+            )
+        })
+        .collect();
+    let _mounted = mount_list(&root, rows, now);
+    let row: HtmlElement = element(&root, "tbody tr.oi-row");
+    wait_until("28 px rows", || row.offset_height() == 28).await;
+    let scroller: HtmlElement = element(&root, ".oi-scroller");
+    scroller.set_scroll_top(scroller.scroll_height());
+    scroller
+        .dispatch_event(&web_sys::Event::new("scroll").unwrap())
+        .unwrap();
+    wait_until("the last row", || {
+        shown_ids(&root).last().map(String::as_str) == Some("orginv_01999")
+    })
+    .await;
+    // The spacers match the rows: scrolled to the end, the last row sits at the bottom edge.
+    let rows = root.query_selector_all("tbody tr.oi-row").unwrap();
+    let last: web_sys::Element =
+        wasm_bindgen::JsCast::unchecked_into(rows.item(rows.length() - 1).unwrap());
+    let gap =
+        scroller.get_bounding_client_rect().bottom() - last.get_bounding_client_rect().bottom();
+    assert!(
+        gap.abs() <= 4.0,
+        "{gap} px between the last row and the bottom of the list"
+    );
+}
