@@ -64,6 +64,29 @@ fn mount_list(
     })
 }
 
+/// `count` invitations, a minute apart, newest (`orginv_00000`) first.
+fn many(count: i64, now: DateTime<Utc>) -> Vec<OrganizationInvitation> {
+    (0..count)
+        .map(|i| {
+            invitation(
+                &format!("orginv_{i:05}"),
+                &format!("user{i}@example.com"),
+                now - TimeDelta::minutes(i),
+            )
+        })
+        .collect()
+}
+
+/// Scrolls the list's box to its end, as a person dragging the scrollbar down.
+fn scroll_to_end(root: &HtmlElement) -> HtmlElement {
+    let scroller: HtmlElement = element(root, ".oi-scroller");
+    scroller.set_scroll_top(scroller.scroll_height());
+    scroller
+        .dispatch_event(&web_sys::Event::new("scroll").unwrap())
+        .unwrap();
+    scroller
+}
+
 fn shown_ids(root: &HtmlElement) -> Vec<String> {
     texts(root, "tbody tr.oi-row td.oi-id")
 }
@@ -238,16 +261,7 @@ async fn dates_follow_the_cli_format_and_switch_to_utc() {
 async fn ten_thousand_rows_render_only_what_is_in_view() {
     let root = container();
     let now = Utc::now();
-    let rows: Vec<_> = (0..10_000)
-        .map(|i| {
-            invitation(
-                &format!("orginv_{i:05}"),
-                &format!("user{i}@example.com"),
-                now - TimeDelta::minutes(i),
-            )
-        })
-        .collect();
-    let _mounted = mount_list(&root, rows, now);
+    let _mounted = mount_list(&root, many(10_000, now), now);
     let rendered = texts(&root, "tbody tr.oi-row").len();
     assert!(
         rendered > 10 && rendered < 100,
@@ -256,11 +270,7 @@ async fn ten_thousand_rows_render_only_what_is_in_view() {
     let table: web_sys::Element = element(&root, "table");
     assert_eq!(table.get_attribute("aria-rowcount").unwrap(), "10001");
 
-    let scroller: HtmlElement = element(&root, ".oi-scroller");
-    scroller.set_scroll_top(scroller.scroll_height());
-    scroller
-        .dispatch_event(&web_sys::Event::new("scroll").unwrap())
-        .unwrap();
+    scroll_to_end(&root);
     wait_until("the last row", || {
         shown_ids(&root).last().map(String::as_str) == Some("orginv_09999")
     })
@@ -327,23 +337,10 @@ async fn a_denser_row_height_from_the_host_keeps_the_window_right() {
         .set_property("--org-invitations-row-height", "28px")
         .unwrap();
     let now = Utc::now();
-    let rows: Vec<_> = (0..2_000)
-        .map(|i| {
-            invitation(
-                &format!("orginv_{i:05}"),
-                &format!("user{i}@example.com"),
-                now - TimeDelta::minutes(i),
-            )
-        })
-        .collect();
-    let _mounted = mount_list(&root, rows, now);
+    let _mounted = mount_list(&root, many(2_000, now), now);
     let row: HtmlElement = element(&root, "tbody tr.oi-row");
     wait_until("28 px rows", || row.offset_height() == 28).await;
-    let scroller: HtmlElement = element(&root, ".oi-scroller");
-    scroller.set_scroll_top(scroller.scroll_height());
-    scroller
-        .dispatch_event(&web_sys::Event::new("scroll").unwrap())
-        .unwrap();
+    let scroller = scroll_to_end(&root);
     wait_until("the last row", || {
         shown_ids(&root).last().map(String::as_str) == Some("orginv_01999")
     })

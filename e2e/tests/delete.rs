@@ -60,6 +60,12 @@ async fn delete_button(browser: &Browser, email: &str) -> fantoccini::elements::
         .unwrap()
 }
 
+/// Clicks the row's Delete button and confirms in the dialog.
+async fn confirm_delete(browser: &Browser, email: &str) {
+    delete_button(browser, email).await.click().await.unwrap();
+    browser.click_button("Delete").await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn deleting_one_asks_first_and_the_server_drops_it_after_the_undo_window() {
     let server = TestServer::start_with(demo_options());
@@ -95,12 +101,7 @@ async fn deleting_one_asks_first_and_the_server_drops_it_after_the_undo_window()
             .contains(&DEMO_ADDRESS.to_owned())
     );
 
-    delete_button(&browser, DEMO_ADDRESS)
-        .await
-        .click()
-        .await
-        .unwrap();
-    browser.click_button("Delete").await;
+    confirm_delete(&browser, DEMO_ADDRESS).await;
     browser.text_of(".oi-notice-item").await;
     let notice = browser.texts_now(".oi-notice-item").await.join("");
     assert_eq!(
@@ -138,12 +139,7 @@ async fn undo_puts_the_row_back_where_it_was_and_the_server_keeps_it() {
     let server = TestServer::start_with(demo_options());
     let browser = open(&server).await;
     let before = rows_shown(&browser).await;
-    delete_button(&browser, DEMO_ADDRESS)
-        .await
-        .click()
-        .await
-        .unwrap();
-    browser.click_button("Delete").await;
+    confirm_delete(&browser, DEMO_ADDRESS).await;
     browser.text_of(".oi-notice-item").await;
     browser.click_button("Undo").await;
     wait_for("the row back in place", before.clone(), || {
@@ -312,12 +308,7 @@ async fn a_row_someone_else_deleted_is_reported_as_such() {
         .as_str()
         .unwrap()
         .to_owned();
-    delete_button(&browser, DEMO_ADDRESS)
-        .await
-        .click()
-        .await
-        .unwrap();
-    browser.click_button("Delete").await;
+    confirm_delete(&browser, DEMO_ADDRESS).await;
     // Someone else revokes it during our undo window.
     assert_eq!(
         Api::new(&server)
@@ -350,12 +341,7 @@ async fn a_row_someone_else_deleted_is_reported_as_such() {
 async fn leaving_the_page_during_the_undo_window_still_revokes() {
     let server = TestServer::start_with(demo_options());
     let browser = open(&server).await;
-    delete_button(&browser, DEMO_ADDRESS)
-        .await
-        .click()
-        .await
-        .unwrap();
-    browser.click_button("Delete").await;
+    confirm_delete(&browser, DEMO_ADDRESS).await;
     browser.text_of(".oi-notice-item").await;
     // Away before the undo window ends: the confirmed deletion goes out as the page unloads.
     browser.client.goto("about:blank").await.unwrap();

@@ -31,12 +31,9 @@ async fn wait_for_rows(browser: &Browser, host: &str, expected: usize) {
     e2e::wait_for(&format!("rows in {host}"), expected, || rows(browser, host)).await;
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn two_consoles_work_side_by_side_in_a_hostile_host_page() {
-    let server = TestServer::start_with(demo_options());
-    let browser = Browser::start(BROWSER_TIME_ZONE).await;
-    browser.record_csp_violations().await;
-    browser.record_page_errors().await;
+/// Signs the browser in (the consoles then use its session cookie) and opens the example
+/// host page.
+async fn open_example_signed_in(browser: &Browser, server: &TestServer) {
     browser.client.goto(&server.sign_in_url).await.unwrap();
     browser.text_of(".oi-table tbody tr.oi-row").await;
     browser
@@ -44,6 +41,15 @@ async fn two_consoles_work_side_by_side_in_a_hostile_host_page() {
         .goto(&server.url("/example.html"))
         .await
         .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_consoles_work_side_by_side_in_a_hostile_host_page() {
+    let server = TestServer::start_with(demo_options());
+    let browser = Browser::start(BROWSER_TIME_ZONE).await;
+    browser.record_csp_violations().await;
+    browser.record_page_errors().await;
+    open_example_signed_in(&browser, &server).await;
     // The host listens once, at the document: the events bubble out of the shadow roots.
     browser
         .client
@@ -165,13 +171,7 @@ async fn two_consoles_work_side_by_side_in_a_hostile_host_page() {
 async fn attributes_choose_read_only_parts_time_zone_and_theme() {
     let server = TestServer::start_with(demo_options());
     let browser = Browser::start(BROWSER_TIME_ZONE).await;
-    browser.client.goto(&server.sign_in_url).await.unwrap();
-    browser.text_of(".oi-table tbody tr.oi-row").await;
-    browser
-        .client
-        .goto(&server.url("/example.html"))
-        .await
-        .unwrap();
+    open_example_signed_in(&browser, &server).await;
     wait_for_rows(&browser, "team-a", 5).await;
     // Hosts add consoles with options, as any element.
     browser
