@@ -19,9 +19,12 @@ async fn type_emails(browser: &Browser, text: &str) {
 }
 
 async fn textarea_value(browser: &Browser) -> String {
+    // After a reload the field appears only once the console has started: wait for it.
     let area = browser
         .client
-        .find(Locator::Css("textarea"))
+        .wait()
+        .at_most(e2e::WAIT)
+        .for_element(Locator::Css("textarea"))
         .await
         .expect("the Emails field");
     area.prop("value").await.expect("value").unwrap_or_default()
