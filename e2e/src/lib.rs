@@ -36,6 +36,18 @@ where
     }
 }
 
+/// A browser signed in to `server` through its sign-in URL, with the list on screen.
+pub async fn signed_in(server: &testkit::TestServer) -> Browser {
+    let browser = Browser::start(BROWSER_TIME_ZONE).await;
+    browser
+        .client
+        .goto(&server.sign_in_url)
+        .await
+        .expect("the sign-in URL");
+    browser.text_of(".oi-table tbody tr.oi-row").await;
+    browser
+}
+
 /// The browser's time zone in the tests. India has no daylight saving time, so its offset is
 /// the same on every date a test runs.
 pub const BROWSER_TIME_ZONE: &str = "Asia/Kolkata";

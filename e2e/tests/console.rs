@@ -295,9 +295,7 @@ async fn a_server_that_caps_pages_at_fifty_still_shows_everything() {
         .map(|i| format!("capped{i:03}@example.com"))
         .collect();
     Api::new(&server).invite(&emails.iter().map(String::as_str).collect::<Vec<_>>());
-    let browser = Browser::start(BROWSER_TIME_ZONE).await;
-    browser.client.goto(&server.sign_in_url).await.unwrap();
-    browser.text_of(".oi-table tbody tr.oi-row").await;
+    let browser = e2e::signed_in(&server).await;
     let summary = browser.text_of(".oi-summary").await;
     // 120 invited here, plus the demo's four pending and one expired.
     assert!(

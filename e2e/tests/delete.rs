@@ -1,6 +1,6 @@
 //! Deleting from the console against the real server, in headless Chromium.
 
-use e2e::{BROWSER_TIME_ZONE, Browser, demo_options, wait_for};
+use e2e::{Browser, demo_options, wait_for};
 use fantoccini::Locator;
 use fantoccini::key::Key;
 use testkit::{Api, TestServer};
@@ -42,13 +42,6 @@ async fn rows_shown(browser: &Browser) -> Vec<String> {
         .await
 }
 
-async fn open(server: &TestServer) -> Browser {
-    let browser = Browser::start(BROWSER_TIME_ZONE).await;
-    browser.client.goto(&server.sign_in_url).await.unwrap();
-    browser.text_of(".oi-table tbody tr.oi-row").await;
-    browser
-}
-
 async fn delete_button(browser: &Browser, email: &str) -> fantoccini::elements::Element {
     let css = format!("button[aria-label='Delete invitation for {email}']");
     browser
@@ -69,7 +62,7 @@ async fn confirm_delete(browser: &Browser, email: &str) {
 #[tokio::test(flavor = "multi_thread")]
 async fn deleting_one_asks_first_and_the_server_drops_it_after_the_undo_window() {
     let server = TestServer::start_with(demo_options());
-    let browser = open(&server).await;
+    let browser = e2e::signed_in(&server).await;
     delete_button(&browser, DEMO_ADDRESS)
         .await
         .click()
@@ -137,7 +130,7 @@ async fn deleting_one_asks_first_and_the_server_drops_it_after_the_undo_window()
 #[tokio::test(flavor = "multi_thread")]
 async fn undo_puts_the_row_back_where_it_was_and_the_server_keeps_it() {
     let server = TestServer::start_with(demo_options());
-    let browser = open(&server).await;
+    let browser = e2e::signed_in(&server).await;
     let before = rows_shown(&browser).await;
     confirm_delete(&browser, DEMO_ADDRESS).await;
     browser.text_of(".oi-notice-item").await;
@@ -166,7 +159,7 @@ async fn bulk_deleting_twenty_of_thirty_removes_exactly_those() {
     let server = TestServer::start_with(e2e::demo_options());
     let emails: Vec<String> = (0..30).map(|i| format!("bulk{i:02}@example.com")).collect();
     Api::new(&server).invite(&emails.iter().map(String::as_str).collect::<Vec<_>>());
-    let browser = open(&server).await;
+    let browser = e2e::signed_in(&server).await;
     let search = browser
         .client
         .find(Locator::Css("input[type=search]"))
@@ -222,7 +215,7 @@ async fn calls_that_fail_mid_bulk_bring_their_rows_back_with_errors_and_retry_wo
         .iter()
         .map(|result| result["data"]["id"].as_str().unwrap().to_owned())
         .collect();
-    let browser = open(&server).await;
+    let browser = e2e::signed_in(&server).await;
     // The network drops the requests for three of them: a failure in the middle of the batch.
     browser
         .block_urls(
@@ -302,7 +295,7 @@ async fn calls_that_fail_mid_bulk_bring_their_rows_back_with_errors_and_retry_wo
 #[tokio::test(flavor = "multi_thread")]
 async fn a_row_someone_else_deleted_is_reported_as_such() {
     let server = TestServer::start_with(demo_options());
-    let browser = open(&server).await;
+    let browser = e2e::signed_in(&server).await;
     let id = Api::new(&server).list_all(&format!("email={}", DEMO_ADDRESS.replace('@', "%40")))[0]
         ["id"]
         .as_str()
@@ -340,7 +333,7 @@ async fn a_row_someone_else_deleted_is_reported_as_such() {
 #[tokio::test(flavor = "multi_thread")]
 async fn leaving_the_page_during_the_undo_window_still_revokes() {
     let server = TestServer::start_with(demo_options());
-    let browser = open(&server).await;
+    let browser = e2e::signed_in(&server).await;
     confirm_delete(&browser, DEMO_ADDRESS).await;
     browser.text_of(".oi-notice-item").await;
     // Away before the undo window ends: the confirmed deletion goes out as the page unloads.

@@ -92,9 +92,7 @@ async fn inviting_three_of_which_one_is_invalid_and_one_already_invited() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_server_refusing_an_address_is_reported_with_its_detail() {
     let server = TestServer::start_with(demo_options());
-    let browser = Browser::start(BROWSER_TIME_ZONE).await;
-    browser.client.goto(&server.sign_in_url).await.unwrap();
-    browser.text_of(".oi-table tbody tr.oi-row").await;
+    let browser = e2e::signed_in(&server).await;
     // Invited by someone else after the page loaded: only the server knows.
     Api::new(&server).invite(&["raced@example.com"]);
     type_emails(&browser, "raced@example.com, fresh@example.com").await;
@@ -126,9 +124,7 @@ async fn the_server_refusing_an_address_is_reported_with_its_detail() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_double_click_sends_once() {
     let server = TestServer::start_with(demo_options());
-    let browser = Browser::start(BROWSER_TIME_ZONE).await;
-    browser.client.goto(&server.sign_in_url).await.unwrap();
-    browser.text_of(".oi-table tbody tr.oi-row").await;
+    let browser = e2e::signed_in(&server).await;
     type_emails(&browser, "one@example.com two@example.com").await;
     browser
         .client
@@ -154,9 +150,7 @@ async fn a_server_that_is_down_loses_nothing_typed_and_the_draft_survives_a_relo
         data_dir: Some(data.path().join("data")),
         ..demo_options()
     });
-    let browser = Browser::start(BROWSER_TIME_ZONE).await;
-    browser.client.goto(&server.sign_in_url).await.unwrap();
-    browser.text_of(".oi-table tbody tr.oi-row").await;
+    let browser = e2e::signed_in(&server).await;
     let typed = "Keep Me <keep.me@example.com>, also.me@example.com";
     type_emails(&browser, typed).await;
 
@@ -211,9 +205,7 @@ async fn a_csv_file_feeds_the_same_parser() {
         "Name,Email,Team\nCsv One,csv.one@example.com,Sales\nCsv Two,csv.two@example.com,Ops\n",
     )
     .unwrap();
-    let browser = Browser::start(BROWSER_TIME_ZONE).await;
-    browser.client.goto(&server.sign_in_url).await.unwrap();
-    browser.text_of(".oi-table tbody tr.oi-row").await;
+    let browser = e2e::signed_in(&server).await;
     let picker = browser
         .client
         .find(Locator::Css("input[type=file]"))
@@ -233,9 +225,7 @@ async fn a_csv_file_feeds_the_same_parser() {
 #[tokio::test(flavor = "multi_thread")]
 async fn more_than_a_batch_is_sent_in_chunks_one_after_another() {
     let server = TestServer::start_with(demo_options());
-    let browser = Browser::start(BROWSER_TIME_ZONE).await;
-    browser.client.goto(&server.sign_in_url).await.unwrap();
-    browser.text_of(".oi-table tbody tr.oi-row").await;
+    let browser = e2e::signed_in(&server).await;
     let paste: String = (0..1500)
         .map(|i| format!("bulk{i:04}@example.com"))
         .collect::<Vec<_>>()
