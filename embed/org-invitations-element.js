@@ -23,23 +23,23 @@ class OrgInvitationsElement extends HTMLElement {
     super();
     this.instance = ++instances;
     this.mounted = null;
-    this.tokenSource = undefined;
+    this.provider = undefined;
     // Set on the element before this script defined it: take the value over.
     if (Object.prototype.hasOwnProperty.call(this, "tokenProvider")) {
-      const source = this.tokenProvider;
+      const provider = this.tokenProvider;
       delete this.tokenProvider;
-      this.tokenSource = source;
+      this.provider = provider;
     }
   }
 
   // A function returning a token (or a promise of one), asked again whenever the server
   // refuses the current token: `element.tokenProvider = () => fetchFreshToken()`.
   get tokenProvider() {
-    return this.tokenSource;
+    return this.provider;
   }
 
-  set tokenProvider(source) {
-    this.tokenSource = source;
+  set tokenProvider(provider) {
+    this.provider = provider;
     if (this.mounted) this.mount();
   }
 
@@ -66,7 +66,7 @@ class OrgInvitationsElement extends HTMLElement {
     this.mounted = mountConsole(root, {
       apiBase: this.getAttribute("api-base") ?? "",
       token: this.getAttribute("token") ?? undefined,
-      getToken: this.tokenSource,
+      tokenProvider: this.provider,
       draftKey: this.getAttribute("draft-key") ?? `org-invitations:draft:${this.id || this.instance}`,
       syncUrl: false,
       eventTarget: this,

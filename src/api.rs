@@ -1,4 +1,4 @@
-//! One typed client for the whole invitation API (see `shared/spec/invitation-api.md`).
+//! One typed client for the whole invitation API (documented in `docs/api.md`).
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use org_invitations_core::OrganizationInvitation;
@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use send_wrapper::SendWrapper;
 use wasm_bindgen::JsCast;
-use web_sys::RequestCredentials;
+use web_sys::{AbortSignal, RequestCredentials};
 
 /// Page size when fetching everything: this project's server allows up to 1000, which makes
 /// 10,000 invitations ten requests instead of two hundred.
@@ -34,6 +34,9 @@ pub enum ApiError {
     Server { status: u16, detail: String },
     #[error("The server sent an answer the console cannot read: {0}")]
     BadResponse(String),
+    /// Nothing was sent: the browser refused the request as the console built it.
+    #[error("The console could not build the request, so nothing was sent: {0}")]
+    Unsendable(String),
 }
 
 /// Which invitations to list.
@@ -45,14 +48,14 @@ pub struct ListOptions {
 
 /// A host's function that returns a token (or a promise of one); called for the first
 /// request and again whenever the server refuses the token it gave.
-pub type TokenSource = SendWrapper<js_sys::Function>;
+pub type TokenProvider = SendWrapper<js_sys::Function>;
 
 /// The API at one base URL, authenticated by a bearer token or by the browser's cookies.
 #[derive(Debug, Clone)]
 pub struct ApiClient {
     base: String,
     token: Arc<Mutex<Option<String>>>,
-    token_source: Option<TokenSource>,
+    token_provider: Option<TokenProvider>,
 }
 
 impl ApiClient {
@@ -60,13 +63,13 @@ impl ApiClient {
         Self {
             base: base.into().trim_end_matches('/').to_owned(),
             token: Arc::new(Mutex::new(token)),
-            token_source: None,
+            token_provider: None,
         }
     }
 
     /// Tokens come from the host's function: asked once, and again after a 401.
-    pub fn with_token_source(mut self, source: TokenSource) -> Self {
-        self.token_source = Some(source);
+    pub fn with_token_provider(mut self, provider: TokenProvider) -> Self {
+        self.token_provider = Some(provider);
         self
     }
 
@@ -78,13 +81,13 @@ impl ApiClient {
     /// from the host's function.
     async fn token(&self, refresh: bool) -> Option<String> {
         let held = self.stored_token();
-        let Some(source) = &self.token_source else {
+        let Some(provider) = &self.token_provider else {
             return held;
         };
         if held.is_some() && !refresh {
             return held;
         }
-        let answer = source.call0(&wasm_bindgen::JsValue::NULL).ok()?;
+        let answer = provider.call0(&wasm_bindgen::JsValue::NULL).ok()?;
         let answer = match answer.dyn_into::<js_sys::Promise>() {
             Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise).await.ok()?,
             Err(value) => value,
@@ -96,16 +99,19 @@ impl ApiClient {
         fresh
     }
 
-    /// Sends a request built by `make`, with the token; a 401 with a token source asks it
-    /// for a fresh token and tries once more.
+    /// Sends a request built by `make`, with the token; a 401 with a token provider asks it
+    /// for a fresh token and tries once more. `abort` cancels it (the answer is then an error).
     async fn send<T: DeserializeOwned>(
         &self,
         make: impl Fn() -> RequestBuilder,
         body: Option<&serde_json::Value>,
+        abort: Option<&AbortSignal>,
     ) -> Result<T, ApiError> {
         let attempt = |token: Option<String>| {
             // Cookies only go to the page's own origin; another origin gets the token if any.
-            let builder = make().credentials(RequestCredentials::SameOrigin);
+            let builder = make()
+                .credentials(RequestCredentials::SameOrigin)
+                .abort_signal(abort);
             let builder = match token {
                 Some(token) => builder.header("Authorization", &format!("Bearer {token}")),
                 None => builder,
@@ -114,11 +120,11 @@ impl ApiClient {
                 Some(json) => builder.json(json),
                 None => builder.build(),
             }
-            .map_err(|err| ApiError::BadResponse(err.to_string()))
+            .map_err(|err| ApiError::Unsendable(err.to_string()))
         };
         let first = read(attempt(self.token(false).await)?.send().await).await;
         match first {
-            Err(ApiError::SignedOut) if self.token_source.is_some() => {
+            Err(ApiError::SignedOut) if self.token_provider.is_some() => {
                 read(attempt(self.token(true).await)?.send().await).await
             }
             other => other,
@@ -130,7 +136,7 @@ impl ApiClient {
     }
 
     pub async fn userinfo(&self) -> Result<UserInfo, ApiError> {
-        self.send::<ResultBody<UserInfo>>(|| Request::get(&self.url(paths::USERINFO)), None)
+        self.send::<ResultBody<UserInfo>>(|| Request::get(&self.url(paths::USERINFO)), None, None)
             .await
             .map(|body| body.result)
     }
@@ -141,6 +147,7 @@ impl ApiClient {
         options: ListOptions,
         count: u32,
         paging_token: Option<&str>,
+        abort: Option<&AbortSignal>,
     ) -> Result<ListResponse, ApiError> {
         let count = count.to_string();
         let mut query = vec![("count", count.as_str())];
@@ -151,22 +158,31 @@ impl ApiClient {
             query.push(("paging_token", token));
         }
         let url = self.url(paths::INVITATIONS);
-        self.send(|| Request::get(&url).query(query.iter().copied()), None)
-            .await
+        self.send(
+            || Request::get(&url).query(query.iter().copied()),
+            None,
+            abort,
+        )
+        .await
     }
 
     /// Every invitation, following `next_paging_token` to the end. `on_page` hears how many
-    /// have arrived and, when the server says, how many there are in all.
+    /// have arrived and, when the server says, how many there are in all; `abort` cancels
+    /// the page in flight and the rest.
     pub async fn list_all(
         &self,
         options: ListOptions,
+        abort: Option<&AbortSignal>,
         mut on_page: impl FnMut(usize, Option<u64>),
     ) -> Result<Vec<OrganizationInvitation>, ApiError> {
         let mut all = Vec::new();
         let mut token: Option<String> = None;
         let mut count = PAGE_SIZE;
         loop {
-            let page = match self.list_page(options, count, token.as_deref()).await {
+            let page = match self
+                .list_page(options, count, token.as_deref(), abort)
+                .await
+            {
                 // A server that caps pages lower refuses the size: ask as the SDK does.
                 Err(ApiError::Server {
                     status: 400 | 422, ..
@@ -200,10 +216,11 @@ impl ApiClient {
             })
             .collect();
         let body =
-            serde_json::to_value(body).map_err(|err| ApiError::BadResponse(err.to_string()))?;
+            serde_json::to_value(body).map_err(|err| ApiError::Unsendable(err.to_string()))?;
         self.send(
             || Request::post(&self.url(paths::BATCH_CREATE)),
             Some(&body),
+            None,
         )
         .await
     }
@@ -231,6 +248,7 @@ impl ApiClient {
     pub async fn invalidate(&self, id: &str) -> Result<OrganizationInvitation, ApiError> {
         self.send::<ResultBody<OrganizationInvitation>>(
             || Request::post(&self.url(&paths::invalidate(id))),
+            None,
             None,
         )
         .await

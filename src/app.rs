@@ -3,31 +3,20 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use org_invitations_core::email::comparison_key;
 use org_invitations_core::status::Summary;
 
-use crate::api::{ApiClient, ApiError, ListOptions};
-use crate::deletion::Deletions;
-use crate::host_events::HostEvents;
-use crate::invitation_list::InvitationList;
-use crate::invitation_table::TableSkeleton;
-use crate::invite_form::InviteForm;
+use crate::api::{ApiClient, ApiError};
+use crate::delete::Deletions;
+use crate::embed::host_events::HostEvents;
+use crate::hooks::{Invitations, Progress, use_clock, use_invitations};
+use crate::invite::InviteForm;
+use crate::list::{InvitationList, TableSkeleton, use_url_view};
 use crate::options::ConsoleOptions;
-use crate::rows::{Rows, rows_from};
-use crate::url_view::use_url_view;
 
 /// How often statuses and relative phrases are recomputed.
 const CLOCK_TICK: Duration = Duration::from_secs(30);
-
-/// Progress of a load in flight: rows so far, and the total when the server says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Progress {
-    loaded: usize,
-    total: Option<u64>,
-}
 
 #[component]
 pub fn App(
@@ -35,13 +24,13 @@ pub fn App(
     options: ConsoleOptions,
 ) -> impl IntoView {
     let client = ApiClient::new(options.api_base.clone(), options.token.clone());
-    let client = StoredValue::new(match options.token_source.clone() {
-        Some(source) => client.with_token_source(source),
+    let client = match options.token_provider.clone() {
+        Some(provider) => client.with_token_provider(provider),
         None => client,
-    });
+    };
     let host_events = HostEvents::provide(options.events.clone());
-    provide_context(client.get_value());
-    let view = use_url_view(options.sync_url);
+    provide_context(client.clone());
+    let list_view = use_url_view(options.sync_url);
     let zone = RwSignal::new(options.time_zone);
     let (read_only, show_invite, show_list) = (
         options.read_only,
@@ -51,80 +40,24 @@ pub fn App(
     let draft_key = options
         .draft_key
         .clone()
-        .unwrap_or_else(|| crate::invite_form::DEFAULT_DRAFT_KEY.to_owned());
+        .unwrap_or_else(|| crate::invite::DEFAULT_DRAFT_KEY.to_owned());
 
-    let rows = RwSignal::new(None::<Rows>);
-    let progress = RwSignal::new(None::<Progress>);
-    let failure = RwSignal::new(None::<ApiError>);
-    let refreshed_at = RwSignal::new(None::<DateTime<Utc>>);
-    let now = RwSignal::new(Utc::now());
-    // Only the newest load may write its result: an older one still in flight is ignored.
-    let generation = StoredValue::new(0u64);
-
-    let load = move || {
-        generation.update_value(|generation| *generation += 1);
-        let this_load = generation.get_value();
-        // False once a newer load started or the console was unmounted.
-        let current = move || generation.try_get_value() == Some(this_load);
-        progress.set(Some(Progress {
-            loaded: 0,
-            total: None,
-        }));
-        let client = client.get_value();
-        spawn_local(async move {
-            let result = client
-                .list_all(
-                    ListOptions {
-                        include_expired: true,
-                    },
-                    |loaded, total| {
-                        if current() {
-                            progress.set(Some(Progress { loaded, total }));
-                        }
-                    },
-                )
-                .await;
-            if !current() {
-                return;
-            }
-            progress.set(None);
-            match result {
-                Ok(invitations) => {
-                    let at = Utc::now();
-                    rows.set(Some(rows_from(invitations)));
-                    failure.set(None);
-                    now.set(at);
-                    refreshed_at.set(Some(at));
-                }
-                Err(error) => {
-                    host_events.error(&[], &error.to_string());
-                    failure.set(Some(error));
-                }
-            }
-        });
-    };
-    load();
-
-    if let Ok(tick) = set_interval_with_handle(move || now.set(Utc::now()), CLOCK_TICK) {
-        on_cleanup(move || tick.clear());
-    }
+    let now = use_clock(CLOCK_TICK);
+    let invitations = use_invitations(client.clone(), now, host_events);
+    let Invitations {
+        rows,
+        progress,
+        failure,
+        refreshed_at,
+        ..
+    } = invitations;
+    let load = move || invitations.reload();
 
     // Rows the server no longer has leave the list without a reload.
     let on_deleted = Callback::new(move |gone: Vec<String>| {
-        let gone: std::collections::HashSet<String> = gone.into_iter().collect();
-        rows.try_update(|rows| {
-            if let Some(loaded) = rows {
-                *loaded = std::sync::Arc::new(
-                    loaded
-                        .iter()
-                        .filter(|row| !gone.contains(&row.invitation.id))
-                        .cloned()
-                        .collect(),
-                );
-            }
-        });
+        invitations.remove(&gone.into_iter().collect());
     });
-    let deletions = Deletions::provide(client.get_value(), on_deleted, options.undo_window);
+    let deletions = Deletions::provide(client, on_deleted, options.undo_window);
     let summary = Memo::new(move |_| {
         deletions.hidden.with(|hidden| {
             rows.with(|rows| {
@@ -157,41 +90,83 @@ pub fn App(
             <header class="oi-header">
                 <h1 class="oi-title">"Organization invitations"</h1>
             </header>
-            {show_invite.then(|| view! { <InviteForm pending on_sent=Callback::new(move |()| load()) draft_key /> })}
+            {show_invite
+                .then(|| {
+                    view! {
+                        <InviteForm pending on_sent=Callback::new(move |()| load()) draft_key />
+                    }
+                })}
             // Not landmarks: a host page holding two consoles would have look-alike regions;
             // the headings give the structure, the host its landmarks.
-            {show_list.then(|| view! {
-            <div class="oi-list">
-                <h2 class="oi-subtitle" id="oi-list-title">"Invitations"</h2>
-                <div class="oi-summary-bar">
-                    <p class="oi-summary">
-                        {move || summary.get().map(|summary| format!(
-                            "{} pending · {} expiring soon · {} expired",
-                            summary.pending, summary.expiring_soon, summary.expired
-                        ))}
-                        {move || refreshed_at.get().map(|at| view! {
-                            <span class="oi-refreshed">{format!("Refreshed at {}", zone.get().format_time(at))}</span>
-                        })}
-                    </p>
-                    <button
-                        type="button"
-                        class="oi-button"
-                        on:click=move |_| load()
-                        disabled=move || progress.get().is_some()
-                    >
-                        "Refresh"
-                    </button>
-                </div>
-                {move || progress.get().map(|progress| view! { <LoadProgress progress /> })}
-                {move || failure.get().map(|error| view! { <LoadError error retry=load /> })}
-                <Show
-                    when=move || rows.with(Option::is_some)
-                    fallback=move || view! { <Show when=move || failure.with(Option::is_none)><TableSkeleton /></Show> }
-                >
-                    <InvitationList rows=loaded_rows view zone now=now.into() />
-                </Show>
-            </div>
-            })}
+            {show_list
+                .then(|| {
+                    view! {
+                        <div class="oi-list">
+                            <h2 class="oi-subtitle" id="oi-list-title">
+                                "Invitations"
+                            </h2>
+                            <div class="oi-summary-bar">
+                                <p class="oi-summary">
+                                    {move || {
+                                        summary
+                                            .get()
+                                            .map(|summary| {
+                                                format!(
+                                                    "{} pending · {} expiring soon · {} expired",
+                                                    summary.pending,
+                                                    summary.expiring_soon,
+                                                    summary.expired,
+                                                )
+                                            })
+                                    }}
+                                    {move || {
+                                        refreshed_at
+                                            .get()
+                                            .map(|at| {
+                                                view! {
+                                                    <span class="oi-refreshed">
+                                                        {format!("Refreshed at {}", zone.get().format_time(at))}
+                                                    </span>
+                                                }
+                                            })
+                                    }}
+                                </p>
+                                <button
+                                    type="button"
+                                    class="oi-button"
+                                    on:click=move |_| load()
+                                    disabled=move || progress.get().is_some()
+                                >
+                                    "Refresh"
+                                </button>
+                            </div>
+                            {move || {
+                                progress.get().map(|progress| view! { <LoadProgress progress /> })
+                            }}
+                            {move || {
+                                failure
+                                    .get()
+                                    .map(|error| {
+                                        view! {
+                                            <LoadError error retry=Callback::new(move |()| load()) />
+                                        }
+                                    })
+                            }}
+                            <Show
+                                when=move || rows.with(Option::is_some)
+                                fallback=move || {
+                                    view! {
+                                        <Show when=move || failure.with(Option::is_none)>
+                                            <TableSkeleton />
+                                        </Show>
+                                    }
+                                }
+                            >
+                                <InvitationList rows=loaded_rows list_view zone now=now.into() />
+                            </Show>
+                        </div>
+                    }
+                })}
         </div>
     }
 }
@@ -204,7 +179,14 @@ fn LoadProgress(progress: Progress) -> impl IntoView {
         (loaded, None) => format!("Loading invitations… {loaded} so far"),
     };
     let bar = progress.total.filter(|total| *total > 0).map(|total| {
-        view! { <progress class="oi-progress" max=total.to_string() value=progress.loaded.to_string() aria-label="Invitations loaded"></progress> }
+        view! {
+            <progress
+                class="oi-progress"
+                max=total.to_string()
+                value=progress.loaded.to_string()
+                aria-label="Invitations loaded"
+            ></progress>
+        }
     });
     view! {
         <div class="oi-status" role="status">
@@ -219,7 +201,7 @@ fn LoadError(
     /// What went wrong.
     error: ApiError,
     /// Loads again.
-    retry: impl Fn() + Copy + 'static,
+    retry: Callback<()>,
 ) -> impl IntoView {
     let title = match error {
         ApiError::SignedOut => "Not signed in",
@@ -230,7 +212,9 @@ fn LoadError(
         <div class="oi-error" role="alert">
             <p class="oi-error-title">{title}</p>
             <p class="oi-error-detail">{error.to_string()}</p>
-            <button type="button" class="oi-button" on:click=move |_| retry()>"Retry"</button>
+            <button type="button" class="oi-button" on:click=move |_| retry.run(())>
+                "Retry"
+            </button>
         </div>
     }
 }

@@ -1,5 +1,8 @@
 //! The console for host pages: a JS function that mounts it into any element, used by the
-//! `<org-invitations>` custom element that embed/org-invitations-element.js defines.
+//! `<org-invitations>` custom element that embed/org-invitations-element.js defines, and the
+//! events it tells its host.
+
+pub mod host_events;
 
 use std::any::Any;
 
@@ -22,8 +25,8 @@ impl MountedConsole {
     }
 }
 
-/// `mountConsole(element, { apiBase, token, getToken, syncUrl, draftKey, eventTarget, readOnly,
-/// parts, timeZone })` from JavaScript; `getToken` returns a token or a promise of one, and is
+/// `mountConsole(element, { apiBase, token, tokenProvider, syncUrl, draftKey, eventTarget,
+/// readOnly, parts, timeZone })` from JavaScript; `tokenProvider` returns a token or a promise of one, and is
 /// asked again whenever the server refuses the current one. Every option may be left out: the page's origin, its cookies,
 /// no URL syncing, the stand-alone draft key, events dispatched on `element`, not read-only,
 /// `parts` "list invite" (either or both), `timeZone` "local" (or "utc").
@@ -45,7 +48,7 @@ pub fn mount_console(
     let options = ConsoleOptions {
         api_base: text("apiBase").unwrap_or_default(),
         token: text("token").filter(|token| !token.is_empty()),
-        token_source: Reflect::get(&options, &"getToken".into())
+        token_provider: Reflect::get(&options, &"tokenProvider".into())
             .ok()
             .and_then(|source| source.dyn_into::<js_sys::Function>().ok())
             .map(send_wrapper::SendWrapper::new),
@@ -58,17 +61,33 @@ pub fn mount_console(
                 .unwrap_or_else(|| element.clone().into()),
         ),
         read_only: flag("readOnly").unwrap_or(false),
-        show_invite: text("parts")
-            .is_none_or(|parts| parts.split_whitespace().any(|part| part == "invite")),
-        show_list: text("parts")
-            .is_none_or(|parts| parts.split_whitespace().any(|part| part == "list")),
-        time_zone: match text("timeZone").as_deref() {
-            Some(zone) if zone.eq_ignore_ascii_case("utc") => TimeZoneChoice::Utc,
-            _ => TimeZoneChoice::Local,
-        },
+        show_invite: shows_part(text("parts").as_deref(), "invite"),
+        show_list: shows_part(text("parts").as_deref(), "list"),
+        time_zone: TimeZoneChoice::from_option(text("timeZone").as_deref()),
         ..ConsoleOptions::default()
     };
     Ok(MountedConsole {
         handle: Some(Box::new(mount(element, options))),
     })
+}
+
+/// Whether a host's `parts` option ("list", "invite" or both, space-separated) includes
+/// `part`; without the option, every part shows.
+fn shows_part(parts: Option<&str>, part: &str) -> bool {
+    parts.is_none_or(|parts| parts.split_whitespace().any(|listed| listed == part))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shows_part;
+
+    #[test]
+    fn parts_name_what_shows_and_their_absence_shows_everything() {
+        assert!(shows_part(None, "list") && shows_part(None, "invite"));
+        assert!(shows_part(Some("list"), "list"));
+        assert!(!shows_part(Some("list"), "invite"));
+        assert!(shows_part(Some(" invite  list "), "invite"));
+        assert!(!shows_part(Some("lists"), "list"));
+        assert!(!shows_part(Some(""), "list"));
+    }
 }

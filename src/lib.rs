@@ -1,29 +1,25 @@
 //! The org-invitations console: a Leptos app that manages an organization's invitations
-//! through the invitation API. `main.rs` mounts it stand-alone; hosts mount it with [`mount`].
+//! through the invitation API (`docs/api.md`). `main.rs` mounts it stand-alone; hosts mount
+//! it with [`mount`] or, from JavaScript, with `mountConsole`.
+//!
+//! One folder per feature: `list` (the table and its view), `invite` (the form and sending),
+//! `delete` (confirmation, undo and revoking), `embed` (what host pages see); the frame
+//! ([`App`]), the API client and the reusable `hooks` sit at the top.
 
 pub mod api;
 mod app;
-mod delete_dialog;
-pub mod deletion;
-mod deletion_notices;
+pub mod delete;
 mod embed;
-mod host_events;
-mod invitation_list;
-mod invitation_table;
-mod invite_form;
-mod invite_results;
-pub mod invite_sender;
-mod list_toolbar;
+mod hooks;
+mod invite;
+mod list;
 mod options;
-pub mod rows;
-mod session_draft;
 mod time_zone;
-mod url_view;
 
 pub use app::App;
 pub use embed::{MountedConsole, mount_console};
-pub use invitation_list::InvitationList;
-pub use invite_form::InviteForm;
+pub use invite::InviteForm;
+pub use list::InvitationList;
 pub use options::ConsoleOptions;
 pub use time_zone::TimeZoneChoice;
 

@@ -10,7 +10,7 @@ pub struct ConsoleOptions {
     pub token: Option<String>,
     /// A host function that returns a token (or a promise of one), asked again whenever the
     /// server refuses the current one.
-    pub token_source: Option<crate::api::TokenSource>,
+    pub token_provider: Option<crate::api::TokenProvider>,
     /// Keep the list's sort, search and filters in the page's URL query. Stand-alone, yes;
     /// embedded in a host page, usually not.
     pub sync_url: bool,
@@ -37,9 +37,9 @@ impl Default for ConsoleOptions {
         Self {
             api_base: String::new(),
             token: None,
-            token_source: None,
+            token_provider: None,
             sync_url: true,
-            undo_window: crate::deletion::UNDO_WINDOW,
+            undo_window: crate::delete::UNDO_WINDOW,
             draft_key: None,
             events: None,
             read_only: false,

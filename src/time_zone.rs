@@ -12,6 +12,14 @@ pub enum TimeZoneChoice {
 }
 
 impl TimeZoneChoice {
+    /// A host's `time-zone` option: `utc` (any case) or, for anything else, local time.
+    pub fn from_option(option: Option<&str>) -> Self {
+        match option {
+            Some(zone) if zone.trim().eq_ignore_ascii_case("utc") => TimeZoneChoice::Utc,
+            _ => TimeZoneChoice::Local,
+        }
+    }
+
     /// The CLI's date format in this zone.
     pub fn format(self, instant: DateTime<Utc>) -> String {
         match self {
@@ -26,6 +34,38 @@ impl TimeZoneChoice {
         match self {
             TimeZoneChoice::Local => instant.with_timezone(&Local).format(TIME).to_string(),
             TimeZoneChoice::Utc => format!("{} UTC", instant.format(TIME)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn utc_reads_as_the_cli_prints_with_the_zone_named_for_times_of_day() {
+        let instant = Utc.with_ymd_and_hms(2024, 11, 25, 22, 24, 5).unwrap();
+        assert_eq!(TimeZoneChoice::Utc.format(instant), "11/25/2024 10:24 PM");
+        assert_eq!(TimeZoneChoice::Utc.format_time(instant), "10:24:05 PM UTC");
+    }
+
+    #[test]
+    fn only_utc_chooses_utc() {
+        assert_eq!(
+            TimeZoneChoice::from_option(Some("UTC")),
+            TimeZoneChoice::Utc
+        );
+        assert_eq!(
+            TimeZoneChoice::from_option(Some(" utc ")),
+            TimeZoneChoice::Utc
+        );
+        for other in [None, Some("local"), Some(""), Some("Europe/Paris")] {
+            assert_eq!(
+                TimeZoneChoice::from_option(other),
+                TimeZoneChoice::Local,
+                "{other:?}"
+            );
         }
     }
 }

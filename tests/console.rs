@@ -3,33 +3,23 @@
 
 mod browser;
 
-use browser::{container, element, texts, type_into, wait_until};
+use browser::{container, element, selectors, texts, type_into, wait_until};
 use chrono::{DateTime, Local, TimeDelta, Utc};
 use leptos::prelude::*;
 use std::time::Duration;
 
 use org_invitations::api::ApiClient;
-use org_invitations::deletion::Deletions;
-use org_invitations::rows::rows_from;
+use org_invitations::delete::Deletions;
 use org_invitations::{App, ConsoleOptions, InvitationList, TimeZoneChoice};
 use org_invitations_core::OrganizationInvitation;
 use org_invitations_core::datetime::format_cli;
 use org_invitations_core::listing::ListView;
+use org_invitations_core::rows::rows_from;
+use org_invitations_core::testing::invitation;
 use wasm_bindgen_test::*;
 use web_sys::{HtmlButtonElement, HtmlElement, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn invitation(id: &str, email: &str, created_at: DateTime<Utc>) -> OrganizationInvitation {
-    OrganizationInvitation {
-        id: id.into(),
-        email: email.into(),
-        organization_id: "org_test".into(),
-        accepted_at: None,
-        created_at,
-        expires_at: created_at + TimeDelta::days(7),
-    }
-}
 
 /// Three invitations whose order differs by every column:
 /// id a<b<c; email ann<Bob<carl; created c (oldest) < a < b (newest).
@@ -53,12 +43,12 @@ fn mount_list(
             Callback::new(|_| ()),
             Duration::from_secs(1),
         );
-        let view = RwSignal::new(ListView::default());
+        let list_view = RwSignal::new(ListView::default());
         let zone = RwSignal::new(TimeZoneChoice::Local);
         // The console's frame, which its stylesheet is scoped to.
         view! {
             <div class="oi-console">
-                <InvitationList rows=Signal::stored(rows) view zone now=Signal::stored(now) />
+                <InvitationList rows=Signal::stored(rows) list_view zone now=Signal::stored(now) />
             </div>
         }
     })
@@ -88,7 +78,7 @@ fn scroll_to_end(root: &HtmlElement) -> HtmlElement {
 }
 
 fn shown_ids(root: &HtmlElement) -> Vec<String> {
-    texts(root, "tbody tr.oi-row td.oi-id")
+    texts(root, selectors::ROW_IDS)
 }
 
 fn header_button(root: &HtmlElement, label: &str) -> HtmlButtonElement {
@@ -191,7 +181,7 @@ async fn search_filters_by_email_as_you_type() {
     wait_until("all match", || shown_ids(&root).len() == 3).await;
     type_into(&search, "zzz");
     wait_until("no match", || {
-        texts(&root, ".oi-empty") == ["No invitations match “zzz”."]
+        texts(&root, selectors::EMPTY) == ["No invitations match “zzz”."]
     })
     .await;
     assert!(shown_ids(&root).is_empty());
@@ -212,13 +202,13 @@ async fn status_is_shown_in_words_and_expired_rows_can_be_hidden() {
     ];
     let _mounted = mount_list(&root, rows, now);
     assert_eq!(
-        texts(&root, "tbody tr.oi-row .oi-badge"),
+        texts(&root, selectors::ROW_BADGES),
         ["Pending", "Expiring soon", "Expired"]
     );
     assert_eq!(texts(&root, "tr.oi-status-expired td.oi-id"), ["orginv_x"]);
     assert_eq!(texts(&root, "tr.oi-status-expiring td.oi-id"), ["orginv_s"]);
     assert_eq!(
-        texts(&root, "tbody tr.oi-row .oi-relative"),
+        texts(&root, selectors::ROW_RELATIVE_TIMES),
         ["(in 6 days)", "(in 12 hours)", "(1 day ago)"]
     );
 
@@ -238,7 +228,7 @@ async fn dates_follow_the_cli_format_and_switch_to_utc() {
     let newest = rows[1].clone();
     let _mounted = mount_list(&root, rows, now);
     let first_created = || {
-        texts(&root, "tbody tr.oi-row td.oi-date")
+        texts(&root, selectors::ROW_DATES)
             .first()
             .cloned()
             .unwrap_or_default()
@@ -250,7 +240,7 @@ async fn dates_follow_the_cli_format_and_switch_to_utc() {
         first_created() == format_cli(newest.created_at, &Utc)
     })
     .await;
-    let cell: web_sys::Element = element(&root, "tbody tr.oi-row td.oi-date");
+    let cell: web_sys::Element = element(&root, selectors::ROW_DATES);
     assert_eq!(
         cell.get_attribute("title").unwrap(),
         org_invitations_core::datetime::format_utc_exact(newest.created_at)
@@ -262,7 +252,7 @@ async fn ten_thousand_rows_render_only_what_is_in_view() {
     let root = container();
     let now = Utc::now();
     let _mounted = mount_list(&root, many(10_000, now), now);
-    let rendered = texts(&root, "tbody tr.oi-row").len();
+    let rendered = texts(&root, selectors::ROWS).len();
     assert!(
         rendered > 10 && rendered < 100,
         "{rendered} rows in the DOM"
@@ -275,7 +265,7 @@ async fn ten_thousand_rows_render_only_what_is_in_view() {
         shown_ids(&root).last().map(String::as_str) == Some("orginv_09999")
     })
     .await;
-    assert!(texts(&root, "tbody tr.oi-row").len() < 100);
+    assert!(texts(&root, selectors::ROWS).len() < 100);
 }
 
 #[wasm_bindgen_test]
@@ -283,7 +273,7 @@ fn an_empty_list_says_so() {
     let root = container();
     let _mounted = mount_list(&root, Vec::new(), Utc::now());
     assert_eq!(
-        texts(&root, ".oi-empty"),
+        texts(&root, selectors::EMPTY),
         ["No invitations yet. Invite people with the form above."]
     );
     assert!(texts(&root, "table").is_empty());
@@ -300,8 +290,11 @@ async fn an_unreachable_server_is_reported_with_a_retry() {
         ..ConsoleOptions::default()
     };
     let _mounted = org_invitations::mount(root.clone(), options);
-    wait_until("the error notice", || !texts(&root, ".oi-error").is_empty()).await;
-    let notice = texts(&root, ".oi-error").join(" ");
+    wait_until("the error notice", || {
+        !texts(&root, selectors::LOAD_ERROR).is_empty()
+    })
+    .await;
+    let notice = texts(&root, selectors::LOAD_ERROR).join(" ");
     assert!(notice.contains("Server unreachable"), "{notice}");
     assert!(
         notice.contains("Cannot reach the invitation server"),
@@ -338,7 +331,7 @@ async fn a_denser_row_height_from_the_host_keeps_the_window_right() {
         .unwrap();
     let now = Utc::now();
     let _mounted = mount_list(&root, many(2_000, now), now);
-    let row: HtmlElement = element(&root, "tbody tr.oi-row");
+    let row: HtmlElement = element(&root, selectors::ROWS);
     wait_until("28 px rows", || row.offset_height() == 28).await;
     let scroller = scroll_to_end(&root);
     wait_until("the last row", || {
@@ -346,7 +339,7 @@ async fn a_denser_row_height_from_the_host_keeps_the_window_right() {
     })
     .await;
     // The spacers match the rows: scrolled to the end, the last row sits at the bottom edge.
-    let rows = root.query_selector_all("tbody tr.oi-row").unwrap();
+    let rows = root.query_selector_all(selectors::ROWS).unwrap();
     let last: web_sys::Element =
         wasm_bindgen::JsCast::unchecked_into(rows.item(rows.length() - 1).unwrap());
     let gap =

@@ -6,15 +6,16 @@ mod browser;
 
 use std::time::Duration;
 
-use browser::{container, element, texts, wait_until};
+use browser::{container, element, selectors, texts, wait_until};
 use chrono::{TimeDelta, Utc};
 use leptos::prelude::*;
 use org_invitations::api::ApiClient;
-use org_invitations::deletion::Deletions;
-use org_invitations::rows::rows_from;
+use org_invitations::delete::Deletions;
 use org_invitations::{InvitationList, TimeZoneChoice};
 use org_invitations_core::OrganizationInvitation;
 use org_invitations_core::listing::ListView;
+use org_invitations_core::rows::rows_from;
+use org_invitations_core::testing::invitation;
 use wasm_bindgen_test::*;
 use web_sys::{HtmlButtonElement, HtmlElement, HtmlInputElement};
 
@@ -25,13 +26,12 @@ fn invitations() -> Vec<OrganizationInvitation> {
     ["ann", "bob", "cy"]
         .iter()
         .enumerate()
-        .map(|(i, name)| OrganizationInvitation {
-            id: format!("orginv_{name}"),
-            email: format!("{name}@example.com"),
-            organization_id: "org_test".into(),
-            accepted_at: None,
-            created_at: now - TimeDelta::hours(i as i64 + 1),
-            expires_at: now - TimeDelta::hours(i as i64 + 1) + TimeDelta::days(7),
+        .map(|(i, name)| {
+            invitation(
+                &format!("orginv_{name}"),
+                &format!("{name}@example.com"),
+                now - TimeDelta::hours(i as i64 + 1),
+            )
         })
         .collect()
 }
@@ -45,18 +45,23 @@ fn mount(root: &HtmlElement, undo_window: Duration) -> impl Drop {
             Callback::new(|_| ()),
             undo_window,
         );
-        let view = RwSignal::new(ListView::default());
+        let list_view = RwSignal::new(ListView::default());
         let zone = RwSignal::new(TimeZoneChoice::Utc);
         view! {
             <div class="oi-console">
-                <InvitationList rows=Signal::stored(rows) view zone now=Signal::stored(Utc::now()) />
+                <InvitationList
+                    rows=Signal::stored(rows)
+                    list_view
+                    zone
+                    now=Signal::stored(Utc::now())
+                />
             </div>
         }
     })
 }
 
 fn shown(root: &HtmlElement) -> Vec<String> {
-    texts(root, "tbody tr.oi-row td.oi-email")
+    texts(root, selectors::ROW_EMAILS)
 }
 
 fn button(root: &HtmlElement, css: &str) -> HtmlButtonElement {
@@ -102,12 +107,12 @@ async fn undo_puts_the_row_back_exactly_where_it_was() {
     )
     .click();
     wait_until("the dialog", || dialog_open(&root)).await;
-    button(&root, "dialog button.oi-danger").click();
+    button(&root, selectors::DIALOG_DELETE).click();
     wait_until("the row gone", || {
         shown(&root) == ["ann@example.com", "cy@example.com"]
     })
     .await;
-    let notice = texts(&root, ".oi-notice-item").join("");
+    let notice = texts(&root, selectors::DELETION_NOTICES).join("");
     assert!(
         notice.starts_with("Invitation for bob@example.com deleted"),
         "{notice}"
@@ -123,7 +128,7 @@ async fn undo_puts_the_row_back_exactly_where_it_was() {
         shown(&root) == ["ann@example.com", "bob@example.com", "cy@example.com"]
     })
     .await;
-    assert!(texts(&root, ".oi-notice-item").is_empty());
+    assert!(texts(&root, selectors::DELETION_NOTICES).is_empty());
 }
 
 #[wasm_bindgen_test]
@@ -137,9 +142,9 @@ async fn a_failed_call_brings_the_row_back_with_its_error_and_a_retry() {
     )
     .click();
     wait_until("the dialog", || dialog_open(&root)).await;
-    button(&root, "dialog button.oi-danger").click();
+    button(&root, selectors::DIALOG_DELETE).click();
     wait_until("the row back with an error", || {
-        !texts(&root, ".oi-row-error").is_empty()
+        !texts(&root, selectors::ROW_ERRORS).is_empty()
     })
     .await;
     assert_eq!(
@@ -147,7 +152,7 @@ async fn a_failed_call_brings_the_row_back_with_its_error_and_a_retry() {
         ["ann@example.com", "bob@example.com", "cy@example.com"],
         "never shown as deleted"
     );
-    let error = texts(&root, ".oi-row-error").join("");
+    let error = texts(&root, selectors::ROW_ERRORS).join("");
     assert!(
         error.starts_with("Not deleted: Cannot reach the invitation server"),
         "{error}"
@@ -158,7 +163,7 @@ async fn a_failed_call_brings_the_row_back_with_its_error_and_a_retry() {
     );
     assert_eq!(retry.text_content().unwrap(), "Retry");
     wait_until("the outcome", || {
-        texts(&root, ".oi-notice-item")
+        texts(&root, selectors::DELETION_NOTICES)
             .join("")
             .contains("1 could not be deleted and is back in the list")
     })

@@ -6,7 +6,7 @@ mod browser;
 
 use std::collections::HashSet;
 
-use browser::{container, element, texts, type_into, wait_until};
+use browser::{container, element, selectors, texts, type_into, wait_until};
 use leptos::prelude::*;
 use org_invitations::InviteForm;
 use org_invitations::api::ApiClient;
@@ -50,7 +50,7 @@ fn input_text(root: &HtmlElement) -> String {
 }
 
 fn tally(root: &HtmlElement) -> String {
-    texts(root, ".oi-tally").join("")
+    texts(root, selectors::TALLY).join("")
 }
 
 #[wasm_bindgen_test]
@@ -111,20 +111,20 @@ async fn when_the_server_cannot_be_reached_nothing_typed_is_lost() {
     // A second click while the first is under way does nothing (the button is disabled too).
     send.click();
     wait_until("the report", || {
-        !texts(&root, ".oi-results-headline").is_empty()
+        !texts(&root, selectors::RESULTS_HEADLINE).is_empty()
     })
     .await;
     assert_eq!(
-        texts(&root, ".oi-results-headline"),
+        texts(&root, selectors::RESULTS_HEADLINE),
         ["No invitations sent: 3 not sent."]
     );
-    let stopped = texts(&root, ".oi-results .oi-notice").join("");
+    let stopped = texts(&root, selectors::RESULTS_NOTICE).join("");
     assert!(
         stopped.contains("Cannot reach the invitation server"),
         "{stopped}"
     );
     assert_eq!(
-        texts(&root, ".oi-result-lines li").len(),
+        texts(&root, selectors::RESULT_LINES).len(),
         3,
         "one line per address"
     );
@@ -151,7 +151,13 @@ async fn the_draft_is_kept_in_session_storage() {
     let again = container();
     let _remounted = leptos::mount::mount_to(again.clone(), || {
         provide_context(ApiClient::new("http://127.0.0.1:9", None));
-        view! { <InviteForm pending=Memo::new(|_| HashSet::new()) on_sent=Callback::new(|()| ()) draft_key="test-draft" /> }
+        view! {
+            <InviteForm
+                pending=Memo::new(|_| HashSet::new())
+                on_sent=Callback::new(|()| ())
+                draft_key="test-draft"
+            />
+        }
     });
     wait_until("the restored draft", || input_text(&again) == "keep@x.com").await;
 }
@@ -167,15 +173,15 @@ async fn sending_with_nothing_valid_reports_each_address_without_a_request() {
     .await;
     element::<HtmlButtonElement>(&root, "button[type=submit]").click();
     wait_until("the report", || {
-        !texts(&root, ".oi-results-headline").is_empty()
+        !texts(&root, selectors::RESULTS_HEADLINE).is_empty()
     })
     .await;
     assert_eq!(
-        texts(&root, ".oi-results-headline"),
+        texts(&root, selectors::RESULTS_HEADLINE),
         ["No invitations sent: 2 not sent."]
     );
     assert!(
-        texts(&root, ".oi-results .oi-notice").is_empty(),
+        texts(&root, selectors::RESULTS_NOTICE).is_empty(),
         "no request was made, so none failed"
     );
 }

@@ -8,6 +8,10 @@ use crate::datetime::rfc3339;
 /// How long an invitation stays pending after it is created.
 pub const INVITATION_LIFETIME: chrono::TimeDelta = chrono::TimeDelta::days(7);
 
+/// The address of the project's server's one local owner. The owner is already a member, so
+/// inviting this address is refused.
+pub const OWNER_EMAIL: &str = "owner@example.com";
+
 /// One organization invitation. Unknown extra fields on the wire are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrganizationInvitation {

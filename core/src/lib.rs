@@ -3,11 +3,16 @@
 //! both depend on this crate, so serialisation here is the single source of truth.
 
 pub mod datetime;
+pub mod deletion;
 pub mod email;
 pub mod email_input;
 pub mod invitation;
+pub mod invite_outcome;
 pub mod listing;
+pub mod rows;
 pub mod status;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 pub mod wire;
 
 pub use invitation::OrganizationInvitation;

@@ -267,18 +267,9 @@ impl ListView {
 mod tests {
     use super::*;
     use crate::datetime::rfc3339;
-    use chrono::TimeDelta;
 
     fn invitation(id: &str, email: &str, created: &str) -> OrganizationInvitation {
-        let created_at = rfc3339::parse(created).unwrap();
-        OrganizationInvitation {
-            id: id.into(),
-            email: email.into(),
-            organization_id: "org".into(),
-            accepted_at: None,
-            created_at,
-            expires_at: created_at + TimeDelta::days(7),
-        }
+        crate::testing::invitation(id, email, rfc3339::parse(created).unwrap())
     }
 
     fn ids(rows: &[OrganizationInvitation]) -> Vec<&str> {

@@ -105,14 +105,7 @@ mod tests {
     use crate::datetime::rfc3339;
 
     fn expiring_at(expires: DateTime<Utc>) -> OrganizationInvitation {
-        OrganizationInvitation {
-            id: "orginv_x".into(),
-            email: "x@example.com".into(),
-            organization_id: "org".into(),
-            accepted_at: None,
-            created_at: expires - TimeDelta::days(7),
-            expires_at: expires,
-        }
+        crate::testing::invitation("orginv_x", "x@example.com", expires - TimeDelta::days(7))
     }
 
     #[test]

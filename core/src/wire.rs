@@ -1,4 +1,4 @@
-//! Every body and path of the invitation API (the contract in `shared/spec/invitation-api.md`).
+//! Every body and path of the invitation API (documented in `docs/api.md`).
 //! The server serialises these and the console deserialises them, so the two cannot drift.
 
 use serde::{Deserialize, Serialize};

@@ -11,6 +11,7 @@ use fantoccini::wd::Capabilities;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
+use testkit::selectors;
 
 /// How long any one condition may take to come true before the test fails.
 pub const WAIT: Duration = Duration::from_secs(20);
@@ -44,7 +45,7 @@ pub async fn signed_in(server: &testkit::TestServer) -> Browser {
         .goto(&server.sign_in_url)
         .await
         .expect("the sign-in URL");
-    browser.text_of(".oi-table tbody tr.oi-row").await;
+    browser.text_of(selectors::ROWS).await;
     browser
 }
 

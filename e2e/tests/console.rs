@@ -7,6 +7,7 @@ use fantoccini::key::Key;
 use org_invitations_core::OrganizationInvitation;
 use org_invitations_core::datetime::format_cli;
 use org_invitations_core::listing::{Sort, SortColumn};
+use testkit::selectors;
 use testkit::{Api, ServerOptions, TestServer};
 
 fn india() -> FixedOffset {
@@ -43,7 +44,7 @@ async fn the_sign_in_url_shows_every_invitation_as_the_cli_would() {
         "the token left the address bar"
     );
 
-    let rows = browser.texts_of_all(".oi-table tbody tr.oi-row").await;
+    let rows = browser.texts_of_all(selectors::ROWS).await;
     assert_eq!(rows.len(), expected.len(), "{rows:#?}");
     for invitation in &expected {
         let row = rows
@@ -69,7 +70,7 @@ async fn a_browser_that_is_not_signed_in_is_told_so() {
     let server = demo_server();
     let browser = Browser::start(BROWSER_TIME_ZONE).await;
     browser.client.goto(&server.url("/")).await.unwrap();
-    let error = browser.text_of(".oi-error").await;
+    let error = browser.text_of(selectors::LOAD_ERROR).await;
     assert!(error.contains("Not signed in"), "{error}");
     assert!(error.contains("sign-in link"), "{error}");
     browser.close().await;
@@ -86,14 +87,14 @@ async fn a_server_that_goes_away_is_reported_and_retry_recovers() {
     let port = server.port();
     let browser = Browser::start(BROWSER_TIME_ZONE).await;
     browser.client.goto(&server.sign_in_url).await.unwrap();
-    let rows_before = browser.texts_of_all(".oi-table tbody tr.oi-row").await;
+    let rows_before = browser.texts_of_all(selectors::ROWS).await;
     server.kill_hard();
 
     browser.click_button("Refresh").await;
-    let error = browser.text_of(".oi-error").await;
+    let error = browser.text_of(selectors::LOAD_ERROR).await;
     assert!(error.contains("Server unreachable"), "{error}");
     assert_eq!(
-        browser.texts_of_all(".oi-table tbody tr.oi-row").await,
+        browser.texts_of_all(selectors::ROWS).await,
         rows_before,
         "the last good list stays on screen"
     );
@@ -107,10 +108,7 @@ async fn a_server_that_goes_away_is_reported_and_retry_recovers() {
         ..options
     });
     browser.click_button("Retry").await;
-    assert_eq!(
-        browser.texts_of_all(".oi-table tbody tr.oi-row").await,
-        rows_before
-    );
+    assert_eq!(browser.texts_of_all(selectors::ROWS).await, rows_before);
     browser.close().await;
 }
 
@@ -133,7 +131,7 @@ fn ids_in_order(mut invitations: Vec<OrganizationInvitation>, sort: Sort) -> Vec
 /// Waits until the table shows exactly these ids, in this order.
 async fn wait_for_order(browser: &Browser, expected: &[String]) {
     e2e::wait_for("the table's order", expected.to_vec(), || {
-        browser.texts_now(".oi-table tbody tr.oi-row td.oi-id")
+        browser.texts_now(selectors::ROW_IDS)
     })
     .await;
 }
@@ -236,11 +234,11 @@ async fn every_list_state_passes_an_accessibility_scan() {
     let browser = Browser::start(BROWSER_TIME_ZONE).await;
 
     browser.client.goto(&server.url("/")).await.unwrap();
-    browser.text_of(".oi-error").await;
+    browser.text_of(selectors::LOAD_ERROR).await;
     browser.assert_accessible("signed-out").await;
 
     browser.client.goto(&server.sign_in_url).await.unwrap();
-    browser.text_of(".oi-table tbody tr.oi-row").await;
+    browser.text_of(selectors::ROWS).await;
     browser.assert_accessible("loaded list").await;
 
     browser
@@ -251,7 +249,7 @@ async fn every_list_state_passes_an_accessibility_scan() {
         .send_keys("nobody-here")
         .await
         .unwrap();
-    browser.text_of(".oi-empty").await;
+    browser.text_of(selectors::EMPTY).await;
     browser.assert_accessible("no-match").await;
 
     // A phone: the page itself never scrolls sideways (the table scrolls inside its box).
@@ -278,7 +276,7 @@ async fn every_list_state_passes_an_accessibility_scan() {
     });
     browser.client.goto(&empty.sign_in_url).await.unwrap();
     assert_eq!(
-        browser.text_of(".oi-empty").await,
+        browser.text_of(selectors::EMPTY).await,
         "No invitations yet. Invite people with the form above."
     );
     browser.assert_accessible("empty").await;

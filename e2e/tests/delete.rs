@@ -3,6 +3,7 @@
 use e2e::{Browser, demo_options, wait_for};
 use fantoccini::Locator;
 use fantoccini::key::Key;
+use testkit::selectors;
 use testkit::{Api, TestServer};
 
 const DEMO_ADDRESS: &str = "grace.hopper@example.com";
@@ -28,7 +29,7 @@ async fn wait_until_server(server: &TestServer, email: &str, present: bool) {
 async fn wait_for_notice(browser: &Browser, expected: &str) {
     wait_for("the deletion notice", true, || async {
         browser
-            .texts_now(".oi-notice-item")
+            .texts_now(selectors::DELETION_NOTICES)
             .await
             .iter()
             .any(|notice| notice == expected)
@@ -37,9 +38,7 @@ async fn wait_for_notice(browser: &Browser, expected: &str) {
 }
 
 async fn rows_shown(browser: &Browser) -> Vec<String> {
-    browser
-        .texts_of_all(".oi-table tbody tr.oi-row td.oi-email")
-        .await
+    browser.texts_of_all(selectors::ROW_EMAILS).await
 }
 
 async fn delete_button(browser: &Browser, email: &str) -> fantoccini::elements::Element {
@@ -95,8 +94,11 @@ async fn deleting_one_asks_first_and_the_server_drops_it_after_the_undo_window()
     );
 
     confirm_delete(&browser, DEMO_ADDRESS).await;
-    browser.text_of(".oi-notice-item").await;
-    let notice = browser.texts_now(".oi-notice-item").await.join("");
+    browser.text_of(selectors::DELETION_NOTICES).await;
+    let notice = browser
+        .texts_now(selectors::DELETION_NOTICES)
+        .await
+        .join("");
     assert_eq!(
         notice,
         format!("Invitation for {DEMO_ADDRESS} deleted — Undo Delete now")
@@ -133,7 +135,7 @@ async fn undo_puts_the_row_back_where_it_was_and_the_server_keeps_it() {
     let browser = e2e::signed_in(&server).await;
     let before = rows_shown(&browser).await;
     confirm_delete(&browser, DEMO_ADDRESS).await;
-    browser.text_of(".oi-notice-item").await;
+    browser.text_of(selectors::DELETION_NOTICES).await;
     browser.click_button("Undo").await;
     wait_for("the row back in place", before.clone(), || {
         rows_shown(&browser)
@@ -253,7 +255,7 @@ async fn calls_that_fail_mid_bulk_bring_their_rows_back_with_errors_and_retry_wo
         "3 deleted; 3 could not be deleted and are back in the list. Dismiss",
     )
     .await;
-    let errors = browser.texts_now(".oi-row-error").await;
+    let errors = browser.texts_now(selectors::ROW_ERRORS).await;
     assert_eq!(errors.len(), 3, "{errors:?}");
     assert!(
         errors
@@ -319,7 +321,7 @@ async fn a_row_someone_else_deleted_is_reported_as_such() {
     )
     .await;
     assert!(
-        browser.texts_now(".oi-row-error").await.is_empty(),
+        browser.texts_now(selectors::ROW_ERRORS).await.is_empty(),
         "not reported as our failure"
     );
     assert!(
@@ -335,7 +337,7 @@ async fn leaving_the_page_during_the_undo_window_still_revokes() {
     let server = TestServer::start_with(demo_options());
     let browser = e2e::signed_in(&server).await;
     confirm_delete(&browser, DEMO_ADDRESS).await;
-    browser.text_of(".oi-notice-item").await;
+    browser.text_of(selectors::DELETION_NOTICES).await;
     // Away before the undo window ends: the confirmed deletion goes out as the page unloads.
     browser.client.goto("about:blank").await.unwrap();
     wait_until_server(&server, DEMO_ADDRESS, false).await;

@@ -4,6 +4,7 @@
 use e2e::{BROWSER_TIME_ZONE, Browser, demo_options};
 use serde_json::{Value, json};
 use testkit::TestServer;
+use testkit::selectors;
 
 /// Runs `body` with `root` bound to the shadow root of the element with id `host`.
 async fn in_shadow(browser: &Browser, host: &str, body: &str) -> Value {
@@ -35,7 +36,7 @@ async fn wait_for_rows(browser: &Browser, host: &str, expected: usize) {
 /// host page.
 async fn open_example_signed_in(browser: &Browser, server: &TestServer) {
     browser.client.goto(&server.sign_in_url).await.unwrap();
-    browser.text_of(".oi-table tbody tr.oi-row").await;
+    browser.text_of(selectors::ROWS).await;
     browser
         .client
         .goto(&server.url("/example.html"))

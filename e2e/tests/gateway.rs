@@ -1,6 +1,7 @@
 //! The console through a gateway: a second server forwarding to a store-mode upstream.
 
 use e2e::{BROWSER_TIME_ZONE, Browser, demo_options};
+use testkit::selectors;
 use testkit::{ServerOptions, TestServer};
 
 #[tokio::test(flavor = "multi_thread")]
@@ -15,7 +16,7 @@ async fn the_console_works_through_the_gateway_and_reports_an_upstream_outage() 
     );
     let browser = Browser::start(BROWSER_TIME_ZONE).await;
     browser.client.goto(&gateway.sign_in_url).await.unwrap();
-    let rows = browser.texts_of_all(".oi-table tbody tr.oi-row").await;
+    let rows = browser.texts_of_all(selectors::ROWS).await;
     assert_eq!(rows.len(), 5, "the upstream's demo invitations");
     let page = browser.client.source().await.unwrap();
     assert!(
@@ -32,7 +33,7 @@ async fn the_console_works_through_the_gateway_and_reports_an_upstream_outage() 
 
     drop(upstream);
     browser.click_button("Refresh").await;
-    let error = browser.text_of(".oi-error").await;
+    let error = browser.text_of(selectors::LOAD_ERROR).await;
     assert!(
         error.contains("The upstream invitation API is unreachable (HTTP 502)"),
         "{error}"

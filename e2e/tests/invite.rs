@@ -3,6 +3,7 @@
 use e2e::{BROWSER_TIME_ZONE, Browser, demo_options, wait_for};
 use fantoccini::Locator;
 use fantoccini::key::Key;
+use testkit::selectors;
 use testkit::{Api, TestServer};
 
 const BATCH_CREATE_LOG: &str = "path=/api/v2/organization_invitations/batch_create ";
@@ -31,10 +32,7 @@ async fn textarea_value(browser: &Browser) -> String {
 }
 
 async fn row_count(browser: &Browser) -> usize {
-    browser
-        .texts_of_all(".oi-table tbody tr.oi-row")
-        .await
-        .len()
+    browser.texts_of_all(selectors::ROWS).await.len()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -50,15 +48,15 @@ async fn inviting_three_of_which_one_is_invalid_and_one_already_invited() {
     )
     .await;
     assert_eq!(
-        browser.text_of(".oi-tally").await,
+        browser.text_of(selectors::TALLY).await,
         "1 valid · 1 invalid · 1 already invited"
     );
     browser.assert_accessible("invite preview").await;
     browser.click_button("Send invitations").await;
 
-    let headline = browser.text_of(".oi-results-headline").await;
+    let headline = browser.text_of(selectors::RESULTS_HEADLINE).await;
     assert_eq!(headline, "Invitations sent to 1; 2 not sent.");
-    let lines = browser.texts_of_all(".oi-result-lines li").await;
+    let lines = browser.texts_of_all(selectors::RESULT_LINES).await;
     assert_eq!(lines.len(), 3, "{lines:?}");
     assert_eq!(lines[0], "new.person@example.com — Sent");
     assert!(
@@ -73,9 +71,7 @@ async fn inviting_three_of_which_one_is_invalid_and_one_already_invited() {
 
     // The list gains exactly the one row, without reloading the page; the rest stays typed.
     wait_for("rows", before + 1, || row_count(&browser)).await;
-    let emails = browser
-        .texts_of_all(".oi-table tbody tr.oi-row td.oi-email")
-        .await;
+    let emails = browser.texts_of_all(selectors::ROW_EMAILS).await;
     assert!(
         emails.contains(&"new.person@example.com".to_owned()),
         "{emails:?}"
@@ -105,7 +101,7 @@ async fn the_server_refusing_an_address_is_reported_with_its_detail() {
     ))
     .await
     .unwrap();
-    let lines = browser.texts_of_all(".oi-result-lines li").await;
+    let lines = browser.texts_of_all(selectors::RESULT_LINES).await;
     assert_eq!(
         lines,
         [
@@ -132,7 +128,7 @@ async fn a_double_click_sends_once() {
         .await
         .unwrap();
     assert_eq!(
-        browser.text_of(".oi-results-headline").await,
+        browser.text_of(selectors::RESULTS_HEADLINE).await,
         "Invitations sent to 2 addresses."
     );
     assert_eq!(
@@ -163,13 +159,13 @@ async fn a_server_that_is_down_loses_nothing_typed_and_the_draft_survives_a_relo
     let port = server.port();
     server.kill_hard();
     browser.click_button("Send invitations").await;
-    let notice = browser.text_of(".oi-results .oi-notice").await;
+    let notice = browser.text_of(selectors::RESULTS_NOTICE).await;
     assert!(
         notice.contains("Cannot reach the invitation server"),
         "{notice}"
     );
     assert_eq!(
-        browser.text_of(".oi-results-headline").await,
+        browser.text_of(selectors::RESULTS_HEADLINE).await,
         "No invitations sent: 2 not sent."
     );
     assert_eq!(
@@ -188,7 +184,7 @@ async fn a_server_that_is_down_loses_nothing_typed_and_the_draft_survives_a_relo
     wait_for(
         "the retry",
         "Invitations sent to 2 addresses.".to_owned(),
-        || browser.text_of(".oi-results-headline"),
+        || browser.text_of(selectors::RESULTS_HEADLINE),
     )
     .await;
     assert_eq!(textarea_value(&browser).await, "");
@@ -213,7 +209,7 @@ async fn a_csv_file_feeds_the_same_parser() {
         .unwrap();
     picker.send_keys(&csv.display().to_string()).await.unwrap();
     // Read as a spreadsheet: only the cells that hold addresses count.
-    assert_eq!(browser.text_of(".oi-tally").await, "2 valid");
+    assert_eq!(browser.text_of(selectors::TALLY).await, "2 valid");
     assert!(
         textarea_value(&browser)
             .await
@@ -240,14 +236,14 @@ async fn more_than_a_batch_is_sent_in_chunks_one_after_another() {
         .await
         .unwrap();
     wait_for("the preview", "1500 valid".to_owned(), || {
-        browser.text_of(".oi-tally")
+        browser.text_of(selectors::TALLY)
     })
     .await;
     browser.click_button("Send invitations").await;
     wait_for(
         "the report",
         "Invitations sent to 1500 addresses.".to_owned(),
-        || browser.text_of(".oi-results-headline"),
+        || browser.text_of(selectors::RESULTS_HEADLINE),
     )
     .await;
     assert_eq!(

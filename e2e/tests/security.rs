@@ -3,6 +3,7 @@
 use e2e::{BROWSER_TIME_ZONE, Browser, demo_options};
 use fantoccini::Locator;
 use testkit::TestServer;
+use testkit::selectors;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_feature_works_under_the_strict_policy_without_violations() {
@@ -10,7 +11,7 @@ async fn every_feature_works_under_the_strict_policy_without_violations() {
     let browser = Browser::start(BROWSER_TIME_ZONE).await;
     browser.record_csp_violations().await;
     browser.client.goto(&server.sign_in_url).await.unwrap();
-    browser.text_of(".oi-table tbody tr.oi-row").await;
+    browser.text_of(selectors::ROWS).await;
 
     // Scroll, sort, search, type, preview, and open and close the dialog.
     browser.header_button("Email").await.click().await.unwrap();
@@ -30,7 +31,7 @@ async fn every_feature_works_under_the_strict_policy_without_violations() {
         .send_keys("a@example.com, nope")
         .await
         .unwrap();
-    browser.text_of(".oi-tally").await;
+    browser.text_of(selectors::TALLY).await;
     browser
         .client
         .find(Locator::Css("button.oi-delete"))
@@ -52,7 +53,7 @@ async fn an_inline_script_is_refused_so_the_policy_is_in_force() {
     let browser = Browser::start(BROWSER_TIME_ZONE).await;
     browser.record_csp_violations().await;
     browser.client.goto(&server.sign_in_url).await.unwrap();
-    browser.text_of(".oi-table tbody tr.oi-row").await;
+    browser.text_of(selectors::ROWS).await;
     // What an injected script would do: the policy must block it.
     browser
         .client

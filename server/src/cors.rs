@@ -6,11 +6,16 @@ use std::time::Duration;
 use axum::http::{HeaderName, HeaderValue, Method, header};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
-use crate::StartError;
+/// An `--allow-origin` that is not an origin.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "invalid --allow-origin {0:?}: an origin is scheme, host and optional port, as https://admin.example.com"
+)]
+pub struct BadOrigin(pub String);
 
 /// `https://admin.example.com` or `http://127.0.0.1:8081`: what a browser sends as `Origin`.
-pub fn parse_origin(origin: &str) -> Result<HeaderValue, StartError> {
-    let bad = || StartError::BadOrigin(origin.to_owned());
+pub fn parse_origin(origin: &str) -> Result<HeaderValue, BadOrigin> {
+    let bad = || BadOrigin(origin.to_owned());
     let rest = origin
         .strip_prefix("https://")
         .or_else(|| origin.strip_prefix("http://"))

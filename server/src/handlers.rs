@@ -2,6 +2,7 @@
 //! blocking threads so SQLite's fsyncs never stall the async workers.
 
 pub mod console;
+pub mod gateway;
 pub mod invitations;
 pub mod telemetry;
 pub mod userinfo;

@@ -1,30 +1,40 @@
 //! The organization invitation API server: the Anyscale-compatible contract on SQLite, and the
-//! console's static files. Layered as routes → handlers → store.
+//! console's static files. The API is documented in `docs/api.md`.
+//!
+//! Dependencies point one way: [`app`] and [`run`] (start-up) → `routes` (the URL map and the
+//! layers) → `handlers` → `store` or `upstream`. `state` names what handlers can reach;
+//! `limits` holds every size and time limit; each module has its own error type, which only
+//! start-up ([`StartError`]) and the HTTP layer (`error::ApiError`) gather.
 
 mod auth;
 pub mod config;
 mod cors;
 mod demo;
 mod error;
-mod gateway;
 mod handlers;
 mod ids;
+mod limits;
 mod request_log;
 mod routes;
 mod state;
 mod store;
 mod token;
+mod upstream;
 
 use std::fs::DirBuilder;
 use std::os::unix::fs::DirBuilderExt;
 use std::path::Path;
 
+use axum::Router;
 use config::Config;
-use state::{AppState, GatewayState, Site};
+use state::{GatewayState, Site, StoreState};
 use store::Store;
 use token::ApiToken;
 
 pub const DATABASE_FILE: &str = "invitations.sqlite3";
+
+/// The environment variable holding the upstream's token in gateway mode.
+pub const UPSTREAM_TOKEN_ENV: &str = "ORG_INVITATIONS_UPSTREAM_TOKEN";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -54,19 +64,32 @@ pub enum StartError {
     DemoInGateway,
     #[error("invalid ORG_INVITATIONS_UPSTREAM_TOKEN: {0}")]
     UpstreamToken(token::TokenError),
-    #[error(
-        "invalid --allow-origin {0:?}: an origin is scheme, host and optional port, as https://admin.example.com"
-    )]
-    BadOrigin(String),
+    #[error(transparent)]
+    BadOrigin(#[from] cors::BadOrigin),
     #[error("invalid --upstream: {0}")]
-    Upstream(#[from] gateway::UpstreamError),
+    Upstream(#[from] upstream::UpstreamError),
 }
 
-/// The environment variable holding the upstream's token in gateway mode.
-pub const UPSTREAM_TOKEN_ENV: &str = "ORG_INVITATIONS_UPSTREAM_TOKEN";
+/// The server as configured, ready to serve: what [`run`] binds, and what in-process tests
+/// call directly.
+pub struct App {
+    pub router: Router,
+    /// The second line printed at start: where the data lives, or which upstream is served.
+    pub serving: String,
+    /// The token a browser signs in with.
+    sign_in_token: ApiToken,
+}
 
-/// Opens the store, binds, prints where to go, and serves until Ctrl-C or SIGTERM.
-pub async fn run(config: Config) -> Result<(), StartError> {
+impl App {
+    /// The API token, as the sign-in URL carries it.
+    pub fn token(&self) -> &str {
+        self.sign_in_token.reveal()
+    }
+}
+
+/// Prepares everything the configuration asks for (data folder, token, store or upstream) and
+/// builds the router, without listening anywhere.
+pub fn app(config: &Config) -> Result<App, StartError> {
     if !config.host.is_loopback() && config.token.is_none() {
         return Err(StartError::PublicWithoutToken(config.host));
     }
@@ -75,19 +98,18 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         Some(given) => ApiToken::parse(given)?,
         None => token::load_or_generate(&config.data_dir)?,
     };
-    let sign_in_token = token.clone();
     let allowed_origins = config
         .allow_origins
         .iter()
         .map(|origin| cors::parse_origin(origin))
         .collect::<Result<_, _>>()?;
     let site = Site {
-        token,
+        token: token.clone(),
         dist_dir: config.dist_dir.clone(),
         allowed_origins,
     };
     // Gateway mode opens no store: the data folder holds only this server's own token.
-    let (app, serving) = match &config.upstream {
+    let (router, serving) = match &config.upstream {
         Some(base) => {
             if config.demo {
                 return Err(StartError::DemoInGateway);
@@ -96,7 +118,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
                 std::env::var(UPSTREAM_TOKEN_ENV).map_err(|_| StartError::UpstreamWithoutToken)?;
             let upstream_token =
                 ApiToken::parse(upstream_token.trim()).map_err(StartError::UpstreamToken)?;
-            let upstream = gateway::Upstream::new(base, upstream_token)?;
+            let upstream = upstream::Upstream::new(base, upstream_token)?;
             let serving = format!("Gateway to {}", upstream.base());
             (
                 routes::gateway_router(GatewayState { site, upstream }),
@@ -110,18 +132,27 @@ pub async fn run(config: Config) -> Result<(), StartError> {
                 let seeded = demo::seed(&store)?;
                 tracing::info!(seeded, "demo data");
             }
-            let state = AppState {
+            let state = StoreState {
                 site,
                 store,
                 max_page_size: config.max_page_size,
             };
             (
-                routes::router(state),
+                routes::store_router(state),
                 format!("Data: {}", absolute(&database).display()),
             )
         }
     };
+    Ok(App {
+        router,
+        serving,
+        sign_in_token: token,
+    })
+}
 
+/// Builds the [`app`], binds, prints where to go, and serves until Ctrl-C or SIGTERM.
+pub async fn run(config: Config) -> Result<(), StartError> {
+    let app = app(&config)?;
     let address = std::net::SocketAddr::new(config.host, config.port);
     let listener = tokio::net::TcpListener::bind(address)
         .await
@@ -133,10 +164,10 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let base = format!("http://{bound}");
     // These lines are the interface of `cargo xtask run` and of the tests: keep their shape.
     println!("org-invitations server listening on {base}");
-    println!("{serving}");
-    println!("Open {base}/?token={}", sign_in_token.reveal());
+    println!("{}", app.serving);
+    println!("Open {base}/?token={}", app.token());
 
-    axum::serve(listener, app)
+    axum::serve(listener, app.router)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(StartError::Serve)

@@ -10,14 +10,12 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::auth::require_token;
+use crate::cors;
 use crate::error::ApiError;
-use crate::handlers::{console, invitations, telemetry, userinfo};
+use crate::handlers::{console, gateway, invitations, telemetry, userinfo};
+use crate::limits::MAX_BODY_BYTES;
 use crate::request_log::log_request;
-use crate::state::{AppState, GatewayState, Site};
-use crate::{cors, gateway};
-
-/// Room for a full batch of maximal addresses with JSON around them, and no more.
-pub const MAX_BODY_BYTES: usize = 512 * 1024;
+use crate::state::{GatewayState, Site, StoreState};
 
 /// The console needs no inline script or style: scripts and styles come from this origin only,
 /// and WebAssembly may be compiled. Nothing may frame the pages.
@@ -26,7 +24,7 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
     frame-ancestors 'none'";
 
 /// Store mode: the API answered from SQLite.
-pub fn router(state: AppState) -> Router {
+pub fn store_router(state: StoreState) -> Router {
     let api = Router::new()
         .route(paths::USERINFO, get(userinfo::userinfo))
         .route(

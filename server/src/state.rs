@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use axum::extract::FromRef;
 
-use crate::gateway::Upstream;
 use crate::store::Store;
 use crate::token::ApiToken;
+use crate::upstream::Upstream;
 
 /// The site itself: who may use it and where the console's files are.
 #[derive(Clone)]
@@ -20,15 +20,15 @@ pub struct Site {
 
 /// Store mode: the API answered from this server's own SQLite file.
 #[derive(Clone)]
-pub struct AppState {
+pub struct StoreState {
     pub site: Site,
     pub store: Store,
     /// The largest page a list request may ask for.
     pub max_page_size: u32,
 }
 
-impl FromRef<AppState> for Site {
-    fn from_ref(state: &AppState) -> Self {
+impl FromRef<StoreState> for Site {
+    fn from_ref(state: &StoreState) -> Self {
         state.site.clone()
     }
 }

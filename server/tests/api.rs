@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 use testkit::{Api, ServerOptions, TestServer};
 
-const LIST: &str = "/api/v2/organization_invitations/";
+use testkit::LIST_PATH as LIST;
 const BATCH: &str = "/api/v2/organization_invitations/batch_create";
 
 #[test]

@@ -2,7 +2,7 @@
 
 use testkit::{Api, ServerOptions, TestServer};
 
-const LIST: &str = "/api/v2/organization_invitations/";
+use testkit::LIST_PATH as LIST;
 const HOST: &str = "http://admin.example.test:8081";
 
 fn preflight(api: &Api<'_>, origin: &str) -> testkit::Reply {

@@ -4,7 +4,7 @@
 use serde_json::json;
 use testkit::{Api, ServerOptions, TestServer};
 
-const LIST: &str = "/api/v2/organization_invitations/";
+use testkit::LIST_PATH as LIST;
 
 #[test]
 fn the_whole_api_works_through_the_gateway_and_its_token_stays_hidden() {

@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 use testkit::{Api, TestServer};
 
-const INVITATIONS: &str = "/api/v2/organization_invitations/";
+use testkit::LIST_PATH as INVITATIONS;
 
 #[test]
 fn create_get_and_invalidate_one_invitation() {

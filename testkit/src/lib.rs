@@ -2,8 +2,12 @@
 //! [`Api`] talks to it over HTTP.
 
 mod api;
+pub mod selectors;
 
 pub use api::{Api, Reply};
+
+/// The invitation list's path, which most API tests call.
+pub const LIST_PATH: &str = "/api/v2/organization_invitations/";
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

@@ -4,6 +4,10 @@
 
 use std::time::Duration;
 
+/// The selectors the end-to-end tests use too (testkit cannot be built for wasm).
+#[path = "../../testkit/src/selectors.rs"]
+pub mod selectors;
+
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::HtmlElement;

@@ -7,7 +7,9 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use crate::tools::{TestTools, Tools, describe, ensure_build_tools, ensure_test_tools};
+use crate::tools::{
+    TestTools, Tools, describe, ensure_build_tools, ensure_formatters, ensure_test_tools, run,
+};
 use crate::{Result, console, paths, size};
 
 pub fn run_all() -> Result {
@@ -29,6 +31,9 @@ pub fn run_all() -> Result {
             failed.push(name.to_owned());
         }
     };
+    step("formatting (rustfmt, leptosfmt)", &|| {
+        check_formatting(&tools)
+    });
     step("release console build", &|| {
         console::build(&tools).and_then(|()| size::report())
     });
@@ -67,6 +72,8 @@ fn native_tests(tools: &Tools, test_tools: &TestTools, tally: &Tally) -> Result 
             .args([
                 "test",
                 "--package",
+                "org-invitations",
+                "--package",
                 "org-invitations-core",
                 "--package",
                 "org-invitations-server",
@@ -84,6 +91,21 @@ fn native_tests(tools: &Tools, test_tools: &TestTools, tally: &Tally) -> Result 
                 paths::npm_tools().join("node_modules/axe-core/axe.min.js"),
             ),
     )
+}
+
+/// Fails when any file is not as rustfmt and leptosfmt would write it; run `cargo fmt --all`
+/// and `leptosfmt src tests` to fix.
+fn check_formatting(tools: &Tools) -> Result {
+    ensure_formatters(tools)?;
+    run(cargo(tools).args(["fmt", "--all", "--check"]))?;
+    run(tools.command("leptosfmt").current_dir(paths::root()).args([
+        "--quiet",
+        "--check",
+        "--config-file",
+        "leptosfmt.toml",
+        "src",
+        "tests",
+    ]))
 }
 
 fn browser_tests(tools: &Tools, test_tools: &TestTools, tally: &Tally) -> Result {

@@ -1,5 +1,5 @@
 //! Installs what the build and the tests need, each only when it is missing or at the wrong
-//! version, in the ways that work on these machines (shared/notes/toolchain.md).
+//! version, in the ways that work on these machines (the README's toolchain notes).
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -9,7 +9,9 @@ use crate::{Result, paths};
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const TRUNK_VERSION: &str = "0.21.14";
-/// The Anyscale CLI whose behaviour the server must match (shared/spec/invitation-api.md).
+/// Formats `view!` blocks; its configuration is leptosfmt.toml at the root.
+const LEPTOSFMT_VERSION: &str = "0.1.33";
+/// The Anyscale CLI whose behaviour the server must match (docs/api.md).
 const ANYSCALE_CLI_VERSION: &str = "0.26.112";
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -94,6 +96,20 @@ pub fn ensure_test_tools() -> Result<TestTools> {
         chromedriver: CHROMEDRIVER.into(),
         anyscale_cli: ensure_anyscale_cli()?,
     })
+}
+
+/// rustfmt and leptosfmt, for checking that the code is formatted.
+pub fn ensure_formatters(tools: &Tools) -> Result {
+    let has_rustfmt = version_of(tools.command("rustfmt").arg("--version")).is_some();
+    if !has_rustfmt {
+        run(Command::new("rustup").args(["component", "add", "rustfmt"]))?;
+    }
+    ensure_cargo_tool(
+        &tools.path,
+        "leptosfmt",
+        &format!("leptosfmt {LEPTOSFMT_VERSION}"),
+        &["leptosfmt", "--version", LEPTOSFMT_VERSION, "--locked"],
+    )
 }
 
 /// The Anyscale CLI in a virtualenv under target/tools, for the interoperability tests.

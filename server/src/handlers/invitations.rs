@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use chrono::Utc;
 use org_invitations_core::OrganizationInvitation;
 use org_invitations_core::email::{self, comparison_key};
+use org_invitations_core::invitation::OWNER_EMAIL;
 use org_invitations_core::wire::{
     BatchCreateResponse, BatchCreateResult, CreateInvitation, CreatedId, ListMetadata, ListQuery,
     ListResponse, ResultBody, limits,
@@ -14,13 +15,12 @@ use org_invitations_core::wire::{
 use serde_json::Value;
 
 use super::blocking;
-use super::userinfo::OWNER_EMAIL;
 use crate::error::{ApiError, ApiJson, ApiQuery, IgnoredBody};
-use crate::state::AppState;
+use crate::state::StoreState;
 use crate::store::{CreateRefusal, ListFilter};
 
 pub async fn list(
-    State(state): State<AppState>,
+    State(state): State<StoreState>,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<ListResponse>, ApiError> {
     let count = query
@@ -53,7 +53,7 @@ pub async fn list(
 }
 
 pub async fn batch_create(
-    State(state): State<AppState>,
+    State(state): State<StoreState>,
     ApiJson(body): ApiJson<Value>,
 ) -> Result<Json<BatchCreateResponse>, ApiError> {
     let Value::Array(elements) = body else {
@@ -146,7 +146,7 @@ fn already_exists(address: &str) -> String {
 }
 
 pub async fn create(
-    State(state): State<AppState>,
+    State(state): State<StoreState>,
     ApiJson(item): ApiJson<CreateInvitation>,
 ) -> Result<Json<ResultBody<CreatedId>>, ApiError> {
     let address =
@@ -172,7 +172,7 @@ pub async fn create(
 }
 
 pub async fn get(
-    State(state): State<AppState>,
+    State(state): State<StoreState>,
     Path(id): Path<String>,
 ) -> Result<Json<ResultBody<OrganizationInvitation>>, ApiError> {
     let found = blocking({
@@ -187,7 +187,7 @@ pub async fn get(
 
 /// Revokes one invitation; a body, if any, is ignored.
 pub async fn invalidate(
-    State(state): State<AppState>,
+    State(state): State<StoreState>,
     Path(id): Path<String>,
     _body: IgnoredBody,
 ) -> Result<Json<ResultBody<OrganizationInvitation>>, ApiError> {

@@ -2,14 +2,12 @@
 
 use axum::Json;
 use axum::extract::State;
+use org_invitations_core::invitation::OWNER_EMAIL;
 use org_invitations_core::wire::{Organization, PermissionLevel, ResultBody, UserInfo};
 
-use crate::state::AppState;
+use crate::state::StoreState;
 
-/// The local administrator's address; inviting it is refused as already a member.
-pub const OWNER_EMAIL: &str = "owner@example.com";
-
-pub async fn userinfo(State(state): State<AppState>) -> Json<ResultBody<UserInfo>> {
+pub async fn userinfo(State(state): State<StoreState>) -> Json<ResultBody<UserInfo>> {
     let organization_id = state.store.organization_id().to_owned();
     Json(ResultBody {
         result: UserInfo {

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::deletion::Deletions;
+use super::service::Deletions;
 
 /// Addresses listed in a bulk confirmation; the count covers the rest.
 const LISTED: usize = 100;
@@ -39,7 +39,11 @@ pub fn ConfirmDeleteDialog() -> impl IntoView {
             let hidden = all.len().saturating_sub(LISTED);
             Some(view! {
                 <ul class="oi-dialog-list">
-                    {all.iter().take(LISTED).map(|invitation| view! { <li>{invitation.email.clone()}</li> }).collect_view()}
+                    {all
+                        .iter()
+                        .take(LISTED)
+                        .map(|invitation| view! { <li>{invitation.email.clone()}</li> })
+                        .collect_view()}
                     {(hidden > 0).then(|| view! { <li>{format!("…and {hidden} more")}</li> })}
                 </ul>
             })
@@ -55,12 +59,24 @@ pub fn ConfirmDeleteDialog() -> impl IntoView {
             on:cancel=move |_: web_sys::Event| deletions.cancel()
             on:close=move |_: web_sys::Event| deletions.cancel()
         >
-            <h2 class="oi-subtitle" id="oi-dialog-title">{title}</h2>
-            <p id="oi-dialog-detail">"The invitation link stops working. You can undo for a few seconds afterwards."</p>
+            <h2 class="oi-subtitle" id="oi-dialog-title">
+                {title}
+            </h2>
+            <p id="oi-dialog-detail">
+                "The invitation link stops working. You can undo for a few seconds afterwards."
+            </p>
             {listed}
             <div class="oi-dialog-actions">
-                <button type="button" class="oi-button" on:click=move |_| deletions.cancel()>"Cancel"</button>
-                <button type="button" class="oi-button oi-danger" on:click=move |_| deletions.confirm()>"Delete"</button>
+                <button type="button" class="oi-button" on:click=move |_| deletions.cancel()>
+                    "Cancel"
+                </button>
+                <button
+                    type="button"
+                    class="oi-button oi-danger"
+                    on:click=move |_| deletions.confirm()
+                >
+                    "Delete"
+                </button>
             </div>
         </dialog>
     }

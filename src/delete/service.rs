@@ -10,9 +10,10 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use org_invitations_core::OrganizationInvitation;
+use org_invitations_core::deletion::{Outcome, subject};
 
 use crate::api::{ApiClient, ApiError};
-use crate::host_events::HostEvents;
+use crate::embed::host_events::HostEvents;
 
 /// How long Undo is offered before the invitations are revoked on the server.
 pub const UNDO_WINDOW: Duration = Duration::from_secs(6);
@@ -30,15 +31,6 @@ pub enum Stage {
     Finished(Outcome),
 }
 
-/// What the server did with a batch.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Outcome {
-    pub deleted: usize,
-    /// Someone else revoked these first (404): gone, but not by us.
-    pub already_gone: usize,
-    pub failed: usize,
-}
-
 /// Invitations confirmed for deletion together.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Batch {
@@ -50,11 +42,22 @@ pub struct Batch {
 impl Batch {
     /// "Invitation for a@x.com" or "3 invitations".
     pub fn subject(&self) -> String {
-        match self.invitations.as_slice() {
-            [one] => format!("Invitation for {}", one.email),
-            many => format!("{} invitations", many.len()),
-        }
+        subject(&self.invitations)
     }
+}
+
+/// The latest step of any deletion, for the list's view to announce.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeletionEvent {
+    /// Rows left the list; Undo is offered for the undo window.
+    Confirmed {
+        subject: String,
+        undo_window: Duration,
+    },
+    /// Undo put them back.
+    Undone { subject: String },
+    /// The server answered for every row of a batch.
+    Finished(Outcome),
 }
 
 #[derive(Clone, Copy)]
@@ -69,13 +72,8 @@ pub struct Deletions {
     pub hidden: RwSignal<HashSet<String>>,
     /// Rows that came back after a failed call, with the reason.
     pub errors: RwSignal<HashMap<String, String>>,
-    /// Rows ticked for a bulk deletion.
-    pub selected: RwSignal<HashSet<String>>,
-    /// What screen readers are told after each step.
-    pub announcement: RwSignal<String>,
-    /// The display index whose Delete button opened the dialog: after the row leaves, focus
-    /// goes to the Delete button of the row that takes its place.
-    pub return_focus: RwSignal<Option<usize>>,
+    /// The latest step, `None` before the first.
+    pub last_event: RwSignal<Option<DeletionEvent>>,
     /// Hears the ids the server no longer has, so the list drops them.
     on_deleted: Callback<Vec<String>>,
     events: StoredValue<HostEvents>,
@@ -97,9 +95,7 @@ impl Deletions {
             next_batch: StoredValue::new(0),
             hidden: RwSignal::new(HashSet::new()),
             errors: RwSignal::new(HashMap::new()),
-            selected: RwSignal::new(HashSet::new()),
-            announcement: RwSignal::new(String::new()),
-            return_focus: RwSignal::new(None),
+            last_event: RwSignal::new(None),
             on_deleted,
             events: StoredValue::new(HostEvents::use_or_silent()),
             undo_window,
@@ -128,8 +124,6 @@ impl Deletions {
     }
 
     pub fn cancel(&self) {
-        // The dialog gives focus back to the button that opened it.
-        self.return_focus.set(None);
         self.confirming.set(None);
     }
 
@@ -157,16 +151,11 @@ impl Deletions {
                 errors.remove(id);
             })
         });
-        self.selected.update(|selected| {
-            ids.iter().for_each(|id| {
-                selected.remove(id);
-            })
-        });
         self.batches.update(|batches| batches.push(batch));
-        self.announcement.set(format!(
-            "{subject} deleted. Undo is available for {} seconds.",
-            self.undo_window.as_secs()
-        ));
+        self.last_event.set(Some(DeletionEvent::Confirmed {
+            subject,
+            undo_window: self.undo_window,
+        }));
         let this = *self;
         if let Ok(timer) = set_timeout_with_handle(move || this.commit(id), self.undo_window) {
             self.timers.update_value(|timers| {
@@ -187,8 +176,9 @@ impl Deletions {
         });
         self.batches
             .update(|batches| batches.retain(|other| other.id != batch_id));
-        self.announcement
-            .set(format!("Undone: {} restored.", batch.subject()));
+        self.last_event.set(Some(DeletionEvent::Undone {
+            subject: batch.subject(),
+        }));
     }
 
     /// Sends a waiting batch's requests now instead of at the end of the undo window.
@@ -336,7 +326,8 @@ impl Deletions {
         });
         self.errors.try_update(|errors| errors.extend(failed));
         self.set_stage(batch_id, Stage::Finished(outcome));
-        self.announcement.try_set(describe(outcome));
+        self.last_event
+            .try_set(Some(DeletionEvent::Finished(outcome)));
     }
 
     /// On leaving the page: what waits for its undo window is revoked with requests that
@@ -352,30 +343,4 @@ impl Deletions {
             }
         }
     }
-}
-
-/// The sentence for a finished batch.
-pub fn describe(outcome: Outcome) -> String {
-    let mut parts = Vec::new();
-    if outcome.deleted > 0 {
-        parts.push(format!("{} deleted", outcome.deleted));
-    }
-    if outcome.already_gone > 0 {
-        parts.push(format!(
-            "{} had already been deleted by someone else",
-            outcome.already_gone
-        ));
-    }
-    if outcome.failed > 0 {
-        parts.push(format!(
-            "{} could not be deleted and {} back in the list",
-            outcome.failed,
-            if outcome.failed == 1 { "is" } else { "are" }
-        ));
-    }
-    let mut sentence = parts.join("; ");
-    if let Some(first) = sentence.get(..1) {
-        sentence = format!("{}{}.", first.to_uppercase(), &sentence[1..]);
-    }
-    sentence
 }

@@ -2,7 +2,9 @@
 
 use leptos::prelude::*;
 
-use crate::invite_sender::{Outcome, SendReport};
+use org_invitations_core::invite_outcome::Outcome;
+
+use super::sender::SendReport;
 
 #[component]
 pub fn InviteResults(
@@ -57,7 +59,9 @@ pub fn InviteResults(
             {stopped.map(|text| view! { <p class="oi-notice">{text}</p> })}
             <ul class="oi-result-lines">{lines}</ul>
             <Show when=move || has_failures>
-                <p class="oi-help">"Addresses not sent stay in the input: correct them and send again."</p>
+                <p class="oi-help">
+                    "Addresses not sent stay in the input: correct them and send again."
+                </p>
                 <button type="button" class="oi-button" on:click=move |_| on_retry.run(())>
                     "Retry failed"
                 </button>

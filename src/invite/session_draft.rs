@@ -4,10 +4,14 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-/// Texts longer than this are saved once typing pauses (and when the page is left), not on
-/// every keystroke: storing a large paste each time would stall typing.
-const LARGE_DRAFT: usize = 10_000;
-const SAVE_DELAY: Duration = Duration::from_millis(300);
+use crate::hooks::{Settle, use_settled};
+
+/// Texts of 10,000 characters or more are saved once typing pauses (and when the page is
+/// left), not on every keystroke: storing a large paste each time would stall typing.
+const SAVE_SETTLE: Settle = Settle {
+    large_from: 10_000,
+    delay: Duration::from_millis(300),
+};
 
 /// The text under `key`, restored from session storage and saved back on every change.
 /// Without storage (disabled by the browser), it still works, only without surviving reloads.
@@ -32,25 +36,14 @@ pub fn use_session_draft(key: String) -> RwSignal<String> {
             };
         }
     };
-    let timer = StoredValue::new(None::<TimeoutHandle>);
-    let cancel_timer = move || {
-        if let Some(pending) = timer.try_get_value().flatten() {
-            pending.clear();
-        }
-    };
+    let settled = use_settled(draft, SAVE_SETTLE);
     Effect::new(move |_| {
-        let large = draft.with(|text| text.len() >= LARGE_DRAFT);
-        cancel_timer();
-        if large {
-            timer.set_value(set_timeout_with_handle(save, SAVE_DELAY).ok());
-        } else {
-            save();
-        }
+        settled.track();
+        save();
     });
     // A reload or a closed tab must not lose what the delay has not saved yet.
     let leaving = window_event_listener(leptos::ev::pagehide, move |_| save());
     on_cleanup(move || {
-        cancel_timer();
         save();
         leaving.remove();
     });

@@ -1,31 +1,50 @@
 //! The list: search, filters and the table, with what to say when there is nothing to show.
+//! The list's view also owns what is about the view rather than the data: which rows are
+//! ticked, and where focus goes after a row is deleted.
+
+mod table;
+mod toolbar;
+mod url_view;
+
+pub use table::TableSkeleton;
+pub use url_view::use_url_view;
+
+use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use org_invitations_core::listing::{ListView, Search};
+use org_invitations_core::rows::{Rows, Shown, visible_positions};
 
-use crate::delete_dialog::ConfirmDeleteDialog;
-use crate::deletion::Deletions;
-use crate::deletion_notices::DeletionNotices;
-use crate::invitation_table::InvitationTable;
-use crate::list_toolbar::ListToolbar;
-use crate::rows::{Rows, Shown, visible_positions};
+use crate::delete::{ConfirmDeleteDialog, DeletionNotices, Deletions};
 use crate::time_zone::TimeZoneChoice;
+use table::InvitationTable;
+use toolbar::ListToolbar;
 
 #[component]
 pub fn InvitationList(
     /// Every loaded invitation.
     rows: Signal<Rows>,
     /// How the list is sorted and filtered.
-    view: RwSignal<ListView>,
+    list_view: RwSignal<ListView>,
     /// Which clock dates are shown in.
     zone: RwSignal<TimeZoneChoice>,
     /// The instant statuses are computed against.
     now: Signal<DateTime<Utc>>,
 ) -> impl IntoView {
     let deletions = Deletions::expect();
+    // Rows ticked for a bulk deletion.
+    let selected = RwSignal::new(HashSet::<String>::new());
+    // Rows that leave for deletion leave the selection too: an undo brings them back unticked.
+    Effect::new(move |_| {
+        deletions.hidden.with(|hidden| {
+            if selected.with_untracked(|selected| selected.iter().any(|id| hidden.contains(id))) {
+                selected.update(|selected| selected.retain(|id| !hidden.contains(id)));
+            }
+        })
+    });
     let positions = Memo::new(move |_| {
-        view.with(|view| {
+        list_view.with(|view| {
             deletions.hidden.with(|hidden| {
                 let search = Search::new(&view.search);
                 let shown = Shown {
@@ -41,7 +60,7 @@ pub fn InvitationList(
     });
     // Selected rows that are still in the list, in display order.
     let selected_rows = Memo::new(move |_| {
-        deletions.selected.with(|selected| {
+        selected.with(|selected| {
             rows.with(|rows| {
                 positions.with(|positions| {
                     positions
@@ -59,7 +78,7 @@ pub fn InvitationList(
     let has_rows = Memo::new(move |_| total() > 0);
     let has_matches = Memo::new(move |_| shown() > 0);
     let announcement = move || {
-        let sort = view.with(|view| view.sort);
+        let sort = list_view.with(|view| view.sort);
         format!(
             "{} of {} invitations shown, sorted by {}, {}",
             shown(),
@@ -70,7 +89,7 @@ pub fn InvitationList(
     };
 
     view! {
-        <ListToolbar view zone />
+        <ListToolbar list_view zone />
         <DeletionNotices />
         <ConfirmDeleteDialog />
         <div class="oi-bulk">
@@ -83,28 +102,41 @@ pub fn InvitationList(
                 {move || format!("Delete selected ({})", selected_rows.with(Vec::len))}
             </button>
         </div>
-        <p class="oi-sr-only" role="status" aria-live="polite">{announcement}</p>
+        <p class="oi-sr-only" role="status" aria-live="polite">
+            {announcement}
+        </p>
         <Show
             when=move || has_rows.get()
-            fallback=|| view! { <p class="oi-empty">"No invitations yet. Invite people with the form above."</p> }
+            fallback=|| {
+                view! {
+                    <p class="oi-empty">"No invitations yet. Invite people with the form above."</p>
+                }
+            }
         >
             <Show
                 when=move || has_matches.get()
                 fallback=move || {
                     view! {
                         <p class="oi-empty">
-                            {move || view.with(|view| {
-                                if view.search.trim().is_empty() {
-                                    "Every invitation is expired, and expired ones are hidden.".to_owned()
-                                } else {
-                                    format!("No invitations match “{}”.", view.search.trim())
-                                }
-                            })}
+                            {move || {
+                                list_view
+                                    .with(|view| {
+                                        if view.search.trim().is_empty() {
+                                            "Every invitation is expired, and expired ones are hidden."
+                                                .to_owned()
+                                        } else {
+                                            format!(
+                                                "No invitations match “{}”.",
+                                                view.search.trim(),
+                                            )
+                                        }
+                                    })
+                            }}
                         </p>
                     }
                 }
             >
-                <InvitationTable rows positions view zone=zone.into() now />
+                <InvitationTable rows positions list_view selected zone=zone.into() now />
             </Show>
         </Show>
     }

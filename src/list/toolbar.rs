@@ -10,7 +10,7 @@ use crate::time_zone::TimeZoneChoice;
 #[component]
 pub fn ListToolbar(
     /// The search text and expired toggle live here.
-    view: RwSignal<ListView>,
+    list_view: RwSignal<ListView>,
     /// Local time or UTC.
     zone: RwSignal<TimeZoneChoice>,
 ) -> impl IntoView {
@@ -25,20 +25,20 @@ pub fn ListToolbar(
                     type="search"
                     autocomplete="off"
                     spellcheck="false"
-                    prop:value=move || view.with(|view| view.search.clone())
+                    prop:value=move || list_view.with(|view| view.search.clone())
                     on:input=move |event| {
                         let typed = event_target_value(&event);
-                        view.update(|view| view.search = typed);
+                        list_view.update(|view| view.search = typed);
                     }
                 />
             </label>
             <label class="oi-check">
                 <input
                     type="checkbox"
-                    prop:checked=move || view.with(|view| view.show_expired)
+                    prop:checked=move || list_view.with(|view| view.show_expired)
                     on:change=move |event| {
                         let checked = event_target_checked(&event);
-                        view.update(|view| view.show_expired = checked);
+                        list_view.update(|view| view.show_expired = checked);
                     }
                 />
                 <span>"Show expired"</span>

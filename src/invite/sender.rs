@@ -1,21 +1,10 @@
 //! Sends invitations in batches the server accepts, one batch after another, and reports
 //! what happened to every address.
 
+use org_invitations_core::invite_outcome::{Outcome, outcomes_of_batch};
 use org_invitations_core::wire::limits::MAX_BATCH_SIZE;
 
 use crate::api::{ApiClient, ApiError};
-
-/// What happened to one address.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    Sent,
-    /// Refused by the server, with its reason.
-    Refused(String),
-    /// Never answered: a request failed before this address's batch was accepted.
-    NotSent,
-    /// Not sent, for a reason the console saw first (invalid, duplicate, already invited).
-    Skipped(String),
-}
 
 /// Every address, in input order, with its outcome; and the request error that stopped the
 /// sending, if one did.
@@ -68,23 +57,7 @@ pub async fn send_invitations(
             continue;
         }
         match client.batch_create(batch).await {
-            Ok(response) => {
-                for (position, address) in batch.iter().enumerate() {
-                    // Clients match results by position; a missing one was never answered.
-                    let outcome = match response.results.get(position) {
-                        Some(result) if result.data.is_some() => Outcome::Sent,
-                        Some(result) => Outcome::Refused(
-                            result
-                                .error
-                                .as_ref()
-                                .map(|error| error.detail.clone())
-                                .unwrap_or_else(|| format!("Refused (HTTP {})", result.status)),
-                        ),
-                        None => Outcome::NotSent,
-                    };
-                    outcomes.push((address.clone(), outcome));
-                }
-            }
+            Ok(response) => outcomes.extend(outcomes_of_batch(batch, &response)),
             Err(error) => {
                 outcomes.extend(
                     batch

@@ -1,14 +1,16 @@
 //! The invitation table: the Anyscale CLI's four columns, sortable headers, status in words,
 //! and only the rows that can be seen in the DOM, so 10,000 invitations stay fast.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use org_invitations_core::datetime::format_utc_exact;
-use org_invitations_core::listing::{ListView, SortColumn};
+use org_invitations_core::listing::{ListView, SortColumn, SortDirection};
+use org_invitations_core::rows::{Rows, rendered_window};
 use org_invitations_core::status::{Status, relative_phrase};
 
-use crate::deletion::Deletions;
-use crate::rows::Rows;
+use crate::delete::Deletions;
 use crate::time_zone::TimeZoneChoice;
 
 /// Columns: selection, the CLI's four, actions.
@@ -30,7 +32,9 @@ pub fn InvitationTable(
     /// Positions in `rows` to show, in display order.
     positions: Memo<Vec<usize>>,
     /// The sort the headers show and change.
-    view: RwSignal<ListView>,
+    list_view: RwSignal<ListView>,
+    /// Ids of the rows ticked for a bulk deletion.
+    selected: RwSignal<HashSet<String>>,
     /// Which clock dates are shown in.
     zone: Signal<TimeZoneChoice>,
     /// The instant statuses and relative phrases are computed against.
@@ -66,14 +70,24 @@ pub fn InvitationTable(
     let resize = window_event_listener(leptos::ev::resize, move |_| measure());
     on_cleanup(move || resize.remove());
 
-    // After a row is deleted, focus moves to the Delete button of the row now in its place.
+    // After a row is deleted, focus moves to the Delete button of the row now in its place;
+    // when the dialog is cancelled instead, the dialog gives focus back to the button itself.
     let deletions = Deletions::expect();
+    // The display index and id of the row whose Delete button opened the dialog.
+    let return_focus = RwSignal::new(None::<(usize, String)>);
     Effect::new(move |_| {
-        deletions.hidden.track();
-        let Some(index) = deletions.return_focus.get_untracked() else {
+        let asking = deletions.confirming.with(Option::is_some);
+        let hidden = deletions.hidden.with(|hidden| hidden.clone());
+        if asking {
+            return;
+        }
+        let Some((index, id)) = return_focus.get_untracked() else {
             return;
         };
-        deletions.return_focus.set(None);
+        return_focus.set(None);
+        if !hidden.contains(&id) {
+            return;
+        }
         request_animation_frame(move || {
             let Some(scroller) = scroller.get_untracked() else {
                 return;
@@ -122,12 +136,14 @@ pub fn InvitationTable(
     // (first, end, total): the slice of `positions` that is rendered.
     let window = Memo::new(move |_| {
         let total = positions.with(Vec::len);
-        let row_height = row_height.get();
-        let first = ((scroll_top.get() / row_height) as usize)
-            .saturating_sub(OVERSCAN)
-            .min(total);
-        let count = (viewport.get() / row_height).ceil() as usize + 2 * OVERSCAN;
-        (first, (first + count).min(total), total)
+        let rendered = rendered_window(
+            scroll_top.get(),
+            viewport.get(),
+            row_height.get(),
+            OVERSCAN,
+            total,
+        );
+        (rendered.start, rendered.end, total)
     });
     let spacer_above = move || format!("{}px", window.get().0 as f64 * row_height.get());
     let spacer_below = move || {
@@ -149,17 +165,27 @@ pub fn InvitationTable(
     view! {
         <div class="oi-scroller" node_ref=scroller on:scroll=move |_| measure()>
             <table class="oi-table" aria-rowcount=move || window.get().2 + 1>
-                <TableHead view=Some(view) shown_ids=Some(shown_ids) />
+                <TableHead controls=Some(HeadControls {
+                    list_view,
+                    shown_ids,
+                    selected,
+                }) />
                 <tbody>
                     <tr class="oi-spacer" aria-hidden="true">
                         <td colspan=COLUMNS style:height=spacer_above></td>
                     </tr>
                     <For
                         each=shown
-                        key=move |(index, position)| (*index, rows.with_untracked(|rows| rows[*position].invitation.id.clone()))
+                        key=move |(index, position)| (
+                            *index,
+                            rows.with_untracked(|rows| rows[*position].invitation.id.clone()),
+                        )
                         children=move |(index, position)| {
-                            let invitation = rows.with_untracked(|rows| rows[position].invitation.clone());
-                            view! { <InvitationRow invitation index zone now /> }
+                            let invitation = rows
+                                .with_untracked(|rows| rows[position].invitation.clone());
+                            view! {
+                                <InvitationRow invitation index selected return_focus zone now />
+                            }
                         }
                     />
                     <tr class="oi-spacer" aria-hidden="true">
@@ -176,6 +202,10 @@ fn InvitationRow(
     invitation: org_invitations_core::OrganizationInvitation,
     /// Position in display order, from 0.
     index: usize,
+    /// Ids of the rows ticked for a bulk deletion.
+    selected: RwSignal<HashSet<String>>,
+    /// Set when this row's Delete button opens the dialog.
+    return_focus: RwSignal<Option<(usize, String)>>,
     zone: Signal<TimeZoneChoice>,
     now: Signal<DateTime<Utc>>,
 ) -> impl IntoView {
@@ -184,14 +214,14 @@ fn InvitationRow(
     let expires_at = invitation.expires_at;
     let status = Memo::new(move |_| Status::of_instant(expires_at, now.get()));
     let id = invitation.id.clone();
-    let selected = {
+    let is_selected = {
         let id = id.clone();
-        move || deletions.selected.with(|selected| selected.contains(&id))
+        move || selected.with(|selected| selected.contains(&id))
     };
     let toggle = {
         let id = id.clone();
         move |checked: bool| {
-            deletions.selected.update(|selected| {
+            selected.update(|selected| {
                 if checked {
                     selected.insert(id.clone());
                 } else {
@@ -207,49 +237,68 @@ fn InvitationRow(
     let for_delete = invitation.clone();
     let for_retry = invitation.clone();
     view! {
-        <tr class=move || format!("oi-row oi-status-{}", status.get().key()) aria-rowindex=index + 2>
+        <tr
+            class=move || format!("oi-row oi-status-{}", status.get().key())
+            aria-rowindex=index + 2
+        >
             <td class="oi-select">
                 <input
                     type="checkbox"
                     aria-label=format!("Select invitation for {}", invitation.email)
-                    prop:checked=selected
+                    prop:checked=is_selected
                     on:change=move |event| toggle(event_target_checked(&event))
                 />
             </td>
-            <td class="oi-id" title=invitation.id.clone()>{invitation.id.clone()}</td>
-            <td class="oi-email" title=invitation.email.clone()>{invitation.email.clone()}</td>
-            <td class="oi-date" title=format_utc_exact(created_at)>{move || zone.get().format(created_at)}</td>
+            <td class="oi-id" title=invitation.id.clone()>
+                {invitation.id.clone()}
+            </td>
+            <td class="oi-email" title=invitation.email.clone()>
+                {invitation.email.clone()}
+            </td>
+            <td class="oi-date" title=format_utc_exact(created_at)>
+                {move || zone.get().format(created_at)}
+            </td>
             <td class="oi-date" title=format_utc_exact(expires_at)>
                 <span>{move || zone.get().format(expires_at)}</span>
                 " "
-                <span class="oi-relative">{move || format!("({})", relative_phrase(expires_at, now.get()))}</span>
+                <span class="oi-relative">
+                    {move || format!("({})", relative_phrase(expires_at, now.get()))}
+                </span>
                 " "
                 <span class="oi-badge">{move || status.get().label()}</span>
             </td>
             <td class="oi-actions">
-                {move || error().map(|message| {
-                    let retry = for_retry.clone();
-                    view! {
-                        <span class="oi-row-error" title=message.clone()>{message.clone()}</span>
-                        " "
-                        <button
-                            type="button"
-                            class="oi-link"
-                            aria-label=format!("Retry deleting the invitation for {}", retry.email)
-                            on:click=move |_| deletions.retry(retry.clone())
-                        >
-                            "Retry"
-                        </button>
-                        " "
-                    }
-                })}
+                {move || {
+                    error()
+                        .map(|message| {
+                            let retry = for_retry.clone();
+                            view! {
+                                <span class="oi-row-error" title=message.clone()>
+                                    {message.clone()}
+                                </span>
+                                " "
+                                <button
+                                    type="button"
+                                    class="oi-link"
+                                    aria-label=format!(
+                                        "Retry deleting the invitation for {}",
+                                        retry.email,
+                                    )
+                                    on:click=move |_| deletions.retry(retry.clone())
+                                >
+                                    "Retry"
+                                </button>
+                                " "
+                            }
+                        })
+                }}
                 <button
                     type="button"
                     class="oi-button oi-delete"
                     data-index=index.to_string()
                     aria-label=format!("Delete invitation for {}", invitation.email)
                     on:click=move |_| {
-                        deletions.return_focus.set(Some(index));
+                        return_focus.set(Some((index, for_delete.id.clone())));
                         deletions.ask(vec![for_delete.clone()]);
                     }
                 >
@@ -260,28 +309,48 @@ fn InvitationRow(
     }
 }
 
-/// The header row; with a view, each header is a button that sorts by its column.
+/// What the header row works on once the list has loaded.
+#[derive(Clone, Copy)]
+struct HeadControls {
+    /// The sort to show and change.
+    list_view: RwSignal<ListView>,
+    /// Ids of the rows shown, for "select all".
+    shown_ids: Signal<Vec<String>>,
+    /// Ids of the rows ticked.
+    selected: RwSignal<HashSet<String>>,
+}
+
+/// The header row; with controls, each header is a button that sorts by its column and a
+/// checkbox selects every row shown.
 #[component]
-pub fn TableHead(
-    /// The sort to show and change; `None` renders plain headers (while loading).
-    view: Option<RwSignal<ListView>>,
-    /// Ids of the rows shown, for "select all"; `None` while loading.
-    shown_ids: Option<Signal<Vec<String>>>,
+fn TableHead(
+    /// `None` renders plain headers (while loading).
+    controls: Option<HeadControls>,
 ) -> impl IntoView {
-    let headers = SortColumn::ALL.map(|column| match view {
-        Some(view) => {
-            let sorted = move || view.with(|view| (view.sort.column == column).then_some(view.sort.direction));
+    let headers = SortColumn::ALL.map(|column| match controls {
+        Some(HeadControls { list_view, .. }) => {
+            let sorted = move || {
+                list_view.with(|view| (view.sort.column == column).then_some(view.sort.direction))
+            };
             let aria_sort = move || sorted().map(|direction| direction.aria()).unwrap_or("none");
             let mark = move || match sorted() {
-                Some(org_invitations_core::listing::SortDirection::Ascending) => "▲",
-                Some(org_invitations_core::listing::SortDirection::Descending) => "▼",
+                Some(SortDirection::Ascending) => "▲",
+                Some(SortDirection::Descending) => "▼",
                 None => "",
             };
             view! {
                 <th scope="col" aria-sort=aria_sort>
-                    <button type="button" class="oi-sort" on:click=move |_| view.update(|view| view.sort = view.sort.toggled(column))>
+                    <button
+                        type="button"
+                        class="oi-sort"
+                        on:click=move |_| {
+                            list_view.update(|view| view.sort = view.sort.toggled(column))
+                        }
+                    >
                         {column.label()}
-                        <span class="oi-sort-mark" aria-hidden="true">{mark}</span>
+                        <span class="oi-sort-mark" aria-hidden="true">
+                            {mark}
+                        </span>
                     </button>
                 </th>
             }
@@ -289,36 +358,43 @@ pub fn TableHead(
         }
         None => view! { <th scope="col">{column.label()}</th> }.into_any(),
     });
-    let select_all = shown_ids.map(|shown_ids| {
-        let deletions = Deletions::expect();
-        let all_selected = move || {
-            shown_ids.with(|ids| {
-                !ids.is_empty()
-                    && deletions
-                        .selected
-                        .with(|selected| ids.iter().all(|id| selected.contains(id)))
-            })
-        };
-        view! {
-            <input
-                type="checkbox"
-                aria-label="Select all shown invitations"
-                prop:checked=all_selected
-                on:change=move |event| {
-                    let checked = event_target_checked(&event);
-                    shown_ids.with_untracked(|ids| deletions.selected.update(|selected| {
-                        for id in ids {
-                            if checked {
-                                selected.insert(id.clone());
-                            } else {
-                                selected.remove(id);
-                            }
-                        }
-                    }));
-                }
-            />
-        }
-    });
+    let select_all = controls.map(
+        |HeadControls {
+             shown_ids,
+             selected,
+             ..
+         }| {
+            let all_selected = move || {
+                shown_ids.with(|ids| {
+                    !ids.is_empty()
+                        && selected.with(|selected| ids.iter().all(|id| selected.contains(id)))
+                })
+            };
+            view! {
+                <input
+                    type="checkbox"
+                    aria-label="Select all shown invitations"
+                    prop:checked=all_selected
+                    on:change=move |event| {
+                        let checked = event_target_checked(&event);
+                        shown_ids
+                            .with_untracked(|ids| {
+                                selected
+                                    .update(|selected| {
+                                        for id in ids {
+                                            if checked {
+                                                selected.insert(id.clone());
+                                            } else {
+                                                selected.remove(id);
+                                            }
+                                        }
+                                    })
+                            });
+                    }
+                />
+            }
+        },
+    );
     view! {
         <thead>
             <tr aria-rowindex="1">
@@ -327,7 +403,9 @@ pub fn TableHead(
                     <span class="oi-sr-only">"Select"</span>
                 </th>
                 {headers.into_iter().collect_view()}
-                <th scope="col" class="oi-actions"><span class="oi-sr-only">"Actions"</span></th>
+                <th scope="col" class="oi-actions">
+                    <span class="oi-sr-only">"Actions"</span>
+                </th>
             </tr>
         </thead>
     }
@@ -340,17 +418,25 @@ pub fn TableSkeleton() -> impl IntoView {
     view! {
         <div class="oi-scroller" aria-hidden="true">
             <table class="oi-table">
-                <TableHead view=None shown_ids=None />
+                <TableHead controls=None />
                 <tbody>
                     {(0..6)
                         .map(|_| {
                             view! {
                                 <tr class="oi-skeleton">
                                     <td></td>
-                                    <td><span class="oi-bone"></span></td>
-                                    <td><span class="oi-bone"></span></td>
-                                    <td><span class="oi-bone"></span></td>
-                                    <td><span class="oi-bone"></span></td>
+                                    <td>
+                                        <span class="oi-bone"></span>
+                                    </td>
+                                    <td>
+                                        <span class="oi-bone"></span>
+                                    </td>
+                                    <td>
+                                        <span class="oi-bone"></span>
+                                    </td>
+                                    <td>
+                                        <span class="oi-bone"></span>
+                                    </td>
                                     <td></td>
                                 </tr>
                             }

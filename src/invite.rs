@@ -1,7 +1,13 @@
 //! Invite many people at once: paste anything, see what each address will do, send, and see
 //! what happened to every address. Nothing typed is lost on failure or reload.
 
+mod preview;
+mod results;
+mod sender;
+mod session_draft;
+
 use std::collections::HashSet;
+use std::time::Duration;
 
 use leptos::ev;
 use leptos::prelude::*;
@@ -9,22 +15,25 @@ use leptos::task::spawn_local;
 use org_invitations_core::email_input::{
     Candidate, Tally, Verdict, csv_as_spreadsheet, parse, remove_span,
 };
+use org_invitations_core::invite_outcome::{Outcome, merge_in_input_order};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::api::ApiClient;
-use crate::host_events::HostEvents;
-use crate::invite_results::InviteResults;
-use crate::invite_sender::{Outcome, SendReport, send_invitations};
-use crate::session_draft::use_session_draft;
+use crate::embed::host_events::HostEvents;
+use crate::hooks::{Settle, use_settled};
+use preview::InvitePreview;
+use results::InviteResults;
+use sender::{SendReport, send_invitations};
+use session_draft::use_session_draft;
 
 /// Where the stand-alone console keeps its draft in session storage.
 pub const DEFAULT_DRAFT_KEY: &str = "org-invitations:invite-draft";
-/// Problem addresses listed under the input; the count covers the rest.
-const PROBLEMS_SHOWN: usize = 50;
-/// From this many characters on, the preview waits for typing to pause.
-const LARGE_PASTE: usize = 10_000;
-const SETTLE_DELAY: std::time::Duration = std::time::Duration::from_millis(150);
+/// From 10,000 characters on, the preview waits for typing to pause.
+const PREVIEW_SETTLE: Settle = Settle {
+    large_from: 10_000,
+    delay: Duration::from_millis(150),
+};
 
 #[component]
 pub fn InviteForm(
@@ -50,25 +59,7 @@ pub fn InviteForm(
     };
     // The preview follows the text at once while it is small, and once typing pauses when it
     // is a large paste, so every keystroke stays quick.
-    let settled = RwSignal::new(draft.get_untracked());
-    let settle_timer = StoredValue::new(None::<TimeoutHandle>);
-    Effect::new(move |_| {
-        let text = draft.get();
-        if let Some(timer) = settle_timer.get_value() {
-            timer.clear();
-        }
-        if text.len() < LARGE_PASTE {
-            settled.set(text);
-        } else {
-            settle_timer
-                .set_value(set_timeout_with_handle(move || settled.set(text), SETTLE_DELAY).ok());
-        }
-    });
-    on_cleanup(move || {
-        if let Some(timer) = settle_timer.try_get_value().flatten() {
-            timer.clear();
-        }
-    });
+    let settled = use_settled(draft, PREVIEW_SETTLE);
     let candidates =
         Memo::new(move |_| pending.with(|pending| settled.with(|text| parse(text, pending))));
     let tally = Memo::new(move |_| candidates.with(|candidates| Tally::of(candidates)));
@@ -137,7 +128,10 @@ pub fn InviteForm(
             }
             let any_sent = !sent_emails.is_empty();
             sending.try_set(None);
-            report.try_set(Some(merge_in_input_order(&all, sent)));
+            report.try_set(Some(SendReport {
+                outcomes: merge_in_input_order(&all, sent.outcomes),
+                stopped_by: sent.stopped_by,
+            }));
             if any_sent {
                 on_sent.run(());
             }
@@ -195,11 +189,16 @@ pub fn InviteForm(
 
     view! {
         <div class="oi-invite">
-            <h2 class="oi-subtitle" id="oi-invite-title">"Invite people"</h2>
-            <form class="oi-invite-form" on:submit=move |event| {
-                event.prevent_default();
-                submit();
-            }>
+            <h2 class="oi-subtitle" id="oi-invite-title">
+                "Invite people"
+            </h2>
+            <form
+                class="oi-invite-form"
+                on:submit=move |event| {
+                    event.prevent_default();
+                    submit();
+                }
+            >
                 <label class="oi-field">
                     <span>"Emails"</span>
                     <textarea
@@ -220,107 +219,68 @@ pub fn InviteForm(
                     "Separate addresses with commas, semicolons, spaces or new lines. Ctrl+Enter (⌘+Enter) sends."
                 </p>
                 <div class="oi-invite-actions">
-                    <button type="submit" class="oi-button oi-primary" disabled=move || sending.get().is_some()>
+                    <button
+                        type="submit"
+                        class="oi-button oi-primary"
+                        disabled=move || sending.get().is_some()
+                    >
                         "Send invitations"
                     </button>
                     <label class="oi-button oi-file">
                         "Import from file…"
-                        <input type="file" accept=".csv,.txt,text/csv,text/plain" class="oi-sr-only" on:change=on_file />
+                        <input
+                            type="file"
+                            accept=".csv,.txt,text/csv,text/plain"
+                            class="oi-sr-only"
+                            on:change=on_file
+                        />
                     </label>
                 </div>
             </form>
-            <InvitePreview candidates tally remove=move |span| replace_text(&|text| *text = remove_span(text, span.clone())) />
-            {move || notice.get().map(|text| view! { <p class="oi-notice" role="alert">{text}</p> })}
-            {move || sending.get().map(|(done, total)| view! {
-                <div class="oi-status" role="status">
-                    <span>{format!("Sending invitations… {done} of {total}")}</span>
-                    <progress class="oi-progress" max=total.to_string() value=done.to_string() aria-label="Invitations sent"></progress>
-                </div>
-            })}
-            {move || report.get().map(|report| view! { <InviteResults report on_retry=Callback::new(move |()| submit()) /> })}
-        </div>
-    }
-}
-
-/// One line per candidate, in the order typed: the server's outcome for those sent, the
-/// console's reason for the rest.
-fn merge_in_input_order(candidates: &[Candidate], sent: SendReport) -> SendReport {
-    let mut sent_outcomes = sent.outcomes.into_iter();
-    let outcomes = candidates
-        .iter()
-        .map(|candidate| match candidate.verdict.problem() {
-            Some(problem) => (candidate.address.clone(), Outcome::Skipped(problem)),
-            None => sent_outcomes
-                .next()
-                .unwrap_or_else(|| (candidate.address.clone(), Outcome::NotSent)),
-        })
-        .collect();
-    SendReport {
-        outcomes,
-        stopped_by: sent.stopped_by,
-    }
-}
-
-/// What the input holds, live: counts, and every problem address with a way to remove it.
-#[component]
-fn InvitePreview(
-    candidates: Memo<Vec<Candidate>>,
-    tally: Memo<Tally>,
-    /// Removes the text at a span from the input.
-    remove: impl Fn(std::ops::Range<usize>) + Copy + Send + Sync + 'static,
-) -> impl IntoView {
-    let problems = move || {
-        candidates.with(|candidates| {
-            candidates
-                .iter()
-                .filter_map(|candidate| {
-                    candidate
-                        .verdict
-                        .problem()
-                        .map(|problem| (candidate.clone(), problem))
-                })
-                .collect::<Vec<_>>()
-        })
-    };
-    view! {
-        <div class="oi-preview" aria-live="polite">
-            <Show when=move || candidates.with(|candidates| !candidates.is_empty())>
-                <p class="oi-tally">{move || tally.get().describe()}</p>
-                <ul class="oi-problems">
-                    {move || {
-                        let problems = problems();
-                        let hidden = problems.len().saturating_sub(PROBLEMS_SHOWN);
-                        let shown = problems
-                            .into_iter()
-                            .take(PROBLEMS_SHOWN)
-                            .map(|(candidate, problem)| {
-                                let label = format!("Remove {}", candidate.address);
-                                let span = candidate.span.clone();
-                                view! {
-                                    <li class="oi-problem">
-                                        <span class="oi-problem-address">{candidate.address.clone()}</span>
-                                        " — "
-                                        <span>{problem}</span>
-                                        " "
-                                        <button
-                                            type="button"
-                                            class="oi-link"
-                                            aria-label=label
-                                            on:click=move |_| remove(span.clone())
-                                        >
-                                            "Remove"
-                                        </button>
-                                    </li>
-                                }
-                            })
-                            .collect_view();
+            <InvitePreview
+                candidates
+                tally
+                remove=Callback::new(move |span: std::ops::Range<usize>| replace_text(
+                    &|text| *text = remove_span(text, span.clone()),
+                ))
+            />
+            {move || {
+                notice
+                    .get()
+                    .map(|text| {
                         view! {
-                            {shown}
-                            {(hidden > 0).then(|| view! { <li class="oi-problem">{format!("…and {hidden} more")}</li> })}
+                            <p class="oi-notice" role="alert">
+                                {text}
+                            </p>
                         }
-                    }}
-                </ul>
-            </Show>
+                    })
+            }}
+            {move || {
+                sending
+                    .get()
+                    .map(|(done, total)| {
+                        view! {
+                            <div class="oi-status" role="status">
+                                <span>{format!("Sending invitations… {done} of {total}")}</span>
+                                <progress
+                                    class="oi-progress"
+                                    max=total.to_string()
+                                    value=done.to_string()
+                                    aria-label="Invitations sent"
+                                ></progress>
+                            </div>
+                        }
+                    })
+            }}
+            {move || {
+                report
+                    .get()
+                    .map(|report| {
+                        view! {
+                            <InviteResults report on_retry=Callback::new(move |()| submit()) />
+                        }
+                    })
+            }}
         </div>
     }
 }

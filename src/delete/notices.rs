@@ -1,0 +1,107 @@
+//! Notices for deletions: Undo while it is possible, progress while requests run, and what
+//! happened at the end. Every step is also announced to screen readers.
+
+use leptos::prelude::*;
+
+use super::service::{DeletionEvent, Deletions, Stage};
+
+#[component]
+pub fn DeletionNotices() -> impl IntoView {
+    let deletions = Deletions::expect();
+    let announcement = move || {
+        deletions
+            .last_event
+            .with(|event| event.as_ref().map(announce))
+    };
+    view! {
+        <p class="oi-sr-only" role="status" aria-live="polite">
+            {announcement}
+        </p>
+        <ul class="oi-notices">
+            <For
+                each=move || deletions.batches.get()
+                key=|batch| (batch.id, format!("{:?}", batch.stage))
+                children=move |batch| {
+                    let id = batch.id;
+                    let subject = batch.subject();
+                    let total = batch.invitations.len();
+                    match batch.stage {
+                        Stage::Waiting => {
+                            view! {
+                                <li class="oi-notice-item">
+                                    <span>{format!("{subject} deleted")}</span>
+                                    " — "
+                                    <button
+                                        type="button"
+                                        class="oi-link"
+                                        on:click=move |_| deletions.undo(id)
+                                    >
+                                        "Undo"
+                                    </button>
+                                    <button
+                                        type="button"
+                                        class="oi-link"
+                                        aria-label="Delete now, without waiting"
+                                        on:click=move |_| deletions.commit(id)
+                                    >
+                                        "Delete now"
+                                    </button>
+                                </li>
+                            }
+                                .into_any()
+                        }
+                        Stage::Running { done } => {
+                            view! {
+                                <li class="oi-notice-item">
+                                    <span>{format!("Deleting… {done} of {total}")}</span>
+                                    <progress
+                                        class="oi-progress"
+                                        max=total.to_string()
+                                        value=done.to_string()
+                                        aria-label="Invitations deleted"
+                                    ></progress>
+                                </li>
+                            }
+                                .into_any()
+                        }
+                        Stage::Finished(outcome) => {
+                            view! {
+                                <li
+                                    class="oi-notice-item"
+                                    class:oi-notice-failed={outcome.failed > 0}
+                                >
+                                    <span>{outcome.describe()}</span>
+                                    " "
+                                    <button
+                                        type="button"
+                                        class="oi-link"
+                                        aria-label="Dismiss this notice"
+                                        on:click=move |_| deletions.dismiss(id)
+                                    >
+                                        "Dismiss"
+                                    </button>
+                                </li>
+                            }
+                                .into_any()
+                        }
+                    }
+                }
+            />
+        </ul>
+    }
+}
+
+/// What screen readers are told after a step.
+fn announce(event: &DeletionEvent) -> String {
+    match event {
+        DeletionEvent::Confirmed {
+            subject,
+            undo_window,
+        } => format!(
+            "{subject} deleted. Undo is available for {} seconds.",
+            undo_window.as_secs()
+        ),
+        DeletionEvent::Undone { subject } => format!("Undone: {subject} restored."),
+        DeletionEvent::Finished(outcome) => outcome.describe(),
+    }
+}

@@ -1,0 +1,135 @@
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use org_invitations_core::rows::{Rows, rows_from};
+
+use crate::api::{ApiClient, ApiError, ListOptions};
+use crate::embed::host_events::HostEvents;
+
+/// Progress of a load in flight: rows so far, and the total when the server says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub loaded: usize,
+    pub total: Option<u64>,
+}
+
+/// Every invitation the API lists, with how loading them goes. The last good list stays while
+/// a new load runs or after one fails.
+#[derive(Clone, Copy)]
+pub struct Invitations {
+    /// The last list that loaded; `None` before the first.
+    pub rows: RwSignal<Option<Rows>>,
+    /// `Some` while a load runs.
+    pub progress: RwSignal<Option<Progress>>,
+    /// Why the newest load failed, until one succeeds.
+    pub failure: RwSignal<Option<ApiError>>,
+    /// When the list last loaded.
+    pub refreshed_at: RwSignal<Option<DateTime<Utc>>>,
+    client: StoredValue<ApiClient>,
+    /// The clock, set when a load finishes so statuses agree with "Refreshed at".
+    now: RwSignal<DateTime<Utc>>,
+    /// Cancels the load in flight: a newer load, or the console going away, supersedes it.
+    in_flight: StoredValue<Option<web_sys::AbortController>, LocalStorage>,
+    events: HostEvents,
+}
+
+/// Loads every invitation now and whenever [`Invitations::reload`] is called; a load started
+/// while another runs cancels the older one (its requests are aborted and its result dropped).
+///
+/// ```ignore
+/// let invitations = use_invitations(client, now, host_events);
+/// view! { <button on:click=move |_| invitations.reload()>"Refresh"</button> }
+/// ```
+pub fn use_invitations(
+    client: ApiClient,
+    now: RwSignal<DateTime<Utc>>,
+    events: HostEvents,
+) -> Invitations {
+    let invitations = Invitations {
+        rows: RwSignal::new(None),
+        progress: RwSignal::new(None),
+        failure: RwSignal::new(None),
+        refreshed_at: RwSignal::new(None),
+        client: StoredValue::new(client),
+        now,
+        in_flight: StoredValue::new_local(None),
+        events,
+    };
+    invitations.reload();
+    on_cleanup(move || invitations.cancel());
+    invitations
+}
+
+impl Invitations {
+    /// Loads the whole list again, cancelling a load still running.
+    pub fn reload(&self) {
+        self.cancel();
+        let Ok(controller) = web_sys::AbortController::new() else {
+            return;
+        };
+        let abort = controller.signal();
+        self.in_flight.set_value(Some(controller));
+        self.progress.set(Some(Progress {
+            loaded: 0,
+            total: None,
+        }));
+        let this = *self;
+        let client = self.client.get_value();
+        spawn_local(async move {
+            let result = client
+                .list_all(
+                    ListOptions {
+                        include_expired: true,
+                    },
+                    Some(&abort),
+                    |loaded, total| {
+                        if !abort.aborted() {
+                            this.progress.try_set(Some(Progress { loaded, total }));
+                        }
+                    },
+                )
+                .await;
+            if abort.aborted() {
+                return;
+            }
+            this.progress.try_set(None);
+            match result {
+                Ok(invitations) => {
+                    let at = Utc::now();
+                    this.rows.try_set(Some(rows_from(invitations)));
+                    this.failure.try_set(None);
+                    this.now.try_set(at);
+                    this.refreshed_at.try_set(Some(at));
+                }
+                Err(error) => {
+                    this.events.error(&[], &error.to_string());
+                    this.failure.try_set(Some(error));
+                }
+            }
+        });
+    }
+
+    /// Drops rows the server no longer has, without a reload.
+    pub fn remove(&self, gone: &HashSet<String>) {
+        self.rows.try_update(|rows| {
+            if let Some(loaded) = rows {
+                *loaded = Arc::new(
+                    loaded
+                        .iter()
+                        .filter(|row| !gone.contains(&row.invitation.id))
+                        .cloned()
+                        .collect(),
+                );
+            }
+        });
+    }
+
+    fn cancel(&self) {
+        if let Some(Some(running)) = self.in_flight.try_update_value(Option::take) {
+            running.abort();
+        }
+    }
+}
