@@ -108,9 +108,10 @@ impl ApiClient {
         abort: Option<&AbortSignal>,
     ) -> Result<T, ApiError> {
         let attempt = |token: Option<String>| {
-            // Cookies only go to the page's own origin; another origin gets the token if any.
+            // One credential per request (the server refuses more): the token when there is
+            // one, else the page's own cookies, which go to its own origin only.
             let builder = make()
-                .credentials(RequestCredentials::SameOrigin)
+                .credentials(credentials_for(token.is_some()))
                 .abort_signal(abort);
             let builder = match token {
                 Some(token) => builder.header("Authorization", &format!("Bearer {token}")),
@@ -232,8 +233,9 @@ impl ApiClient {
         init.set_method("POST");
         // web-sys has no setter for `keepalive`; the init is a plain dictionary object.
         let _ = js_sys::Reflect::set(&init, &"keepalive".into(), &true.into());
-        init.set_credentials(RequestCredentials::SameOrigin);
-        if let Some(token) = self.stored_token()
+        let token = self.stored_token();
+        init.set_credentials(credentials_for(token.is_some()));
+        if let Some(token) = token
             && let Ok(headers) = web_sys::Headers::new()
         {
             let _ = headers.set("Authorization", &format!("Bearer {token}"));
@@ -253,6 +255,15 @@ impl ApiClient {
         )
         .await
         .map(|body| body.result)
+    }
+}
+
+/// With a token, no cookies: a request carries one credential.
+fn credentials_for(has_token: bool) -> RequestCredentials {
+    if has_token {
+        RequestCredentials::Omit
+    } else {
+        RequestCredentials::SameOrigin
     }
 }
 

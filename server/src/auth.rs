@@ -1,9 +1,14 @@
-//! The token check in front of every API route: `Authorization: Bearer <token>` (scripts,
+//! The credential check in front of every API route: `Authorization: Bearer <token>` (scripts,
 //! embedding hosts) or the `cli_token` cookie (the Anyscale CLI, and browsers signed in through
-//! the start-up URL).
+//! the start-up URL). A request carries exactly one credential.
+//!
+//! Cookies are sent by browsers on their own, also when another site makes the browser send a
+//! request. So a cookie-authenticated request that changes something must come from this
+//! server's own pages (or an allowed origin) and carry JSON, which a form on another site
+//! cannot send without the browser asking first.
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
@@ -12,26 +17,60 @@ use crate::state::Site;
 
 pub const TOKEN_COOKIE: &str = "cli_token";
 
+/// One credential, as presented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Credential<'a> {
+    Bearer(&'a str),
+    Cookie(&'a str),
+}
+
 pub async fn require_token(
     State(site): State<Site>,
     request: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
-    if presented_tokens(request.headers()).any(|presented| site.token.matches(presented)) {
-        Ok(next.run(request).await)
-    } else {
-        Err(ApiError::unauthorized())
+    let credential = {
+        let presented = presented_credentials(request.headers());
+        match presented.as_slice() {
+            [] => return Err(ApiError::unauthorized()),
+            [one] => *one,
+            _ => {
+                return Err(ApiError::bad_request(
+                    "Send exactly one credential: one Authorization header or one cli_token cookie",
+                ));
+            }
+        }
+    };
+    let (Credential::Bearer(token) | Credential::Cookie(token)) = credential;
+    if !site.token.matches(token) {
+        return Err(ApiError::unauthorized());
     }
+    if matches!(credential, Credential::Cookie(_)) && changes_something(request.method()) {
+        refuse_cross_site(request.headers(), &site.allowed_origins)?;
+        require_json_body(request.headers())?;
+    }
+    Ok(next.run(request).await)
 }
 
-/// Every token the request carries, bearer first.
-fn presented_tokens(headers: &HeaderMap) -> impl Iterator<Item = &str> {
+fn changes_something(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Every credential the request carries, bearer first.
+fn presented_credentials(headers: &HeaderMap) -> Vec<Credential<'_>> {
     let bearer = headers
         .get_all(header::AUTHORIZATION)
         .into_iter()
-        .filter_map(|value| value.to_str().ok())
-        .filter_map(|value| value.strip_prefix("Bearer "))
-        .map(str::trim);
+        .map(|value| {
+            value
+                .to_str()
+                .ok()
+                .and_then(|value| value.strip_prefix("Bearer "))
+                .map(str::trim)
+                // An Authorization header of another scheme still counts, and fails.
+                .unwrap_or("")
+        })
+        .map(Credential::Bearer);
     let cookies = headers
         .get_all(header::COOKIE)
         .into_iter()
@@ -39,8 +78,75 @@ fn presented_tokens(headers: &HeaderMap) -> impl Iterator<Item = &str> {
         .flat_map(|value| value.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
         .filter(|(name, _)| *name == TOKEN_COOKIE)
-        .map(|(_, value)| value.trim_matches('"'));
-    bearer.chain(cookies)
+        .map(|(_, value)| Credential::Cookie(value.trim_matches('"')));
+    bearer.chain(cookies).collect()
+}
+
+/// Refuses a request that a page of another site made the browser send: its `Origin` (or,
+/// without one, `Sec-Fetch-Site`) must be this server's own origin or an allowed one. A
+/// request with neither header comes from a program, not a page, and passes.
+fn refuse_cross_site(headers: &HeaderMap, allowed: &[HeaderValue]) -> Result<(), ApiError> {
+    let refused = || {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "Cross-site request refused: changes signed in by cookie must come from this console's own pages",
+        )
+    };
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        if allowed.contains(origin) {
+            return Ok(());
+        }
+        let authority = origin
+            .to_str()
+            .ok()
+            .and_then(|origin| {
+                origin
+                    .strip_prefix("http://")
+                    .or_else(|| origin.strip_prefix("https://"))
+            })
+            .ok_or_else(refused)?;
+        let host = headers
+            .get(header::HOST)
+            .and_then(|host| host.to_str().ok());
+        return if host.is_some_and(|host| host.eq_ignore_ascii_case(authority)) {
+            Ok(())
+        } else {
+            Err(refused())
+        };
+    }
+    match headers
+        .get("sec-fetch-site")
+        .map(|site| site.to_str().unwrap_or(""))
+    {
+        None | Some("same-origin") | Some("none") => Ok(()),
+        Some(_) => Err(refused()),
+    }
+}
+
+/// A body, if any, must be declared JSON: forms (urlencoded, multipart, text/plain) are what
+/// another site can make a browser send without asking.
+fn require_json_body(headers: &HeaderMap) -> Result<(), ApiError> {
+    let has_body = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|length| length.to_str().ok())
+        .is_some_and(|length| length.trim() != "0")
+        || headers.contains_key(header::TRANSFER_ENCODING);
+    let content_type = headers.get(header::CONTENT_TYPE);
+    if !has_body && content_type.is_none() {
+        return Ok(());
+    }
+    let is_json = content_type
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"));
+    if is_json {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Request bodies must be JSON (Content-Type: application/json)",
+        ))
+    }
 }
 
 /// The `Set-Cookie` value that signs a browser in: not readable by scripts, never sent by
@@ -52,36 +158,81 @@ pub fn session_cookie(token: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
+
+    fn headers(pairs: &[(header::HeaderName, &'static str)]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for (name, value) in pairs {
+            headers.append(name.clone(), HeaderValue::from_static(value));
+        }
+        headers
+    }
 
     #[test]
-    fn finds_bearer_and_cookie_tokens() {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            header::AUTHORIZATION,
-            HeaderValue::from_static("Bearer sss_one"),
-        );
-        headers.append(
-            header::COOKIE,
-            HeaderValue::from_static("theme=dark; cli_token=sss_two"),
-        );
+    fn finds_bearer_and_cookie_credentials() {
+        let headers = headers(&[
+            (header::AUTHORIZATION, "Bearer sss_one"),
+            (header::COOKIE, "theme=dark; cli_token=sss_two"),
+        ]);
         assert_eq!(
-            presented_tokens(&headers).collect::<Vec<_>>(),
-            ["sss_one", "sss_two"]
+            presented_credentials(&headers),
+            [Credential::Bearer("sss_one"), Credential::Cookie("sss_two")]
         );
     }
 
     #[test]
-    fn ignores_other_schemes_and_cookies() {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            header::AUTHORIZATION,
-            HeaderValue::from_static("Basic c3NzX29uZQ=="),
-        );
-        headers.append(
-            header::COOKIE,
-            HeaderValue::from_static("my_cli_token=sss_x"),
-        );
-        assert_eq!(presented_tokens(&headers).count(), 0);
+    fn other_cookies_are_no_credential_but_other_schemes_count_and_fail() {
+        let headers = headers(&[
+            (header::AUTHORIZATION, "Basic c3NzX29uZQ=="),
+            (header::COOKIE, "my_cli_token=sss_x"),
+        ]);
+        assert_eq!(presented_credentials(&headers), [Credential::Bearer("")]);
+    }
+
+    #[test]
+    fn only_the_own_origin_or_an_allowed_one_may_write_by_cookie() {
+        let allowed = [HeaderValue::from_static("https://admin.example.com")];
+        let own = headers(&[
+            (header::HOST, "127.0.0.1:8080"),
+            (header::ORIGIN, "http://127.0.0.1:8080"),
+        ]);
+        assert!(refuse_cross_site(&own, &allowed).is_ok());
+        let listed = headers(&[
+            (header::HOST, "127.0.0.1:8080"),
+            (header::ORIGIN, "https://admin.example.com"),
+        ]);
+        assert!(refuse_cross_site(&listed, &allowed).is_ok());
+        for origin in ["https://evil.example", "null", "http://127.0.0.1:9090"] {
+            let other = headers(&[(header::HOST, "127.0.0.1:8080"), (header::ORIGIN, origin)]);
+            assert!(refuse_cross_site(&other, &allowed).is_err(), "{origin}");
+        }
+        let fetch = |site: &'static str| {
+            refuse_cross_site(
+                &headers(&[(header::HeaderName::from_static("sec-fetch-site"), site)]),
+                &allowed,
+            )
+        };
+        assert!(fetch("same-origin").is_ok() && fetch("none").is_ok());
+        assert!(fetch("cross-site").is_err() && fetch("same-site").is_err());
+        assert!(refuse_cross_site(&HeaderMap::new(), &allowed).is_ok());
+    }
+
+    #[test]
+    fn bodies_sent_by_cookie_must_be_json() {
+        let json = headers(&[
+            (header::CONTENT_TYPE, "application/json; charset=utf-8"),
+            (header::CONTENT_LENGTH, "2"),
+        ]);
+        assert!(require_json_body(&json).is_ok());
+        assert!(require_json_body(&HeaderMap::new()).is_ok());
+        for form in [
+            "text/plain",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=x",
+        ] {
+            let sent = headers(&[(header::CONTENT_TYPE, form), (header::CONTENT_LENGTH, "9")]);
+            assert!(require_json_body(&sent).is_err(), "{form}");
+        }
+        let untyped = headers(&[(header::CONTENT_LENGTH, "9")]);
+        assert!(require_json_body(&untyped).is_err());
     }
 }

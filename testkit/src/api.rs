@@ -80,13 +80,20 @@ impl<'a> Api<'a> {
 
     /// A request with any method (OPTIONS, for CORS preflights) and headers, no token unless given.
     pub fn request(&self, method: &str, path: &str, headers: &[(&str, &str)]) -> Reply {
+        self.send(method, path, headers, "")
+    }
+
+    /// A request with any method, headers and body, no token unless given: what a browser or
+    /// an attacker might send.
+    pub fn send(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Reply {
         let mut request = ureq::http::Request::builder()
             .method(method)
             .uri(self.server.url(path));
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
-        Self::finish(self.agent.run(request.body(()).expect("a valid request")))
+        let request = request.body(body.to_owned()).expect("a valid request");
+        Self::finish(self.agent.run(request))
     }
 
     /// A POST of raw text with the bearer token.

@@ -1,0 +1,199 @@
+//! What a hostile or careless client tries, over real HTTP against the real server: each test
+//! here failed before the server was hardened against it.
+
+use serde_json::json;
+use testkit::{Api, LIST_PATH, TestServer};
+
+const BATCH: &str = "/api/v2/organization_invitations/batch_create";
+
+fn cookie(server: &TestServer) -> String {
+    format!("cli_token={}", server.token)
+}
+
+fn listed(api: &Api) -> Vec<String> {
+    api.list_all("")
+        .iter()
+        .map(|invitation| invitation["email"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn cross_site_writes_with_the_session_cookie_are_refused() {
+    let server = TestServer::start();
+    let api = Api::new(&server);
+    let cookie = cookie(&server);
+    let body = json!([{"email": "victim@example.com"}]).to_string();
+    let attempts: [(&str, &[(&str, &str)]); 6] = [
+        (
+            "another site",
+            &[
+                ("Origin", "https://evil.example"),
+                ("Content-Type", "application/json"),
+            ],
+        ),
+        (
+            "an opaque origin",
+            &[("Origin", "null"), ("Content-Type", "application/json")],
+        ),
+        (
+            "another port on the same host",
+            &[
+                ("Origin", "http://127.0.0.1:1"),
+                ("Content-Type", "application/json"),
+            ],
+        ),
+        (
+            "cross-site fetch metadata",
+            &[
+                ("Sec-Fetch-Site", "cross-site"),
+                ("Content-Type", "application/json"),
+            ],
+        ),
+        (
+            "a sibling subdomain",
+            &[
+                ("Sec-Fetch-Site", "same-site"),
+                ("Content-Type", "application/json"),
+            ],
+        ),
+        (
+            "another site, as a text/plain form",
+            &[
+                ("Origin", "https://evil.example"),
+                ("Content-Type", "text/plain"),
+            ],
+        ),
+    ];
+    for (what, headers) in attempts {
+        let mut headers = headers.to_vec();
+        headers.push(("Cookie", &cookie));
+        let reply = api.send("POST", BATCH, &headers, &body);
+        assert_eq!(reply.status, 403, "{what}: {}", reply.body);
+        assert!(reply.detail().contains("Cross-site"), "{what}");
+    }
+    assert!(listed(&api).is_empty(), "nothing was created");
+
+    let own_origin = server.base_url.clone();
+    for form in [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+    ] {
+        let reply = api.send(
+            "POST",
+            BATCH,
+            &[
+                ("Cookie", &cookie),
+                ("Origin", &own_origin),
+                ("Content-Type", form),
+            ],
+            &body,
+        );
+        assert_eq!(reply.status, 415, "{form}: {}", reply.body);
+    }
+    assert!(
+        listed(&api).is_empty(),
+        "nothing was created by a form either"
+    );
+
+    // A revocation needs no body: the origin check alone must stop it.
+    let id = api.invite(&["kept@example.com"])[0]["data"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = format!("{LIST_PATH}{id}/invalidate");
+    let reply = api.send(
+        "POST",
+        &path,
+        &[("Cookie", &cookie), ("Origin", "https://evil.example")],
+        "",
+    );
+    assert_eq!(reply.status, 403);
+    assert_eq!(listed(&api), ["kept@example.com"]);
+
+    // The console's own pages, and programs that send no Origin (the Anyscale CLI), still write.
+    let reply = api.send(
+        "POST",
+        BATCH,
+        &[
+            ("Cookie", &cookie),
+            ("Origin", &own_origin),
+            ("Content-Type", "application/json"),
+        ],
+        &json!([{"email": "same.origin@example.com"}]).to_string(),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let reply = api.send(
+        "POST",
+        BATCH,
+        &[("Cookie", &cookie), ("Content-Type", "application/json")],
+        &json!([{"email": "program@example.com"}]).to_string(),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    // A bearer token is not sent by browsers on their own: scripts keep working from anywhere.
+    let bearer = format!("Bearer {}", server.token);
+    let reply = api.send(
+        "POST",
+        BATCH,
+        &[
+            ("Authorization", &bearer),
+            ("Origin", "https://tool.example"),
+            ("Content-Type", "text/plain"),
+        ],
+        &json!([{"email": "script@example.com"}]).to_string(),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let reply = api.send(
+        "POST",
+        &path,
+        &[("Cookie", &cookie), ("Origin", &own_origin)],
+        "",
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+}
+
+#[test]
+fn a_request_carries_exactly_one_credential() {
+    let server = TestServer::start();
+    let api = Api::new(&server);
+    let good = format!("cli_token={}", server.token);
+    let many_cookies = format!(
+        "{}; {good}",
+        (0..2000)
+            .map(|i| format!("cli_token=guess{i}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
+    let bearer = format!("Bearer {}", server.token);
+    let two_tokens: [(&str, &str); 2] = [
+        ("Authorization", "Bearer sss_wrongwrongwrongwrong"),
+        ("Authorization", &bearer),
+    ];
+    let cookie_and_bearer: [(&str, &str); 2] = [("Cookie", &good), ("Authorization", &bearer)];
+    let many: [(&str, &str); 1] = [("Cookie", &many_cookies)];
+    for (what, headers) in [
+        ("thousands of cookies", &many[..]),
+        ("two Authorization headers", &two_tokens[..]),
+        ("a cookie and a bearer token", &cookie_and_bearer[..]),
+    ] {
+        let reply = api.get_with(LIST_PATH, headers);
+        assert_eq!(reply.status, 400, "{what}: {}", reply.body);
+        assert!(reply.detail().contains("exactly one credential"), "{what}");
+    }
+    assert_eq!(api.get_with(LIST_PATH, &[("Cookie", &good)]).status, 200);
+}
+
+#[test]
+fn a_refused_token_names_the_scheme_to_use() {
+    let server = TestServer::start();
+    let api = Api::new(&server);
+    for headers in [
+        &[][..],
+        &[("Authorization", "Bearer sss_wrongwrongwrongwrong")][..],
+    ] {
+        let reply = api.get_with(LIST_PATH, headers);
+        assert_eq!(reply.status, 401);
+        assert_eq!(reply.headers.get("www-authenticate").unwrap(), "Bearer");
+        reply.detail();
+    }
+}
