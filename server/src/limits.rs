@@ -9,3 +9,7 @@ pub const MAX_BODY_BYTES: usize = 512 * 1024;
 pub const UPSTREAM_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long connecting to the upstream may take.
 pub const UPSTREAM_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// The largest answer the gateway passes on from the upstream: a full page of 1000
+/// invitations is about 250 KiB, so this leaves room and stops a runaway upstream from
+/// filling the gateway's memory.
+pub const MAX_UPSTREAM_REPLY_BYTES: usize = 16 * 1024 * 1024;

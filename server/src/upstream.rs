@@ -8,15 +8,17 @@ use crate::token::ApiToken;
 
 #[derive(Clone)]
 pub struct Upstream {
-    /// Without a trailing slash.
+    /// Without a trailing slash, query or fragment.
     base: String,
+    /// The base as logs and start-up show it: any `user:password@` replaced.
+    shown: String,
     token: ApiToken,
     client: reqwest::Client,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum UpstreamError {
-    #[error("the upstream URL must start with http:// or https://: {0}")]
+    #[error("the upstream must be an http:// or https:// URL without query or fragment: {0}")]
     BadUrl(String),
     #[error("cannot build the HTTP client: {0}")]
     Client(#[from] reqwest::Error),
@@ -24,10 +26,11 @@ pub enum UpstreamError {
 
 impl Upstream {
     pub fn new(base: &str, token: ApiToken) -> Result<Self, UpstreamError> {
-        let base = base.trim_end_matches('/');
-        if !(base.starts_with("http://") || base.starts_with("https://")) {
-            return Err(UpstreamError::BadUrl(base.to_owned()));
-        }
+        let parsed = reqwest::Url::parse(base.trim_end_matches('/'))
+            .ok()
+            .filter(|url| matches!(url.scheme(), "http" | "https"))
+            .filter(|url| url.host().is_some() && url.query().is_none() && url.fragment().is_none())
+            .ok_or_else(|| UpstreamError::BadUrl(redact(base)))?;
         let client = reqwest::Client::builder()
             .timeout(UPSTREAM_TIMEOUT)
             .connect_timeout(UPSTREAM_CONNECT_TIMEOUT)
@@ -38,14 +41,16 @@ impl Upstream {
             ))
             .build()?;
         Ok(Self {
-            base: base.to_owned(),
+            base: parsed.as_str().trim_end_matches('/').to_owned(),
+            shown: redact(parsed.as_str()).trim_end_matches('/').to_owned(),
             token,
             client,
         })
     }
 
+    /// The base URL, safe to print: credentials in it are replaced by `***`.
     pub fn base(&self) -> &str {
-        &self.base
+        &self.shown
     }
 
     /// Sends one request to `path_and_query` under the base, with the upstream's own
@@ -71,5 +76,54 @@ impl Upstream {
             .body(body)
             .send()
             .await
+    }
+}
+
+/// A URL with any `user:password@` replaced by `***@`, for logs and messages.
+pub fn redact(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut parsed) if !parsed.username().is_empty() || parsed.password().is_some() => {
+            let _ = parsed.set_password(None);
+            let _ = parsed.set_username("***");
+            parsed.to_string()
+        }
+        Ok(_) => url.to_owned(),
+        // Not a URL: it might still hold a secret, so only its scheme is shown.
+        Err(_) => format!("{}…", url.split(':').next().unwrap_or_default()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_in_an_upstream_url_are_never_shown() {
+        let token = ApiToken::parse("sss_upstream_token_0123").unwrap();
+        let upstream = Upstream::new("https://svc:s3cret@api.example.com/base/", token).unwrap();
+        assert_eq!(upstream.base(), "https://***@api.example.com/base");
+        assert!(!upstream.base().contains("s3cret"));
+        assert_eq!(
+            redact("http://api.example.com/x"),
+            "http://api.example.com/x"
+        );
+    }
+
+    #[test]
+    fn an_upstream_must_be_a_plain_http_url() {
+        let token = || ApiToken::parse("sss_upstream_token_0123").unwrap();
+        for bad in [
+            "ftp://x.example",
+            "api.example.com",
+            "https://x.example/?a=1",
+            "https://x.example/#f",
+        ] {
+            assert!(Upstream::new(bad, token()).is_err(), "{bad}");
+        }
+        let error = Upstream::new("nonsense://user:pw@x", token())
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(!error.contains("pw"), "{error}");
     }
 }

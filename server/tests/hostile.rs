@@ -2,7 +2,9 @@
 //! here failed before the server was hardened against it.
 
 use serde_json::json;
-use testkit::{Api, LIST_PATH, TestServer};
+use std::time::Duration;
+
+use testkit::{Api, LIST_PATH, ServerOptions, TestServer, raw_http, raw_status};
 
 const BATCH: &str = "/api/v2/organization_invitations/batch_create";
 
@@ -195,5 +197,142 @@ fn a_refused_token_names_the_scheme_to_use() {
         assert_eq!(reply.status, 401);
         assert_eq!(reply.headers.get("www-authenticate").unwrap(), "Bearer");
         reply.detail();
+    }
+}
+
+#[test]
+fn the_gateway_forwards_only_the_contracts_endpoints() {
+    let upstream = TestServer::start();
+    let gateway = TestServer::gateway_to(&upstream, ServerOptions::default());
+    for path in [
+        "/api/../../admin/secret",
+        "/api/%2e%2e/%2e%2e/admin/secret",
+        "/api/v2/organization_invitations/../../../admin/secret",
+        "/api/v2/organization_invitations/%2E%2E/%2E%2E/admin",
+        "/api/v2/anything/else",
+    ] {
+        let request = format!(
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n",
+            gateway.token
+        );
+        let answer = raw_http(&gateway, request.as_bytes(), Duration::from_secs(10));
+        assert_eq!(raw_status(&answer), 404, "{path}: {answer}");
+        assert!(answer.contains("No such API endpoint"), "{path}: {answer}");
+    }
+    let through = Api::new(&gateway);
+    for method in ["PUT", "DELETE", "PATCH"] {
+        let bearer = format!("Bearer {}", gateway.token);
+        let reply = through.request(method, LIST_PATH, &[("Authorization", &bearer)]);
+        assert_eq!(reply.status, 405, "{method}");
+        reply.detail();
+    }
+    let log = upstream.log();
+    assert!(
+        !log.contains("admin"),
+        "nothing reached the upstream:\n{log}"
+    );
+    assert!(
+        !log.contains("anything"),
+        "nothing reached the upstream:\n{log}"
+    );
+    assert!(!log.contains("PUT") && !log.contains("DELETE"), "{log}");
+    // The contract's own endpoints still pass.
+    assert_eq!(through.get(LIST_PATH).status, 200);
+}
+
+#[test]
+fn the_gateway_shows_no_upstream_credentials_or_queries_in_its_output() {
+    let options = ServerOptions {
+        extra_args: vec![
+            "--upstream".into(),
+            "http://svc:s3cretpass@127.0.0.1:1/base".into(),
+        ],
+        envs: vec![(
+            "ORG_INVITATIONS_UPSTREAM_TOKEN".into(),
+            "sss_upstream_token_for_tests".into(),
+        )],
+        ..Default::default()
+    };
+    let gateway = TestServer::start_with(options);
+    assert_eq!(gateway.serving, "Gateway to http://***@127.0.0.1:1/base");
+    let reply = Api::new(&gateway).get(&format!("{LIST_PATH}?email=secret.person%40example.com"));
+    assert_eq!(reply.status, 502);
+    let log = gateway.log();
+    assert!(log.contains("upstream request failed"), "{log}");
+    for secret in ["s3cretpass", "secret.person", "svc:"] {
+        assert!(!log.contains(secret), "{secret} in the log:\n{log}");
+    }
+}
+
+#[test]
+fn the_gateway_refuses_an_upstream_answer_too_large_to_hold() {
+    // A real static web server as the upstream, whose userinfo is 20 MiB.
+    let site = tempfile::tempdir().unwrap();
+    let dir = site.path().join("api/v2/userinfo");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("index.html"), vec![b'x'; 20 * 1024 * 1024]).unwrap();
+    let upstream = StaticSite::serve(site.path());
+    let options = ServerOptions {
+        extra_args: vec!["--upstream".into(), upstream.base_url.clone()],
+        envs: vec![(
+            "ORG_INVITATIONS_UPSTREAM_TOKEN".into(),
+            "sss_upstream_token_for_tests".into(),
+        )],
+        ..Default::default()
+    };
+    let gateway = TestServer::start_with(options);
+    let reply = Api::new(&gateway).get("/api/v2/userinfo/");
+    assert_eq!(
+        reply.status,
+        502,
+        "{}",
+        &reply.body[..reply.body.len().min(200)]
+    );
+    assert!(reply.detail().contains("more than 16 MiB"));
+}
+
+/// `python3 -m http.server` on a free loopback port, stopped when dropped.
+struct StaticSite {
+    child: std::process::Child,
+    base_url: String,
+}
+
+impl StaticSite {
+    fn serve(dir: &std::path::Path) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = std::process::Command::new("python3")
+            .args([
+                "-m",
+                "http.server",
+                "--bind",
+                "127.0.0.1",
+                &port.to_string(),
+            ])
+            .current_dir(dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("python3 serves static files");
+        let base_url = format!("http://127.0.0.1:{port}");
+        let started = std::time::Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "http.server did not start"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Self { child, base_url }
+    }
+}
+
+impl Drop for StaticSite {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }

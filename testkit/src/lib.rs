@@ -47,6 +47,8 @@ pub struct TestServer {
     pub base_url: String,
     /// The URL printed for signing a browser in (`…/?token=…`).
     pub sign_in_url: String,
+    /// The start-up line between the two: where the data lives, or which upstream is served.
+    pub serving: String,
     pub token: String,
     pub data_dir: PathBuf,
     /// The server's standard error: its request log.
@@ -120,11 +122,14 @@ impl TestServer {
 
         let lines = start_line_reader(child.stdout.take().expect("piped stdout"));
         let mut base_url = None;
+        let mut serving = String::new();
         loop {
             match lines.recv_timeout(START_TIMEOUT) {
                 Ok(line) => {
                     if let Some(url) = line.strip_prefix("org-invitations server listening on ") {
                         base_url = Some(url.trim().to_owned());
+                    } else if line.starts_with("Data: ") || line.starts_with("Gateway to ") {
+                        serving = line;
                     } else if let Some(url) = line.strip_prefix("Open ") {
                         let sign_in_url = url.trim().to_owned();
                         let token = sign_in_url
@@ -135,6 +140,7 @@ impl TestServer {
                             child: Some(child),
                             base_url: base_url.expect("listening line comes first"),
                             sign_in_url,
+                            serving,
                             token,
                             data_dir,
                             log_path,
@@ -227,4 +233,28 @@ fn start_line_reader(stdout: std::process::ChildStdout) -> mpsc::Receiver<String
         }
     });
     receiver
+}
+
+/// Sends `request` (the raw bytes of an HTTP/1.1 request, as written) to `server` and reads
+/// the answer until the server closes the connection or `timeout` passes. For requests no
+/// HTTP client would send as they are: dot segments, broken headers.
+pub fn raw_http(server: &TestServer, request: &[u8], timeout: Duration) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", server.port())).expect("connect");
+    stream
+        .set_read_timeout(Some(timeout))
+        .expect("read timeout");
+    stream.write_all(request).expect("send the request");
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+/// The status code of a raw HTTP answer (`HTTP/1.1 404 Not Found` → 404); 0 for none.
+pub fn raw_status(answer: &str) -> u16 {
+    answer
+        .split_whitespace()
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or(0)
 }

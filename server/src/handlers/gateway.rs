@@ -1,14 +1,16 @@
-//! Gateway mode: every API request that passed this server's own token check is forwarded to
-//! the upstream invitation API with the upstream's token. Status codes and error bodies come
-//! back as the upstream sent them.
+//! Gateway mode: API requests that passed this server's own token check are forwarded to the
+//! upstream invitation API with the upstream's token. Only the endpoints of the contract are
+//! forwarded, each with its own methods, so no path a client writes can reach anything else
+//! on the upstream with its credential. Status codes and error bodies come back as the
+//! upstream sent them.
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::error::ApiError;
-use crate::limits::MAX_BODY_BYTES;
+use crate::limits::{MAX_BODY_BYTES, MAX_UPSTREAM_REPLY_BYTES};
 use crate::state::GatewayState;
 use crate::upstream::Upstream;
 
@@ -23,40 +25,104 @@ pub async fn forward(
     request: Request,
 ) -> Result<Response, ApiError> {
     let upstream = &state.upstream;
-    let path = request
-        .uri()
-        .path_and_query()
-        .map(|path| path.as_str())
-        .unwrap_or("/")
-        .to_owned();
+    let path = request.uri().path().to_owned();
+    let methods =
+        forwarded_methods(&path).ok_or_else(|| ApiError::not_found("No such API endpoint"))?;
     let method = request.method().clone();
+    if !methods.contains(&method) {
+        return Err(ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "Method not allowed for this endpoint",
+        ));
+    }
+    let path_and_query = match request.uri().query() {
+        Some(query) => format!("{path}?{query}"),
+        None => path.clone(),
+    };
     let content_type = request.headers().get(header::CONTENT_TYPE).cloned();
     let body = axum::body::to_bytes(request.into_body(), MAX_BODY_BYTES)
         .await
         .map_err(|_| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "Request body is too large"))?;
 
-    let answer = upstream
-        .send(method, &path, content_type, body)
+    let mut answer = upstream
+        .send(method, &path_and_query, content_type, body)
         .await
-        .map_err(|err| unreachable_upstream(upstream, &err))?;
+        .map_err(|err| unreachable_upstream(upstream, &path, err))?;
     let status = answer.status();
     let passed: Vec<_> = PASSED_BACK
         .iter()
         .filter_map(|name| Some((name.clone(), answer.headers().get(name)?.clone())))
         .collect();
-    let bytes = answer
-        .bytes()
+    let too_large = || {
+        tracing::warn!(path = %path, "upstream answer over the size limit");
+        ApiError::new(
+            StatusCode::BAD_GATEWAY,
+            format!(
+                "The upstream invitation API answered with more than {} MiB",
+                MAX_UPSTREAM_REPLY_BYTES / (1024 * 1024)
+            ),
+        )
+    };
+    if answer
+        .content_length()
+        .is_some_and(|length| length > MAX_UPSTREAM_REPLY_BYTES as u64)
+    {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::new();
+    while let Some(chunk) = answer
+        .chunk()
         .await
-        .map_err(|err| unreachable_upstream(upstream, &err))?;
+        .map_err(|err| unreachable_upstream(upstream, &path, err))?
+    {
+        if bytes.len() + chunk.len() > MAX_UPSTREAM_REPLY_BYTES {
+            return Err(too_large());
+        }
+        bytes.extend_from_slice(&chunk);
+    }
     let mut response = (status, Body::from(bytes)).into_response();
     response.headers_mut().extend(passed);
     Ok(response)
 }
 
-fn unreachable_upstream(upstream: &Upstream, err: &reqwest::Error) -> ApiError {
-    // The cause goes to the log (the URL carries no secret); the browser gets a plain reason.
-    tracing::warn!(upstream = %upstream.base(), error = %err, "upstream request failed");
-    if err.is_timeout() {
+/// The methods the contract has for `path`, or `None` when it is no endpoint of the contract.
+/// Ids are letters, digits, `_` and `-`, so no dot segment, raw or percent-encoded, passes.
+fn forwarded_methods(path: &str) -> Option<&'static [Method]> {
+    const GET: &[Method] = &[Method::GET];
+    const POST: &[Method] = &[Method::POST];
+    const GET_POST: &[Method] = &[Method::GET, Method::POST];
+    let rest = path.strip_prefix("/api/v2/")?;
+    match rest {
+        "userinfo/" => Some(GET),
+        "organization_invitations/" => Some(GET_POST),
+        "organization_invitations/batch_create" => Some(POST),
+        "cli_usage/" => Some(POST),
+        _ => match rest
+            .strip_prefix("organization_invitations/")?
+            .split_once('/')
+        {
+            None if is_id(rest.strip_prefix("organization_invitations/")?) => Some(GET),
+            Some((id, "invalidate")) if is_id(id) => Some(POST),
+            _ => None,
+        },
+    }
+}
+
+fn is_id(segment: &str) -> bool {
+    !segment.is_empty()
+        && segment.len() <= 128
+        && segment
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+fn unreachable_upstream(upstream: &Upstream, path: &str, err: reqwest::Error) -> ApiError {
+    // The log gets the path alone: the query can hold addresses, and the upstream URL its
+    // credentials. The browser gets a plain reason.
+    let timed_out = err.is_timeout();
+    let cause = err.without_url();
+    tracing::warn!(upstream = %upstream.base(), path = %path, error = %cause, "upstream request failed");
+    if timed_out {
         ApiError::new(
             StatusCode::GATEWAY_TIMEOUT,
             "The upstream invitation API did not answer in time",
@@ -67,4 +133,46 @@ fn unreachable_upstream(upstream: &Upstream, err: &reqwest::Error) -> ApiError {
             "The upstream invitation API is unreachable",
         )
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_contracts_endpoints_are_forwarded() {
+        for (path, methods) in [
+            ("/api/v2/userinfo/", GET_ONLY),
+            (
+                "/api/v2/organization_invitations/",
+                &[Method::GET, Method::POST][..],
+            ),
+            ("/api/v2/organization_invitations/batch_create", POST_ONLY),
+            ("/api/v2/organization_invitations/orginv_abc123", GET_ONLY),
+            (
+                "/api/v2/organization_invitations/orginv_abc123/invalidate",
+                POST_ONLY,
+            ),
+            ("/api/v2/cli_usage/", POST_ONLY),
+        ] {
+            assert_eq!(forwarded_methods(path), Some(methods), "{path}");
+        }
+        for path in [
+            "/api/../../admin/secret",
+            "/api/%2e%2e/%2e%2e/admin/secret",
+            "/api/v2/organization_invitations/../../../admin",
+            "/api/v2/organization_invitations/%2e%2e/invalidate",
+            "/api/v2/organization_invitations/a/b",
+            "/api/v2/organization_invitations/orginv_x/invalidate/more",
+            "/api/v2/organization_invitations/.",
+            "/api/v2/admin/",
+            "/api/",
+            "/admin/secret",
+        ] {
+            assert_eq!(forwarded_methods(path), None, "{path}");
+        }
+    }
+
+    const GET_ONLY: &[Method] = &[Method::GET];
+    const POST_ONLY: &[Method] = &[Method::POST];
 }
