@@ -51,4 +51,17 @@ pub struct Config {
     /// Seed a few sample invitations (one already expired) when the store is empty.
     #[arg(long)]
     pub demo: bool,
+
+    /// Seconds a client may take to send a request's headers, and a connection may stay idle
+    /// between requests, before it is closed.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub header_timeout: u64,
+
+    /// Seconds a client may take to send a whole request body before it is answered 408.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub body_timeout: u64,
+
+    /// Connections served at once; further ones wait until one closes.
+    #[arg(long, value_name = "N", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub max_connections: u32,
 }

@@ -1,8 +1,8 @@
 //! API errors: every non-2xx answer carries `{"error": {"detail": ...}}`, including the ones
 //! produced by rejected bodies and queries.
 
-use axum::extract::rejection::{BytesRejection, QueryRejection};
-use axum::extract::{FromRequest, FromRequestParts, Query, Request};
+use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
@@ -10,6 +10,7 @@ use axum::{Json, body::Bytes};
 use org_invitations_core::wire::ErrorBody;
 use serde::de::DeserializeOwned;
 
+use crate::serve::BodyDeadline;
 use crate::store::StoreError;
 
 #[derive(Debug)]
@@ -78,18 +79,32 @@ impl From<tokio::task::JoinError> for ApiError {
     }
 }
 
-/// Reads a whole body, answering a refusal (too large, broken) with the error body.
+/// Reads a whole body within its deadline, answering a refusal (too large, too slow,
+/// broken) with the error body.
 async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
-    Bytes::from_request(req, state)
+    let deadline = BodyDeadline::of(&req);
+    let read = tokio::time::timeout(deadline, Bytes::from_request(req, state))
         .await
-        .map_err(|rejection: BytesRejection| {
-            let detail = if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                "Request body is too large".to_owned()
-            } else {
-                rejection.body_text()
-            };
-            ApiError::new(rejection.status(), detail)
-        })
+        .map_err(|_| body_too_slow(deadline))?;
+    read.map_err(|rejection: BytesRejection| {
+        let detail = if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            "Request body is too large".to_owned()
+        } else {
+            rejection.body_text()
+        };
+        ApiError::new(rejection.status(), detail)
+    })
+}
+
+/// The answer to a body that did not arrive in time.
+pub fn body_too_slow(deadline: std::time::Duration) -> ApiError {
+    ApiError::new(
+        StatusCode::REQUEST_TIMEOUT,
+        format!(
+            "The request body did not arrive within {} seconds",
+            deadline.as_secs()
+        ),
+    )
 }
 
 /// A JSON body whose rejections (size, syntax, types) answer with the error body.
@@ -119,6 +134,21 @@ impl<S: Send + Sync> FromRequest<S> for IgnoredBody {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         read_body(req, state).await.map(|_| IgnoredBody)
+    }
+}
+
+/// A path parameter whose rejections (such as bytes that are not UTF-8) answer with the error
+/// body.
+pub struct ApiPath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Path(value)| ApiPath(value))
+            .map_err(|rejection: PathRejection| ApiError::bad_request(rejection.body_text()))
     }
 }
 

@@ -14,8 +14,10 @@ mod error;
 mod handlers;
 mod ids;
 mod limits;
+mod request_limits;
 mod request_log;
 mod routes;
+mod serve;
 mod state;
 mod store;
 mod token;
@@ -24,6 +26,7 @@ mod upstream;
 use std::fs::DirBuilder;
 use std::os::unix::fs::DirBuilderExt;
 use std::path::Path;
+use std::time::Duration;
 
 use axum::Router;
 use config::Config;
@@ -167,8 +170,12 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     println!("{}", app.serving);
     println!("Open {base}/?token={}", app.token());
 
-    axum::serve(listener, app.router)
-        .with_graceful_shutdown(shutdown_signal())
+    let serving = serve::Serving {
+        header_timeout: Duration::from_secs(config.header_timeout),
+        body_timeout: Duration::from_secs(config.body_timeout),
+        max_connections: config.max_connections as usize,
+    };
+    serve::serve(listener, app.router, serving, shutdown_signal())
         .await
         .map_err(StartError::Serve)
 }

@@ -5,6 +5,22 @@ use std::time::Duration;
 /// Room for a full batch of maximal addresses with JSON around them, and no more.
 pub const MAX_BODY_BYTES: usize = 512 * 1024;
 
+/// The longest request target (path and query) answered; longer is 414.
+pub const MAX_URI_BYTES: usize = 16 * 1024;
+/// The most header bytes, and header lines, a request may carry; more is 431.
+pub const MAX_HEADER_BYTES: usize = 64 * 1024;
+pub const MAX_HEADERS: usize = 200;
+/// What the connection layer reads before the request limits above can answer: above these,
+/// the HTTP library itself refuses the request.
+pub const CONNECTION_BUFFER_BYTES: usize = 1024 * 1024;
+pub const CONNECTION_MAX_HEADERS: usize = 1000;
+
+/// How long a request body may take to arrive, unless `--body-timeout` says otherwise.
+pub const BODY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long requests still running at shutdown may take to finish.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
 /// How long the upstream may take to answer one request in gateway mode.
 pub const UPSTREAM_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long connecting to the upstream may take.

@@ -4,7 +4,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware;
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use org_invitations_core::wire::paths;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -14,6 +14,7 @@ use crate::cors;
 use crate::error::ApiError;
 use crate::handlers::{console, gateway, invitations, telemetry, userinfo};
 use crate::limits::MAX_BODY_BYTES;
+use crate::request_limits::refuse_oversized;
 use crate::request_log::log_request;
 use crate::state::{GatewayState, Site, StoreState};
 
@@ -41,14 +42,14 @@ pub fn store_router(state: StoreState) -> Router {
             post(invitations::invalidate),
         )
         .route(paths::CLI_USAGE, post(telemetry::cli_usage))
-        .route("/api/{*rest}", axum::routing::any(unknown_api_path))
+        .route("/api/{*rest}", any(unknown_api_path))
         .method_not_allowed_fallback(method_not_allowed);
     site(api, state.site.clone(), state)
 }
 
 /// Gateway mode: every API request forwarded upstream (after this server's own token check).
 pub fn gateway_router(state: GatewayState) -> Router {
-    let api = Router::new().route("/api/{*rest}", axum::routing::any(gateway::forward));
+    let api = Router::new().route("/api/{*rest}", any(gateway::forward));
     site(api, state.site.clone(), state)
 }
 
@@ -59,7 +60,10 @@ where
     S: Clone + Send + Sync + 'static,
     Site: axum::extract::FromRef<S>,
 {
+    // `/api` and `/api/` are no endpoint, but they are the API's: they answer as it does.
     let api = api
+        .route("/api", any(unknown_api_path))
+        .route("/api/", any(unknown_api_path))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .route_layer(middleware::from_fn_with_state(site.clone(), require_token))
         // API answers are per user and must not be kept by shared caches.
@@ -87,6 +91,7 @@ where
         .service(ServeDir::new(&site.dist_dir));
     Router::new()
         .route("/", get(console::index))
+        .route("/index.html", get(console::index))
         .merge(api)
         .fallback_service(files)
         .layer(SetResponseHeaderLayer::overriding(
@@ -101,6 +106,7 @@ where
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
+        .layer(middleware::from_fn(refuse_oversized))
         .layer(middleware::from_fn(log_request))
         .with_state(state)
 }

@@ -336,3 +336,166 @@ impl Drop for StaticSite {
         let _ = self.child.wait();
     }
 }
+
+fn server_with(args: &[&str]) -> TestServer {
+    TestServer::start_with(ServerOptions {
+        extra_args: args.iter().map(|arg| (*arg).to_owned()).collect(),
+        ..Default::default()
+    })
+}
+
+/// A connection that sends part of a request and then nothing; `closed` tells whether the
+/// server hung up on it within `within`.
+struct Dawdler(std::net::TcpStream);
+
+impl Dawdler {
+    fn open(server: &TestServer, start: &[u8]) -> Self {
+        use std::io::Write;
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", server.port())).unwrap();
+        stream.write_all(start).unwrap();
+        Self(stream)
+    }
+
+    /// Reads until the server closes the connection; false if it is still open after `within`.
+    fn closed_within(&mut self, within: Duration) -> (bool, String) {
+        use std::io::Read;
+        self.0.set_read_timeout(Some(within)).unwrap();
+        let mut answer = Vec::new();
+        let closed = self.0.read_to_end(&mut answer).is_ok();
+        (closed, String::from_utf8_lossy(&answer).into_owned())
+    }
+}
+
+#[test]
+fn clients_that_never_finish_their_headers_or_stay_idle_are_closed() {
+    let server = server_with(&["--header-timeout", "1"]);
+    let mut dawdlers: Vec<Dawdler> = (0..50)
+        .map(|_| Dawdler::open(&server, b"GET /api/v2/userinfo/ HTTP/1.1\r\nHost: x\r\n"))
+        .collect();
+    // Served meanwhile.
+    assert_eq!(Api::new(&server).get(LIST_PATH).status, 200);
+    for dawdler in &mut dawdlers {
+        let (closed, _) = dawdler.closed_within(Duration::from_secs(10));
+        assert!(closed, "a connection without complete headers was held");
+    }
+    // A kept-alive connection that goes quiet after one request is closed too.
+    let request = format!(
+        "GET /api/v2/userinfo/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\n\r\n",
+        server.token
+    );
+    let mut idle = Dawdler::open(&server, request.as_bytes());
+    let (closed, answer) = idle.closed_within(Duration::from_secs(10));
+    assert!(closed, "an idle keep-alive connection was held");
+    assert_eq!(raw_status(&answer), 200, "{answer}");
+}
+
+#[test]
+fn a_body_that_trickles_in_is_cut_off_and_a_huge_declared_one_refused_at_once() {
+    let server = server_with(&["--body-timeout", "1"]);
+    let start = format!(
+        "POST {BATCH} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n[",
+        server.token
+    );
+    let mut trickle = Dawdler::open(&server, start.as_bytes());
+    let (closed, answer) = trickle.closed_within(Duration::from_secs(10));
+    assert_eq!(raw_status(&answer), 408, "{answer}");
+    assert!(
+        answer.contains("did not arrive within 1 seconds"),
+        "{answer}"
+    );
+    assert!(closed);
+
+    // 10 GB declared: refused before a byte of it is read.
+    let start = format!(
+        "POST {BATCH} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\nContent-Type: application/json\r\nContent-Length: 10000000000\r\n\r\n",
+        server.token
+    );
+    let mut huge = Dawdler::open(&server, start.as_bytes());
+    let (_, answer) = huge.closed_within(Duration::from_secs(10));
+    assert_eq!(raw_status(&answer), 413, "{answer}");
+    assert!(answer.contains("\"detail\""), "{answer}");
+}
+
+#[test]
+fn connections_over_the_cap_wait_and_the_wait_is_logged() {
+    let server = server_with(&["--max-connections", "3", "--header-timeout", "2"]);
+    let _held: Vec<Dawdler> = (0..3)
+        .map(|_| Dawdler::open(&server, b"GET / HTTP/1.1\r\n"))
+        .collect();
+    // Answered once a held connection times out and frees its place.
+    assert_eq!(Api::new(&server).get(LIST_PATH).status, 200);
+    assert!(
+        server.log().contains("connection limit reached"),
+        "{}",
+        server.log()
+    );
+}
+
+#[test]
+fn sigterm_with_a_slow_client_connected_still_exits() {
+    let mut server = server_with(&[]);
+    let start = format!(
+        "POST {BATCH} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n[",
+        server.token
+    );
+    let _slow = Dawdler::open(&server, start.as_bytes());
+    // Let the server take the request up before it is told to stop.
+    assert_eq!(Api::new(&server).get(LIST_PATH).status, 200);
+    let took = server.terminate(Duration::from_secs(15));
+    assert!(
+        took.is_some_and(|took| took < Duration::from_secs(10)),
+        "{took:?}"
+    );
+}
+
+#[test]
+fn every_api_answer_has_the_error_body_even_for_broken_requests() {
+    let server = TestServer::start();
+    let bearer = format!("Authorization: Bearer {}\r\n", server.token);
+    let raw = |target: &str, extra: &str| {
+        let request =
+            format!("GET {target} HTTP/1.1\r\nHost: x\r\n{bearer}{extra}Connection: close\r\n\r\n");
+        raw_http(&server, request.as_bytes(), Duration::from_secs(10))
+    };
+    let long_target = format!("{LIST_PATH}?email={}", "a".repeat(20_000));
+    let long_header = format!("X-Filler: {}\r\n", "b".repeat(100_000));
+    for (what, answer, status) in [
+        (
+            "bytes that are not UTF-8 in an id",
+            raw(&format!("{LIST_PATH}%FF%FE"), ""),
+            400,
+        ),
+        ("the API's root", raw("/api/", ""), 404),
+        ("the API's root without a slash", raw("/api", ""), 404),
+        ("a target of 20 KB", raw(&long_target, ""), 414),
+        ("headers of 100 KB", raw(LIST_PATH, &long_header), 431),
+    ] {
+        assert_eq!(raw_status(&answer), status, "{what}: {answer}");
+        let body = answer.split("\r\n\r\n").nth(1).unwrap_or_default();
+        let json: serde_json::Value =
+            serde_json::from_str(body).unwrap_or_else(|_| panic!("{what}: not JSON: {answer}"));
+        assert!(json["error"]["detail"].is_string(), "{what}: {json}");
+        if status != 431 && status != 414 {
+            assert!(
+                answer.to_lowercase().contains("cache-control: no-store"),
+                "{what}: {answer}"
+            );
+        }
+    }
+    let twice = format!("/?token={0}&token={0}", server.token);
+    let reply = Api::new(&server).get_with(&twice, &[]);
+    assert_eq!(reply.status, 400);
+    assert!(reply.detail().contains("more than one token"));
+}
+
+#[test]
+fn the_sign_in_link_works_on_index_html_too() {
+    let server = TestServer::start();
+    let api = Api::new(&server);
+    for path in ["/", "/index.html"] {
+        let reply = api.get_with(&format!("{path}?token={}", server.token), &[]);
+        assert_eq!(reply.status, 303, "{path}");
+        assert_eq!(reply.headers.get("location").unwrap(), "/");
+        assert!(reply.headers.get("set-cookie").is_some(), "{path}");
+    }
+}

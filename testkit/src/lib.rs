@@ -199,6 +199,26 @@ impl TestServer {
         self.data_dir.clone()
     }
 
+    /// Sends SIGTERM, as a service manager stopping the server would, and waits up to
+    /// `within` for the process to exit; returns how long it took, or `None` if it lives on.
+    pub fn terminate(&mut self, within: Duration) -> Option<Duration> {
+        let child = self.child.as_mut()?;
+        let started = std::time::Instant::now();
+        let sent = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success(), "SIGTERM sent");
+        while started.elapsed() < within {
+            if child.try_wait().expect("the server process").is_some() {
+                self.child = None;
+                return Some(started.elapsed());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+
     fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {
             let _ = child.kill();

@@ -9,8 +9,9 @@ use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, body_too_slow};
 use crate::limits::{MAX_BODY_BYTES, MAX_UPSTREAM_REPLY_BYTES};
+use crate::serve::BodyDeadline;
 use crate::state::GatewayState;
 use crate::upstream::Upstream;
 
@@ -40,9 +41,14 @@ pub async fn forward(
         None => path.clone(),
     };
     let content_type = request.headers().get(header::CONTENT_TYPE).cloned();
-    let body = axum::body::to_bytes(request.into_body(), MAX_BODY_BYTES)
-        .await
-        .map_err(|_| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "Request body is too large"))?;
+    let deadline = BodyDeadline::of(&request);
+    let body = tokio::time::timeout(
+        deadline,
+        axum::body::to_bytes(request.into_body(), MAX_BODY_BYTES),
+    )
+    .await
+    .map_err(|_| body_too_slow(deadline))?
+    .map_err(|_| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "Request body is too large"))?;
 
     let mut answer = upstream
         .send(method, &path_and_query, content_type, body)

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use chrono::Utc;
 use org_invitations_core::OrganizationInvitation;
 use org_invitations_core::email::{self, comparison_key};
@@ -15,7 +15,7 @@ use org_invitations_core::wire::{
 use serde_json::Value;
 
 use super::blocking;
-use crate::error::{ApiError, ApiJson, ApiQuery, IgnoredBody};
+use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, IgnoredBody};
 use crate::state::StoreState;
 use crate::store::{CreateRefusal, ListFilter};
 
@@ -173,7 +173,7 @@ pub async fn create(
 
 pub async fn get(
     State(state): State<StoreState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<ResultBody<OrganizationInvitation>>, ApiError> {
     let found = blocking({
         let id = id.clone();
@@ -188,7 +188,7 @@ pub async fn get(
 /// Revokes one invitation; a body, if any, is ignored.
 pub async fn invalidate(
     State(state): State<StoreState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     _body: IgnoredBody,
 ) -> Result<Json<ResultBody<OrganizationInvitation>>, ApiError> {
     let revoked = blocking({

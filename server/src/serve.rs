@@ -1,0 +1,114 @@
+//! The connection loop: serves the router on a listener with a cap on connections, a deadline
+//! for request headers (which also closes connections left idle), a deadline for request
+//! bodies, and a shutdown that waits a few seconds for requests in flight, then exits.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tower::ServiceExt;
+
+use crate::limits::{
+    BODY_TIMEOUT, CONNECTION_BUFFER_BYTES, CONNECTION_MAX_HEADERS, SHUTDOWN_GRACE,
+};
+
+/// How long a request body may take to arrive, carried by each request for whoever reads it.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyDeadline(pub Duration);
+
+impl BodyDeadline {
+    /// The deadline `request` carries; the default one for requests that did not come through
+    /// [`serve`] (in-process tests).
+    pub fn of<B>(request: &axum::http::Request<B>) -> Duration {
+        request
+            .extensions()
+            .get::<Self>()
+            .map_or(BODY_TIMEOUT, |Self(deadline)| *deadline)
+    }
+}
+
+/// How the connection loop treats clients.
+#[derive(Debug, Clone, Copy)]
+pub struct Serving {
+    pub header_timeout: Duration,
+    pub body_timeout: Duration,
+    pub max_connections: usize,
+}
+
+/// Serves `router` until `shutdown` resolves; then stops accepting, lets requests in flight
+/// finish for [`SHUTDOWN_GRACE`], and returns.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    serving: Serving,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
+    let slots = Arc::new(Semaphore::new(serving.max_connections));
+    let graceful = GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(serving.header_timeout)
+        .max_buf_size(CONNECTION_BUFFER_BYTES)
+        .max_headers(CONNECTION_MAX_HEADERS);
+    tokio::pin!(shutdown);
+    loop {
+        if slots.available_permits() == 0 {
+            tracing::warn!(
+                max_connections = serving.max_connections,
+                "connection limit reached; new connections wait"
+            );
+        }
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => slot.expect("the semaphore is never closed"),
+            () = &mut shutdown => break,
+        };
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(err) => {
+                    // Out of file descriptors, most likely: say so and try again shortly.
+                    tracing::error!(error = %err, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let router = router.clone();
+        let body_deadline = BodyDeadline(serving.body_timeout);
+        let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
+            request.extensions_mut().insert(ConnectInfo(peer));
+            request.extensions_mut().insert(body_deadline);
+            let router = router.clone();
+            async move {
+                Ok::<_, Infallible>(
+                    router
+                        .oneshot(request.map(Body::new))
+                        .await
+                        .unwrap_or_else(|never| match never {}),
+                )
+            }
+        });
+        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            let _ = connection.await;
+            drop(slot);
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(SHUTDOWN_GRACE) => {
+            tracing::warn!(grace = ?SHUTDOWN_GRACE, "requests still running at shutdown were cut off");
+        }
+    }
+    Ok(())
+}
