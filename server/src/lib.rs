@@ -9,6 +9,7 @@
 mod auth;
 pub mod config;
 mod cors;
+mod data_dir;
 mod demo;
 mod error;
 mod handlers;
@@ -23,8 +24,6 @@ mod store;
 mod token;
 mod upstream;
 
-use std::fs::DirBuilder;
-use std::os::unix::fs::DirBuilderExt;
 use std::path::Path;
 use std::time::Duration;
 
@@ -47,11 +46,8 @@ pub enum StartError {
     PublicWithoutToken(std::net::IpAddr),
     #[error("invalid --token: {0}")]
     Token(#[from] token::TokenError),
-    #[error("cannot create the data folder {path}: {source}")]
-    DataDir {
-        path: String,
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    DataDir(#[from] data_dir::DataDirError),
     #[error(transparent)]
     Store(#[from] store::StoreError),
     #[error("cannot listen on {address}: {source}")]
@@ -81,6 +77,15 @@ pub struct App {
     pub serving: String,
     /// The token a browser signs in with.
     sign_in_token: ApiToken,
+    pub token_origin: TokenOrigin,
+}
+
+/// Where the API token came from.
+pub enum TokenOrigin {
+    /// Generated on a first start and kept in this file.
+    Generated(std::path::PathBuf),
+    /// Given by the operator (`--token` or `ORG_INVITATIONS_TOKEN`).
+    Given,
 }
 
 impl App {
@@ -96,10 +101,13 @@ pub fn app(config: &Config) -> Result<App, StartError> {
     if !config.host.is_loopback() && config.token.is_none() {
         return Err(StartError::PublicWithoutToken(config.host));
     }
-    create_private_dir(&config.data_dir)?;
-    let token = match &config.token {
-        Some(given) => ApiToken::parse(given)?,
-        None => token::load_or_generate(&config.data_dir)?,
+    data_dir::prepare(&config.data_dir, &[DATABASE_FILE, token::TOKEN_FILE])?;
+    let (token, token_origin) = match &config.token {
+        Some(given) => (ApiToken::parse(given)?, TokenOrigin::Given),
+        None => (
+            token::load_or_generate(&config.data_dir)?,
+            TokenOrigin::Generated(absolute(&config.data_dir.join(token::TOKEN_FILE))),
+        ),
     };
     let allowed_origins = config
         .allow_origins
@@ -122,7 +130,7 @@ pub fn app(config: &Config) -> Result<App, StartError> {
             let upstream_token =
                 ApiToken::parse(upstream_token.trim()).map_err(StartError::UpstreamToken)?;
             let upstream = upstream::Upstream::new(base, upstream_token)?;
-            let serving = format!("Gateway to {}", upstream.base());
+            let serving = format!("Gateway to {}", upstream.redacted_base());
             (
                 routes::gateway_router(GatewayState { site, upstream }),
                 serving,
@@ -150,6 +158,7 @@ pub fn app(config: &Config) -> Result<App, StartError> {
         router,
         serving,
         sign_in_token: token,
+        token_origin,
     })
 }
 
@@ -168,7 +177,16 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     // These lines are the interface of `cargo xtask run` and of the tests: keep their shape.
     println!("org-invitations server listening on {base}");
     println!("{}", app.serving);
-    println!("Open {base}/?token={}", app.token());
+    match app.token_origin {
+        TokenOrigin::Generated(ref kept_in) => {
+            println!("Open {base}/?token={}", app.token());
+            println!("(The token is kept in {}.)", kept_in.display());
+        }
+        // A token the operator chose is theirs to keep: it is not printed back.
+        TokenOrigin::Given => println!(
+            "Sign in at {base}/?token=<the token given by --token or ORG_INVITATIONS_TOKEN>"
+        ),
+    }
 
     let serving = serve::Serving {
         header_timeout: Duration::from_secs(config.header_timeout),
@@ -178,17 +196,6 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     serve::serve(listener, app.router, serving, shutdown_signal())
         .await
         .map_err(StartError::Serve)
-}
-
-fn create_private_dir(path: &Path) -> Result<(), StartError> {
-    DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(path)
-        .map_err(|source| StartError::DataDir {
-            path: path.display().to_string(),
-            source,
-        })
 }
 
 fn absolute(path: &Path) -> std::path::PathBuf {

@@ -7,14 +7,36 @@ use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use futures_util::StreamExt;
+
 use crate::error::ApiError;
 use crate::limits::{MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_HEADERS, MAX_URI_BYTES};
+use crate::serve::BodyDeadline;
 
 pub async fn refuse_oversized(request: Request, next: Next) -> Response {
-    match oversized(&request) {
-        Some(refusal) => refusal.into_response(),
-        None => next.run(request).await,
+    let Some(refusal) = oversized(&request) else {
+        return next.run(request).await;
+    };
+    // A client still sending a body it announced would see its connection reset before it
+    // could read the answer: a body of modest size is read and dropped first. A huge one is
+    // answered at once, and the connection closed.
+    if declared_length(&request).is_some_and(|length| length <= DRAIN_LIMIT_BYTES) {
+        let deadline = BodyDeadline::of(&request);
+        let body = request.into_body().into_data_stream();
+        let _ = tokio::time::timeout(deadline, body.for_each(|_| async {})).await;
     }
+    refusal.into_response()
+}
+
+/// The most of an oversized body that is read (and dropped) so its sender can read the 413.
+const DRAIN_LIMIT_BYTES: u64 = 4 * 1024 * 1024;
+
+fn declared_length(request: &Request) -> Option<u64> {
+    request
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|length| length.to_str().ok())
+        .and_then(|length| length.trim().parse::<u64>().ok())
 }
 
 fn oversized(request: &Request) -> Option<ApiError> {
@@ -42,17 +64,11 @@ fn oversized(request: &Request) -> Option<ApiError> {
             ),
         ));
     }
-    let declared = headers
-        .get(axum::http::header::CONTENT_LENGTH)
-        .and_then(|length| length.to_str().ok())
-        .and_then(|length| length.trim().parse::<u64>().ok());
-    if declared.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
+    if declared_length(request).is_some_and(|length| length > MAX_BODY_BYTES as u64) {
+        // The same words as a body found too large while reading it.
         return Some(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
-            format!(
-                "Request body is too large: at most {} KiB",
-                MAX_BODY_BYTES / 1024
-            ),
+            "Request body is too large",
         ));
     }
     None

@@ -49,7 +49,7 @@ impl Upstream {
     }
 
     /// The base URL, safe to print: credentials in it are replaced by `***`.
-    pub fn base(&self) -> &str {
+    pub fn redacted_base(&self) -> &str {
         &self.shown
     }
 
@@ -101,8 +101,8 @@ mod tests {
     fn credentials_in_an_upstream_url_are_never_shown() {
         let token = ApiToken::parse("sss_upstream_token_0123").unwrap();
         let upstream = Upstream::new("https://svc:s3cret@api.example.com/base/", token).unwrap();
-        assert_eq!(upstream.base(), "https://***@api.example.com/base");
-        assert!(!upstream.base().contains("s3cret"));
+        assert_eq!(upstream.redacted_base(), "https://***@api.example.com/base");
+        assert!(!upstream.redacted_base().contains("s3cret"));
         assert_eq!(
             redact("http://api.example.com/x"),
             "http://api.example.com/x"

@@ -499,3 +499,62 @@ fn the_sign_in_link_works_on_index_html_too() {
         assert!(reply.headers.get("set-cookie").is_some(), "{path}");
     }
 }
+
+#[test]
+fn a_token_the_operator_gave_is_not_printed_back_and_a_generated_one_says_where_it_is_kept() {
+    let chosen = "sss_chosen_by_the_operator_123";
+    let given = server_with(&["--token", chosen]);
+    assert!(
+        given.printed.iter().all(|line| !line.contains(chosen)),
+        "{:?}",
+        given.printed
+    );
+    assert!(given.printed.last().unwrap().contains("--token"));
+    assert_eq!(
+        Api::new(&given).get(LIST_PATH).status,
+        200,
+        "the given token works"
+    );
+
+    let generated = TestServer::start();
+    let kept_in = generated.data_dir.join("token");
+    assert!(
+        generated
+            .printed
+            .iter()
+            .any(|line| line.contains(&generated.token))
+    );
+    assert_eq!(
+        std::fs::read_to_string(&kept_in).unwrap().trim(),
+        generated.token
+    );
+}
+
+#[test]
+fn loose_permissions_on_existing_data_are_tightened_at_start() {
+    use std::os::unix::fs::PermissionsExt;
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("data");
+    let options = ServerOptions {
+        data_dir: Some(data.clone()),
+        ..Default::default()
+    };
+    drop(TestServer::start_with(options.clone()));
+    let set = |path: &std::path::Path, mode| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
+    };
+    set(&data, 0o777);
+    set(&data.join("invitations.sqlite3"), 0o666);
+    set(&data.join("token"), 0o644);
+    let server = TestServer::start_with(options);
+    let mode =
+        |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&data), 0o700);
+    assert_eq!(mode(&data.join("invitations.sqlite3")), 0o600);
+    assert_eq!(mode(&data.join("token")), 0o600);
+    assert!(
+        server.log().contains("permissions tightened"),
+        "{}",
+        server.log()
+    );
+}

@@ -49,6 +49,8 @@ pub struct TestServer {
     pub sign_in_url: String,
     /// The start-up line between the two: where the data lives, or which upstream is served.
     pub serving: String,
+    /// Every line the server printed at start, up to the sign-in line.
+    pub printed: Vec<String>,
     pub token: String,
     pub data_dir: PathBuf,
     /// The server's standard error: its request log.
@@ -86,6 +88,19 @@ impl TestServer {
                 (Some(temp), dir)
             }
         };
+        let given_token = options
+            .extra_args
+            .iter()
+            .skip_while(|arg| *arg != "--token")
+            .nth(1)
+            .or_else(|| {
+                options
+                    .envs
+                    .iter()
+                    .find(|(name, _)| name == "ORG_INVITATIONS_TOKEN")
+                    .map(|(_, value)| value)
+            })
+            .cloned();
         let mut command = Command::new(server_binary());
         command
             .args([
@@ -123,19 +138,32 @@ impl TestServer {
         let lines = start_line_reader(child.stdout.take().expect("piped stdout"));
         let mut base_url = None;
         let mut serving = String::new();
+        let mut printed = Vec::new();
         loop {
             match lines.recv_timeout(START_TIMEOUT) {
                 Ok(line) => {
                     if let Some(url) = line.strip_prefix("org-invitations server listening on ") {
                         base_url = Some(url.trim().to_owned());
                     } else if line.starts_with("Data: ") || line.starts_with("Gateway to ") {
-                        serving = line;
-                    } else if let Some(url) = line.strip_prefix("Open ") {
+                        serving = line.clone();
+                    }
+                    printed.push(line.clone());
+                    // A generated token is printed in the sign-in URL; a given one is not.
+                    let signed_in = if let Some(url) = line.strip_prefix("Open ") {
                         let sign_in_url = url.trim().to_owned();
                         let token = sign_in_url
                             .split_once("?token=")
                             .map(|(_, token)| token.to_owned())
                             .expect("token in URL");
+                        Some((sign_in_url, token))
+                    } else if line.starts_with("Sign in at ") {
+                        let token = given_token.clone().expect("a token was given");
+                        let base = base_url.as_deref().expect("listening line comes first");
+                        Some((format!("{base}/?token={token}"), token))
+                    } else {
+                        None
+                    };
+                    if let Some((sign_in_url, token)) = signed_in {
                         return Self {
                             child: Some(child),
                             base_url: base_url.expect("listening line comes first"),
@@ -144,6 +172,7 @@ impl TestServer {
                             token,
                             data_dir,
                             log_path,
+                            printed,
                             _temp: temp,
                             _log_dir: log_dir,
                         };

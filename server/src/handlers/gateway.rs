@@ -127,7 +127,7 @@ fn unreachable_upstream(upstream: &Upstream, path: &str, err: reqwest::Error) ->
     // credentials. The browser gets a plain reason.
     let timed_out = err.is_timeout();
     let cause = err.without_url();
-    tracing::warn!(upstream = %upstream.base(), path = %path, error = %cause, "upstream request failed");
+    tracing::warn!(upstream = %upstream.redacted_base(), path = %path, error = %cause, "upstream request failed");
     if timed_out {
         ApiError::new(
             StatusCode::GATEWAY_TIMEOUT,
