@@ -233,3 +233,17 @@ async fn a_dropped_text_file_is_added_to_the_input() {
     .await;
     wait_until("the preview", || tally(&root) == "3 valid").await;
 }
+
+#[wasm_bindgen_test]
+async fn an_address_with_an_invisible_character_is_refused_with_the_reason() {
+    let root = container();
+    let _mounted = mount_form(&root, "test-invisible");
+    type_emails(&root, "ze\u{200b}ro@example.com, zero@example.com");
+    wait_until("the tally", || tally(&root) == "1 valid · 1 invalid").await;
+    let problems = texts(&root, ".oi-problem");
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].contains("'ze<U+200B>ro@example.com' contains an invisible character (U+200B)"),
+        "{problems:?}"
+    );
+}

@@ -15,6 +15,12 @@ pub enum EmailError {
     TooLong,
     #[error("Invalid email address '{address}': {reason}")]
     Invalid { address: String, reason: String },
+    /// A zero-width space, a direction override or another character that shows nothing:
+    /// such an address looks like another one.
+    #[error(
+        "Email address '{address}' contains an invisible character ({code_point}), which would make it look like another address"
+    )]
+    Invisible { address: String, code_point: String },
 }
 
 /// Strict options: a bare address with a dotted domain, as an invitation needs one that mail
@@ -26,26 +32,98 @@ const STRICT: Options = Options {
     allow_long_local_parts: false,
 };
 
-/// Validates an address and returns it as it will be stored: trimmed, case kept.
+/// Validates an address and returns it as it will be stored: trimmed, case kept, and (with
+/// the `unicode` feature) in Unicode's compatibility form NFKC, so look-alike spellings of one
+/// address (the Kelvin sign for `K`, full-width letters) are one address.
 pub fn normalize(raw: &str) -> Result<String, EmailError> {
-    let address = raw.trim();
-    if address.is_empty() {
+    let trimmed = raw.trim();
+    if trimmed.is_empty() {
         return Err(EmailError::Empty);
     }
+    if let Some(invisible) = trimmed.chars().find(|c| is_invisible(*c)) {
+        return Err(EmailError::Invisible {
+            address: shown(trimmed),
+            code_point: format!("U+{:04X}", u32::from(invisible)),
+        });
+    }
+    let address = compatibility_form(trimmed);
     if address.len() > MAX_EMAIL_LEN {
         return Err(EmailError::TooLong);
     }
-    EmailAddress::parse_with_options(address, STRICT)
-        .map(|_| address.to_owned())
-        .map_err(|err| EmailError::Invalid {
-            address: address.to_owned(),
-            reason: err.to_string(),
-        })
+    let invalid = |reason: String| EmailError::Invalid {
+        address: address.clone(),
+        reason,
+    };
+    EmailAddress::parse_with_options(&address, STRICT).map_err(|err| invalid(err.to_string()))?;
+    if let Some((_, domain)) = address.rsplit_once('@')
+        && ascii_domain(domain).is_none()
+    {
+        return Err(invalid(
+            "the domain is not a valid international domain name".into(),
+        ));
+    }
+    Ok(address)
 }
 
-/// The form in which two addresses are compared: `Ann@X.com` and `ann@x.com` are one person.
+/// The form in which two addresses are compared: `Ann@X.com` and `ann@x.com` are one person,
+/// and (with the `unicode` feature) so are `a@bücher.de` and `a@xn--bcher-kva.de`.
 pub fn comparison_key(address: &str) -> String {
-    address.trim().to_lowercase()
+    let address = compatibility_form(address.trim()).to_lowercase();
+    match address.rsplit_once('@') {
+        Some((local, domain)) => match ascii_domain(domain) {
+            Some(ascii) => format!("{local}@{}", ascii.to_lowercase()),
+            None => address,
+        },
+        None => address,
+    }
+}
+
+/// Format characters (General_Category Cf: zero-width spaces and joiners, direction marks and
+/// overrides, the byte-order mark…) and other controls: nothing a person can see.
+fn is_invisible(c: char) -> bool {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    matches!(
+        c.general_category(),
+        GeneralCategory::Format | GeneralCategory::Control
+    )
+}
+
+/// The address with every invisible character written out as `<U+XXXX>`, so a message can
+/// show where it is.
+fn shown(address: &str) -> String {
+    address
+        .chars()
+        .map(|c| {
+            if is_invisible(c) {
+                format!("<U+{:04X}>", u32::from(c))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+#[cfg(feature = "unicode")]
+fn compatibility_form(text: &str) -> String {
+    icu_normalizer::ComposingNormalizerBorrowed::new_nfkc()
+        .normalize(text)
+        .into_owned()
+}
+
+#[cfg(not(feature = "unicode"))]
+fn compatibility_form(text: &str) -> String {
+    text.to_owned()
+}
+
+/// The domain as DNS knows it (UTS-46, punycode), or `None` when it is not a valid one.
+#[cfg(feature = "unicode")]
+fn ascii_domain(domain: &str) -> Option<String> {
+    idna::domain_to_ascii(domain).ok()
+}
+
+#[cfg(not(feature = "unicode"))]
+fn ascii_domain(domain: &str) -> Option<String> {
+    Some(domain.to_owned())
 }
 
 #[cfg(test)]
@@ -98,6 +176,53 @@ mod tests {
         assert_eq!(valid.len(), 254);
         assert!(normalize(&valid).is_ok());
         assert_eq!(normalize(&format!("a{valid}")), Err(EmailError::TooLong));
+    }
+
+    #[test]
+    fn invisible_characters_are_refused_and_shown_where_they_are() {
+        for (address, code_point) in [
+            ("ze\u{200b}ro@example.com", "U+200B"),
+            ("admin\u{202e}moc.elpmaxe@x.com", "U+202E"),
+            ("\u{feff}bom@example.com", "U+FEFF"),
+            ("soft\u{ad}hyphen@example.com", "U+00AD"),
+        ] {
+            let err = normalize(address).unwrap_err();
+            assert!(
+                matches!(&err, EmailError::Invisible { code_point: found, .. } if found == code_point),
+                "{address:?}: {err:?}"
+            );
+            assert!(
+                err.to_string().contains(&format!("<{code_point}>")),
+                "{err}"
+            );
+        }
+    }
+
+    #[cfg(feature = "unicode")]
+    #[test]
+    fn look_alike_spellings_become_one_address() {
+        // The Kelvin sign and full-width letters are compatibility forms of plain letters.
+        assert_eq!(
+            normalize("\u{212a}elvin@example.com").unwrap(),
+            "Kelvin@example.com"
+        );
+        assert_eq!(
+            normalize("ｆｕｌｌ@example.com").unwrap(),
+            "full@example.com"
+        );
+        assert_eq!(
+            comparison_key("\u{212a}elvin@example.com"),
+            comparison_key("kelvin@example.com")
+        );
+        assert_eq!(
+            comparison_key("a@Bücher.de"),
+            comparison_key("A@xn--bcher-kva.de")
+        );
+        let err = normalize("a@xn--a.com").unwrap_err();
+        assert!(
+            err.to_string().contains("international domain name"),
+            "{err}"
+        );
     }
 
     #[test]

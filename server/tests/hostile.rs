@@ -558,3 +558,34 @@ fn loose_permissions_on_existing_data_are_tightened_at_start() {
         server.log()
     );
 }
+
+#[test]
+fn invisible_and_look_alike_addresses_cannot_pose_as_others() {
+    let server = TestServer::start();
+    let api = Api::new(&server);
+    let results = api.invite(&[
+        "ze\u{200b}ro@example.com",
+        "ow\u{202e}ner@example.com",
+        "\u{212a}elvin@example.com",
+        "kelvin@example.com",
+        "a@bücher.example",
+        "A@xn--bcher-kva.example",
+    ]);
+    let statuses: Vec<u64> = results
+        .iter()
+        .map(|r| r["status"].as_u64().unwrap())
+        .collect();
+    assert_eq!(statuses, [422, 422, 200, 409, 200, 409], "{results:?}");
+    assert!(
+        results[0]["error"]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("invisible character (U+200B)"),
+        "{results:?}"
+    );
+    // The Kelvin sign is stored as the letter it stands for: the address is the plain one.
+    assert!(listed(&api).contains(&"Kelvin@example.com".to_owned()));
+    // Past the owner check no longer: an invisible character is refused before it.
+    let owner = api.invite(&["owner\u{200b}@example.com"]);
+    assert_eq!(owner[0]["status"], 422);
+}
