@@ -10,6 +10,8 @@ pub mod paths {
     pub const USERINFO: &str = "/api/v2/userinfo/";
     pub const INVITATIONS: &str = "/api/v2/organization_invitations/";
     pub const BATCH_CREATE: &str = "/api/v2/organization_invitations/batch_create";
+    /// This server's own: ends the browser's session.
+    pub const SIGN_OUT: &str = "/api/console/sign-out";
     pub const CLI_USAGE: &str = "/api/v2/cli_usage/";
 
     /// `GET` one invitation.

@@ -1,6 +1,7 @@
 //! The credential check in front of every API route: `Authorization: Bearer <token>` (scripts,
-//! embedding hosts) or the `cli_token` cookie (the Anyscale CLI, and browsers signed in through
-//! the start-up URL). A request carries exactly one credential.
+//! embedding hosts), the `cli_token` cookie (the Anyscale CLI), or a session cookie (browsers
+//! signed in through the start-up URL, which never see the token). A request carries exactly
+//! one credential.
 //!
 //! Cookies are sent by browsers on their own, also when another site makes the browser send a
 //! request. So a cookie-authenticated request that changes something must come from this
@@ -16,12 +17,20 @@ use crate::error::ApiError;
 use crate::state::Site;
 
 pub const TOKEN_COOKIE: &str = "cli_token";
+/// The session cookie over plain HTTP (loopback, or behind a proxy that says nothing).
+pub const SESSION_COOKIE: &str = "oi_session";
+/// The session cookie over HTTPS: `__Host-` makes the browser insist on `Secure`, `Path=/`
+/// and no `Domain`, so no sibling host can set or read it.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-oi_session";
 
 /// One credential, as presented.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Credential<'a> {
+pub enum Credential<'a> {
     Bearer(&'a str),
+    /// The API token as the `cli_token` cookie.
     Cookie(&'a str),
+    /// A browser session's id.
+    Session(&'a str),
 }
 
 pub async fn require_token(
@@ -41,11 +50,15 @@ pub async fn require_token(
             }
         }
     };
-    let (Credential::Bearer(token) | Credential::Cookie(token)) = credential;
-    if !site.token.matches(token) {
+    let valid = match credential {
+        Credential::Bearer(token) | Credential::Cookie(token) => site.token.matches(token),
+        Credential::Session(id) => site.sessions.is_valid(id, chrono::Utc::now())?,
+    };
+    if !valid {
         return Err(ApiError::unauthorized());
     }
-    if matches!(credential, Credential::Cookie(_)) && changes_something(request.method()) {
+    let by_cookie = matches!(credential, Credential::Cookie(_) | Credential::Session(_));
+    if by_cookie && changes_something(request.method()) {
         refuse_cross_site(request.headers(), &site.allowed_origins)?;
         require_json_body(request.headers())?;
     }
@@ -57,7 +70,7 @@ fn changes_something(method: &Method) -> bool {
 }
 
 /// Every credential the request carries, bearer first.
-fn presented_credentials(headers: &HeaderMap) -> Vec<Credential<'_>> {
+pub fn presented_credentials(headers: &HeaderMap) -> Vec<Credential<'_>> {
     let bearer = headers
         .get_all(header::AUTHORIZATION)
         .into_iter()
@@ -77,8 +90,14 @@ fn presented_credentials(headers: &HeaderMap) -> Vec<Credential<'_>> {
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .filter(|(name, _)| *name == TOKEN_COOKIE)
-        .map(|(_, value)| Credential::Cookie(value.trim_matches('"')));
+        .filter_map(|(name, value)| {
+            let value = value.trim_matches('"');
+            match name {
+                TOKEN_COOKIE => Some(Credential::Cookie(value)),
+                SESSION_COOKIE | SECURE_SESSION_COOKIE => Some(Credential::Session(value)),
+                _ => None,
+            }
+        });
     bearer.chain(cookies).collect()
 }
 
@@ -150,9 +169,31 @@ fn require_json_body(headers: &HeaderMap) -> Result<(), ApiError> {
 }
 
 /// The `Set-Cookie` value that signs a browser in: not readable by scripts, never sent by
-/// other sites, gone when the browser session ends.
-pub fn session_cookie(token: &str) -> String {
-    format!("{TOKEN_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/")
+/// other sites, gone when the browser session ends (and the session itself expires on the
+/// server); over HTTPS only ever sent over HTTPS.
+pub fn session_cookie(session_id: &str, https: bool) -> String {
+    if https {
+        format!("{SECURE_SESSION_COOKIE}={session_id}; HttpOnly; Secure; SameSite=Strict; Path=/")
+    } else {
+        format!("{SESSION_COOKIE}={session_id}; HttpOnly; SameSite=Strict; Path=/")
+    }
+}
+
+/// `Set-Cookie` values that make a browser forget either session cookie.
+pub fn cleared_session_cookies() -> [String; 2] {
+    [
+        format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"),
+        format!("{SECURE_SESSION_COOKIE}=; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=0"),
+    ]
+}
+
+/// Whether the browser reached this server over HTTPS, as a TLS-terminating proxy in front of
+/// it says. Trusting the header costs nothing: it can only make the cookie stricter.
+pub fn over_https(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-forwarded-proto")
+        .and_then(|proto| proto.to_str().ok())
+        .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"))
 }
 
 #[cfg(test)]
@@ -168,14 +209,23 @@ mod tests {
     }
 
     #[test]
-    fn finds_bearer_and_cookie_credentials() {
+    fn finds_bearer_cookie_and_session_credentials() {
         let headers = headers(&[
             (header::AUTHORIZATION, "Bearer sss_one"),
-            (header::COOKIE, "theme=dark; cli_token=sss_two"),
+            (
+                header::COOKIE,
+                "theme=dark; cli_token=sss_two; oi_session=ses_3",
+            ),
+            (header::COOKIE, "__Host-oi_session=ses_4"),
         ]);
         assert_eq!(
             presented_credentials(&headers),
-            [Credential::Bearer("sss_one"), Credential::Cookie("sss_two")]
+            [
+                Credential::Bearer("sss_one"),
+                Credential::Cookie("sss_two"),
+                Credential::Session("ses_3"),
+                Credential::Session("ses_4"),
+            ]
         );
     }
 

@@ -29,6 +29,11 @@ pub fn api_token() -> String {
     format!("sss_{}", Alphanumeric.sample_string(&mut rand::rng(), 32))
 }
 
+/// A browser session's id: 256 bits of randomness, never the API token.
+pub fn session_id() -> String {
+    format!("ses_{}", Alphanumeric.sample_string(&mut rand::rng(), 43))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

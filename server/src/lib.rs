@@ -31,9 +31,12 @@ use axum::Router;
 use config::Config;
 use state::{GatewayState, Site, StoreState};
 use store::Store;
+use store::sessions::Sessions;
 use token::ApiToken;
 
 pub const DATABASE_FILE: &str = "invitations.sqlite3";
+/// Gateway mode keeps no invitations, only browser sessions, in this file.
+pub const SESSIONS_FILE: &str = "sessions.sqlite3";
 
 /// The environment variable holding the upstream's token in gateway mode.
 pub const UPSTREAM_TOKEN_ENV: &str = "ORG_INVITATIONS_UPSTREAM_TOKEN";
@@ -101,7 +104,10 @@ pub fn app(config: &Config) -> Result<App, StartError> {
     if !config.host.is_loopback() && config.token.is_none() {
         return Err(StartError::PublicWithoutToken(config.host));
     }
-    data_dir::prepare(&config.data_dir, &[DATABASE_FILE, token::TOKEN_FILE])?;
+    data_dir::prepare(
+        &config.data_dir,
+        &[DATABASE_FILE, SESSIONS_FILE, token::TOKEN_FILE],
+    )?;
     let (token, token_origin) = match &config.token {
         Some(given) => (ApiToken::parse(given)?, TokenOrigin::Given),
         None => (
@@ -114,7 +120,13 @@ pub fn app(config: &Config) -> Result<App, StartError> {
         .iter()
         .map(|origin| cors::parse_origin(origin))
         .collect::<Result<_, _>>()?;
+    // Store mode keeps sessions beside the invitations; a gateway in a file of their own.
+    let sessions_file = match &config.upstream {
+        Some(_) => config.data_dir.join(SESSIONS_FILE),
+        None => config.data_dir.join(DATABASE_FILE),
+    };
     let site = Site {
+        sessions: Sessions::open(&sessions_file)?,
         token: token.clone(),
         dist_dir: config.dist_dir.clone(),
         allowed_origins,

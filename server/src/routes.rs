@@ -62,6 +62,7 @@ where
 {
     // `/api` and `/api/` are no endpoint, but they are the API's: they answer as it does.
     let api = api
+        .route(paths::SIGN_OUT, post(console::sign_out))
         .route("/api", any(unknown_api_path))
         .route("/api/", any(unknown_api_path))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use axum::extract::FromRef;
 
 use crate::store::Store;
+use crate::store::sessions::Sessions;
 use crate::token::ApiToken;
 use crate::upstream::Upstream;
 
@@ -13,6 +14,8 @@ use crate::upstream::Upstream;
 #[derive(Clone)]
 pub struct Site {
     pub token: ApiToken,
+    /// Browsers signed in through the sign-in link.
+    pub sessions: Sessions,
     pub dist_dir: PathBuf,
     /// Other origins whose pages may call the API (CORS); empty for none.
     pub allowed_origins: Vec<axum::http::HeaderValue>,

@@ -1,4 +1,7 @@
-//! Invitations in SQLite. All SQL of the server lives in this file.
+//! Invitations in SQLite. All SQL of the server lives in this module: invitations here,
+//! browser sessions in `sessions`.
+
+pub mod sessions;
 
 use std::fs::OpenOptions;
 use std::os::unix::fs::OpenOptionsExt;
@@ -91,17 +94,7 @@ CREATE INDEX IF NOT EXISTS open_invitations_by_expiry
 impl Store {
     /// Opens (or creates, readable by its owner only) the database file. Existing data is kept.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        // Create the file ourselves so its mode is 0600; SQLite gives its -wal and -shm files
-        // the database file's permissions.
-        OpenOptions::new()
-            .create(true)
-            .append(true)
-            .mode(0o600)
-            .open(path)
-            .map_err(|source| StoreError::Open {
-                path: path.display().to_string(),
-                source,
-            })?;
+        create_private_file(path)?;
         let conn = Connection::open(path)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         // WAL with synchronous=FULL: a commit is on disk before the API acknowledges it.
@@ -312,6 +305,21 @@ impl Store {
 
 /// A panic while holding a connection cannot leave SQLite half-written (transactions roll
 /// back on drop), so a poisoned lock is still safe to use.
+/// Creates the database file ourselves, so its mode is 0600: SQLite gives its -wal and -shm
+/// files the database file's permissions.
+fn create_private_file(path: &Path) -> Result<(), StoreError> {
+    OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(path)
+        .map(drop)
+        .map_err(|source| StoreError::Open {
+            path: path.display().to_string(),
+            source,
+        })
+}
+
 fn unpoisoned(connection: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
     connection
         .lock()

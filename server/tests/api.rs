@@ -228,10 +228,9 @@ fn the_sign_in_url_sets_a_strict_http_only_cookie_and_drops_the_token() {
     assert_eq!(reply.status, 303);
     assert_eq!(reply.headers["location"], "/");
     let cookie = reply.headers["set-cookie"].to_str().unwrap();
-    assert!(
-        cookie.starts_with(&format!("cli_token={};", server.token)),
-        "{cookie}"
-    );
+    // A session of its own, never the API token (issue 13, item 8, changed this from the token).
+    assert!(cookie.starts_with("oi_session=ses_"), "{cookie}");
+    assert!(!cookie.contains(&server.token), "{cookie}");
     assert!(
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
         "{cookie}"

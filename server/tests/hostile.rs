@@ -589,3 +589,112 @@ fn invisible_and_look_alike_addresses_cannot_pose_as_others() {
     let owner = api.invite(&["owner\u{200b}@example.com"]);
     assert_eq!(owner[0]["status"], 422);
 }
+
+/// Signs in through the sign-in link; returns the `name=value` of the session cookie set.
+fn sign_in(api: &Api, headers: &[(&str, &str)]) -> (String, String) {
+    let server = api.server;
+    let reply = api.get_with(&format!("/?token={}", server.token), headers);
+    assert_eq!(reply.status, 303, "{}", reply.body);
+    let set_cookie = reply.headers["set-cookie"].to_str().unwrap().to_owned();
+    let pair = set_cookie.split(';').next().unwrap().to_owned();
+    (pair, set_cookie)
+}
+
+#[test]
+fn signing_in_starts_a_session_of_its_own_and_signing_out_ends_it() {
+    let server = TestServer::start();
+    let api = Api::new(&server);
+    let (session, set_cookie) = sign_in(&api, &[]);
+    assert!(
+        !set_cookie.contains(&server.token),
+        "the token is never a cookie: {set_cookie}"
+    );
+    assert!(!set_cookie.contains("Secure"), "plain HTTP: {set_cookie}");
+    assert_eq!(api.get_with(LIST_PATH, &[("Cookie", &session)]).status, 200);
+    // Another browser's session stays when this one signs out.
+    let (other, _) = sign_in(&api, &[]);
+    assert_ne!(session, other);
+
+    let own_origin = server.base_url.clone();
+    let out = api.send(
+        "POST",
+        "/api/console/sign-out",
+        &[("Cookie", &session), ("Origin", &own_origin)],
+        "",
+    );
+    assert_eq!(out.status, 200, "{}", out.body);
+    let cleared: Vec<&str> = out
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|value| value.to_str().unwrap())
+        .collect();
+    assert!(
+        cleared
+            .iter()
+            .any(|cookie| cookie.starts_with("oi_session=;") && cookie.contains("Max-Age=0")),
+        "{cleared:?}"
+    );
+    assert_eq!(api.get_with(LIST_PATH, &[("Cookie", &session)]).status, 401);
+    assert_eq!(api.get_with(LIST_PATH, &[("Cookie", &other)]).status, 200);
+    // Signing out is a change: another site cannot sign a browser out either.
+    let forced = api.send(
+        "POST",
+        "/api/console/sign-out",
+        &[("Cookie", &other), ("Origin", "https://evil.example")],
+        "",
+    );
+    assert_eq!(forced.status, 403);
+    assert_eq!(api.get_with(LIST_PATH, &[("Cookie", &other)]).status, 200);
+}
+
+#[test]
+fn behind_an_https_proxy_the_session_cookie_is_host_only_and_secure() {
+    let server = TestServer::start();
+    let api = Api::new(&server);
+    let (session, set_cookie) = sign_in(&api, &[("X-Forwarded-Proto", "https")]);
+    assert!(
+        session.starts_with("__Host-oi_session=ses_"),
+        "{set_cookie}"
+    );
+    assert!(
+        set_cookie.contains("; Secure") && set_cookie.contains("Path=/"),
+        "{set_cookie}"
+    );
+    assert!(!set_cookie.contains("Domain"), "{set_cookie}");
+    assert_eq!(api.get_with(LIST_PATH, &[("Cookie", &session)]).status, 200);
+}
+
+#[test]
+fn a_session_survives_a_restart_and_works_through_a_gateway() {
+    let root = tempfile::tempdir().unwrap();
+    let options = ServerOptions {
+        data_dir: Some(root.path().join("data")),
+        ..Default::default()
+    };
+    let server = TestServer::start_with(options.clone());
+    let (session, _) = sign_in(&Api::new(&server), &[]);
+    drop(server);
+    let again = TestServer::start_with(options);
+    assert_eq!(
+        Api::new(&again)
+            .get_with(LIST_PATH, &[("Cookie", &session)])
+            .status,
+        200
+    );
+
+    let gateway = TestServer::gateway_to(&again, ServerOptions::default());
+    let through = Api::new(&gateway);
+    let (gateway_session, _) = sign_in(&through, &[]);
+    assert_eq!(
+        through
+            .get_with(LIST_PATH, &[("Cookie", &gateway_session)])
+            .status,
+        200
+    );
+    assert_eq!(
+        through.get_with(LIST_PATH, &[("Cookie", &session)]).status,
+        401,
+        "the upstream's session means nothing to the gateway"
+    );
+}

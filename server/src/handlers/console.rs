@@ -1,22 +1,37 @@
-//! The console's page. Opening `/?token=…` (or `/index.html?token=…`), the URL printed at
-//! start-up, signs the browser in with a session cookie and redirects to `/`, so the token
-//! leaves the address bar and history.
+//! The console's page, and signing in and out. Opening `/?token=…` (or
+//! `/index.html?token=…`), the URL printed at start-up, starts a session, sets its cookie and
+//! redirects to `/`, so the token leaves the address bar and history and never becomes a
+//! cookie. `POST /api/console/sign-out` ends the session.
 
+use axum::Json;
 use axum::extract::{RawQuery, State};
-use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{AppendHeaders, Html, IntoResponse, Redirect, Response};
 
-use crate::auth::session_cookie;
+use crate::auth::{
+    Credential, cleared_session_cookies, over_https, presented_credentials, session_cookie,
+};
 use crate::error::ApiError;
 use crate::state::Site;
 
-pub async fn index(State(state): State<Site>, RawQuery(query): RawQuery) -> Response {
+pub async fn index(
+    State(state): State<Site>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
     let tokens = sign_in_tokens(query.as_deref().unwrap_or(""));
     match tokens.as_slice() {
         [] => {}
         [token] if state.token.matches(token) => {
+            let session = match state.sessions.create(chrono::Utc::now()) {
+                Ok(session) => session,
+                Err(err) => return ApiError::from(err).into_response(),
+            };
             return (
-                [(header::SET_COOKIE, session_cookie(token))],
+                [(
+                    header::SET_COOKIE,
+                    session_cookie(&session, over_https(&headers)),
+                )],
                 Redirect::to("/"),
             )
                 .into_response();
@@ -54,4 +69,20 @@ fn sign_in_tokens(query: &str) -> Vec<String> {
         .filter(|(name, _)| name == "token")
         .map(|(_, token)| token.into_owned())
         .collect()
+}
+
+/// Ends the browser's session and makes it forget the cookie. A caller signed in otherwise (a
+/// token) has no session to end; the answer is the same.
+pub async fn sign_out(State(state): State<Site>, headers: HeaderMap) -> Result<Response, ApiError> {
+    for credential in presented_credentials(&headers) {
+        if let Credential::Session(id) = credential {
+            state.sessions.revoke(id)?;
+        }
+    }
+    let [plain, secure] = cleared_session_cookies();
+    Ok((
+        AppendHeaders([(header::SET_COOKIE, plain), (header::SET_COOKIE, secure)]),
+        Json(serde_json::json!({})),
+    )
+        .into_response())
 }

@@ -1,0 +1,137 @@
+//! Browser sessions: what the sign-in link hands a browser instead of the API token. Random,
+//! stored only as a SHA-256 hash, expiring, and revoked by signing out. Kept in SQLite so a
+//! restart (or another instance on the same file) does not sign anyone out.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, TimeDelta, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+use sha2::{Digest, Sha256};
+
+use super::{StoreError, create_private_file, unpoisoned};
+use crate::ids;
+
+/// How long a sign-in lasts.
+pub const SESSION_LIFETIME: TimeDelta = TimeDelta::hours(12);
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS sessions (
+    id_hash       TEXT PRIMARY KEY,
+    created_at_ms INTEGER NOT NULL,
+    expires_at_ms INTEGER NOT NULL
+);
+";
+
+#[derive(Clone)]
+pub struct Sessions {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl Sessions {
+    /// Opens the sessions table in the database at `path` (created, private, if missing).
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        create_private_file(path)?;
+        let conn = Connection::open(path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(Self {
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    /// A new session, valid from `now` for [`SESSION_LIFETIME`]; returns its id, which exists
+    /// nowhere else but in the browser's cookie. Expired sessions are cleared on the way.
+    pub fn create(&self, now: DateTime<Utc>) -> Result<String, StoreError> {
+        let id = ids::session_id();
+        let conn = unpoisoned(&self.conn);
+        conn.execute(
+            "DELETE FROM sessions WHERE expires_at_ms <= ?1",
+            [now.timestamp_millis()],
+        )?;
+        conn.execute(
+            "INSERT INTO sessions (id_hash, created_at_ms, expires_at_ms) VALUES (?1, ?2, ?3)",
+            params![
+                hash(&id),
+                now.timestamp_millis(),
+                (now + SESSION_LIFETIME).timestamp_millis()
+            ],
+        )?;
+        Ok(id)
+    }
+
+    /// Whether `id` is a session that has not expired or been revoked at `now`.
+    pub fn is_valid(&self, id: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let found = unpoisoned(&self.conn)
+            .prepare_cached("SELECT 1 FROM sessions WHERE id_hash = ?1 AND expires_at_ms > ?2")?
+            .query_row(params![hash(id), now.timestamp_millis()], |_| Ok(()))
+            .optional()?;
+        Ok(found.is_some())
+    }
+
+    /// Ends a session (signing out). Ending one that does not exist is no error.
+    pub fn revoke(&self, id: &str) -> Result<(), StoreError> {
+        unpoisoned(&self.conn).execute("DELETE FROM sessions WHERE id_hash = ?1", [hash(id)])?;
+        Ok(())
+    }
+}
+
+/// What is stored instead of the id: a database that leaks gives no way in.
+fn hash(id: &str) -> String {
+    Sha256::digest(id.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sessions() -> (tempfile::TempDir, Sessions) {
+        let dir = tempfile::tempdir().unwrap();
+        let sessions = Sessions::open(&dir.path().join("sessions.sqlite3")).unwrap();
+        (dir, sessions)
+    }
+
+    #[test]
+    fn a_session_lasts_its_lifetime_and_no_longer() {
+        let (_dir, sessions) = sessions();
+        let now = Utc::now();
+        let id = sessions.create(now).unwrap();
+        assert!(sessions.is_valid(&id, now).unwrap());
+        assert!(
+            sessions
+                .is_valid(&id, now + SESSION_LIFETIME - TimeDelta::seconds(1))
+                .unwrap()
+        );
+        assert!(!sessions.is_valid(&id, now + SESSION_LIFETIME).unwrap());
+        assert!(!sessions.is_valid("ses_made_up", now).unwrap());
+    }
+
+    #[test]
+    fn a_revoked_session_is_gone_and_others_stay() {
+        let (_dir, sessions) = sessions();
+        let now = Utc::now();
+        let (one, two) = (sessions.create(now).unwrap(), sessions.create(now).unwrap());
+        assert_ne!(one, two);
+        sessions.revoke(&one).unwrap();
+        assert!(!sessions.is_valid(&one, now).unwrap());
+        assert!(sessions.is_valid(&two, now).unwrap());
+    }
+
+    #[test]
+    fn the_database_holds_no_session_id() {
+        let (dir, sessions) = sessions();
+        let id = sessions.create(Utc::now()).unwrap();
+        drop(sessions);
+        let conn = Connection::open(dir.path().join("sessions.sqlite3")).unwrap();
+        let stored: String = conn
+            .query_row("SELECT id_hash FROM sessions", [], |row| row.get(0))
+            .unwrap();
+        assert_ne!(stored, id);
+        assert!(!stored.contains(&id[4..]));
+    }
+}
