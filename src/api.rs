@@ -226,6 +226,13 @@ impl ApiClient {
         .await
     }
 
+    /// Ends the browser's session on this project's server.
+    pub async fn sign_out(&self) -> Result<(), ApiError> {
+        self.send::<serde::de::IgnoredAny>(|| Request::post(&self.url(paths::SIGN_OUT)), None, None)
+            .await
+            .map(drop)
+    }
+
     /// Revokes one invitation with a request that outlives the page (the page is closing);
     /// nobody will read the answer.
     pub fn invalidate_on_leave(&self, id: &str) {

@@ -14,6 +14,7 @@ use crate::hooks::{Invitations, Progress, use_clock, use_invitations};
 use crate::invite::InviteForm;
 use crate::list::{InvitationList, TableSkeleton, use_url_view};
 use crate::options::ConsoleOptions;
+use crate::sign_out::SignOut;
 
 /// How often statuses and relative phrases are recomputed.
 const CLOCK_TICK: Duration = Duration::from_secs(30);
@@ -85,88 +86,115 @@ pub fn App(
         })
     });
 
+    // A console signed in by the browser's session cookie can sign out; one given a token by
+    // its host has no session of its own.
+    let by_session = options.token.is_none() && options.token_provider.is_none();
+    let signed_out = RwSignal::new(false);
+
     view! {
         <div class="oi-console" class:oi-read-only=read_only>
             <header class="oi-header">
                 <h1 class="oi-title">"Organization invitations"</h1>
+                {by_session.then(|| view! { <SignOut signed_out /> })}
             </header>
-            {show_invite
-                .then(|| {
-                    view! {
-                        <InviteForm pending on_sent=Callback::new(move |()| load()) draft_key />
-                    }
-                })}
-            // Not landmarks: a host page holding two consoles would have look-alike regions;
-            // the headings give the structure, the host its landmarks.
-            {show_list
-                .then(|| {
-                    view! {
-                        <div class="oi-list">
-                            <h2 class="oi-subtitle" id="oi-list-title">
-                                "Invitations"
-                            </h2>
-                            <div class="oi-summary-bar">
-                                <p class="oi-summary">
-                                    {move || {
-                                        summary
-                                            .get()
-                                            .map(|summary| {
-                                                format!(
-                                                    "{} pending · {} expiring soon · {} expired",
-                                                    summary.pending,
-                                                    summary.expiring_soon,
-                                                    summary.expired,
-                                                )
-                                            })
-                                    }}
-                                    {move || {
-                                        refreshed_at
-                                            .get()
-                                            .map(|at| {
-                                                view! {
-                                                    <span class="oi-refreshed">
-                                                        {format!("Refreshed at {}", zone.get().format_time(at))}
-                                                    </span>
-                                                }
-                                            })
-                                    }}
-                                </p>
-                                <button
-                                    type="button"
-                                    class="oi-button"
-                                    on:click=move |_| load()
-                                    disabled=move || progress.get().is_some()
-                                >
-                                    "Refresh"
-                                </button>
-                            </div>
-                            {move || {
-                                progress.get().map(|progress| view! { <LoadProgress progress /> })
-                            }}
-                            {move || {
-                                failure
-                                    .get()
-                                    .map(|error| {
+            {move || {
+                signed_out
+                    .get()
+                    .then(|| {
+                        view! {
+                            <p class="oi-status" role="status">
+                                "You are signed out. To sign in again, open the sign-in link the server printed when it started."
+                            </p>
+                        }
+                    })
+            }}
+            // Hidden rather than removed: nothing typed into the form is lost.
+            <div class="oi-body" hidden=move || signed_out.get()>
+                {show_invite
+                    .then(|| {
+                        view! {
+                            <InviteForm pending on_sent=Callback::new(move |()| load()) draft_key />
+                        }
+                    })}
+                // Not landmarks: a host page holding two consoles would have look-alike regions;
+                // the headings give the structure, the host its landmarks.
+                {show_list
+                    .then(|| {
+                        view! {
+                            <div class="oi-list">
+                                <h2 class="oi-subtitle" id="oi-list-title">
+                                    "Invitations"
+                                </h2>
+                                <div class="oi-summary-bar">
+                                    <p class="oi-summary">
+                                        {move || {
+                                            summary
+                                                .get()
+                                                .map(|summary| {
+                                                    format!(
+                                                        "{} pending · {} expiring soon · {} expired",
+                                                        summary.pending,
+                                                        summary.expiring_soon,
+                                                        summary.expired,
+                                                    )
+                                                })
+                                        }}
+                                        {move || {
+                                            refreshed_at
+                                                .get()
+                                                .map(|at| {
+                                                    view! {
+                                                        <span class="oi-refreshed">
+                                                            {format!("Refreshed at {}", zone.get().format_time(at))}
+                                                        </span>
+                                                    }
+                                                })
+                                        }}
+                                    </p>
+                                    <button
+                                        type="button"
+                                        class="oi-button"
+                                        on:click=move |_| load()
+                                        disabled=move || progress.get().is_some()
+                                    >
+                                        "Refresh"
+                                    </button>
+                                </div>
+                                {move || {
+                                    progress
+                                        .get()
+                                        .map(|progress| view! { <LoadProgress progress /> })
+                                }}
+                                {move || {
+                                    failure
+                                        .get()
+                                        .map(|error| {
+                                            view! {
+                                                <LoadError error retry=Callback::new(move |()| load()) />
+                                            }
+                                        })
+                                }}
+                                <Show
+                                    when=move || rows.with(Option::is_some)
+                                    fallback=move || {
                                         view! {
-                                            <LoadError error retry=Callback::new(move |()| load()) />
+                                            <Show when=move || failure.with(Option::is_none)>
+                                                <TableSkeleton />
+                                            </Show>
                                         }
-                                    })
-                            }}
-                            <Show
-                                when=move || rows.with(Option::is_some)
-                                fallback=move || {
-                                    view! {
-                                        <Show when=move || failure.with(Option::is_none)>
-                                            <TableSkeleton />
-                                        </Show>
                                     }
-                                }
-                            >
-                                <InvitationList rows=loaded_rows list_view zone now=now.into() />
-                            </Show>
-                        </div>
-                    }
-                })}
+                                >
+                                    <InvitationList
+                                        rows=loaded_rows
+                                        list_view
+                                        zone
+                                        now=now.into()
+                                    />
+                                </Show>
+                            </div>
+                        }
+                    })}
+            </div>
         </div>
     }
 }

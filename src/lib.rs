@@ -14,6 +14,7 @@ mod hooks;
 mod invite;
 mod list;
 mod options;
+mod sign_out;
 mod time_zone;
 
 pub use app::App;

@@ -3,8 +3,8 @@
 
 use e2e::{BROWSER_TIME_ZONE, Browser, demo_options};
 use serde_json::{Value, json};
-use testkit::TestServer;
 use testkit::selectors;
+use testkit::{StaticHost, TestServer};
 
 /// Runs `body` with `root` bound to the shadow root of the element with id `host`.
 async fn in_shadow(browser: &Browser, host: &str, body: &str) -> Value {
@@ -264,63 +264,6 @@ async fn a_host_token_provider_is_asked_again_when_its_token_is_refused() {
         .unwrap();
     assert_eq!(asked, json!(2), "asked once, then once more after the 401");
     browser.close().await;
-}
-
-/// A plain static file server on another port (another origin), as any host's web server.
-struct StaticHost {
-    child: std::process::Child,
-    origin: String,
-    folder: tempfile::TempDir,
-}
-
-impl StaticHost {
-    /// Serves an empty folder; [`StaticHost::put`] adds pages.
-    fn start() -> Self {
-        let folder = tempfile::tempdir().unwrap();
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = std::process::Command::new("python3")
-            .args([
-                "-m",
-                "http.server",
-                "--bind",
-                "127.0.0.1",
-                &port.to_string(),
-                "--directory",
-            ])
-            .arg(folder.path())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("python3 serves static files");
-        let started = std::time::Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                started.elapsed() < e2e::WAIT,
-                "the static host did not start"
-            );
-            std::thread::yield_now();
-        }
-        Self {
-            child,
-            origin: format!("http://127.0.0.1:{port}"),
-            folder,
-        }
-    }
-
-    fn put(&self, file: &str, html: &str) {
-        std::fs::write(self.folder.path().join(file), html).unwrap();
-    }
-}
-
-impl Drop for StaticHost {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

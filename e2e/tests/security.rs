@@ -1,9 +1,10 @@
-//! The console under the server's strict Content-Security-Policy, in headless Chromium.
+//! The console under the server's strict Content-Security-Policy, against a page on another
+//! origin, and signing out, in headless Chromium.
 
-use e2e::{BROWSER_TIME_ZONE, Browser, demo_options};
+use e2e::{BROWSER_TIME_ZONE, Browser, demo_options, signed_in};
 use fantoccini::Locator;
-use testkit::TestServer;
 use testkit::selectors;
+use testkit::{StaticHost, TestServer};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_feature_works_under_the_strict_policy_without_violations() {
@@ -73,5 +74,78 @@ async fn an_inline_script_is_refused_so_the_policy_is_in_force() {
             .any(|violation| violation.starts_with("script-src")),
         "{violations:?}"
     );
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_form_posted_from_another_origin_changes_nothing() {
+    let server = TestServer::start_with(demo_options());
+    let before = testkit::Api::new(&server).list_all("").len();
+    // Another origin on the same host: same-site, so the browser does send the session
+    // cookie (SameSite=Strict does not stop it), and only the server's check can.
+    let attacker = StaticHost::start();
+    attacker.put(
+        "attack.html",
+        format!(
+            "<!doctype html><title>Win a prize</title>\n\
+             <form id=\"f\" method=\"POST\" enctype=\"text/plain\" action=\"{base}/api/v2/organization_invitations/batch_create\">\n\
+             <input type=\"hidden\" name='[{{\"email\":\"csrf.victim@example.com\",\"x\":\"' value='\"}}]'>\n\
+             </form>\n\
+             <script>document.getElementById('f').submit();</script>\n",
+            base = server.base_url
+        ),
+    );
+    let browser = signed_in(&server).await;
+    browser
+        .client
+        .goto(&format!("{}/attack.html", attacker.origin))
+        .await
+        .unwrap();
+    // The form lands on the server's answer: refused as cross-site, so the cookie was sent.
+    let answer = browser.text_of("body").await;
+    assert!(answer.contains("Cross-site request refused"), "{answer}");
+    let after = testkit::Api::new(&server).list_all("");
+    assert_eq!(after.len(), before, "nothing was created");
+    assert!(
+        after
+            .iter()
+            .all(|invitation| invitation["email"] != "csrf.victim@example.com")
+    );
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn signing_out_ends_the_session_and_keeps_what_was_typed() {
+    let server = TestServer::start_with(demo_options());
+    let browser = signed_in(&server).await;
+    browser
+        .client
+        .find(Locator::Css("textarea"))
+        .await
+        .unwrap()
+        .send_keys("kept@example.com")
+        .await
+        .unwrap();
+    browser.click_button("Sign out").await;
+    let said = browser.text_of(".oi-console > .oi-status").await;
+    assert!(said.contains("You are signed out"), "{said}");
+    assert!(
+        browser.texts_now(selectors::ROWS).await.is_empty(),
+        "the list is gone"
+    );
+    browser.assert_accessible("signed out").await;
+    // The old session is dead: a reload finds the browser signed out, and the draft kept.
+    browser.client.refresh().await.unwrap();
+    let error = browser.text_of(selectors::LOAD_ERROR).await;
+    assert!(error.contains("Not signed in"), "{error}");
+    let draft = browser
+        .client
+        .execute(
+            "return document.querySelector('textarea').value;",
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(draft, serde_json::json!("kept@example.com"));
     browser.close().await;
 }

@@ -3,8 +3,10 @@
 
 mod api;
 pub mod selectors;
+mod static_host;
 
 pub use api::{Api, Reply};
+pub use static_host::StaticHost;
 
 /// The invitation list's path, which most API tests call.
 pub const LIST_PATH: &str = "/api/v2/organization_invitations/";
