@@ -1,7 +1,6 @@
 //! `cargo xtask run`: build the release console and the server, then become the server.
 
 use std::os::unix::process::CommandExt;
-use std::path::PathBuf;
 
 use clap::Args;
 
@@ -10,25 +9,15 @@ use crate::{Result, console, paths};
 
 #[derive(Args)]
 pub struct RunArgs {
-    /// Port to listen on.
-    #[arg(long, default_value_t = 8080)]
-    port: u16,
-    /// The API token (else one is generated once and kept in the data folder).
-    #[arg(long, env = "ORG_INVITATIONS_TOKEN", hide_env_values = true)]
-    token: Option<String>,
-    /// Seed sample invitations, one already expired, when the store is empty.
-    #[arg(long)]
-    demo: bool,
-    /// Where the database and token live.
-    #[arg(long, default_value = "data")]
-    data_dir: PathBuf,
-    /// Gateway mode: forward the API to this upstream (its token in
-    /// ORG_INVITATIONS_UPSTREAM_TOKEN, which the server reads from the environment).
-    #[arg(long)]
-    upstream: Option<String>,
-    /// Another origin whose pages may call the API (repeatable).
-    #[arg(long = "allow-origin", value_name = "ORIGIN")]
-    allow_origins: Vec<String>,
+    /// Options for the server, passed on as they are: every option of
+    /// `org-invitations-server --help` (`--port`, `--demo`, `--data-dir`, `--token`,
+    /// `--upstream`, `--allow-origin`, `--max-page-size`, `--header-timeout`, …).
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "SERVER OPTIONS"
+    )]
+    server_options: Vec<String>,
 }
 
 pub fn run(args: RunArgs) -> Result {
@@ -52,27 +41,104 @@ pub fn run(args: RunArgs) -> Result {
             .join("server")
             .join("org-invitations-server"),
     );
-    server
-        .current_dir(paths::root())
-        .arg("--port")
-        .arg(args.port.to_string())
-        .arg("--data-dir")
-        .arg(&args.data_dir);
-    server.arg("--dist-dir").arg(paths::dist());
-    if args.demo {
-        server.arg("--demo");
-    }
-    if let Some(upstream) = &args.upstream {
-        server.arg("--upstream").arg(upstream);
-    }
-    for origin in &args.allow_origins {
-        server.arg("--allow-origin").arg(origin);
-    }
-    if let Some(token) = args.token {
+    let (arguments, token) = server_arguments(&args.server_options, &paths::dist());
+    server.current_dir(paths::root()).args(arguments);
+    if let Some(token) = token {
         // Passed through the environment so it does not show in the process list.
         server.env("ORG_INVITATIONS_TOKEN", token);
     }
     eprintln!("$ {}", describe(&server));
     // Become the server, so Ctrl-C and signals reach it directly.
     Err(format!("cannot start the server: {}", server.exec()))
+}
+
+/// The server's arguments: the ones given, and the console `run` just built unless another
+/// `--dist-dir` is given. Every option reaches the server unchanged, so `run` accepts all of
+/// them, today's and tomorrow's; but a `--token` is taken out and returned, to travel in the
+/// environment instead of the process list.
+fn server_arguments(
+    given: &[String],
+    dist: &std::path::Path,
+) -> (Vec<std::ffi::OsString>, Option<String>) {
+    let mut arguments: Vec<std::ffi::OsString> = Vec::new();
+    let mut token = None;
+    let mut names_dist = false;
+    let mut rest = given.iter();
+    while let Some(arg) = rest.next() {
+        if arg == "--token" {
+            token = rest.next().cloned();
+        } else if let Some(value) = arg.strip_prefix("--token=") {
+            token = Some(value.to_owned());
+        } else {
+            names_dist |= arg == "--dist-dir" || arg.starts_with("--dist-dir=");
+            arguments.push(arg.into());
+        }
+    }
+    if !names_dist {
+        arguments.push("--dist-dir".into());
+        arguments.push(dist.into());
+    }
+    (arguments, token)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::server_arguments;
+    use std::path::Path;
+
+    #[test]
+    fn every_option_reaches_the_server_and_the_built_console_is_served() {
+        let given: Vec<String> = [
+            "--demo",
+            "--port",
+            "9000",
+            "--max-page-size",
+            "50",
+            "--header-timeout=5",
+        ]
+        .map(String::from)
+        .to_vec();
+        let (arguments, token) = server_arguments(&given, Path::new("/x/dist"));
+        assert_eq!(
+            arguments,
+            [
+                "--demo",
+                "--port",
+                "9000",
+                "--max-page-size",
+                "50",
+                "--header-timeout=5",
+                "--dist-dir",
+                "/x/dist"
+            ]
+            .map(std::ffi::OsString::from)
+        );
+        assert_eq!(token, None);
+        let own = ["--dist-dir".to_owned(), "/elsewhere".to_owned()];
+        assert_eq!(server_arguments(&own, Path::new("/x/dist")).0.len(), 2);
+    }
+
+    #[test]
+    fn a_token_travels_in_the_environment_not_the_process_list() {
+        for given in [
+            vec![
+                "--token".to_owned(),
+                "sss_secret_token_123".to_owned(),
+                "--demo".to_owned(),
+            ],
+            vec![
+                "--token=sss_secret_token_123".to_owned(),
+                "--demo".to_owned(),
+            ],
+        ] {
+            let (arguments, token) = server_arguments(&given, Path::new("/x/dist"));
+            assert_eq!(token.as_deref(), Some("sss_secret_token_123"));
+            assert!(
+                arguments
+                    .iter()
+                    .all(|arg| !arg.to_string_lossy().contains("secret"))
+            );
+            assert_eq!(arguments[0], "--demo");
+        }
+    }
 }
