@@ -79,14 +79,52 @@ pub fn comparison_key(address: &str) -> String {
 }
 
 /// Format characters (General_Category Cf: zero-width spaces and joiners, direction marks and
-/// overrides, the byte-order mark…) and other controls: nothing a person can see.
+/// overrides, the byte-order mark…) and controls: nothing a person can see.
 fn is_invisible(c: char) -> bool {
-    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
-    matches!(
-        c.general_category(),
-        GeneralCategory::Format | GeneralCategory::Control
-    )
+    c.is_control() || is_format(c)
 }
+
+/// With the `unicode` feature (the server), Unicode's own General_Category table says.
+#[cfg(feature = "unicode")]
+fn is_format(c: char) -> bool {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    c.general_category() == GeneralCategory::Format
+}
+
+/// Without it (the console, where the full table would cost about 40 KB of WebAssembly), the
+/// 21 ranges of General_Category Cf, which a test keeps equal to the table above.
+#[cfg(not(feature = "unicode"))]
+fn is_format(c: char) -> bool {
+    FORMAT_RANGES
+        .iter()
+        .any(|(first, last)| (*first..=*last).contains(&c))
+}
+
+/// General_Category Cf in Unicode 18, as ranges.
+#[cfg_attr(feature = "unicode", allow(dead_code))]
+const FORMAT_RANGES: [(char, char); 21] = [
+    ('\u{AD}', '\u{AD}'),
+    ('\u{600}', '\u{605}'),
+    ('\u{61C}', '\u{61C}'),
+    ('\u{6DD}', '\u{6DD}'),
+    ('\u{70F}', '\u{70F}'),
+    ('\u{890}', '\u{891}'),
+    ('\u{8E2}', '\u{8E2}'),
+    ('\u{180E}', '\u{180E}'),
+    ('\u{200B}', '\u{200F}'),
+    ('\u{202A}', '\u{202E}'),
+    ('\u{2060}', '\u{2064}'),
+    ('\u{2066}', '\u{206F}'),
+    ('\u{FEFF}', '\u{FEFF}'),
+    ('\u{FFF9}', '\u{FFFB}'),
+    ('\u{110BD}', '\u{110BD}'),
+    ('\u{110CD}', '\u{110CD}'),
+    ('\u{13430}', '\u{1343F}'),
+    ('\u{1BCA0}', '\u{1BCA3}'),
+    ('\u{1D173}', '\u{1D17A}'),
+    ('\u{E0001}', '\u{E0001}'),
+    ('\u{E0020}', '\u{E007F}'),
+];
 
 /// The address with every invisible character written out as `<U+XXXX>`, so a message can
 /// show where it is.
@@ -194,6 +232,23 @@ mod tests {
             assert!(
                 err.to_string().contains(&format!("<{code_point}>")),
                 "{err}"
+            );
+        }
+    }
+
+    #[cfg(feature = "unicode")]
+    #[test]
+    fn the_consoles_format_ranges_are_exactly_unicodes_format_characters() {
+        use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let in_ranges = FORMAT_RANGES
+                .iter()
+                .any(|(first, last)| (*first..=*last).contains(&c));
+            assert_eq!(
+                in_ranges,
+                c.general_category() == GeneralCategory::Format,
+                "U+{:04X}",
+                u32::from(c)
             );
         }
     }
