@@ -129,9 +129,18 @@ async fn signing_out_ends_the_session_and_keeps_what_was_typed() {
     browser.click_button("Sign out").await;
     let said = browser.text_of(".oi-console > .oi-status").await;
     assert!(said.contains("You are signed out"), "{said}");
-    assert!(
-        browser.texts_now(selectors::ROWS).await.is_empty(),
-        "the list is gone"
+    let rows_shown = browser
+        .client
+        .execute(
+            "return [...document.querySelectorAll(arguments[0])].some(row => row.offsetParent !== null);",
+            vec![selectors::ROWS.into()],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        rows_shown,
+        serde_json::json!(false),
+        "the list is out of sight"
     );
     browser.assert_accessible("signed out").await;
     // The old session is dead: a reload finds the browser signed out, and the draft kept.
