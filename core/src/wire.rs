@@ -12,6 +12,10 @@ pub mod paths {
     pub const BATCH_CREATE: &str = "/api/v2/organization_invitations/batch_create";
     /// This server's own: ends the browser's session.
     pub const SIGN_OUT: &str = "/api/console/sign-out";
+    /// This server's own: who the caller is and their role.
+    pub const ME: &str = "/api/console/me";
+    /// This server's own: the audit trail (admins).
+    pub const AUDIT: &str = "/api/console/audit";
     pub const CLI_USAGE: &str = "/api/v2/cli_usage/";
 
     /// `GET` one invitation.

@@ -1,19 +1,24 @@
 //! The credential check in front of every API route: `Authorization: Bearer <token>` (scripts,
-//! embedding hosts), the `cli_token` cookie (the Anyscale CLI), or a session cookie (browsers
-//! signed in through the start-up URL, which never see the token). A request carries exactly
-//! one credential.
+//! embedding hosts), the `cli_token` cookie (the Anyscale CLI), a session cookie (browsers
+//! signed in through the start-up URL, which never see the token), or the address an
+//! authenticating proxy puts in a header (`--auth-proxy-header`, from `--trusted-proxy`
+//! addresses only). A token is the owner's or a named one. A request carries exactly one
+//! credential, and proves an [`Identity`].
 //!
 //! Cookies are sent by browsers on their own, also when another site makes the browser send a
 //! request. So a cookie-authenticated request that changes something must come from this
 //! server's own pages (or an allowed origin) and carry JSON, which a form on another site
 //! cannot send without the browser asking first.
 
-use axum::extract::{Request, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
 use crate::error::ApiError;
+use crate::identity::{AuthMethod, Identity};
 use crate::state::Site;
 
 pub const TOKEN_COOKIE: &str = "cli_token";
@@ -27,20 +32,50 @@ pub const SECURE_SESSION_COOKIE: &str = "__Host-oi_session";
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Credential<'a> {
     Bearer(&'a str),
-    /// The API token as the `cli_token` cookie.
+    /// A token as the `cli_token` cookie.
     Cookie(&'a str),
     /// A browser session's id.
     Session(&'a str),
+    /// The address an authenticating proxy put in the configured header.
+    Proxy(&'a str),
 }
 
-pub async fn require_token(
+impl Credential<'_> {
+    /// Credentials a browser sends on its own, whoever's page asks it to: changes made with
+    /// them must come from the console's own pages.
+    fn sent_by_browsers(self) -> bool {
+        !matches!(self, Credential::Bearer(_))
+    }
+}
+
+/// Finds who is calling, from exactly one credential, and puts the [`Identity`] on the
+/// request for the handlers; refuses everything else.
+pub async fn authenticate(
     State(site): State<Site>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
-    let credential = {
-        let presented = presented_credentials(request.headers());
-        match presented.as_slice() {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(peer)| peer.ip());
+    let identity = {
+        let mut presented = presented_credentials(request.headers());
+        if let Some(proxy) = &site.proxy
+            && let Some(value) = request.headers().get(&proxy.header)
+        {
+            if !peer.is_some_and(|peer| proxy.trusted.contains(&peer)) {
+                return Err(ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    format!(
+                        "The {} header is accepted only from the trusted proxy; this request came from elsewhere",
+                        proxy.header
+                    ),
+                ));
+            }
+            presented.push(Credential::Proxy(value.to_str().unwrap_or("")));
+        }
+        let credential = match presented.as_slice() {
             [] => return Err(ApiError::unauthorized()),
             [one] => *one,
             _ => {
@@ -48,21 +83,52 @@ pub async fn require_token(
                     "Send exactly one credential: one Authorization header or one cli_token cookie",
                 ));
             }
+        };
+        let identity = identify(&site, credential)?.ok_or_else(ApiError::unauthorized)?;
+        if credential.sent_by_browsers() && changes_something(request.method()) {
+            refuse_cross_site(request.headers(), &site.allowed_origins)?;
+            require_json_body(request.headers())?;
         }
+        identity
     };
-    let valid = match credential {
-        Credential::Bearer(token) | Credential::Cookie(token) => site.token.matches(token),
-        Credential::Session(id) => site.sessions.is_valid(id, chrono::Utc::now())?,
-    };
-    if !valid {
-        return Err(ApiError::unauthorized());
-    }
-    let by_cookie = matches!(credential, Credential::Cookie(_) | Credential::Session(_));
-    if by_cookie && changes_something(request.method()) {
-        refuse_cross_site(request.headers(), &site.allowed_origins)?;
-        require_json_body(request.headers())?;
-    }
+    request.extensions_mut().insert(identity);
     Ok(next.run(request).await)
+}
+
+/// The identity a credential proves, or `None` when it proves nothing.
+fn identify(site: &Site, credential: Credential<'_>) -> Result<Option<Identity>, ApiError> {
+    let now = chrono::Utc::now();
+    Ok(match credential {
+        Credential::Bearer(token) | Credential::Cookie(token) => {
+            if site.token.matches(token) {
+                Some(Identity::owner(AuthMethod::OwnerToken))
+            } else {
+                site.tokens.find(token, now)?.map(|(name, role)| Identity {
+                    actor: format!("token:{name}"),
+                    method: AuthMethod::NamedToken,
+                    role: Some(role),
+                })
+            }
+        }
+        Credential::Session(id) => site
+            .sessions
+            .is_valid(id, now)?
+            .then(|| Identity::owner(AuthMethod::Session)),
+        Credential::Proxy(address) => {
+            let roles = site.proxy.as_ref().map(|proxy| &proxy.roles);
+            let address = org_invitations_core::email::normalize(address).map_err(|_| {
+                ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "The proxy named no valid address for the signed-in person",
+                )
+            })?;
+            Some(Identity {
+                role: roles.and_then(|roles| roles.role_of(&address)),
+                actor: address,
+                method: AuthMethod::Proxy,
+            })
+        }
+    })
 }
 
 fn changes_something(method: &Method) -> bool {

@@ -12,6 +12,10 @@ use clap::Parser;
     about = "The organization invitation API on SQLite, serving the console"
 )]
 pub struct Config {
+    /// Manage named API tokens instead of serving.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Address to listen on. Anything but loopback needs an explicit --token.
     #[arg(long, default_value = "127.0.0.1")]
     pub host: IpAddr,
@@ -21,7 +25,7 @@ pub struct Config {
     pub port: u16,
 
     /// Folder for the database and the generated token; created on first start, never wiped.
-    #[arg(long, default_value = "data")]
+    #[arg(long, default_value = "data", global = true)]
     pub data_dir: PathBuf,
 
     /// The API token clients must present. Without it, one is generated and kept in the data folder.
@@ -61,7 +65,51 @@ pub struct Config {
     #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub body_timeout: u64,
 
+    /// Take each request's identity (an address) from this header, set by the company's
+    /// authenticating proxy (e.g. X-Forwarded-Email). Needs --roles.
+    #[arg(long, value_name = "NAME")]
+    pub auth_proxy_header: Option<String>,
+
+    /// An address of that proxy; the header is refused from anywhere else. Repeatable;
+    /// default the loopback addresses.
+    #[arg(long = "trusted-proxy", value_name = "ADDR", default_values_t = [IpAddr::from([127, 0, 0, 1]), IpAddr::from(std::net::Ipv6Addr::LOCALHOST)])]
+    pub trusted_proxies: Vec<IpAddr>,
+
+    /// A TOML file mapping roles (admin, inviter, viewer) to addresses and patterns, as
+    /// `inviter = ["*@platform.corp.example"]`. Errors stop the server at start.
+    #[arg(long, value_name = "FILE")]
+    pub roles: Option<PathBuf>,
+
+    /// Remove audit records older than this many days (at start and daily); default: keep
+    /// them forever.
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..))]
+    pub audit_retention_days: Option<u32>,
+
     /// Connections served at once; further ones wait until one closes.
     #[arg(long, value_name = "N", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub max_connections: u32,
+}
+
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Command {
+    /// Named API tokens for scripts and other services (they take effect at once, also on a
+    /// running server).
+    #[command(subcommand)]
+    Tokens(TokensCommand),
+}
+
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum TokensCommand {
+    /// Make a token and print it, this once.
+    Create {
+        /// What the token is for, as `ci-bot`.
+        name: String,
+        /// viewer (list), inviter (also create) or admin (also revoke, read the audit trail).
+        #[arg(long, value_parser = ["viewer", "inviter", "admin"])]
+        role: String,
+    },
+    /// Names, roles, when made and last used; never the tokens.
+    List,
+    /// Revoke the token with this name.
+    Revoke { name: String },
 }

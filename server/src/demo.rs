@@ -24,7 +24,7 @@ pub fn seed(store: &Store) -> Result<usize, StoreError> {
     }
     let now = Utc::now();
     for (email, age) in SAMPLES {
-        store.create_many(&[email.to_string()], now - *age)?;
+        store.create_many(&[email.to_string()], now - *age, None)?;
     }
     Ok(SAMPLES.len())
 }

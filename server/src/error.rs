@@ -58,13 +58,25 @@ impl IntoResponse for ApiError {
     }
 }
 
+impl ApiError {
+    /// The audit trail could not be written, so the change was not made.
+    pub fn unrecorded(err: StoreError) -> Self {
+        tracing::error!(error = %err, "the audit trail cannot be written");
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The audit trail cannot be written just now, so nothing was changed; try again",
+        )
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
-        // The cause goes to the log; the client gets no internals.
+        // The cause goes to the log; the client gets no internals. Changes and their records
+        // share one transaction, so a failure leaves nothing half done, and a retry is safe.
         tracing::error!(error = %err, "storage failure");
         Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "The invitation store failed; nothing was changed",
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The invitation store failed; nothing was changed. Try again",
         )
     }
 }

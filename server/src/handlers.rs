@@ -1,9 +1,11 @@
 //! Request handlers: they turn HTTP into calls on the store and back. Storage work runs on
 //! blocking threads so SQLite's fsyncs never stall the async workers.
 
+pub mod audit;
 pub mod console;
 pub mod gateway;
 pub mod invitations;
+pub mod me;
 pub mod telemetry;
 pub mod userinfo;
 

@@ -29,6 +29,11 @@ pub fn api_token() -> String {
     format!("sss_{}", Alphanumeric.sample_string(&mut rand::rng(), 32))
 }
 
+/// A request's id, for the log, the `X-Request-Id` header and the audit trail.
+pub fn request_id() -> String {
+    random_id("req_", 20)
+}
+
 /// A browser session's id: 256 bits of randomness, never the API token.
 pub fn session_id() -> String {
     format!("ses_{}", Alphanumeric.sample_string(&mut rand::rng(), 43))

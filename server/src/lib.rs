@@ -13,15 +13,19 @@ mod data_dir;
 mod demo;
 mod error;
 mod handlers;
+mod identity;
 mod ids;
 mod limits;
+mod permit;
 mod request_limits;
 mod request_log;
+mod roles;
 mod routes;
 mod serve;
 mod state;
 mod store;
 mod token;
+pub mod tokens_cli;
 mod upstream;
 
 use std::path::Path;
@@ -31,12 +35,14 @@ use axum::Router;
 use config::Config;
 use state::{GatewayState, Site, StoreState};
 use store::Store;
+use store::audit::AuditLog;
 use store::sessions::Sessions;
+use store::tokens::NamedTokens;
 use token::ApiToken;
 
+/// The one database of the data folder: invitations, named tokens, sessions and the audit
+/// trail (a gateway keeps no invitations in it, only the rest).
 pub const DATABASE_FILE: &str = "invitations.sqlite3";
-/// Gateway mode keeps no invitations, only browser sessions, in this file.
-pub const SESSIONS_FILE: &str = "sessions.sqlite3";
 
 /// The environment variable holding the upstream's token in gateway mode.
 pub const UPSTREAM_TOKEN_ENV: &str = "ORG_INVITATIONS_UPSTREAM_TOKEN";
@@ -70,6 +76,16 @@ pub enum StartError {
     BadOrigin(#[from] cors::BadOrigin),
     #[error("invalid --upstream: {0}")]
     Upstream(#[from] upstream::UpstreamError),
+    #[error(
+        "--auth-proxy-header needs --roles: without it everyone behind the proxy would have the same power"
+    )]
+    ProxyWithoutRoles,
+    #[error("invalid --auth-proxy-header {0:?}: a header name is letters, digits and '-'")]
+    ProxyHeader(String),
+    #[error(transparent)]
+    Roles(#[from] roles::RolesError),
+    #[error("{0}")]
+    Tokens(String),
 }
 
 /// The server as configured, ready to serve: what [`run`] binds, and what in-process tests
@@ -81,6 +97,26 @@ pub struct App {
     /// The token a browser signs in with.
     sign_in_token: ApiToken,
     pub token_origin: TokenOrigin,
+    /// Removes old audit records each day, when `--audit-retention-days` says so.
+    retention: Option<AuditRetention>,
+}
+
+struct AuditRetention {
+    audit: AuditLog,
+    days: u32,
+}
+
+impl AuditRetention {
+    fn prune(&self) -> Result<(), store::StoreError> {
+        let cutoff = chrono::Utc::now() - chrono::TimeDelta::days(self.days.into());
+        let removed = self.audit.prune(cutoff)?;
+        tracing::info!(
+            removed,
+            days = self.days,
+            "audit records past retention removed"
+        );
+        Ok(())
+    }
 }
 
 /// Where the API token came from.
@@ -104,10 +140,7 @@ pub fn app(config: &Config) -> Result<App, StartError> {
     if !config.host.is_loopback() && config.token.is_none() {
         return Err(StartError::PublicWithoutToken(config.host));
     }
-    data_dir::prepare(
-        &config.data_dir,
-        &[DATABASE_FILE, SESSIONS_FILE, token::TOKEN_FILE],
-    )?;
+    data_dir::prepare(&config.data_dir, &[DATABASE_FILE, token::TOKEN_FILE])?;
     let (token, token_origin) = match &config.token {
         Some(given) => (ApiToken::parse(given)?, TokenOrigin::Given),
         None => (
@@ -120,13 +153,30 @@ pub fn app(config: &Config) -> Result<App, StartError> {
         .iter()
         .map(|origin| cors::parse_origin(origin))
         .collect::<Result<_, _>>()?;
-    // Store mode keeps sessions beside the invitations; a gateway in a file of their own.
-    let sessions_file = match &config.upstream {
-        Some(_) => config.data_dir.join(SESSIONS_FILE),
-        None => config.data_dir.join(DATABASE_FILE),
+    let database = config.data_dir.join(DATABASE_FILE);
+    let proxy = match (&config.auth_proxy_header, &config.roles) {
+        (Some(header), Some(roles)) => Some(identity::ProxyAuth {
+            header: axum::http::HeaderName::try_from(header.as_str())
+                .map_err(|_| StartError::ProxyHeader(header.clone()))?,
+            trusted: config.trusted_proxies.clone(),
+            roles: roles::Roles::load(roles)?,
+        }),
+        (Some(_), None) => return Err(StartError::ProxyWithoutRoles),
+        (None, _) => None,
     };
+    let audit = AuditLog::open(&database)?;
+    let retention = config.audit_retention_days.map(|days| AuditRetention {
+        audit: audit.clone(),
+        days,
+    });
+    if let Some(retention) = &retention {
+        retention.prune()?;
+    }
     let site = Site {
-        sessions: Sessions::open(&sessions_file)?,
+        sessions: Sessions::open(&database)?,
+        tokens: NamedTokens::open(&database)?,
+        proxy,
+        audit,
         token: token.clone(),
         dist_dir: config.dist_dir.clone(),
         allowed_origins,
@@ -149,7 +199,6 @@ pub fn app(config: &Config) -> Result<App, StartError> {
             )
         }
         None => {
-            let database = config.data_dir.join(DATABASE_FILE);
             let store = Store::open(&database)?;
             if config.demo {
                 let seeded = demo::seed(&store)?;
@@ -171,6 +220,7 @@ pub fn app(config: &Config) -> Result<App, StartError> {
         serving,
         sign_in_token: token,
         token_origin,
+        retention,
     })
 }
 
@@ -200,6 +250,26 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         ),
     }
 
+    if let Some(retention) = app.retention {
+        tokio::spawn(async move {
+            let mut daily = tokio::time::interval(std::time::Duration::from_secs(24 * 60 * 60));
+            daily.tick().await;
+            loop {
+                daily.tick().await;
+                let pruned = tokio::task::spawn_blocking({
+                    let retention = AuditRetention {
+                        audit: retention.audit.clone(),
+                        days: retention.days,
+                    };
+                    move || retention.prune()
+                })
+                .await;
+                if !matches!(pruned, Ok(Ok(()))) {
+                    tracing::error!("removing audit records past retention failed");
+                }
+            }
+        });
+    }
     let serving = serve::Serving {
         header_timeout: Duration::from_secs(config.header_timeout),
         body_timeout: Duration::from_secs(config.body_timeout),

@@ -1,7 +1,7 @@
 use std::io::IsTerminal;
 
 use clap::Parser;
-use org_invitations_server::config::Config;
+use org_invitations_server::config::{Command, Config};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -14,7 +14,14 @@ async fn main() -> std::process::ExitCode {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .init();
-    match org_invitations_server::run(Config::parse()).await {
+    let config = Config::parse();
+    let outcome = match &config.command {
+        Some(Command::Tokens(command)) => {
+            org_invitations_server::tokens_cli::run(command, &config.data_dir)
+        }
+        None => org_invitations_server::run(config).await,
+    };
+    match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err}");

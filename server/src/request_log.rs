@@ -1,5 +1,5 @@
-//! One structured log line per request. Only the path is logged: query strings can carry the
-//! sign-in token, and headers carry it always.
+//! One structured log line per request, with its id. Only the path is logged: query strings
+//! can carry the sign-in token, and headers carry it always.
 
 use std::time::Instant;
 
@@ -7,12 +7,23 @@ use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::Response;
 
-pub async fn log_request(request: Request, next: Next) -> Response {
+/// The id of one request: in the log line, the `X-Request-Id` answer header, and the audit
+/// trail, so one can be found from the others.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+pub async fn log_request(mut request: Request, next: Next) -> Response {
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     let started = Instant::now();
-    let response = next.run(request).await;
+    let id = crate::ids::request_id();
+    request.extensions_mut().insert(RequestId(id.clone()));
+    let mut response = next.run(request).await;
+    if let Ok(value) = axum::http::HeaderValue::from_str(&id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
     tracing::info!(
+        request_id = %id,
         method = %method,
         path = %path,
         status = response.status().as_u16(),

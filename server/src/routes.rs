@@ -9,10 +9,10 @@ use org_invitations_core::wire::paths;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::auth::require_token;
+use crate::auth::authenticate;
 use crate::cors;
 use crate::error::ApiError;
-use crate::handlers::{console, gateway, invitations, telemetry, userinfo};
+use crate::handlers::{audit, console, gateway, invitations, me, telemetry, userinfo};
 use crate::limits::MAX_BODY_BYTES;
 use crate::request_limits::refuse_oversized;
 use crate::request_log::log_request;
@@ -63,10 +63,12 @@ where
     // `/api` and `/api/` are no endpoint, but they are the API's: they answer as it does.
     let api = api
         .route(paths::SIGN_OUT, post(console::sign_out))
+        .route(paths::ME, get(me::me))
+        .route(paths::AUDIT, get(audit::audit))
         .route("/api", any(unknown_api_path))
         .route("/api/", any(unknown_api_path))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .route_layer(middleware::from_fn_with_state(site.clone(), require_token))
+        .route_layer(middleware::from_fn_with_state(site.clone(), authenticate))
         // API answers are per user and must not be kept by shared caches.
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,

@@ -5,17 +5,27 @@ use std::path::PathBuf;
 
 use axum::extract::FromRef;
 
+use crate::identity::ProxyAuth;
 use crate::store::Store;
+use crate::store::audit::AuditLog;
 use crate::store::sessions::Sessions;
+use crate::store::tokens::NamedTokens;
 use crate::token::ApiToken;
 use crate::upstream::Upstream;
 
 /// The site itself: who may use it and where the console's files are.
 #[derive(Clone)]
 pub struct Site {
+    /// The owner's token.
     pub token: ApiToken,
+    /// Tokens made with `tokens create`.
+    pub tokens: NamedTokens,
     /// Browsers signed in through the sign-in link.
     pub sessions: Sessions,
+    /// Identities from an authenticating proxy, when configured.
+    pub proxy: Option<ProxyAuth>,
+    /// Every change and refused change, on record.
+    pub audit: AuditLog,
     pub dist_dir: PathBuf,
     /// Other origins whose pages may call the API (CORS); empty for none.
     pub allowed_origins: Vec<axum::http::HeaderValue>,

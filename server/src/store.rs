@@ -1,7 +1,9 @@
 //! Invitations in SQLite. All SQL of the server lives in this module: invitations here,
-//! browser sessions in `sessions`.
+//! browser sessions in `sessions`, named tokens in `tokens`, the audit trail in `audit`.
 
+pub mod audit;
 pub mod sessions;
+pub mod tokens;
 
 use std::fs::OpenOptions;
 use std::os::unix::fs::OpenOptionsExt;
@@ -16,6 +18,7 @@ use org_invitations_core::invitation::INVITATION_LIFETIME;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, params};
 
 use crate::ids;
+use audit::{Action, Entry, Who};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -101,6 +104,7 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.execute_batch(SCHEMA)?;
+        conn.execute_batch(audit::SCHEMA)?;
         let organization_id = match conn
             .query_row(
                 "SELECT value FROM meta WHERE key = 'organization_id'",
@@ -151,11 +155,14 @@ impl Store {
     }
 
     /// Creates one invitation per address, in one transaction, each created at `now`.
-    /// Addresses must already be validated. The result is in input order.
+    /// Addresses must already be validated. The result is in input order. With `audit`, the
+    /// same transaction records each address's outcome, and the `refused` entries (what was
+    /// refused before reaching the store): all of it is on disk, or none.
     pub fn create_many(
         &self,
         emails: &[String],
         now: DateTime<Utc>,
+        audit: Option<(&Who, &[Entry])>,
     ) -> Result<Vec<Result<String, CreateRefusal>>, StoreError> {
         let mut conn = self.writer();
         let tx = conn.transaction()?;
@@ -183,6 +190,30 @@ impl Store {
                     }
                     Err(err) => return Err(err.into()),
                 }
+            }
+        }
+        if let Some((who, refused)) = audit {
+            for entry in refused {
+                audit::insert(&tx, now, who, entry)?;
+            }
+            for (email, outcome) in emails.iter().zip(&outcomes) {
+                let entry = match outcome {
+                    Ok(id) => Entry {
+                        action: Action::Create,
+                        email: Some(email.clone()),
+                        invitation_id: Some(id.clone()),
+                        status: Some(200),
+                        detail: None,
+                    },
+                    Err(CreateRefusal::AlreadyPending) => Entry {
+                        action: Action::Create,
+                        email: Some(email.clone()),
+                        invitation_id: None,
+                        status: Some(409),
+                        detail: Some(format!("Invitation already exists for {email}")),
+                    },
+                };
+                audit::insert(&tx, now, who, &entry)?;
             }
         }
         tx.commit()?;
@@ -258,10 +289,12 @@ impl Store {
     }
 
     /// Revokes an open invitation and returns it as it was; `None` if there is none by that id.
+    /// With `audit`, the same transaction records the outcome.
     pub fn invalidate(
         &self,
         id: &str,
         now: DateTime<Utc>,
+        audit: Option<&Who>,
     ) -> Result<Option<OrganizationInvitation>, StoreError> {
         let mut conn = self.writer();
         let tx = conn.transaction()?;
@@ -274,6 +307,18 @@ impl Store {
                 |row| self.invitation_from_row(row, 0),
             )
             .optional()?;
+        if let Some(who) = audit {
+            let entry = Entry {
+                action: Action::Invalidate,
+                email: found.as_ref().map(|invitation| invitation.email.clone()),
+                invitation_id: Some(id.to_owned()),
+                status: Some(if found.is_some() { 200 } else { 404 }),
+                detail: found
+                    .is_none()
+                    .then(|| format!("Organization invitation '{id}' not found")),
+            };
+            audit::insert(&tx, now, who, &entry)?;
+        }
         tx.commit()?;
         Ok(found)
     }
@@ -320,6 +365,15 @@ fn create_private_file(path: &Path) -> Result<(), StoreError> {
         })
 }
 
+/// SHA-256 in hex: how secrets (session ids, tokens) are stored.
+fn sha256_hex(secret: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(secret.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
 fn unpoisoned(connection: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
     connection
         .lock()
@@ -355,7 +409,7 @@ mod tests {
         let (_dir, store) = store();
         let long_ago = Utc::now() - chrono::TimeDelta::days(8);
         store
-            .create_many(&emails(&["old@x.com"]), long_ago)
+            .create_many(&emails(&["old@x.com"]), long_ago, None)
             .unwrap();
         let now = Utc::now();
         assert_eq!(
@@ -371,7 +425,9 @@ mod tests {
         };
         assert_eq!(store.list(&all, 0, 10, now).unwrap().total, 1);
 
-        let again = store.create_many(&emails(&["OLD@x.com"]), now).unwrap();
+        let again = store
+            .create_many(&emails(&["OLD@x.com"]), now, None)
+            .unwrap();
         assert!(again[0].is_ok());
         let listed = store.list(&all, 0, 10, now).unwrap();
         assert_eq!(listed.total, 1, "the expired one is superseded");
@@ -383,7 +439,7 @@ mod tests {
         let (_dir, store) = store();
         let now = Utc::now();
         let outcomes = store
-            .create_many(&emails(&["a@x.com", "A@X.com", "b@x.com"]), now)
+            .create_many(&emails(&["a@x.com", "A@X.com", "b@x.com"]), now, None)
             .unwrap();
         assert!(outcomes[0].is_ok());
         assert_eq!(outcomes[1], Err(CreateRefusal::AlreadyPending));
@@ -396,7 +452,7 @@ mod tests {
         let path = dir.path().join("keep.sqlite3");
         let first = Store::open(&path).unwrap();
         first
-            .create_many(&emails(&["a@x.com"]), Utc::now())
+            .create_many(&emails(&["a@x.com"]), Utc::now(), None)
             .unwrap();
         let org = first.organization_id().to_owned();
         drop(first);

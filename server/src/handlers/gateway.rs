@@ -1,18 +1,25 @@
 //! Gateway mode: API requests that passed this server's own token check are forwarded to the
 //! upstream invitation API with the upstream's token. Only the endpoints of the contract are
 //! forwarded, each with its own methods, so no path a client writes can reach anything else
-//! on the upstream with its credential. Status codes and error bodies come back as the
-//! upstream sent them.
+//! on the upstream with its credential. The caller's role is checked here, and every change
+//! is on the audit trail before it leaves, completed with the upstream's answer. Status codes
+//! and error bodies come back as the upstream sent them.
+
+mod audit_trail;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use super::blocking;
 use crate::error::{ApiError, body_too_slow};
+use crate::identity::Role;
 use crate::limits::{MAX_BODY_BYTES, MAX_UPSTREAM_REPLY_BYTES};
+use crate::permit::{caller, check, target_id};
 use crate::serve::BodyDeadline;
 use crate::state::GatewayState;
+use crate::store::audit::{Action, Entry};
 use crate::upstream::Upstream;
 
 /// Headers passed back from the upstream; everything else (cookies above all) stays behind.
@@ -36,6 +43,21 @@ pub async fn forward(
             "Method not allowed for this endpoint",
         ));
     }
+    let (request, who) = {
+        let (parts, body) = request.into_parts();
+        let (identity, who) = caller(&parts)?;
+        let change = change_of(&method, &path);
+        let required = match change {
+            Some(Action::Invalidate) => Role::Admin,
+            Some(_) => Role::Inviter,
+            None => Role::Viewer,
+        };
+        check(&state.site, &identity, &who, required, target_id(&path)).await?;
+        (
+            Request::from_parts(parts, body),
+            change.map(|action| (action, who)),
+        )
+    };
     let path_and_query = match request.uri().query() {
         Some(query) => format!("{path}?{query}"),
         None => path.clone(),
@@ -50,10 +72,47 @@ pub async fn forward(
     .map_err(|_| body_too_slow(deadline))?
     .map_err(|_| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "Request body is too large"))?;
 
-    let mut answer = upstream
+    // A change is on record before it leaves, without an outcome; the answer completes it.
+    let pending = match &who {
+        Some((action, who)) => {
+            let entries = audit_trail::intended(*action, &path, &body);
+            let audit = state.site.audit.clone();
+            let (who, recorded) = (who.clone(), entries.clone());
+            let numbers = blocking(move || {
+                audit
+                    .record(chrono::Utc::now(), &who, &recorded)
+                    .map_err(ApiError::unrecorded)
+            })
+            .await?;
+            Some((
+                *action,
+                numbers.into_iter().zip(entries).collect::<Vec<_>>(),
+            ))
+        }
+        None => None,
+    };
+    let complete = |outcomes: Vec<(i64, Entry)>| {
+        let audit = state.site.audit.clone();
+        async move {
+            let done = blocking(move || Ok(audit.complete(&outcomes)?)).await;
+            if let Err(err) = done {
+                tracing::error!(detail = %err.detail, "cannot complete audit records");
+            }
+        }
+    };
+
+    let sent = upstream
         .send(method, &path_and_query, content_type, body)
-        .await
-        .map_err(|err| unreachable_upstream(upstream, &path, err))?;
+        .await;
+    let mut answer = match sent {
+        Ok(answer) => answer,
+        Err(err) => {
+            if let Some((_, records)) = pending {
+                complete(audit_trail::unknown(records)).await;
+            }
+            return Err(unreachable_upstream(upstream, &path, err));
+        }
+    };
     let status = answer.status();
     let passed: Vec<_> = PASSED_BACK
         .iter()
@@ -86,9 +145,26 @@ pub async fn forward(
         }
         bytes.extend_from_slice(&chunk);
     }
+    if let Some((action, records)) = pending {
+        complete(audit_trail::outcomes(action, records, status, &bytes)).await;
+    }
     let mut response = (status, Body::from(bytes)).into_response();
     response.headers_mut().extend(passed);
     Ok(response)
+}
+
+/// Which change, if any, a forwarded request makes.
+fn change_of(method: &Method, path: &str) -> Option<Action> {
+    if *method != Method::POST {
+        return None;
+    }
+    match path {
+        "/api/v2/organization_invitations/" | "/api/v2/organization_invitations/batch_create" => {
+            Some(Action::Create)
+        }
+        _ if path.ends_with("/invalidate") => Some(Action::Invalidate),
+        _ => None,
+    }
 }
 
 /// The methods the contract has for `path`, or `None` when it is no endpoint of the contract.

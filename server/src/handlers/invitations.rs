@@ -16,10 +16,13 @@ use serde_json::Value;
 
 use super::blocking;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, IgnoredBody};
+use crate::permit::{Admin, Inviter, Permit, Viewer};
 use crate::state::StoreState;
+use crate::store::audit::{Action, Entry};
 use crate::store::{CreateRefusal, ListFilter};
 
 pub async fn list(
+    _: Permit<Viewer>,
     State(state): State<StoreState>,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<ListResponse>, ApiError> {
@@ -53,6 +56,7 @@ pub async fn list(
 }
 
 pub async fn batch_create(
+    permit: Permit<Inviter>,
     State(state): State<StoreState>,
     ApiJson(body): ApiJson<Value>,
 ) -> Result<Json<BatchCreateResponse>, ApiError> {
@@ -81,7 +85,13 @@ pub async fn batch_create(
     let mut results: Vec<Option<BatchCreateResult>> = Vec::with_capacity(elements.len());
     let mut to_store = Vec::new();
     let mut seen = HashSet::new();
+    // What was refused before reaching the store, for the audit trail.
+    let mut refused = Vec::new();
     for element in elements {
+        let typed = element
+            .get("email")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
         let verdict = serde_json::from_value::<CreateInvitation>(element)
             .map_err(|_| {
                 BatchCreateResult::failed(
@@ -99,14 +109,23 @@ pub async fn batch_create(
                 to_store.push((results.len(), address));
                 results.push(None);
             }
-            Err(failed) => results.push(Some(failed)),
+            Err(failed) => {
+                refused.push(refused_entry(typed, &failed));
+                results.push(Some(failed));
+            }
         }
     }
     let addresses: Vec<String> = to_store
         .iter()
         .map(|(_, address)| address.clone())
         .collect();
-    let outcomes = blocking(move || Ok(state.store.create_many(&addresses, Utc::now())?)).await?;
+    let who = permit.who;
+    let outcomes = blocking(move || {
+        Ok(state
+            .store
+            .create_many(&addresses, Utc::now(), Some((&who, &refused)))?)
+    })
+    .await?;
     for ((position, address), outcome) in to_store.into_iter().zip(outcomes) {
         results[position] = Some(match outcome {
             Ok(id) => BatchCreateResult::created(id),
@@ -145,21 +164,49 @@ fn already_exists(address: &str) -> String {
     format!("Invitation already exists for {address}")
 }
 
+/// The audit trail's record of an element refused before it reached the store.
+fn refused_entry(typed: Option<String>, failed: &BatchCreateResult) -> Entry {
+    Entry {
+        action: Action::Create,
+        email: typed,
+        invitation_id: None,
+        status: Some(failed.status),
+        detail: failed.error.as_ref().map(|error| error.detail.clone()),
+    }
+}
+
 pub async fn create(
+    permit: Permit<Inviter>,
     State(state): State<StoreState>,
     ApiJson(item): ApiJson<CreateInvitation>,
 ) -> Result<Json<ResultBody<CreatedId>>, ApiError> {
-    let address =
-        email::normalize(&item.email).map_err(|err| ApiError::unprocessable(err.to_string()))?;
-    let address = refuse_unstorable(address, &mut HashSet::new()).map_err(|failed| {
-        ApiError::new(
-            axum::http::StatusCode::CONFLICT,
-            failed.error.map(|e| e.detail).unwrap_or_default(),
-        )
-    })?;
+    let who = permit.who;
+    let decided = email::normalize(&item.email)
+        .map_err(|err| BatchCreateResult::failed(422, err.to_string()))
+        .and_then(|address| refuse_unstorable(address, &mut HashSet::new()));
+    let address = match decided {
+        Ok(address) => address,
+        Err(failed) => {
+            // Refused before the store: on record all the same.
+            let entry = refused_entry(Some(item.email.clone()), &failed);
+            let store = state.store.clone();
+            blocking(move || Ok(store.create_many(&[], Utc::now(), Some((&who, &[entry])))?))
+                .await?;
+            let status = axum::http::StatusCode::from_u16(failed.status)
+                .unwrap_or(axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+            return Err(ApiError::new(
+                status,
+                failed.error.map(|e| e.detail).unwrap_or_default(),
+            ));
+        }
+    };
     let stored = address.clone();
-    let mut outcomes =
-        blocking(move || Ok(state.store.create_many(&[stored], Utc::now())?)).await?;
+    let mut outcomes = blocking(move || {
+        Ok(state
+            .store
+            .create_many(&[stored], Utc::now(), Some((&who, &[])))?)
+    })
+    .await?;
     match outcomes.pop() {
         Some(Ok(id)) => Ok(Json(ResultBody {
             result: CreatedId { id },
@@ -172,6 +219,7 @@ pub async fn create(
 }
 
 pub async fn get(
+    _: Permit<Viewer>,
     State(state): State<StoreState>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<ResultBody<OrganizationInvitation>>, ApiError> {
@@ -187,13 +235,15 @@ pub async fn get(
 
 /// Revokes one invitation; a body, if any, is ignored.
 pub async fn invalidate(
+    permit: Permit<Admin>,
     State(state): State<StoreState>,
     ApiPath(id): ApiPath<String>,
     _body: IgnoredBody,
 ) -> Result<Json<ResultBody<OrganizationInvitation>>, ApiError> {
+    let who = permit.who;
     let revoked = blocking({
         let id = id.clone();
-        move || Ok(state.store.invalidate(&id, Utc::now())?)
+        move || Ok(state.store.invalidate(&id, Utc::now(), Some(&who))?)
     })
     .await?;
     revoked

@@ -4,7 +4,8 @@
 use axum::Json;
 
 use crate::error::IgnoredBody;
+use crate::permit::{Permit, Viewer};
 
-pub async fn cli_usage(_report: IgnoredBody) -> Json<serde_json::Value> {
+pub async fn cli_usage(_: Permit<Viewer>, _report: IgnoredBody) -> Json<serde_json::Value> {
     Json(serde_json::json!({}))
 }

@@ -5,9 +5,13 @@ use axum::extract::State;
 use org_invitations_core::invitation::OWNER_EMAIL;
 use org_invitations_core::wire::{Organization, PermissionLevel, ResultBody, UserInfo};
 
+use crate::permit::{Permit, Viewer};
 use crate::state::StoreState;
 
-pub async fn userinfo(State(state): State<StoreState>) -> Json<ResultBody<UserInfo>> {
+pub async fn userinfo(
+    _: Permit<Viewer>,
+    State(state): State<StoreState>,
+) -> Json<ResultBody<UserInfo>> {
     let organization_id = state.store.organization_id().to_owned();
     Json(ResultBody {
         result: UserInfo {

@@ -7,9 +7,8 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
-use sha2::{Digest, Sha256};
 
-use super::{StoreError, create_private_file, unpoisoned};
+use super::{StoreError, create_private_file, sha256_hex, unpoisoned};
 use crate::ids;
 
 /// How long a sign-in lasts.
@@ -80,10 +79,7 @@ impl Sessions {
 
 /// What is stored instead of the id: a database that leaks gives no way in.
 fn hash(id: &str) -> String {
-    Sha256::digest(id.as_bytes())
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    sha256_hex(id)
 }
 
 #[cfg(test)]

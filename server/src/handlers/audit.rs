@@ -1,0 +1,187 @@
+//! `GET /api/console/audit` (admins): the audit trail, newest first, filtered and paged like
+//! the invitation list; `Accept: text/csv` gives the same records as CSV.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use org_invitations_core::datetime::rfc3339;
+use org_invitations_core::email::comparison_key;
+use serde::{Deserialize, Serialize};
+
+use super::blocking;
+use crate::error::{ApiError, ApiQuery};
+use crate::permit::{Admin, Permit};
+use crate::state::Site;
+use crate::store::audit::{Action, Filter, Record};
+
+const DEFAULT_COUNT: u32 = 50;
+const MAX_COUNT: u32 = 1000;
+
+#[derive(Deserialize)]
+pub struct AuditQuery {
+    email: Option<String>,
+    actor: Option<String>,
+    action: Option<String>,
+    since: Option<String>,
+    until: Option<String>,
+    count: Option<u32>,
+    paging_token: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct AuditPage {
+    results: Vec<Record>,
+    metadata: org_invitations_core::wire::ListMetadata,
+}
+
+pub async fn audit(
+    _: Permit<Admin>,
+    State(site): State<Site>,
+    headers: HeaderMap,
+    ApiQuery(query): ApiQuery<AuditQuery>,
+) -> Result<Response, ApiError> {
+    let count = query.count.unwrap_or(DEFAULT_COUNT);
+    if !(1..=MAX_COUNT).contains(&count) {
+        return Err(ApiError::unprocessable(format!(
+            "count must be between 1 and {MAX_COUNT}"
+        )));
+    }
+    let instant = |name: &str, value: Option<String>| {
+        value
+            .map(|text| {
+                rfc3339::parse(&text).map_err(|_| {
+                    ApiError::unprocessable(format!(
+                        "{name} must be an RFC 3339 instant, as 2026-11-27T09:00:00Z"
+                    ))
+                })
+            })
+            .transpose()
+    };
+    let filter = Filter {
+        email_key: query.email.as_deref().map(comparison_key),
+        actor: query.actor.filter(|actor| !actor.is_empty()),
+        action: query
+            .action
+            .as_deref()
+            .map(|name| {
+                Action::parse(name).ok_or_else(|| {
+                    ApiError::unprocessable("action must be create, invalidate or denied")
+                })
+            })
+            .transpose()?,
+        since: instant("since", query.since)?,
+        until: instant("until", query.until)?,
+    };
+    let before = match query.paging_token.as_deref() {
+        None | Some("") => None,
+        Some(token) => Some(
+            token
+                .strip_prefix("a1.")
+                .and_then(|hex| i64::from_str_radix(hex, 16).ok())
+                .filter(|seq| *seq > 0)
+                .ok_or_else(|| ApiError::bad_request("Invalid paging_token"))?,
+        ),
+    };
+    let audit = site.audit.clone();
+    let page = blocking(move || Ok(audit.list(&filter, before, count)?)).await?;
+    let wants_csv = headers
+        .get(header::ACCEPT)
+        .and_then(|accept| accept.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/csv"));
+    if wants_csv {
+        return Ok((
+            [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
+            to_csv(&page.records),
+        )
+            .into_response());
+    }
+    Ok(Json(AuditPage {
+        results: page.records,
+        metadata: org_invitations_core::wire::ListMetadata {
+            total: Some(page.total),
+            next_paging_token: page.next_before_seq.map(|seq| format!("a1.{seq:x}")),
+        },
+    })
+    .into_response())
+}
+
+/// RFC 4180 CSV with a header row. A cell that a spreadsheet would run as a formula (one that
+/// starts with `=`, `+`, `-` or `@`) gets a leading `'`.
+fn to_csv(records: &[Record]) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let _ = writer.write_record([
+        "at",
+        "actor",
+        "method",
+        "action",
+        "email",
+        "invitation_id",
+        "status",
+        "detail",
+        "request_id",
+        "client",
+    ]);
+    for record in records {
+        let status = record
+            .status
+            .map_or(String::new(), |status| status.to_string());
+        let _ = writer.write_record(
+            [
+                rfc3339::to_string(&record.at).as_str(),
+                &record.actor,
+                &record.method,
+                record.action.name(),
+                record.email.as_deref().unwrap_or(""),
+                record.invitation_id.as_deref().unwrap_or(""),
+                &status,
+                record.detail.as_deref().unwrap_or(""),
+                &record.request_id,
+                record.client.as_deref().unwrap_or(""),
+            ]
+            .map(neutralised),
+        );
+    }
+    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+fn neutralised(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@']) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_what_needs_it_and_defuses_formulas() {
+        let record = Record {
+            at: rfc3339::parse("2026-11-27T09:00:00Z").unwrap(),
+            actor: "alice@corp.example".into(),
+            method: "proxy".into(),
+            action: Action::Create,
+            email: Some("=HYPERLINK(\"x\")@evil.example".into()),
+            invitation_id: None,
+            status: Some(409),
+            detail: Some("Invitation already exists for a, b".into()),
+            request_id: "req_1".into(),
+            client: None,
+        };
+        let csv = to_csv(&[record]);
+        let mut lines = csv.lines();
+        assert_eq!(
+            lines.next(),
+            Some("at,actor,method,action,email,invitation_id,status,detail,request_id,client")
+        );
+        assert_eq!(
+            lines.next(),
+            Some(
+                "2026-11-27T09:00:00+00:00,alice@corp.example,proxy,create,\"'=HYPERLINK(\"\"x\"\")@evil.example\",,409,\"Invitation already exists for a, b\",req_1,"
+            )
+        );
+    }
+}

@@ -1,0 +1,200 @@
+//! The roles file (`--roles FILE`): which addresses get which role when a company's
+//! authenticating proxy names the caller.
+//!
+//! ```toml
+//! admin = ["alice@corp.example"]
+//! inviter = ["*@platform.corp.example"]
+//! viewer = ["*@corp.example"]
+//! ```
+//!
+//! A pattern is an address, where `*` stands for any run of characters; case does not matter.
+//! A person gets the strongest role any pattern grants, and nobody else gets anything.
+
+use std::path::Path;
+
+use org_invitations_core::email::comparison_key;
+
+use crate::identity::Role;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RolesError {
+    #[error("cannot read the roles file {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("the roles file {path} is not valid: {message}")]
+    Invalid { path: String, message: String },
+}
+
+/// Who gets which role.
+#[derive(Debug, Clone, Default)]
+pub struct Roles {
+    /// Strongest role first.
+    grants: Vec<(Role, Vec<String>)>,
+}
+
+impl Roles {
+    pub fn load(path: &Path) -> Result<Self, RolesError> {
+        let text = std::fs::read_to_string(path).map_err(|source| RolesError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::parse(&text).map_err(|message| RolesError::Invalid {
+            path: path.display().to_string(),
+            message,
+        })
+    }
+
+    /// Parses the file's text; an error says which line is wrong and why.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let table: toml::Table = text.parse().map_err(|err: toml::de::Error| {
+            let line = err
+                .span()
+                .map(|span| text[..span.start].matches('\n').count() + 1);
+            match line {
+                Some(line) => format!("line {line}: {}", err.message()),
+                None => err.message().to_owned(),
+            }
+        })?;
+        let line_of = |key: &str| {
+            text.lines()
+                .position(|line| line.trim_start().starts_with(key))
+                .map_or(String::new(), |index| format!("line {}: ", index + 1))
+        };
+        let mut grants = Vec::new();
+        for (key, value) in &table {
+            let role = Role::parse(key).ok_or_else(|| {
+                format!(
+                    "{}unknown role {key:?}: the roles are admin, inviter and viewer",
+                    line_of(key)
+                )
+            })?;
+            let patterns = value
+                .as_array()
+                .ok_or_else(|| format!("{}{key} must be a list of addresses", line_of(key)))?
+                .iter()
+                .map(|pattern| {
+                    let pattern = pattern.as_str().ok_or_else(|| {
+                        format!("{}{key} must hold addresses in quotes", line_of(key))
+                    })?;
+                    check_pattern(pattern)
+                        .map(|()| comparison_key(pattern))
+                        .map_err(|why| format!("{}{why}", line_of(key)))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            grants.push((role, patterns));
+        }
+        grants.sort_by(|(a, _), (b, _)| b.cmp(a));
+        Ok(Self { grants })
+    }
+
+    /// The strongest role `address` is granted, if any.
+    pub fn role_of(&self, address: &str) -> Option<Role> {
+        let key = comparison_key(address);
+        self.grants
+            .iter()
+            .find(|(_, patterns)| patterns.iter().any(|pattern| matches(pattern, &key)))
+            .map(|(role, _)| *role)
+    }
+}
+
+fn check_pattern(pattern: &str) -> Result<(), String> {
+    match pattern.split_once('@') {
+        Some((local, domain))
+            if !local.is_empty() && !domain.is_empty() && !domain.contains('@') =>
+        {
+            Ok(())
+        }
+        _ => Err(format!(
+            "{pattern:?} is not an address pattern: write an address, or one with * in it, as \"*@corp.example\""
+        )),
+    }
+}
+
+/// Whether `text` fits `pattern`, where `*` stands for any run of characters.
+fn matches(pattern: &str, text: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == text,
+        Some((head, rest)) => {
+            let Some(mut remaining) = text.strip_prefix(head) else {
+                return false;
+            };
+            if rest.contains('*') {
+                // Try every place the next literal part could start.
+                loop {
+                    if matches(rest, remaining) {
+                        return true;
+                    }
+                    let mut chars = remaining.chars();
+                    if chars.next().is_none() {
+                        return false;
+                    }
+                    remaining = chars.as_str();
+                }
+            }
+            remaining.ends_with(rest)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: &str = r#"
+admin = ["alice@corp.example"]
+inviter = ["*@platform.corp.example"]
+viewer = ["*@corp.example", "*@*.corp.example"]
+"#;
+
+    #[test]
+    fn the_strongest_role_any_pattern_grants_wins_and_others_get_none() {
+        let roles = Roles::parse(EXAMPLE).unwrap();
+        assert_eq!(roles.role_of("Alice@Corp.Example"), Some(Role::Admin));
+        assert_eq!(
+            roles.role_of("bob@platform.corp.example"),
+            Some(Role::Inviter)
+        );
+        assert_eq!(roles.role_of("carol@corp.example"), Some(Role::Viewer));
+        assert_eq!(roles.role_of("dan@sales.corp.example"), Some(Role::Viewer));
+        assert_eq!(roles.role_of("eve@evil.example"), None);
+        assert_eq!(roles.role_of("eve@corp.example.evil.example"), None);
+    }
+
+    #[test]
+    fn mistakes_name_their_line() {
+        for (text, line, words) in [
+            (
+                "admin = [\"a@x.com\"]\nboss = [\"b@x.com\"]\n",
+                "line 2",
+                "unknown role",
+            ),
+            ("viewer = \"a@x.com\"\n", "line 1", "must be a list"),
+            (
+                "admin = [\"a@x.com\"]\n\ninviter = [\"nobody\"]\n",
+                "line 3",
+                "not an address pattern",
+            ),
+            ("admin = [\"a@x.com\"\n", "line 1", ""),
+        ] {
+            let err = Roles::parse(text).unwrap_err();
+            assert!(
+                err.starts_with(line) || err.contains(line),
+                "{text:?}: {err}"
+            );
+            assert!(err.contains(words), "{text:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn stars_match_any_run_of_characters() {
+        assert!(matches("*@x.com", "a.b@x.com"));
+        assert!(matches("a*@x.com", "ab@x.com"));
+        assert!(!matches("a*@x.com", "ba@x.com"));
+        assert!(matches("*@*.x.com", "a@b.c.x.com"));
+        assert!(!matches("*@*.x.com", "a@x.com"));
+        assert!(matches("a@x.com", "a@x.com"));
+        assert!(!matches("a@x.com", "a@x.co"));
+    }
+}
