@@ -351,8 +351,13 @@ impl Store {
 /// A panic while holding a connection cannot leave SQLite half-written (transactions roll
 /// back on drop), so a poisoned lock is still safe to use.
 /// Creates the database file ourselves, so its mode is 0600: SQLite gives its -wal and -shm
-/// files the database file's permissions.
+/// files the database file's permissions. An existing file is not opened here: closing any
+/// descriptor of a file drops every POSIX lock this process holds on it, SQLite's included,
+/// and another process would then take this one's connections for gone.
 fn create_private_file(path: &Path) -> Result<(), StoreError> {
+    if path.exists() {
+        return Ok(());
+    }
     OpenOptions::new()
         .create(true)
         .append(true)

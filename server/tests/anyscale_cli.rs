@@ -199,6 +199,41 @@ fn the_cli_creates_lists_and_deletes_as_its_reference_shows() {
 }
 
 #[test]
+fn the_cli_works_with_a_named_token_as_far_as_its_role_allows() {
+    let server = TestServer::start();
+    let inviter = server.new_token("cli-inviter", "inviter");
+    let created = anyscale(
+        &server,
+        &inviter,
+        &["create", "--emails", "named@example.com"],
+    );
+    assert!(created.success, "{}", created.output);
+    let listed = anyscale(&server, &inviter, &["list"]);
+    assert!(
+        listed.success && listed.output.contains("named@example.com"),
+        "{}",
+        listed.output
+    );
+    // Revoking needs an admin: the CLI shows the server's reason and deletes nothing.
+    let refused = anyscale(
+        &server,
+        &inviter,
+        &["delete", "--email", "named@example.com"],
+    );
+    assert!(!refused.success, "{}", refused.output);
+    assert!(
+        refused.output.contains("needs the admin role"),
+        "{}",
+        refused.output
+    );
+    assert_eq!(Api::new(&server).list_all("").len(), 1);
+    let admin = server.new_token("cli-admin", "admin");
+    let deleted = anyscale(&server, &admin, &["delete", "--email", "named@example.com"]);
+    assert!(deleted.success, "{}", deleted.output);
+    assert!(Api::new(&server).list_all("").is_empty());
+}
+
+#[test]
 fn the_cli_reports_a_wrong_token_as_invalid_credentials() {
     let server = TestServer::start();
     let run = anyscale(&server, "sss_thisisnotthetokenatall", &["list"]);

@@ -230,6 +230,31 @@ impl TestServer {
         self.data_dir.clone()
     }
 
+    /// Runs `org-invitations-server tokens ARGS --data-dir <this server's>`, as `cargo xtask
+    /// tokens` does, beside the running server; returns whether it succeeded, and what it
+    /// printed to standard output and to standard error.
+    pub fn tokens(&self, args: &[&str]) -> (bool, String, String) {
+        let output = Command::new(server_binary())
+            .arg("tokens")
+            .args(args)
+            .arg("--data-dir")
+            .arg(&self.data_dir)
+            .output()
+            .expect("the server binary runs");
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    }
+
+    /// A new named token with `role`, made on the running server's data.
+    pub fn new_token(&self, name: &str, role: &str) -> String {
+        let (made, token, error) = self.tokens(&["create", name, "--role", role]);
+        assert!(made, "tokens create failed: {error}");
+        token.trim().to_owned()
+    }
+
     /// Sends SIGTERM, as a service manager stopping the server would, and waits up to
     /// `within` for the process to exit; returns how long it took, or `None` if it lives on.
     pub fn terminate(&mut self, within: Duration) -> Option<Duration> {
