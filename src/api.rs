@@ -3,7 +3,8 @@
 use gloo_net::http::{Request, RequestBuilder, Response};
 use org_invitations_core::OrganizationInvitation;
 use org_invitations_core::wire::{
-    BatchCreateResponse, CreateInvitation, ErrorBody, ListResponse, ResultBody, UserInfo, paths,
+    AuditPage, BatchCreateResponse, CreateInvitation, ErrorBody, ListResponse, Me, ResultBody,
+    UserInfo, paths,
 };
 use serde::de::DeserializeOwned;
 use std::sync::{Arc, Mutex};
@@ -37,6 +38,30 @@ pub enum ApiError {
     /// Nothing was sent: the browser refused the request as the console built it.
     #[error("The console could not build the request, so nothing was sent: {0}")]
     Unsendable(String),
+}
+
+/// Which audit records to list; empty fields filter nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// One address (compared as the server compares addresses).
+    pub email: String,
+    /// An actor exactly as recorded: an address, `token:NAME` or `owner`.
+    pub actor: String,
+}
+
+impl AuditFilter {
+    fn query(&self, paging_token: Option<&str>) -> Vec<(&'static str, String)> {
+        let mut query = Vec::new();
+        for (name, value) in [("email", &self.email), ("actor", &self.actor)] {
+            if !value.trim().is_empty() {
+                query.push((name, value.trim().to_owned()));
+            }
+        }
+        if let Some(token) = paging_token {
+            query.push(("paging_token", token.to_owned()));
+        }
+        query
+    }
 }
 
 /// Which invitations to list.
@@ -107,6 +132,22 @@ impl ApiClient {
         body: Option<&serde_json::Value>,
         abort: Option<&AbortSignal>,
     ) -> Result<T, ApiError> {
+        self.answer(make, body, abort)
+            .await?
+            .json::<T>()
+            .await
+            .map_err(|err| ApiError::BadResponse(err.to_string()))
+    }
+
+    /// Sends a request built by `make`, with the token, and returns a successful answer; a
+    /// 401 with a token provider asks it for a fresh token and tries once more. `abort`
+    /// cancels it (the answer is then an error).
+    async fn answer(
+        &self,
+        make: impl Fn() -> RequestBuilder,
+        body: Option<&serde_json::Value>,
+        abort: Option<&AbortSignal>,
+    ) -> Result<Response, ApiError> {
         let attempt = |token: Option<String>| {
             // One credential per request (the server refuses more): the token when there is
             // one, else the page's own cookies, which go to its own origin only.
@@ -123,10 +164,10 @@ impl ApiClient {
             }
             .map_err(|err| ApiError::Unsendable(err.to_string()))
         };
-        let first = read(attempt(self.token(false).await)?.send().await).await;
+        let first = successful(attempt(self.token(false).await)?.send().await).await;
         match first {
             Err(ApiError::SignedOut) if self.token_provider.is_some() => {
-                read(attempt(self.token(true).await)?.send().await).await
+                successful(attempt(self.token(true).await)?.send().await).await
             }
             other => other,
         }
@@ -226,6 +267,46 @@ impl ApiClient {
         .await
     }
 
+    /// Who the caller is (this project's server; others answer 404).
+    pub async fn me(&self) -> Result<Me, ApiError> {
+        self.send::<ResultBody<Me>>(|| Request::get(&self.url(paths::ME)), None, None)
+            .await
+            .map(|body| body.result)
+    }
+
+    /// One page of the audit trail, newest first (admins, this project's server).
+    pub async fn audit_page(
+        &self,
+        filter: &AuditFilter,
+        paging_token: Option<&str>,
+    ) -> Result<AuditPage, ApiError> {
+        let query = filter.query(paging_token);
+        let url = self.url(paths::AUDIT);
+        self.send(
+            || Request::get(&url).query(query.iter().map(|(k, v)| (*k, v.as_str()))),
+            None,
+            None,
+        )
+        .await
+    }
+
+    /// The newest records of the audit trail (up to 1,000) for `filter`, as CSV.
+    pub async fn audit_csv(&self, filter: &AuditFilter) -> Result<String, ApiError> {
+        let mut query = filter.query(None);
+        query.push(("count", "1000".to_owned()));
+        let url = self.url(paths::AUDIT);
+        let make = || {
+            Request::get(&url)
+                .query(query.iter().map(|(k, v)| (*k, v.as_str())))
+                .header("Accept", "text/csv")
+        };
+        self.answer(make, None, None)
+            .await?
+            .text()
+            .await
+            .map_err(|err| ApiError::BadResponse(err.to_string()))
+    }
+
     /// Ends the browser's session on this project's server.
     pub async fn sign_out(&self) -> Result<(), ApiError> {
         self.send::<serde::de::IgnoredAny>(|| Request::post(&self.url(paths::SIGN_OUT)), None, None)
@@ -274,15 +355,12 @@ fn credentials_for(has_token: bool) -> RequestCredentials {
     }
 }
 
-/// Turns a response (or the failure to get one) into the typed body or an [`ApiError`].
-async fn read<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) -> Result<T, ApiError> {
+/// A successful response, or what went wrong in an [`ApiError`].
+async fn successful(sent: Result<Response, gloo_net::Error>) -> Result<Response, ApiError> {
     let response = sent.map_err(|_| ApiError::Unreachable)?;
     let status = response.status();
     if response.ok() {
-        return response
-            .json::<T>()
-            .await
-            .map_err(|err| ApiError::BadResponse(err.to_string()));
+        return Ok(response);
     }
     if status == 401 {
         return Err(ApiError::SignedOut);

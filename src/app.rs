@@ -7,7 +7,9 @@ use leptos::prelude::*;
 use org_invitations_core::email::comparison_key;
 use org_invitations_core::status::Summary;
 
-use crate::api::{ApiClient, ApiError};
+use crate::access::Access;
+use crate::activity::{Activity, ActivityFilter};
+use crate::api::{ApiClient, ApiError, AuditFilter};
 use crate::delete::Deletions;
 use crate::embed::host_events::HostEvents;
 use crate::hooks::{Invitations, Progress, use_clock, use_invitations};
@@ -31,6 +33,8 @@ pub fn App(
     };
     let host_events = HostEvents::provide(options.events.clone());
     provide_context(client.clone());
+    let access = Access::provide(client.clone());
+    provide_context(ActivityFilter(RwSignal::new(AuditFilter::default())));
     let list_view = use_url_view(options.sync_url);
     let zone = RwSignal::new(options.time_zone);
     let (read_only, show_invite, show_list) = (
@@ -74,6 +78,12 @@ pub fn App(
         })
     });
     let loaded_rows = Signal::derive(move || rows.get().unwrap_or_default());
+    // Counts the changes the Activity view should show: a reload of the list, a deletion step.
+    let changed = Memo::new(move |count: Option<&u64>| {
+        refreshed_at.track();
+        deletions.last_event.track();
+        count.map_or(0, |count| count + 1)
+    });
     // Addresses with a pending invitation: the invite form flags them before sending.
     let pending = Memo::new(move |_| {
         let now = now.get();
@@ -92,9 +102,12 @@ pub fn App(
     let signed_out = RwSignal::new(false);
 
     view! {
-        <div class="oi-console" class:oi-read-only=read_only>
+        // What the caller's role does not allow is not shown: no form for viewers, nothing
+        // that revokes for anyone but admins.
+        <div class="oi-console" class:oi-read-only=move || read_only || !access.may_revoke()>
             <header class="oi-header">
                 <h1 class="oi-title">"Organization invitations"</h1>
+                {move || access.signed_in_as().map(|text| view! { <p class="oi-who">{text}</p> })}
                 {by_session.then(|| view! { <SignOut signed_out /> })}
             </header>
             {move || {
@@ -110,12 +123,19 @@ pub fn App(
             }}
             // Hidden rather than removed: nothing typed into the form is lost.
             <div class="oi-body" hidden=move || signed_out.get()>
-                {show_invite
-                    .then(|| {
-                        view! {
-                            <InviteForm pending on_sent=Callback::new(move |()| load()) draft_key />
-                        }
-                    })}
+                {move || {
+                    (show_invite && access.may_invite())
+                        .then(|| {
+                            let draft_key = draft_key.clone();
+                            view! {
+                                <InviteForm
+                                    pending
+                                    on_sent=Callback::new(move |()| load())
+                                    draft_key
+                                />
+                            }
+                        })
+                }}
                 // Not landmarks: a host page holding two consoles would have look-alike regions;
                 // the headings give the structure, the host its landmarks.
                 {show_list
@@ -194,6 +214,10 @@ pub fn App(
                             </div>
                         }
                     })}
+                {move || {
+                    (show_list && !read_only && access.may_read_activity())
+                        .then(|| view! { <Activity zone=zone.into() changed=changed.into() /> })
+                }}
             </div>
         </div>
     }
@@ -233,6 +257,7 @@ fn LoadError(
 ) -> impl IntoView {
     let title = match error {
         ApiError::SignedOut => "Not signed in",
+        ApiError::Server { status: 403, .. } => "Not allowed",
         ApiError::Unreachable => "Server unreachable",
         _ => "Could not load invitations",
     };

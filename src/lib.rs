@@ -6,6 +6,8 @@
 //! `delete` (confirmation, undo and revoking), `embed` (what host pages see); the frame
 //! ([`App`]), the API client and the reusable `hooks` sit at the top.
 
+mod access;
+mod activity;
 pub mod api;
 mod app;
 pub mod delete;

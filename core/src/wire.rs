@@ -183,6 +183,42 @@ pub struct Organization {
     pub is_usage_blocked: bool,
 }
 
+/// `GET /api/console/me` (this project's server): who the caller is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    /// An address (behind the company's login), `token:NAME`, or `owner`.
+    pub actor: String,
+    /// `owner_token`, `named_token`, `session` or `proxy`.
+    pub method: String,
+    /// `None`: signed in, but granted nothing here.
+    pub role: Option<crate::role::Role>,
+}
+
+/// One record of `GET /api/console/audit` (this project's server).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRecord {
+    #[serde(with = "crate::datetime::rfc3339")]
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub actor: String,
+    pub method: String,
+    /// `create`, `invalidate` or `denied`.
+    pub action: String,
+    pub email: Option<String>,
+    pub invitation_id: Option<String>,
+    /// `None`: the outcome is unknown.
+    pub status: Option<u16>,
+    pub detail: Option<String>,
+    pub request_id: String,
+    pub client: Option<String>,
+}
+
+/// A page of the audit trail, paged as the invitation list is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub results: Vec<AuditRecord>,
+    pub metadata: ListMetadata,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

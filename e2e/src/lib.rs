@@ -13,6 +13,8 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 use testkit::selectors;
 
+pub mod login_proxy;
+
 /// How long any one condition may take to come true before the test fails.
 pub const WAIT: Duration = Duration::from_secs(20);
 

@@ -1,6 +1,5 @@
 //! Who is calling, how they proved it, and what they may do.
 
-use std::fmt;
 use std::net::IpAddr;
 
 use axum::http::HeaderName;
@@ -8,39 +7,7 @@ use serde::Serialize;
 
 use crate::roles::Roles;
 
-/// What a caller may do; each role may do everything the ones before it may.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// List and read.
-    Viewer,
-    /// Also invite.
-    Inviter,
-    /// Also revoke, and read the audit trail.
-    Admin,
-}
-
-impl Role {
-    pub const ALL: [Role; 3] = [Role::Viewer, Role::Inviter, Role::Admin];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Role::Viewer => "viewer",
-            Role::Inviter => "inviter",
-            Role::Admin => "admin",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|role| role.name() == name)
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+pub use org_invitations_core::role::Role;
 
 /// How a caller proved who they are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -10,6 +10,8 @@ use org_invitations_core::listing::{ListView, SortColumn, SortDirection};
 use org_invitations_core::rows::{Rows, rendered_window};
 use org_invitations_core::status::{Status, relative_phrase};
 
+use crate::access::Access;
+use crate::activity::ActivityFilter;
 use crate::delete::Deletions;
 use crate::time_zone::TimeZoneChoice;
 
@@ -291,7 +293,7 @@ fn InvitationRow(
                                 " "
                             }
                         })
-                }}
+                }} {history_button(&invitation.email)}
                 <button
                     type="button"
                     class="oi-button oi-delete"
@@ -307,6 +309,30 @@ fn InvitationRow(
             </td>
         </tr>
     }
+}
+
+/// "History" for an address, where the console keeps an Activity view (admins).
+fn history_button(email: &str) -> Option<impl IntoView + use<>> {
+    let access = use_context::<Access>()?;
+    let filter = use_context::<ActivityFilter>()?;
+    let email = email.to_owned();
+    let label = format!("History of {email}");
+    Some(move || {
+        access.may_read_activity().then(|| {
+            let email = email.clone();
+            view! {
+                <button
+                    type="button"
+                    class="oi-link"
+                    aria-label=label.clone()
+                    on:click=move |_| filter.show_history_of(&email)
+                >
+                    "History"
+                </button>
+                " "
+            }
+        })
+    })
 }
 
 /// What the header row works on once the list has loaded.

@@ -26,6 +26,9 @@ enum Command {
     Run(run::RunArgs),
     /// Install what is missing and build the release console into dist/.
     Build,
+    /// Named API tokens for scripts and services: `tokens create NAME --role ROLE`,
+    /// `tokens list`, `tokens revoke NAME`; each takes `--data-dir` as `run` does.
+    Tokens(run::TokensArgs),
     /// Install what is missing and run every test: native, browser and end-to-end.
     Test,
     /// Print the release console's sizes (build it first).
@@ -44,6 +47,7 @@ enum Command {
 fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Run(args) => run::run(args),
+        Command::Tokens(args) => run::tokens(args),
         Command::Build => tools::ensure_build_tools()
             .and_then(|tools| console::build(&tools))
             .and_then(|()| size::report()),

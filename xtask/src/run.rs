@@ -20,9 +20,37 @@ pub struct RunArgs {
     server_options: Vec<String>,
 }
 
-pub fn run(args: RunArgs) -> Result {
-    let tools = ensure_build_tools()?;
-    console::build(&tools)?;
+#[derive(Args)]
+pub struct TokensArgs {
+    /// `create NAME --role viewer|inviter|admin`, `list`, or `revoke NAME`, and `--data-dir D`
+    /// (default `./data`, as for `run`).
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "COMMAND"
+    )]
+    arguments: Vec<String>,
+}
+
+/// `cargo xtask tokens …`: the server binary's own `tokens` command, on the same data folder
+/// `run` uses; a running server sees the change at once.
+pub fn tokens(args: TokensArgs) -> Result {
+    build_server()?;
+    let status = server_binary()
+        .current_dir(paths::root())
+        .arg("tokens")
+        .args(&args.arguments)
+        .status()
+        .map_err(|err| format!("cannot start the server binary: {err}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err("the tokens command failed (see above)".into())
+    }
+}
+
+/// The server, built with optimisations (the `server` profile).
+fn build_server() -> Result {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     run_command(
         std::process::Command::new(&cargo)
@@ -35,12 +63,22 @@ pub fn run(args: RunArgs) -> Result {
                 "org-invitations-server",
             ])
             .current_dir(paths::root()),
-    )?;
-    let mut server = std::process::Command::new(
+    )
+}
+
+fn server_binary() -> std::process::Command {
+    std::process::Command::new(
         paths::target()
             .join("server")
             .join("org-invitations-server"),
-    );
+    )
+}
+
+pub fn run(args: RunArgs) -> Result {
+    let tools = ensure_build_tools()?;
+    console::build(&tools)?;
+    build_server()?;
+    let mut server = server_binary();
     let (arguments, token) = server_arguments(&args.server_options, &paths::dist());
     server.current_dir(paths::root()).args(arguments);
     if let Some(token) = token {

@@ -4,30 +4,18 @@
 
 use axum::Json;
 use axum::extract::Request;
-use serde::Serialize;
+use org_invitations_core::wire::{Me, ResultBody};
 
 use crate::error::ApiError;
-use crate::identity::{AuthMethod, Role};
 use crate::permit::caller;
 
-#[derive(Serialize)]
-pub struct Me {
-    /// An address (behind the company's login), `token:NAME`, or `owner`.
-    pub actor: String,
-    pub method: AuthMethod,
-    /// `null`: signed in, but granted nothing here.
-    pub role: Option<Role>,
-}
-
-pub async fn me(
-    request: Request,
-) -> Result<Json<org_invitations_core::wire::ResultBody<Me>>, ApiError> {
+pub async fn me(request: Request) -> Result<Json<ResultBody<Me>>, ApiError> {
     let (parts, _) = request.into_parts();
     let (identity, _) = caller(&parts)?;
-    Ok(Json(org_invitations_core::wire::ResultBody {
+    Ok(Json(ResultBody {
         result: Me {
             actor: identity.actor,
-            method: identity.method,
+            method: identity.method.name().to_owned(),
             role: identity.role,
         },
     }))

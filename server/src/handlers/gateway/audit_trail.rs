@@ -48,7 +48,7 @@ pub fn outcomes(
     let detail_of = |value: &Value| value["error"]["detail"].as_str().map(str::to_owned);
     let per_element = answer["results"]
         .as_array()
-        .filter(|_| status.is_success() && records.len() > 0);
+        .filter(|_| status.is_success() && !records.is_empty());
     records
         .into_iter()
         .enumerate()

@@ -1,0 +1,78 @@
+//! Who is signed in and what their role allows, asked of the server once: the console shows
+//! only what the caller may do. A server without this project's `me` endpoint (any other
+//! server of the contract) is taken to allow everything, as before; it still has the last word.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use org_invitations_core::role::Role;
+use org_invitations_core::wire::Me;
+
+use crate::api::ApiClient;
+
+/// What the console knows of the caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Caller {
+    /// Not known yet: nothing that changes data is shown until it is.
+    Asking,
+    Known(Me),
+    /// The server does not say (another server of the contract).
+    Unknown,
+}
+
+#[derive(Clone, Copy)]
+pub struct Access {
+    pub caller: RwSignal<Caller>,
+}
+
+impl Access {
+    /// Asks the server who the caller is, and provides the answer to the components below.
+    pub fn provide(client: ApiClient) -> Self {
+        let access = Self {
+            caller: RwSignal::new(Caller::Asking),
+        };
+        provide_context(access);
+        spawn_local(async move {
+            let caller = match client.me().await {
+                Ok(me) => Caller::Known(me),
+                Err(_) => Caller::Unknown,
+            };
+            access.caller.try_set(caller);
+        });
+        access
+    }
+
+    fn allows(&self, may: impl Fn(Role) -> bool) -> bool {
+        self.caller.with(|caller| match caller {
+            Caller::Asking => false,
+            Caller::Known(me) => me.role.is_some_and(&may),
+            Caller::Unknown => true,
+        })
+    }
+
+    pub fn may_invite(&self) -> bool {
+        self.allows(Role::may_invite)
+    }
+
+    pub fn may_revoke(&self) -> bool {
+        self.allows(Role::may_revoke)
+    }
+
+    /// Only this project's server keeps an audit trail, and only admins read it.
+    pub fn may_read_activity(&self) -> bool {
+        self.caller.with(
+            |caller| matches!(caller, Caller::Known(me) if me.role.is_some_and(Role::may_revoke)),
+        )
+    }
+
+    /// "Signed in as alice@corp.example (admin)", once known.
+    pub fn signed_in_as(&self) -> Option<String> {
+        self.caller.with(|caller| match caller {
+            Caller::Known(me) => Some(format!(
+                "Signed in as {} ({})",
+                me.actor,
+                me.role.map_or("no role", Role::name)
+            )),
+            _ => None,
+        })
+    }
+}

@@ -1,0 +1,232 @@
+//! The Activity view, for admins: the audit trail newest first, filtered by address or actor,
+//! a page at a time, and exported as CSV. A row's "History" button filters it to that row's
+//! address: who invited, when, earlier invitations to it, who revoked.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use org_invitations_core::wire::AuditRecord;
+use wasm_bindgen::JsCast;
+
+use crate::api::{ApiClient, ApiError, AuditFilter};
+use crate::time_zone::TimeZoneChoice;
+
+/// The filter, shared with the list's History buttons.
+#[derive(Clone, Copy)]
+pub struct ActivityFilter(pub RwSignal<AuditFilter>);
+
+impl ActivityFilter {
+    /// Shows the history of one address and brings the Activity view into sight.
+    pub fn show_history_of(&self, email: &str) {
+        self.0.set(AuditFilter {
+            email: email.to_owned(),
+            actor: String::new(),
+        });
+        if let Some(heading) = document().get_element_by_id("oi-activity-title") {
+            heading.scroll_into_view();
+        }
+    }
+}
+
+#[component]
+pub fn Activity(
+    /// Which clock times are shown in.
+    zone: Signal<TimeZoneChoice>,
+    /// Changes when the invitations change, so the trail is read again.
+    changed: Signal<u64>,
+) -> impl IntoView {
+    let client = StoredValue::new(expect_context::<ApiClient>());
+    let ActivityFilter(filter) = expect_context::<ActivityFilter>();
+    let records = RwSignal::new(Vec::<AuditRecord>::new());
+    let next = RwSignal::new(None::<String>);
+    let total = RwSignal::new(None::<u64>);
+    let failure = RwSignal::new(None::<ApiError>);
+    let loading = RwSignal::new(false);
+    // Only the newest load may write: a filter typed meanwhile supersedes an older one.
+    let generation = StoredValue::new(0u64);
+    let load = move |more: bool| {
+        generation.update_value(|generation| *generation += 1);
+        let this_load = generation.get_value();
+        let paging_token = if more { next.get_untracked() } else { None };
+        let filter = filter.get_untracked();
+        let client = client.get_value();
+        loading.set(true);
+        spawn_local(async move {
+            let page = client.audit_page(&filter, paging_token.as_deref()).await;
+            if generation.try_get_value() != Some(this_load) {
+                return;
+            }
+            loading.try_set(false);
+            match page {
+                Ok(page) => {
+                    records.try_update(|records| {
+                        if !more {
+                            records.clear();
+                        }
+                        records.extend(page.results);
+                    });
+                    next.try_set(page.metadata.next_paging_token);
+                    total.try_set(page.metadata.total);
+                    failure.try_set(None);
+                }
+                Err(error) => {
+                    failure.try_set(Some(error));
+                }
+            }
+        });
+    };
+    Effect::new(move |_| {
+        filter.track();
+        changed.track();
+        load(false);
+    });
+    let export = move |_| {
+        let client = client.get_value();
+        let filter = filter.get_untracked();
+        spawn_local(async move {
+            match client.audit_csv(&filter).await {
+                Ok(csv) => download("invitation-activity.csv", &csv),
+                Err(error) => {
+                    failure.try_set(Some(error));
+                }
+            }
+        });
+    };
+    let set_field = move |field: fn(&mut AuditFilter) -> &mut String| {
+        move |event: leptos::ev::Event| {
+            let typed = event_target_value(&event);
+            filter.update(|filter| *field(filter) = typed);
+        }
+    };
+    let summary = move || {
+        let shown = records.with(Vec::len);
+        match total.get() {
+            Some(total) => format!("{shown} of {total} records"),
+            None => String::new(),
+        }
+    };
+
+    view! {
+        <section class="oi-activity" aria-labelledby="oi-activity-title">
+            <h2 class="oi-subtitle" id="oi-activity-title">
+                "Activity"
+            </h2>
+            <div class="oi-toolbar">
+                <label class="oi-search">
+                    <span>"Address"</span>
+                    <input
+                        type="search"
+                        autocomplete="off"
+                        spellcheck="false"
+                        prop:value=move || filter.with(|filter| filter.email.clone())
+                        on:change=set_field(|filter| &mut filter.email)
+                    />
+                </label>
+                <label class="oi-search">
+                    <span>"Actor"</span>
+                    <input
+                        type="search"
+                        autocomplete="off"
+                        spellcheck="false"
+                        prop:value=move || filter.with(|filter| filter.actor.clone())
+                        on:change=set_field(|filter| &mut filter.actor)
+                    />
+                </label>
+                <button type="button" class="oi-button" on:click=export>
+                    "Export activity as CSV"
+                </button>
+            </div>
+            <p class="oi-summary" role="status">
+                {summary}
+            </p>
+            {move || {
+                failure
+                    .get()
+                    .map(|error| {
+                        view! {
+                            <p class="oi-notice" role="alert">
+                                {format!("Could not read the activity: {error}")}
+                            </p>
+                        }
+                    })
+            }}
+            <table class="oi-table oi-activity-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"When"</th>
+                        <th scope="col">"Who"</th>
+                        <th scope="col">"What"</th>
+                        <th scope="col">"Address"</th>
+                        <th scope="col">"Outcome"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    <For
+                        each=move || records.get().into_iter().enumerate()
+                        key=|(position, record)| (*position, record.request_id.clone())
+                        children=move |(_, record)| {
+                            view! {
+                                <tr class="oi-activity-row">
+                                    <td>{move || zone.get().format(record.at)}</td>
+                                    <td>{record.actor.clone()}</td>
+                                    <td>{what(&record)}</td>
+                                    <td>{record.email.clone().unwrap_or_default()}</td>
+                                    <td>{outcome(&record)}</td>
+                                </tr>
+                            }
+                        }
+                    />
+                </tbody>
+            </table>
+            <Show when=move || next.with(Option::is_some)>
+                <button
+                    type="button"
+                    class="oi-button"
+                    disabled=move || loading.get()
+                    on:click=move |_| load(true)
+                >
+                    "Load more activity"
+                </button>
+            </Show>
+        </section>
+    }
+}
+
+/// What the record's caller did, in words.
+fn what(record: &AuditRecord) -> String {
+    match record.action.as_str() {
+        "create" => "invited".to_owned(),
+        "invalidate" => "revoked".to_owned(),
+        "denied" => "was refused".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+/// How it ended, in words.
+fn outcome(record: &AuditRecord) -> String {
+    match (record.status, &record.detail) {
+        (None, _) => "unknown: check the list".to_owned(),
+        (Some(status), _) if (200..300).contains(&status) => "done".to_owned(),
+        (Some(status), Some(detail)) => format!("{status}: {detail}"),
+        (Some(status), None) => format!("failed ({status})"),
+    }
+}
+
+/// Offers `text` to the person as a file, made in the browser.
+fn download(name: &str, text: &str) {
+    let parts = js_sys::Array::of1(&text.into());
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/csv");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Ok(link) = document().create_element("a") {
+        let link: web_sys::HtmlElement = link.unchecked_into();
+        let _ = link.set_attribute("href", &url);
+        let _ = link.set_attribute("download", name);
+        link.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
