@@ -149,34 +149,37 @@ pub fn Activity(
                         }
                     })
             }}
-            <table class="oi-table oi-activity-table">
-                <thead>
-                    <tr>
-                        <th scope="col">"When"</th>
-                        <th scope="col">"Who"</th>
-                        <th scope="col">"What"</th>
-                        <th scope="col">"Address"</th>
-                        <th scope="col">"Outcome"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    <For
-                        each=move || records.get().into_iter().enumerate()
-                        key=|(position, record)| (*position, record.request_id.clone())
-                        children=move |(_, record)| {
-                            view! {
-                                <tr class="oi-activity-row">
-                                    <td>{move || zone.get().format(record.at)}</td>
-                                    <td>{record.actor.clone()}</td>
-                                    <td>{what(&record)}</td>
-                                    <td>{record.email.clone().unwrap_or_default()}</td>
-                                    <td>{outcome(&record)}</td>
-                                </tr>
+            // Scrolls inside its box on a narrow screen, as the list does.
+            <div class="oi-activity-box">
+                <table class="oi-table oi-activity-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">"When"</th>
+                            <th scope="col">"Who"</th>
+                            <th scope="col">"What"</th>
+                            <th scope="col">"Address"</th>
+                            <th scope="col">"Outcome"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        <For
+                            each=move || records.get().into_iter().enumerate()
+                            key=|(position, record)| (*position, record.request_id.clone())
+                            children=move |(_, record)| {
+                                view! {
+                                    <tr class="oi-activity-row">
+                                        <td>{move || zone.get().format(record.at)}</td>
+                                        <td>{record.actor.clone()}</td>
+                                        <td>{what(&record)}</td>
+                                        <td>{record.email.clone().unwrap_or_default()}</td>
+                                        <td>{outcome(&record)}</td>
+                                    </tr>
+                                }
                             }
-                        }
-                    />
-                </tbody>
-            </table>
+                        />
+                    </tbody>
+                </table>
+            </div>
             <Show when=move || next.with(Option::is_some)>
                 <button
                     type="button"

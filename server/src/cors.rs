@@ -40,7 +40,10 @@ pub fn layer(allowed: &[HeaderValue]) -> Option<CorsLayer> {
             .allow_origin(AllowOrigin::list(allowed.iter().cloned()))
             .allow_methods([Method::GET, Method::POST])
             .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
-            .expose_headers([HeaderName::from_static("x-trace-id")])
+            .expose_headers([
+                HeaderName::from_static("x-trace-id"),
+                HeaderName::from_static("x-request-id"),
+            ])
             .max_age(Duration::from_secs(600)),
     )
 }

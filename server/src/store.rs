@@ -97,13 +97,7 @@ CREATE INDEX IF NOT EXISTS open_invitations_by_expiry
 impl Store {
     /// Opens (or creates, readable by its owner only) the database file. Existing data is kept.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        create_private_file(path)?;
-        let conn = Connection::open(path)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        // WAL with synchronous=FULL: a commit is on disk before the API acknowledges it.
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.execute_batch(SCHEMA)?;
+        let conn = open_connection(path, SCHEMA)?;
         conn.execute_batch(audit::SCHEMA)?;
         let organization_id = match conn
             .query_row(
@@ -350,6 +344,19 @@ impl Store {
 
 /// A panic while holding a connection cannot leave SQLite half-written (transactions roll
 /// back on drop), so a poisoned lock is still safe to use.
+/// A writing connection to the database at `path` (created, private, if missing) with
+/// `schema` in place: WAL with synchronous=FULL, so a commit is on disk before the API
+/// acknowledges it.
+fn open_connection(path: &Path, schema: &str) -> Result<Connection, StoreError> {
+    create_private_file(path)?;
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.execute_batch(schema)?;
+    Ok(conn)
+}
+
 /// Creates the database file ourselves, so its mode is 0600: SQLite gives its -wal and -shm
 /// files the database file's permissions. An existing file is not opened here: closing any
 /// descriptor of a file drops every POSIX lock this process holds on it, SQLite's included,

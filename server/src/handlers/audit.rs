@@ -7,13 +7,14 @@ use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use org_invitations_core::datetime::rfc3339;
 use org_invitations_core::email::comparison_key;
-use serde::{Deserialize, Serialize};
+use org_invitations_core::wire::{AuditPage, AuditRecord, ListMetadata};
+use serde::Deserialize;
 
 use super::blocking;
 use crate::error::{ApiError, ApiQuery};
 use crate::permit::{Admin, Permit};
 use crate::state::Site;
-use crate::store::audit::{Action, Filter, Record};
+use crate::store::audit::{Action, Filter};
 
 const DEFAULT_COUNT: u32 = 50;
 const MAX_COUNT: u32 = 1000;
@@ -27,12 +28,6 @@ pub struct AuditQuery {
     until: Option<String>,
     count: Option<u32>,
     paging_token: Option<String>,
-}
-
-#[derive(Serialize)]
-pub struct AuditPage {
-    results: Vec<Record>,
-    metadata: org_invitations_core::wire::ListMetadata,
 }
 
 pub async fn audit(
@@ -98,7 +93,7 @@ pub async fn audit(
     }
     Ok(Json(AuditPage {
         results: page.records,
-        metadata: org_invitations_core::wire::ListMetadata {
+        metadata: ListMetadata {
             total: Some(page.total),
             next_paging_token: page.next_before_seq.map(|seq| format!("a1.{seq:x}")),
         },
@@ -108,7 +103,7 @@ pub async fn audit(
 
 /// RFC 4180 CSV with a header row. A cell that a spreadsheet would run as a formula (one that
 /// starts with `=`, `+`, `-` or `@`) gets a leading `'`.
-fn to_csv(records: &[Record]) -> String {
+fn to_csv(records: &[AuditRecord]) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let _ = writer.write_record([
         "at",
@@ -131,7 +126,7 @@ fn to_csv(records: &[Record]) -> String {
                 rfc3339::to_string(&record.at).as_str(),
                 &record.actor,
                 &record.method,
-                record.action.name(),
+                &record.action,
                 record.email.as_deref().unwrap_or(""),
                 record.invitation_id.as_deref().unwrap_or(""),
                 &status,
@@ -159,11 +154,11 @@ mod tests {
 
     #[test]
     fn csv_quotes_what_needs_it_and_defuses_formulas() {
-        let record = Record {
+        let record = AuditRecord {
             at: rfc3339::parse("2026-11-27T09:00:00Z").unwrap(),
             actor: "alice@corp.example".into(),
             method: "proxy".into(),
-            action: Action::Create,
+            action: "create".into(),
             email: Some("=HYPERLINK(\"x\")@evil.example".into()),
             invitation_id: None,
             status: Some(409),

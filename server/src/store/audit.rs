@@ -9,10 +9,10 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
+use org_invitations_core::wire::AuditRecord;
 use rusqlite::{Connection, params};
-use serde::Serialize;
 
-use super::{StoreError, create_private_file, instant, unpoisoned};
+use super::{StoreError, instant, open_connection, unpoisoned};
 
 pub(super) const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS audit (
@@ -49,8 +49,7 @@ pub struct Who {
     pub client: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Create,
     Invalidate,
@@ -85,23 +84,6 @@ pub struct Entry {
     pub detail: Option<String>,
 }
 
-/// One record, as `GET /api/console/audit` answers it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Record {
-    #[serde(serialize_with = "org_invitations_core::datetime::rfc3339::serialize")]
-    pub at: DateTime<Utc>,
-    pub actor: String,
-    pub method: String,
-    pub action: Action,
-    pub email: Option<String>,
-    pub invitation_id: Option<String>,
-    /// `null`: the outcome is unknown (the server stopped while the upstream had the request).
-    pub status: Option<u16>,
-    pub detail: Option<String>,
-    pub request_id: String,
-    pub client: Option<String>,
-}
-
 /// Which records a listing includes.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
@@ -114,7 +96,7 @@ pub struct Filter {
 }
 
 pub struct Page {
-    pub records: Vec<Record>,
+    pub records: Vec<AuditRecord>,
     pub total: u64,
     /// Set when more (older) records follow: where the next page starts.
     pub next_before_seq: Option<i64>,
@@ -161,14 +143,8 @@ pub struct AuditLog {
 
 impl AuditLog {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        create_private_file(path)?;
-        let conn = Connection::open(path)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.execute_batch(SCHEMA)?;
         Ok(Self {
-            conn: Arc::new(Mutex::new(conn)),
+            conn: Arc::new(Mutex::new(open_connection(path, SCHEMA)?)),
         })
     }
 
@@ -252,12 +228,11 @@ impl AuditLog {
                 |row| {
                     Ok((
                         row.get::<_, i64>(0)?,
-                        Record {
+                        AuditRecord {
                             at: instant(row.get(1)?),
                             actor: row.get(2)?,
                             method: row.get(3)?,
-                            action: Action::parse(&row.get::<_, String>(4)?)
-                                .unwrap_or(Action::Denied),
+                            action: row.get(4)?,
                             email: row.get(5)?,
                             invitation_id: row.get(6)?,
                             status: row.get(7)?,

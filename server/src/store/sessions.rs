@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, TimeDelta, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{StoreError, create_private_file, sha256_hex, unpoisoned};
+use super::{StoreError, open_connection, sha256_hex, unpoisoned};
 use crate::ids;
 
 /// How long a sign-in lasts.
@@ -30,14 +30,8 @@ pub struct Sessions {
 impl Sessions {
     /// Opens the sessions table in the database at `path` (created, private, if missing).
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        create_private_file(path)?;
-        let conn = Connection::open(path)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.execute_batch(SCHEMA)?;
         Ok(Self {
-            conn: Arc::new(Mutex::new(conn)),
+            conn: Arc::new(Mutex::new(open_connection(path, SCHEMA)?)),
         })
     }
 

@@ -9,9 +9,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 use subtle::ConstantTimeEq;
 
-use super::{
-    StoreError, create_private_file, instant, is_unique_violation, sha256_hex, unpoisoned,
-};
+use super::{StoreError, instant, is_unique_violation, open_connection, sha256_hex, unpoisoned};
 use crate::identity::Role;
 use crate::ids;
 
@@ -54,14 +52,8 @@ pub struct NamedTokens {
 
 impl NamedTokens {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        create_private_file(path)?;
-        let conn = Connection::open(path)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.execute_batch(SCHEMA)?;
         Ok(Self {
-            conn: Arc::new(Mutex::new(conn)),
+            conn: Arc::new(Mutex::new(open_connection(path, SCHEMA)?)),
         })
     }
 
