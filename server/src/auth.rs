@@ -55,6 +55,13 @@ pub async fn authenticate(
     mut request: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
+    let identity = identity_of(&site, &request)?;
+    request.extensions_mut().insert(identity);
+    Ok(next.run(request).await)
+}
+
+/// Who sent `request`, from exactly one credential, or why it is refused.
+fn identity_of(site: &Site, request: &Request) -> Result<Identity, ApiError> {
     let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -84,15 +91,14 @@ pub async fn authenticate(
                 ));
             }
         };
-        let identity = identify(&site, credential)?.ok_or_else(ApiError::unauthorized)?;
+        let identity = identify(site, credential)?.ok_or_else(ApiError::unauthorized)?;
         if credential.sent_by_browsers() && changes_something(request.method()) {
             refuse_cross_site(request.headers(), &site.allowed_origins)?;
             require_json_body(request.headers())?;
         }
         identity
     };
-    request.extensions_mut().insert(identity);
-    Ok(next.run(request).await)
+    Ok(identity)
 }
 
 /// The identity a credential proves, or `None` when it proves nothing.

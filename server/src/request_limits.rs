@@ -14,16 +14,28 @@ use crate::limits::{MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_HEADERS, MAX_URI_BYTES
 use crate::serve::BodyDeadline;
 
 pub async fn refuse_oversized(request: Request, next: Next) -> Response {
-    let Some(refusal) = oversized(&request) else {
-        return next.run(request).await;
-    };
-    // A client still sending a body it announced would see its connection reset before it
-    // could read the answer: a body of modest size is read and dropped first. A huge one is
-    // answered at once, and the connection closed.
-    if declared_length(&request).is_some_and(|length| length <= DRAIN_LIMIT_BYTES) {
+    match oversized(&request) {
+        Some(refusal) => refuse(request, refusal).await,
+        None => next.run(request).await,
+    }
+}
+
+/// Answers `request` with `refusal` without using it. A client still sending a body would see
+/// its connection reset before it could read the answer, so a body of modest size is read and
+/// dropped first; a huge one is answered at once, and the connection closed.
+async fn refuse(request: Request, refusal: ApiError) -> Response {
+    let modest = declared_length(&request).is_none_or(|length| length <= DRAIN_LIMIT_BYTES);
+    if modest {
         let deadline = BodyDeadline::of(&request);
         let body = request.into_body().into_data_stream();
-        let _ = tokio::time::timeout(deadline, body.for_each(|_| async {})).await;
+        let bounded = body.take_while({
+            let mut read = 0u64;
+            move |chunk| {
+                read += chunk.as_ref().map_or(0, |bytes| bytes.len() as u64);
+                std::future::ready(read <= DRAIN_LIMIT_BYTES)
+            }
+        });
+        let _ = tokio::time::timeout(deadline, bounded.for_each(|_| async {})).await;
     }
     refusal.into_response()
 }
@@ -72,4 +84,22 @@ fn oversized(request: &Request) -> Option<ApiError> {
         ));
     }
     None
+}
+
+/// Reads an API request's whole body (within its deadline and the size limit) before anything
+/// else looks at the request: a refusal, whatever refuses, then never leaves unread bytes that
+/// would make the connection reset under the client before it reads the answer.
+pub async fn buffer_body(request: Request, next: Next) -> Response {
+    let deadline = BodyDeadline::of(&request);
+    let (parts, body) = request.into_parts();
+    let read = tokio::time::timeout(deadline, axum::body::to_bytes(body, MAX_BODY_BYTES)).await;
+    match read {
+        Ok(Ok(bytes)) => {
+            next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+                .await
+        }
+        Ok(Err(_)) => ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "Request body is too large")
+            .into_response(),
+        Err(_) => crate::error::body_too_slow(deadline).into_response(),
+    }
 }

@@ -14,7 +14,7 @@ use crate::cors;
 use crate::error::ApiError;
 use crate::handlers::{audit, console, gateway, invitations, me, telemetry, userinfo};
 use crate::limits::MAX_BODY_BYTES;
-use crate::request_limits::refuse_oversized;
+use crate::request_limits::{buffer_body, refuse_oversized};
 use crate::request_log::log_request;
 use crate::state::{GatewayState, Site, StoreState};
 
@@ -69,6 +69,7 @@ where
         .route("/api/", any(unknown_api_path))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .route_layer(middleware::from_fn_with_state(site.clone(), authenticate))
+        .route_layer(middleware::from_fn(buffer_body))
         // API answers are per user and must not be kept by shared caches.
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
