@@ -31,8 +31,8 @@ impl ActivityFilter {
 pub fn Activity(
     /// Which clock times are shown in.
     zone: Signal<TimeZoneChoice>,
-    /// Changes when the invitations change, so the trail is read again.
-    changed: Signal<u64>,
+    /// Notifies when the invitations change, so the trail is read again.
+    changed: Signal<()>,
 ) -> impl IntoView {
     let client = StoredValue::new(expect_context::<ApiClient>());
     let ActivityFilter(filter) = expect_context::<ActivityFilter>();
@@ -149,8 +149,9 @@ pub fn Activity(
                         }
                     })
             }}
-            // Scrolls inside its box on a narrow screen, as the list does.
-            <div class="oi-activity-box">
+            // Scrolls inside its box on a narrow screen, as the list does; focusable, so the
+            // keyboard can scroll it too (it holds no control of its own).
+            <div class="oi-activity-box" tabindex="0" role="region" aria-label="Activity records">
                 <table class="oi-table oi-activity-table">
                     <thead>
                         <tr>

@@ -9,6 +9,7 @@ use org_invitations_core::wire::{
 use serde::de::DeserializeOwned;
 use std::sync::{Arc, Mutex};
 
+use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use send_wrapper::SendWrapper;
 use wasm_bindgen::JsCast;
 use web_sys::{AbortSignal, RequestCredentials};
@@ -75,12 +76,27 @@ pub struct ListOptions {
 /// request and again whenever the server refuses the token it gave.
 pub type TokenProvider = SendWrapper<js_sys::Function>;
 
+/// A question to the host's function that requests may wait for together.
+type TokenQuestion = Shared<LocalBoxFuture<'static, Option<String>>>;
+
+/// Asks the host's function for a token.
+async fn ask(provider: TokenProvider) -> Option<String> {
+    let answer = provider.call0(&wasm_bindgen::JsValue::NULL).ok()?;
+    let answer = match answer.dyn_into::<js_sys::Promise>() {
+        Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise).await.ok()?,
+        Err(value) => value,
+    };
+    answer.as_string().filter(|token| !token.is_empty())
+}
+
 /// The API at one base URL, authenticated by a bearer token or by the browser's cookies.
 #[derive(Debug, Clone)]
 pub struct ApiClient {
     base: String,
     token: Arc<Mutex<Option<String>>>,
     token_provider: Option<TokenProvider>,
+    /// The question to the host's function in flight, if any.
+    asking: Arc<Mutex<Option<SendWrapper<TokenQuestion>>>>,
 }
 
 impl ApiClient {
@@ -89,6 +105,7 @@ impl ApiClient {
             base: base.into().trim_end_matches('/').to_owned(),
             token: Arc::new(Mutex::new(token)),
             token_provider: None,
+            asking: Arc::new(Mutex::new(None)),
         }
     }
 
@@ -102,24 +119,36 @@ impl ApiClient {
         self.token.lock().ok().and_then(|token| token.clone())
     }
 
-    /// The token to send: the one held, or (when there is none yet, or `refresh`) a fresh one
-    /// from the host's function.
-    async fn token(&self, refresh: bool) -> Option<String> {
+    /// The token to send: the one held, or (when there is none yet, or `refused` is the one
+    /// held) a fresh one from the host's function. Requests that need one at the same time
+    /// share one question: the host is asked once, not once per request.
+    async fn token(&self, refused: Option<&str>) -> Option<String> {
         let held = self.stored_token();
         let Some(provider) = &self.token_provider else {
             return held;
         };
-        if held.is_some() && !refresh {
+        if held.is_some() && held.as_deref() != refused {
             return held;
         }
-        let answer = provider.call0(&wasm_bindgen::JsValue::NULL).ok()?;
-        let answer = match answer.dyn_into::<js_sys::Promise>() {
-            Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise).await.ok()?,
-            Err(value) => value,
+        let question = {
+            let Ok(mut asking) = self.asking.lock() else {
+                return held;
+            };
+            match asking.as_ref() {
+                Some(pending) => (**pending).clone(),
+                None => {
+                    let question = ask(provider.clone()).boxed_local().shared();
+                    *asking = Some(SendWrapper::new(question.clone()));
+                    question
+                }
+            }
         };
-        let fresh = answer.as_string().filter(|token| !token.is_empty());
+        let fresh = question.await;
         if let Ok(mut token) = self.token.lock() {
             token.clone_from(&fresh);
+        }
+        if let Ok(mut asking) = self.asking.lock() {
+            *asking = None;
         }
         fresh
     }
@@ -164,10 +193,12 @@ impl ApiClient {
             }
             .map_err(|err| ApiError::Unsendable(err.to_string()))
         };
-        let first = successful(attempt(self.token(false).await)?.send().await).await;
+        let token = self.token(None).await;
+        let first = successful(attempt(token.clone())?.send().await).await;
         match first {
             Err(ApiError::SignedOut) if self.token_provider.is_some() => {
-                successful(attempt(self.token(true).await)?.send().await).await
+                let fresh = self.token(Some(token.as_deref().unwrap_or(""))).await;
+                successful(attempt(fresh)?.send().await).await
             }
             other => other,
         }

@@ -78,11 +78,10 @@ pub fn App(
         })
     });
     let loaded_rows = Signal::derive(move || rows.get().unwrap_or_default());
-    // Counts the changes the Activity view should show: a reload of the list, a deletion step.
-    let changed = Memo::new(move |count: Option<&u64>| {
+    // Changes the Activity view should show: a reload of the list, a deletion step.
+    let changed = Signal::derive(move || {
         refreshed_at.track();
         deletions.last_event.track();
-        count.map_or(0, |count| count + 1)
     });
     // Addresses with a pending invitation: the invite form flags them before sending.
     let pending = Memo::new(move |_| {
@@ -216,7 +215,7 @@ pub fn App(
                     })}
                 {move || {
                     (show_list && !read_only && access.may_read_activity())
-                        .then(|| view! { <Activity zone=zone.into() changed=changed.into() /> })
+                        .then(|| view! { <Activity zone=zone.into() changed /> })
                 }}
             </div>
         </div>

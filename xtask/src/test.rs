@@ -37,6 +37,7 @@ pub fn run_all() -> Result {
     step("release console build", &|| {
         console::build(&tools).and_then(|()| size::report())
     });
+    step("size budget", &|| size::check_budget());
     step("native, server and end-to-end tests", &|| {
         native_tests(&tools, &test_tools, &tally)
     });
