@@ -92,7 +92,17 @@ where
             header::ACCESS_CONTROL_ALLOW_ORIGIN,
             HeaderValue::from_static("*"),
         ))
-        .service(ServeDir::new(&site.dist_dir));
+        // The build writes `.br` and `.gz` beside every file: they are served to browsers
+        // that accept them, and nothing is compressed on the fly.
+        .layer(SetResponseHeaderLayer::appending(
+            header::VARY,
+            HeaderValue::from_static("accept-encoding"),
+        ))
+        .service(
+            ServeDir::new(&site.dist_dir)
+                .precompressed_br()
+                .precompressed_gzip(),
+        );
     Router::new()
         .route("/", get(console::index))
         .route("/index.html", get(console::index))

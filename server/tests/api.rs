@@ -351,3 +351,48 @@ fn pages_and_files_carry_the_strict_policy_and_revalidate() {
         assert_eq!(reply.headers["cache-control"], "no-cache", "{path}");
     }
 }
+
+#[test]
+fn the_console_is_served_precompressed_as_the_browser_accepts() {
+    let server = TestServer::start();
+    let api = Api::new(&server);
+    let dist = testkit::workspace_root().join("dist");
+    for (path, file) in [
+        ("/", "index.html"),
+        ("/org-invitations_bg.wasm", "org-invitations_bg.wasm"),
+        ("/org-invitations.js", "org-invitations.js"),
+        ("/org-invitations-element.js", "org-invitations-element.js"),
+        ("/console.css", "console.css"),
+    ] {
+        let on_disk = |suffix: &str| {
+            std::fs::read(dist.join(format!("{file}{suffix}")))
+                .unwrap_or_else(|err| panic!("{file}{suffix} (build the console first): {err}"))
+        };
+        for (accepts, encoding, suffix) in [
+            ("gzip, deflate, br", Some("br"), ".br"),
+            ("gzip", Some("gzip"), ".gz"),
+            ("identity", None, ""),
+        ] {
+            let (status, headers, body) = api.get_bytes(path, &[("Accept-Encoding", accepts)]);
+            assert_eq!(status, 200, "{path} with {accepts}");
+            assert_eq!(
+                headers
+                    .get("content-encoding")
+                    .map(|value| value.to_str().unwrap()),
+                encoding,
+                "{path} with {accepts}"
+            );
+            assert!(
+                body == on_disk(suffix),
+                "{path} with {accepts}: not the file the build wrote"
+            );
+            let vary = headers
+                .get("vary")
+                .map(|value| value.to_str().unwrap().to_lowercase());
+            assert!(
+                vary.is_some_and(|vary| vary.contains("accept-encoding")),
+                "{path}"
+            );
+        }
+    }
+}

@@ -78,6 +78,27 @@ impl<'a> Api<'a> {
         Self::finish(request.call())
     }
 
+    /// A GET with any headers whose body is bytes (a compressed file, say): status, headers and
+    /// body as they arrived, nothing decoded.
+    pub fn get_bytes(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> (u16, ureq::http::HeaderMap, Vec<u8>) {
+        let mut request = self.agent.get(self.server.url(path));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let mut response = request.call().expect("the server answers");
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(64 * 1024 * 1024)
+            .read_to_vec()
+            .expect("a body");
+        (response.status().as_u16(), response.headers().clone(), body)
+    }
+
     /// A request with any method (OPTIONS, for CORS preflights) and headers, no token unless given.
     pub fn request(&self, method: &str, path: &str, headers: &[(&str, &str)]) -> Reply {
         self.send(method, path, headers, "")

@@ -50,8 +50,47 @@ pub async fn index(
             .into_response();
         }
     }
+    // The page, precompressed as the build wrote it when the browser accepts that.
+    let accepts = |encoding: &str| {
+        headers
+            .get_all(header::ACCEPT_ENCODING)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(','))
+            .any(|offer| {
+                offer
+                    .split(';')
+                    .next()
+                    .is_some_and(|name| name.trim() == encoding)
+            })
+    };
+    for (encoding, suffix) in [("br", "br"), ("gzip", "gz")] {
+        if !accepts(encoding) {
+            continue;
+        }
+        if let Ok(page) = tokio::fs::read(state.dist_dir.join(format!("index.html.{suffix}"))).await
+        {
+            return (
+                [
+                    (header::CACHE_CONTROL, "no-cache"),
+                    (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                    (header::CONTENT_ENCODING, encoding),
+                    (header::VARY, "accept-encoding"),
+                ],
+                page,
+            )
+                .into_response();
+        }
+    }
     match tokio::fs::read_to_string(state.dist_dir.join("index.html")).await {
-        Ok(page) => ([(header::CACHE_CONTROL, "no-cache")], Html(page)).into_response(),
+        Ok(page) => (
+            [
+                (header::CACHE_CONTROL, "no-cache"),
+                (header::VARY, "accept-encoding"),
+            ],
+            Html(page),
+        )
+            .into_response(),
         Err(_) => (
             StatusCode::SERVICE_UNAVAILABLE,
             format!(
