@@ -1,7 +1,7 @@
 //! Which clock dates are shown in: the viewer's own or UTC.
 
 use chrono::{DateTime, Local, Utc};
-use org_invitations_core::datetime::format_cli;
+use org_invitations_core::datetime::{format_cli, format_time_of_day};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum TimeZoneChoice {
@@ -30,10 +30,9 @@ impl TimeZoneChoice {
 
     /// A time of day, for "refreshed at".
     pub fn format_time(self, instant: DateTime<Utc>) -> String {
-        const TIME: &str = "%I:%M:%S %p";
         match self {
-            TimeZoneChoice::Local => instant.with_timezone(&Local).format(TIME).to_string(),
-            TimeZoneChoice::Utc => format!("{} UTC", instant.format(TIME)),
+            TimeZoneChoice::Local => format_time_of_day(instant, &Local),
+            TimeZoneChoice::Utc => format!("{} UTC", format_time_of_day(instant, &Utc)),
         }
     }
 }

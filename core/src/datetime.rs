@@ -1,24 +1,49 @@
 //! Dates on the wire (RFC 3339 with an offset) and on screen (the Anyscale CLI's format).
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDateTime, TimeZone, Timelike, Utc};
 
-/// The Anyscale CLI prints dates as `11/25/2024 10:24 PM`; the console's default matches it.
-pub const CLI_DATE_FORMAT: &str = "%m/%d/%Y %I:%M %p";
+/// The Anyscale CLI prints dates as `11/25/2024 10:24 PM` (strftime `%m/%d/%Y %I:%M %p`); the
+/// console's default matches it. Written out by hand: chrono's general formatter would add
+/// its whole format-string machinery to the console's WebAssembly for three formats.
+pub fn format_cli<Tz: TimeZone>(instant: DateTime<Utc>, zone: &Tz) -> String {
+    let local = instant.with_timezone(zone).naive_local();
+    let (hour, meridiem) = hour12(&local);
+    format!(
+        "{:02}/{:02}/{:04} {hour:02}:{:02} {meridiem}",
+        local.month(),
+        local.day(),
+        local.year(),
+        local.minute()
+    )
+}
 
-/// Formats an instant the way the Anyscale CLI's `list` does, in the given time zone.
-pub fn format_cli<Tz: TimeZone>(instant: DateTime<Utc>, zone: &Tz) -> String
-where
-    Tz::Offset: std::fmt::Display,
-{
-    instant
-        .with_timezone(zone)
-        .format(CLI_DATE_FORMAT)
-        .to_string()
+/// A time of day as `10:24:05 PM` (`%I:%M:%S %p`), in the given time zone.
+pub fn format_time_of_day<Tz: TimeZone>(instant: DateTime<Utc>, zone: &Tz) -> String {
+    let local = instant.with_timezone(zone).naive_local();
+    let (hour, meridiem) = hour12(&local);
+    format!(
+        "{hour:02}:{:02}:{:02} {meridiem}",
+        local.minute(),
+        local.second()
+    )
 }
 
 /// The exact instant in UTC, for tooltips: `2024-11-25 22:24:00 UTC`.
 pub fn format_utc_exact(instant: DateTime<Utc>) -> String {
-    instant.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC",
+        instant.year(),
+        instant.month(),
+        instant.day(),
+        instant.hour(),
+        instant.minute(),
+        instant.second()
+    )
+}
+
+fn hour12(local: &NaiveDateTime) -> (u32, &'static str) {
+    let (pm, hour) = local.hour12();
+    (hour, if pm { "PM" } else { "AM" })
 }
 
 /// Serde for datetimes on the wire: written as RFC 3339 with a numeric offset
@@ -111,6 +136,34 @@ mod tests {
             format_cli(instant("2024-12-31T15:00:00Z"), &tokyo),
             "01/01/2025 12:00 AM"
         );
+    }
+
+    #[test]
+    fn times_of_day_and_exact_instants_read_as_before() {
+        let at = instant("2024-11-25T09:04:05Z");
+        assert_eq!(format_time_of_day(at, &Utc), "09:04:05 AM");
+        assert_eq!(format_utc_exact(at), "2024-11-25 09:04:05 UTC");
+        let tokyo = chrono::FixedOffset::east_opt(9 * 3600).unwrap();
+        assert_eq!(format_time_of_day(at, &tokyo), "06:04:05 PM");
+        // The hand-written forms equal chrono's own formatter's, over a year of instants.
+        let mut at = instant("2024-01-01T00:00:00Z");
+        while at < instant("2025-01-01T00:00:00Z") {
+            assert_eq!(
+                format_cli(at, &tokyo),
+                at.with_timezone(&tokyo)
+                    .format("%m/%d/%Y %I:%M %p")
+                    .to_string()
+            );
+            assert_eq!(
+                format_time_of_day(at, &Utc),
+                at.format("%I:%M:%S %p").to_string()
+            );
+            assert_eq!(
+                format_utc_exact(at),
+                at.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+            );
+            at += chrono::TimeDelta::minutes(97) + chrono::TimeDelta::seconds(13);
+        }
     }
 
     #[test]
