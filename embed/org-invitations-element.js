@@ -7,11 +7,14 @@
 //     <script type="module" src="https://console.example/org-invitations-element.js"></script>
 //     <org-invitations api-base="https://console.example"></org-invitations>
 // - Or the same as a call: import { mountConsole } from ".../org-invitations-element.js".
-import init, { mountConsole } from "./org-invitations.js";
 
-await init({ module_or_path: new URL("./org-invitations_bg.wasm", import.meta.url) });
+// Both downloads start at once: the WebAssembly streams in (and compiles as it arrives) while
+// the JS glue loads, instead of after it.
+const wasm = fetch(new URL("./org-invitations_bg.wasm", import.meta.url));
+const glue = await import("./org-invitations.js");
+await glue.default({ module_or_path: wasm });
 
-export { mountConsole };
+export const mountConsole = glue.mountConsole;
 
 const STYLESHEET = new URL("./console.css", import.meta.url).href;
 let instances = 0;
