@@ -205,3 +205,41 @@ async fn select_all_picks_the_shown_rows_and_the_dialog_lists_them() {
     })
     .await;
 }
+
+#[wasm_bindgen_test]
+async fn with_two_notices_open_every_button_names_its_own_subject() {
+    let root = container();
+    let _mounted = mount(&root, Duration::from_secs(60));
+    for email in ["ann@example.com", "bob@example.com"] {
+        button(
+            &root,
+            &format!("button[aria-label='Delete invitation for {email}']"),
+        )
+        .click();
+        wait_until("the dialog", || dialog_open(&root)).await;
+        button(&root, selectors::DIALOG_DELETE).click();
+        wait_until("the dialog closed", || !dialog_open(&root)).await;
+    }
+    wait_until("two notices", || {
+        texts(&root, selectors::DELETION_NOTICES).len() == 2
+    })
+    .await;
+    let buttons = root.query_selector_all(".oi-notice-item button").unwrap();
+    let names: Vec<String> = (0..buttons.length())
+        .filter_map(|i| buttons.item(i))
+        .map(|node| {
+            wasm_bindgen::JsCast::unchecked_into::<web_sys::Element>(node)
+                .get_attribute("aria-label")
+                .unwrap_or_default()
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Undo deleting ann@example.com",
+            "Delete now, ann@example.com, without waiting",
+            "Undo deleting bob@example.com",
+            "Delete now, bob@example.com, without waiting",
+        ]
+    );
+}

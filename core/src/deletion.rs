@@ -49,6 +49,15 @@ pub fn subject(invitations: &[OrganizationInvitation]) -> String {
     }
 }
 
+/// What a batch's controls name: "d2@x.com" or "3 invitations", as in "Undo deleting
+/// d2@x.com", so two notices' buttons never share a name.
+pub fn target(invitations: &[OrganizationInvitation]) -> String {
+    match invitations {
+        [one] => one.email.clone(),
+        many => format!("{} invitations", many.len()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,6 +91,8 @@ mod tests {
             subject(std::slice::from_ref(&one)),
             "Invitation for a@x.com"
         );
-        assert_eq!(subject(&[one, two]), "2 invitations");
+        assert_eq!(target(std::slice::from_ref(&one)), "a@x.com");
+        assert_eq!(subject(&[one.clone(), two.clone()]), "2 invitations");
+        assert_eq!(target(&[one, two]), "2 invitations");
     }
 }

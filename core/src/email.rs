@@ -14,13 +14,81 @@ pub enum EmailError {
     #[error("Email address is longer than {MAX_EMAIL_LEN} characters")]
     TooLong,
     #[error("Invalid email address '{address}': {reason}")]
-    Invalid { address: String, reason: String },
+    Invalid {
+        address: String,
+        /// The validator's words, as the API's error details carry them.
+        reason: String,
+        /// What is wrong, for words a person would use.
+        problem: Problem,
+    },
     /// A zero-width space, a direction override or another character that shows nothing:
     /// such an address looks like another one.
     #[error(
         "Email address '{address}' contains an invisible character ({code_point}), which would make it look like another address"
     )]
     Invisible { address: String, code_point: String },
+}
+
+/// What is wrong with an address that is not one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    NoAt,
+    NothingBeforeAt,
+    NothingAfterAt,
+    DomainNeedsDot,
+    DotInTheWrongPlace,
+    BadCharacter,
+    PartTooLong,
+    /// A name or brackets around the address.
+    NotBare,
+    NotADomain,
+}
+
+impl Problem {
+    fn of(error: &email_address::Error) -> Self {
+        use email_address::Error as E;
+        match error {
+            E::MissingSeparator => Problem::NoAt,
+            E::LocalPartEmpty => Problem::NothingBeforeAt,
+            E::DomainEmpty => Problem::NothingAfterAt,
+            E::DomainTooFew => Problem::DomainNeedsDot,
+            E::DomainInvalidSeparator | E::SubDomainEmpty => Problem::DotInTheWrongPlace,
+            E::InvalidCharacter | E::UnbalancedQuotes | E::InvalidComment => Problem::BadCharacter,
+            E::LocalPartTooLong | E::DomainTooLong | E::SubDomainTooLong => Problem::PartTooLong,
+            E::UnsupportedDisplayName | E::MissingDisplayName | E::MissingEndBracket => {
+                Problem::NotBare
+            }
+            E::UnsupportedDomainLiteral | E::InvalidIPAddress => Problem::NotADomain,
+        }
+    }
+}
+
+impl EmailError {
+    /// What is wrong, as a person would say it: the console's preview shows this. (The API's
+    /// error details keep the `Display` wording.)
+    pub fn in_plain_words(&self) -> String {
+        match self {
+            EmailError::Empty => "empty".to_owned(),
+            EmailError::TooLong => {
+                format!("too long: an address has at most {MAX_EMAIL_LEN} characters")
+            }
+            EmailError::Invisible { code_point, .. } => {
+                format!("has an invisible character ({code_point}): retype it")
+            }
+            EmailError::Invalid { problem, .. } => match problem {
+                Problem::NoAt => "no @ — is this an address?",
+                Problem::NothingBeforeAt => "nothing before the @",
+                Problem::NothingAfterAt => "nothing after the @",
+                Problem::DomainNeedsDot => "the domain needs a dot",
+                Problem::DotInTheWrongPlace => "a dot in the wrong place",
+                Problem::BadCharacter => "has a character an address cannot have",
+                Problem::PartTooLong => "a part of it is too long",
+                Problem::NotBare => "has a name or brackets around it: keep the address alone",
+                Problem::NotADomain => "the domain is not one mail can reach",
+            }
+            .to_owned(),
+        }
+    }
 }
 
 /// Strict options: a bare address with a dotted domain, as an invitation needs one that mail
@@ -50,16 +118,19 @@ pub fn normalize(raw: &str) -> Result<String, EmailError> {
     if address.len() > MAX_EMAIL_LEN {
         return Err(EmailError::TooLong);
     }
-    let invalid = |reason: String| EmailError::Invalid {
+    let invalid = |reason: String, problem| EmailError::Invalid {
         address: address.clone(),
         reason,
+        problem,
     };
-    EmailAddress::parse_with_options(&address, STRICT).map_err(|err| invalid(err.to_string()))?;
+    EmailAddress::parse_with_options(&address, STRICT)
+        .map_err(|err| invalid(err.to_string(), Problem::of(&err)))?;
     if let Some((_, domain)) = address.rsplit_once('@')
         && ascii_domain(domain).is_none()
     {
         return Err(invalid(
             "the domain is not a valid international domain name".into(),
+            Problem::NotADomain,
         ));
     }
     Ok(address)
@@ -204,6 +275,51 @@ mod tests {
             assert!(err.to_string().contains(bad.trim()), "{err}");
         }
         assert_eq!(normalize("   "), Err(EmailError::Empty));
+    }
+
+    #[test]
+    fn each_refusal_has_words_a_person_would_use() {
+        for (address, words) in [
+            ("jane.doe.example.com", "no @ — is this an address?"),
+            ("@example.com", "nothing before the @"),
+            ("jane@", "nothing after the @"),
+            ("jane@example", "the domain needs a dot"),
+            ("jane@example..com", "a dot in the wrong place"),
+            (
+                "ja ne@example.com",
+                "has a character an address cannot have",
+            ),
+            (
+                "Jane <jane@example.com>",
+                "has a name or brackets around it: keep the address alone",
+            ),
+            ("jane@[127.0.0.1]", "the domain is not one mail can reach"),
+            (
+                "ja\u{200b}ne@example.com",
+                "has an invisible character (U+200B): retype it",
+            ),
+            ("   ", "empty"),
+        ] {
+            assert_eq!(
+                normalize(address).unwrap_err().in_plain_words(),
+                words,
+                "{address:?}"
+            );
+        }
+        let long = format!("{}@example.com", "a".repeat(250));
+        assert!(
+            normalize(&long)
+                .unwrap_err()
+                .in_plain_words()
+                .starts_with("too long")
+        );
+        // The API keeps the validator's wording.
+        assert!(
+            normalize("nope")
+                .unwrap_err()
+                .to_string()
+                .starts_with("Invalid email address 'nope'")
+        );
     }
 
     #[test]

@@ -99,7 +99,7 @@ pub fn parse(input: &str, pending: &HashSet<String>) -> Vec<Candidate> {
                 let start = line_start + entry_start + span.start;
                 let address = clean(raw);
                 let verdict = match email::normalize(&address) {
-                    Err(err) => Verdict::Invalid(err.to_string()),
+                    Err(err) => Verdict::Invalid(err.in_plain_words()),
                     Ok(address) => {
                         let key = comparison_key(&address);
                         if !seen.insert(key.clone()) {
@@ -302,7 +302,7 @@ mod tests {
         );
         assert_eq!(judged[0], ("a@x.com".into(), Verdict::Valid));
         assert!(
-            matches!(&judged[1], (address, Verdict::Invalid(reason)) if address == "nope" && reason.contains("nope"))
+            matches!(&judged[1], (address, Verdict::Invalid(reason)) if address == "nope" && reason == "no @ — is this an address?")
         );
         assert_eq!(judged[2], ("A@X.com".into(), Verdict::Duplicate));
         assert_eq!(judged[3], ("pending@x.com".into(), Verdict::AlreadyInvited));

@@ -24,9 +24,11 @@ pub fn DeletionNotices() -> impl IntoView {
                 children=move |batch| {
                     let id = batch.id;
                     let subject = batch.subject();
+                    let target = batch.target();
                     let total = batch.invitations.len();
                     match batch.stage {
                         Stage::Waiting => {
+                            // Every button names its batch: with two notices open, none share a name.
                             view! {
                                 <li class="oi-notice-item">
                                     <span>{format!("{subject} deleted")}</span>
@@ -34,6 +36,7 @@ pub fn DeletionNotices() -> impl IntoView {
                                     <button
                                         type="button"
                                         class="oi-link"
+                                        aria-label=format!("Undo deleting {target}")
                                         on:click=move |_| deletions.undo(id)
                                     >
                                         "Undo"
@@ -41,7 +44,7 @@ pub fn DeletionNotices() -> impl IntoView {
                                     <button
                                         type="button"
                                         class="oi-link"
-                                        aria-label="Delete now, without waiting"
+                                        aria-label=format!("Delete now, {target}, without waiting")
                                         on:click=move |_| deletions.commit(id)
                                     >
                                         "Delete now"
@@ -58,7 +61,7 @@ pub fn DeletionNotices() -> impl IntoView {
                                         class="oi-progress"
                                         max=total.to_string()
                                         value=done.to_string()
-                                        aria-label="Invitations deleted"
+                                        aria-label=format!("Deleting {target}")
                                     ></progress>
                                 </li>
                             }
@@ -75,7 +78,7 @@ pub fn DeletionNotices() -> impl IntoView {
                                     <button
                                         type="button"
                                         class="oi-link"
-                                        aria-label="Dismiss this notice"
+                                        aria-label=format!("Dismiss the notice about {target}")
                                         on:click=move |_| deletions.dismiss(id)
                                     >
                                         "Dismiss"

@@ -10,7 +10,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use org_invitations_core::OrganizationInvitation;
-use org_invitations_core::deletion::{Outcome, subject};
+use org_invitations_core::deletion::{Outcome, subject, target};
 
 use crate::api::{ApiClient, ApiError};
 use crate::embed::host_events::HostEvents;
@@ -43,6 +43,11 @@ impl Batch {
     /// "Invitation for a@x.com" or "3 invitations".
     pub fn subject(&self) -> String {
         subject(&self.invitations)
+    }
+
+    /// "d2@x.com" or "3 invitations": what its controls name.
+    pub fn target(&self) -> String {
+        target(&self.invitations)
     }
 }
 
