@@ -10,7 +10,6 @@ use axum::{Json, body::Bytes};
 use org_invitations_core::wire::ErrorBody;
 use serde::de::DeserializeOwned;
 
-use crate::serve::BodyDeadline;
 use crate::store::StoreError;
 
 #[derive(Debug)]
@@ -91,32 +90,19 @@ impl From<tokio::task::JoinError> for ApiError {
     }
 }
 
-/// Reads a whole body within its deadline, answering a refusal (too large, too slow,
-/// broken) with the error body.
+/// Reads a whole body, answering a refusal (too large, broken) with the error body. (The API's
+/// bodies are already in memory: `request_limits::buffer_body` read them within their deadline.)
 async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
-    let deadline = BodyDeadline::of(&req);
-    let read = tokio::time::timeout(deadline, Bytes::from_request(req, state))
+    Bytes::from_request(req, state)
         .await
-        .map_err(|_| body_too_slow(deadline))?;
-    read.map_err(|rejection: BytesRejection| {
-        let detail = if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            "Request body is too large".to_owned()
-        } else {
-            rejection.body_text()
-        };
-        ApiError::new(rejection.status(), detail)
-    })
-}
-
-/// The answer to a body that did not arrive in time.
-pub fn body_too_slow(deadline: std::time::Duration) -> ApiError {
-    ApiError::new(
-        StatusCode::REQUEST_TIMEOUT,
-        format!(
-            "The request body did not arrive within {} seconds",
-            deadline.as_secs()
-        ),
-    )
+        .map_err(|rejection: BytesRejection| {
+            let detail = if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                "Request body is too large".to_owned()
+            } else {
+                rejection.body_text()
+            };
+            ApiError::new(rejection.status(), detail)
+        })
 }
 
 /// A JSON body whose rejections (size, syntax, types) answer with the error body.

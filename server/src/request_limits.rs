@@ -100,6 +100,13 @@ pub async fn buffer_body(request: Request, next: Next) -> Response {
         }
         Ok(Err(_)) => ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "Request body is too large")
             .into_response(),
-        Err(_) => crate::error::body_too_slow(deadline).into_response(),
+        Err(_) => ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            format!(
+                "The request body did not arrive within {} seconds",
+                deadline.as_secs()
+            ),
+        )
+        .into_response(),
     }
 }

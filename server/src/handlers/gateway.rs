@@ -13,11 +13,10 @@ use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::blocking;
-use crate::error::{ApiError, body_too_slow};
+use crate::error::ApiError;
 use crate::identity::Role;
 use crate::limits::{MAX_BODY_BYTES, MAX_UPSTREAM_REPLY_BYTES};
 use crate::permit::{caller, check, target_id};
-use crate::serve::BodyDeadline;
 use crate::state::GatewayState;
 use crate::store::audit::{Action, Entry};
 use crate::upstream::Upstream;
@@ -63,14 +62,10 @@ pub async fn forward(
         None => path.clone(),
     };
     let content_type = request.headers().get(header::CONTENT_TYPE).cloned();
-    let deadline = BodyDeadline::of(&request);
-    let body = tokio::time::timeout(
-        deadline,
-        axum::body::to_bytes(request.into_body(), MAX_BODY_BYTES),
-    )
-    .await
-    .map_err(|_| body_too_slow(deadline))?
-    .map_err(|_| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "Request body is too large"))?;
+    // Already in memory: `request_limits::buffer_body` read it within its deadline and limit.
+    let body = axum::body::to_bytes(request.into_body(), MAX_BODY_BYTES)
+        .await
+        .map_err(|_| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "Request body is too large"))?;
 
     // A change is on record before it leaves, without an outcome; the answer completes it.
     let pending = match &who {
