@@ -417,6 +417,9 @@ mod tests {
         fn simple_generated_addresses_are_accepted(local in "[a-z0-9][a-z0-9._+-]{0,20}[a-z0-9]", domain in "[a-z][a-z0-9-]{0,10}[a-z0-9]\\.[a-z]{2,6}") {
             let address = format!("{local}@{domain}");
             prop_assume!(!local.contains(".."));
+            // `xn--…` is the ASCII form of an international label and must decode as one
+            // (an invalid one is refused: see look_alike_spellings_become_one_address).
+            prop_assume!(!domain.starts_with("xn--"));
             prop_assert_eq!(normalize(&address), Ok(address.clone()));
         }
     }
