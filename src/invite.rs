@@ -13,7 +13,7 @@ use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use org_invitations_core::email_input::{
-    Candidate, Tally, Verdict, csv_as_spreadsheet, parse, remove_span,
+    Candidate, Tally, Verdict, bring_back, csv_as_spreadsheet, parse, read, remove_span,
 };
 use org_invitations_core::invite_outcome::{Outcome, merge_in_input_order};
 use wasm_bindgen::JsCast;
@@ -60,9 +60,9 @@ pub fn InviteForm(
     // The preview follows the text at once while it is small, and once typing pauses when it
     // is a large paste, so every keystroke stays quick.
     let settled = use_settled(draft, PREVIEW_SETTLE);
-    let candidates =
-        Memo::new(move |_| pending.with(|pending| settled.with(|text| parse(text, pending))));
-    let tally = Memo::new(move |_| candidates.with(|candidates| Tally::of(candidates)));
+    let reading =
+        Memo::new(move |_| pending.with(|pending| settled.with(|text| read(text, pending))));
+    let tally = Memo::new(move |_| reading.with(|reading| Tally::of(&reading.candidates)));
     // (done, total) while sending; `Some` also blocks a second submission.
     let sending = RwSignal::new(None::<(usize, usize)>);
     let report = RwSignal::new(None::<SendReport>);
@@ -238,10 +238,13 @@ pub fn InviteForm(
                 </div>
             </form>
             <InvitePreview
-                candidates
+                reading
                 tally
                 remove=Callback::new(move |span: std::ops::Range<usize>| replace_text(
                     &|text| *text = remove_span(text, span.clone()),
+                ))
+                bring_back=Callback::new(move |span: std::ops::Range<usize>| replace_text(
+                    &|text| *text = bring_back(text, span.clone()),
                 ))
             />
             {move || {

@@ -247,3 +247,65 @@ async fn an_address_with_an_invisible_character_is_refused_with_the_reason() {
         "{problems:?}"
     );
 }
+
+#[wasm_bindgen_test]
+async fn spreadsheet_cells_set_aside_are_listed_and_can_be_brought_back() {
+    let root = container();
+    let _mounted = mount_form(&root, "test-ignored-cells");
+    type_emails(
+        &root,
+        "Name\tEmail\nJane Doe\tjane.doe.example.com\nBob\tbob@x.com",
+    );
+    wait_until("the tally", || tally(&root) == "1 valid").await;
+    assert_eq!(
+        texts(&root, selectors::IGNORED_SUMMARY),
+        ["5 cells ignored (not addresses)"]
+    );
+    let cells = texts(&root, selectors::IGNORED_CELLS);
+    assert_eq!(cells.len(), 5, "{cells:?}");
+    assert!(cells[3].starts_with("jane.doe.example.com"), "{cells:?}");
+    let bring: HtmlButtonElement = element(
+        &root,
+        &format!("{}:nth-child(4) button", selectors::IGNORED_CELLS),
+    );
+    assert_eq!(
+        bring.get_attribute("aria-label").unwrap(),
+        "Check jane.doe.example.com as an address"
+    );
+    bring.click();
+    wait_until("the cell on a line of its own", || {
+        input_text(&root) == "Name\tEmail\nJane Doe\t\nBob\tbob@x.com\njane.doe.example.com"
+    })
+    .await;
+    wait_until("it is judged as an address", || {
+        tally(&root) == "1 valid · 1 invalid"
+    })
+    .await;
+    assert!(
+        texts(&root, ".oi-problem")[0]
+            .starts_with("jane.doe.example.com — no @ — is this an address?"),
+        "{:?}",
+        texts(&root, ".oi-problem")
+    );
+    assert_eq!(
+        texts(&root, selectors::IGNORED_SUMMARY),
+        ["4 cells ignored (not addresses)"]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_long_list_of_ignored_cells_starts_collapsed() {
+    let root = container();
+    let _mounted = mount_form(&root, "test-ignored-collapsed");
+    type_emails(&root, "A\tB\tC\n1\t2\t3\ta@x.com");
+    wait_until("the tally", || tally(&root) == "1 valid").await;
+    let details: web_sys::HtmlDetailsElement = element(&root, ".oi-ignored");
+    assert!(!details.open(), "six cells are folded away");
+    type_emails(&root, "A\tB\ta@x.com");
+    wait_until("two cells", || {
+        texts(&root, selectors::IGNORED_SUMMARY) == ["2 cells ignored (not addresses)"]
+    })
+    .await;
+    let details: web_sys::HtmlDetailsElement = element(&root, ".oi-ignored");
+    assert!(details.open(), "a short list is open");
+}

@@ -83,16 +83,45 @@ impl Tally {
     }
 }
 
+/// A spreadsheet cell the form set aside because it holds no `@`: a header, a name, or a
+/// mistyped address that the person may want back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IgnoredCell {
+    /// The cell's text, trimmed.
+    pub text: String,
+    /// Where the cell stands in the input (byte offsets).
+    pub span: Range<usize>,
+}
+
+/// Everything the form reads from its input.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reading {
+    pub candidates: Vec<Candidate>,
+    pub ignored: Vec<IgnoredCell>,
+}
+
 /// Finds every candidate address in `input` and judges it. `pending` holds the
 /// [`comparison_key`]s of addresses that already have a pending invitation.
 pub fn parse(input: &str, pending: &HashSet<String>) -> Vec<Candidate> {
+    read(input, pending).candidates
+}
+
+/// [`parse`], plus the spreadsheet cells it set aside, so nothing pasted vanishes unsaid.
+pub fn read(input: &str, pending: &HashSet<String>) -> Reading {
     let mut seen = HashSet::new();
-    let mut candidates = Vec::new();
+    let mut reading = Reading::default();
     for (line_start, line) in lines(input) {
         // A line with tabs is a spreadsheet row: keep the cells that hold an address.
         let spreadsheet = line.contains('\t');
         for (entry_start, entry) in split_outside_quotes(line, |c| matches!(c, ',' | ';' | '\t')) {
             if spreadsheet && !entry.contains('@') {
+                let leading = entry.len() - entry.trim_start().len();
+                let start = line_start + entry_start + leading;
+                let text = entry.trim();
+                reading.ignored.push(IgnoredCell {
+                    text: text.to_owned(),
+                    span: start..start + text.len(),
+                });
                 continue;
             }
             for (span, raw) in addresses_in_entry(entry) {
@@ -111,7 +140,7 @@ pub fn parse(input: &str, pending: &HashSet<String>) -> Vec<Candidate> {
                         }
                     }
                 };
-                candidates.push(Candidate {
+                reading.candidates.push(Candidate {
                     address: address.trim().to_owned(),
                     span: start..line_start + entry_start + span.end,
                     verdict,
@@ -119,7 +148,21 @@ pub fn parse(input: &str, pending: &HashSet<String>) -> Vec<Candidate> {
             }
         }
     }
-    candidates
+    reading
+}
+
+/// `input` with the ignored cell at `span` moved to a line of its own at the end, where it
+/// is read as an address to check. Its row keeps an empty cell, so the columns stay put.
+pub fn bring_back(input: &str, span: Range<usize>) -> String {
+    let end = span.end.min(input.len());
+    let start = span.start.min(end);
+    let cell = input[start..end].trim();
+    let mut text = format!("{}{}", &input[..start], &input[end..]);
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str(cell);
+    text
 }
 
 /// A CSV file as the parser reads a spreadsheet paste: cells separated by tabs, so only the
@@ -284,6 +327,51 @@ mod tests {
     }
 
     #[test]
+    fn a_spreadsheet_paste_says_which_cells_it_set_aside() {
+        let paste = "Name\tEmail\nJane Doe\t jane.doe.example.com \nBob\tbob@x.com\n";
+        let reading = read(paste, &HashSet::new());
+        let ignored: Vec<&str> = reading
+            .ignored
+            .iter()
+            .map(|cell| cell.text.as_str())
+            .collect();
+        assert_eq!(
+            ignored,
+            ["Name", "Email", "Jane Doe", "jane.doe.example.com", "Bob"]
+        );
+        for cell in &reading.ignored {
+            assert_eq!(&paste[cell.span.clone()], cell.text);
+        }
+        assert_eq!(reading.candidates.len(), 1);
+        // Lines without tabs set nothing aside: their words are candidates, judged.
+        assert!(read("nope, a@x.com", &HashSet::new()).ignored.is_empty());
+    }
+
+    #[test]
+    fn a_cell_brought_back_is_read_as_an_address_to_check() {
+        let paste = "Jane Doe\tjane.doe.example.com\nBob\tbob@x.com";
+        let mistyped = read(paste, &HashSet::new()).ignored[1].span.clone();
+        let text = bring_back(paste, mistyped);
+        assert_eq!(text, "Jane Doe\t\nBob\tbob@x.com\njane.doe.example.com");
+        let reading = read(&text, &HashSet::new());
+        assert_eq!(
+            reading
+                .ignored
+                .iter()
+                .map(|cell| cell.text.as_str())
+                .collect::<Vec<_>>(),
+            ["Jane Doe", "Bob"]
+        );
+        assert!(matches!(
+            &reading.candidates[1],
+            Candidate { address, verdict: Verdict::Invalid(reason), .. }
+                if address == "jane.doe.example.com" && reason == "no @ — is this an address?"
+        ));
+        // A paste ending in a line break gets no blank line before the cell.
+        assert_eq!(bring_back("Ann\ta@x.com\n", 0..3), "\ta@x.com\nAnn");
+    }
+
+    #[test]
     fn a_csv_file_reads_like_a_spreadsheet() {
         let csv = "Name,Email,Team\r\n\"Smith, Ann\",ann@x.com,Sales\nBob,<bob@x.com>,Ops\n";
         let converted = csv_as_spreadsheet(csv);
@@ -376,6 +464,10 @@ mod tests {
                 prop_assert!(candidate.span.start <= candidate.span.end && candidate.span.end <= input.len());
                 prop_assert!(input.is_char_boundary(candidate.span.start) && input.is_char_boundary(candidate.span.end));
                 let _ = remove_span(&input, candidate.span.clone());
+            }
+            for cell in read(&input, &HashSet::new()).ignored {
+                prop_assert_eq!(&input[cell.span.clone()], cell.text.as_str());
+                let _ = bring_back(&input, cell.span);
             }
         }
 

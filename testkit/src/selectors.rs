@@ -17,6 +17,10 @@ pub const EMPTY: &str = ".oi-empty";
 pub const LOAD_ERROR: &str = ".oi-error";
 /// The invite preview's counts.
 pub const TALLY: &str = ".oi-tally";
+/// "N cells ignored (not addresses)" under the invite form.
+pub const IGNORED_SUMMARY: &str = ".oi-ignored summary";
+/// Each spreadsheet cell the invite form set aside.
+pub const IGNORED_CELLS: &str = ".oi-ignored-cell";
 /// The first line of what happened after sending.
 pub const RESULTS_HEADLINE: &str = ".oi-results-headline";
 /// One line per address after sending.
