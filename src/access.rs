@@ -22,6 +22,8 @@ pub enum Caller {
 #[derive(Clone, Copy)]
 pub struct Access {
     pub caller: RwSignal<Caller>,
+    /// The organization's name, from `userinfo`, once known.
+    pub organization: RwSignal<Option<String>>,
 }
 
 impl Access {
@@ -29,8 +31,15 @@ impl Access {
     pub fn provide(client: ApiClient) -> Self {
         let access = Self {
             caller: RwSignal::new(Caller::Asking),
+            organization: RwSignal::new(None),
         };
         provide_context(access);
+        let asking = client.clone();
+        spawn_local(async move {
+            if let Ok(name) = asking.organization_name().await {
+                access.organization.try_set(name);
+            }
+        });
         spawn_local(async move {
             let caller = match client.me().await {
                 Ok(me) => Caller::Known(me),

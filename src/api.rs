@@ -4,7 +4,7 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use org_invitations_core::OrganizationInvitation;
 use org_invitations_core::wire::{
     AuditPage, BatchCreateResponse, CreateInvitation, ErrorBody, ListResponse, Me, ResultBody,
-    UserInfo, paths,
+    paths,
 };
 use serde::de::DeserializeOwned;
 use std::sync::{Arc, Mutex};
@@ -208,10 +208,30 @@ impl ApiClient {
         format!("{}{path}", self.base)
     }
 
-    pub async fn userinfo(&self) -> Result<UserInfo, ApiError> {
-        self.send::<ResultBody<UserInfo>>(|| Request::get(&self.url(paths::USERINFO)), None, None)
-            .await
-            .map(|body| body.result)
+    /// The caller's organization's name, from `userinfo`. Only that field is read: the
+    /// whole [`org_invitations_core::wire::UserInfo`] would cost the console kilobytes.
+    pub async fn organization_name(&self) -> Result<Option<String>, ApiError> {
+        #[derive(serde::Deserialize)]
+        struct Named {
+            name: String,
+        }
+        #[derive(serde::Deserialize)]
+        struct Organizations {
+            organizations: Vec<Named>,
+        }
+        self.send::<ResultBody<Organizations>>(
+            || Request::get(&self.url(paths::USERINFO)),
+            None,
+            None,
+        )
+        .await
+        .map(|body| {
+            body.result
+                .organizations
+                .into_iter()
+                .next()
+                .map(|org| org.name)
+        })
     }
 
     /// One page of at most `count` invitations.

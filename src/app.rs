@@ -105,7 +105,12 @@ pub fn App(
         // that revokes for anyone but admins.
         <div class="oi-console" class:oi-read-only=move || read_only || !access.may_revoke()>
             <header class="oi-header">
-                <h1 class="oi-title">"Organization invitations"</h1>
+                <div>
+                    <h1 class="oi-title">"Organization invitations"</h1>
+                    {move || {
+                        access.organization.get().map(|name| view! { <p class="oi-org">{name}</p> })
+                    }}
+                </div>
                 {move || access.signed_in_as().map(|text| view! { <p class="oi-who">{text}</p> })}
                 {by_session.then(|| view! { <SignOut signed_out /> })}
             </header>
@@ -146,18 +151,7 @@ pub fn App(
                                 </h2>
                                 <div class="oi-summary-bar">
                                     <p class="oi-summary">
-                                        {move || {
-                                            summary
-                                                .get()
-                                                .map(|summary| {
-                                                    format!(
-                                                        "{} pending · {} expiring soon · {} expired",
-                                                        summary.pending,
-                                                        summary.expiring_soon,
-                                                        summary.expired,
-                                                    )
-                                                })
-                                        }}
+                                        {move || summary.get().map(counts)}
                                         {move || {
                                             refreshed_at
                                                 .get()
@@ -204,6 +198,9 @@ pub fn App(
                                     }
                                 >
                                     <InvitationList
+                                        invite_here=Signal::derive(move || {
+                                            show_invite && access.may_invite()
+                                        })
                                         rows=loaded_rows
                                         list_view
                                         zone
@@ -219,6 +216,19 @@ pub fn App(
                 }}
             </div>
         </div>
+    }
+}
+
+/// "3 pending · 1 expiring soon · 1 expired", each count a badge in its status's colour.
+fn counts(summary: Summary) -> impl IntoView {
+    view! {
+        <span class="oi-badge oi-count-pending">{format!("{} pending", summary.pending)}</span>
+        " · "
+        <span class="oi-badge oi-count-expiring">
+            {format!("{} expiring soon", summary.expiring_soon)}
+        </span>
+        " · "
+        <span class="oi-badge oi-count-expired">{format!("{} expired", summary.expired)}</span>
     }
 }
 

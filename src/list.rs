@@ -31,6 +31,9 @@ pub fn InvitationList(
     zone: RwSignal<TimeZoneChoice>,
     /// The instant statuses are computed against.
     now: Signal<DateTime<Utc>>,
+    /// Whether the invite form is above, for the empty list to point at.
+    #[prop(optional, into)]
+    invite_here: Signal<bool>,
 ) -> impl IntoView {
     let deletions = Deletions::expect();
     // Rows ticked for a bulk deletion.
@@ -105,14 +108,7 @@ pub fn InvitationList(
         <p class="oi-sr-only" role="status" aria-live="polite">
             {announcement}
         </p>
-        <Show
-            when=move || has_rows.get()
-            fallback=|| {
-                view! {
-                    <p class="oi-empty">"No invitations yet. Invite people with the form above."</p>
-                }
-            }
-        >
+        <Show when=move || has_rows.get() fallback=move || view! { <EmptyList invite_here /> }>
             <Show
                 when=move || has_matches.get()
                 fallback=move || {
@@ -139,5 +135,32 @@ pub fn InvitationList(
                 <InvitationTable rows positions list_view selected zone=zone.into() now />
             </Show>
         </Show>
+    }
+}
+
+/// What an empty list says, with a way to the form when there is one.
+#[component]
+fn EmptyList(invite_here: Signal<bool>) -> impl IntoView {
+    // The form's field, found from the button: the console may live in a shadow root.
+    let to_the_form = |event: leptos::ev::MouseEvent| {
+        let field = event
+            .target()
+            .and_then(|target| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(target).ok())
+            .and_then(|button| button.closest(".oi-console").ok().flatten())
+            .and_then(|console| console.query_selector("textarea").ok().flatten())
+            .and_then(|field| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(field).ok());
+        if let Some(field) = field {
+            let _ = field.focus();
+        }
+    };
+    view! {
+        <div class="oi-empty-state">
+            <p class="oi-empty">"No invitations yet."</p>
+            <Show when=move || invite_here.get()>
+                <button type="button" class="oi-button oi-primary" on:click=to_the_form>
+                    "Invite people"
+                </button>
+            </Show>
+        </div>
     }
 }

@@ -302,6 +302,62 @@ impl Browser {
         serde_json::from_value(found).expect("a list")
     }
 
+    /// Makes pages see `prefers-color-scheme: dark` (or light), as a person's system setting would.
+    pub async fn prefer_dark(&self, dark: bool) {
+        let value = if dark { "dark" } else { "light" };
+        self.devtools(
+            "Emulation.setEmulatedMedia",
+            json!({ "features": [{ "name": "prefers-color-scheme", "value": value }] }),
+        )
+        .await;
+    }
+
+    /// Saves what the browser shows as `target/screenshots/NAME.png`, for the README.
+    pub async fn save_screenshot(&self, name: &str) {
+        let png = self.client.screenshot().await.expect("a screenshot");
+        let folder = testkit::workspace_root().join("target/screenshots");
+        std::fs::create_dir_all(&folder).expect("the screenshots folder");
+        std::fs::write(folder.join(format!("{name}.png")), png).expect("the screenshot saved");
+    }
+
+    /// The role assistive technology is given for the first element matching `css` (the
+    /// browser's own computation, WebDriver's "Get Computed Role").
+    pub async fn computed_role(&self, css: &str) -> String {
+        let element = self
+            .client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|err| panic!("no element {css}: {err}"));
+        let session = self
+            .client
+            .session_id()
+            .await
+            .expect("session")
+            .expect("a session id");
+        let url = format!(
+            "{}/session/{session}/element/{}/computedrole",
+            self.driver_url,
+            element.element_id()
+        );
+        let reply = tokio::task::spawn_blocking(move || {
+            ureq::get(&url)
+                .call()
+                .map_err(|err| err.to_string())
+                .and_then(|reply| {
+                    reply
+                        .into_body()
+                        .read_json::<serde_json::Value>()
+                        .map_err(|err| err.to_string())
+                })
+        })
+        .await
+        .expect("task")
+        .expect("ChromeDriver answers the computed role");
+        reply["value"].as_str().expect("a role").to_owned()
+    }
+
     /// A Chrome DevTools command, through ChromeDriver's bridge (fantoccini does not speak it).
     async fn devtools(&self, command: &str, params: serde_json::Value) {
         let session = self

@@ -85,6 +85,10 @@ pub struct Config {
     #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..))]
     pub audit_retention_days: Option<u32>,
 
+    /// The organization's name, as `userinfo` reports it (the console shows it in its header).
+    #[arg(long, value_name = "NAME", default_value = "Local organization", value_parser = organization_name)]
+    pub organization_name: String,
+
     /// Connections served at once; further ones wait until one closes.
     #[arg(long, value_name = "N", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub max_connections: u32,
@@ -112,4 +116,18 @@ pub enum TokensCommand {
     List,
     /// Revoke the token with this name.
     Revoke { name: String },
+}
+
+/// A name people will read in the console's header: not blank, one line, at most 100 characters.
+fn organization_name(name: &str) -> Result<String, String> {
+    let name = name.trim();
+    if name.is_empty() {
+        Err("the organization name is blank".into())
+    } else if name.chars().any(char::is_control) {
+        Err("the organization name holds a control character (such as a line break)".into())
+    } else if name.chars().count() > 100 {
+        Err("the organization name is longer than 100 characters".into())
+    } else {
+        Ok(name.to_owned())
+    }
 }

@@ -208,6 +208,7 @@ pub fn app(config: &Config) -> Result<App, StartError> {
                 site,
                 store,
                 max_page_size: config.max_page_size,
+                organization_name: config.organization_name.as_str().into(),
             };
             (
                 routes::store_router(state),

@@ -38,6 +38,8 @@ pub struct StoreState {
     pub store: Store,
     /// The largest page a list request may ask for.
     pub max_page_size: u32,
+    /// What `userinfo` calls the one organization.
+    pub organization_name: std::sync::Arc<str>,
 }
 
 impl FromRef<StoreState> for Site {

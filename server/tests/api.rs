@@ -48,6 +48,35 @@ fn userinfo_has_every_field_the_cli_requires() {
     }
     assert_eq!(info["organization_permission_level"], "owner");
     assert_eq!(info["organizations"][0]["id"], info["organization_ids"][0]);
+    assert_eq!(info["organizations"][0]["name"], "Local organization");
+}
+
+#[test]
+fn the_organization_is_called_what_the_server_was_told() {
+    let server = TestServer::start_with(ServerOptions {
+        extra_args: vec!["--organization-name".into(), "  Acme Platform  ".into()],
+        ..Default::default()
+    });
+    let reply = Api::new(&server).get("/api/v2/userinfo/");
+    assert_eq!(
+        reply.json()["result"]["organizations"][0]["name"],
+        "Acme Platform"
+    );
+
+    let refused = |name: &str| {
+        let data = tempfile::tempdir().unwrap();
+        let output = std::process::Command::new(testkit::server_binary())
+            .args(["--port", "0", "--data-dir"])
+            .arg(data.path())
+            .args(["--organization-name", name])
+            .output()
+            .unwrap();
+        assert!(!output.status.success(), "{name:?} was accepted");
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    assert!(refused(" ").contains("blank"));
+    assert!(refused("Acme\nEvil").contains("control character"));
+    assert!(refused(&"x".repeat(101)).contains("longer than 100"));
 }
 
 #[test]

@@ -147,10 +147,10 @@ pub fn InvitationTable(
         );
         (rendered.start, rendered.end, total)
     });
-    let spacer_above = move || format!("{}px", window.get().0 as f64 * row_height.get());
+    let spacer_above = move || pixels(window.get().0 as f64 * row_height.get());
     let spacer_below = move || {
         let (_, end, total) = window.get();
-        format!("{}px", (total - end) as f64 * row_height.get())
+        pixels((total - end) as f64 * row_height.get())
     };
     // Each rendered row: its display index and its position in `rows`.
     let shown = move || {
@@ -166,13 +166,13 @@ pub fn InvitationTable(
 
     view! {
         <div class="oi-scroller" node_ref=scroller on:scroll=move |_| measure()>
-            <table class="oi-table" aria-rowcount=move || window.get().2 + 1>
+            <table role="table" class="oi-table" aria-rowcount=move || window.get().2 + 1>
                 <TableHead controls=Some(HeadControls {
                     list_view,
                     shown_ids,
                     selected,
                 }) />
-                <tbody>
+                <tbody role="rowgroup">
                     <tr class="oi-spacer" aria-hidden="true">
                         <td colspan=COLUMNS style:height=spacer_above></td>
                     </tr>
@@ -240,10 +240,11 @@ fn InvitationRow(
     let for_retry = invitation.clone();
     view! {
         <tr
+            role="row"
             class=move || format!("oi-row oi-status-{}", status.get().key())
             aria-rowindex=index + 2
         >
-            <td class="oi-select">
+            <td role="cell" class="oi-select">
                 <input
                     type="checkbox"
                     aria-label=format!("Select invitation for {}", invitation.email)
@@ -251,16 +252,16 @@ fn InvitationRow(
                     on:change=move |event| toggle(event_target_checked(&event))
                 />
             </td>
-            <td class="oi-id" title=invitation.id.clone()>
+            <td role="cell" class="oi-id" title=invitation.id.clone()>
                 {invitation.id.clone()}
             </td>
-            <td class="oi-email" title=invitation.email.clone()>
+            <td role="cell" class="oi-email" title=invitation.email.clone()>
                 {invitation.email.clone()}
             </td>
-            <td class="oi-date" title=format_utc_exact(created_at)>
+            <td role="cell" class="oi-date oi-created" title=format_utc_exact(created_at)>
                 {move || zone.get().format(created_at)}
             </td>
-            <td class="oi-date" title=format_utc_exact(expires_at)>
+            <td role="cell" class="oi-date oi-expires" title=format_utc_exact(expires_at)>
                 <span>{move || zone.get().format(expires_at)}</span>
                 " "
                 <span class="oi-relative">
@@ -269,7 +270,7 @@ fn InvitationRow(
                 " "
                 <span class="oi-badge">{move || status.get().label()}</span>
             </td>
-            <td class="oi-actions">
+            <td role="cell" class="oi-actions">
                 {move || {
                     error()
                         .map(|message| {
@@ -293,7 +294,8 @@ fn InvitationRow(
                                 " "
                             }
                         })
-                }} {history_button(&invitation.email)}
+                }}
+                {history_button(&invitation.email)}
                 <button
                     type="button"
                     class="oi-button oi-delete"
@@ -365,7 +367,7 @@ fn TableHead(
                 None => "",
             };
             view! {
-                <th scope="col" aria-sort=aria_sort>
+                <th role="columnheader" scope="col" aria-sort=aria_sort>
                     <button
                         type="button"
                         class="oi-sort"
@@ -422,14 +424,14 @@ fn TableHead(
         },
     );
     view! {
-        <thead>
-            <tr aria-rowindex="1">
-                <th scope="col" class="oi-select">
+        <thead role="rowgroup">
+            <tr role="row" aria-rowindex="1">
+                <th role="columnheader" scope="col" class="oi-select">
                     {select_all}
                     <span class="oi-sr-only">"Select"</span>
                 </th>
                 {headers.into_iter().collect_view()}
-                <th scope="col" class="oi-actions">
+                <th role="columnheader" scope="col" class="oi-actions">
                     <span class="oi-sr-only">"Actions"</span>
                 </th>
             </tr>
@@ -478,11 +480,13 @@ pub fn TableSkeleton() -> impl IntoView {
 fn css_row_height(element: &web_sys::HtmlElement) -> Option<f64> {
     let style = window().get_computed_style(element).ok().flatten()?;
     let value = style.get_property_value("--oi-row-height").ok()?;
-    value
-        .trim()
-        .strip_suffix("px")?
-        .trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|height| *height >= 16.0)
+    // The browser's own number parsing: Rust's would link kilobytes of float code.
+    let height = js_sys::parse_float(value.trim().strip_suffix("px")?);
+    (height >= 16.0).then_some(height)
+}
+
+/// A CSS length in whole pixels. Integer formatting: a float's would link kilobytes of code,
+/// and a spacer a fraction of a pixel off shows nothing.
+fn pixels(length: f64) -> String {
+    format!("{}px", length.round() as u64)
 }

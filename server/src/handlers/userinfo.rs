@@ -24,7 +24,7 @@ pub async fn userinfo(
             organization_ids: vec![organization_id.clone()],
             organizations: vec![Organization {
                 id: organization_id,
-                name: "Local organization".into(),
+                name: state.organization_name.to_string(),
                 public_identifier: "local".into(),
                 is_general_platform_enabled: true,
                 is_private_endpoints_enabled: false,

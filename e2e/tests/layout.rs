@@ -1,0 +1,241 @@
+//! How the console looks and fits: a phone's stacked rows, the desk's table, both colour
+//! schemes, with screenshots saved for the README (`target/screenshots/`).
+
+use e2e::{BROWSER_TIME_ZONE, Browser, demo_options};
+use fantoccini::Locator;
+use serde_json::Value;
+use testkit::{Api, TestServer, selectors};
+
+/// A phone's viewport width, in CSS pixels (an iPhone 14).
+const PHONE: (u32, u32) = (390, 844);
+const DESK: (u32, u32) = (1280, 900);
+/// The stacked row's height on a phone (`--oi-row-height` under the breakpoint).
+const PHONE_ROW_PX: f64 = 132.0;
+
+/// The demo data and enough more invitations that the list scrolls.
+fn busy_server() -> TestServer {
+    let server = TestServer::start_with(demo_options());
+    let emails: Vec<String> = (0..60)
+        .map(|i| format!("person.number.{i:02}@a-rather-long-company-name.example.com"))
+        .collect();
+    let emails: Vec<&str> = emails.iter().map(String::as_str).collect();
+    Api::new(&server).invite(&emails);
+    server
+}
+
+async fn script(browser: &Browser, body: &str) -> Value {
+    browser
+        .client
+        .execute(body, Vec::new())
+        .await
+        .unwrap_or_else(|err| panic!("{body}: {err}"))
+}
+
+/// How far the page and the list's own box scroll sideways, in px (0: not at all).
+async fn sideways_overflow(browser: &Browser) -> (i64, i64) {
+    let found = script(
+        browser,
+        "const page = document.documentElement, box = document.querySelector('.oi-scroller');
+         return [page.scrollWidth - page.clientWidth, box.scrollWidth - box.clientWidth];",
+    )
+    .await;
+    (
+        found[0].as_i64().expect("a number"),
+        found[1].as_i64().expect("a number"),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn on_a_phone_rows_stack_and_nothing_scrolls_sideways() {
+    let server = busy_server();
+    let browser = Browser::start(BROWSER_TIME_ZONE).await;
+    browser
+        .client
+        .set_window_size(PHONE.0, PHONE.1)
+        .await
+        .unwrap();
+    browser.client.goto(&server.sign_in_url).await.unwrap();
+    browser.text_of(selectors::ROWS).await;
+    let width = script(&browser, "return window.innerWidth;").await;
+    assert_eq!(
+        width.as_u64(),
+        Some(u64::from(PHONE.0)),
+        "a phone's viewport"
+    );
+
+    assert_eq!(sideways_overflow(&browser).await, (0, 0));
+
+    // Address first, then status and expiry, then the dates and ID, then the actions.
+    let tops = script(
+        &browser,
+        "const row = document.querySelector('tr.oi-row');
+         const top = css => row.querySelector(css).getBoundingClientRect().top;
+         return [top('.oi-email'), top('.oi-expires'), top('.oi-created'), top('.oi-actions'),
+                 top('.oi-id'), row.getBoundingClientRect().height];",
+    )
+    .await;
+    let at = |i: usize| tops[i].as_f64().expect("a number");
+    assert!(
+        at(0) < at(1) && at(1) < at(2) && at(2) < at(3),
+        "stacked in order: {tops}"
+    );
+    assert_eq!(at(4), at(2), "the ID shares the dates' line: {tops}");
+    assert_eq!(
+        at(5),
+        PHONE_ROW_PX,
+        "the row is as tall as the windowing assumes"
+    );
+
+    // Assistive technology still reads a table of rows and cells.
+    assert_eq!(browser.computed_role(".oi-table").await, "table");
+    assert_eq!(browser.computed_role(selectors::ROWS).await, "row");
+    assert_eq!(
+        browser
+            .computed_role(&format!("{} td.oi-email", selectors::ROWS))
+            .await,
+        "cell"
+    );
+    assert_eq!(
+        browser.computed_role(".oi-table thead th").await,
+        "columnheader"
+    );
+
+    // Every row's actions are on screen, and they work.
+    let outside = script(
+        &browser,
+        "return [...document.querySelectorAll('button.oi-delete')]
+           .map(b => b.getBoundingClientRect())
+           .filter(r => r.left < 0 || r.right > window.innerWidth || r.width === 0).length;",
+    )
+    .await;
+    assert_eq!(outside.as_u64(), Some(0), "a Delete button is off screen");
+    let first_email = browser
+        .text_of(&format!("{} td.oi-email", selectors::ROWS))
+        .await;
+    browser
+        .client
+        .find(Locator::Css("button.oi-delete"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let asked = browser.text_of("dialog[open]").await;
+    assert!(asked.contains(&first_email), "{asked}");
+    browser.click_button("Cancel").await;
+
+    // The windowing follows the taller rows: the end of the list is reached and rendered.
+    script(
+        &browser,
+        "const box = document.querySelector('.oi-scroller'); box.scrollTop = box.scrollHeight;",
+    )
+    .await;
+    let row_count = script(
+        &browser,
+        "return Number(document.querySelector('.oi-table').getAttribute('aria-rowcount'));",
+    )
+    .await
+    .as_u64();
+    assert!(row_count > Some(60), "{row_count:?}");
+    e2e::wait_for("the last row rendered", row_count, || async {
+        script(
+            &browser,
+            "const rows = document.querySelectorAll('tr.oi-row');
+             return Number(rows[rows.length - 1].getAttribute('aria-rowindex'));",
+        )
+        .await
+        .as_u64()
+    })
+    .await;
+    let last_visible = script(
+        &browser,
+        "const rows = document.querySelectorAll('tr.oi-row'), last = rows[rows.length - 1];
+         const box = document.querySelector('.oi-scroller').getBoundingClientRect();
+         const r = last.getBoundingClientRect();
+         return r.bottom <= box.bottom + 1 && r.top >= box.top;",
+    )
+    .await;
+    assert_eq!(last_visible, Value::Bool(true), "the last row is in view");
+    assert_eq!(sideways_overflow(&browser).await, (0, 0));
+    browser.assert_accessible("phone").await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn desk_and_phone_in_light_and_dark_fit_and_are_saved_for_the_readme() {
+    let server = busy_server();
+    let browser = Browser::start(BROWSER_TIME_ZONE).await;
+    for (layout, (width, height)) in [("desk", DESK), ("phone", PHONE)] {
+        browser.client.set_window_size(width, height).await.unwrap();
+        for dark in [false, true] {
+            browser.prefer_dark(dark).await;
+            browser.client.goto(&server.sign_in_url).await.unwrap();
+            browser.text_of(selectors::ROWS).await;
+            let state = format!("{layout}-{}", if dark { "dark" } else { "light" });
+            // Saved first: when a check below fails, the picture shows why. On a phone the
+            // list is what is worth seeing, below the form.
+            browser.text_of(".oi-org").await;
+            if layout == "phone" {
+                script(
+                    &browser,
+                    "document.querySelector('.oi-list').scrollIntoView();",
+                )
+                .await;
+            }
+            browser.save_screenshot(&state).await;
+            // The organization's name (from userinfo) and the counts as badges.
+            assert_eq!(browser.text_of(".oi-org").await, "Local organization");
+            assert_eq!(
+                browser.texts_of_all(".oi-summary .oi-badge").await,
+                ["63 pending", "1 expiring soon", "1 expired"]
+            );
+            let background = script(
+                &browser,
+                "return getComputedStyle(document.querySelector('.oi-console')).backgroundColor;",
+            )
+            .await;
+            let expected = if dark {
+                "rgb(13, 17, 23)"
+            } else {
+                "rgb(255, 255, 255)"
+            };
+            assert_eq!(
+                background.as_str(),
+                Some(expected),
+                "{layout}, dark: {dark}"
+            );
+            assert_eq!(
+                sideways_overflow(&browser).await,
+                (0, 0),
+                "{layout}, dark: {dark}"
+            );
+            browser.assert_accessible(&state).await;
+            // A visible focus ring in the scheme's accent colour.
+            browser
+                .client
+                .find(Locator::Css("textarea"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            let ring = script(
+                &browser,
+                "const s = getComputedStyle(document.activeElement);
+                 return [document.activeElement.tagName, s.outlineStyle, s.outlineWidth, s.outlineColor];",
+            )
+            .await;
+            let accent = if dark {
+                "rgb(68, 147, 248)"
+            } else {
+                "rgb(11, 92, 173)"
+            };
+            assert_eq!(
+                ring,
+                serde_json::json!(["TEXTAREA", "solid", "2px", accent]),
+                "{state}"
+            );
+        }
+    }
+    browser.close().await;
+}
