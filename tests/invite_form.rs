@@ -270,7 +270,7 @@ async fn spreadsheet_cells_set_aside_are_listed_and_can_be_brought_back() {
     );
     assert_eq!(
         bring.get_attribute("aria-label").unwrap(),
-        "Check jane.doe.example.com as an address"
+        "Check as an address: jane.doe.example.com"
     );
     bring.click();
     wait_until("the cell on a line of its own", || {
@@ -308,4 +308,48 @@ async fn a_long_list_of_ignored_cells_starts_collapsed() {
     .await;
     let details: web_sys::HtmlDetailsElement = element(&root, ".oi-ignored");
     assert!(details.open(), "a short list is open");
+}
+
+#[wasm_bindgen_test]
+async fn each_kind_of_refusal_is_said_in_plain_words() {
+    let root = container();
+    let _mounted = mount_form(&root, "test-plain-words");
+    let too_long = format!("{}@example.com", "a".repeat(250));
+    let long_part = format!("{}@example.com", "b".repeat(65));
+    let expected = [
+        ("jane.doe.example.com", "no @ — is this an address?"),
+        ("@example.com", "nothing before the @"),
+        ("jane@", "nothing after the @"),
+        ("jane@example", "the domain needs a dot"),
+        ("jane@example..com", "a dot in the wrong place"),
+        (
+            "ja]ne@example.com",
+            "has a character an address cannot have",
+        ),
+        ("jane@[127.0.0.1]", "the domain is not one mail can reach"),
+        (
+            "ja\u{200b}ne@example.com",
+            "has an invisible character (U+200B): retype it",
+        ),
+        (long_part.as_str(), "a part of it is too long"),
+        (
+            too_long.as_str(),
+            "too long: an address has at most 254 characters",
+        ),
+    ];
+    let input: Vec<&str> = expected.iter().map(|(address, _)| *address).collect();
+    type_emails(&root, &input.join("\n"));
+    wait_until("the preview", || tally(&root).contains("invalid")).await;
+    let problems = texts(&root, ".oi-problem");
+    assert_eq!(
+        tally(&root),
+        format!("0 valid · {} invalid", expected.len()),
+        "{problems:#?}"
+    );
+    for ((address, words), problem) in expected.iter().zip(&problems) {
+        assert!(
+            problem.starts_with(&format!("{address} — {words}")),
+            "{address}: {problem}"
+        );
+    }
 }

@@ -125,6 +125,18 @@ pub fn normalize(raw: &str) -> Result<String, EmailError> {
     };
     EmailAddress::parse_with_options(&address, STRICT)
         .map_err(|err| invalid(err.to_string(), Problem::of(&err)))?;
+    // RFC 5322 allows `!`, `_` or `{` in a domain; a host that mail reaches (RFC 1123) has
+    // only letters, digits and hyphens. Non-ASCII letters are IDNA's business, below.
+    if let Some((_, domain)) = address.rsplit_once('@')
+        && domain
+            .chars()
+            .any(|c| c.is_ascii() && !(c.is_ascii_alphanumeric() || c == '-' || c == '.'))
+    {
+        return Err(invalid(
+            "the domain has a character a host name cannot have".into(),
+            Problem::BadCharacter,
+        ));
+    }
     if let Some((_, domain)) = address.rsplit_once('@')
         && ascii_domain(domain).is_none()
     {
@@ -294,6 +306,14 @@ mod tests {
                 "has a name or brackets around it: keep the address alone",
             ),
             ("jane@[127.0.0.1]", "the domain is not one mail can reach"),
+            (
+                "jane@exa!mple.com",
+                "has a character an address cannot have",
+            ),
+            (
+                "jane@my_host.example.com",
+                "has a character an address cannot have",
+            ),
             (
                 "ja\u{200b}ne@example.com",
                 "has an invisible character (U+200B): retype it",

@@ -215,6 +215,43 @@ async fn a_csv_file_feeds_the_same_parser() {
             .await
             .contains("csv.two@example.com")
     );
+    // The other seven cells are set aside, and said so: folded, as they are more than five.
+    assert_eq!(
+        browser.text_of(selectors::IGNORED_SUMMARY).await,
+        "7 cells ignored (not addresses)"
+    );
+    browser.assert_accessible("ignored cells, folded").await;
+    browser
+        .client
+        .find(Locator::Css(selectors::IGNORED_SUMMARY))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(
+        browser.texts_of_all(selectors::IGNORED_CELLS).await.len(),
+        7
+    );
+    browser.assert_accessible("ignored cells, open").await;
+    // One is brought back from the keyboard, to be checked as an address.
+    browser
+        .client
+        .find(Locator::Css(
+            "button[aria-label='Check as an address: Sales']",
+        ))
+        .await
+        .unwrap()
+        .send_keys(&Key::Enter.to_string())
+        .await
+        .unwrap();
+    wait_for(
+        "Sales judged as an address",
+        "2 valid · 1 invalid".to_owned(),
+        || browser.text_of(selectors::TALLY),
+    )
+    .await;
+    assert!(textarea_value(&browser).await.ends_with("\nSales"));
     browser.close().await;
 }
 

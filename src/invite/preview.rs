@@ -101,7 +101,7 @@ fn ignored_cells(
         .into_iter()
         .take(PROBLEMS_SHOWN)
         .map(|cell| {
-            let label = format!("Check {} as an address", cell.text);
+            let label = format!("Check as an address: {}", cell.text);
             let span = cell.span;
             view! {
                 <li class="oi-ignored-cell">
