@@ -27,6 +27,12 @@ pub mod paths {
     pub fn invalidate(id: &str) -> String {
         format!("{INVITATIONS}{id}/invalidate")
     }
+
+    /// This server's own: `POST` here replaces an open invitation by a fresh one to the same
+    /// address, in one transaction.
+    pub fn resend(id: &str) -> String {
+        format!("{INVITATIONS}{id}/resend")
+    }
 }
 
 /// Limits this project's server enforces and its console respects.
@@ -192,6 +198,9 @@ pub struct Me {
     pub method: String,
     /// `None`: signed in, but granted nothing here.
     pub role: Option<crate::role::Role>,
+    /// Whether this server offers the atomic resend ([`paths::resend`]); a gateway does not.
+    #[serde(default)]
+    pub resend: bool,
 }
 
 /// One record of `GET /api/console/audit` (this project's server).
@@ -201,10 +210,14 @@ pub struct AuditRecord {
     pub at: chrono::DateTime<chrono::Utc>,
     pub actor: String,
     pub method: String,
-    /// `create`, `invalidate` or `denied`.
+    /// `create`, `invalidate`, `resend` or `denied`.
     pub action: String,
     pub email: Option<String>,
+    /// The invitation made or revoked; for a resend, the new one.
     pub invitation_id: Option<String>,
+    /// For a resend: the invitation it replaced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<String>,
     /// `None`: the outcome is unknown.
     pub status: Option<u16>,
     pub detail: Option<String>,

@@ -180,6 +180,8 @@ pub fn app(config: &Config) -> Result<App, StartError> {
         token: token.clone(),
         dist_dir: config.dist_dir.clone(),
         allowed_origins,
+        // The atomic resend needs this server's own store; a gateway's upstream has none.
+        offers_resend: config.upstream.is_none(),
     };
     // Gateway mode opens no store: the data folder holds only this server's own token.
     let (router, serving) = match &config.upstream {

@@ -110,6 +110,7 @@ pub async fn check(
             action: Action::Denied,
             email: None,
             invitation_id: target_id,
+            replaces: None,
             status: Some(403),
             detail: Some(detail.clone()),
         };
@@ -122,9 +123,11 @@ pub async fn check(
     Err(ApiError::new(StatusCode::FORBIDDEN, detail))
 }
 
-/// The invitation id in a path such as `/api/v2/organization_invitations/{id}/invalidate`.
+/// The invitation id in a path such as `/api/v2/organization_invitations/{id}/invalidate`
+/// (or `/resend`).
 pub fn target_id(path: &str) -> Option<String> {
-    path.strip_prefix("/api/v2/organization_invitations/")?
-        .strip_suffix("/invalidate")
+    let rest = path.strip_prefix("/api/v2/organization_invitations/")?;
+    rest.strip_suffix("/invalidate")
+        .or_else(|| rest.strip_suffix("/resend"))
         .map(str::to_owned)
 }

@@ -41,6 +41,10 @@ pub fn store_router(state: StoreState) -> Router {
             "/api/v2/organization_invitations/{id}/invalidate",
             post(invitations::invalidate),
         )
+        .route(
+            "/api/v2/organization_invitations/{id}/resend",
+            post(invitations::resend),
+        )
         .route(paths::CLI_USAGE, post(telemetry::cli_usage))
         .route("/api/{*rest}", any(unknown_api_path))
         .method_not_allowed_fallback(method_not_allowed);

@@ -29,6 +29,8 @@ pub struct Site {
     pub dist_dir: PathBuf,
     /// Other origins whose pages may call the API (CORS); empty for none.
     pub allowed_origins: Vec<axum::http::HeaderValue>,
+    /// Whether `POST …/{id}/resend` is served (store mode), as `me` tells the console.
+    pub offers_resend: bool,
 }
 
 /// Store mode: the API answered from this server's own SQLite file.

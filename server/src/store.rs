@@ -2,6 +2,7 @@
 //! browser sessions in `sessions`, named tokens in `tokens`, the audit trail in `audit`.
 
 pub mod audit;
+pub mod schema_version;
 pub mod sessions;
 pub mod tokens;
 
@@ -28,6 +29,15 @@ pub enum StoreError {
     Open {
         path: String,
         source: std::io::Error,
+    },
+    #[error(
+        "the database file {path} was written by a newer version of this server (schema {found}; \
+         this one knows up to {supported}): run the newer server, or choose another --data-dir"
+    )]
+    NewerSchema {
+        path: String,
+        found: i64,
+        supported: i64,
     },
 }
 
@@ -196,6 +206,7 @@ impl Store {
                         action: Action::Create,
                         email: Some(email.clone()),
                         invitation_id: Some(id.clone()),
+                        replaces: None,
                         status: Some(200),
                         detail: None,
                     },
@@ -203,6 +214,7 @@ impl Store {
                         action: Action::Create,
                         email: Some(email.clone()),
                         invitation_id: None,
+                        replaces: None,
                         status: Some(409),
                         detail: Some(format!("Invitation already exists for {email}")),
                     },
@@ -306,6 +318,7 @@ impl Store {
                 action: Action::Invalidate,
                 email: found.as_ref().map(|invitation| invitation.email.clone()),
                 invitation_id: Some(id.to_owned()),
+                replaces: None,
                 status: Some(if found.is_some() { 200 } else { 404 }),
                 detail: found
                     .is_none()
@@ -315,6 +328,64 @@ impl Store {
         }
         tx.commit()?;
         Ok(found)
+    }
+
+    /// Replaces an open (pending or expired) invitation by a fresh one to the same address,
+    /// created at `now`, in one transaction: the address is never without an invitation.
+    /// Returns the new invitation; `None` if there is no open one by that id. With `audit`,
+    /// the same transaction records a resend with both ids.
+    pub fn resend(
+        &self,
+        id: &str,
+        now: DateTime<Utc>,
+        audit: Option<&Who>,
+    ) -> Result<Option<OrganizationInvitation>, StoreError> {
+        let mut conn = self.writer();
+        let tx = conn.transaction()?;
+        let replaced: Option<(String, String)> = tx
+            .query_row(
+                "UPDATE invitations SET state = 'superseded', closed_at_ms = ?2
+                 WHERE id = ?1 AND state = 'open'
+                 RETURNING email, email_key",
+                params![id, now.timestamp_millis()],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        let fresh = match &replaced {
+            Some((email, key)) => Some(
+                tx.prepare_cached(
+                    "INSERT INTO invitations (id, email, email_key, created_at_ms, expires_at_ms)
+                     VALUES (?1, ?2, ?3, ?4, ?5)
+                     RETURNING id, email, created_at_ms, expires_at_ms, accepted_at_ms",
+                )?
+                .query_row(
+                    params![
+                        ids::invitation_id(),
+                        email,
+                        key,
+                        now.timestamp_millis(),
+                        (now + INVITATION_LIFETIME).timestamp_millis()
+                    ],
+                    |row| self.invitation_from_row(row, 0),
+                )?,
+            ),
+            None => None,
+        };
+        if let Some(who) = audit {
+            let entry = Entry {
+                action: Action::Resend,
+                email: replaced.as_ref().map(|(email, _)| email.clone()),
+                invitation_id: fresh.as_ref().map(|fresh| fresh.id.clone()),
+                replaces: Some(id.to_owned()),
+                status: Some(if fresh.is_some() { 200 } else { 404 }),
+                detail: fresh
+                    .is_none()
+                    .then(|| format!("Organization invitation '{id}' not found")),
+            };
+            audit::insert(&tx, now, who, &entry)?;
+        }
+        tx.commit()?;
+        Ok(fresh)
     }
 
     /// How many invitations were ever stored, whatever their state.
@@ -342,17 +413,16 @@ impl Store {
     }
 }
 
-/// A panic while holding a connection cannot leave SQLite half-written (transactions roll
-/// back on drop), so a poisoned lock is still safe to use.
 /// A writing connection to the database at `path` (created, private, if missing) with
 /// `schema` in place: WAL with synchronous=FULL, so a commit is on disk before the API
 /// acknowledges it.
 fn open_connection(path: &Path, schema: &str) -> Result<Connection, StoreError> {
     create_private_file(path)?;
-    let conn = Connection::open(path)?;
+    let mut conn = Connection::open(path)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
+    schema_version::upgrade(&mut conn, path)?;
     conn.execute_batch(schema)?;
     Ok(conn)
 }
@@ -386,6 +456,8 @@ fn sha256_hex(secret: &str) -> String {
         .collect()
 }
 
+/// A panic while holding a connection cannot leave SQLite half-written (transactions roll
+/// back on drop), so a poisoned lock is still safe to use.
 fn unpoisoned(connection: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
     connection
         .lock()

@@ -425,3 +425,79 @@ fn the_console_is_served_precompressed_as_the_browser_accepts() {
         }
     }
 }
+
+#[test]
+fn resend_replaces_a_pending_or_an_expired_invitation_in_one_step() {
+    let server = TestServer::start_with(ServerOptions {
+        demo: true,
+        ..Default::default()
+    });
+    let api = Api::new(&server);
+    let all = api.list_all("include_expired=true");
+    let now = chrono::Utc::now();
+    let expires = |invitation: &Value| {
+        chrono::DateTime::parse_from_rfc3339(invitation["expires_at"].as_str().unwrap())
+            .unwrap()
+            .with_timezone(&chrono::Utc)
+    };
+    let expired = all
+        .iter()
+        .find(|invitation| expires(invitation) <= now)
+        .expect("the demo has an expired invitation")
+        .clone();
+    let pending = all
+        .iter()
+        .find(|invitation| expires(invitation) > now)
+        .unwrap()
+        .clone();
+
+    for old in [&pending, &expired] {
+        let old_id = old["id"].as_str().unwrap();
+        let reply = api.post_raw(&format!("{LIST}{old_id}/resend"), "");
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        let fresh = reply.json()["result"].clone();
+        assert_eq!(fresh["email"], old["email"]);
+        assert_ne!(fresh["id"], old["id"]);
+        let lifetime = expires(&fresh)
+            - chrono::DateTime::parse_from_rfc3339(fresh["created_at"].as_str().unwrap())
+                .unwrap()
+                .with_timezone(&chrono::Utc);
+        assert_eq!(lifetime, chrono::Duration::days(7));
+        assert!(expires(&fresh) > now + chrono::Duration::days(6));
+
+        let listed = api.list_all("include_expired=true");
+        let ids: Vec<&str> = listed.iter().filter_map(|i| i["id"].as_str()).collect();
+        assert!(ids.contains(&fresh["id"].as_str().unwrap()));
+        assert!(!ids.contains(&old_id), "the old one is gone");
+        assert_eq!(
+            listed.iter().filter(|i| i["email"] == old["email"]).count(),
+            1,
+            "one invitation per address"
+        );
+        assert_eq!(api.get(&format!("{LIST}{old_id}")).status, 404);
+
+        // On record as a resend, with both ids.
+        let record = &api
+            .get(&format!(
+                "/api/console/audit?action=resend&email={}",
+                old["email"].as_str().unwrap()
+            ))
+            .json()["results"][0];
+        assert_eq!(record["invitation_id"], fresh["id"]);
+        assert_eq!(record["replaces"], old["id"]);
+        assert_eq!(record["status"], 200);
+    }
+
+    let missing = api.post_raw(&format!("{LIST}orginv_nothere/resend"), "");
+    assert_eq!(missing.status, 404);
+    assert_eq!(
+        missing.detail(),
+        "Organization invitation 'orginv_nothere' not found"
+    );
+    // The old id is no longer open: resending it again is a 404, not a second invitation.
+    let again = api.post_raw(
+        &format!("{LIST}{}/resend", pending["id"].as_str().unwrap()),
+        "",
+    );
+    assert_eq!(again.status, 404);
+}

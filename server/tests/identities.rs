@@ -52,15 +52,16 @@ fn each_role_may_do_what_it_allows_and_nothing_more() {
     };
     let api = Api::new(&server);
     for (role, expected) in [
-        ("viewer", [200, 200, 200, 403, 403, 403, 403]),
-        ("inviter", [200, 200, 200, 200, 200, 403, 403]),
-        ("admin", [200, 200, 200, 200, 200, 200, 200]),
+        ("viewer", [200, 200, 200, 403, 403, 403, 403, 403]),
+        ("inviter", [200, 200, 200, 200, 200, 403, 403, 403]),
+        ("admin", [200, 200, 200, 200, 200, 200, 200, 200]),
     ] {
         let token = server.new_token(&format!("{role}-bot"), role);
         let auth = bearer(&token);
         let json = "application/json";
         let headers = [("Authorization", auth.as_str()), ("Content-Type", json)];
         let id = id_of(&format!("target-{role}@example.com"));
+        let to_resend = id_of(&format!("resend-{role}@example.com"));
         let statuses = [
             api.send("GET", "/api/v2/userinfo/", &headers, "").status,
             api.send("GET", LIST_PATH, &headers, "").status,
@@ -82,6 +83,14 @@ fn each_role_may_do_what_it_allows_and_nothing_more() {
             .status,
             api.send("POST", &format!("{LIST_PATH}{id}/invalidate"), &headers, "")
                 .status,
+            // A resend revokes the old invitation: the role that revokes.
+            api.send(
+                "POST",
+                &format!("{LIST_PATH}{to_resend}/resend"),
+                &headers,
+                "",
+            )
+            .status,
             api.send("GET", AUDIT, &headers, "").status,
         ];
         assert_eq!(statuses, expected, "{role}");
@@ -89,6 +98,10 @@ fn each_role_may_do_what_it_allows_and_nothing_more() {
         assert_eq!(me["result"]["actor"], format!("token:{role}-bot"));
         assert_eq!(me["result"]["method"], "named_token");
         assert_eq!(me["result"]["role"], role);
+        assert_eq!(
+            me["result"]["resend"], true,
+            "this server offers the resend"
+        );
     }
     let refused = api.send(
         "POST",
@@ -420,7 +433,7 @@ fn every_change_and_refusal_is_on_record_with_who_how_and_the_request() {
     let lines: Vec<&str> = csv.body.lines().collect();
     assert_eq!(
         lines[0],
-        "at,actor,method,action,email,invitation_id,status,detail,request_id,client"
+        "at,actor,method,action,email,invitation_id,status,detail,request_id,client,replaces"
     );
     assert_eq!(lines.len(), 7);
     assert!(

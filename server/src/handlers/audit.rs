@@ -61,7 +61,7 @@ pub async fn audit(
             .as_deref()
             .map(|name| {
                 Action::parse(name).ok_or_else(|| {
-                    ApiError::unprocessable("action must be create, invalidate or denied")
+                    ApiError::unprocessable("action must be create, invalidate, resend or denied")
                 })
             })
             .transpose()?,
@@ -116,6 +116,7 @@ fn to_csv(records: &[AuditRecord]) -> String {
         "detail",
         "request_id",
         "client",
+        "replaces",
     ]);
     for record in records {
         let status = record
@@ -133,6 +134,7 @@ fn to_csv(records: &[AuditRecord]) -> String {
                 record.detail.as_deref().unwrap_or(""),
                 &record.request_id,
                 record.client.as_deref().unwrap_or(""),
+                record.replaces.as_deref().unwrap_or(""),
             ]
             .map(neutralised),
         );
@@ -161,6 +163,7 @@ mod tests {
             action: "create".into(),
             email: Some("=HYPERLINK(\"x\")@evil.example".into()),
             invitation_id: None,
+            replaces: None,
             status: Some(409),
             detail: Some("Invitation already exists for a, b".into()),
             request_id: "req_1".into(),
@@ -170,12 +173,14 @@ mod tests {
         let mut lines = csv.lines();
         assert_eq!(
             lines.next(),
-            Some("at,actor,method,action,email,invitation_id,status,detail,request_id,client")
+            Some(
+                "at,actor,method,action,email,invitation_id,status,detail,request_id,client,replaces"
+            )
         );
         assert_eq!(
             lines.next(),
             Some(
-                "2026-11-27T09:00:00+00:00,alice@corp.example,proxy,create,\"'=HYPERLINK(\"\"x\"\")@evil.example\",,409,\"Invitation already exists for a, b\",req_1,"
+                "2026-11-27T09:00:00+00:00,alice@corp.example,proxy,create,\"'=HYPERLINK(\"\"x\"\")@evil.example\",,409,\"Invitation already exists for a, b\",req_1,,"
             )
         );
     }

@@ -1,4 +1,5 @@
-//! The invitation endpoints: list, batch create, create, get, invalidate.
+//! The invitation endpoints: list, batch create, create, get, invalidate, and this server's
+//! resend.
 
 use std::collections::HashSet;
 
@@ -170,6 +171,7 @@ fn refused_entry(typed: Option<String>, failed: &BatchCreateResult) -> Entry {
         action: Action::Create,
         email: typed,
         invitation_id: None,
+        replaces: None,
         status: Some(failed.status),
         detail: failed.error.as_ref().map(|error| error.detail.clone()),
     }
@@ -247,6 +249,26 @@ pub async fn invalidate(
     })
     .await?;
     revoked
+        .map(|result| Json(ResultBody { result }))
+        .ok_or_else(|| not_found(&id))
+}
+
+/// Replaces an open (pending or expired) invitation by a fresh one to the same address with a
+/// new id and a full lifetime, atomically; answers the new invitation. It revokes the old
+/// one, so it takes the role that revokes. A body, if any, is ignored.
+pub async fn resend(
+    permit: Permit<Admin>,
+    State(state): State<StoreState>,
+    ApiPath(id): ApiPath<String>,
+    _body: IgnoredBody,
+) -> Result<Json<ResultBody<OrganizationInvitation>>, ApiError> {
+    let who = permit.who;
+    let fresh = blocking({
+        let id = id.clone();
+        move || Ok(state.store.resend(&id, Utc::now(), Some(&who))?)
+    })
+    .await?;
+    fresh
         .map(|result| Json(ResultBody { result }))
         .ok_or_else(|| not_found(&id))
 }

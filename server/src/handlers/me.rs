@@ -3,13 +3,17 @@
 //! allows.
 
 use axum::Json;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use org_invitations_core::wire::{Me, ResultBody};
 
 use crate::error::ApiError;
 use crate::permit::caller;
+use crate::state::Site;
 
-pub async fn me(request: Request) -> Result<Json<ResultBody<Me>>, ApiError> {
+pub async fn me(
+    State(site): State<Site>,
+    request: Request,
+) -> Result<Json<ResultBody<Me>>, ApiError> {
     let (parts, _) = request.into_parts();
     let (identity, _) = caller(&parts)?;
     Ok(Json(ResultBody {
@@ -17,6 +21,7 @@ pub async fn me(request: Request) -> Result<Json<ResultBody<Me>>, ApiError> {
             actor: identity.actor,
             method: identity.method.name().to_owned(),
             role: identity.role,
+            resend: site.offers_resend,
         },
     }))
 }

@@ -20,10 +20,12 @@ CREATE TABLE IF NOT EXISTS audit (
     at_ms         INTEGER NOT NULL,
     actor         TEXT NOT NULL,
     method        TEXT NOT NULL,
-    action        TEXT NOT NULL CHECK (action IN ('create', 'invalidate', 'denied')),
+    action        TEXT NOT NULL CHECK (action IN ('create', 'invalidate', 'resend', 'denied')),
     email         TEXT,
     email_key     TEXT,
     invitation_id TEXT,
+    -- A resend's replaced invitation (invitation_id is the new one).
+    replaces_id   TEXT,
     -- NULL while the outcome is not known (a gateway request in flight, or cut short).
     status        INTEGER,
     detail        TEXT,
@@ -35,6 +37,25 @@ CREATE INDEX IF NOT EXISTS audit_by_actor ON audit (actor, seq);
 CREATE TRIGGER IF NOT EXISTS audit_is_append_only
     BEFORE UPDATE ON audit WHEN OLD.status IS NOT NULL
     BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+";
+
+/// Schema 1 to 2: the trail records resends. SQLite cannot change a CHECK constraint in
+/// place, so the table is rebuilt under its new definition, every record kept as it was.
+pub(super) const UPGRADE_TO_RESENDS: &str = "
+ALTER TABLE audit RENAME TO audit_before_resends;
+DROP TRIGGER IF EXISTS audit_is_append_only;
+DROP INDEX IF EXISTS audit_by_email;
+DROP INDEX IF EXISTS audit_by_actor;
+";
+
+/// After [`SCHEMA`] made the new table: the records moved over, the old table gone.
+pub(super) const MOVE_RECORDS_FOR_RESENDS: &str = "
+INSERT INTO audit (seq, at_ms, actor, method, action, email, email_key, invitation_id, status,
+                   detail, request_id, client)
+    SELECT seq, at_ms, actor, method, action, email, email_key, invitation_id, status, detail,
+           request_id, client
+    FROM audit_before_resends ORDER BY seq;
+DROP TABLE audit_before_resends;
 ";
 
 /// Who made a request, and where it came from: the same for every record it leads to.
@@ -53,6 +74,8 @@ pub struct Who {
 pub enum Action {
     Create,
     Invalidate,
+    /// An open invitation replaced by a fresh one to the same address.
+    Resend,
     /// A change the caller's role does not allow.
     Denied,
 }
@@ -62,14 +85,20 @@ impl Action {
         match self {
             Action::Create => "create",
             Action::Invalidate => "invalidate",
+            Action::Resend => "resend",
             Action::Denied => "denied",
         }
     }
 
     pub fn parse(name: &str) -> Option<Self> {
-        [Action::Create, Action::Invalidate, Action::Denied]
-            .into_iter()
-            .find(|action| action.name() == name)
+        [
+            Action::Create,
+            Action::Invalidate,
+            Action::Resend,
+            Action::Denied,
+        ]
+        .into_iter()
+        .find(|action| action.name() == name)
     }
 }
 
@@ -79,6 +108,8 @@ pub struct Entry {
     pub action: Action,
     pub email: Option<String>,
     pub invitation_id: Option<String>,
+    /// For a resend: the invitation it replaced.
+    pub replaces: Option<String>,
     /// The HTTP status of the outcome; `None` while unknown.
     pub status: Option<u16>,
     pub detail: Option<String>,
@@ -112,8 +143,8 @@ pub(super) fn insert(
     connection
         .prepare_cached(
             "INSERT INTO audit (at_ms, actor, method, action, email, email_key, invitation_id,
-                                status, detail, request_id, client)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                status, detail, request_id, client, replaces_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         )?
         .execute(params![
             at.timestamp_millis(),
@@ -130,6 +161,7 @@ pub(super) fn insert(
             entry.detail,
             who.request_id,
             who.client,
+            entry.replaces,
         ])?;
     Ok(connection.last_insert_rowid())
 }
@@ -210,7 +242,7 @@ impl AuditLog {
         );
         let mut statement = conn.prepare_cached(&format!(
             "SELECT seq, at_ms, actor, method, action, email, invitation_id, status, detail,
-                    request_id, client
+                    request_id, client, replaces_id
              FROM audit WHERE {conditions} AND (?6 IS NULL OR seq < ?6)
              ORDER BY seq DESC LIMIT ?7"
         ))?;
@@ -235,6 +267,7 @@ impl AuditLog {
                             action: row.get(4)?,
                             email: row.get(5)?,
                             invitation_id: row.get(6)?,
+                            replaces: row.get(11)?,
                             status: row.get(7)?,
                             detail: row.get(8)?,
                             request_id: row.get(9)?,
@@ -297,6 +330,7 @@ mod tests {
             action,
             email: Some(email.into()),
             invitation_id: None,
+            replaces: None,
             status,
             detail: None,
         }

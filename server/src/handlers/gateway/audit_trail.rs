@@ -14,6 +14,7 @@ pub fn intended(action: Action, path: &str, body: &[u8]) -> Vec<Entry> {
         action,
         email,
         invitation_id: target_id(path),
+        replaces: None,
         status: None,
         detail: None,
     };
