@@ -73,6 +73,12 @@ impl Access {
         )
     }
 
+    /// Whether the server replaces an invitation in one step (else: revoke, then create).
+    pub fn offers_resend(&self) -> bool {
+        self.caller
+            .with(|caller| matches!(caller, Caller::Known(me) if me.resend))
+    }
+
     /// "Signed in as alice@corp.example (admin)", once known.
     pub fn signed_in_as(&self) -> Option<String> {
         self.caller.with(|caller| match caller {

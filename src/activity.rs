@@ -200,6 +200,10 @@ fn what(record: &AuditRecord) -> String {
     match record.action.as_str() {
         "create" => "invited".to_owned(),
         "invalidate" => "revoked".to_owned(),
+        "resend" => match &record.replaces {
+            Some(old) => format!("resent (replacing {old})"),
+            None => "resent".to_owned(),
+        },
         "denied" => "was refused".to_owned(),
         other => other.to_owned(),
     }

@@ -385,6 +385,18 @@ impl ApiClient {
         }
     }
 
+    /// Replaces an invitation by a fresh one to the same address in one step (this project's
+    /// server; `me` says whether it offers it) and returns the new one.
+    pub async fn resend(&self, id: &str) -> Result<OrganizationInvitation, ApiError> {
+        self.send::<ResultBody<OrganizationInvitation>>(
+            || Request::post(&self.url(&paths::resend(id))),
+            None,
+            None,
+        )
+        .await
+        .map(|body| body.result)
+    }
+
     /// Revokes one invitation and returns it as it was.
     pub async fn invalidate(&self, id: &str) -> Result<OrganizationInvitation, ApiError> {
         self.send::<ResultBody<OrganizationInvitation>>(

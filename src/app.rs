@@ -16,6 +16,7 @@ use crate::hooks::{Invitations, Progress, use_clock, use_invitations};
 use crate::invite::InviteForm;
 use crate::list::{InvitationList, TableSkeleton, use_url_view};
 use crate::options::ConsoleOptions;
+use crate::resend::Resends;
 use crate::sign_out::SignOut;
 
 /// How often statuses and relative phrases are recomputed.
@@ -62,6 +63,11 @@ pub fn App(
     let on_deleted = Callback::new(move |gone: Vec<String>| {
         invitations.remove(&gone.into_iter().collect());
     });
+    Resends::provide(
+        client.clone(),
+        Signal::derive(move || access.offers_resend()),
+        Callback::new(move |()| load()),
+    );
     let deletions = Deletions::provide(client, on_deleted, options.undo_window);
     let summary = Memo::new(move |_| {
         deletions.hidden.with(|hidden| {

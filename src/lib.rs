@@ -16,6 +16,7 @@ mod hooks;
 mod invite;
 mod list;
 mod options;
+pub mod resend;
 mod sign_out;
 mod time_zone;
 

@@ -17,6 +17,7 @@ use org_invitations_core::listing::{ListView, Search};
 use org_invitations_core::rows::{Rows, Shown, visible_positions};
 
 use crate::delete::{ConfirmDeleteDialog, DeletionNotices, Deletions};
+use crate::resend::{ResendReport, Resends};
 use crate::time_zone::TimeZoneChoice;
 use table::InvitationTable;
 use toolbar::ListToolbar;
@@ -76,6 +77,37 @@ pub fn InvitationList(
             })
         })
     });
+    // "Resend all expired": every loaded expired invitation that is not being deleted.
+    let resends = use_context::<Resends>();
+    let expired_rows = Memo::new(move |_| {
+        let now = now.get();
+        deletions.hidden.with(|hidden| {
+            rows.with(|rows| {
+                rows.iter()
+                    .map(|row| &row.invitation)
+                    .filter(|invitation| {
+                        invitation.is_expired(now) && !hidden.contains(&invitation.id)
+                    })
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+        })
+    });
+    let resend_expired = resends.map(|resends| {
+        view! {
+            <Show when=move || expired_rows.with(|rows| !rows.is_empty())>
+                <button
+                    type="button"
+                    class="oi-button"
+                    disabled=move || resends.progress.get().is_some()
+                    on:click=move |_| resends.resend(expired_rows.get_untracked())
+                >
+                    {move || format!("Resend all expired ({})", expired_rows.with(Vec::len))}
+                </button>
+            </Show>
+            <ResendReport />
+        }
+    });
     let total = move || rows.with(|rows| rows.len());
     let shown = move || positions.with(Vec::len);
     let has_rows = Memo::new(move |_| total() > 0);
@@ -96,6 +128,7 @@ pub fn InvitationList(
         <DeletionNotices />
         <ConfirmDeleteDialog />
         <div class="oi-bulk">
+            {resend_expired}
             <button
                 type="button"
                 class="oi-button oi-danger"

@@ -9,6 +9,7 @@ pub mod email_input;
 pub mod invitation;
 pub mod invite_outcome;
 pub mod listing;
+pub mod resend;
 pub mod role;
 pub mod rows;
 pub mod status;

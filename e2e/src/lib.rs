@@ -14,6 +14,7 @@ use serde_json::json;
 use testkit::selectors;
 
 pub mod login_proxy;
+pub mod refusing_proxy;
 
 /// How long any one condition may take to come true before the test fails.
 pub const WAIT: Duration = Duration::from_secs(20);

@@ -13,6 +13,7 @@ use org_invitations_core::status::{Status, relative_phrase};
 use crate::access::Access;
 use crate::activity::ActivityFilter;
 use crate::delete::Deletions;
+use crate::resend::Resends;
 use crate::time_zone::TimeZoneChoice;
 
 /// Columns: selection, the CLI's four, actions.
@@ -296,6 +297,7 @@ fn InvitationRow(
                         })
                 }}
                 {history_button(&invitation.email)}
+                {resend_button(&invitation)}
                 <button
                     type="button"
                     class="oi-button oi-delete"
@@ -311,6 +313,27 @@ fn InvitationRow(
             </td>
         </tr>
     }
+}
+
+/// "Resend" (a fresh invitation, new id, full lifetime), where the console resends.
+fn resend_button(
+    invitation: &org_invitations_core::OrganizationInvitation,
+) -> Option<impl IntoView + use<>> {
+    let resends = use_context::<Resends>()?;
+    let label = format!("Resend invitation for {}", invitation.email);
+    let invitation = invitation.clone();
+    Some(view! {
+        <button
+            type="button"
+            class="oi-link"
+            aria-label=label
+            disabled=move || resends.progress.get().is_some()
+            on:click=move |_| resends.resend(vec![invitation.clone()])
+        >
+            "Resend"
+        </button>
+        " "
+    })
 }
 
 /// "History" for an address, where the console keeps an Activity view (admins).
