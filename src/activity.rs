@@ -5,9 +5,9 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use org_invitations_core::wire::AuditRecord;
-use wasm_bindgen::JsCast;
 
 use crate::api::{ApiClient, ApiError, AuditFilter};
+use crate::download::download_csv;
 use crate::time_zone::TimeZoneChoice;
 
 /// The filter, shared with the list's History buttons.
@@ -84,7 +84,7 @@ pub fn Activity(
         let filter = filter.get_untracked();
         spawn_local(async move {
             match client.audit_csv(&filter).await {
-                Ok(csv) => download("invitation-activity.csv", &csv),
+                Ok(csv) => download_csv("invitation-activity.csv", &csv),
                 Err(error) => {
                     failure.try_set(Some(error));
                 }
@@ -217,24 +217,4 @@ fn outcome(record: &AuditRecord) -> String {
         (Some(status), Some(detail)) => format!("{status}: {detail}"),
         (Some(status), None) => format!("failed ({status})"),
     }
-}
-
-/// Offers `text` to the person as a file, made in the browser.
-fn download(name: &str, text: &str) {
-    let parts = js_sys::Array::of1(&text.into());
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/csv");
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    if let Ok(link) = document().create_element("a") {
-        let link: web_sys::HtmlElement = link.unchecked_into();
-        let _ = link.set_attribute("href", &url);
-        let _ = link.set_attribute("download", name);
-        link.click();
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
 }

@@ -11,6 +11,7 @@ mod activity;
 pub mod api;
 mod app;
 pub mod delete;
+mod download;
 mod embed;
 mod hooks;
 mod invite;

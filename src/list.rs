@@ -13,10 +13,13 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
+use org_invitations_core::export::{file_name, invitations_csv};
 use org_invitations_core::listing::{ListView, Search};
 use org_invitations_core::rows::{Rows, Shown, visible_positions};
 
+use crate::access::Access;
 use crate::delete::{ConfirmDeleteDialog, DeletionNotices, Deletions};
+use crate::download::download_csv;
 use crate::resend::{ResendReport, Resends};
 use crate::time_zone::TimeZoneChoice;
 use table::InvitationTable;
@@ -98,7 +101,7 @@ pub fn InvitationList(
             <Show when=move || expired_rows.with(|rows| !rows.is_empty())>
                 <button
                     type="button"
-                    class="oi-button"
+                    class="oi-button oi-changes"
                     disabled=move || resends.progress.get().is_some()
                     on:click=move |_| resends.resend(expired_rows.get_untracked())
                 >
@@ -108,6 +111,22 @@ pub fn InvitationList(
             <ResendReport />
         }
     });
+    // "Export CSV": exactly the rows of the view, in its order, dates as shown.
+    let organization = use_context::<Access>().map(|access| access.organization);
+    let export = move |_| {
+        let (now, zone) = (now.get_untracked(), zone.get_untracked());
+        let csv = rows.with_untracked(|rows| {
+            positions.with_untracked(|positions| {
+                invitations_csv(
+                    positions.iter().map(|position| &rows[*position].invitation),
+                    |at| zone.format(at),
+                    now,
+                )
+            })
+        });
+        let organization = organization.and_then(|name| name.get_untracked());
+        download_csv(&file_name(organization.as_deref(), zone.day(now)), &csv);
+    };
     let total = move || rows.with(|rows| rows.len());
     let shown = move || positions.with(Vec::len);
     let has_rows = Memo::new(move |_| total() > 0);
@@ -128,10 +147,18 @@ pub fn InvitationList(
         <DeletionNotices />
         <ConfirmDeleteDialog />
         <div class="oi-bulk">
+            <button
+                type="button"
+                class="oi-button"
+                disabled=move || !has_matches.get()
+                on:click=export
+            >
+                "Export CSV"
+            </button>
             {resend_expired}
             <button
                 type="button"
-                class="oi-button oi-danger"
+                class="oi-button oi-danger oi-changes"
                 disabled=move || selected_rows.with(Vec::is_empty)
                 on:click=move |_| deletions.ask(selected_rows.get_untracked())
             >

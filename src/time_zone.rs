@@ -28,6 +28,14 @@ impl TimeZoneChoice {
         }
     }
 
+    /// The day an instant falls on in this zone (for file names).
+    pub fn day(self, instant: DateTime<Utc>) -> chrono::NaiveDate {
+        match self {
+            TimeZoneChoice::Local => instant.with_timezone(&Local).date_naive(),
+            TimeZoneChoice::Utc => instant.date_naive(),
+        }
+    }
+
     /// A time of day, for "refreshed at".
     pub fn format_time(self, instant: DateTime<Utc>) -> String {
         match self {

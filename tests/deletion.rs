@@ -174,7 +174,7 @@ async fn a_failed_call_brings_the_row_back_with_its_error_and_a_retry() {
 async fn select_all_picks_the_shown_rows_and_the_dialog_lists_them() {
     let root = container();
     let _mounted = mount(&root, Duration::from_secs(60));
-    let bulk = || button(&root, ".oi-bulk button");
+    let bulk = || button(&root, ".oi-bulk button.oi-danger");
     assert!(bulk().disabled());
     assert_eq!(bulk().text_content().unwrap(), "Delete selected (0)");
     element::<HtmlInputElement>(

@@ -1,6 +1,6 @@
 //! Dates on the wire (RFC 3339 with an offset) and on screen (the Anyscale CLI's format).
 
-use chrono::{DateTime, Datelike, NaiveDateTime, TimeZone, Timelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone, Timelike, Utc};
 
 /// The Anyscale CLI prints dates as `11/25/2024 10:24 PM` (strftime `%m/%d/%Y %I:%M %p`); the
 /// console's default matches it. Written out by hand: chrono's general formatter would add
@@ -30,11 +30,23 @@ pub fn format_time_of_day<Tz: TimeZone>(instant: DateTime<Utc>, zone: &Tz) -> St
 
 /// The exact instant in UTC, for tooltips: `2024-11-25 22:24:00 UTC`.
 pub fn format_utc_exact(instant: DateTime<Utc>) -> String {
+    utc(instant, ' ', " UTC")
+}
+
+/// ISO 8601 in UTC, for files other programs read: `2024-11-25T22:24:00Z`.
+pub fn format_iso_utc(instant: DateTime<Utc>) -> String {
+    utc(instant, 'T', "Z")
+}
+
+/// A day as ISO 8601 has it: `2024-11-25`.
+pub fn format_iso_day(day: NaiveDate) -> String {
+    format!("{:04}-{:02}-{:02}", day.year(), day.month(), day.day())
+}
+
+fn utc(instant: DateTime<Utc>, between: char, zone: &str) -> String {
     format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC",
-        instant.year(),
-        instant.month(),
-        instant.day(),
+        "{}{between}{:02}:{:02}:{:02}{zone}",
+        format_iso_day(instant.date_naive()),
         instant.hour(),
         instant.minute(),
         instant.second()
@@ -161,6 +173,10 @@ mod tests {
             assert_eq!(
                 format_utc_exact(at),
                 at.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+            );
+            assert_eq!(
+                format_iso_utc(at),
+                at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
             );
             at += chrono::TimeDelta::minutes(97) + chrono::TimeDelta::seconds(13);
         }

@@ -6,6 +6,7 @@ pub mod datetime;
 pub mod deletion;
 pub mod email;
 pub mod email_input;
+pub mod export;
 pub mod invitation;
 pub mod invite_outcome;
 pub mod listing;

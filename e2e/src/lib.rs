@@ -303,6 +303,15 @@ impl Browser {
         serde_json::from_value(found).expect("a list")
     }
 
+    /// Saves every download into `folder`, without asking.
+    pub async fn download_into(&self, folder: &std::path::Path) {
+        self.devtools(
+            "Browser.setDownloadBehavior",
+            json!({ "behavior": "allow", "downloadPath": folder.display().to_string() }),
+        )
+        .await;
+    }
+
     /// Makes pages see `prefers-color-scheme: dark` (or light), as a person's system setting would.
     pub async fn prefer_dark(&self, dark: bool) {
         let value = if dark { "dark" } else { "light" };

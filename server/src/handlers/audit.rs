@@ -7,6 +7,7 @@ use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use org_invitations_core::datetime::rfc3339;
 use org_invitations_core::email::comparison_key;
+use org_invitations_core::export::csv_document;
 use org_invitations_core::wire::{AuditPage, AuditRecord, ListMetadata};
 use serde::Deserialize;
 
@@ -101,11 +102,9 @@ pub async fn audit(
     .into_response())
 }
 
-/// RFC 4180 CSV with a header row. A cell that a spreadsheet would run as a formula (one that
-/// starts with `=`, `+`, `-` or `@`) gets a leading `'`.
+/// The records as CSV (RFC 4180, with a header row, no cell that runs as a formula).
 fn to_csv(records: &[AuditRecord]) -> String {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let _ = writer.write_record([
+    let header = [
         "at",
         "actor",
         "method",
@@ -117,37 +116,28 @@ fn to_csv(records: &[AuditRecord]) -> String {
         "request_id",
         "client",
         "replaces",
-    ]);
-    for record in records {
-        let status = record
-            .status
-            .map_or(String::new(), |status| status.to_string());
-        let _ = writer.write_record(
+    ];
+    csv_document(
+        &header,
+        records.iter().map(|record| {
+            let text = |value: &Option<String>| value.clone().unwrap_or_default();
             [
-                rfc3339::to_string(&record.at).as_str(),
-                &record.actor,
-                &record.method,
-                &record.action,
-                record.email.as_deref().unwrap_or(""),
-                record.invitation_id.as_deref().unwrap_or(""),
-                &status,
-                record.detail.as_deref().unwrap_or(""),
-                &record.request_id,
-                record.client.as_deref().unwrap_or(""),
-                record.replaces.as_deref().unwrap_or(""),
+                rfc3339::to_string(&record.at),
+                record.actor.clone(),
+                record.method.clone(),
+                record.action.clone(),
+                text(&record.email),
+                text(&record.invitation_id),
+                record
+                    .status
+                    .map_or(String::new(), |status| status.to_string()),
+                text(&record.detail),
+                record.request_id.clone(),
+                text(&record.client),
+                text(&record.replaces),
             ]
-            .map(neutralised),
-        );
-    }
-    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
-}
-
-fn neutralised(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@']) {
-        format!("'{cell}")
-    } else {
-        cell.to_owned()
-    }
+        }),
+    )
 }
 
 #[cfg(test)]

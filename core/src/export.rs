@@ -1,0 +1,191 @@
+//! Lists as spreadsheet files: RFC 4180 CSV with a header row, in which no cell can run as a
+//! formula. The console exports the invitation list's current view with it; the server
+//! writes the audit trail's CSV with it.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::OrganizationInvitation;
+use crate::datetime::format_iso_utc;
+use crate::status::Status;
+
+/// The exported list's columns: the Anyscale CLI's four (dates as the console shows them),
+/// the status, and both dates again as ISO 8601 in UTC for programs.
+pub const INVITATION_COLUMNS: [&str; 7] = [
+    "ID",
+    "Email",
+    "Created At",
+    "Expires At",
+    "Status",
+    "Created At (UTC)",
+    "Expires At (UTC)",
+];
+
+/// CSV of `rows` under `header`, lines ending in CRLF as RFC 4180 has them. Written here
+/// rather than with the `csv` crate: its writer added 17 KiB (brotli) to the console, for what
+/// RFC 4180's writing rules need, which is the quoting below.
+pub fn csv_document<R, C>(header: &[&str], rows: R) -> String
+where
+    R: IntoIterator<Item = C>,
+    C: IntoIterator<Item = String>,
+{
+    let mut document = String::new();
+    let mut line = |cells: &mut dyn Iterator<Item = String>| {
+        for (index, cell) in cells.enumerate() {
+            if index > 0 {
+                document.push(',');
+            }
+            push_quoted(&mut document, &neutralised(&cell));
+        }
+        document.push_str("\r\n");
+    };
+    line(&mut header.iter().map(|cell| (*cell).to_owned()));
+    for row in rows {
+        line(&mut row.into_iter());
+    }
+    document
+}
+
+/// A cell as RFC 4180 writes it: in double quotes (its own doubled) when it holds a comma, a
+/// quote or a line break, else as it is.
+fn push_quoted(document: &mut String, cell: &str) {
+    if cell.contains([',', '"', '\r', '\n']) {
+        document.push('"');
+        document.push_str(&cell.replace('"', "\"\""));
+        document.push('"');
+    } else {
+        document.push_str(cell);
+    }
+}
+
+/// A cell a spreadsheet would run as a formula (one that starts with `=`, `+`, `-` or `@`)
+/// gets a leading `'`, which spreadsheets show as text.
+fn neutralised(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@']) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
+}
+
+/// The invitations, in the order given, as [`INVITATION_COLUMNS`]; `shown` writes a date as
+/// the console shows it, and `now` decides each status.
+pub fn invitations_csv<'a>(
+    invitations: impl IntoIterator<Item = &'a OrganizationInvitation>,
+    shown: impl Fn(DateTime<Utc>) -> String,
+    now: DateTime<Utc>,
+) -> String {
+    csv_document(
+        &INVITATION_COLUMNS,
+        invitations.into_iter().map(|invitation| {
+            [
+                invitation.id.clone(),
+                invitation.email.clone(),
+                shown(invitation.created_at),
+                shown(invitation.expires_at),
+                Status::of_instant(invitation.expires_at, now)
+                    .label()
+                    .to_owned(),
+                format_iso_utc(invitation.created_at),
+                format_iso_utc(invitation.expires_at),
+            ]
+        }),
+    )
+}
+
+/// `invitations-acme-platform-2026-11-28.csv`: the organization (as letters, digits and
+/// hyphens) and the day, so two exports do not overwrite each other's names by surprise.
+pub fn file_name(organization: Option<&str>, day: NaiveDate) -> String {
+    let slug = organization
+        .unwrap_or_default()
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let day = crate::datetime::format_iso_day(day);
+    if slug.is_empty() {
+        format!("invitations-{day}.csv")
+    } else {
+        format!("invitations-{slug}-{day}.csv")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::invitation;
+
+    #[test]
+    fn quotes_what_needs_it_defuses_formulas_and_ends_lines_in_crlf() {
+        let document = csv_document(
+            &["a", "b"],
+            [
+                vec!["=SUM(A1)".to_owned(), "x, \"y\"".to_owned()],
+                vec!["+1".to_owned(), "-2@x.com".to_owned()],
+                vec!["@home".to_owned(), "line\nbreak".to_owned()],
+            ],
+        );
+        assert_eq!(
+            document,
+            "a,b\r\n'=SUM(A1),\"x, \"\"y\"\"\"\r\n'+1,'-2@x.com\r\n'@home,\"line\nbreak\"\r\n"
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_real_csv_reader_reads_back_every_cell(rows in proptest::collection::vec(proptest::collection::vec("\\PC{0,12}|[,\"\r\n =+@-]{0,4}", 3), 0..8)) {
+            let document = csv_document(&["a", "b", "c"], rows.clone());
+            let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(document.as_bytes());
+            let read: Vec<Vec<String>> = reader
+                .records()
+                .map(|record| record.unwrap().iter().map(str::to_owned).collect())
+                .collect();
+            let expected: Vec<Vec<String>> = rows
+                .iter()
+                .map(|row| row.iter().map(|cell| neutralised(cell)).collect())
+                .collect();
+            proptest::prop_assert_eq!(read, expected);
+        }
+    }
+
+    #[test]
+    fn invitations_carry_the_shown_dates_the_status_and_utc_dates() {
+        let now = crate::datetime::rfc3339::parse("2026-11-28T12:00:00Z").unwrap();
+        let pending = invitation("orginv_a", "=a@x.com", now - chrono::TimeDelta::days(1));
+        let expired = invitation("orginv_b", "b@x.com", now - chrono::TimeDelta::days(8));
+        let document = invitations_csv(
+            [&pending, &expired],
+            |at| crate::datetime::format_cli(at, &Utc),
+            now,
+        );
+        let lines: Vec<&str> = document.split("\r\n").collect();
+        assert_eq!(
+            lines[0],
+            "ID,Email,Created At,Expires At,Status,Created At (UTC),Expires At (UTC)"
+        );
+        assert_eq!(
+            lines[1],
+            "orginv_a,'=a@x.com,11/27/2026 12:00 PM,12/04/2026 12:00 PM,Pending,2026-11-27T12:00:00Z,2026-12-04T12:00:00Z"
+        );
+        assert_eq!(
+            lines[2],
+            "orginv_b,b@x.com,11/20/2026 12:00 PM,11/27/2026 12:00 PM,Expired,2026-11-20T12:00:00Z,2026-11-27T12:00:00Z"
+        );
+        assert_eq!(lines[3], "", "the last line ends in CRLF too");
+    }
+
+    #[test]
+    fn the_file_name_carries_the_organization_and_the_day() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+        assert_eq!(
+            file_name(Some("Acme Platform (EU)"), day),
+            "invitations-acme-platform-eu-2026-11-28.csv"
+        );
+        assert_eq!(file_name(Some("  "), day), "invitations-2026-11-28.csv");
+        assert_eq!(file_name(None, day), "invitations-2026-11-28.csv");
+        assert_eq!(
+            file_name(Some("Café/Ünïcode"), day),
+            "invitations-café-ünïcode-2026-11-28.csv"
+        );
+    }
+}
