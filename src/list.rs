@@ -3,6 +3,7 @@
 //! ticked, and where focus goes after a row is deleted.
 
 mod table;
+mod timeline;
 mod toolbar;
 mod url_view;
 
@@ -23,6 +24,7 @@ use crate::download::download_csv;
 use crate::resend::{ResendReport, Resends};
 use crate::time_zone::TimeZoneChoice;
 use table::InvitationTable;
+use timeline::ExpiryTimeline;
 use toolbar::ListToolbar;
 
 #[component]
@@ -51,6 +53,8 @@ pub fn InvitationList(
         })
     });
     let positions = Memo::new(move |_| {
+        let zone = zone.get();
+        let day_of = move |at| zone.day(at);
         list_view.with(|view| {
             deletions.hidden.with(|hidden| {
                 let search = Search::new(&view.search);
@@ -60,6 +64,7 @@ pub fn InvitationList(
                     now: now.get(),
                     sort: view.sort,
                     hidden,
+                    expires: view.expires.map(|day| (day, &day_of as &dyn Fn(_) -> _)),
                 };
                 rows.with(|rows| visible_positions(rows, shown))
             })
@@ -108,7 +113,6 @@ pub fn InvitationList(
                     {move || format!("Resend all expired ({})", expired_rows.with(Vec::len))}
                 </button>
             </Show>
-            <ResendReport />
         }
     });
     // "Export CSV": exactly the rows of the view, in its order, dates as shown.
@@ -143,6 +147,7 @@ pub fn InvitationList(
     };
 
     view! {
+        <ExpiryTimeline rows list_view zone=zone.into() now />
         <ListToolbar list_view zone />
         <DeletionNotices />
         <ConfirmDeleteDialog />
@@ -164,6 +169,7 @@ pub fn InvitationList(
             >
                 {move || format!("Delete selected ({})", selected_rows.with(Vec::len))}
             </button>
+            {resends.map(|_| view! { <ResendReport /> })}
         </div>
         <p class="oi-sr-only" role="status" aria-live="polite">
             {announcement}
@@ -177,7 +183,10 @@ pub fn InvitationList(
                             {move || {
                                 list_view
                                     .with(|view| {
-                                        if view.search.trim().is_empty() {
+                                        if view.expires.is_some() {
+                                            "No invitation in this view expires on the chosen day: press its bar again to see every day."
+                                                .to_owned()
+                                        } else if view.search.trim().is_empty() {
                                             "Every invitation is expired, and expired ones are hidden."
                                                 .to_owned()
                                         } else {

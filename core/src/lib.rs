@@ -16,6 +16,7 @@ pub mod rows;
 pub mod status;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+pub mod timeline;
 pub mod wire;
 
 pub use invitation::OrganizationInvitation;

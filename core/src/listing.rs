@@ -3,6 +3,8 @@
 
 use std::cmp::Ordering;
 
+use chrono::{DateTime, NaiveDate, Utc};
+
 use crate::OrganizationInvitation;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -194,6 +196,53 @@ impl Search {
     }
 }
 
+/// A bar of the expiry timeline, which the list can be narrowed to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ExpiryDay {
+    /// Every expired invitation.
+    Expired,
+    /// Pending invitations that expire on this day (in the time zone dates are shown in).
+    On(NaiveDate),
+}
+
+impl ExpiryDay {
+    /// `expired`, or the day as `2026-11-30`, in the URL query.
+    pub fn param(self) -> String {
+        match self {
+            ExpiryDay::Expired => "expired".to_owned(),
+            ExpiryDay::On(day) => crate::datetime::format_iso_day(day),
+        }
+    }
+
+    pub fn from_param(param: &str) -> Option<Self> {
+        if param == "expired" {
+            return Some(ExpiryDay::Expired);
+        }
+        let mut parts = param.splitn(3, '-').map(str::parse::<u32>);
+        match (parts.next(), parts.next(), parts.next()) {
+            (Some(Ok(year)), Some(Ok(month)), Some(Ok(day))) => {
+                NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day).map(ExpiryDay::On)
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether an invitation expiring at `expires_at` belongs to this bar; `day_of` gives the
+    /// day an instant falls on where dates are shown.
+    pub fn holds(
+        self,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+        day_of: impl Fn(DateTime<Utc>) -> NaiveDate,
+    ) -> bool {
+        let expired = expires_at <= now;
+        match self {
+            ExpiryDay::Expired => expired,
+            ExpiryDay::On(day) => !expired && day_of(expires_at) == day,
+        }
+    }
+}
+
 /// Everything about how the list is shown that a bookmark should keep.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListView {
@@ -201,6 +250,8 @@ pub struct ListView {
     /// The search box's text as typed.
     pub search: String,
     pub show_expired: bool,
+    /// Narrowed to one bar of the expiry timeline.
+    pub expires: Option<ExpiryDay>,
 }
 
 impl Default for ListView {
@@ -209,6 +260,7 @@ impl Default for ListView {
             sort: Sort::default(),
             search: String::new(),
             show_expired: true,
+            expires: None,
         }
     }
 }
@@ -237,6 +289,7 @@ impl ListView {
                 }
                 "q" => view.search = value.to_owned(),
                 "expired" => view.show_expired = value != "hide",
+                "expires" => view.expires = ExpiryDay::from_param(value),
                 _ => {}
             }
         }
@@ -258,6 +311,9 @@ impl ListView {
         }
         if !self.show_expired {
             pairs.push(("expired", "hide".to_owned()));
+        }
+        if let Some(day) = self.expires {
+            pairs.push(("expires", day.param()));
         }
         pairs
     }
@@ -431,8 +487,12 @@ mod tests {
             },
             search: "ann & co".into(),
             show_expired: false,
+            expires: Some(ExpiryDay::On(
+                NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+            )),
         };
         let query = view.to_query();
+        assert!(query.contains(&("expires", "2026-11-30".to_owned())));
         let back = ListView::from_query(query.iter().map(|(k, v)| (*k, v.as_str())));
         assert_eq!(back, view);
     }
@@ -444,8 +504,13 @@ mod tests {
             ("dir", "sideways"),
             ("expired", "show"),
             ("other", "x"),
+            ("expires", "2026-13-01"),
         ]);
         assert_eq!(view, ListView::default());
+        for bad in ["", "2026-11", "2026-11-30-1", "tomorrow", "-1-1-1"] {
+            assert_eq!(ExpiryDay::from_param(bad), None, "{bad}");
+        }
+        assert_eq!(ExpiryDay::from_param("expired"), Some(ExpiryDay::Expired));
         let only_column = ListView::from_query([("sort", "email")]);
         assert_eq!(
             only_column.sort,

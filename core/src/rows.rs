@@ -3,8 +3,10 @@
 
 use std::sync::Arc;
 
+use chrono::{DateTime, NaiveDate, Utc};
+
 use crate::OrganizationInvitation;
-use crate::listing::{Search, Sort, fold_case};
+use crate::listing::{ExpiryDay, Search, Sort, fold_case};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
@@ -33,10 +35,12 @@ pub fn rows_from(invitations: Vec<OrganizationInvitation>) -> Rows {
 pub struct Shown<'a> {
     pub search: &'a Search,
     pub show_expired: bool,
-    pub now: chrono::DateTime<chrono::Utc>,
+    pub now: DateTime<Utc>,
     pub sort: Sort,
     /// Ids out of the list for now (their deletion waits or runs).
     pub hidden: &'a std::collections::HashSet<String>,
+    /// Narrowed to one bar of the expiry timeline, with the day an instant falls on.
+    pub expires: Option<(ExpiryDay, &'a dyn Fn(DateTime<Utc>) -> NaiveDate)>,
 }
 
 /// Positions in `rows` of the rows to show, in display order.
@@ -47,6 +51,7 @@ pub fn visible_positions(rows: &[Row], shown: Shown<'_>) -> Vec<usize> {
         now,
         sort,
         hidden,
+        expires,
     } = shown;
     let mut positions: Vec<usize> = rows
         .iter()
@@ -54,6 +59,9 @@ pub fn visible_positions(rows: &[Row], shown: Shown<'_>) -> Vec<usize> {
         .filter(|(_, row)| show_expired || !row.invitation.is_expired(now))
         .filter(|(_, row)| hidden.is_empty() || !hidden.contains(&row.invitation.id))
         .filter(|(_, row)| search.is_empty() || search.matches_folded(&row.email_folded))
+        .filter(|(_, row)| {
+            expires.is_none_or(|(day, day_of)| day.holds(row.invitation.expires_at, now, day_of))
+        })
         .map(|(position, _)| position)
         .collect();
     positions.sort_unstable_by(|a, b| {
@@ -131,6 +139,7 @@ mod tests {
                 now: now(),
                 sort: by_email,
                 hidden: &none,
+                expires: None,
             },
         );
         assert_eq!(ids(&rows, &all), ["orginv_b", "orginv_c", "orginv_a"]);
@@ -145,9 +154,32 @@ mod tests {
                 now: now(),
                 sort: by_email,
                 hidden: &hidden,
+                expires: None,
             },
         );
         assert_eq!(ids(&rows, &some), ["orginv_a"], "b hidden, c expired");
+
+        // One bar of the expiry timeline: a expires in 6 days, b in 7 (UTC days here).
+        let day_of = |at: DateTime<Utc>| at.date_naive();
+        let on = |day: ExpiryDay| {
+            let positions = visible_positions(
+                &rows,
+                Shown {
+                    search: &everything,
+                    show_expired: true,
+                    now: now(),
+                    sort: by_email,
+                    hidden: &none,
+                    expires: Some((day, &day_of)),
+                },
+            );
+            ids(&rows, &positions)
+        };
+        let today = now().date_naive();
+        assert_eq!(on(ExpiryDay::On(today + TimeDelta::days(6))), ["orginv_a"]);
+        assert_eq!(on(ExpiryDay::On(today + TimeDelta::days(7))), ["orginv_b"]);
+        assert_eq!(on(ExpiryDay::On(today)), Vec::<String>::new());
+        assert_eq!(on(ExpiryDay::Expired), ["orginv_c"]);
     }
 
     #[test]

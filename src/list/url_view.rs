@@ -1,4 +1,4 @@
-//! Keeps the list's view (sort, search, expired toggle) in the page's URL query, so a view can
+//! Keeps the list's view (sort, search, expired toggle, expiry day) in the page's URL query, so a view can
 //! be bookmarked or shared and survives a reload.
 
 use leptos::prelude::*;
@@ -22,7 +22,7 @@ pub fn use_url_view(sync: bool) -> RwSignal<ListView> {
 fn read_view() -> Option<ListView> {
     let search = window().location().search().ok()?;
     let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
-    let pairs: Vec<(String, String)> = ["sort", "dir", "q", "expired"]
+    let pairs: Vec<(String, String)> = ["sort", "dir", "q", "expired", "expires"]
         .into_iter()
         .filter_map(|key| params.get(key).map(|value| (key.to_owned(), value)))
         .collect();
