@@ -219,6 +219,13 @@ async fn with_two_notices_open_every_button_names_its_own_subject() {
         wait_until("the dialog", || dialog_open(&root)).await;
         button(&root, selectors::DIALOG_DELETE).click();
         wait_until("the dialog closed", || !dialog_open(&root)).await;
+        // The rows below move up and are drawn again: wait for that, or the next click could
+        // land on a button that has just left the page.
+        let gone = format!("button[aria-label='Delete invitation for {email}']");
+        wait_until("the row left", || {
+            root.query_selector(&gone).unwrap().is_none()
+        })
+        .await;
     }
     wait_until("two notices", || {
         texts(&root, selectors::DELETION_NOTICES).len() == 2
