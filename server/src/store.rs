@@ -2,6 +2,7 @@
 //! browser sessions in `sessions`, named tokens in `tokens`, the audit trail in `audit`.
 
 pub mod audit;
+mod group_commit;
 pub mod schema_version;
 pub mod sessions;
 pub mod tokens;
@@ -39,6 +40,9 @@ pub enum StoreError {
         found: i64,
         supported: i64,
     },
+    /// The shared transaction a write was part of did not reach the disk.
+    #[error("the change was not saved: {0}")]
+    NotSaved(String),
 }
 
 /// Why one address of a create was refused by storage.
@@ -70,7 +74,8 @@ const READERS: usize = 4;
 /// reading ones.
 #[derive(Clone)]
 pub struct Store {
-    writer: Arc<Mutex<Connection>>,
+    /// Every change goes through the writer thread (group commit).
+    writer: group_commit::Writer,
     readers: Arc<[Mutex<Connection>]>,
     next_reader: Arc<AtomicUsize>,
     organization_id: Arc<str>,
@@ -138,7 +143,7 @@ impl Store {
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
         Ok(Self {
-            writer: Arc::new(Mutex::new(conn)),
+            writer: group_commit::Writer::start(conn)?,
             readers: readers.into(),
             next_reader: Arc::new(AtomicUsize::new(0)),
             organization_id: organization_id.into(),
@@ -147,10 +152,6 @@ impl Store {
 
     pub fn organization_id(&self) -> &str {
         &self.organization_id
-    }
-
-    fn writer(&self) -> MutexGuard<'_, Connection> {
-        unpoisoned(&self.writer)
     }
 
     fn reader(&self) -> MutexGuard<'_, Connection> {
@@ -168,62 +169,63 @@ impl Store {
         now: DateTime<Utc>,
         audit: Option<(&Who, &[Entry])>,
     ) -> Result<Vec<Result<String, CreateRefusal>>, StoreError> {
-        let mut conn = self.writer();
-        let tx = conn.transaction()?;
-        let mut outcomes = Vec::with_capacity(emails.len());
-        {
-            let now_ms = now.timestamp_millis();
-            let expires_ms = (now + INVITATION_LIFETIME).timestamp_millis();
-            // An expired invitation no longer blocks a new one to the same address.
-            let mut supersede = tx.prepare_cached(
-                "UPDATE invitations SET state = 'superseded', closed_at_ms = ?2
+        let emails = emails.to_vec();
+        let audit = audit.map(|(who, refused)| (who.clone(), refused.to_vec()));
+        self.writer.write(move |tx| {
+            let mut outcomes = Vec::with_capacity(emails.len());
+            {
+                let now_ms = now.timestamp_millis();
+                let expires_ms = (now + INVITATION_LIFETIME).timestamp_millis();
+                // An expired invitation no longer blocks a new one to the same address.
+                let mut supersede = tx.prepare_cached(
+                    "UPDATE invitations SET state = 'superseded', closed_at_ms = ?2
                  WHERE email_key = ?1 AND state = 'open' AND expires_at_ms <= ?2",
-            )?;
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO invitations (id, email, email_key, created_at_ms, expires_at_ms)
+                )?;
+                let mut insert = tx.prepare_cached(
+                    "INSERT INTO invitations (id, email, email_key, created_at_ms, expires_at_ms)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?;
-            for email in emails {
-                let key = comparison_key(email);
-                supersede.execute(params![key, now_ms])?;
-                let id = ids::invitation_id();
-                match insert.execute(params![id, email, key, now_ms, expires_ms]) {
-                    Ok(_) => outcomes.push(Ok(id)),
-                    Err(err) if is_unique_violation(&err) => {
-                        outcomes.push(Err(CreateRefusal::AlreadyPending))
+                )?;
+                for email in &emails {
+                    let key = comparison_key(email);
+                    supersede.execute(params![key, now_ms])?;
+                    let id = ids::invitation_id();
+                    match insert.execute(params![id, email, key, now_ms, expires_ms]) {
+                        Ok(_) => outcomes.push(Ok(id)),
+                        Err(err) if is_unique_violation(&err) => {
+                            outcomes.push(Err(CreateRefusal::AlreadyPending))
+                        }
+                        Err(err) => return Err(err.into()),
                     }
-                    Err(err) => return Err(err.into()),
                 }
             }
-        }
-        if let Some((who, refused)) = audit {
-            for entry in refused {
-                audit::insert(&tx, now, who, entry)?;
+            if let Some((who, refused)) = &audit {
+                for entry in refused {
+                    audit::insert(tx, now, who, entry)?;
+                }
+                for (email, outcome) in emails.iter().zip(&outcomes) {
+                    let entry = match outcome {
+                        Ok(id) => Entry {
+                            action: Action::Create,
+                            email: Some(email.clone()),
+                            invitation_id: Some(id.clone()),
+                            replaces: None,
+                            status: Some(200),
+                            detail: None,
+                        },
+                        Err(CreateRefusal::AlreadyPending) => Entry {
+                            action: Action::Create,
+                            email: Some(email.clone()),
+                            invitation_id: None,
+                            replaces: None,
+                            status: Some(409),
+                            detail: Some(format!("Invitation already exists for {email}")),
+                        },
+                    };
+                    audit::insert(tx, now, who, &entry)?;
+                }
             }
-            for (email, outcome) in emails.iter().zip(&outcomes) {
-                let entry = match outcome {
-                    Ok(id) => Entry {
-                        action: Action::Create,
-                        email: Some(email.clone()),
-                        invitation_id: Some(id.clone()),
-                        replaces: None,
-                        status: Some(200),
-                        detail: None,
-                    },
-                    Err(CreateRefusal::AlreadyPending) => Entry {
-                        action: Action::Create,
-                        email: Some(email.clone()),
-                        invitation_id: None,
-                        replaces: None,
-                        status: Some(409),
-                        detail: Some(format!("Invitation already exists for {email}")),
-                    },
-                };
-                audit::insert(&tx, now, who, &entry)?;
-            }
-        }
-        tx.commit()?;
-        Ok(outcomes)
+            Ok(outcomes)
+        })
     }
 
     /// One page in creation order, after the row `after_seq` (exclusive).
@@ -255,7 +257,12 @@ impl Store {
                     after_seq,
                     i64::from(count) + 1
                 ],
-                |row| Ok((row.get::<_, i64>(0)?, self.invitation_from_row(row, 1)?)),
+                |row| {
+                    Ok((
+                        row.get::<_, i64>(0)?,
+                        invitation_from_row(&self.organization_id, row, 1)?,
+                    ))
+                },
             )?
             .collect::<Result<Vec<_>, _>>()?;
         let more = fetched.len() > count as usize;
@@ -289,7 +296,9 @@ impl Store {
                 "SELECT id, email, created_at_ms, expires_at_ms, accepted_at_ms FROM invitations
                  WHERE id = ?1 AND state = 'open'",
             )?
-            .query_row([id], |row| self.invitation_from_row(row, 0))
+            .query_row([id], |row| {
+                invitation_from_row(&self.organization_id, row, 0)
+            })
             .optional()?;
         Ok(found)
     }
@@ -302,32 +311,32 @@ impl Store {
         now: DateTime<Utc>,
         audit: Option<&Who>,
     ) -> Result<Option<OrganizationInvitation>, StoreError> {
-        let mut conn = self.writer();
-        let tx = conn.transaction()?;
-        let found = tx
-            .query_row(
-                "UPDATE invitations SET state = 'revoked', closed_at_ms = ?2
+        let (id, who, organization) = (id.to_owned(), audit.cloned(), self.organization_id.clone());
+        self.writer.write(move |tx| {
+            let found = tx
+                .query_row(
+                    "UPDATE invitations SET state = 'revoked', closed_at_ms = ?2
                  WHERE id = ?1 AND state = 'open'
                  RETURNING id, email, created_at_ms, expires_at_ms, accepted_at_ms",
-                params![id, now.timestamp_millis()],
-                |row| self.invitation_from_row(row, 0),
-            )
-            .optional()?;
-        if let Some(who) = audit {
-            let entry = Entry {
-                action: Action::Invalidate,
-                email: found.as_ref().map(|invitation| invitation.email.clone()),
-                invitation_id: Some(id.to_owned()),
-                replaces: None,
-                status: Some(if found.is_some() { 200 } else { 404 }),
-                detail: found
-                    .is_none()
-                    .then(|| format!("Organization invitation '{id}' not found")),
-            };
-            audit::insert(&tx, now, who, &entry)?;
-        }
-        tx.commit()?;
-        Ok(found)
+                    params![id, now.timestamp_millis()],
+                    |row| invitation_from_row(&organization, row, 0),
+                )
+                .optional()?;
+            if let Some(who) = &who {
+                let entry = Entry {
+                    action: Action::Invalidate,
+                    email: found.as_ref().map(|invitation| invitation.email.clone()),
+                    invitation_id: Some(id.to_owned()),
+                    replaces: None,
+                    status: Some(if found.is_some() { 200 } else { 404 }),
+                    detail: found
+                        .is_none()
+                        .then(|| format!("Organization invitation '{id}' not found")),
+                };
+                audit::insert(tx, now, who, &entry)?;
+            }
+            Ok(found)
+        })
     }
 
     /// Replaces an open (pending or expired) invitation by a fresh one to the same address,
@@ -340,18 +349,18 @@ impl Store {
         now: DateTime<Utc>,
         audit: Option<&Who>,
     ) -> Result<Option<OrganizationInvitation>, StoreError> {
-        let mut conn = self.writer();
-        let tx = conn.transaction()?;
-        let replaced: Option<(String, String)> = tx
-            .query_row(
-                "UPDATE invitations SET state = 'superseded', closed_at_ms = ?2
+        let (id, who, organization) = (id.to_owned(), audit.cloned(), self.organization_id.clone());
+        self.writer.write(move |tx| {
+            let replaced: Option<(String, String)> = tx
+                .query_row(
+                    "UPDATE invitations SET state = 'superseded', closed_at_ms = ?2
                  WHERE id = ?1 AND state = 'open'
                  RETURNING email, email_key",
-                params![id, now.timestamp_millis()],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            )
-            .optional()?;
-        let fresh = match &replaced {
+                    params![id, now.timestamp_millis()],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .optional()?;
+            let fresh = match &replaced {
             Some((email, key)) => Some(
                 tx.prepare_cached(
                     "INSERT INTO invitations (id, email, email_key, created_at_ms, expires_at_ms)
@@ -366,26 +375,26 @@ impl Store {
                         now.timestamp_millis(),
                         (now + INVITATION_LIFETIME).timestamp_millis()
                     ],
-                    |row| self.invitation_from_row(row, 0),
+                    |row| invitation_from_row(&organization, row, 0),
                 )?,
             ),
             None => None,
         };
-        if let Some(who) = audit {
-            let entry = Entry {
-                action: Action::Resend,
-                email: replaced.as_ref().map(|(email, _)| email.clone()),
-                invitation_id: fresh.as_ref().map(|fresh| fresh.id.clone()),
-                replaces: Some(id.to_owned()),
-                status: Some(if fresh.is_some() { 200 } else { 404 }),
-                detail: fresh
-                    .is_none()
-                    .then(|| format!("Organization invitation '{id}' not found")),
-            };
-            audit::insert(&tx, now, who, &entry)?;
-        }
-        tx.commit()?;
-        Ok(fresh)
+            if let Some(who) = &who {
+                let entry = Entry {
+                    action: Action::Resend,
+                    email: replaced.as_ref().map(|(email, _)| email.clone()),
+                    invitation_id: fresh.as_ref().map(|fresh| fresh.id.clone()),
+                    replaces: Some(id.to_owned()),
+                    status: Some(if fresh.is_some() { 200 } else { 404 }),
+                    detail: fresh
+                        .is_none()
+                        .then(|| format!("Organization invitation '{id}' not found")),
+                };
+                audit::insert(tx, now, who, &entry)?;
+            }
+            Ok(fresh)
+        })
     }
 
     /// How many invitations were ever stored, whatever their state.
@@ -395,22 +404,22 @@ impl Store {
                 .query_row("SELECT COUNT(*) FROM invitations", [], |row| row.get(0))?;
         Ok(total as u64)
     }
+}
 
-    /// Reads `id, email, created_at_ms, expires_at_ms, accepted_at_ms` starting at column `first`.
-    fn invitation_from_row(
-        &self,
-        row: &rusqlite::Row<'_>,
-        first: usize,
-    ) -> rusqlite::Result<OrganizationInvitation> {
-        Ok(OrganizationInvitation {
-            id: row.get(first)?,
-            email: row.get(first + 1)?,
-            organization_id: self.organization_id.to_string(),
-            created_at: instant(row.get(first + 2)?),
-            expires_at: instant(row.get(first + 3)?),
-            accepted_at: row.get::<_, Option<i64>>(first + 4)?.map(instant),
-        })
-    }
+/// Reads `id, email, created_at_ms, expires_at_ms, accepted_at_ms` starting at column `first`.
+fn invitation_from_row(
+    organization_id: &str,
+    row: &rusqlite::Row<'_>,
+    first: usize,
+) -> rusqlite::Result<OrganizationInvitation> {
+    Ok(OrganizationInvitation {
+        id: row.get(first)?,
+        email: row.get(first + 1)?,
+        organization_id: organization_id.to_owned(),
+        created_at: instant(row.get(first + 2)?),
+        expires_at: instant(row.get(first + 3)?),
+        accepted_at: row.get::<_, Option<i64>>(first + 4)?.map(instant),
+    })
 }
 
 /// A writing connection to the database at `path` (created, private, if missing) with

@@ -69,3 +69,51 @@ fn overlapping_parallel_batches_create_each_address_exactly_once() {
         .collect();
     assert_eq!(distinct.len(), pool.len());
 }
+
+/// Group commit: concurrent writes share transactions, and still every acknowledged one is on
+/// disk the moment it is acknowledged, as a SIGKILL right after the last answer shows.
+#[test]
+fn every_acknowledged_write_of_many_concurrent_clients_survives_sigkill() {
+    let temp = tempfile::tempdir().unwrap();
+    let options = testkit::ServerOptions {
+        data_dir: Some(temp.path().join("data")),
+        ..Default::default()
+    };
+    let server = TestServer::start_with(options.clone());
+    let acknowledged: Vec<String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..16)
+            .map(|client| {
+                let server = &server;
+                scope.spawn(move || {
+                    let api = Api::new(server);
+                    (0..20)
+                        .filter_map(|n| {
+                            let email = format!("c{client}-n{n}@example.com");
+                            api.invite(&[email.as_str()])[0]["data"]["id"]
+                                .as_str()
+                                .map(str::to_owned)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| handle.join().unwrap())
+            .collect()
+    });
+    assert_eq!(acknowledged.len(), 16 * 20, "every create was acknowledged");
+    server.kill_hard();
+
+    let restarted = TestServer::start_with(options);
+    let stored: HashSet<String> = Api::new(&restarted)
+        .list_all("")
+        .into_iter()
+        .filter_map(|invitation| invitation["id"].as_str().map(str::to_owned))
+        .collect();
+    let missing: Vec<&String> = acknowledged
+        .iter()
+        .filter(|id| !stored.contains(*id))
+        .collect();
+    assert!(missing.is_empty(), "lost after SIGKILL: {missing:?}");
+}
