@@ -13,7 +13,8 @@ pub struct Plan {
     rows: usize,
     batch: usize,
     repetitions: usize,
-    clients: usize,
+    /// The concurrent clients of each sustained-load run.
+    clients: Vec<usize>,
     load: Duration,
     baseline_load: Duration,
 }
@@ -24,7 +25,7 @@ impl Plan {
             rows: 10_000,
             batch: 1000,
             repetitions: 5,
-            clients: 4,
+            clients: vec![4, 16, 64],
             load: Duration::from_secs(30),
             baseline_load: Duration::from_secs(10),
         }
@@ -36,7 +37,7 @@ impl Plan {
             rows: 2000,
             batch: 500,
             repetitions: 2,
-            clients: 2,
+            clients: vec![2, 8],
             load: Duration::from_secs(2),
             baseline_load: Duration::from_secs(1),
         }
@@ -54,7 +55,7 @@ pub fn run(plan: Plan) {
     });
     let client = Client::new(&server);
     println!(
-        "Server benchmark: {} rows, {} repetitions, {} load clients on {} cores",
+        "Server benchmark (SQLite, group commit): {} rows, {} repetitions, {:?} load clients on {} cores",
         plan.rows,
         plan.repetitions,
         plan.clients,
@@ -131,25 +132,25 @@ pub fn run(plan: Plan) {
     }
 
     header("Sustained load");
-    let mixed = load(&server, plan.clients, plan.load, Mix::Invitations);
-    let baseline = load(&server, plan.clients, plan.baseline_load, Mix::Userinfo);
-    println!(
-        "| mixed list 70% / create 20% / invalidate 10%, {} s | {:.0} req/s, p50 {}, p99 {}, {} errors | userinfo only (no storage): {:.0} req/s, p50 {}, p99 {} | {:.2}× |",
-        plan.load.as_secs(),
-        mixed.per_second,
-        ms(mixed.p50),
-        ms(mixed.p99),
-        mixed.errors,
-        baseline.per_second,
-        ms(baseline.p50),
-        ms(baseline.p99),
-        mixed.per_second / baseline.per_second
-    );
-    assert_eq!(
-        mixed.errors + baseline.errors,
-        0,
-        "a benchmark with errors measures nothing"
-    );
+    let mut errors = 0;
+    for &clients in &plan.clients {
+        let mixed = load(&server, clients, plan.load, Mix::Invitations);
+        let baseline = load(&server, clients, plan.baseline_load, Mix::Userinfo);
+        println!(
+            "| {clients} clients: mixed list 70% / create 20% / invalidate 10%, {} s | {:.0} req/s, p50 {}, p99 {}, {} errors | userinfo only (no storage): {:.0} req/s, p50 {}, p99 {} | {:.2}× |",
+            plan.load.as_secs(),
+            mixed.per_second,
+            ms(mixed.p50),
+            ms(mixed.p99),
+            mixed.errors,
+            baseline.per_second,
+            ms(baseline.p50),
+            ms(baseline.p99),
+            mixed.per_second / baseline.per_second
+        );
+        errors += mixed.errors + baseline.errors;
+    }
+    assert_eq!(errors, 0, "a benchmark with errors measures nothing");
 }
 
 fn ratio(figure: Duration, baseline: Duration) -> f64 {
