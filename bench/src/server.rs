@@ -51,6 +51,8 @@ pub fn run(plan: Plan) {
     let static_dir = tempfile::tempdir().expect("static folder");
     let server = TestServer::start_with(ServerOptions {
         dist_dir: Some(static_dir.path().to_owned()),
+        // The load clients are one identity on one address: measured, not limited.
+        extra_args: vec!["--write-limit".into(), "100000000".into()],
         ..Default::default()
     });
     let client = Client::new(&server);

@@ -15,10 +15,12 @@ use std::net::SocketAddr;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
+use axum::response::IntoResponse;
 use axum::response::Response;
 
 use crate::error::ApiError;
 use crate::identity::{AuthMethod, Identity};
+use crate::rate_limit::address_of;
 use crate::state::Site;
 
 pub const TOKEN_COOKIE: &str = "cli_token";
@@ -50,14 +52,29 @@ impl Credential<'_> {
 
 /// Finds who is calling, from exactly one credential, and puts the [`Identity`] on the
 /// request for the handlers; refuses everything else.
-pub async fn authenticate(
-    State(site): State<Site>,
-    mut request: Request,
-    next: Next,
-) -> Result<Response, ApiError> {
-    let identity = identity_of(&site, &request)?;
-    request.extensions_mut().insert(identity);
-    Ok(next.run(request).await)
+pub async fn authenticate(State(site): State<Site>, mut request: Request, next: Next) -> Response {
+    // An address that failed too often is refused before any credential is looked at.
+    let address = address_of(&request);
+    if let Some(address) = address
+        && let Err(too_many) = site.limits.blocked(address)
+    {
+        return too_many.into_response();
+    }
+    match identity_of(&site, &request) {
+        Ok(identity) => {
+            request.extensions_mut().insert(identity);
+            next.run(request).await
+        }
+        Err(refused) => {
+            if refused.status == StatusCode::UNAUTHORIZED
+                && let Some(address) = address
+                && let Err(too_many) = site.limits.failed(address)
+            {
+                return too_many.into_response();
+            }
+            refused.into_response()
+        }
+    }
 }
 
 /// Who sent `request`, from exactly one credential, or why it is refused.

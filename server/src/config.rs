@@ -1,6 +1,7 @@
 //! Command-line options of the server.
 
 use std::net::IpAddr;
+use std::num::NonZeroU32;
 use std::path::PathBuf;
 
 use clap::Parser;
@@ -88,6 +89,16 @@ pub struct Config {
     /// The organization's name, as `userinfo` reports it (the console shows it in its header).
     #[arg(long, value_name = "NAME", default_value = "Local organization", value_parser = organization_name)]
     pub organization_name: String,
+
+    /// Changes (creates, revocations, resends) a minute, per identity and per client address;
+    /// beyond that, 429 with Retry-After.
+    #[arg(long, value_name = "PER_MINUTE", default_value_t = NonZeroU32::new(1200).expect("not zero"))]
+    pub write_limit: NonZeroU32,
+
+    /// Failed authentications a minute per client address; beyond that, the address is
+    /// answered 429 until its wait is over.
+    #[arg(long, value_name = "PER_MINUTE", default_value_t = NonZeroU32::new(30).expect("not zero"))]
+    pub auth_failure_limit: NonZeroU32,
 
     /// Connections served at once; further ones wait until one closes.
     #[arg(long, value_name = "N", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]

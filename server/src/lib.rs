@@ -17,6 +17,7 @@ mod identity;
 mod ids;
 mod limits;
 mod permit;
+mod rate_limit;
 mod request_limits;
 mod request_log;
 mod roles;
@@ -99,6 +100,7 @@ pub struct App {
     pub token_origin: TokenOrigin,
     /// Removes old audit records each day, when `--audit-retention-days` says so.
     retention: Option<AuditRetention>,
+    limits: rate_limit::RateLimits,
 }
 
 struct AuditRetention {
@@ -182,7 +184,9 @@ pub fn app(config: &Config) -> Result<App, StartError> {
         allowed_origins,
         // The atomic resend needs this server's own store; a gateway's upstream has none.
         offers_resend: config.upstream.is_none(),
+        limits: rate_limit::RateLimits::new(config.write_limit, config.auth_failure_limit),
     };
+    let limits = site.limits.clone();
     // Gateway mode opens no store: the data folder holds only this server's own token.
     let (router, serving) = match &config.upstream {
         Some(base) => {
@@ -224,6 +228,7 @@ pub fn app(config: &Config) -> Result<App, StartError> {
         sign_in_token: token,
         token_origin,
         retention,
+        limits,
     })
 }
 
@@ -253,6 +258,15 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         ),
     }
 
+    // The rate limits forget clients that have been quiet for a while.
+    let limits = app.limits.clone();
+    tokio::spawn(async move {
+        let mut every_minute = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            every_minute.tick().await;
+            limits.forget_idle();
+        }
+    });
     if let Some(retention) = app.retention {
         tokio::spawn(async move {
             let mut daily = tokio::time::interval(std::time::Duration::from_secs(24 * 60 * 60));

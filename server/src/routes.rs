@@ -14,6 +14,7 @@ use crate::cors;
 use crate::error::ApiError;
 use crate::handlers::{audit, console, gateway, invitations, me, telemetry, userinfo};
 use crate::limits::MAX_BODY_BYTES;
+use crate::rate_limit::limit_writes;
 use crate::request_limits::{buffer_body, refuse_oversized};
 use crate::request_log::log_request;
 use crate::state::{GatewayState, Site, StoreState};
@@ -72,6 +73,11 @@ where
         .route("/api", any(unknown_api_path))
         .route("/api/", any(unknown_api_path))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // Inside the token check: a change counts against the identity that made it.
+        .route_layer(middleware::from_fn_with_state(
+            site.limits.clone(),
+            limit_writes,
+        ))
         .route_layer(middleware::from_fn_with_state(site.clone(), authenticate))
         .route_layer(middleware::from_fn(buffer_body))
         // API answers are per user and must not be kept by shared caches.

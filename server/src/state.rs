@@ -31,6 +31,8 @@ pub struct Site {
     pub allowed_origins: Vec<axum::http::HeaderValue>,
     /// Whether `POST …/{id}/resend` is served (store mode), as `me` tells the console.
     pub offers_resend: bool,
+    /// Changes and failed sign-ins per identity and client address.
+    pub limits: crate::rate_limit::RateLimits,
 }
 
 /// Store mode: the API answered from this server's own SQLite file.

@@ -287,3 +287,57 @@ fn the_gateway_refuses_an_upstream_answer_too_large_to_hold() {
     );
     assert!(reply.detail().contains("more than 16 MiB"));
 }
+
+#[test]
+fn changes_past_the_limit_are_answered_429_with_retry_after() {
+    let server = TestServer::start_with(ServerOptions {
+        extra_args: vec!["--write-limit".into(), "3".into()],
+        ..Default::default()
+    });
+    let api = Api::new(&server);
+    for n in 0..3 {
+        assert_eq!(
+            api.invite(&[&format!("n{n}@example.com")])[0]["status"],
+            200
+        );
+    }
+    let refused = api.post(LIST_PATH, &json!({"email": "one.too.many@example.com"}));
+    assert_eq!(refused.status, 429);
+    let wait: u64 = refused.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .expect("whole seconds");
+    assert!((1..=20).contains(&wait), "{wait}");
+    assert_eq!(
+        refused.detail(),
+        format!("Too many requests: try again in {wait} s")
+    );
+    // Reading is not limited, and the refused change did not happen.
+    assert_eq!(listed(&api).len(), 3);
+}
+
+#[test]
+fn an_address_that_keeps_failing_to_authenticate_is_refused_for_a_while() {
+    let server = TestServer::start_with(ServerOptions {
+        extra_args: vec!["--auth-failure-limit".into(), "2".into()],
+        ..Default::default()
+    });
+    let api = Api::new(&server);
+    let guess = |token: &str| {
+        api.send(
+            "GET",
+            LIST_PATH,
+            &[("Authorization", &format!("Bearer {token}"))],
+            "",
+        )
+    };
+    assert_eq!(guess("sss_wrongwrongwrongwrong1").status, 401);
+    assert_eq!(guess("sss_wrongwrongwrongwrong2").status, 401);
+    let locked = guess("sss_wrongwrongwrongwrong3");
+    assert_eq!(locked.status, 429);
+    assert!(locked.headers.contains_key("retry-after"));
+    // Until the wait is over, even the right token from there is refused: guessing faster
+    // gains nothing.
+    assert_eq!(guess(&server.token).status, 429);
+}

@@ -1,0 +1,215 @@
+//! Rate limits, so one noisy client cannot starve the others: changes per identity and per
+//! client address, and failed sign-ins per client address. Over a limit, the answer is 429
+//! with `Retry-After` (whole seconds) and the contract's error body. An address that keeps
+//! failing to authenticate is refused outright until its wait is over, valid credential or
+//! not, so guessing tokens gains nothing by going faster.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+
+use org_invitations_core::wire::paths;
+
+use crate::error::ApiError;
+use crate::identity::Identity;
+
+/// The limits a server runs with (`--write-limit`, `--auth-failure-limit`).
+#[derive(Clone)]
+pub struct RateLimits {
+    inner: Arc<Limiters>,
+}
+
+struct Limiters {
+    writes_by_identity: DefaultKeyedRateLimiter<String>,
+    writes_by_address: DefaultKeyedRateLimiter<IpAddr>,
+    failures_by_address: DefaultKeyedRateLimiter<IpAddr>,
+    /// Addresses refused until then, for failing to authenticate too often.
+    blocked: Mutex<HashMap<IpAddr, Instant>>,
+}
+
+/// Over a limit: how long to wait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooMany(pub Duration);
+
+impl TooMany {
+    /// Whole seconds, rounded up, at least one: what `Retry-After` says.
+    pub fn seconds(self) -> u64 {
+        self.0.as_secs() + u64::from(self.0.subsec_nanos() > 0)
+    }
+}
+
+impl IntoResponse for TooMany {
+    fn into_response(self) -> Response {
+        let seconds = self.seconds().max(1);
+        let mut response = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!("Too many requests: try again in {seconds} s"),
+        )
+        .into_response();
+        response.headers_mut().insert(
+            axum::http::header::RETRY_AFTER,
+            axum::http::HeaderValue::from(seconds),
+        );
+        response
+    }
+}
+
+impl RateLimits {
+    /// `writes_per_minute` changes per identity and per address; `failures_per_minute` failed
+    /// authentications per address.
+    pub fn new(writes_per_minute: NonZeroU32, failures_per_minute: NonZeroU32) -> Self {
+        Self {
+            inner: Arc::new(Limiters {
+                writes_by_identity: RateLimiter::keyed(Quota::per_minute(writes_per_minute)),
+                writes_by_address: RateLimiter::keyed(Quota::per_minute(writes_per_minute)),
+                failures_by_address: RateLimiter::keyed(Quota::per_minute(failures_per_minute)),
+                blocked: Mutex::new(HashMap::new()),
+            }),
+        }
+    }
+
+    /// One change by `actor` from `address`.
+    pub fn write(&self, actor: &str, address: Option<IpAddr>) -> Result<(), TooMany> {
+        let now = DefaultClock::default().now();
+        let waits = |wait: governor::NotUntil<_>| TooMany(wait.wait_time_from(now));
+        self.inner
+            .writes_by_identity
+            .check_key(&actor.to_owned())
+            .map_err(waits)?;
+        if let Some(address) = address {
+            self.inner
+                .writes_by_address
+                .check_key(&address)
+                .map_err(waits)?;
+        }
+        Ok(())
+    }
+
+    /// Whether `address` is refused for now, after too many failed authentications.
+    pub fn blocked(&self, address: IpAddr) -> Result<(), TooMany> {
+        let mut blocked = self.inner.blocked.lock().unwrap_or_else(|p| p.into_inner());
+        match blocked.get(&address) {
+            Some(until) if *until > Instant::now() => Err(TooMany(*until - Instant::now())),
+            Some(_) => {
+                blocked.remove(&address);
+                Ok(())
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// One failed authentication from `address`; past the limit, the address is refused
+    /// until its allowance has come back.
+    pub fn failed(&self, address: IpAddr) -> Result<(), TooMany> {
+        let now = DefaultClock::default().now();
+        let Err(wait) = self.inner.failures_by_address.check_key(&address) else {
+            return Ok(());
+        };
+        let wait = wait.wait_time_from(now);
+        self.inner
+            .blocked
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(address, Instant::now() + wait);
+        Err(TooMany(wait))
+    }
+
+    /// Forgets keys whose allowance is whole again, so memory follows the active clients.
+    pub fn forget_idle(&self) {
+        self.inner.writes_by_identity.retain_recent();
+        self.inner.writes_by_address.retain_recent();
+        self.inner.failures_by_address.retain_recent();
+        let now = Instant::now();
+        self.inner
+            .blocked
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|_, until| *until > now);
+    }
+}
+
+/// The client's address, as the connection says.
+pub fn address_of(request: &Request) -> Option<IpAddr> {
+    request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(peer)| peer.ip())
+}
+
+/// After authentication: every change to invitations counts against its identity's and its
+/// address's limit (signing out and the CLI's telemetry change nothing and do not count).
+pub async fn limit_writes(
+    State(limits): State<RateLimits>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if request.method() == Method::POST
+        && request.uri().path().starts_with(paths::INVITATIONS)
+        && let Some(identity) = request.extensions().get::<Identity>()
+        && let Err(too_many) = limits.write(&identity.actor, address_of(&request))
+    {
+        return too_many.into_response();
+    }
+    next.run(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limits(writes: u32, failures: u32) -> RateLimits {
+        RateLimits::new(
+            NonZeroU32::new(writes).unwrap(),
+            NonZeroU32::new(failures).unwrap(),
+        )
+    }
+
+    #[test]
+    fn writes_are_limited_per_identity_and_per_address() {
+        let limits = limits(3, 10);
+        let (a, b): (IpAddr, IpAddr) = ("10.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap());
+        for _ in 0..3 {
+            assert_eq!(limits.write("alice", Some(a)), Ok(()));
+        }
+        let refused = limits.write("alice", Some(b)).unwrap_err();
+        assert!(
+            refused.seconds() >= 1 && refused.seconds() <= 20,
+            "{refused:?}"
+        );
+        // Another identity from another address is untouched; from alice's address it is not.
+        assert_eq!(limits.write("bob", Some(b)), Ok(()));
+        assert!(limits.write("carol", Some(a)).is_err());
+    }
+
+    #[test]
+    fn too_many_failures_block_the_address_for_the_wait() {
+        let limits = limits(100, 2);
+        let address: IpAddr = "10.0.0.9".parse().unwrap();
+        assert_eq!(limits.blocked(address), Ok(()));
+        assert_eq!(limits.failed(address), Ok(()));
+        assert_eq!(limits.failed(address), Ok(()));
+        let refused = limits.failed(address).unwrap_err();
+        assert!(refused.seconds() >= 1);
+        assert!(
+            limits.blocked(address).is_err(),
+            "blocked until the wait is over"
+        );
+        assert_eq!(limits.blocked("10.0.0.10".parse().unwrap()), Ok(()));
+    }
+
+    #[test]
+    fn retry_after_rounds_up_to_whole_seconds() {
+        assert_eq!(TooMany(Duration::from_millis(1)).seconds(), 1);
+        assert_eq!(TooMany(Duration::from_secs(2)).seconds(), 2);
+        assert_eq!(TooMany(Duration::from_millis(2001)).seconds(), 3);
+    }
+}
