@@ -89,6 +89,22 @@ async fn ask(provider: TokenProvider) -> Option<String> {
     answer.as_string().filter(|token| !token.is_empty())
 }
 
+/// Answers "too many requests" (429) one request waits out before it gives up: enough for a
+/// long bulk action that shares a small limit with others.
+const MOST_WAITS: usize = 30;
+/// The longest wait it accepts from `Retry-After`, in seconds.
+const LONGEST_WAIT: u32 = 60;
+
+/// Hears the seconds left while the console waits out a 429, then `None`.
+#[derive(Clone)]
+pub struct WaitNotice(pub Arc<dyn Fn(Option<u32>) + Send + Sync>);
+
+impl std::fmt::Debug for WaitNotice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WaitNotice")
+    }
+}
+
 /// The API at one base URL, authenticated by a bearer token or by the browser's cookies.
 #[derive(Debug, Clone)]
 pub struct ApiClient {
@@ -97,6 +113,7 @@ pub struct ApiClient {
     token_provider: Option<TokenProvider>,
     /// The question to the host's function in flight, if any.
     asking: Arc<Mutex<Option<SendWrapper<TokenQuestion>>>>,
+    waiting: Option<WaitNotice>,
 }
 
 impl ApiClient {
@@ -106,6 +123,43 @@ impl ApiClient {
             token: Arc::new(Mutex::new(token)),
             token_provider: None,
             asking: Arc::new(Mutex::new(None)),
+            waiting: None,
+        }
+    }
+
+    /// Tells `notice` the seconds left while a 429 is waited out, so people see why nothing
+    /// moves.
+    pub fn with_wait_notice(mut self, notice: WaitNotice) -> Self {
+        self.waiting = Some(notice);
+        self
+    }
+
+    /// When `sent` is a 429, waits as long as it asks (counting down aloud) and says so.
+    async fn waited_out(&self, sent: &Result<Response, gloo_net::Error>) -> bool {
+        let Ok(response) = sent else { return false };
+        if response.status() != 429 {
+            return false;
+        }
+        let seconds = response
+            .headers()
+            .get("retry-after")
+            .and_then(|value| value.trim().parse::<u32>().ok())
+            .unwrap_or(1)
+            .clamp(1, LONGEST_WAIT);
+        self.wait_out(seconds).await;
+        true
+    }
+
+    /// Waits `seconds`, counting down aloud.
+    async fn wait_out(&self, seconds: u32) {
+        for left in (1..=seconds).rev() {
+            if let Some(notice) = &self.waiting {
+                (notice.0)(Some(left));
+            }
+            sleep_one_second().await;
+        }
+        if let Some(notice) = &self.waiting {
+            (notice.0)(None);
         }
     }
 
@@ -161,7 +215,7 @@ impl ApiClient {
         body: Option<&serde_json::Value>,
         abort: Option<&AbortSignal>,
     ) -> Result<T, ApiError> {
-        self.answer(make, body, abort)
+        self.answer(&make, body, abort)
             .await?
             .json::<T>()
             .await
@@ -173,7 +227,8 @@ impl ApiClient {
     /// cancels it (the answer is then an error).
     async fn answer(
         &self,
-        make: impl Fn() -> RequestBuilder,
+        // Not generic: one copy of the sending code serves every request (it is kilobytes).
+        make: &dyn Fn() -> RequestBuilder,
         body: Option<&serde_json::Value>,
         abort: Option<&AbortSignal>,
     ) -> Result<Response, ApiError> {
@@ -193,8 +248,17 @@ impl ApiClient {
             }
             .map_err(|err| ApiError::Unsendable(err.to_string()))
         };
-        let token = self.token(None).await;
-        let first = successful(attempt(token.clone())?.send().await).await;
+        let mut token = self.token(None).await;
+        let mut sent = attempt(token.clone())?.send().await;
+        // "Too many requests": wait as the server says, then carry on.
+        for _ in 0..MOST_WAITS {
+            if !self.waited_out(&sent).await {
+                break;
+            }
+            token = self.token(None).await;
+            sent = attempt(token.clone())?.send().await;
+        }
+        let first = successful(sent).await;
         match first {
             Err(ApiError::SignedOut) if self.token_provider.is_some() => {
                 let fresh = self.token(Some(token.as_deref().unwrap_or(""))).await;
@@ -351,7 +415,7 @@ impl ApiClient {
                 .query(query.iter().map(|(k, v)| (*k, v.as_str())))
                 .header("Accept", "text/csv")
         };
-        self.answer(make, None, None)
+        self.answer(&make, None, None)
             .await?
             .text()
             .await
@@ -407,6 +471,16 @@ impl ApiClient {
         .await
         .map(|body| body.result)
     }
+}
+
+/// Resolves a second from now (the browser's timer).
+async fn sleep_one_second() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 1000);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// With a token, no cookies: a request carries one credential.

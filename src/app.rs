@@ -9,7 +9,7 @@ use org_invitations_core::status::Summary;
 
 use crate::access::Access;
 use crate::activity::{Activity, ActivityFilter};
-use crate::api::{ApiClient, ApiError, AuditFilter};
+use crate::api::{ApiClient, ApiError, AuditFilter, WaitNotice};
 use crate::delete::Deletions;
 use crate::embed::host_events::HostEvents;
 use crate::hooks::{Invitations, Progress, use_clock, use_invitations};
@@ -28,6 +28,11 @@ pub fn App(
     options: ConsoleOptions,
 ) -> impl IntoView {
     let client = ApiClient::new(options.api_base.clone(), options.token.clone());
+    // Seconds left while the server's "too many requests" is waited out.
+    let waiting = RwSignal::new(None::<u32>);
+    let client = client.with_wait_notice(WaitNotice(std::sync::Arc::new(move |left| {
+        waiting.try_set(left);
+    })));
     let client = match options.token_provider.clone() {
         Some(provider) => client.with_token_provider(provider),
         None => client,
@@ -120,6 +125,19 @@ pub fn App(
                 {move || access.signed_in_as().map(|text| view! { <p class="oi-who">{text}</p> })}
                 {by_session.then(|| view! { <SignOut signed_out /> })}
             </header>
+            {move || {
+                waiting
+                    .get()
+                    .map(|left| {
+                        view! {
+                            <p class="oi-status oi-waiting" role="status">
+                                {format!(
+                                    "The server asked for a pause: waiting {left} s, then carrying on.",
+                                )}
+                            </p>
+                        }
+                    })
+            }}
             {move || {
                 signed_out
                     .get()

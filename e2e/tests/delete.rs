@@ -343,3 +343,65 @@ async fn leaving_the_page_during_the_undo_window_still_revokes() {
     wait_until_server(&server, DEMO_ADDRESS, false).await;
     browser.close().await;
 }
+
+/// Past the server's write limit, each refused call waits as the 429 says, the page says it
+/// is waiting, and the bulk deletion still ends with every row deleted.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bulk_delete_past_the_write_limit_waits_as_told_and_finishes() {
+    // 60 changes a minute: a burst of 60, then one a second.
+    let server = TestServer::start_with(testkit::ServerOptions {
+        extra_args: vec!["--write-limit".into(), "60".into()],
+        ..e2e::demo_options()
+    });
+    let emails: Vec<String> = (0..70)
+        .map(|i| format!("flood{i:02}@example.com"))
+        .collect();
+    Api::new(&server).invite(&emails.iter().map(String::as_str).collect::<Vec<_>>());
+    let browser = e2e::signed_in(&server).await;
+    browser.client.goto(&server.url("/?q=flood")).await.unwrap();
+    wait_for("the flood rows", true, || async {
+        browser
+            .client
+            .find(Locator::Css(
+                "input[aria-label='Select all shown invitations']",
+            ))
+            .await
+            .is_ok()
+            && browser
+                .texts_now(".oi-summary")
+                .await
+                .iter()
+                .any(|s| s.starts_with("73 pending"))
+    })
+    .await;
+    browser
+        .client
+        .find(Locator::Css(
+            "input[aria-label='Select all shown invitations']",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser.click_button("Delete selected (70)").await;
+    browser.click_button("Delete").await;
+    browser.click_button("Delete now").await;
+    // Some calls are refused for a moment: the page says it waits.
+    let waiting = browser.text_of(".oi-waiting").await;
+    assert!(
+        waiting.starts_with("The server asked for a pause: waiting "),
+        "{waiting}"
+    );
+    wait_for_notice(&browser, "70 deleted. Dismiss").await;
+    let remaining = listed_emails(&server);
+    assert!(
+        remaining.iter().all(|email| !email.starts_with("flood")),
+        "{remaining:?}"
+    );
+    assert!(
+        server.log().contains("status=429"),
+        "the server did refuse some calls"
+    );
+    browser.close().await;
+}

@@ -43,6 +43,8 @@ pub fn layer(allowed: &[HeaderValue]) -> Option<CorsLayer> {
             .expose_headers([
                 HeaderName::from_static("x-trace-id"),
                 HeaderName::from_static("x-request-id"),
+                // A page on another origin must read how long a 429 asks it to wait.
+                header::RETRY_AFTER,
             ])
             .max_age(Duration::from_secs(600)),
     )
