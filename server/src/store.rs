@@ -201,11 +201,11 @@ impl Store {
                 // An expired invitation no longer blocks a new one to the same address.
                 let mut supersede = tx.prepare_cached(
                     "UPDATE invitations SET state = 'superseded', closed_at_ms = ?2
-                 WHERE email_key = ?1 AND state = 'open' AND expires_at_ms <= ?2",
+                     WHERE email_key = ?1 AND state = 'open' AND expires_at_ms <= ?2",
                 )?;
                 let mut insert = tx.prepare_cached(
                     "INSERT INTO invitations (id, email, email_key, created_at_ms, expires_at_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
                 )?;
                 for email in &emails {
                     let key = comparison_key(email);
@@ -357,8 +357,8 @@ impl Store {
             let found = tx
                 .query_row(
                     "UPDATE invitations SET state = 'revoked', closed_at_ms = ?2
-                 WHERE id = ?1 AND state = 'open'
-                 RETURNING id, email, created_at_ms, expires_at_ms, accepted_at_ms",
+                     WHERE id = ?1 AND state = 'open'
+                     RETURNING id, email, created_at_ms, expires_at_ms, accepted_at_ms",
                     params![id, now.timestamp_millis()],
                     |row| invitation_from_row(&organization, row, 0),
                 )
@@ -395,32 +395,32 @@ impl Store {
             let replaced: Option<(String, String)> = tx
                 .query_row(
                     "UPDATE invitations SET state = 'superseded', closed_at_ms = ?2
-                 WHERE id = ?1 AND state = 'open'
-                 RETURNING email, email_key",
+                     WHERE id = ?1 AND state = 'open'
+                     RETURNING email, email_key",
                     params![id, now.timestamp_millis()],
                     |row| Ok((row.get(0)?, row.get(1)?)),
                 )
                 .optional()?;
             let fresh = match &replaced {
-            Some((email, key)) => Some(
-                tx.prepare_cached(
-                    "INSERT INTO invitations (id, email, email_key, created_at_ms, expires_at_ms)
-                     VALUES (?1, ?2, ?3, ?4, ?5)
-                     RETURNING id, email, created_at_ms, expires_at_ms, accepted_at_ms",
-                )?
-                .query_row(
-                    params![
-                        ids::invitation_id(),
-                        email,
-                        key,
-                        now.timestamp_millis(),
-                        (now + INVITATION_LIFETIME).timestamp_millis()
-                    ],
-                    |row| invitation_from_row(&organization, row, 0),
-                )?,
-            ),
-            None => None,
-        };
+                Some((email, key)) => Some(
+                    tx.prepare_cached(
+                        "INSERT INTO invitations (id, email, email_key, created_at_ms, expires_at_ms)
+                         VALUES (?1, ?2, ?3, ?4, ?5)
+                         RETURNING id, email, created_at_ms, expires_at_ms, accepted_at_ms",
+                    )?
+                    .query_row(
+                        params![
+                            ids::invitation_id(),
+                            email,
+                            key,
+                            now.timestamp_millis(),
+                            (now + INVITATION_LIFETIME).timestamp_millis()
+                        ],
+                        |row| invitation_from_row(&organization, row, 0),
+                    )?,
+                ),
+                None => None,
+            };
             if let Some(who) = &who {
                 let entry = Entry {
                     action: Action::Resend,

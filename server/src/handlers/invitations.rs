@@ -19,8 +19,8 @@ use super::blocking;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, IgnoredBody};
 use crate::permit::{Admin, Inviter, Permit, Viewer};
 use crate::state::StoreState;
-use crate::store::audit::{Action, Entry};
-use crate::store::{CreateRefusal, ListFilter};
+use crate::store::audit::{Action, Entry, Who};
+use crate::store::{CreateRefusal, ListFilter, Store, StoreError};
 
 pub async fn list(
     _: Permit<Viewer>,
@@ -242,15 +242,7 @@ pub async fn invalidate(
     ApiPath(id): ApiPath<String>,
     _body: IgnoredBody,
 ) -> Result<Json<ResultBody<OrganizationInvitation>>, ApiError> {
-    let who = permit.who;
-    let revoked = blocking({
-        let id = id.clone();
-        move || Ok(state.store.invalidate(&id, Utc::now(), Some(&who))?)
-    })
-    .await?;
-    revoked
-        .map(|result| Json(ResultBody { result }))
-        .ok_or_else(|| not_found(&id))
+    change_one(state, id, permit.who, Store::invalidate).await
 }
 
 /// Replaces an open (pending or expired) invitation by a fresh one to the same address with a
@@ -262,13 +254,27 @@ pub async fn resend(
     ApiPath(id): ApiPath<String>,
     _body: IgnoredBody,
 ) -> Result<Json<ResultBody<OrganizationInvitation>>, ApiError> {
-    let who = permit.who;
-    let fresh = blocking({
+    change_one(state, id, permit.who, Store::resend).await
+}
+
+/// A store change to the invitation `id`, on record as `who`'s: its answer, or 404.
+async fn change_one(
+    state: StoreState,
+    id: String,
+    who: Who,
+    change: fn(
+        &Store,
+        &str,
+        chrono::DateTime<Utc>,
+        Option<&Who>,
+    ) -> Result<Option<OrganizationInvitation>, StoreError>,
+) -> Result<Json<ResultBody<OrganizationInvitation>>, ApiError> {
+    let changed = blocking({
         let id = id.clone();
-        move || Ok(state.store.resend(&id, Utc::now(), Some(&who))?)
+        move || Ok(change(&state.store, &id, Utc::now(), Some(&who))?)
     })
     .await?;
-    fresh
+    changed
         .map(|result| Json(ResultBody { result }))
         .ok_or_else(|| not_found(&id))
 }
