@@ -7,9 +7,12 @@ pub mod deletion;
 pub mod email;
 pub mod email_input;
 pub mod export;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod invitation;
 pub mod invite_outcome;
 pub mod listing;
+pub mod paging_token;
 pub mod resend;
 pub mod role;
 pub mod rows;

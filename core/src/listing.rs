@@ -287,7 +287,8 @@ impl ListView {
                         _ => None,
                     }
                 }
-                "q" => view.search = value.to_owned(),
+                // A blank search is no search (and is not written back): found by fuzzing.
+                "q" if !value.trim().is_empty() => view.search = value.to_owned(),
                 "expired" => view.show_expired = value != "hide",
                 "expires" => view.expires = ExpiryDay::from_param(value),
                 _ => {}
@@ -511,6 +512,11 @@ mod tests {
             assert_eq!(ExpiryDay::from_param(bad), None, "{bad}");
         }
         assert_eq!(ExpiryDay::from_param("expired"), Some(ExpiryDay::Expired));
+        // A blank search reads as none, so the view writes back the query it was read from.
+        assert_eq!(
+            ListView::from_query([("q", "\u{b}\u{b}")]),
+            ListView::default()
+        );
         let only_column = ListView::from_query([("sort", "email")]);
         assert_eq!(
             only_column.sort,

@@ -3,6 +3,7 @@
 
 mod bench;
 mod console;
+mod fuzz;
 mod paths;
 mod run;
 mod size;
@@ -33,6 +34,15 @@ enum Command {
     Test,
     /// Print the release console's sizes (build it first).
     Size,
+    /// Fuzz the parsers with cargo fuzz (needs a nightly toolchain); what is found is kept
+    /// in fuzz/ and replayed by `test`.
+    Fuzz {
+        /// How long to fuzz each target.
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+        /// Only these targets (default: all).
+        targets: Vec<String>,
+    },
     /// Measure the server and the console (medians, each beside a baseline from the same run).
     Bench {
         /// A short smoke run of every measurement.
@@ -54,6 +64,7 @@ fn main() -> ExitCode {
         Command::Test => test::run_all(),
         Command::Size => size::report(),
         Command::Bench { quick, only } => bench::run_benchmarks(quick, only),
+        Command::Fuzz { seconds, targets } => fuzz::run(seconds, targets),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

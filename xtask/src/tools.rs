@@ -11,6 +11,8 @@ const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const TRUNK_VERSION: &str = "0.21.14";
 /// Formats `view!` blocks; its configuration is leptosfmt.toml at the root.
 const LEPTOSFMT_VERSION: &str = "0.1.33";
+/// cargo-fuzz for `cargo xtask fuzz` (nightly only).
+const CARGO_FUZZ_VERSION: &str = "0.13.2";
 /// The Anyscale CLI whose behaviour the server must match (docs/api.md).
 const ANYSCALE_CLI_VERSION: &str = "0.26.112";
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -96,6 +98,16 @@ pub fn ensure_test_tools() -> Result<TestTools> {
         chromedriver: CHROMEDRIVER.into(),
         anyscale_cli: ensure_anyscale_cli()?,
     })
+}
+
+/// cargo-fuzz, pinned, for `cargo xtask fuzz`.
+pub fn ensure_cargo_fuzz() -> Result {
+    ensure_cargo_tool(
+        &tool_path()?,
+        "cargo-fuzz",
+        &format!("cargo-fuzz {CARGO_FUZZ_VERSION}"),
+        &["cargo-fuzz", "--version", CARGO_FUZZ_VERSION, "--locked"],
+    )
 }
 
 /// rustfmt and leptosfmt, for checking that the code is formatted.

@@ -1,0 +1,103 @@
+//! `cargo xtask fuzz`: coverage-guided fuzzing of the parsers (the invite form's paste reader,
+//! CSV import, email rules, the list's URL query and paging tokens, request bodies) with
+//! cargo fuzz and libFuzzer, which need a nightly toolchain. What a run keeps — new corpus
+//! inputs and any crash — lands in `fuzz/corpus/` and `fuzz/artifacts/`, in the repository,
+//! and `cargo xtask test` replays all of it on stable (`core/tests/fuzz_corpus.rs`).
+
+use std::process::Command;
+
+use crate::tools::{ensure_cargo_fuzz, version_of};
+use crate::{Result, paths};
+
+pub fn run(seconds: u64, only: Vec<String>) -> Result {
+    let nightly = version_of(Command::new("rustup").args(["run", "nightly", "rustc", "--version"]));
+    if nightly.is_none() {
+        return Err(
+            "cargo xtask fuzz needs a nightly toolchain (`rustup toolchain install nightly`); \
+             there is none here, so nothing was fuzzed. `cargo xtask test` still replays the \
+             kept corpus on stable."
+                .into(),
+        );
+    }
+    ensure_cargo_fuzz()?;
+    let fuzz = paths::root().join("fuzz");
+    let targets = if only.is_empty() {
+        all_targets()?
+    } else {
+        only
+    };
+    let mut summary = Vec::new();
+    for target in &targets {
+        eprintln!("xtask: fuzzing {target} for {seconds} s");
+        let output = nightly_cargo()
+            .args(["fuzz", "run", target, "--"])
+            .arg(format!("-max_total_time={seconds}"))
+            .arg("-rss_limit_mb=2048")
+            .current_dir(&fuzz)
+            .output()
+            .map_err(|err| format!("cannot run cargo fuzz: {err}"))?;
+        let log = String::from_utf8_lossy(&output.stderr);
+        // libFuzzer ends with "Done N runs in S second(s)".
+        let runs = log
+            .lines()
+            .rev()
+            .find_map(|line| line.strip_prefix("Done ")?.split_whitespace().next())
+            .unwrap_or("?")
+            .to_owned();
+        let crashed = !output.status.success();
+        if crashed {
+            eprintln!("{log}");
+        } else {
+            // Keep only inputs that add coverage: the corpus lives in the repository.
+            crate::tools::run(
+                nightly_cargo()
+                    .args(["fuzz", "cmin", target])
+                    .current_dir(&fuzz),
+            )?;
+        }
+        summary.push(format!(
+            "| {target} | {seconds} s | {runs} | {} |",
+            if crashed {
+                "1 (see fuzz/artifacts)"
+            } else {
+                "0"
+            }
+        ));
+    }
+    println!("| target | time | executions | crashes |\n|---|---|---|---|");
+    for line in &summary {
+        println!("{line}");
+    }
+    if summary.iter().any(|line| !line.ends_with("| 0 |")) {
+        return Err("a fuzz target crashed: its input is in fuzz/artifacts".into());
+    }
+    Ok(())
+}
+
+/// Nightly's cargo, whatever toolchain runs xtask (its `CARGO` is stable's own binary).
+fn nightly_cargo() -> Command {
+    let mut command = Command::new("rustup");
+    command
+        .args(["run", "nightly", "cargo"])
+        .env_remove("RUSTUP_TOOLCHAIN")
+        .env_remove("CARGO")
+        .env_remove("RUSTC");
+    command
+}
+
+/// The targets in `fuzz/fuzz_targets/`.
+fn all_targets() -> Result<Vec<String>> {
+    let folder = paths::root().join("fuzz").join("fuzz_targets");
+    let mut targets: Vec<String> = std::fs::read_dir(&folder)
+        .map_err(|err| format!("cannot read {}: {err}", folder.display()))?
+        .flatten()
+        .filter_map(|entry| {
+            entry
+                .path()
+                .file_stem()
+                .map(|stem| stem.to_string_lossy().into_owned())
+        })
+        .collect();
+    targets.sort();
+    Ok(targets)
+}
