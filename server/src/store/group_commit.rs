@@ -60,7 +60,7 @@ impl Writer {
                 });
             })
         });
-        let gone = || StoreError::NotSaved("the writer has stopped".into());
+        let gone = || StoreError::NotSaved("the writer did not answer".into());
         self.jobs.send(job).map_err(|_| gone())?;
         answer.recv().map_err(|_| gone())?
     }
@@ -93,7 +93,18 @@ fn serve(conn: &Connection, queue: &Receiver<Job>) {
         }
         let ended = match conn.execute_batch("BEGIN IMMEDIATE") {
             Ok(()) => {
-                let finishes: Vec<Finish> = batch.into_iter().map(|job| job(Some(conn))).collect();
+                // A write that panics must not take the writer (and every later write) with it:
+                // the whole transaction is dropped and its writers told so.
+                let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    batch
+                        .into_iter()
+                        .map(|job| job(Some(conn)))
+                        .collect::<Vec<Finish>>()
+                }));
+                let Ok(finishes) = ran else {
+                    let _ = conn.execute_batch("ROLLBACK");
+                    continue;
+                };
                 let committed = conn.execute_batch("COMMIT").map_err(|err| err.to_string());
                 if committed.is_err() {
                     let _ = conn.execute_batch("ROLLBACK");
@@ -115,6 +126,21 @@ fn serve(conn: &Connection, queue: &Receiver<Job>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_write_that_panics_fails_and_the_writer_goes_on() {
+        let (_dir, writer, _path) = writer();
+        let panicked = writer.write(|conn| -> Result<(), StoreError> {
+            conn.execute("INSERT INTO t (v) VALUES (1)", [])?;
+            panic!("a bug in one write");
+        });
+        assert!(panicked.is_err());
+        let after = writer.write(|conn| {
+            conn.execute("INSERT INTO t (v) VALUES (2)", [])?;
+            Ok(conn.query_row("SELECT COUNT(*) FROM t", [], |row| row.get::<_, i64>(0))?)
+        });
+        assert_eq!(after.unwrap(), 1, "the panicking write left nothing behind");
+    }
 
     fn writer() -> (tempfile::TempDir, Writer, std::path::PathBuf) {
         let dir = tempfile::tempdir().unwrap();
