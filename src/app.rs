@@ -16,6 +16,7 @@ use crate::hooks::{Invitations, Progress, use_clock, use_invitations};
 use crate::invite::InviteForm;
 use crate::list::{InvitationList, TableSkeleton, use_url_view};
 use crate::options::ConsoleOptions;
+use crate::progress::progress_bar;
 use crate::resend::Resends;
 use crate::sign_out::SignOut;
 
@@ -263,16 +264,10 @@ fn LoadProgress(progress: Progress) -> impl IntoView {
         (loaded, Some(total)) => format!("Loading invitations… {loaded} of {total}"),
         (loaded, None) => format!("Loading invitations… {loaded} so far"),
     };
-    let bar = progress.total.filter(|total| *total > 0).map(|total| {
-        view! {
-            <progress
-                class="oi-progress"
-                max=total.to_string()
-                value=progress.loaded.to_string()
-                aria-label="Invitations loaded"
-            ></progress>
-        }
-    });
+    let bar = progress
+        .total
+        .filter(|total| *total > 0)
+        .map(|total| progress_bar(progress.loaded, total as usize, "Invitations loaded".into()));
     view! {
         <div class="oi-status" role="status">
             <span>{text}</span>

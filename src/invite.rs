@@ -22,6 +22,7 @@ use wasm_bindgen_futures::JsFuture;
 use crate::api::ApiClient;
 use crate::embed::host_events::HostEvents;
 use crate::hooks::{Settle, use_settled};
+use crate::progress::progress_bar;
 use preview::InvitePreview;
 use results::InviteResults;
 use sender::{SendReport, send_invitations};
@@ -265,12 +266,7 @@ pub fn InviteForm(
                         view! {
                             <div class="oi-status" role="status">
                                 <span>{format!("Sending invitations… {done} of {total}")}</span>
-                                <progress
-                                    class="oi-progress"
-                                    max=total.to_string()
-                                    value=done.to_string()
-                                    aria-label="Invitations sent"
-                                ></progress>
+                                {progress_bar(done, total, "Invitations sent".into())}
                             </div>
                         }
                     })

@@ -17,6 +17,7 @@ mod hooks;
 mod invite;
 mod list;
 mod options;
+mod progress;
 pub mod resend;
 mod sign_out;
 mod time_zone;

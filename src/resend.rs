@@ -9,6 +9,7 @@ use org_invitations_core::OrganizationInvitation;
 use org_invitations_core::resend::{ResendOutcome, headline};
 
 use crate::api::{ApiClient, ApiError};
+use crate::progress::progress_bar;
 
 /// One address's line in the report.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -190,12 +191,7 @@ pub fn ResendReport() -> impl IntoView {
                         view! {
                             <div class="oi-status">
                                 <span>{format!("Resending invitations… {done} of {total}")}</span>
-                                <progress
-                                    class="oi-progress"
-                                    max=total.to_string()
-                                    value=done.to_string()
-                                    aria-label="Invitations resent"
-                                ></progress>
+                                {progress_bar(done, total, "Invitations resent".into())}
                             </div>
                         }
                     })

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::service::{DeletionEvent, Deletions, Stage};
+use crate::progress::progress_bar;
 
 #[component]
 pub fn DeletionNotices() -> impl IntoView {
@@ -57,12 +58,7 @@ pub fn DeletionNotices() -> impl IntoView {
                             view! {
                                 <li class="oi-notice-item">
                                     <span>{format!("Deleting… {done} of {total}")}</span>
-                                    <progress
-                                        class="oi-progress"
-                                        max=total.to_string()
-                                        value=done.to_string()
-                                        aria-label=format!("Deleting {target}")
-                                    ></progress>
+                                    {progress_bar(done, total, format!("Deleting {target}"))}
                                 </li>
                             }
                                 .into_any()
