@@ -6,10 +6,15 @@ mod browser;
 mod parse;
 mod report;
 mod server;
+mod soak;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let quick = args.iter().any(|arg| arg == "--quick");
+    if args.iter().any(|arg| arg == "--soak") {
+        soak::run(if quick { 1 } else { 10 }, 16);
+        return;
+    }
     let only = args
         .iter()
         .find_map(|arg| arg.strip_prefix("--only="))

@@ -46,15 +46,20 @@ impl Plan {
 
 const BASELINE_FILE: &str = "baseline.json";
 
+/// A server whose only limits are its own capacity: the load clients are one identity on one
+/// address, to be measured, not limited.
+pub(crate) fn unlimited_server(dist_dir: Option<std::path::PathBuf>) -> TestServer {
+    TestServer::start_with(ServerOptions {
+        dist_dir,
+        extra_args: vec!["--write-limit".into(), "100000000".into()],
+        ..Default::default()
+    })
+}
+
 pub fn run(plan: Plan) {
     // The baseline file is served by the same server from its static folder.
     let static_dir = tempfile::tempdir().expect("static folder");
-    let server = TestServer::start_with(ServerOptions {
-        dist_dir: Some(static_dir.path().to_owned()),
-        // The load clients are one identity on one address: measured, not limited.
-        extra_args: vec!["--write-limit".into(), "100000000".into()],
-        ..Default::default()
-    });
+    let server = unlimited_server(Some(static_dir.path().to_owned()));
     let client = Client::new(&server);
     println!(
         "Server benchmark (SQLite, group commit): {} rows, {} repetitions, {:?} load clients on {} cores",
@@ -166,14 +171,14 @@ fn cores() -> usize {
 }
 
 /// A keep-alive HTTP client with the server's token.
-struct Client {
+pub(crate) struct Client {
     agent: Agent,
     base: String,
     auth: String,
 }
 
 impl Client {
-    fn new(server: &TestServer) -> Self {
+    pub(crate) fn new(server: &TestServer) -> Self {
         Self {
             agent: Agent::config_builder()
                 .http_status_as_error(false)
@@ -210,7 +215,7 @@ impl Client {
         ))
     }
 
-    fn batch(&self, emails: &[String]) -> Vec<Value> {
+    pub(crate) fn batch(&self, emails: &[String]) -> Vec<Value> {
         let body: Vec<Value> = emails.iter().map(|email| json!({"email": email})).collect();
         let (status, text) = self
             .post(
@@ -307,20 +312,26 @@ impl Client {
     }
 }
 
-enum Mix {
+pub(crate) enum Mix {
     Invitations,
     Userinfo,
 }
 
-struct LoadResult {
-    per_second: f64,
-    p50: Duration,
-    p99: Duration,
-    errors: usize,
+pub(crate) struct LoadResult {
+    pub(crate) requests: usize,
+    pub(crate) per_second: f64,
+    pub(crate) p50: Duration,
+    pub(crate) p99: Duration,
+    pub(crate) errors: usize,
 }
 
 /// `clients` threads send requests back to back for `duration`.
-fn load(server: &TestServer, clients: usize, duration: Duration, mix: Mix) -> LoadResult {
+pub(crate) fn load(
+    server: &TestServer,
+    clients: usize,
+    duration: Duration,
+    mix: Mix,
+) -> LoadResult {
     let started = Instant::now();
     let per_client: Vec<(Vec<Duration>, usize)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..clients)
@@ -385,6 +396,7 @@ fn load(server: &TestServer, clients: usize, duration: Duration, mix: Mix) -> Lo
     let p50 = percentile(&mut latencies, 50.0);
     let p99 = percentile(&mut latencies, 99.0);
     LoadResult {
+        requests: latencies.len(),
         per_second,
         p50,
         p99,

@@ -200,6 +200,11 @@ impl TestServer {
             .expect("base URL ends with the port")
     }
 
+    /// The server process's id, while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
     /// Everything the server has written to standard error so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log_path).expect("server log")

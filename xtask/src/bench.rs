@@ -6,7 +6,7 @@ use std::process::Command;
 use crate::tools::{ensure_build_tools, ensure_test_tools, run};
 use crate::{Result, console, paths};
 
-pub fn run_benchmarks(quick: bool, only: Option<String>) -> Result {
+pub fn run_benchmarks(quick: bool, soak: bool, only: Option<String>) -> Result {
     let tools = ensure_build_tools()?;
     let browser = ensure_test_tools()?;
     console::build(&tools)?;
@@ -26,6 +26,9 @@ pub fn run_benchmarks(quick: bool, only: Option<String>) -> Result {
     let mut bench = Command::new(built.join("bench"));
     if quick {
         bench.arg("--quick");
+    }
+    if soak {
+        bench.arg("--soak");
     }
     if let Some(only) = only {
         bench.arg(format!("--only={only}"));

@@ -48,6 +48,10 @@ enum Command {
         /// A short smoke run of every measurement.
         #[arg(long)]
         quick: bool,
+        /// Instead: the mixed load for 10 minutes (1 with --quick), minute by minute, with the
+        /// server's memory at the start and the end.
+        #[arg(long)]
+        soak: bool,
         /// Only one part: `server`, `parse` or `browser`.
         #[arg(long, value_parser = ["server", "parse", "browser"])]
         only: Option<String>,
@@ -63,7 +67,7 @@ fn main() -> ExitCode {
             .and_then(|()| size::report()),
         Command::Test => test::run_all(),
         Command::Size => size::report(),
-        Command::Bench { quick, only } => bench::run_benchmarks(quick, only),
+        Command::Bench { quick, soak, only } => bench::run_benchmarks(quick, soak, only),
         Command::Fuzz { seconds, targets } => fuzz::run(seconds, targets),
     };
     match result {
