@@ -364,17 +364,8 @@ impl Store {
                 )
                 .optional()?;
             if let Some(who) = &who {
-                let entry = Entry {
-                    action: Action::Invalidate,
-                    email: found.as_ref().map(|invitation| invitation.email.clone()),
-                    invitation_id: Some(id.to_owned()),
-                    replaces: None,
-                    status: Some(if found.is_some() { 200 } else { 404 }),
-                    detail: found
-                        .is_none()
-                        .then(|| format!("Organization invitation '{id}' not found")),
-                };
-                audit::insert(tx, now, who, &entry)?;
+                let email = found.as_ref().map(|invitation| invitation.email.clone());
+                audit::insert(tx, now, who, &Entry::on_id(Action::Invalidate, &id, email))?;
             }
             Ok(found)
         })
@@ -422,15 +413,11 @@ impl Store {
                 None => None,
             };
             if let Some(who) = &who {
+                let email = replaced.as_ref().map(|(email, _)| email.clone());
                 let entry = Entry {
-                    action: Action::Resend,
-                    email: replaced.as_ref().map(|(email, _)| email.clone()),
                     invitation_id: fresh.as_ref().map(|fresh| fresh.id.clone()),
-                    replaces: Some(id.to_owned()),
-                    status: Some(if fresh.is_some() { 200 } else { 404 }),
-                    detail: fresh
-                        .is_none()
-                        .then(|| format!("Organization invitation '{id}' not found")),
+                    replaces: Some(id.clone()),
+                    ..Entry::on_id(Action::Resend, &id, email)
                 };
                 audit::insert(tx, now, who, &entry)?;
             }

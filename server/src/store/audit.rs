@@ -115,6 +115,22 @@ pub struct Entry {
     pub detail: Option<String>,
 }
 
+impl Entry {
+    /// A change to the open invitation `id`: done when its address is known (it was there),
+    /// else a 404.
+    pub fn on_id(action: Action, id: &str, email: Option<String>) -> Self {
+        let done = email.is_some();
+        Self {
+            action,
+            email,
+            invitation_id: Some(id.to_owned()),
+            replaces: None,
+            status: Some(if done { 200 } else { 404 }),
+            detail: (!done).then(|| format!("Organization invitation '{id}' not found")),
+        }
+    }
+}
+
 /// Which records a listing includes.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
