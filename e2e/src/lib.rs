@@ -15,6 +15,7 @@ use testkit::selectors;
 
 pub mod login_proxy;
 pub mod refusing_proxy;
+mod relay;
 
 /// How long any one condition may take to come true before the test fails.
 pub const WAIT: Duration = Duration::from_secs(20);

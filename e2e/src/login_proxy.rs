@@ -3,8 +3,9 @@
 //! person's address, and passes the request on to the server. One request per connection
 //! (it asks the server to close), which is all a browser needs.
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+
+use crate::relay;
 
 pub const IDENTITY_HEADER: &str = "X-Forwarded-Email";
 
@@ -39,33 +40,16 @@ impl Drop for LoginProxy {
 }
 
 async fn pass_on(mut client: TcpStream, person: &str, upstream_port: u16) -> std::io::Result<()> {
-    // Read the request head.
-    let mut head = Vec::new();
-    let mut byte = [0u8; 1];
-    while !head.ends_with(b"\r\n\r\n") {
-        if client.read(&mut byte).await? == 0 {
-            return Ok(());
-        }
-        head.push(byte[0]);
-    }
-    let head = String::from_utf8_lossy(&head).into_owned();
-    let mut lines = head.split("\r\n").filter(|line| !line.is_empty());
-    let request_line = lines.next().unwrap_or_default().to_owned();
-    let mut rewritten = format!("{request_line}\r\n");
-    for line in lines {
-        let name = line.split(':').next().unwrap_or_default().trim();
-        // Whatever the client claims, the proxy alone says who is signed in.
-        if name.eq_ignore_ascii_case(IDENTITY_HEADER) || name.eq_ignore_ascii_case("connection") {
-            continue;
-        }
-        rewritten.push_str(line);
-        rewritten.push_str("\r\n");
-    }
-    rewritten.push_str(&format!(
-        "{IDENTITY_HEADER}: {person}\r\nConnection: close\r\n\r\n"
-    ));
-    let mut upstream = TcpStream::connect(("127.0.0.1", upstream_port)).await?;
-    upstream.write_all(rewritten.as_bytes()).await?;
-    tokio::io::copy_bidirectional(&mut client, &mut upstream).await?;
-    Ok(())
+    let Some(head) = relay::read_head(&mut client).await? else {
+        return Ok(());
+    };
+    // Whatever the client claims, the proxy alone says who is signed in.
+    relay::pass_on(
+        client,
+        &head,
+        |name| name.eq_ignore_ascii_case(IDENTITY_HEADER),
+        &format!("{IDENTITY_HEADER}: {person}\r\n"),
+        upstream_port,
+    )
+    .await
 }

@@ -6,8 +6,10 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
+
+use crate::relay;
 
 /// What the refused creates are told.
 pub const REFUSAL: &str = "New invitations are paused upstream";
@@ -55,15 +57,9 @@ impl Drop for RefusingProxy {
 }
 
 async fn pass_on(mut client: TcpStream, refusing: bool, upstream_port: u16) -> std::io::Result<()> {
-    let mut head = Vec::new();
-    let mut byte = [0u8; 1];
-    while !head.ends_with(b"\r\n\r\n") {
-        if client.read(&mut byte).await? == 0 {
-            return Ok(());
-        }
-        head.push(byte[0]);
-    }
-    let head = String::from_utf8_lossy(&head).into_owned();
+    let Some(head) = relay::read_head(&mut client).await? else {
+        return Ok(());
+    };
     if refusing && head.starts_with("POST /api/v2/organization_invitations/batch_create ") {
         let body = format!(r#"{{"error": {{"detail": "{REFUSAL}"}}}}"#);
         let answer = format!(
@@ -74,17 +70,5 @@ async fn pass_on(mut client: TcpStream, refusing: bool, upstream_port: u16) -> s
         client.write_all(answer.as_bytes()).await?;
         return client.shutdown().await;
     }
-    let mut rewritten = String::new();
-    for line in head.split("\r\n").filter(|line| !line.is_empty()) {
-        let name = line.split(':').next().unwrap_or_default().trim();
-        if !name.eq_ignore_ascii_case("connection") {
-            rewritten.push_str(line);
-            rewritten.push_str("\r\n");
-        }
-    }
-    rewritten.push_str("Connection: close\r\n\r\n");
-    let mut upstream = TcpStream::connect(("127.0.0.1", upstream_port)).await?;
-    upstream.write_all(rewritten.as_bytes()).await?;
-    tokio::io::copy_bidirectional(&mut client, &mut upstream).await?;
-    Ok(())
+    relay::pass_on(client, &head, |_| false, "", upstream_port).await
 }
