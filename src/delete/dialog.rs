@@ -57,7 +57,11 @@ pub fn ConfirmDeleteDialog() -> impl IntoView {
             aria-labelledby="oi-dialog-title"
             aria-describedby="oi-dialog-detail"
             on:cancel=move |_: web_sys::Event| deletions.cancel()
-            on:close=move |_: web_sys::Event| deletions.cancel()
+            on:close=move |_: web_sys::Event| {
+                if dialog.get_untracked().is_some_and(|dialog| !dialog.open()) {
+                    deletions.cancel();
+                }
+            }
         >
             <h2 class="oi-subtitle" id="oi-dialog-title">
                 {title}
