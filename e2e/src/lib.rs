@@ -341,12 +341,7 @@ impl Browser {
             .for_element(Locator::Css(css))
             .await
             .unwrap_or_else(|err| panic!("no element {css}: {err}"));
-        let session = self
-            .client
-            .session_id()
-            .await
-            .expect("session")
-            .expect("a session id");
+        let session = self.session_id().await;
         let url = format!(
             "{}/session/{session}/element/{}/computedrole",
             self.driver_url,
@@ -369,14 +364,19 @@ impl Browser {
         reply["value"].as_str().expect("a role").to_owned()
     }
 
-    /// A Chrome DevTools command, through ChromeDriver's bridge (fantoccini does not speak it).
-    async fn devtools(&self, command: &str, params: serde_json::Value) {
-        let session = self
-            .client
+    /// The WebDriver session's id, for commands sent to ChromeDriver directly.
+    async fn session_id(&self) -> String {
+        self.client
             .session_id()
             .await
             .expect("session")
-            .expect("a session id");
+            .expect("a session id")
+            .to_string()
+    }
+
+    /// A Chrome DevTools command, through ChromeDriver's bridge (fantoccini does not speak it).
+    async fn devtools(&self, command: &str, params: serde_json::Value) {
+        let session = self.session_id().await;
         let url = format!("{}/session/{session}/goog/cdp/execute", self.driver_url);
         let body = json!({ "cmd": command, "params": params });
         let reply =
