@@ -14,6 +14,7 @@ pub const OWNER_EMAIL: &str = "owner@example.com";
 
 /// One organization invitation. Unknown extra fields on the wire are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrganizationInvitation {
     /// `orginv_…`, unique and URL-safe.
     pub id: String,

@@ -47,6 +47,7 @@ pub mod limits {
 
 /// The body of every non-2xx answer: `{"error": {"detail": "..."}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub error: ErrorDetail,
 }
@@ -62,23 +63,28 @@ impl ErrorBody {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorDetail {
     pub detail: String,
 }
 
 /// `{"result": ...}`, the envelope of single-object answers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResultBody<T> {
     pub result: T,
 }
 
 /// Query of `GET /api/v2/organization_invitations/`; every field is optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct ListQuery {
     /// Exact address, compared case-insensitively.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// Page size: 20 when absent; at most 1000, or the server's `--max-page-size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 1000))]
     pub count: Option<u32>,
     /// Opaque, from the previous page's `next_paging_token`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -91,6 +97,7 @@ pub struct ListQuery {
 
 /// One page of invitations.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ListResponse {
     pub results: Vec<OrganizationInvitation>,
     /// Optional for clients; this project's server always sends it.
@@ -99,6 +106,7 @@ pub struct ListResponse {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ListMetadata {
     #[serde(default)]
     pub total: Option<u64>,
@@ -109,24 +117,29 @@ pub struct ListMetadata {
 /// One element of the `batch_create` body (a bare JSON array of these), and the body of the
 /// single create.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateInvitation {
+    #[cfg_attr(feature = "openapi", schema(format = Email))]
     pub email: String,
 }
 
 /// What a create answers for one address.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreatedId {
     pub id: String,
 }
 
 /// The `batch_create` answer: one result per input element, in input order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BatchCreateResponse {
     pub results: Vec<BatchCreateResult>,
 }
 
 /// Exactly one of `data` and `error` is set; both are always present on the wire.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BatchCreateResult {
     pub status: u16,
     pub data: Option<CreatedId>,
@@ -155,6 +168,7 @@ impl BatchCreateResult {
 
 /// `GET /api/v2/userinfo/`'s result: every field the Anyscale CLI requires.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserInfo {
     pub id: String,
     pub email: String,
@@ -170,6 +184,7 @@ pub struct UserInfo {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PermissionLevel {
     Owner,
@@ -180,6 +195,7 @@ pub enum PermissionLevel {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Organization {
     pub id: String,
     pub name: String,
@@ -191,20 +207,22 @@ pub struct Organization {
 
 /// `GET /api/console/me` (this project's server): who the caller is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Me {
     /// An address (behind the company's login), `token:NAME`, or `owner`.
     pub actor: String,
     /// `owner_token`, `named_token`, `session` or `proxy`.
     pub method: String,
-    /// `None`: signed in, but granted nothing here.
+    /// Null: signed in, but granted nothing here.
     pub role: Option<crate::role::Role>,
-    /// Whether this server offers the atomic resend ([`paths::resend`]); a gateway does not.
+    /// Whether this server offers the atomic resend (`POST …/{id}/resend`); a gateway does not.
     #[serde(default)]
     pub resend: bool,
 }
 
 /// One record of `GET /api/console/audit` (this project's server).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditRecord {
     #[serde(with = "crate::datetime::rfc3339")]
     pub at: chrono::DateTime<chrono::Utc>,
@@ -218,7 +236,7 @@ pub struct AuditRecord {
     /// For a resend: the invitation it replaced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replaces: Option<String>,
-    /// `None`: the outcome is unknown.
+    /// Null: the outcome is unknown.
     pub status: Option<u16>,
     pub detail: Option<String>,
     pub request_id: String,
@@ -227,6 +245,7 @@ pub struct AuditRecord {
 
 /// A page of the audit trail, paged as the invitation list is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditPage {
     pub results: Vec<AuditRecord>,
     pub metadata: ListMetadata,

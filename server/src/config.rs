@@ -111,6 +111,8 @@ pub enum Command {
     /// running server).
     #[command(subcommand)]
     Tokens(TokensCommand),
+    /// Print the API contract (OpenAPI 3.1, JSON), as served at /api/openapi.json.
+    Openapi,
 }
 
 #[derive(Debug, Clone, clap::Subcommand)]

@@ -16,6 +16,7 @@ mod handlers;
 mod identity;
 mod ids;
 mod limits;
+pub mod openapi;
 mod permit;
 mod rate_limit;
 mod request_limits;
@@ -60,6 +61,8 @@ pub enum StartError {
     DataDir(#[from] data_dir::DataDirError),
     #[error(transparent)]
     Store(#[from] store::StoreError),
+    #[error("cannot write the API contract: {0}")]
+    Contract(#[from] serde_json::Error),
     #[error("cannot listen on {address}: {source}")]
     Bind {
         address: String,

@@ -19,6 +19,7 @@ async fn main() -> std::process::ExitCode {
         Some(Command::Tokens(command)) => {
             org_invitations_server::tokens_cli::run(command, &config.data_dir)
         }
+        Some(Command::Openapi) => org_invitations_server::openapi::print(),
         None => org_invitations_server::run(config).await,
     };
     match outcome {

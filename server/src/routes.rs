@@ -14,6 +14,7 @@ use crate::cors;
 use crate::error::ApiError;
 use crate::handlers::{audit, console, gateway, invitations, me, telemetry, userinfo};
 use crate::limits::MAX_BODY_BYTES;
+use crate::openapi;
 use crate::rate_limit::limit_writes;
 use crate::request_limits::{buffer_body, refuse_oversized};
 use crate::request_log::log_request;
@@ -116,6 +117,7 @@ where
     Router::new()
         .route("/", get(console::index))
         .route("/index.html", get(console::index))
+        .route(openapi::PATH, get(openapi::serve))
         .merge(api)
         .fallback_service(files)
         .layer(SetResponseHeaderLayer::overriding(

@@ -405,6 +405,11 @@ fn every_change_and_refusal_is_on_record_with_who_how_and_the_request() {
     assert_eq!(audit(&api, "actor=bob%40platform.corp.example").len(), 4);
     assert_eq!(audit(&api, "action=denied").len(), 1);
     assert_eq!(audit(&api, "email=A%40EXAMPLE.COM").len(), 3);
+    // A form's blank boxes filter nothing.
+    assert_eq!(
+        audit(&api, "email=&actor=&action=&since=&until=&paging_token=").len(),
+        6
+    );
     let first = api.get(&format!("{AUDIT}?count=4")).json();
     assert_eq!(first["metadata"]["total"], 6);
     let token = first["metadata"]["next_paging_token"].as_str().unwrap();

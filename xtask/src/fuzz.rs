@@ -3,13 +3,86 @@
 //! cargo fuzz and libFuzzer, which need a nightly toolchain. What a run keeps — new corpus
 //! inputs and any crash — lands in `fuzz/corpus/` and `fuzz/artifacts/`, in the repository,
 //! and `cargo xtask test` replays all of it on stable (`core/tests/fuzz_corpus.rs`).
+//!
+//! The target `api` is schemathesis against the real server, generating requests from the
+//! OpenAPI contract for the whole time (the test suite runs it for a bounded number of
+//! examples); it needs no nightly.
 
 use std::process::Command;
 
 use crate::tools::{ensure_cargo_fuzz, version_of};
 use crate::{Result, paths};
 
+/// schemathesis's target; the others are libFuzzer's.
+const API: &str = "api";
+
 pub fn run(seconds: u64, only: Vec<String>) -> Result {
+    let targets = if only.is_empty() {
+        all_targets()?
+    } else {
+        only
+    };
+    let (api, targets): (Vec<String>, Vec<String>) =
+        targets.into_iter().partition(|target| target == API);
+    let mut summary = Vec::new();
+    if !api.is_empty() {
+        summary.push(fuzz_api(seconds)?);
+    }
+    if !targets.is_empty() {
+        summary.extend(fuzz_parsers(seconds, &targets)?);
+    }
+    println!("| target | time | executions | crashes |\n|---|---|---|---|");
+    for line in &summary {
+        println!("{line}");
+    }
+    if summary.iter().any(|line| !line.ends_with("| 0 |")) {
+        return Err("a fuzz target failed: see above, and fuzz/artifacts".into());
+    }
+    Ok(())
+}
+
+/// schemathesis for `seconds`, through the contract test (which starts the server).
+fn fuzz_api(seconds: u64) -> Result<String> {
+    let tools = crate::tools::ensure_build_tools()?;
+    let schemathesis = crate::tools::ensure_schemathesis()?;
+    eprintln!("xtask: fuzzing the API with schemathesis for {seconds} s");
+    let output = tools
+        .command(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args([
+            "test",
+            "--package",
+            "org-invitations-server",
+            "--test",
+            "openapi",
+            "schemathesis",
+            "--",
+            "--nocapture",
+        ])
+        .current_dir(paths::root())
+        .env("CARGO_TARGET_DIR", paths::target())
+        .env("SCHEMATHESIS", schemathesis)
+        .env("SCHEMATHESIS_MAX_TIME", seconds.to_string())
+        .output()
+        .map_err(|err| format!("cannot run cargo test: {err}"))?;
+    let log = String::from_utf8_lossy(&output.stdout);
+    eprintln!("{log}{}", String::from_utf8_lossy(&output.stderr));
+    // schemathesis ends its summary with "Test cases:\n  N generated, ...".
+    let cases = log
+        .lines()
+        .find_map(|line| line.trim().split_once(" generated"))
+        .map(|(count, _)| count.to_owned())
+        .unwrap_or_else(|| "?".to_owned());
+    Ok(format!(
+        "| {API} (schemathesis) | {seconds} s | {cases} requests | {} |",
+        if output.status.success() {
+            "0"
+        } else {
+            "failed (see above)"
+        }
+    ))
+}
+
+fn fuzz_parsers(seconds: u64, targets: &[String]) -> Result<Vec<String>> {
     let nightly = version_of(Command::new("rustup").args(["run", "nightly", "rustc", "--version"]));
     if nightly.is_none() {
         return Err(
@@ -21,13 +94,8 @@ pub fn run(seconds: u64, only: Vec<String>) -> Result {
     }
     ensure_cargo_fuzz()?;
     let fuzz = paths::root().join("fuzz");
-    let targets = if only.is_empty() {
-        all_targets()?
-    } else {
-        only
-    };
     let mut summary = Vec::new();
-    for target in &targets {
+    for target in targets {
         eprintln!("xtask: fuzzing {target} for {seconds} s");
         let output = nightly_cargo()
             .args(["fuzz", "run", target, "--"])
@@ -64,14 +132,7 @@ pub fn run(seconds: u64, only: Vec<String>) -> Result {
             }
         ));
     }
-    println!("| target | time | executions | crashes |\n|---|---|---|---|");
-    for line in &summary {
-        println!("{line}");
-    }
-    if summary.iter().any(|line| !line.ends_with("| 0 |")) {
-        return Err("a fuzz target crashed: its input is in fuzz/artifacts".into());
-    }
-    Ok(())
+    Ok(summary)
 }
 
 /// Nightly's cargo, whatever toolchain runs xtask (its `CARGO` is stable's own binary).
@@ -85,7 +146,7 @@ fn nightly_cargo() -> Command {
     command
 }
 
-/// The targets in `fuzz/fuzz_targets/`.
+/// `api`, and the targets in `fuzz/fuzz_targets/`.
 fn all_targets() -> Result<Vec<String>> {
     let folder = paths::root().join("fuzz").join("fuzz_targets");
     let mut targets: Vec<String> = std::fs::read_dir(&folder)
@@ -99,5 +160,6 @@ fn all_targets() -> Result<Vec<String>> {
         })
         .collect();
     targets.sort();
+    targets.insert(0, API.to_owned());
     Ok(targets)
 }

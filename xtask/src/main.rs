@@ -34,8 +34,8 @@ enum Command {
     Test,
     /// Print the release console's sizes (build it first).
     Size,
-    /// Fuzz the parsers with cargo fuzz (needs a nightly toolchain); what is found is kept
-    /// in fuzz/ and replayed by `test`.
+    /// Fuzz the parsers with cargo fuzz (needs a nightly toolchain; what is found is kept
+    /// in fuzz/ and replayed by `test`) and the API with schemathesis (target `api`).
     Fuzz {
         /// How long to fuzz each target.
         #[arg(long, default_value_t = 60)]

@@ -87,6 +87,7 @@ fn native_tests(tools: &Tools, test_tools: &TestTools, tally: &Tally) -> Result 
             .env("CHROMIUM", &test_tools.chromium)
             .env("ORG_INVITATIONS_DIST", paths::dist())
             .env("ANYSCALE_CLI", &test_tools.anyscale_cli)
+            .env("SCHEMATHESIS", &test_tools.schemathesis)
             .env(
                 "AXE_CORE",
                 paths::npm_tools().join("node_modules/axe-core/axe.min.js"),

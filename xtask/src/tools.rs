@@ -15,6 +15,8 @@ const LEPTOSFMT_VERSION: &str = "0.1.33";
 const CARGO_FUZZ_VERSION: &str = "0.13.2";
 /// The Anyscale CLI whose behaviour the server must match (docs/api.md).
 const ANYSCALE_CLI_VERSION: &str = "0.26.112";
+/// Generates API requests from the OpenAPI contract (server/tests/openapi.rs).
+const SCHEMATHESIS_VERSION: &str = "4.32.5";
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
@@ -37,6 +39,7 @@ pub struct TestTools {
     pub chromium: PathBuf,
     pub chromedriver: PathBuf,
     pub anyscale_cli: PathBuf,
+    pub schemathesis: PathBuf,
 }
 
 pub fn ensure_build_tools() -> Result<Tools> {
@@ -97,6 +100,7 @@ pub fn ensure_test_tools() -> Result<TestTools> {
         chromium: CHROMIUM.into(),
         chromedriver: CHROMEDRIVER.into(),
         anyscale_cli: ensure_anyscale_cli()?,
+        schemathesis: ensure_schemathesis()?,
     })
 }
 
@@ -126,30 +130,44 @@ pub fn ensure_formatters(tools: &Tools) -> Result {
 
 /// The Anyscale CLI in a virtualenv under target/tools, for the interoperability tests.
 pub fn ensure_anyscale_cli() -> Result<PathBuf> {
-    let venv = paths::target().join("tools").join("anyscale-venv");
-    let cli = venv.join("bin").join("anyscale");
+    ensure_python_tool("anyscale", ANYSCALE_CLI_VERSION, "anyscale")
+}
+
+/// schemathesis in a virtualenv under target/tools, for the API contract tests.
+pub fn ensure_schemathesis() -> Result<PathBuf> {
+    ensure_python_tool("schemathesis", SCHEMATHESIS_VERSION, "schemathesis")
+}
+
+/// A PyPI package at an exact version in its own virtualenv (`target/tools/NAME-venv`); the
+/// path of its program. Installed only when the program does not report that version.
+fn ensure_python_tool(package: &str, version: &str, program: &str) -> Result<PathBuf> {
+    let venv = paths::target()
+        .join("tools")
+        .join(format!("{package}-venv"));
+    let path = venv.join("bin").join(program);
+    // "0.26.112" or "schemathesis, version 4.32.5": the version is the last word.
     let installed = || {
-        version_of(Command::new(&cli).arg("--version"))
-            .is_some_and(|v| v.trim() == ANYSCALE_CLI_VERSION)
+        version_of(Command::new(&path).arg("--version"))
+            .is_some_and(|v| v.split_whitespace().last() == Some(version))
     };
     if installed() {
-        return Ok(cli);
+        return Ok(path);
     }
     eprintln!(
-        "xtask: installing the Anyscale CLI {ANYSCALE_CLI_VERSION} from PyPI into {}",
+        "xtask: installing {package} {version} from PyPI into {}",
         venv.display()
     );
     run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
     run(Command::new(venv.join("bin").join("pip"))
         .args(["install", "--quiet", "--disable-pip-version-check"])
-        .arg(format!("anyscale=={ANYSCALE_CLI_VERSION}")))?;
+        .arg(format!("{package}=={version}")))?;
     if !installed() {
         return Err(format!(
-            "{} does not report version {ANYSCALE_CLI_VERSION} after installing",
-            cli.display()
+            "{} does not report version {version} after installing",
+            path.display()
         ));
     }
-    Ok(cli)
+    Ok(path)
 }
 
 /// PATH with cargo-installed and npm-installed tools first.

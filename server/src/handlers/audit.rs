@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use org_invitations_core::datetime::rfc3339;
 use org_invitations_core::email::comparison_key;
 use org_invitations_core::export::csv_document;
-use org_invitations_core::wire::{AuditPage, AuditRecord, ListMetadata};
+use org_invitations_core::wire::{AuditPage, AuditRecord, ErrorBody, ListMetadata};
 use serde::Deserialize;
 
 use super::blocking;
@@ -20,17 +20,42 @@ use crate::store::audit::{Action, Filter};
 const DEFAULT_COUNT: u32 = 50;
 const MAX_COUNT: u32 = 1000;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
+    /// The address a record is about, compared case-insensitively.
     email: Option<String>,
+    /// Who acted: an address, `token:NAME` or `owner`.
     actor: Option<String>,
+    /// `create`, `invalidate`, `resend` or `denied`.
+    #[param(pattern = "^(create|invalidate|resend|denied)?$")]
     action: Option<String>,
+    /// Records at or after this RFC 3339 instant.
+    #[param(format = DateTime)]
     since: Option<String>,
+    /// Records before this RFC 3339 instant.
+    #[param(format = DateTime)]
     until: Option<String>,
+    /// Page size: 50 when absent.
+    #[param(minimum = 1, maximum = 1000)]
     count: Option<u32>,
+    /// Opaque, from the previous page's `next_paging_token`.
     paging_token: Option<String>,
 }
 
+/// The audit trail, newest first (admins). An empty filter field filters nothing, as a blank
+/// box in a form means "any".
+#[utoipa::path(
+    get,
+    path = "/api/console/audit",
+    tag = "extensions",
+    params(AuditQuery),
+    responses(
+        (status = 200, description = "A page of records; as CSV when `Accept` asks for `text/csv`",
+            content((AuditPage = "application/json"), (String = "text/csv"))),
+        (status = 422, description = "A filter that cannot be read", body = ErrorBody),
+    ),
+)]
 pub async fn audit(
     _: Permit<Admin>,
     State(site): State<Site>,
@@ -45,6 +70,7 @@ pub async fn audit(
     }
     let instant = |name: &str, value: Option<String>| {
         value
+            .filter(|text| !text.is_empty())
             .map(|text| {
                 rfc3339::parse(&text).map_err(|_| {
                     ApiError::unprocessable(format!(
@@ -55,11 +81,16 @@ pub async fn audit(
             .transpose()
     };
     let filter = Filter {
-        email_key: query.email.as_deref().map(comparison_key),
+        email_key: query
+            .email
+            .as_deref()
+            .filter(|email| !email.is_empty())
+            .map(comparison_key),
         actor: query.actor.filter(|actor| !actor.is_empty()),
         action: query
             .action
             .as_deref()
+            .filter(|name| !name.is_empty())
             .map(|name| {
                 Action::parse(name).ok_or_else(|| {
                     ApiError::unprocessable("action must be create, invalidate, resend or denied")

@@ -112,6 +112,12 @@ fn sign_in_tokens(query: &str) -> Vec<String> {
 
 /// Ends the browser's session and makes it forget the cookie. A caller signed in otherwise (a
 /// token) has no session to end; the answer is the same.
+#[utoipa::path(
+    post,
+    path = "/api/console/sign-out",
+    tag = "extensions",
+    responses((status = 200, description = "Signed out; the session cookies are cleared", body = Object)),
+)]
 pub async fn sign_out(State(state): State<Site>, headers: HeaderMap) -> Result<Response, ApiError> {
     for credential in presented_credentials(&headers) {
         if let Credential::Session(id) = credential {

@@ -11,18 +11,30 @@ use org_invitations_core::email::{self, comparison_key};
 use org_invitations_core::invitation::OWNER_EMAIL;
 use org_invitations_core::paging_token;
 use org_invitations_core::wire::{
-    BatchCreateResponse, BatchCreateResult, CreateInvitation, CreatedId, ListMetadata, ListQuery,
-    ListResponse, ResultBody, limits,
+    BatchCreateResponse, BatchCreateResult, CreateInvitation, CreatedId, ErrorBody, ListMetadata,
+    ListQuery, ListResponse, ResultBody, limits,
 };
 use serde_json::Value;
 
 use super::blocking;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, IgnoredBody};
+use crate::openapi::BatchCreateRequest;
 use crate::permit::{Admin, Inviter, Permit, Viewer};
 use crate::state::StoreState;
 use crate::store::audit::{Action, Entry, Who};
 use crate::store::{CreateRefusal, ListFilter, Store, StoreError};
 
+/// Pending invitations, oldest first, a page at a time.
+#[utoipa::path(
+    get,
+    path = "/api/v2/organization_invitations/",
+    tag = "invitations",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "One page of invitations", body = ListResponse),
+        (status = 422, description = "`count` out of range", body = ErrorBody),
+    ),
+)]
 pub async fn list(
     _: Permit<Viewer>,
     State(state): State<StoreState>,
@@ -57,6 +69,17 @@ pub async fn list(
     }))
 }
 
+/// Invites several addresses: one result per element, in order; a bad element fails alone.
+#[utoipa::path(
+    post,
+    path = "/api/v2/organization_invitations/batch_create",
+    tag = "invitations",
+    request_body(content = BatchCreateRequest, description = "A bare JSON array of addresses"),
+    responses(
+        (status = 200, description = "One result per element, in input order", body = BatchCreateResponse),
+        (status = 422, description = "Not an array, or an empty one", body = ErrorBody),
+    ),
+)]
 pub async fn batch_create(
     permit: Permit<Inviter>,
     State(state): State<StoreState>,
@@ -178,6 +201,18 @@ fn refused_entry(typed: Option<String>, failed: &BatchCreateResult) -> Entry {
     }
 }
 
+/// Invites one address.
+#[utoipa::path(
+    post,
+    path = "/api/v2/organization_invitations/",
+    tag = "invitations",
+    request_body = CreateInvitation,
+    responses(
+        (status = 200, description = "Invited", body = ResultBody<CreatedId>),
+        (status = 409, description = "Already invited, or already a member", body = ErrorBody),
+        (status = 422, description = "Not an address that can be invited", body = ErrorBody),
+    ),
+)]
 pub async fn create(
     permit: Permit<Inviter>,
     State(state): State<StoreState>,
@@ -221,6 +256,17 @@ pub async fn create(
     }
 }
 
+/// One invitation, open or not.
+#[utoipa::path(
+    get,
+    path = "/api/v2/organization_invitations/{id}",
+    tag = "invitations",
+    params(("id" = String, Path, description = "The invitation's id, `orginv_…`")),
+    responses(
+        (status = 200, description = "The invitation", body = ResultBody<OrganizationInvitation>),
+        (status = 404, description = "No such invitation", body = ErrorBody),
+    ),
+)]
 pub async fn get(
     _: Permit<Viewer>,
     State(state): State<StoreState>,
@@ -237,6 +283,16 @@ pub async fn get(
 }
 
 /// Revokes one invitation; a body, if any, is ignored.
+#[utoipa::path(
+    post,
+    path = "/api/v2/organization_invitations/{id}/invalidate",
+    tag = "invitations",
+    params(("id" = String, Path, description = "The invitation's id, `orginv_…`")),
+    responses(
+        (status = 200, description = "Revoked; the invitation as it was", body = ResultBody<OrganizationInvitation>),
+        (status = 404, description = "No such open invitation", body = ErrorBody),
+    ),
+)]
 pub async fn invalidate(
     permit: Permit<Admin>,
     State(state): State<StoreState>,
@@ -249,6 +305,16 @@ pub async fn invalidate(
 /// Replaces an open (pending or expired) invitation by a fresh one to the same address with a
 /// new id and a full lifetime, atomically; answers the new invitation. It revokes the old
 /// one, so it takes the role that revokes. A body, if any, is ignored.
+#[utoipa::path(
+    post,
+    path = "/api/v2/organization_invitations/{id}/resend",
+    tag = "extensions",
+    params(("id" = String, Path, description = "The open invitation to replace")),
+    responses(
+        (status = 200, description = "The new invitation", body = ResultBody<OrganizationInvitation>),
+        (status = 404, description = "No such open invitation", body = ErrorBody),
+    ),
+)]
 pub async fn resend(
     permit: Permit<Admin>,
     State(state): State<StoreState>,

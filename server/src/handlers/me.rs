@@ -10,6 +10,13 @@ use crate::error::ApiError;
 use crate::permit::caller;
 use crate::state::Site;
 
+/// Who the caller is, how they signed in, and their role.
+#[utoipa::path(
+    get,
+    path = "/api/console/me",
+    tag = "extensions",
+    responses((status = 200, description = "The caller", body = ResultBody<Me>)),
+)]
 pub async fn me(
     State(site): State<Site>,
     request: Request,

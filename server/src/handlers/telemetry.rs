@@ -6,6 +6,14 @@ use axum::Json;
 use crate::error::IgnoredBody;
 use crate::permit::{Permit, Viewer};
 
+/// The CLI's usage report: accepted and dropped.
+#[utoipa::path(
+    post,
+    path = "/api/v2/cli_usage/",
+    tag = "session",
+    request_body(content = Object, description = "Any JSON; not read"),
+    responses((status = 200, description = "Accepted", body = Object)),
+)]
 pub async fn cli_usage(_: Permit<Viewer>, _report: IgnoredBody) -> Json<serde_json::Value> {
     Json(serde_json::json!({}))
 }

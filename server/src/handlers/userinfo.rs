@@ -8,6 +8,13 @@ use org_invitations_core::wire::{Organization, PermissionLevel, ResultBody, User
 use crate::permit::{Permit, Viewer};
 use crate::state::StoreState;
 
+/// The signed-in user and their organization, as the Anyscale CLI reads them.
+#[utoipa::path(
+    get,
+    path = "/api/v2/userinfo/",
+    tag = "session",
+    responses((status = 200, description = "The user", body = ResultBody<UserInfo>)),
+)]
 pub async fn userinfo(
     _: Permit<Viewer>,
     State(state): State<StoreState>,
