@@ -41,6 +41,36 @@ pub enum ApiError {
     Unsendable(String),
 }
 
+impl ApiError {
+    /// The server could not be reached or said it was briefly unable to answer (502, 503,
+    /// 504): the same request may well succeed later.
+    pub fn is_temporary(&self) -> bool {
+        matches!(
+            self,
+            Self::Unreachable
+                | Self::Server {
+                    status: 502..=504,
+                    ..
+                }
+        )
+    }
+
+    /// Whether a change this error answered may have been made all the same: the request may
+    /// have reached the server (no answer, an answer that could not be read, or a server
+    /// error that does not promise "nothing was changed", as a 503 does).
+    pub fn change_may_have_happened(&self) -> bool {
+        matches!(
+            self,
+            Self::Unreachable
+                | Self::BadResponse(_)
+                | Self::Server {
+                    status: 500..=502 | 504..,
+                    ..
+                }
+        )
+    }
+}
+
 /// Which audit records to list; empty fields filter nothing.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuditFilter {
@@ -156,7 +186,7 @@ impl ApiClient {
             if let Some(notice) = &self.waiting {
                 (notice.0)(Some(left));
             }
-            sleep_one_second().await;
+            sleep_ms(1000).await;
         }
         if let Some(notice) = &self.waiting {
             (notice.0)(None);
@@ -473,11 +503,11 @@ impl ApiClient {
     }
 }
 
-/// Resolves a second from now (the browser's timer).
-async fn sleep_one_second() {
+/// Resolves `ms` milliseconds from now (the browser's timer).
+pub async fn sleep_ms(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 1000);
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
         }
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;

@@ -289,10 +289,14 @@ fn LoadError(
         ApiError::Unreachable => "Server unreachable",
         _ => "Could not load invitations",
     };
+    let again = error
+        .is_temporary()
+        .then_some("The console tries again by itself every few seconds.");
     view! {
         <div class="oi-error" role="alert">
             <p class="oi-error-title">{title}</p>
             <p class="oi-error-detail">{error.to_string()}</p>
+            {again.map(|text| view! { <p class="oi-help">{text}</p> })}
             <button type="button" class="oi-button" on:click=move |_| retry.run(())>
                 "Retry"
             </button>

@@ -127,7 +127,8 @@ pub fn InviteForm(
             } else if !failed_emails.is_empty() {
                 host_events.error(&failed_emails, "The server refused some invitations");
             }
-            let any_sent = !sent_emails.is_empty();
+            // A lost answer may hide invitations made: the list shows which.
+            let any_sent = !sent_emails.is_empty() || sent.unknown().next().is_some();
             sending.try_set(None);
             report.try_set(Some(SendReport {
                 outcomes: merge_in_input_order(&all, sent.outcomes),

@@ -9,6 +9,10 @@ pub struct Outcome {
     /// Someone else revoked these first (404): gone, but not by us.
     pub already_gone: usize,
     pub failed: usize,
+    /// The request may have been carried out, but no answer says so (the connection dropped
+    /// after sending, or the answer could not be read): shown in the list until a refresh
+    /// tells.
+    pub unknown: usize,
 }
 
 impl Outcome {
@@ -30,6 +34,12 @@ impl Outcome {
                 "{} could not be deleted and {} back in the list",
                 self.failed,
                 if self.failed == 1 { "is" } else { "are" }
+            ));
+        }
+        if self.unknown > 0 {
+            parts.push(format!(
+                "{} unknown: the server's answer was lost, check the list",
+                self.unknown
             ));
         }
         let mut sentence = parts.join("; ");
@@ -69,6 +79,7 @@ mod tests {
             deleted,
             already_gone,
             failed,
+            unknown: 0,
         };
         assert_eq!(outcome(3, 0, 0).describe(), "3 deleted.");
         assert_eq!(
@@ -80,6 +91,15 @@ mod tests {
             "2 could not be deleted and are back in the list."
         );
         assert_eq!(outcome(0, 0, 0).describe(), "");
+        let lost = Outcome {
+            deleted: 1,
+            unknown: 2,
+            ..Outcome::default()
+        };
+        assert_eq!(
+            lost.describe(),
+            "1 deleted; 2 unknown: the server's answer was lost, check the list."
+        );
     }
 
     #[test]

@@ -12,6 +12,10 @@ pub enum Outcome {
     Refused(String),
     /// Never answered: a request failed before this address's batch was accepted.
     NotSent,
+    /// Sent, but the answer was lost (the connection dropped, or the answer could not be
+    /// read): it may have been invited. Sending it again is safe: an address already invited
+    /// is refused, never invited twice.
+    Unknown,
     /// Not sent, for a reason the console saw first (invalid, duplicate, already invited).
     Skipped(String),
 }

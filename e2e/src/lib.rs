@@ -13,8 +13,8 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 use testkit::selectors;
 
+pub mod fault_proxy;
 pub mod login_proxy;
-pub mod refusing_proxy;
 mod relay;
 
 /// How long any one condition may take to come true before the test fails.

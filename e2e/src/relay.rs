@@ -27,6 +27,19 @@ pub async fn pass_on(
     extra: &str,
     upstream_port: u16,
 ) -> std::io::Result<()> {
+    let mut upstream = open(head, drop, extra, upstream_port).await?;
+    tokio::io::copy_bidirectional(&mut client, &mut upstream).await?;
+    Ok(())
+}
+
+/// A connection to the server at `upstream_port` with `head` sent, rewritten as
+/// [`pass_on`] says; the body is the caller's to send.
+pub async fn open(
+    head: &str,
+    drop: impl Fn(&str) -> bool,
+    extra: &str,
+    upstream_port: u16,
+) -> std::io::Result<TcpStream> {
     let mut lines = head.split("\r\n").filter(|line| !line.is_empty());
     let mut rewritten = format!("{}\r\n", lines.next().unwrap_or_default());
     for line in lines {
@@ -40,6 +53,5 @@ pub async fn pass_on(
     rewritten.push_str(&format!("{extra}Connection: close\r\n\r\n"));
     let mut upstream = TcpStream::connect(("127.0.0.1", upstream_port)).await?;
     upstream.write_all(rewritten.as_bytes()).await?;
-    tokio::io::copy_bidirectional(&mut client, &mut upstream).await?;
-    Ok(())
+    Ok(upstream)
 }

@@ -1,7 +1,7 @@
 //! Resending invitations from the console, against the real server and through a gateway
 //! whose upstream refuses new invitations.
 
-use e2e::refusing_proxy::{REFUSAL, RefusingProxy};
+use e2e::fault_proxy::{Fault, FaultProxy, REFUSAL};
 use e2e::{Browser, demo_options, wait_for};
 use fantoccini::Locator;
 use serde_json::Value;
@@ -131,7 +131,12 @@ async fn through_a_gateway_a_refused_create_after_the_revoke_is_said_and_invitin
         demo: true,
         ..Default::default()
     });
-    let proxy = RefusingProxy::start(upstream.port()).await;
+    let proxy = FaultProxy::start(upstream.port()).await;
+    proxy.fail(
+        "POST /api/v2/organization_invitations/batch_create ",
+        Fault::Refuse,
+        0,
+    );
     let mut options = demo_options();
     options.demo = false;
     options
@@ -163,7 +168,7 @@ async fn through_a_gateway_a_refused_create_after_the_revoke_is_said_and_invitin
     );
     browser.assert_accessible("resend half done").await;
 
-    proxy.stop_refusing();
+    proxy.heal();
     browser
         .click_button(&format!("Invite {PENDING} again"))
         .await;

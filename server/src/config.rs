@@ -48,6 +48,11 @@ pub struct Config {
     #[arg(long)]
     pub upstream: Option<String>,
 
+    /// Gateway mode: how long the upstream may take to answer one request before the console
+    /// is told 504.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub upstream_timeout: u64,
+
     /// An origin (`https://admin.example.com`) whose pages may call the API from the browser
     /// (CORS). Repeat for several; none by default. Such pages authenticate with a token.
     #[arg(long = "allow-origin", value_name = "ORIGIN")]

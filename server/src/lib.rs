@@ -200,7 +200,11 @@ pub fn app(config: &Config) -> Result<App, StartError> {
                 std::env::var(UPSTREAM_TOKEN_ENV).map_err(|_| StartError::UpstreamWithoutToken)?;
             let upstream_token =
                 ApiToken::parse(upstream_token.trim()).map_err(StartError::UpstreamToken)?;
-            let upstream = upstream::Upstream::new(base, upstream_token)?;
+            let upstream = upstream::Upstream::new(
+                base,
+                upstream_token,
+                std::time::Duration::from_secs(config.upstream_timeout),
+            )?;
             let serving = format!("Gateway to {}", upstream.redacted_base());
             (
                 routes::gateway_router(GatewayState { site, upstream }),

@@ -21,8 +21,6 @@ pub const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long requests still running at shutdown may take to finish.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
-/// How long the upstream may take to answer one request in gateway mode.
-pub const UPSTREAM_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long connecting to the upstream may take.
 pub const UPSTREAM_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// The largest answer the gateway passes on from the upstream: a full page of 1000

@@ -3,7 +3,9 @@
 
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 
-use crate::limits::{UPSTREAM_CONNECT_TIMEOUT, UPSTREAM_TIMEOUT};
+use std::time::Duration;
+
+use crate::limits::UPSTREAM_CONNECT_TIMEOUT;
 use crate::token::ApiToken;
 
 #[derive(Clone)]
@@ -25,14 +27,14 @@ pub enum UpstreamError {
 }
 
 impl Upstream {
-    pub fn new(base: &str, token: ApiToken) -> Result<Self, UpstreamError> {
+    pub fn new(base: &str, token: ApiToken, timeout: Duration) -> Result<Self, UpstreamError> {
         let parsed = reqwest::Url::parse(base.trim_end_matches('/'))
             .ok()
             .filter(|url| matches!(url.scheme(), "http" | "https"))
             .filter(|url| url.host().is_some() && url.query().is_none() && url.fragment().is_none())
             .ok_or_else(|| UpstreamError::BadUrl(redact(base)))?;
         let client = reqwest::Client::builder()
-            .timeout(UPSTREAM_TIMEOUT)
+            .timeout(timeout)
             .connect_timeout(UPSTREAM_CONNECT_TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!(
@@ -100,7 +102,12 @@ mod tests {
     #[test]
     fn credentials_in_an_upstream_url_are_never_shown() {
         let token = ApiToken::parse("sss_upstream_token_0123").unwrap();
-        let upstream = Upstream::new("https://svc:s3cret@api.example.com/base/", token).unwrap();
+        let upstream = Upstream::new(
+            "https://svc:s3cret@api.example.com/base/",
+            token,
+            Duration::from_secs(30),
+        )
+        .unwrap();
         assert_eq!(upstream.redacted_base(), "https://***@api.example.com/base");
         assert!(!upstream.redacted_base().contains("s3cret"));
         assert_eq!(
@@ -118,9 +125,12 @@ mod tests {
             "https://x.example/?a=1",
             "https://x.example/#f",
         ] {
-            assert!(Upstream::new(bad, token()).is_err(), "{bad}");
+            assert!(
+                Upstream::new(bad, token(), Duration::from_secs(30)).is_err(),
+                "{bad}"
+            );
         }
-        let error = Upstream::new("nonsense://user:pw@x", token())
+        let error = Upstream::new("nonsense://user:pw@x", token(), Duration::from_secs(30))
             .err()
             .unwrap()
             .to_string();

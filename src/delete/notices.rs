@@ -54,10 +54,20 @@ pub fn DeletionNotices() -> impl IntoView {
                             }
                                 .into_any()
                         }
-                        Stage::Running { done } => {
+                        Stage::Running { done, waiting_for_server } => {
+                            let text = if waiting_for_server {
+                                format!(
+                                    "Deleting… {done} of {total}. The server cannot be reached: the rest is kept and tried again until it answers; nothing is reported deleted before it confirms.",
+                                )
+                            } else {
+                                format!("Deleting… {done} of {total}")
+                            };
                             view! {
-                                <li class="oi-notice-item">
-                                    <span>{format!("Deleting… {done} of {total}")}</span>
+                                <li
+                                    class="oi-notice-item"
+                                    class:oi-notice-failed=waiting_for_server
+                                >
+                                    <span>{text}</span>
                                     {progress_bar(done, total, format!("Deleting {target}"))}
                                 </li>
                             }
@@ -67,7 +77,7 @@ pub fn DeletionNotices() -> impl IntoView {
                             view! {
                                 <li
                                     class="oi-notice-item"
-                                    class:oi-notice-failed={outcome.failed > 0}
+                                    class:oi-notice-failed={outcome.failed + outcome.unknown > 0}
                                 >
                                     <span>{outcome.describe()}</span>
                                     " "
@@ -101,6 +111,9 @@ fn announce(event: &DeletionEvent) -> String {
             undo_window.as_secs()
         ),
         DeletionEvent::Undone { subject } => format!("Undone: {subject} restored."),
+        DeletionEvent::WaitingForServer { target } => format!(
+            "The server cannot be reached: deleting {target} is kept and will be tried again until it answers."
+        ),
         DeletionEvent::Finished(outcome) => outcome.describe(),
     }
 }

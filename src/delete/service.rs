@@ -1,6 +1,10 @@
 //! Revoking invitations safely: every deletion is confirmed, then waits out an undo window
 //! before any request is sent; the calls run a few at a time, and a row whose call fails comes
-//! back with the reason. Provided once per console and reached through [`Deletions::expect`].
+//! back with the reason. While the server cannot be reached (or says it is briefly
+//! unavailable) a revocation is kept and tried again, shown as pending, and only reported done
+//! once the server confirms it — a revocation is safe to repeat, since one already made answers
+//! 404, which counts as done. Provided once per console and reached through
+//! [`Deletions::expect`].
 
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -12,13 +16,17 @@ use leptos::task::spawn_local;
 use org_invitations_core::OrganizationInvitation;
 use org_invitations_core::deletion::{Outcome, subject, target};
 
-use crate::api::{ApiClient, ApiError};
+use crate::api::{ApiClient, ApiError, sleep_ms};
 use crate::embed::host_events::HostEvents;
 
 /// How long Undo is offered before the invitations are revoked on the server.
 pub const UNDO_WINDOW: Duration = Duration::from_secs(6);
 /// Revocations in flight at once.
 const CONCURRENCY: usize = 4;
+/// The first wait before trying a revocation again, in milliseconds; it doubles each time.
+const FIRST_RETRY_MS: i32 = 1000;
+/// The longest wait between tries while the server stays away.
+const LONGEST_RETRY_MS: i32 = 16_000;
 
 /// Where a confirmed deletion stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +35,9 @@ pub enum Stage {
     Waiting,
     Running {
         done: usize,
+        /// The server cannot be reached (or is briefly unavailable): what is left is kept
+        /// and tried again until it answers.
+        waiting_for_server: bool,
     },
     Finished(Outcome),
 }
@@ -61,6 +72,8 @@ pub enum DeletionEvent {
     },
     /// Undo put them back.
     Undone { subject: String },
+    /// The server stopped answering while a batch ran: it is kept and tried again.
+    WaitingForServer { target: String },
     /// The server answered for every row of a batch.
     Finished(Outcome),
 }
@@ -77,6 +90,9 @@ pub struct Deletions {
     pub hidden: RwSignal<HashSet<String>>,
     /// Rows that came back after a failed call, with the reason.
     pub errors: RwSignal<HashMap<String, String>>,
+    /// Revocations sent or being tried again, not yet answered for: sent once more, with
+    /// requests that outlive the page, if the page goes away.
+    unconfirmed: StoredValue<HashSet<String>>,
     /// The latest step, `None` before the first.
     pub last_event: RwSignal<Option<DeletionEvent>>,
     /// Hears the ids the server no longer has, so the list drops them.
@@ -100,6 +116,7 @@ impl Deletions {
             next_batch: StoredValue::new(0),
             hidden: RwSignal::new(HashSet::new()),
             errors: RwSignal::new(HashMap::new()),
+            unconfirmed: StoredValue::new(HashSet::new()),
             last_event: RwSignal::new(None),
             on_deleted,
             events: StoredValue::new(HostEvents::use_or_silent()),
@@ -255,31 +272,72 @@ impl Deletions {
     fn run(&self, batch: Batch) {
         let this = *self;
         let total = batch.invitations.len();
-        self.set_stage(batch.id, Stage::Running { done: 0 });
+        self.set_stage(
+            batch.id,
+            Stage::Running {
+                done: 0,
+                waiting_for_server: false,
+            },
+        );
+        self.unconfirmed.update_value(|unconfirmed| {
+            unconfirmed.extend(
+                batch
+                    .invitations
+                    .iter()
+                    .map(|invitation| invitation.id.clone()),
+            )
+        });
         let queue = Rc::new(RefCell::new(
             batch.invitations.iter().cloned().collect::<VecDeque<_>>(),
         ));
         let results = Rc::new(RefCell::new(Vec::with_capacity(total)));
         let workers_left = Rc::new(Cell::new(CONCURRENCY.min(total)));
         let client = self.client.get_value();
+        let target = batch.target();
         for _ in 0..CONCURRENCY.min(total) {
-            let (queue, results, workers_left, client) = (
+            let (queue, results, workers_left, client, target) = (
                 queue.clone(),
                 results.clone(),
                 workers_left.clone(),
                 client.clone(),
+                target.clone(),
             );
             let batch_id = batch.id;
             spawn_local(async move {
                 loop {
                     let next = queue.borrow_mut().pop_front();
                     let Some(invitation) = next else { break };
-                    let outcome = client.invalidate(&invitation.id).await.map(|_| ());
+                    let mut wait = FIRST_RETRY_MS;
+                    // Whether an earlier try may have revoked it, its answer lost: then a 404
+                    // is most likely that try's doing, and counts as deleted.
+                    let mut maybe_revoked = false;
+                    let outcome = loop {
+                        match client.invalidate(&invitation.id).await {
+                            Err(ApiError::Server { status: 404, .. }) if maybe_revoked => {
+                                break Ok(());
+                            }
+                            Err(error) if error.is_temporary() => {
+                                maybe_revoked |= error.change_may_have_happened();
+                                this.wait_for_server(batch_id, results.borrow().len(), &target);
+                                sleep_ms(wait).await;
+                                wait = (wait * 2).min(LONGEST_RETRY_MS);
+                                // The console is gone: what is unconfirmed was sent once more
+                                // as it went (`send_waiting_on_leave`).
+                                if this.batches.try_with_untracked(|_| ()).is_none() {
+                                    return;
+                                }
+                            }
+                            answered => break answered.map(|_| ()),
+                        }
+                    };
+                    this.unconfirmed
+                        .try_update_value(|unconfirmed| unconfirmed.remove(&invitation.id));
                     results.borrow_mut().push((invitation, outcome));
                     this.set_stage(
                         batch_id,
                         Stage::Running {
                             done: results.borrow().len(),
+                            waiting_for_server: false,
                         },
                     );
                 }
@@ -289,6 +347,39 @@ impl Deletions {
                 }
             });
         }
+    }
+
+    /// Shows a running batch as waiting for the server, and says so once.
+    fn wait_for_server(&self, batch_id: u64, done: usize, target: &str) {
+        let already = self
+            .batches
+            .try_with_untracked(|batches| {
+                batches.iter().any(|batch| {
+                    batch.id == batch_id
+                        && matches!(
+                            batch.stage,
+                            Stage::Running {
+                                waiting_for_server: true,
+                                ..
+                            }
+                        )
+                })
+            })
+            .unwrap_or(true);
+        if already {
+            return;
+        }
+        self.set_stage(
+            batch_id,
+            Stage::Running {
+                done,
+                waiting_for_server: true,
+            },
+        );
+        self.last_event
+            .try_set(Some(DeletionEvent::WaitingForServer {
+                target: target.to_owned(),
+            }));
     }
 
     fn settle(&self, batch_id: u64, results: Vec<(OrganizationInvitation, Result<(), ApiError>)>) {
@@ -307,6 +398,16 @@ impl Deletions {
                     outcome.already_gone += 1;
                     gone.push(invitation.id);
                     gone_emails.push(invitation.email);
+                }
+                Err(error) if error.change_may_have_happened() => {
+                    outcome.unknown += 1;
+                    failed.insert(
+                        invitation.id,
+                        format!(
+                            "Maybe deleted: the server's answer was lost ({error}). Refresh the list to see."
+                        ),
+                    );
+                    failed_emails.push(invitation.email);
                 }
                 Err(error) => {
                     outcome.failed += 1;
@@ -335,8 +436,8 @@ impl Deletions {
             .try_set(Some(DeletionEvent::Finished(outcome)));
     }
 
-    /// On leaving the page: what waits for its undo window is revoked with requests that
-    /// outlive the page.
+    /// On leaving the page: what waits for its undo window, and what was sent but not yet
+    /// answered for, is revoked with requests that outlive the page.
     fn send_waiting_on_leave(&self) {
         let Some(batches) = self.batches.try_get_untracked() else {
             return;
@@ -345,6 +446,11 @@ impl Deletions {
         for batch in batches.iter().filter(|batch| batch.stage == Stage::Waiting) {
             for invitation in &batch.invitations {
                 client.invalidate_on_leave(&invitation.id);
+            }
+        }
+        if let Some(unconfirmed) = self.unconfirmed.try_get_value() {
+            for id in &unconfirmed {
+                client.invalidate_on_leave(id);
             }
         }
     }

@@ -33,8 +33,14 @@ pub struct Invitations {
     now: RwSignal<DateTime<Utc>>,
     /// Cancels the load in flight: a newer load, or the console going away, supersedes it.
     in_flight: StoredValue<Option<web_sys::AbortController>, LocalStorage>,
+    /// Milliseconds before loading again after the server could not be reached; doubles up
+    /// to [`LONGEST_RETRY_MS`] while it stays away.
+    retry_wait: StoredValue<u64>,
     events: HostEvents,
 }
+
+const FIRST_RETRY_MS: u64 = 2000;
+const LONGEST_RETRY_MS: u64 = 16_000;
 
 /// Loads every invitation now and whenever [`Invitations::reload`] is called; a load started
 /// while another runs cancels the older one (its requests are aborted and its result dropped).
@@ -56,6 +62,7 @@ pub fn use_invitations(
         client: StoredValue::new(client),
         now,
         in_flight: StoredValue::new_local(None),
+        retry_wait: StoredValue::new(FIRST_RETRY_MS),
         events,
     };
     invitations.reload();
@@ -98,6 +105,7 @@ impl Invitations {
             this.progress.try_set(None);
             match result {
                 Ok(invitations) => {
+                    this.retry_wait.try_set_value(FIRST_RETRY_MS);
                     let at = Utc::now();
                     this.rows.try_set(Some(rows_from(invitations)));
                     this.failure.try_set(None);
@@ -106,7 +114,11 @@ impl Invitations {
                 }
                 Err(error) => {
                     this.events.error(&[], &error.to_string());
+                    let temporary = error.is_temporary();
                     this.failure.try_set(Some(error));
+                    if temporary {
+                        this.reload_later();
+                    }
                 }
             }
         });
@@ -125,6 +137,31 @@ impl Invitations {
                 );
             }
         });
+    }
+
+    /// While the server cannot be reached, loads again after a wait that grows; stops once a
+    /// load (this one, or one the person started) succeeds, or the console is gone.
+    fn reload_later(&self) {
+        let this = *self;
+        let Some(wait) = self.retry_wait.try_get_value() else {
+            return;
+        };
+        self.retry_wait
+            .try_set_value((wait * 2).min(LONGEST_RETRY_MS));
+        set_timeout(
+            move || {
+                let still_away = this
+                    .failure
+                    .try_with_untracked(|failure| {
+                        failure.as_ref().is_some_and(ApiError::is_temporary)
+                    })
+                    .unwrap_or(false);
+                if still_away && this.progress.try_get_untracked() == Some(None) {
+                    this.reload();
+                }
+            },
+            std::time::Duration::from_millis(wait),
+        );
     }
 
     fn cancel(&self) {

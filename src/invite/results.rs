@@ -14,17 +14,34 @@ pub fn InviteResults(
     on_retry: Callback<()>,
 ) -> impl IntoView {
     let sent = report.sent().count();
+    let unknown = report.unknown().count();
     let not_sent = report.failed().count() + report.skipped().count();
-    let headline = match (sent, not_sent) {
-        (sent, 0) => format!(
+    let mut others = Vec::new();
+    if not_sent > 0 {
+        others.push(format!("{not_sent} not sent"));
+    }
+    if unknown > 0 {
+        others.push(format!(
+            "{unknown} unknown (the server's answer was lost: check the list)"
+        ));
+    }
+    let others = others.join("; ");
+    let headline = match sent {
+        _ if others.is_empty() => format!(
             "Invitations sent to {sent} {}.",
             if sent == 1 { "address" } else { "addresses" }
         ),
-        (0, not_sent) => format!("No invitations sent: {not_sent} not sent."),
-        (sent, not_sent) => format!("Invitations sent to {sent}; {not_sent} not sent."),
+        0 if unknown == 0 => format!("No invitations sent: {others}."),
+        0 => format!("No invitation confirmed: {others}."),
+        sent => format!("Invitations sent to {sent}; {others}."),
     };
     let stopped = report.stopped_by.as_ref().map(|error| {
-        format!("Sending stopped: {error} The addresses not sent are still in the input.")
+        let lost = if unknown > 0 {
+            " Those marked unknown may have been invited: the list shows which were. Sending them again is safe: an address already invited is refused, never invited twice."
+        } else {
+            ""
+        };
+        format!("Sending stopped: {error} The addresses not sent are still in the input.{lost}")
     });
     let copy_failed = report
         .outcomes
@@ -41,6 +58,7 @@ pub fn InviteResults(
                 Outcome::Sent => ("oi-result-sent", "Sent".to_owned()),
                 Outcome::Refused(detail) => ("oi-result-failed", format!("Failed: {detail}")),
                 Outcome::NotSent => ("oi-result-failed", "Not sent".to_owned()),
+                Outcome::Unknown => ("oi-result-failed", "Unknown: check the list".to_owned()),
                 Outcome::Skipped(reason) => ("oi-result-failed", format!("Not sent: {reason}")),
             };
             view! {
@@ -52,7 +70,7 @@ pub fn InviteResults(
             }
         })
         .collect_view();
-    let has_failures = not_sent > 0;
+    let has_failures = not_sent + unknown > 0;
     view! {
         <div class="oi-results" role="status">
             <p class="oi-results-headline">{headline}</p>

@@ -30,6 +30,14 @@ impl SendReport {
             .map(|(address, _)| address.as_str())
     }
 
+    /// Addresses whose answer was lost: maybe invited.
+    pub fn unknown(&self) -> impl Iterator<Item = &str> {
+        self.outcomes
+            .iter()
+            .filter(|(_, outcome)| *outcome == Outcome::Unknown)
+            .map(|(address, _)| address.as_str())
+    }
+
     pub fn skipped(&self) -> impl Iterator<Item = &str> {
         self.outcomes
             .iter()
@@ -39,7 +47,8 @@ impl SendReport {
 }
 
 /// Sends `addresses` in batches of at most the server's limit; `on_batch` hears how many are
-/// done after each batch. A request that fails stops the sending: the rest are `NotSent`.
+/// done after each batch. A request that fails stops the sending: its batch is `Unknown` when
+/// the server may have carried it out, `NotSent` otherwise, and the rest are `NotSent`.
 pub async fn send_invitations(
     client: &ApiClient,
     addresses: &[String],
@@ -59,10 +68,15 @@ pub async fn send_invitations(
         match client.batch_create(batch).await {
             Ok(response) => outcomes.extend(outcomes_of_batch(batch, &response)),
             Err(error) => {
+                let outcome = if error.change_may_have_happened() {
+                    Outcome::Unknown
+                } else {
+                    Outcome::NotSent
+                };
                 outcomes.extend(
                     batch
                         .iter()
-                        .map(|address| (address.clone(), Outcome::NotSent)),
+                        .map(|address| (address.clone(), outcome.clone())),
                 );
                 stopped_by = Some(error);
             }

@@ -19,8 +19,10 @@ use crate::{Result, paths};
 /// The one place the budget is written: raise it only with the reason in the same commit.
 /// 212 KiB, +2 KiB for resend (row and bulk actions, progress and report: 7.5 KiB measured,
 /// most of it paid by headroom), +2 KiB for "Export CSV" (1.7 KiB measured), +4 KiB for the
-/// expiry timeline (4.2 KiB measured).
-pub const BUDGET_BROTLI_BYTES: usize = 220 * 1024;
+/// expiry timeline (4.2 KiB measured), +2 KiB for surviving faults (deletions kept and tried
+/// again while the server is away, "unknown" outcomes for lost answers, the list loading again
+/// by itself: 1.9 KiB measured).
+pub const BUDGET_BROTLI_BYTES: usize = 222 * 1024;
 
 /// The files a browser downloads for the console; the example host page is not the console.
 const SERVED: [&str; 5] = [
