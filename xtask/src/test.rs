@@ -8,7 +8,8 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use crate::tools::{
-    TestTools, Tools, describe, ensure_build_tools, ensure_formatters, ensure_test_tools, run,
+    TestTools, Tools, describe, ensure_build_tools, ensure_cargo_deny, ensure_formatters,
+    ensure_test_tools, run,
 };
 use crate::{Result, console, paths, size};
 
@@ -33,6 +34,9 @@ pub fn run_all() -> Result {
     };
     step("formatting (rustfmt, leptosfmt)", &|| {
         check_formatting(&tools)
+    });
+    step("supply chain (cargo deny: licences, bans, sources)", &|| {
+        check_dependencies(&tools)
     });
     step("release console build", &|| {
         console::build(&tools).and_then(|()| size::report())
@@ -93,6 +97,14 @@ fn native_tests(tools: &Tools, test_tools: &TestTools, tally: &Tally) -> Result 
                 paths::npm_tools().join("node_modules/axe-core/axe.min.js"),
             ),
     )
+}
+
+/// Fails when a dependency's licence, a duplicate or banned crate, or a source breaks
+/// `deny.toml`. Advisories are not checked: their database lives on GitHub, which these
+/// machines cannot reach.
+fn check_dependencies(tools: &Tools) -> Result {
+    ensure_cargo_deny(tools)?;
+    run(cargo(tools).args(["deny", "--locked", "check", "licenses", "bans", "sources"]))
 }
 
 /// Fails when any file is not as rustfmt and leptosfmt would write it; run `cargo fmt --all`

@@ -11,6 +11,8 @@ const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const TRUNK_VERSION: &str = "0.21.14";
 /// Formats `view!` blocks; its configuration is leptosfmt.toml at the root.
 const LEPTOSFMT_VERSION: &str = "0.1.33";
+/// cargo-deny, for the supply-chain check in `cargo xtask test`.
+const CARGO_DENY_VERSION: &str = "0.20.2";
 /// cargo-fuzz for `cargo xtask fuzz` (nightly only).
 const CARGO_FUZZ_VERSION: &str = "0.13.2";
 /// The Anyscale CLI whose behaviour the server must match (docs/api.md).
@@ -111,6 +113,16 @@ pub fn ensure_cargo_fuzz() -> Result {
         "cargo-fuzz",
         &format!("cargo-fuzz {CARGO_FUZZ_VERSION}"),
         &["cargo-fuzz", "--version", CARGO_FUZZ_VERSION, "--locked"],
+    )
+}
+
+/// cargo-deny, pinned, for the supply-chain check (`deny.toml`).
+pub fn ensure_cargo_deny(tools: &Tools) -> Result {
+    ensure_cargo_tool(
+        &tools.path,
+        "cargo-deny",
+        &format!("cargo-deny {CARGO_DENY_VERSION}"),
+        &["cargo-deny", "--version", CARGO_DENY_VERSION, "--locked"],
     )
 }
 
