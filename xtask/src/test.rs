@@ -35,9 +35,10 @@ pub fn run_all() -> Result {
     step("formatting (rustfmt, leptosfmt)", &|| {
         check_formatting(&tools)
     });
-    step("supply chain (cargo deny: licences, bans, sources)", &|| {
-        check_dependencies(&tools)
-    });
+    step(
+        "supply chain (cargo deny: licences, bans, sources)",
+        &|| check_dependencies(&tools),
+    );
     step("release console build", &|| {
         console::build(&tools).and_then(|()| size::report())
     });
