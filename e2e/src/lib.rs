@@ -41,6 +41,40 @@ where
     }
 }
 
+/// Every address the server lists, expired ones included, as the API says (not the page).
+pub fn listed_emails(server: &testkit::TestServer) -> Vec<String> {
+    testkit::Api::new(server)
+        .list_all("include_expired=true")
+        .iter()
+        .map(|invitation| invitation["email"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// Waits until one deletion notice reads exactly `expected`.
+pub async fn wait_for_notice(browser: &Browser, expected: &str) {
+    wait_for(&format!("the notice {expected:?}"), true, || async {
+        browser
+            .texts_now(selectors::DELETION_NOTICES)
+            .await
+            .iter()
+            .any(|notice| notice == expected)
+    })
+    .await;
+}
+
+/// A browser signed in at `origin` (the server itself, or a proxy in front of it) with
+/// `server`'s token, with the list on screen.
+pub async fn signed_in_at(origin: &str, server: &testkit::TestServer) -> Browser {
+    let browser = Browser::start(BROWSER_TIME_ZONE).await;
+    browser
+        .client
+        .goto(&format!("{origin}/?token={}", server.token))
+        .await
+        .expect("the sign-in URL");
+    browser.text_of(selectors::ROWS).await;
+    browser
+}
+
 /// A browser signed in to `server` through its sign-in URL, with the list on screen.
 pub async fn signed_in(server: &testkit::TestServer) -> Browser {
     let browser = Browser::start(BROWSER_TIME_ZONE).await;

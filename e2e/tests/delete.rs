@@ -1,6 +1,6 @@
 //! Deleting from the console against the real server, in headless Chromium.
 
-use e2e::{Browser, demo_options, wait_for};
+use e2e::{Browser, demo_options, listed_emails, wait_for, wait_for_notice};
 use fantoccini::Locator;
 use fantoccini::key::Key;
 use testkit::selectors;
@@ -8,31 +8,11 @@ use testkit::{Api, TestServer};
 
 const DEMO_ADDRESS: &str = "grace.hopper@example.com";
 
-fn listed_emails(server: &TestServer) -> Vec<String> {
-    Api::new(server)
-        .list_all("include_expired=true")
-        .iter()
-        .map(|inv| inv["email"].as_str().unwrap().to_owned())
-        .collect()
-}
-
 /// Waits until the server's list (including expired) does or does not hold `email`.
 async fn wait_until_server(server: &TestServer, email: &str, present: bool) {
     let what = format!("the server holding {email}");
     wait_for(&what, present, || async {
         listed_emails(server).iter().any(|listed| listed == email)
-    })
-    .await;
-}
-
-/// Waits until a deletion notice reads exactly `expected`.
-async fn wait_for_notice(browser: &Browser, expected: &str) {
-    wait_for("the deletion notice", true, || async {
-        browser
-            .texts_now(selectors::DELETION_NOTICES)
-            .await
-            .iter()
-            .any(|notice| notice == expected)
     })
     .await;
 }

@@ -3,7 +3,7 @@
 //! hangs, answers garbage or fails behind a gateway. Nothing may be lost or misreported.
 
 use e2e::fault_proxy::{Fault, FaultProxy};
-use e2e::{BROWSER_TIME_ZONE, Browser, demo_options, wait_for};
+use e2e::{Browser, demo_options, listed_emails, signed_in_at, wait_for, wait_for_notice};
 use fantoccini::Locator;
 use testkit::selectors;
 use testkit::{Api, ServerOptions, TestServer};
@@ -13,26 +13,8 @@ const BATCH_CREATE: &str = "POST /api/v2/organization_invitations/batch_create "
 const INVALIDATE: &str = "POST /api/v2/organization_invitations/orginv_";
 const LIST: &str = "GET /api/v2/organization_invitations/?";
 
-fn listed_emails(server: &TestServer) -> Vec<String> {
-    Api::new(server)
-        .list_all("include_expired=true")
-        .iter()
-        .map(|inv| inv["email"].as_str().unwrap().to_owned())
-        .collect()
-}
-
 async fn notices(browser: &Browser) -> Vec<String> {
     browser.texts_now(selectors::DELETION_NOTICES).await
-}
-
-async fn wait_for_notice(browser: &Browser, expected: &str) {
-    wait_for(&format!("the notice {expected:?}"), true, || async {
-        notices(browser)
-            .await
-            .iter()
-            .any(|notice| notice == expected)
-    })
-    .await;
 }
 
 async fn delete_now(browser: &Browser, email: &str) {
@@ -120,13 +102,7 @@ async fn a_deletion_due_while_the_server_is_down_is_kept_and_finished_once_it_is
 async fn a_revocation_whose_answer_was_lost_is_tried_again_and_counted_once() {
     let server = TestServer::start_with(demo_options());
     let proxy = FaultProxy::start(server.port()).await;
-    let browser = Browser::start(BROWSER_TIME_ZONE).await;
-    browser
-        .client
-        .goto(&format!("{}/?token={}", proxy.origin, server.token))
-        .await
-        .unwrap();
-    browser.text_of(selectors::ROWS).await;
+    let browser = signed_in_at(&proxy.origin, &server).await;
 
     proxy.fail(INVALIDATE, Fault::DropAnswer, 0);
     delete_now(&browser, DEMO_ADDRESS).await;
@@ -153,13 +129,7 @@ async fn a_revocation_whose_answer_was_lost_is_tried_again_and_counted_once() {
 async fn a_chunked_invite_cut_off_mid_way_reports_every_address_honestly() {
     let server = TestServer::start_with(demo_options());
     let proxy = FaultProxy::start(server.port()).await;
-    let browser = Browser::start(BROWSER_TIME_ZONE).await;
-    browser
-        .client
-        .goto(&format!("{}/?token={}", proxy.origin, server.token))
-        .await
-        .unwrap();
-    browser.text_of(selectors::ROWS).await;
+    let browser = signed_in_at(&proxy.origin, &server).await;
     let addresses: Vec<String> = (0..2001)
         .map(|i| format!("cut{i:04}@example.com"))
         .collect();

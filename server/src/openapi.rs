@@ -183,23 +183,24 @@ impl Modify for CommonErrors {
             let mut response = ResponseBuilder::new()
                 .description(description)
                 .content("application/json", error_body());
-            if status == "429" {
-                response = response.header(
-                    "Retry-After",
-                    HeaderBuilder::new()
-                        .schema(Some(u32::schema()))
-                        .description(Some("Seconds to wait before trying again"))
-                        .build(),
-                );
-            }
-            if status == "401" {
-                response = response.header(
-                    "WWW-Authenticate",
-                    HeaderBuilder::new()
-                        .schema(Some(String::schema()))
-                        .description(Some("`Bearer`"))
-                        .build(),
-                );
+            let header = |schema, description| {
+                HeaderBuilder::new()
+                    .schema(Some(schema))
+                    .description(Some(description))
+                    .build()
+            };
+            match status {
+                "429" => {
+                    response = response.header(
+                        "Retry-After",
+                        header(u32::schema(), "Seconds to wait before trying again"),
+                    )
+                }
+                "401" => {
+                    response =
+                        response.header("WWW-Authenticate", header(String::schema(), "`Bearer`"))
+                }
+                _ => {}
             }
             components
                 .responses

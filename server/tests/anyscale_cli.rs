@@ -11,17 +11,7 @@ use testkit::{Api, TestServer};
 
 /// Where `cargo xtask test` installs the CLI, unless `ANYSCALE_CLI` names another.
 fn cli_path() -> PathBuf {
-    let path = std::env::var_os("ANYSCALE_CLI")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            testkit::workspace_root().join("target/tools/anyscale-venv/bin/anyscale")
-        });
-    assert!(
-        path.exists(),
-        "the Anyscale CLI is not at {} — run `cargo xtask test`, which installs it",
-        path.display()
-    );
-    path
+    testkit::installed_tool("ANYSCALE_CLI", "anyscale-venv/bin/anyscale")
 }
 
 struct CliRun {

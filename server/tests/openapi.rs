@@ -54,17 +54,7 @@ fn the_contract_needs_no_token_and_names_the_error_body() {
 
 /// Where `cargo xtask test` installs schemathesis, unless `SCHEMATHESIS` names another.
 fn schemathesis() -> PathBuf {
-    let path = std::env::var_os("SCHEMATHESIS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            testkit::workspace_root().join("target/tools/schemathesis-venv/bin/schemathesis")
-        });
-    assert!(
-        path.exists(),
-        "schemathesis is not at {} — run `cargo xtask test`, which installs it",
-        path.display()
-    );
-    path
+    testkit::installed_tool("SCHEMATHESIS", "schemathesis-venv/bin/schemathesis")
 }
 
 /// Every operation, a bounded number of generated requests each: no 5xx; every status, header, content type and body as the

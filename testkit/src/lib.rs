@@ -28,6 +28,21 @@ pub fn workspace_root() -> PathBuf {
         .to_owned()
 }
 
+/// A program `cargo xtask test` installs under `target/tools/` (`under_tools`, as
+/// `anyscale-venv/bin/anyscale`), unless the environment variable `variable` names another;
+/// fails the test plainly when it is not there.
+pub fn installed_tool(variable: &str, under_tools: &str) -> PathBuf {
+    let path = std::env::var_os(variable)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/tools").join(under_tools));
+    assert!(
+        path.exists(),
+        "{} is not there — run `cargo xtask test`, which installs it",
+        path.display()
+    );
+    path
+}
+
 /// The server binary: `ORG_INVITATIONS_SERVER_BIN` when set (xtask sets it), else the one
 /// cargo built beside the running test.
 pub fn server_binary() -> PathBuf {

@@ -73,7 +73,7 @@ fn fuzz_api(seconds: u64) -> Result<String> {
         .map(|(count, _)| count.to_owned())
         .unwrap_or_else(|| "?".to_owned());
     Ok(format!(
-        "| {API} (schemathesis) | {seconds} s | {cases} requests | {} |",
+        "| {API} (schemathesis) | {seconds} s | {cases} test cases | {} |",
         if output.status.success() {
             "0"
         } else {
