@@ -151,7 +151,17 @@ pub fn normalize(raw: &str) -> Result<String, EmailError> {
 /// The form in which two addresses are compared: `Ann@X.com` and `ann@x.com` are one person,
 /// and (with the `unicode` feature) so are `a@bücher.de` and `a@xn--bcher-kva.de`.
 pub fn comparison_key(address: &str) -> String {
-    let address = compatibility_form(address.trim()).to_lowercase();
+    // Lowercasing can undo normalisation: `İ` becomes `i` and a combining dot, which then
+    // stands out of canonical order before a cedilla (the fuzzer's find). Both steps repeat
+    // until nothing changes — at most twice for any input seen — so a key is its own key.
+    let mut address = address.trim().to_owned();
+    for _ in 0..MOST_KEY_ROUNDS {
+        let next = compatibility_form(&address).to_lowercase();
+        if next == address {
+            break;
+        }
+        address = next;
+    }
     match address.rsplit_once('@') {
         Some((local, domain)) => match ascii_domain(domain) {
             Some(ascii) => format!("{local}@{}", ascii.to_lowercase()),
@@ -160,6 +170,10 @@ pub fn comparison_key(address: &str) -> String {
         None => address,
     }
 }
+
+/// Normalise-and-lowercase rounds for a comparison key: enough for any text (each round after
+/// the first only reorders marks or maps a letter NFKC changed), bounded all the same.
+const MOST_KEY_ROUNDS: usize = 4;
 
 /// Format characters (General_Category Cf: zero-width spaces and joiners, direction marks and
 /// overrides, the byte-order mark…) and controls: nothing a person can see.
@@ -387,6 +401,17 @@ mod tests {
                 u32::from(c)
             );
         }
+    }
+
+    /// Found by the email fuzzer: `İ` lowercases to `i` and a combining dot above, which then
+    /// stood out of canonical order before the cedilla, so the key of a key differed.
+    #[cfg(feature = "unicode")]
+    #[test]
+    fn a_key_is_its_own_key_when_lowercasing_unsettles_the_marks() {
+        let address = "I\u{327}\u{307}@B\u{307}\u{306}dc\u{307}\u{307}d\u{c7}\u{307}Rd.e";
+        let key = comparison_key(address);
+        assert_eq!(comparison_key(&key), key);
+        assert!(key.starts_with("i\u{327}\u{307}@"), "{key:?}");
     }
 
     #[cfg(feature = "unicode")]
