@@ -36,6 +36,9 @@ pub enum ApiError {
     Server { status: u16, detail: String },
     #[error("The server sent an answer the console cannot read: {0}")]
     BadResponse(String),
+    /// Sent, and no answer came in [`ANSWER_TIMEOUT_MS`]: a hung server or network.
+    #[error("The server did not answer within 45 seconds.")]
+    NoAnswer,
     /// Nothing was sent: the browser refused the request as the console built it.
     #[error("The console could not build the request, so nothing was sent: {0}")]
     Unsendable(String),
@@ -48,6 +51,7 @@ impl ApiError {
         matches!(
             self,
             Self::Unreachable
+                | Self::NoAnswer
                 | Self::Server {
                     status: 502..=504,
                     ..
@@ -62,6 +66,7 @@ impl ApiError {
         matches!(
             self,
             Self::Unreachable
+                | Self::NoAnswer
                 | Self::BadResponse(_)
                 | Self::Server {
                     status: 500..=502 | 504..,
@@ -125,6 +130,11 @@ const MOST_WAITS: usize = 30;
 /// The longest wait it accepts from `Retry-After`, in seconds.
 const LONGEST_WAIT: u32 = 60;
 
+/// How long a request may go unanswered before the console gives up on it (a server or
+/// network that hangs), in milliseconds: longer than a gateway's own wait for its upstream
+/// (30 s by default), whose 504 says more.
+const ANSWER_TIMEOUT_MS: i32 = 45_000;
+
 /// Hears the seconds left while the console waits out a 429, then `None`.
 #[derive(Clone)]
 pub struct WaitNotice(pub Arc<dyn Fn(Option<u32>) + Send + Sync>);
@@ -165,7 +175,7 @@ impl ApiClient {
     }
 
     /// When `sent` is a 429, waits as long as it asks (counting down aloud) and says so.
-    async fn waited_out(&self, sent: &Result<Response, gloo_net::Error>) -> bool {
+    async fn waited_out(&self, sent: &Result<Response, ApiError>) -> bool {
         let Ok(response) = sent else { return false };
         if response.status() != 429 {
             return false;
@@ -279,20 +289,20 @@ impl ApiClient {
             .map_err(|err| ApiError::Unsendable(err.to_string()))
         };
         let mut token = self.token(None).await;
-        let mut sent = attempt(token.clone())?.send().await;
+        let mut sent = in_time(attempt(token.clone())?).await;
         // "Too many requests": wait as the server says, then carry on.
         for _ in 0..MOST_WAITS {
             if !self.waited_out(&sent).await {
                 break;
             }
             token = self.token(None).await;
-            sent = attempt(token.clone())?.send().await;
+            sent = in_time(attempt(token.clone())?).await;
         }
         let first = successful(sent).await;
         match first {
             Err(ApiError::SignedOut) if self.token_provider.is_some() => {
                 let fresh = self.token(Some(token.as_deref().unwrap_or(""))).await;
-                successful(attempt(fresh)?.send().await).await
+                successful(in_time(attempt(fresh)?).await).await
             }
             other => other,
         }
@@ -522,9 +532,19 @@ fn credentials_for(has_token: bool) -> RequestCredentials {
     }
 }
 
+/// Sends `request`; no answer in [`ANSWER_TIMEOUT_MS`] is [`ApiError::NoAnswer`].
+async fn in_time(request: Request) -> Result<Response, ApiError> {
+    let sending = Box::pin(request.send());
+    let waiting = Box::pin(sleep_ms(ANSWER_TIMEOUT_MS));
+    match futures::future::select(sending, waiting).await {
+        futures::future::Either::Left((sent, _)) => sent.map_err(|_| ApiError::Unreachable),
+        futures::future::Either::Right(_) => Err(ApiError::NoAnswer),
+    }
+}
+
 /// A successful response, or what went wrong in an [`ApiError`].
-async fn successful(sent: Result<Response, gloo_net::Error>) -> Result<Response, ApiError> {
-    let response = sent.map_err(|_| ApiError::Unreachable)?;
+async fn successful(sent: Result<Response, ApiError>) -> Result<Response, ApiError> {
+    let response = sent?;
     let status = response.status();
     if response.ok() {
         return Ok(response);

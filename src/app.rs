@@ -287,6 +287,7 @@ fn LoadError(
         ApiError::SignedOut => "Not signed in",
         ApiError::Server { status: 403, .. } => "Not allowed",
         ApiError::Unreachable => "Server unreachable",
+        ApiError::NoAnswer => "No answer from the server",
         _ => "Could not load invitations",
     };
     let again = error

@@ -179,6 +179,47 @@ async fn a_chunked_invite_cut_off_mid_way_reports_every_address_honestly() {
     browser.close().await;
 }
 
+/// A server that takes a request and never answers (a hung process or network): after 45 s
+/// the console stops waiting, says so, and reports the invitation as unknown, not failed.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_that_never_answers_is_given_up_on_and_reported_plainly() {
+    let server = TestServer::start_with(demo_options());
+    let proxy = FaultProxy::start(server.port()).await;
+    let browser = signed_in_at(&proxy.origin, &server).await;
+    proxy.fail(BATCH_CREATE, Fault::Hang, 0);
+    browser
+        .client
+        .find(Locator::Css("textarea"))
+        .await
+        .unwrap()
+        .send_keys("hung@example.com")
+        .await
+        .unwrap();
+    browser.click_button("Send invitations").await;
+    let started = std::time::Instant::now();
+    let headline = loop {
+        let headlines = browser.texts_now(selectors::RESULTS_HEADLINE).await;
+        if let Some(headline) = headlines.into_iter().next() {
+            break headline;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "still waiting after a minute"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    };
+    assert_eq!(
+        headline,
+        "No invitation confirmed: 1 unknown (the server's answer was lost: check the list)."
+    );
+    let notice = browser.text_of(selectors::RESULTS_NOTICE).await;
+    assert!(
+        notice.contains("The server did not answer within 45 seconds."),
+        "{notice}"
+    );
+    browser.close().await;
+}
+
 /// A gateway whose upstream hangs, answers garbage or fails: clear messages, nothing
 /// reported done that was not, no spinner forever, and the console recovers.
 #[tokio::test(flavor = "multi_thread")]
