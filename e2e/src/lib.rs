@@ -62,6 +62,28 @@ pub async fn wait_for_notice(browser: &Browser, expected: &str) {
     .await;
 }
 
+/// The Delete button of the row for `email`, once it is there.
+pub async fn delete_button(browser: &Browser, email: &str) -> fantoccini::elements::Element {
+    let css = format!("button[aria-label='Delete invitation for {email}']");
+    browser
+        .client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(&css))
+        .await
+        .expect("the row's Delete button")
+}
+
+/// Clicks the row's Delete button and confirms in the dialog.
+pub async fn confirm_delete(browser: &Browser, email: &str) {
+    delete_button(browser, email)
+        .await
+        .click()
+        .await
+        .expect("clicking Delete");
+    browser.click_button("Delete").await;
+}
+
 /// A browser signed in at `origin` (the server itself, or a proxy in front of it) with
 /// `server`'s token, with the list on screen.
 pub async fn signed_in_at(origin: &str, server: &testkit::TestServer) -> Browser {

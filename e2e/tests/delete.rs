@@ -1,6 +1,8 @@
 //! Deleting from the console against the real server, in headless Chromium.
 
-use e2e::{Browser, demo_options, listed_emails, wait_for, wait_for_notice};
+use e2e::{
+    Browser, confirm_delete, delete_button, demo_options, listed_emails, wait_for, wait_for_notice,
+};
 use fantoccini::Locator;
 use fantoccini::key::Key;
 use testkit::selectors;
@@ -19,23 +21,6 @@ async fn wait_until_server(server: &TestServer, email: &str, present: bool) {
 
 async fn rows_shown(browser: &Browser) -> Vec<String> {
     browser.texts_of_all(selectors::ROW_EMAILS).await
-}
-
-async fn delete_button(browser: &Browser, email: &str) -> fantoccini::elements::Element {
-    let css = format!("button[aria-label='Delete invitation for {email}']");
-    browser
-        .client
-        .wait()
-        .at_most(e2e::WAIT)
-        .for_element(Locator::Css(&css))
-        .await
-        .unwrap()
-}
-
-/// Clicks the row's Delete button and confirms in the dialog.
-async fn confirm_delete(browser: &Browser, email: &str) {
-    delete_button(browser, email).await.click().await.unwrap();
-    browser.click_button("Delete").await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

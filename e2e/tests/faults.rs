@@ -3,7 +3,9 @@
 //! hangs, answers garbage or fails behind a gateway. Nothing may be lost or misreported.
 
 use e2e::fault_proxy::{Fault, FaultProxy};
-use e2e::{Browser, demo_options, listed_emails, signed_in_at, wait_for, wait_for_notice};
+use e2e::{
+    Browser, confirm_delete, demo_options, listed_emails, signed_in_at, wait_for, wait_for_notice,
+};
 use fantoccini::Locator;
 use testkit::selectors;
 use testkit::{Api, ServerOptions, TestServer};
@@ -17,19 +19,9 @@ async fn notices(browser: &Browser) -> Vec<String> {
     browser.texts_now(selectors::DELETION_NOTICES).await
 }
 
+/// Deletes the row for `email` and skips the undo window.
 async fn delete_now(browser: &Browser, email: &str) {
-    let css = format!("button[aria-label='Delete invitation for {email}']");
-    browser
-        .client
-        .wait()
-        .at_most(e2e::WAIT)
-        .for_element(Locator::Css(&css))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    browser.click_button("Delete").await;
+    confirm_delete(browser, email).await;
     browser.click_button("Delete now").await;
 }
 
