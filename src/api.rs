@@ -558,3 +558,68 @@ async fn successful(sent: Result<Response, ApiError>) -> Result<Response, ApiErr
         .unwrap_or_else(|_| format!("The server answered {status} {}", response.status_text()));
     Err(ApiError::Server { status, detail })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ApiError;
+
+    fn server(status: u16) -> ApiError {
+        ApiError::Server {
+            status,
+            detail: String::new(),
+        }
+    }
+
+    /// What a person is told after a change depends on this: "failed" only when the change
+    /// surely was not made, "unknown" when it may have been.
+    #[test]
+    fn a_lost_or_unreadable_answer_may_hide_a_change_a_refusal_does_not() {
+        for maybe in [
+            ApiError::Unreachable,
+            ApiError::NoAnswer,
+            ApiError::BadResponse("not JSON".into()),
+            server(500),
+            server(502),
+            server(504),
+        ] {
+            assert!(maybe.change_may_have_happened(), "{maybe:?}");
+        }
+        for surely_not in [
+            ApiError::SignedOut,
+            ApiError::Unsendable("bad header".into()),
+            server(400),
+            server(403),
+            server(404),
+            server(409),
+            server(422),
+            server(429),
+            // This server answers 503 only when nothing was changed.
+            server(503),
+        ] {
+            assert!(!surely_not.change_may_have_happened(), "{surely_not:?}");
+        }
+    }
+
+    /// Deletions and the list wait for these and try again; anything else is an answer.
+    #[test]
+    fn only_an_absent_or_briefly_unavailable_server_is_worth_waiting_for() {
+        for temporary in [
+            ApiError::Unreachable,
+            ApiError::NoAnswer,
+            server(502),
+            server(503),
+            server(504),
+        ] {
+            assert!(temporary.is_temporary(), "{temporary:?}");
+        }
+        for answer in [
+            ApiError::SignedOut,
+            ApiError::BadResponse(String::new()),
+            server(500),
+            server(404),
+            server(403),
+        ] {
+            assert!(!answer.is_temporary(), "{answer:?}");
+        }
+    }
+}
