@@ -17,5 +17,26 @@ pub fn build(tools: &Tools) -> Result {
             "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
             "--cfg erase_components",
         ))?;
+    minify_scripts(tools)?;
     crate::size::precompress()
+}
+
+/// Trunk minifies the CSS and the page but leaves wasm-bindgen's glue and the loader as
+/// written: esbuild (npm, pinned in xtask/npm) minifies both in place, as ES modules, which
+/// keeps their exports and `import.meta.url` (README, "Size").
+fn minify_scripts(tools: &Tools) -> Result {
+    for script in ["org-invitations.js", "org-invitations-element.js"] {
+        let path = paths::dist().join(script);
+        run(tools
+            .command("esbuild")
+            .arg(&path)
+            .args([
+                "--minify",
+                "--format=esm",
+                "--allow-overwrite",
+                "--log-level=warning",
+            ])
+            .arg(format!("--outfile={}", path.display())))?;
+    }
+    Ok(())
 }
