@@ -72,6 +72,17 @@ fn dialog_open(root: &HtmlElement) -> bool {
     root.query_selector("dialog[open]").unwrap().is_some()
 }
 
+/// Presses the row's Delete and confirms in the dialog.
+async fn confirm_deleting(root: &HtmlElement, email: &str) {
+    button(
+        root,
+        &format!("button[aria-label='Delete invitation for {email}']"),
+    )
+    .click();
+    wait_until("the dialog", || dialog_open(root)).await;
+    button(root, selectors::DIALOG_DELETE).click();
+}
+
 #[wasm_bindgen_test]
 async fn the_dialog_names_the_address_and_cancel_changes_nothing() {
     let root = container();
@@ -101,13 +112,7 @@ async fn the_dialog_names_the_address_and_cancel_changes_nothing() {
 async fn undo_puts_the_row_back_exactly_where_it_was() {
     let root = container();
     let _mounted = mount(&root, Duration::from_secs(60));
-    button(
-        &root,
-        "button[aria-label='Delete invitation for bob@example.com']",
-    )
-    .click();
-    wait_until("the dialog", || dialog_open(&root)).await;
-    button(&root, selectors::DIALOG_DELETE).click();
+    confirm_deleting(&root, "bob@example.com").await;
     wait_until("the row gone", || {
         shown(&root) == ["ann@example.com", "cy@example.com"]
     })
@@ -136,13 +141,7 @@ async fn a_call_that_cannot_reach_the_server_is_kept_pending_never_reported_fail
     let root = container();
     // A short undo window: the revoke is attempted, and cannot be sent, without any click.
     let _mounted = mount(&root, Duration::from_millis(50));
-    button(
-        &root,
-        "button[aria-label='Delete invitation for ann@example.com']",
-    )
-    .click();
-    wait_until("the dialog", || dialog_open(&root)).await;
-    button(&root, selectors::DIALOG_DELETE).click();
+    confirm_deleting(&root, "ann@example.com").await;
     wait_until("the pending notice", || {
         texts(&root, selectors::DELETION_NOTICES)
             .join("")
@@ -208,13 +207,7 @@ async fn with_two_notices_open_every_button_names_its_own_subject() {
     let root = container();
     let _mounted = mount(&root, Duration::from_secs(60));
     for email in ["ann@example.com", "bob@example.com"] {
-        button(
-            &root,
-            &format!("button[aria-label='Delete invitation for {email}']"),
-        )
-        .click();
-        wait_until("the dialog", || dialog_open(&root)).await;
-        button(&root, selectors::DIALOG_DELETE).click();
+        confirm_deleting(&root, email).await;
         wait_until("the dialog closed", || !dialog_open(&root)).await;
     }
     wait_until("two notices", || {
@@ -269,13 +262,7 @@ async fn a_few_tasks() {
 async fn the_next_delete_pressed_at_once_keeps_its_dialog_open() {
     let root = container();
     let _mounted = mount(&root, Duration::from_secs(60));
-    button(
-        &root,
-        "button[aria-label='Delete invitation for ann@example.com']",
-    )
-    .click();
-    wait_until("the dialog", || dialog_open(&root)).await;
-    button(&root, selectors::DIALOG_DELETE).click();
+    confirm_deleting(&root, "ann@example.com").await;
     microtasks().await;
     assert!(!dialog_open(&root), "the dialog closed");
     // Before the closing dialog's "close" event has been delivered, the next Delete.

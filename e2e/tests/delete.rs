@@ -19,6 +19,27 @@ async fn wait_until_server(server: &TestServer, email: &str, present: bool) {
     .await;
 }
 
+/// Selects every row shown, deletes them, confirms, and skips the undo window.
+async fn delete_all_shown_now(browser: &Browser, count: usize) {
+    browser
+        .client
+        .wait()
+        .at_most(e2e::WAIT)
+        .for_element(Locator::Css(
+            "input[aria-label='Select all shown invitations']",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .click_button(&format!("Delete selected ({count})"))
+        .await;
+    browser.click_button("Delete").await;
+    browser.click_button("Delete now").await;
+}
+
 async fn rows_shown(browser: &Browser) -> Vec<String> {
     browser.texts_of_all(selectors::ROW_EMAILS).await
 }
@@ -200,21 +221,7 @@ async fn calls_dropped_mid_bulk_are_kept_pending_and_finished_once_the_network_i
         .send_keys("flaky")
         .await
         .unwrap();
-    browser
-        .client
-        .wait()
-        .at_most(e2e::WAIT)
-        .for_element(Locator::Css(
-            "input[aria-label='Select all shown invitations']",
-        ))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    browser.click_button("Delete selected (6)").await;
-    browser.click_button("Delete").await;
-    browser.click_button("Delete now").await;
+    delete_all_shown_now(&browser, 6).await;
     wait_for_notice(
         &browser,
         "Deleting… 3 of 6. The server cannot be reached: the rest is kept and tried again until it answers; nothing is reported deleted before it confirms.",
@@ -330,19 +337,7 @@ async fn a_bulk_delete_past_the_write_limit_waits_as_told_and_finishes() {
                 .any(|s| s.starts_with("73 pending"))
     })
     .await;
-    browser
-        .client
-        .find(Locator::Css(
-            "input[aria-label='Select all shown invitations']",
-        ))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    browser.click_button("Delete selected (70)").await;
-    browser.click_button("Delete").await;
-    browser.click_button("Delete now").await;
+    delete_all_shown_now(&browser, 70).await;
     // Some calls are refused for a moment: the page says it waits.
     let waiting = browser.text_of(".oi-waiting").await;
     assert!(

@@ -3,7 +3,8 @@
 //! fails when the two differ. Errors every route can answer (token, role, limits, storage) are
 //! added here once rather than on each handler.
 
-use axum::Json;
+use std::sync::LazyLock;
+
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use org_invitations_core::wire::{CreateInvitation, ErrorBody, limits};
@@ -90,12 +91,22 @@ pub fn print() -> Result<(), crate::StartError> {
 
 /// `GET /api/openapi.json`.
 pub async fn serve() -> Response {
-    // Like every answer under /api/, never kept by caches: it changes with the server.
-    let mut response = Json(document()).into_response();
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
+    // Built once: anyone may ask for it, without a token, and it never changes while the
+    // server runs.
+    static SERVED: LazyLock<Vec<u8>> =
+        LazyLock::new(|| serde_json::to_vec(&document()).unwrap_or_default());
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
+            // Like every answer under /api/, never kept by caches: it changes with the server.
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        SERVED.as_slice(),
+    )
+        .into_response()
 }
 
 /// The three ways a caller proves itself; any one will do.
