@@ -60,7 +60,12 @@ pub async fn authenticate(State(site): State<Site>, mut request: Request, next: 
     {
         return too_many.into_response();
     }
-    match identity_of(&site, &request) {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(peer)| peer.ip());
+    // (The request's body cannot be shared between threads: only its head is looked at.)
+    match identity_of(&site, request.headers(), request.method(), peer).await {
         Ok(identity) => {
             request.extensions_mut().insert(identity);
             next.run(request).await
@@ -77,16 +82,18 @@ pub async fn authenticate(State(site): State<Site>, mut request: Request, next: 
     }
 }
 
-/// Who sent `request`, from exactly one credential, or why it is refused.
-fn identity_of(site: &Site, request: &Request) -> Result<Identity, ApiError> {
-    let peer = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(peer)| peer.ip());
+/// Who sent a request with these `headers` from `peer`, from exactly one credential, or why it
+/// is refused.
+async fn identity_of(
+    site: &Site,
+    headers: &HeaderMap,
+    method: &Method,
+    peer: Option<std::net::IpAddr>,
+) -> Result<Identity, ApiError> {
     let identity = {
-        let mut presented = presented_credentials(request.headers());
+        let mut presented = presented_credentials(headers);
         if let Some(proxy) = &site.proxy
-            && let Some(value) = request.headers().get(&proxy.header)
+            && let Some(value) = headers.get(&proxy.header)
         {
             if !peer.is_some_and(|peer| proxy.trusted.contains(&peer)) {
                 return Err(ApiError::new(
@@ -108,10 +115,12 @@ fn identity_of(site: &Site, request: &Request) -> Result<Identity, ApiError> {
                 ));
             }
         };
-        let identity = identify(site, credential)?.ok_or_else(ApiError::unauthorized)?;
-        if credential.sent_by_browsers() && changes_something(request.method()) {
-            refuse_cross_site(request.headers(), &site.allowed_origins)?;
-            require_json_body(request.headers())?;
+        let identity = identify(site, credential)
+            .await?
+            .ok_or_else(ApiError::unauthorized)?;
+        if credential.sent_by_browsers() && changes_something(method) {
+            refuse_cross_site(headers, &site.allowed_origins)?;
+            require_json_body(headers)?;
         }
         identity
     };
@@ -119,23 +128,27 @@ fn identity_of(site: &Site, request: &Request) -> Result<Identity, ApiError> {
 }
 
 /// The identity a credential proves, or `None` when it proves nothing.
-fn identify(site: &Site, credential: Credential<'_>) -> Result<Option<Identity>, ApiError> {
+async fn identify(site: &Site, credential: Credential<'_>) -> Result<Option<Identity>, ApiError> {
     let now = chrono::Utc::now();
     Ok(match credential {
         Credential::Bearer(token) | Credential::Cookie(token) => {
             if site.token.matches(token) {
                 Some(Identity::owner(AuthMethod::OwnerToken))
             } else {
-                site.tokens.find(token, now)?.map(|(name, role)| Identity {
-                    actor: format!("token:{name}"),
-                    method: AuthMethod::NamedToken,
-                    role: Some(role),
-                })
+                site.store
+                    .find_token(token, now)
+                    .await?
+                    .map(|(name, role)| Identity {
+                        actor: format!("token:{name}"),
+                        method: AuthMethod::NamedToken,
+                        role: Some(role),
+                    })
             }
         }
         Credential::Session(id) => site
-            .sessions
-            .is_valid(id, now)?
+            .store
+            .session_is_valid(id, now)
+            .await?
             .then(|| Identity::owner(AuthMethod::Session)),
         Credential::Proxy(address) => {
             let roles = site.proxy.as_ref().map(|proxy| &proxy.roles);

@@ -10,7 +10,7 @@ use clap::Parser;
 #[command(
     name = "org-invitations-server",
     version,
-    about = "The organization invitation API on SQLite, serving the console"
+    about = "The organization invitation API on SQLite or PostgreSQL, serving the console"
 )]
 pub struct Config {
     /// Manage named API tokens instead of serving.
@@ -28,6 +28,17 @@ pub struct Config {
     /// Folder for the database and the generated token; created on first start, never wiped.
     #[arg(long, default_value = "data", global = true)]
     pub data_dir: PathBuf,
+
+    /// Keep everything in this PostgreSQL database (`postgres://user:password@host/db`), shared
+    /// by every instance given the same URL, instead of the data folder's SQLite file.
+    #[arg(
+        long,
+        env = "ORG_INVITATIONS_DATABASE_URL",
+        hide_env_values = true,
+        global = true,
+        value_name = "URL"
+    )]
+    pub database_url: Option<String>,
 
     /// The API token clients must present. Without it, one is generated and kept in the data folder.
     #[arg(long, env = "ORG_INVITATIONS_TOKEN", hide_env_values = true)]

@@ -2,7 +2,7 @@
 
 use chrono::{TimeDelta, Utc};
 
-use crate::store::{Store, StoreError};
+use crate::store::{Database, StoreError};
 
 const SAMPLES: &[(&str, TimeDelta)] = &[
     ("ada.lovelace@example.com", TimeDelta::minutes(5)),
@@ -18,13 +18,15 @@ const SAMPLES: &[(&str, TimeDelta)] = &[
 
 /// Seeds the samples into an empty store; a store with any history is left alone.
 /// Returns how many were added.
-pub fn seed(store: &Store) -> Result<usize, StoreError> {
-    if store.count_all()? > 0 {
+pub async fn seed(store: &Database) -> Result<usize, StoreError> {
+    if store.count_all().await? > 0 {
         return Ok(0);
     }
     let now = Utc::now();
     for (email, age) in SAMPLES {
-        store.create_many(&[email.to_string()], now - *age, None)?;
+        store
+            .create_many(&[email.to_string()], now - *age, None)
+            .await?;
     }
     Ok(SAMPLES.len())
 }

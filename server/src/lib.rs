@@ -1,5 +1,5 @@
-//! The organization invitation API server: the Anyscale-compatible contract on SQLite, and the
-//! console's static files. The API is documented in `docs/api.md`.
+//! The organization invitation API server: the Anyscale-compatible contract on SQLite (or on
+//! PostgreSQL shared by several instances), and the console's static files. The API is documented in `docs/api.md`.
 //!
 //! Dependencies point one way: [`app`] and [`run`] (start-up) → `routes` (the URL map and the
 //! layers) → `handlers` → `store` or `upstream`. `state` names what handlers can reach;
@@ -36,10 +36,7 @@ use std::time::Duration;
 use axum::Router;
 use config::Config;
 use state::{GatewayState, Site, StoreState};
-use store::Store;
-use store::audit::AuditLog;
-use store::sessions::Sessions;
-use store::tokens::NamedTokens;
+use store::{Database, Location};
 use token::ApiToken;
 
 /// The one database of the data folder: invitations, named tokens, sessions and the audit
@@ -107,14 +104,14 @@ pub struct App {
 }
 
 struct AuditRetention {
-    audit: AuditLog,
+    store: Database,
     days: u32,
 }
 
 impl AuditRetention {
-    fn prune(&self) -> Result<(), store::StoreError> {
+    async fn prune(&self) -> Result<(), store::StoreError> {
         let cutoff = chrono::Utc::now() - chrono::TimeDelta::days(self.days.into());
-        let removed = self.audit.prune(cutoff)?;
+        let removed = self.store.prune(cutoff).await?;
         tracing::info!(
             removed,
             days = self.days,
@@ -139,9 +136,18 @@ impl App {
     }
 }
 
+/// Where the configuration keeps what the server stores: PostgreSQL when `--database-url`
+/// says so, else the data folder's SQLite file.
+fn location(config: &Config) -> Location {
+    match &config.database_url {
+        Some(url) => Location::Postgres(url.clone()),
+        None => Location::Sqlite(config.data_dir.join(DATABASE_FILE)),
+    }
+}
+
 /// Prepares everything the configuration asks for (data folder, token, store or upstream) and
 /// builds the router, without listening anywhere.
-pub fn app(config: &Config) -> Result<App, StartError> {
+pub async fn app(config: &Config) -> Result<App, StartError> {
     if !config.host.is_loopback() && config.token.is_none() {
         return Err(StartError::PublicWithoutToken(config.host));
     }
@@ -158,7 +164,7 @@ pub fn app(config: &Config) -> Result<App, StartError> {
         .iter()
         .map(|origin| cors::parse_origin(origin))
         .collect::<Result<_, _>>()?;
-    let database = config.data_dir.join(DATABASE_FILE);
+    let location = location(config);
     let proxy = match (&config.auth_proxy_header, &config.roles) {
         (Some(header), Some(roles)) => Some(identity::ProxyAuth {
             header: axum::http::HeaderName::try_from(header.as_str())
@@ -169,19 +175,17 @@ pub fn app(config: &Config) -> Result<App, StartError> {
         (Some(_), None) => return Err(StartError::ProxyWithoutRoles),
         (None, _) => None,
     };
-    let audit = AuditLog::open(&database)?;
+    let store = store::open(&location).await?;
     let retention = config.audit_retention_days.map(|days| AuditRetention {
-        audit: audit.clone(),
+        store: store.clone(),
         days,
     });
     if let Some(retention) = &retention {
-        retention.prune()?;
+        retention.prune().await?;
     }
     let site = Site {
-        sessions: Sessions::open(&database)?,
-        tokens: NamedTokens::open(&database)?,
+        store: store.clone(),
         proxy,
-        audit,
         token: token.clone(),
         dist_dir: config.dist_dir.clone(),
         allowed_origins,
@@ -190,7 +194,8 @@ pub fn app(config: &Config) -> Result<App, StartError> {
         limits: rate_limit::RateLimits::new(config.write_limit, config.auth_failure_limit),
     };
     let limits = site.limits.clone();
-    // Gateway mode opens no store: the data folder holds only this server's own token.
+    // A gateway keeps no invitations: its store holds only its sessions, named tokens and
+    // audit trail.
     let (router, serving) = match &config.upstream {
         Some(base) => {
             if config.demo {
@@ -212,11 +217,11 @@ pub fn app(config: &Config) -> Result<App, StartError> {
             )
         }
         None => {
-            let store = Store::open(&database)?;
             if config.demo {
-                let seeded = demo::seed(&store)?;
+                let seeded = demo::seed(&store).await?;
                 tracing::info!(seeded, "demo data");
             }
+            let state_store = store.clone();
             let state = StoreState {
                 site,
                 store,
@@ -225,7 +230,7 @@ pub fn app(config: &Config) -> Result<App, StartError> {
             };
             (
                 routes::store_router(state),
-                format!("Data: {}", absolute(&database).display()),
+                format!("Data: {}", state_store.describe()),
             )
         }
     };
@@ -241,7 +246,7 @@ pub fn app(config: &Config) -> Result<App, StartError> {
 
 /// Builds the [`app`], binds, prints where to go, and serves until Ctrl-C or SIGTERM.
 pub async fn run(config: Config) -> Result<(), StartError> {
-    let app = app(&config)?;
+    let app = app(&config).await?;
     let address = std::net::SocketAddr::new(config.host, config.port);
     let listener = tokio::net::TcpListener::bind(address)
         .await
@@ -280,15 +285,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
             daily.tick().await;
             loop {
                 daily.tick().await;
-                let pruned = tokio::task::spawn_blocking({
-                    let retention = AuditRetention {
-                        audit: retention.audit.clone(),
-                        days: retention.days,
-                    };
-                    move || retention.prune()
-                })
-                .await;
-                if !matches!(pruned, Ok(Ok(()))) {
+                if retention.prune().await.is_err() {
                     tracing::error!("removing audit records past retention failed");
                 }
             }

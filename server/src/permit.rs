@@ -114,10 +114,9 @@ pub async fn check(
             status: Some(403),
             detail: Some(detail.clone()),
         };
-        let audit = site.audit.clone();
-        let who = who.clone();
-        tokio::task::spawn_blocking(move || audit.record(chrono::Utc::now(), &who, &[entry]))
-            .await?
+        site.store
+            .record(chrono::Utc::now(), who, &[entry])
+            .await
             .map_err(ApiError::unrecorded)?;
     }
     Err(ApiError::new(StatusCode::FORBIDDEN, detail))

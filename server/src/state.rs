@@ -1,15 +1,12 @@
 //! What handlers can reach. Both modes serve the console and check the browser's token
-//! ([`Site`]); store mode answers from SQLite, gateway mode from an upstream API.
+//! ([`Site`]); store mode answers from its own store, gateway mode from an upstream API.
 
 use std::path::PathBuf;
 
 use axum::extract::FromRef;
 
 use crate::identity::ProxyAuth;
-use crate::store::Store;
-use crate::store::audit::AuditLog;
-use crate::store::sessions::Sessions;
-use crate::store::tokens::NamedTokens;
+use crate::store::Database;
 use crate::token::ApiToken;
 use crate::upstream::Upstream;
 
@@ -18,14 +15,11 @@ use crate::upstream::Upstream;
 pub struct Site {
     /// The owner's token.
     pub token: ApiToken,
-    /// Tokens made with `tokens create`.
-    pub tokens: NamedTokens,
-    /// Browsers signed in through the sign-in link.
-    pub sessions: Sessions,
+    /// Named tokens, browser sessions and the audit trail (and, in store mode, the
+    /// invitations: the same handle as [`StoreState::store`]).
+    pub store: Database,
     /// Identities from an authenticating proxy, when configured.
     pub proxy: Option<ProxyAuth>,
-    /// Every change and refused change, on record.
-    pub audit: AuditLog,
     pub dist_dir: PathBuf,
     /// Other origins whose pages may call the API (CORS); empty for none.
     pub allowed_origins: Vec<axum::http::HeaderValue>,
@@ -35,11 +29,11 @@ pub struct Site {
     pub limits: crate::rate_limit::RateLimits,
 }
 
-/// Store mode: the API answered from this server's own SQLite file.
+/// Store mode: the API answered from this server's own store (SQLite or PostgreSQL).
 #[derive(Clone)]
 pub struct StoreState {
     pub site: Site,
-    pub store: Store,
+    pub store: Database,
     /// The largest page a list request may ask for.
     pub max_page_size: u32,
     /// What `userinfo` calls the one organization.

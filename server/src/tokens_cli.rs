@@ -1,35 +1,38 @@
 //! `org-invitations-server tokens create|list|revoke` (and `cargo xtask tokens …`): named API
-//! tokens in the data folder's database, which a running server reads on every request.
-
-use std::path::Path;
+//! tokens in the server's store (the data folder's database, or `--database-url`), which a
+//! running server reads on every request.
 
 use chrono::Utc;
 
-use crate::config::TokensCommand;
+use crate::config::{Config, TokensCommand};
 use crate::identity::Role;
-use crate::store::tokens::{NamedTokens, TokenStoreError};
-use crate::{DATABASE_FILE, StartError, data_dir, token};
+use crate::store::tokens::TokenStoreError;
+use crate::{DATABASE_FILE, StartError, data_dir, store, token};
 
 /// Carries out one tokens command; what it prints is for the person at the terminal.
-pub fn run(command: &TokensCommand, data_dir_path: &Path) -> Result<(), StartError> {
-    data_dir::prepare(data_dir_path, &[DATABASE_FILE, token::TOKEN_FILE])?;
-    let tokens = NamedTokens::open(&data_dir_path.join(DATABASE_FILE))?;
+pub async fn run(command: &TokensCommand, config: &Config) -> Result<(), StartError> {
+    if config.database_url.is_none() {
+        data_dir::prepare(&config.data_dir, &[DATABASE_FILE, token::TOKEN_FILE])?;
+    }
+    let tokens = store::open(&crate::location(config)).await?;
     match command {
         TokensCommand::Create { name, role } => {
             let role = Role::parse(role).unwrap_or(Role::Viewer);
-            let token = tokens
-                .create(name, role, Utc::now())
-                .map_err(|err| match err {
-                    TokenStoreError::Store(err) => StartError::Store(err),
-                    other => StartError::Tokens(other.to_string()),
-                })?;
+            let token =
+                tokens
+                    .create_token(name, role, Utc::now())
+                    .await
+                    .map_err(|err| match err {
+                        TokenStoreError::Store(err) => StartError::Store(err),
+                        other => StartError::Tokens(other.to_string()),
+                    })?;
             println!("{token}");
             eprintln!(
                 "Token {name:?} ({role}) made. It is shown this once: keep it somewhere safe."
             );
         }
         TokensCommand::List => {
-            let listed = tokens.list()?;
+            let listed = tokens.list_tokens().await?;
             if listed.is_empty() {
                 println!("No named tokens.");
             }
@@ -46,7 +49,7 @@ pub fn run(command: &TokensCommand, data_dir_path: &Path) -> Result<(), StartErr
             }
         }
         TokensCommand::Revoke { name } => {
-            if tokens.revoke(name)? {
+            if tokens.revoke_token(name).await? {
                 println!("Token {name:?} revoked.");
             } else {
                 return Err(StartError::Tokens(format!(

@@ -27,7 +27,9 @@ async fn body_json(response: axum::response::Response) -> serde_json::Value {
 #[tokio::test]
 async fn the_router_answers_in_process_with_the_token_and_refuses_without() {
     let dir = tempfile::tempdir().unwrap();
-    let app = org_invitations_server::app(&config(&dir.path().join("data"))).unwrap();
+    let app = org_invitations_server::app(&config(&dir.path().join("data")))
+        .await
+        .unwrap();
     assert_eq!(app.token(), "sss_in_process_token_0123456789");
 
     let refused = app

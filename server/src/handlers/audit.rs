@@ -11,7 +11,6 @@ use org_invitations_core::export::csv_document;
 use org_invitations_core::wire::{AuditPage, AuditRecord, ErrorBody, ListMetadata};
 use serde::Deserialize;
 
-use super::blocking;
 use crate::error::{ApiError, ApiQuery};
 use crate::permit::{Admin, Permit};
 use crate::state::Site;
@@ -110,8 +109,7 @@ pub async fn audit(
                 .ok_or_else(|| ApiError::bad_request("Invalid paging_token"))?,
         ),
     };
-    let audit = site.audit.clone();
-    let page = blocking(move || Ok(audit.list(&filter, before, count)?)).await?;
+    let page = site.store.audit_list(&filter, before, count).await?;
     let wants_csv = headers
         .get(header::ACCEPT)
         .and_then(|accept| accept.to_str().ok())

@@ -23,7 +23,7 @@ pub async fn index(
     match tokens.as_slice() {
         [] => {}
         [token] if state.token.matches(token) => {
-            let session = match state.sessions.create(chrono::Utc::now()) {
+            let session = match state.store.create_session(chrono::Utc::now()).await {
                 Ok(session) => session,
                 Err(err) => return ApiError::from(err).into_response(),
             };
@@ -121,7 +121,7 @@ fn sign_in_tokens(query: &str) -> Vec<String> {
 pub async fn sign_out(State(state): State<Site>, headers: HeaderMap) -> Result<Response, ApiError> {
     for credential in presented_credentials(&headers) {
         if let Credential::Session(id) = credential {
-            state.sessions.revoke(id)?;
+            state.store.revoke_session(id).await?;
         }
     }
     let [plain, secure] = cleared_session_cookies();

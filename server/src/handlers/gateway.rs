@@ -12,7 +12,6 @@ use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::blocking;
 use crate::error::ApiError;
 use crate::identity::Role;
 use crate::limits::{MAX_BODY_BYTES, MAX_UPSTREAM_REPLY_BYTES};
@@ -71,14 +70,12 @@ pub async fn forward(
     let pending = match &who {
         Some((action, who)) => {
             let entries = audit_trail::intended(*action, &path, &body);
-            let audit = state.site.audit.clone();
-            let (who, recorded) = (who.clone(), entries.clone());
-            let numbers = blocking(move || {
-                audit
-                    .record(chrono::Utc::now(), &who, &recorded)
-                    .map_err(ApiError::unrecorded)
-            })
-            .await?;
+            let numbers = state
+                .site
+                .store
+                .record(chrono::Utc::now(), who, &entries)
+                .await
+                .map_err(ApiError::unrecorded)?;
             Some((
                 *action,
                 numbers.into_iter().zip(entries).collect::<Vec<_>>(),
@@ -87,11 +84,10 @@ pub async fn forward(
         None => None,
     };
     let complete = |outcomes: Vec<(i64, Entry)>| {
-        let audit = state.site.audit.clone();
+        let store = state.site.store.clone();
         async move {
-            let done = blocking(move || Ok(audit.complete(&outcomes)?)).await;
-            if let Err(err) = done {
-                tracing::error!(detail = %err.detail, "cannot complete audit records");
+            if let Err(err) = store.complete(&outcomes).await {
+                tracing::error!(error = %err, "cannot complete audit records");
             }
         }
     };

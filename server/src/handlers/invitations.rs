@@ -16,13 +16,12 @@ use org_invitations_core::wire::{
 };
 use serde_json::Value;
 
-use super::blocking;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, IgnoredBody};
 use crate::openapi::BatchCreateRequest;
 use crate::permit::{Admin, Inviter, Permit, Viewer};
 use crate::state::StoreState;
 use crate::store::audit::{Action, Entry, Who};
-use crate::store::{CreateRefusal, ListFilter, Store, StoreError};
+use crate::store::{CreateRefusal, ListFilter};
 
 /// Pending invitations, oldest first, a page at a time.
 #[utoipa::path(
@@ -58,8 +57,10 @@ pub async fn list(
         email_key: query.email.as_deref().map(comparison_key),
         include_expired: query.include_expired.unwrap_or(false),
     };
-    let page =
-        blocking(move || Ok(state.store.list(&filter, after_seq, count, Utc::now())?)).await?;
+    let page = state
+        .store
+        .list(&filter, after_seq, count, Utc::now())
+        .await?;
     Ok(Json(ListResponse {
         results: page.invitations,
         metadata: ListMetadata {
@@ -145,12 +146,10 @@ pub async fn batch_create(
         .map(|(_, address)| address.clone())
         .collect();
     let who = permit.who;
-    let outcomes = blocking(move || {
-        Ok(state
-            .store
-            .create_many(&addresses, Utc::now(), Some((&who, &refused)))?)
-    })
-    .await?;
+    let outcomes = state
+        .store
+        .create_many(&addresses, Utc::now(), Some((&who, &refused)))
+        .await?;
     for ((position, address), outcome) in to_store.into_iter().zip(outcomes) {
         results[position] = Some(match outcome {
             Ok(id) => BatchCreateResult::created(id),
@@ -227,8 +226,9 @@ pub async fn create(
         Err(failed) => {
             // Refused before the store: on record all the same.
             let entry = refused_entry(Some(item.email.clone()), &failed);
-            let store = state.store.clone();
-            blocking(move || Ok(store.create_many(&[], Utc::now(), Some((&who, &[entry])))?))
+            state
+                .store
+                .create_many(&[], Utc::now(), Some((&who, &[entry])))
                 .await?;
             let status = axum::http::StatusCode::from_u16(failed.status)
                 .unwrap_or(axum::http::StatusCode::UNPROCESSABLE_ENTITY);
@@ -238,13 +238,14 @@ pub async fn create(
             ));
         }
     };
-    let stored = address.clone();
-    let mut outcomes = blocking(move || {
-        Ok(state
-            .store
-            .create_many(&[stored], Utc::now(), Some((&who, &[])))?)
-    })
-    .await?;
+    let mut outcomes = state
+        .store
+        .create_many(
+            std::slice::from_ref(&address),
+            Utc::now(),
+            Some((&who, &[])),
+        )
+        .await?;
     match outcomes.pop() {
         Some(Ok(id)) => Ok(Json(ResultBody {
             result: CreatedId { id },
@@ -272,12 +273,10 @@ pub async fn get(
     State(state): State<StoreState>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<ResultBody<OrganizationInvitation>>, ApiError> {
-    let found = blocking({
-        let id = id.clone();
-        move || Ok(state.store.get(&id)?)
-    })
-    .await?;
-    found
+    state
+        .store
+        .get(&id)
+        .await?
         .map(|result| Json(ResultBody { result }))
         .ok_or_else(|| not_found(&id))
 }
@@ -299,7 +298,7 @@ pub async fn invalidate(
     ApiPath(id): ApiPath<String>,
     _body: IgnoredBody,
 ) -> Result<Json<ResultBody<OrganizationInvitation>>, ApiError> {
-    change_one(state, id, permit.who, Store::invalidate).await
+    change_one(state, id, permit.who, Change::Invalidate).await
 }
 
 /// Replaces an open (pending or expired) invitation by a fresh one to the same address with a
@@ -321,7 +320,13 @@ pub async fn resend(
     ApiPath(id): ApiPath<String>,
     _body: IgnoredBody,
 ) -> Result<Json<ResultBody<OrganizationInvitation>>, ApiError> {
-    change_one(state, id, permit.who, Store::resend).await
+    change_one(state, id, permit.who, Change::Resend).await
+}
+
+/// What can be done to one open invitation.
+enum Change {
+    Invalidate,
+    Resend,
 }
 
 /// A store change to the invitation `id`, on record as `who`'s: its answer, or 404.
@@ -329,18 +334,13 @@ async fn change_one(
     state: StoreState,
     id: String,
     who: Who,
-    change: fn(
-        &Store,
-        &str,
-        chrono::DateTime<Utc>,
-        Option<&Who>,
-    ) -> Result<Option<OrganizationInvitation>, StoreError>,
+    change: Change,
 ) -> Result<Json<ResultBody<OrganizationInvitation>>, ApiError> {
-    let changed = blocking({
-        let id = id.clone();
-        move || Ok(change(&state.store, &id, Utc::now(), Some(&who))?)
-    })
-    .await?;
+    let now = Utc::now();
+    let changed = match change {
+        Change::Invalidate => state.store.invalidate(&id, now, Some(&who)).await?,
+        Change::Resend => state.store.resend(&id, now, Some(&who)).await?,
+    };
     changed
         .map(|result| Json(ResultBody { result }))
         .ok_or_else(|| not_found(&id))

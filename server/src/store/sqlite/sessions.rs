@@ -5,14 +5,14 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{StoreError, open_connection, sha256_hex, unpoisoned};
 use crate::ids;
+use crate::store::SESSION_LIFETIME;
 
 /// How long a sign-in lasts.
-pub const SESSION_LIFETIME: TimeDelta = TimeDelta::hours(12);
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS sessions (
@@ -94,7 +94,7 @@ mod tests {
         assert!(sessions.is_valid(&id, now).unwrap());
         assert!(
             sessions
-                .is_valid(&id, now + SESSION_LIFETIME - TimeDelta::seconds(1))
+                .is_valid(&id, now + SESSION_LIFETIME - chrono::TimeDelta::seconds(1))
                 .unwrap()
         );
         assert!(!sessions.is_valid(&id, now + SESSION_LIFETIME).unwrap());

@@ -7,7 +7,8 @@ use std::path::Path;
 
 use rusqlite::{Connection, TransactionBehavior};
 
-use super::{StoreError, audit};
+use super::audit;
+use crate::store::StoreError;
 
 /// 1: invitations, sessions, named tokens and the audit trail (files made before versions
 /// were recorded say 0 and hold this); 2: the audit trail records resends.
@@ -18,7 +19,7 @@ pub(super) fn upgrade(conn: &mut Connection, path: &Path) -> Result<(), StoreErr
     let found: i64 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
     if found > CURRENT {
         return Err(StoreError::NewerSchema {
-            path: path.display().to_string(),
+            database: format!("file {}", path.display()),
             found,
             supported: CURRENT,
         });
@@ -54,8 +55,9 @@ fn audit_without_resends(conn: &Connection) -> Result<bool, StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::Store;
-    use crate::store::audit::{AuditLog, Filter};
+    use crate::store::audit::Filter;
+    use crate::store::sqlite::Store;
+    use crate::store::sqlite::audit::AuditLog;
 
     /// The audit table as schema 1 made it, with one record.
     const SCHEMA_1_AUDIT: &str = "

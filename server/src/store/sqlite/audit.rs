@@ -1,0 +1,362 @@
+//! The audit trail in SQLite (see [`crate::store::audit`] for what it records).
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+use org_invitations_core::wire::AuditRecord;
+use rusqlite::{Connection, params};
+
+use super::{StoreError, instant, open_connection, unpoisoned};
+use crate::store::audit::{Action, Entry, Filter, Page, Who};
+
+pub(super) const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS audit (
+    seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+    at_ms         INTEGER NOT NULL,
+    actor         TEXT NOT NULL,
+    method        TEXT NOT NULL,
+    action        TEXT NOT NULL CHECK (action IN ('create', 'invalidate', 'resend', 'denied')),
+    email         TEXT,
+    email_key     TEXT,
+    invitation_id TEXT,
+    -- A resend's replaced invitation (invitation_id is the new one).
+    replaces_id   TEXT,
+    -- NULL while the outcome is not known (a gateway request in flight, or cut short).
+    status        INTEGER,
+    detail        TEXT,
+    request_id    TEXT NOT NULL,
+    client        TEXT
+);
+CREATE INDEX IF NOT EXISTS audit_by_email ON audit (email_key, seq);
+CREATE INDEX IF NOT EXISTS audit_by_actor ON audit (actor, seq);
+CREATE TRIGGER IF NOT EXISTS audit_is_append_only
+    BEFORE UPDATE ON audit WHEN OLD.status IS NOT NULL
+    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+";
+
+/// Schema 1 to 2: the trail records resends. SQLite cannot change a CHECK constraint in
+/// place, so the table is rebuilt under its new definition, every record kept as it was.
+pub(super) const UPGRADE_TO_RESENDS: &str = "
+ALTER TABLE audit RENAME TO audit_before_resends;
+DROP TRIGGER IF EXISTS audit_is_append_only;
+DROP INDEX IF EXISTS audit_by_email;
+DROP INDEX IF EXISTS audit_by_actor;
+";
+
+/// After [`SCHEMA`] made the new table: the records moved over, the old table gone.
+pub(super) const MOVE_RECORDS_FOR_RESENDS: &str = "
+INSERT INTO audit (seq, at_ms, actor, method, action, email, email_key, invitation_id, status,
+                   detail, request_id, client)
+    SELECT seq, at_ms, actor, method, action, email, email_key, invitation_id, status, detail,
+           request_id, client
+    FROM audit_before_resends ORDER BY seq;
+DROP TABLE audit_before_resends;
+";
+
+/// Writes one record with `connection` (a transaction, in store mode); returns its number.
+pub(super) fn insert(
+    connection: &Connection,
+    at: DateTime<Utc>,
+    who: &Who,
+    entry: &Entry,
+) -> Result<i64, StoreError> {
+    connection
+        .prepare_cached(
+            "INSERT INTO audit (at_ms, actor, method, action, email, email_key, invitation_id,
+                                status, detail, request_id, client, replaces_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        )?
+        .execute(params![
+            at.timestamp_millis(),
+            who.actor,
+            who.method,
+            entry.action.name(),
+            entry.email,
+            entry
+                .email
+                .as_deref()
+                .map(org_invitations_core::email::comparison_key),
+            entry.invitation_id,
+            entry.status,
+            entry.detail,
+            who.request_id,
+            who.client,
+            entry.replaces,
+        ])?;
+    Ok(connection.last_insert_rowid())
+}
+
+/// The audit trail on a connection of its own: records that go with no change of this
+/// server's store (refusals, the gateway's), listing, and retention.
+#[derive(Clone)]
+pub struct AuditLog {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl AuditLog {
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        Ok(Self {
+            conn: Arc::new(Mutex::new(open_connection(path, SCHEMA)?)),
+        })
+    }
+
+    /// Writes records that belong together (one request's) in one transaction; returns their
+    /// numbers, in order.
+    pub fn record(
+        &self,
+        at: DateTime<Utc>,
+        who: &Who,
+        entries: &[Entry],
+    ) -> Result<Vec<i64>, StoreError> {
+        let mut conn = unpoisoned(&self.conn);
+        let tx = conn.transaction()?;
+        let numbers = entries
+            .iter()
+            .map(|entry| insert(&tx, at, who, entry))
+            .collect::<Result<Vec<_>, _>>()?;
+        tx.commit()?;
+        Ok(numbers)
+    }
+
+    /// Gives records written without an outcome theirs (in one transaction).
+    pub fn complete(&self, outcomes: &[(i64, Entry)]) -> Result<(), StoreError> {
+        let mut conn = unpoisoned(&self.conn);
+        let tx = conn.transaction()?;
+        {
+            let mut update = tx.prepare_cached(
+                "UPDATE audit SET status = ?2, detail = ?3, invitation_id = ?4,
+                        email = COALESCE(?5, email)
+                 WHERE seq = ?1 AND status IS NULL",
+            )?;
+            for (seq, entry) in outcomes {
+                update.execute(params![
+                    seq,
+                    entry.status,
+                    entry.detail,
+                    entry.invitation_id,
+                    entry.email
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Newest first, before record `before_seq` (exclusive) when given.
+    pub fn list(
+        &self,
+        filter: &Filter,
+        before_seq: Option<i64>,
+        count: u32,
+    ) -> Result<Page, StoreError> {
+        let conn = unpoisoned(&self.conn);
+        let conditions = "(?1 IS NULL OR email_key = ?1) AND (?2 IS NULL OR actor = ?2)
+             AND (?3 IS NULL OR action = ?3) AND (?4 IS NULL OR at_ms >= ?4)
+             AND (?5 IS NULL OR at_ms < ?5)";
+        let bounds = (
+            filter.email_key.as_deref(),
+            filter.actor.as_deref(),
+            filter.action.map(Action::name),
+            filter.since.map(|at| at.timestamp_millis()),
+            filter.until.map(|at| at.timestamp_millis()),
+        );
+        let mut statement = conn.prepare_cached(&format!(
+            "SELECT seq, at_ms, actor, method, action, email, invitation_id, status, detail,
+                    request_id, client, replaces_id
+             FROM audit WHERE {conditions} AND (?6 IS NULL OR seq < ?6)
+             ORDER BY seq DESC LIMIT ?7"
+        ))?;
+        let mut fetched = statement
+            .query_map(
+                params![
+                    bounds.0,
+                    bounds.1,
+                    bounds.2,
+                    bounds.3,
+                    bounds.4,
+                    before_seq,
+                    i64::from(count) + 1
+                ],
+                |row| {
+                    Ok((
+                        row.get::<_, i64>(0)?,
+                        AuditRecord {
+                            at: instant(row.get(1)?),
+                            actor: row.get(2)?,
+                            method: row.get(3)?,
+                            action: row.get(4)?,
+                            email: row.get(5)?,
+                            invitation_id: row.get(6)?,
+                            replaces: row.get(11)?,
+                            status: row.get(7)?,
+                            detail: row.get(8)?,
+                            request_id: row.get(9)?,
+                            client: row.get(10)?,
+                        },
+                    ))
+                },
+            )?
+            .collect::<Result<Vec<_>, _>>()?;
+        let more = fetched.len() > count as usize;
+        fetched.truncate(count as usize);
+        let total: i64 = conn
+            .prepare_cached(&format!("SELECT COUNT(*) FROM audit WHERE {conditions}"))?
+            .query_row(
+                params![bounds.0, bounds.1, bounds.2, bounds.3, bounds.4],
+                |row| row.get(0),
+            )?;
+        Ok(Page {
+            next_before_seq: if more {
+                fetched.last().map(|(seq, _)| *seq)
+            } else {
+                None
+            },
+            records: fetched.into_iter().map(|(_, record)| record).collect(),
+            total: total as u64,
+        })
+    }
+
+    /// Removes records older than `before` (`--audit-retention-days`); returns how many.
+    pub fn prune(&self, before: DateTime<Utc>) -> Result<usize, StoreError> {
+        Ok(unpoisoned(&self.conn).execute(
+            "DELETE FROM audit WHERE at_ms < ?1",
+            [before.timestamp_millis()],
+        )?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeDelta;
+
+    fn log() -> (tempfile::TempDir, AuditLog) {
+        let dir = tempfile::tempdir().unwrap();
+        let log = AuditLog::open(&dir.path().join("db.sqlite3")).unwrap();
+        (dir, log)
+    }
+
+    fn who(actor: &str) -> Who {
+        Who {
+            actor: actor.into(),
+            method: "proxy",
+            request_id: "req_1".into(),
+            client: Some("127.0.0.1".into()),
+        }
+    }
+
+    fn entry(action: Action, email: &str, status: Option<u16>) -> Entry {
+        Entry {
+            action,
+            email: Some(email.into()),
+            invitation_id: None,
+            replaces: None,
+            status,
+            detail: None,
+        }
+    }
+
+    #[test]
+    fn records_list_newest_first_filtered_and_paged() {
+        let (_dir, log) = log();
+        let start = Utc::now();
+        for i in 0..5 {
+            let actor = if i % 2 == 0 {
+                "alice@x.com"
+            } else {
+                "bob@x.com"
+            };
+            log.record(
+                start + TimeDelta::seconds(i),
+                &who(actor),
+                &[entry(Action::Create, &format!("u{i}@x.com"), Some(200))],
+            )
+            .unwrap();
+        }
+        let page = log.list(&Filter::default(), None, 2).unwrap();
+        assert_eq!(page.total, 5);
+        let emails: Vec<_> = page
+            .records
+            .iter()
+            .map(|r| r.email.clone().unwrap())
+            .collect();
+        assert_eq!(emails, ["u4@x.com", "u3@x.com"]);
+        let next = log
+            .list(&Filter::default(), page.next_before_seq, 10)
+            .unwrap();
+        assert_eq!(next.records.len(), 3);
+        assert_eq!(next.next_before_seq, None);
+
+        let alice = Filter {
+            actor: Some("alice@x.com".into()),
+            ..Filter::default()
+        };
+        assert_eq!(log.list(&alice, None, 10).unwrap().total, 3);
+        let one = Filter {
+            email_key: Some("u1@x.com".into()),
+            ..Filter::default()
+        };
+        assert_eq!(
+            log.list(&one, None, 10).unwrap().records[0].actor,
+            "bob@x.com"
+        );
+        let recent = Filter {
+            since: Some(start + TimeDelta::seconds(3)),
+            ..Filter::default()
+        };
+        assert_eq!(log.list(&recent, None, 10).unwrap().total, 2);
+    }
+
+    #[test]
+    fn an_outcome_is_given_once_and_never_edited() {
+        let (dir, log) = log();
+        let seqs = log
+            .record(
+                Utc::now(),
+                &who("owner"),
+                &[entry(Action::Invalidate, "a@x.com", None)],
+            )
+            .unwrap();
+        let unknown = log.list(&Filter::default(), None, 10).unwrap();
+        assert_eq!(unknown.records[0].status, None);
+        let done = entry(Action::Invalidate, "a@x.com", Some(200));
+        log.complete(&[(seqs[0], done)]).unwrap();
+        assert_eq!(
+            log.list(&Filter::default(), None, 1).unwrap().records[0].status,
+            Some(200)
+        );
+        // Completing again changes nothing; a direct edit is refused by the database.
+        log.complete(&[(seqs[0], entry(Action::Invalidate, "a@x.com", Some(500)))])
+            .unwrap();
+        assert_eq!(
+            log.list(&Filter::default(), None, 1).unwrap().records[0].status,
+            Some(200)
+        );
+        let conn = Connection::open(dir.path().join("db.sqlite3")).unwrap();
+        let edit = conn.execute("UPDATE audit SET actor = 'someone else'", []);
+        assert!(edit.unwrap_err().to_string().contains("append-only"));
+    }
+
+    #[test]
+    fn retention_removes_only_older_records() {
+        let (_dir, log) = log();
+        let now = Utc::now();
+        log.record(
+            now - TimeDelta::days(40),
+            &who("owner"),
+            &[entry(Action::Create, "old@x.com", Some(200))],
+        )
+        .unwrap();
+        log.record(
+            now,
+            &who("owner"),
+            &[entry(Action::Create, "new@x.com", Some(200))],
+        )
+        .unwrap();
+        assert_eq!(log.prune(now - TimeDelta::days(30)).unwrap(), 1);
+        let left = log.list(&Filter::default(), None, 10).unwrap();
+        assert_eq!(left.records.len(), 1);
+        assert_eq!(left.records[0].email.as_deref(), Some("new@x.com"));
+    }
+}
