@@ -20,7 +20,7 @@ use crate::identity::Role;
 use audit::{Entry, Who};
 use tokens::{TokenInfo, TokenStoreError};
 
-/// How long a browser session lasts.
+/// How long a browser session (a sign-in) lasts.
 pub const SESSION_LIFETIME: TimeDelta = TimeDelta::hours(12);
 
 #[derive(Debug, thiserror::Error)]

@@ -1,7 +1,9 @@
-//! Starts the real server binary on a real SQLite file for tests, and stops it with them;
-//! [`Api`] talks to it over HTTP.
+//! Starts the real server binary on a real SQLite file (or, in the PostgreSQL pass of `cargo
+//! xtask test`, a real PostgreSQL database) for tests, and stops it with them; [`Api`] talks to
+//! it over HTTP.
 
 mod api;
+pub mod postgres;
 pub mod selectors;
 mod static_host;
 
@@ -70,6 +72,9 @@ pub struct TestServer {
     pub printed: Vec<String>,
     pub token: String,
     pub data_dir: PathBuf,
+    /// The PostgreSQL database the server keeps its data in; `None` for the data folder's
+    /// SQLite file.
+    pub database_url: Option<String>,
     /// The server's standard error: its request log.
     log_path: PathBuf,
     /// Keeps a temporary data folder alive for the test's duration.
@@ -118,7 +123,19 @@ impl TestServer {
                     .map(|(_, value)| value)
             })
             .cloned();
+        let named_database = options
+            .extra_args
+            .iter()
+            .skip_while(|arg| *arg != "--database-url")
+            .nth(1)
+            .cloned();
+        let database_url = named_database.clone().or_else(|| {
+            postgres::servers_use_postgres().then(|| postgres::database_for(&data_dir))
+        });
         let mut command = Command::new(server_binary());
+        if let (Some(url), None) = (&database_url, &named_database) {
+            command.arg("--database-url").arg(url);
+        }
         command
             .args([
                 "--host",
@@ -140,6 +157,7 @@ impl TestServer {
             .args(&options.extra_args)
             .env_remove("ORG_INVITATIONS_TOKEN")
             .env_remove("ORG_INVITATIONS_UPSTREAM_TOKEN")
+            .env_remove("ORG_INVITATIONS_DATABASE_URL")
             .envs(options.envs.iter().map(|(name, value)| (name, value)));
         let log_dir = tempfile::tempdir().expect("temporary log folder");
         let log_path = log_dir.path().join("server.log");
@@ -188,6 +206,7 @@ impl TestServer {
                             serving,
                             token,
                             data_dir,
+                            database_url,
                             log_path,
                             printed,
                             _temp: temp,
@@ -250,22 +269,40 @@ impl TestServer {
         self.data_dir.clone()
     }
 
-    /// Runs `org-invitations-server tokens ARGS --data-dir <this server's>`, as `cargo xtask
-    /// tokens` does, beside the running server; returns whether it succeeded, and what it
-    /// printed to standard output and to standard error.
+    /// Runs `org-invitations-server tokens ARGS --data-dir <this server's>` (and its
+    /// `--database-url`), as `cargo xtask tokens` does, beside the running server; returns
+    /// whether it succeeded, and what it printed to standard output and to standard error.
     pub fn tokens(&self, args: &[&str]) -> (bool, String, String) {
-        let output = Command::new(server_binary())
+        let mut command = Command::new(server_binary());
+        command
             .arg("tokens")
             .args(args)
             .arg("--data-dir")
             .arg(&self.data_dir)
-            .output()
-            .expect("the server binary runs");
+            .env_remove("ORG_INVITATIONS_DATABASE_URL");
+        if let Some(url) = &self.database_url {
+            command.arg("--database-url").arg(url);
+        }
+        let output = command.output().expect("the server binary runs");
         (
             output.status.success(),
             String::from_utf8_lossy(&output.stdout).into_owned(),
             String::from_utf8_lossy(&output.stderr).into_owned(),
         )
+    }
+
+    /// Every byte the server has stored: its SQLite file and write-ahead log, or a dump of
+    /// its PostgreSQL database. To show what is never stored.
+    pub fn stored_bytes(&self) -> Vec<u8> {
+        match &self.database_url {
+            Some(url) => postgres::dump(url),
+            None => {
+                let file = self.data_dir.join("invitations.sqlite3");
+                let mut bytes = std::fs::read(&file).expect("the database file");
+                bytes.extend(std::fs::read(file.with_extension("sqlite3-wal")).unwrap_or_default());
+                bytes
+            }
+        }
     }
 
     /// A new named token with `role`, made on the running server's data.

@@ -5,6 +5,7 @@ mod bench;
 mod console;
 mod fuzz;
 mod paths;
+mod postgres;
 mod run;
 mod size;
 mod test;

@@ -1,12 +1,15 @@
 //! `cargo xtask test`: every test, in the order that reuses builds: the release console first
-//! (the end-to-end tests serve it), then native and end-to-end tests in one cargo run, then the
-//! console's own tests inside headless Chromium.
+//! (the end-to-end tests serve it), then native and end-to-end tests in one cargo run (servers
+//! on SQLite), the server's suite again with every server on PostgreSQL, then the console's own
+//! tests inside headless Chromium. A throwaway PostgreSQL cluster serves both the second pass
+//! and the tests that need two instances on one database.
 
 use std::cell::Cell;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
+use crate::postgres::{Cluster, Durability};
 use crate::tools::{
     TestTools, Tools, describe, ensure_build_tools, ensure_cargo_deny, ensure_formatters,
     ensure_test_tools, run,
@@ -43,9 +46,21 @@ pub fn run_all() -> Result {
         console::build(&tools).and_then(|()| size::report())
     });
     step("size budget", &|| size::check_budget());
-    step("native, server and end-to-end tests", &|| {
-        native_tests(&tools, &test_tools, &tally)
+    let cluster = std::cell::RefCell::new(None);
+    step("a throwaway PostgreSQL cluster", &|| {
+        *cluster.borrow_mut() = Some(Cluster::start("test", Durability::Throwaway)?);
+        Ok(())
     });
+    let cluster = cluster.into_inner();
+    step("native, server and end-to-end tests", &|| {
+        native_tests(&tools, &test_tools, cluster.as_ref(), &tally)
+    });
+    if let Some(cluster) = &cluster {
+        step("the server's tests on PostgreSQL", &|| {
+            server_tests_on_postgres(&tools, &test_tools, cluster, &tally)
+        });
+    }
+    drop(cluster);
     step("console tests in headless Chromium", &|| {
         browser_tests(&tools, &test_tools, &tally)
     });
@@ -72,31 +87,60 @@ fn cargo(tools: &Tools) -> std::process::Command {
     command
 }
 
-fn native_tests(tools: &Tools, test_tools: &TestTools, tally: &Tally) -> Result {
+/// What every test run is told: where the tools and the cluster are.
+fn test_command(tools: &Tools, test_tools: &TestTools, cluster: Option<&Cluster>) -> Command {
+    let mut command = cargo(tools);
+    command
+        .env("CHROMEDRIVER", &test_tools.chromedriver)
+        .env("CHROMIUM", &test_tools.chromium)
+        .env("ORG_INVITATIONS_DIST", paths::dist())
+        .env("ANYSCALE_CLI", &test_tools.anyscale_cli)
+        .env("SCHEMATHESIS", &test_tools.schemathesis)
+        .env(
+            "AXE_CORE",
+            paths::npm_tools().join("node_modules/axe-core/axe.min.js"),
+        );
+    if let Some(cluster) = cluster {
+        command
+            .env("ORG_INVITATIONS_TEST_POSTGRES", &cluster.url)
+            .env("ORG_INVITATIONS_PG_BIN", cluster.bin());
+    }
+    command
+}
+
+fn native_tests(
+    tools: &Tools,
+    test_tools: &TestTools,
+    cluster: Option<&Cluster>,
+    tally: &Tally,
+) -> Result {
+    tally.run(test_command(tools, test_tools, cluster).args([
+        "test",
+        "--package",
+        "org-invitations",
+        "--package",
+        "org-invitations-core",
+        "--package",
+        "org-invitations-server",
+        "--package",
+        "e2e",
+        "--package",
+        "xtask",
+    ]))
+}
+
+/// The server's whole suite again, the same tests, with every server they start keeping its
+/// data in the cluster (a database per data folder) instead of SQLite.
+fn server_tests_on_postgres(
+    tools: &Tools,
+    test_tools: &TestTools,
+    cluster: &Cluster,
+    tally: &Tally,
+) -> Result {
     tally.run(
-        cargo(tools)
-            .args([
-                "test",
-                "--package",
-                "org-invitations",
-                "--package",
-                "org-invitations-core",
-                "--package",
-                "org-invitations-server",
-                "--package",
-                "e2e",
-                "--package",
-                "xtask",
-            ])
-            .env("CHROMEDRIVER", &test_tools.chromedriver)
-            .env("CHROMIUM", &test_tools.chromium)
-            .env("ORG_INVITATIONS_DIST", paths::dist())
-            .env("ANYSCALE_CLI", &test_tools.anyscale_cli)
-            .env("SCHEMATHESIS", &test_tools.schemathesis)
-            .env(
-                "AXE_CORE",
-                paths::npm_tools().join("node_modules/axe-core/axe.min.js"),
-            ),
+        test_command(tools, test_tools, Some(cluster))
+            .args(["test", "--package", "org-invitations-server"])
+            .env("ORG_INVITATIONS_TEST_STORE", "postgres"),
     )
 }
 

@@ -21,6 +21,8 @@ const ANYSCALE_CLI_VERSION: &str = "0.26.112";
 const SCHEMATHESIS_VERSION: &str = "4.32.5";
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// Where Debian's postgresql package (PostgreSQL 15, bookworm) puts the server's programs.
+const POSTGRES_BIN: &str = "/usr/lib/postgresql/15/bin";
 
 /// The installed tools, and the PATH that finds them before anything else.
 pub struct Tools {
@@ -68,21 +70,7 @@ pub fn ensure_build_tools() -> Result<Tools> {
 pub fn ensure_test_tools() -> Result<TestTools> {
     if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
         eprintln!("xtask: installing Chromium and ChromeDriver from Debian's packages");
-        let sudo = if is_root() { None } else { Some("sudo") };
-        let apt = |args: &[&str]| -> Result {
-            let mut command = match sudo {
-                Some(sudo) => {
-                    let mut command = Command::new(sudo);
-                    command.arg("apt-get");
-                    command
-                }
-                None => Command::new("apt-get"),
-            };
-            command.args(args).env("DEBIAN_FRONTEND", "noninteractive");
-            run(&mut command)
-        };
-        apt(&["update", "-qq"])?;
-        apt(&["install", "-y", "-qq", "chromium", "chromium-driver"])?;
+        apt_install(&["chromium", "chromium-driver"])?;
     }
     let chromium_version = version_of(Command::new(CHROMIUM).arg("--version")).unwrap_or_default();
     let driver_version =
@@ -104,6 +92,39 @@ pub fn ensure_test_tools() -> Result<TestTools> {
         anyscale_cli: ensure_anyscale_cli()?,
         schemathesis: ensure_schemathesis()?,
     })
+}
+
+/// PostgreSQL's server programs (Debian's `postgresql` package, installed if missing), for
+/// the tests' throwaway cluster; returns their folder.
+pub fn ensure_postgres() -> Result<PathBuf> {
+    let bin = Path::new(POSTGRES_BIN);
+    if !bin.join("initdb").exists() {
+        eprintln!("xtask: installing PostgreSQL from Debian's packages");
+        apt_install(&["postgresql"])?;
+    }
+    if !bin.join("initdb").exists() {
+        return Err(format!(
+            "PostgreSQL's programs are not in {POSTGRES_BIN} after installing Debian's postgresql package"
+        ));
+    }
+    Ok(bin.to_owned())
+}
+
+/// Installs Debian packages (with sudo unless root).
+fn apt_install(packages: &[&str]) -> Result {
+    let apt = |args: &[&str]| -> Result {
+        let mut command = if is_root() {
+            Command::new("apt-get")
+        } else {
+            let mut command = Command::new("sudo");
+            command.arg("apt-get");
+            command
+        };
+        command.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        run(&mut command)
+    };
+    apt(&["update", "-qq"])?;
+    apt(&[&["install", "-y", "-qq"], packages].concat())
 }
 
 /// cargo-fuzz, pinned, for `cargo xtask fuzz`.
@@ -301,7 +322,7 @@ fn ensure_npm_tools(path: &OsString, wasm_opt_version: &str) -> Result {
     Ok(())
 }
 
-fn is_root() -> bool {
+pub fn is_root() -> bool {
     version_of(Command::new("id").arg("-u")).is_some_and(|uid| uid.trim() == "0")
 }
 

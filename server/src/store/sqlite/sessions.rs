@@ -12,8 +12,6 @@ use super::{StoreError, open_connection, sha256_hex, unpoisoned};
 use crate::ids;
 use crate::store::SESSION_LIFETIME;
 
-/// How long a sign-in lasts.
-
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS sessions (
     id_hash       TEXT PRIMARY KEY,

@@ -1,0 +1,86 @@
+//! PostgreSQL for tests: `cargo xtask test` starts a throwaway cluster on a free loopback port
+//! and names it in `ORG_INVITATIONS_TEST_POSTGRES`; with `ORG_INVITATIONS_TEST_STORE=postgres`
+//! every [`TestServer`](crate::TestServer) keeps its data there instead of in SQLite, one
+//! database per data folder (so a restarted server finds its data again).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The cluster's base URL, `postgres://postgres@127.0.0.1:PORT`.
+pub const CLUSTER_ENV: &str = "ORG_INVITATIONS_TEST_POSTGRES";
+/// `postgres` to run every test server on PostgreSQL.
+pub const STORE_ENV: &str = "ORG_INVITATIONS_TEST_STORE";
+/// The folder of PostgreSQL's programs (`psql`, `pg_dump`).
+pub const BIN_ENV: &str = "ORG_INVITATIONS_PG_BIN";
+
+/// Whether test servers keep their data in PostgreSQL in this run.
+pub fn servers_use_postgres() -> bool {
+    std::env::var(STORE_ENV).is_ok_and(|store| store == "postgres")
+}
+
+/// The test cluster's base URL; fails the test plainly when there is none.
+pub fn cluster() -> String {
+    std::env::var(CLUSTER_ENV).unwrap_or_else(|_| {
+        panic!(
+            "this test needs the PostgreSQL cluster that `cargo xtask test` starts \
+             ({CLUSTER_ENV} is not set)"
+        )
+    })
+}
+
+fn program(name: &str) -> PathBuf {
+    std::env::var_os(BIN_ENV)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/lib/postgresql/15/bin"))
+        .join(name)
+}
+
+/// The URL of the database kept for `data_dir`, created empty on first use.
+pub fn database_for(data_dir: &Path) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    data_dir.hash(&mut hasher);
+    let name = format!("test_{:016x}", hasher.finish());
+    let cluster = cluster();
+    let output = Command::new(program("psql"))
+        .args(["--no-psqlrc", "--quiet", "--dbname"])
+        .arg(format!("{cluster}/postgres"))
+        .args(["--command", &format!("CREATE DATABASE {name}")])
+        .output()
+        .expect("psql runs");
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() || error.contains("already exists"),
+        "cannot create the test database {name}: {error}"
+    );
+    format!("{cluster}/{name}")
+}
+
+/// Runs one SQL command on `database` (a URL) and returns what it printed, unaligned.
+pub fn sql(database: &str, command: &str) -> String {
+    let output = Command::new(program("psql"))
+        .args(["--no-psqlrc", "--quiet", "--tuples-only", "--no-align"])
+        .args(["--dbname", database, "--command", command])
+        .output()
+        .expect("psql runs");
+    assert!(
+        output.status.success(),
+        "psql failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Everything `database` holds, as SQL (`pg_dump`): to look for what must not be stored.
+pub fn dump(database: &str) -> Vec<u8> {
+    let output = Command::new(program("pg_dump"))
+        .args(["--data-only", "--dbname", database])
+        .output()
+        .expect("pg_dump runs");
+    assert!(
+        output.status.success(),
+        "pg_dump failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output.stdout
+}

@@ -1,0 +1,134 @@
+//! A throwaway PostgreSQL cluster for the tests and the benchmark: `initdb` into the target
+//! folder, started on a free loopback port, stopped and removed when dropped. Never a cluster
+//! it did not create. PostgreSQL refuses to run as root, so as root the cluster is the
+//! `postgres` user's (through `runuser`).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::tools::{ensure_postgres, is_root, run};
+use crate::{Result, paths};
+
+/// How the cluster is tuned.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// As PostgreSQL ships: every commit flushed. For the benchmark's figures.
+    Full,
+    /// No flushes: a crash of the machine may lose the cluster, which a test run throws away
+    /// anyway. Instances killed with SIGKILL lose nothing either way: PostgreSQL itself stays
+    /// up.
+    Throwaway,
+}
+
+pub struct Cluster {
+    bin: PathBuf,
+    dir: PathBuf,
+    /// `postgres://postgres@127.0.0.1:PORT`
+    pub url: String,
+}
+
+impl Cluster {
+    /// Creates and starts a cluster in `target/postgres/<name>`, replacing one a killed run
+    /// left there.
+    pub fn start(name: &str, durability: Durability) -> Result<Self> {
+        let bin = ensure_postgres()?;
+        let dir = paths::target().join("postgres").join(name);
+        if dir.join("postmaster.pid").exists() {
+            let _ = as_owner(&bin.join("pg_ctl"))
+                .args(["stop", "--mode", "immediate", "--pgdata"])
+                .arg(&dir)
+                .status();
+        }
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)
+                .map_err(|err| format!("cannot remove the old cluster {}: {err}", dir.display()))?;
+        }
+        std::fs::create_dir_all(&dir)
+            .map_err(|err| format!("cannot create {}: {err}", dir.display()))?;
+        if is_root() {
+            run(Command::new("chown").args(["postgres:postgres"]).arg(&dir))?;
+        }
+        // Trust on loopback only: the cluster listens on 127.0.0.1 and nowhere else, and
+        // lives as long as the run.
+        run(as_owner(&bin.join("initdb"))
+            .args([
+                "--auth=trust",
+                "--username=postgres",
+                "--encoding=UTF8",
+                "--locale=C",
+                "--no-sync",
+                "--pgdata",
+            ])
+            .arg(&dir))?;
+        let port = free_port()?;
+        let mut options = format!(
+            "-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories='{}' \
+             -c max_connections=200",
+            dir.display()
+        );
+        if durability == Durability::Throwaway {
+            options.push_str(" -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
+        }
+        run(as_owner(&bin.join("pg_ctl"))
+            .args(["start", "--wait", "--silent", "--pgdata"])
+            .arg(&dir)
+            .arg("--log")
+            .arg(dir.join("server.log"))
+            .args(["-o", &options]))?;
+        Ok(Self {
+            bin,
+            url: format!("postgres://postgres@127.0.0.1:{port}"),
+            dir,
+        })
+    }
+
+    /// The folder of PostgreSQL's programs.
+    pub fn bin(&self) -> &Path {
+        &self.bin
+    }
+
+    /// Creates an empty database; returns its URL.
+    pub fn create_database(&self, name: &str) -> Result<String> {
+        run(Command::new(self.bin.join("psql"))
+            .args(["--no-psqlrc", "--quiet", "--dbname"])
+            .arg(format!("{}/postgres", self.url))
+            .args(["--command", &format!("CREATE DATABASE {name}")]))?;
+        Ok(format!("{}/{name}", self.url))
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let stopped = as_owner(&self.bin.join("pg_ctl"))
+            .args(["stop", "--wait", "--silent", "--mode", "fast", "--pgdata"])
+            .arg(&self.dir)
+            .status();
+        if matches!(stopped, Ok(status) if status.success()) {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        } else {
+            eprintln!(
+                "xtask: the test cluster in {} did not stop; the next run replaces it",
+                self.dir.display()
+            );
+        }
+    }
+}
+
+/// `program`, run as the `postgres` user when this is root (PostgreSQL refuses root).
+fn as_owner(program: &Path) -> Command {
+    if is_root() {
+        let mut command = Command::new("runuser");
+        command.args(["-u", "postgres", "--"]).arg(program);
+        command
+    } else {
+        Command::new(program)
+    }
+}
+
+/// A loopback port nothing listens on just now.
+fn free_port() -> Result<u16> {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .map_err(|err| format!("cannot find a free port: {err}"))
+}
