@@ -46,6 +46,13 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response = (self.status, Json(ErrorBody::new(self.detail))).into_response();
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            // Every 503 of this server means "nothing was done; try again shortly".
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("2"),
+            );
+        }
         if self.status == StatusCode::UNAUTHORIZED {
             // RFC 9110: a 401 names the scheme that would be accepted.
             response.headers_mut().insert(
@@ -73,6 +80,12 @@ impl From<StoreError> for ApiError {
         // The cause goes to the log; the client gets no internals. Changes and their records
         // share one transaction, so a failure leaves nothing half done, and a retry is safe.
         tracing::error!(error = %err, "storage failure");
+        if matches!(err, StoreError::Unavailable(_)) {
+            return Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The database cannot be reached just now; nothing was changed. Try again in a moment",
+            );
+        }
         Self::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "The invitation store failed; nothing was changed. Try again",

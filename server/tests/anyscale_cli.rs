@@ -234,3 +234,48 @@ fn the_cli_reports_a_wrong_token_as_invalid_credentials() {
         run.output
     );
 }
+
+/// Two instances on one PostgreSQL database, as behind a load balancer: whichever instance the
+/// CLI reaches, it sees what was done through the other.
+#[test]
+fn the_cli_against_either_of_two_instances_sees_the_others_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = testkit::postgres::database_for(dir.path());
+    let token = "sss_two_instances_for_the_cli_0123";
+    let instance = || {
+        TestServer::start_with(testkit::ServerOptions {
+            extra_args: vec![
+                "--database-url".into(),
+                database.clone(),
+                "--token".into(),
+                token.into(),
+            ],
+            ..Default::default()
+        })
+    };
+    let (a, b) = (instance(), instance());
+
+    let created = anyscale(&a, token, &["create", "--emails", "both@anyscale.com"]);
+    assert!(created.success, "{}", created.output);
+    let listed = anyscale(&b, token, &["list"]);
+    assert!(
+        listed.output.contains("both@anyscale.com"),
+        "{}",
+        listed.output
+    );
+    let deleted = anyscale(&b, token, &["delete", "--email", "both@anyscale.com"]);
+    assert!(
+        deleted
+            .output
+            .contains("Organization invitation for both@anyscale.com deleted."),
+        "{}",
+        deleted.output
+    );
+    let listed = anyscale(&a, token, &["list"]);
+    assert!(listed.success, "{}", listed.output);
+    assert!(
+        !listed.output.contains("both@anyscale.com"),
+        "{}",
+        listed.output
+    );
+}

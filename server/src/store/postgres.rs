@@ -229,13 +229,13 @@ async fn migrate(pool: &Pool, described: &str) -> Result<String, StoreError> {
 
 impl From<tokio_postgres::Error> for StoreError {
     fn from(err: tokio_postgres::Error) -> Self {
-        // A connection that broke, or a server shutting down or starting: worth trying again.
-        let unavailable = err.is_closed()
-            || err.code().is_some_and(|code| {
-                let class = &code.code()[..2];
-                class == "08" || class == "57"
-            })
-            || err.as_db_error().is_none() && err.to_string().contains("connect");
+        // Not an answer from the database (a connection that broke or could not be made), or
+        // the database saying it is shutting down, starting or out of connections: worth
+        // trying again. Anything else is an error of the query itself.
+        let unavailable = match err.code() {
+            None => err.as_db_error().is_none(),
+            Some(code) => matches!(&code.code()[..2], "08" | "53" | "57"),
+        };
         if unavailable {
             StoreError::Unavailable(err.to_string())
         } else {
@@ -246,10 +246,9 @@ impl From<tokio_postgres::Error> for StoreError {
 
 impl From<PoolError> for StoreError {
     fn from(err: PoolError) -> Self {
-        match err {
-            PoolError::Backend(err) => err.into(),
-            other => StoreError::Unavailable(other.to_string()),
-        }
+        // Whatever kept the pool from handing out a connection (none could be made, or none
+        // came free in time) is a passing state of the database or the load.
+        StoreError::Unavailable(err.to_string())
     }
 }
 

@@ -1,0 +1,399 @@
+//! Several server instances on one PostgreSQL database, as behind a load balancer: what only
+//! two real processes can show. Each test makes its own database in the cluster `cargo xtask
+//! test` starts.
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use serde_json::Value;
+use testkit::postgres::{cluster, database_for, sql};
+use testkit::{Api, LIST_PATH, ServerOptions, TestServer};
+
+const TOKEN: &str = "sss_scale_out_token_0123456789abc";
+
+/// A fresh database, and the options that put an instance on it with the shared token.
+fn shared_database() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = database_for(dir.path());
+    (dir, url)
+}
+
+fn instance(database_url: &str) -> TestServer {
+    TestServer::start_with(ServerOptions {
+        extra_args: vec![
+            "--database-url".into(),
+            database_url.into(),
+            "--token".into(),
+            TOKEN.into(),
+        ],
+        ..Default::default()
+    })
+}
+
+fn pair() -> (tempfile::TempDir, String, TestServer, TestServer) {
+    let (dir, url) = shared_database();
+    let (a, b) = (instance(&url), instance(&url));
+    (dir, url, a, b)
+}
+
+fn emails_of(listed: &[Value]) -> Vec<String> {
+    listed
+        .iter()
+        .map(|invitation| invitation["email"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn two_instances_see_each_others_changes_tokens_and_organization() {
+    let (_dir, url, a, b) = pair();
+    assert!(a.serving.contains("PostgreSQL database"), "{}", a.serving);
+    assert!(
+        !a.serving.contains("postgres://"),
+        "the URL is not printed: {}",
+        a.serving
+    );
+    let (api_a, api_b) = (Api::new(&a), Api::new(&b));
+    let created = api_a.invite(&["one@x.com", "two@x.com"]);
+    assert!(created.iter().all(|result| result["status"] == 200));
+    assert_eq!(
+        emails_of(&api_b.list_all("count=50")),
+        ["one@x.com", "two@x.com"]
+    );
+    let again = api_b.invite(&["ONE@x.com"]);
+    assert_eq!(
+        again[0]["status"], 409,
+        "one pending invitation per address"
+    );
+    let id = created[0]["data"]["id"].as_str().unwrap();
+    let revoked = api_b.post(
+        &format!("/api/v2/organization_invitations/{id}/invalidate"),
+        &Value::Null,
+    );
+    assert_eq!(revoked.status, 200, "{}", revoked.body);
+    assert_eq!(emails_of(&api_a.list_all("count=50")), ["two@x.com"]);
+
+    // One organization, one audit trail, one set of named tokens.
+    let org = |api: &Api| api.get(LIST_PATH).json()["results"][0]["organization_id"].clone();
+    assert_eq!(org(&api_a), org(&api_b));
+    let trail = api_a.get("/api/console/audit?count=50");
+    assert_eq!(trail.status, 200, "{}", trail.body);
+    assert_eq!(trail.json()["metadata"]["total"], 4, "{}", trail.body);
+    let token = a.new_token("ci-bot", "viewer");
+    let listed = Api::new(&b).get_with(LIST_PATH, &[("Authorization", &format!("Bearer {token}"))]);
+    assert_eq!(
+        listed.status, 200,
+        "a token made for one instance works on the other"
+    );
+    assert_eq!(
+        sql(&url, "SELECT COUNT(*) FROM schema_version").trim(),
+        "1",
+        "the schema was applied once"
+    );
+}
+
+#[test]
+fn parallel_creates_of_overlapping_addresses_leave_exactly_one_pending_each() {
+    let (_dir, _url, a, b) = pair();
+    let servers = [&a, &b];
+    // 8 clients, each inviting 10 batches of 12 addresses out of the same 40, half through
+    // each instance, all at once.
+    let successes: Mutex<HashMap<String, usize>> = Mutex::new(HashMap::new());
+    std::thread::scope(|scope| {
+        for client in 0..8usize {
+            let server = servers[client % 2];
+            let successes = &successes;
+            scope.spawn(move || {
+                let api = Api::new(server);
+                for batch in 0..10usize {
+                    let emails: Vec<String> = (0..12)
+                        .map(|i| format!("user{}@x.com", (client * 7 + batch * 5 + i * 3) % 40))
+                        .collect();
+                    let mut unique = emails.clone();
+                    unique.sort();
+                    unique.dedup();
+                    let refs: Vec<&str> = unique.iter().map(String::as_str).collect();
+                    for (email, result) in refs.iter().zip(api.invite(&refs)) {
+                        match result["status"].as_u64() {
+                            Some(200) => {
+                                *successes
+                                    .lock()
+                                    .unwrap()
+                                    .entry(email.to_string())
+                                    .or_default() += 1;
+                            }
+                            Some(409) => {}
+                            other => panic!("{email}: {other:?} {result}"),
+                        }
+                    }
+                }
+            });
+        }
+    });
+    let successes = successes.into_inner().unwrap();
+    assert!(
+        successes.values().all(|created| *created == 1),
+        "each address was created exactly once: {successes:?}"
+    );
+    for server in servers {
+        let mut listed = emails_of(&Api::new(server).list_all("count=100"));
+        let count = listed.len();
+        listed.sort();
+        listed.dedup();
+        assert_eq!(listed.len(), count, "no address twice");
+        assert_eq!(count, successes.len(), "every invited address pending once");
+    }
+}
+
+#[test]
+fn paging_through_one_instance_while_the_other_writes_neither_skips_nor_repeats() {
+    let (_dir, _url, a, b) = pair();
+    let (api_a, api_b) = (Api::new(&a), Api::new(&b));
+    let seeded: Vec<String> = (0..300).map(|i| format!("seed{i:03}@x.com")).collect();
+    let refs: Vec<&str> = seeded.iter().map(String::as_str).collect();
+    api_a.invite(&refs);
+    let done = AtomicBool::new(false);
+    let pages = std::thread::scope(|scope| {
+        let writer = scope.spawn(|| {
+            // Until the reader is done: invite new addresses and revoke some of them.
+            let mut round = 0;
+            while !done.load(Ordering::Relaxed) {
+                let fresh: Vec<String> = (0..5).map(|i| format!("new{round}-{i}@x.com")).collect();
+                let refs: Vec<&str> = fresh.iter().map(String::as_str).collect();
+                let results = api_a.invite(&refs);
+                for result in results.iter().step_by(2) {
+                    let id = result["data"]["id"].as_str().unwrap();
+                    let revoked = api_a.post(
+                        &format!("/api/v2/organization_invitations/{id}/invalidate"),
+                        &Value::Null,
+                    );
+                    assert_eq!(revoked.status, 200);
+                }
+                round += 1;
+            }
+            round
+        });
+        let mut all = Vec::new();
+        let mut token: Option<String> = None;
+        let mut pages = 0;
+        loop {
+            let mut path = format!("{LIST_PATH}?count=7");
+            if let Some(token) = &token {
+                path.push_str(&format!("&paging_token={token}"));
+            }
+            let page = api_b.get(&path).json();
+            pages += 1;
+            all.extend(emails_of(page["results"].as_array().unwrap()));
+            match page["metadata"]["next_paging_token"].as_str() {
+                Some(next) => token = Some(next.to_owned()),
+                None => break,
+            }
+        }
+        done.store(true, Ordering::Relaxed);
+        let rounds = writer.join().unwrap();
+        assert!(rounds > 0, "the other instance wrote while paging");
+        (all, pages)
+    });
+    let (all, pages) = pages;
+    assert!(pages > 40, "{pages} pages");
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for email in &all {
+        *counts.entry(email).or_default() += 1;
+    }
+    assert!(
+        counts.values().all(|seen| *seen == 1),
+        "an invitation repeated"
+    );
+    for email in &seeded {
+        assert!(counts.contains_key(email.as_str()), "{email} skipped");
+    }
+}
+
+#[test]
+fn an_instance_killed_right_after_acknowledging_loses_nothing() {
+    let (_dir, url, a, b) = pair();
+    let api_a = Api::new(&a);
+    let mut acknowledged = Vec::new();
+    for i in 0..40 {
+        let email = format!("kept{i:02}@x.com");
+        let reply = api_a.post(LIST_PATH, &serde_json::json!({"email": email}));
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        acknowledged.push(email);
+    }
+    drop(api_a);
+    a.kill_hard();
+    assert_eq!(emails_of(&Api::new(&b).list_all("count=100")), acknowledged);
+    // And a restarted instance finds them too.
+    let restarted = instance(&url);
+    assert_eq!(Api::new(&restarted).list_all("count=100").len(), 40);
+}
+
+#[test]
+fn instances_starting_at_once_apply_the_schema_once() {
+    let (_dir, url) = shared_database();
+    let servers: Vec<TestServer> = std::thread::scope(|scope| {
+        let starting: Vec<_> = (0..3).map(|_| scope.spawn(|| instance(&url))).collect();
+        starting
+            .into_iter()
+            .map(|start| start.join().unwrap())
+            .collect()
+    });
+    assert_eq!(
+        sql(
+            &url,
+            "SELECT string_agg(version::text, ',') FROM schema_version"
+        )
+        .trim(),
+        "1"
+    );
+    let orgs: Vec<String> = servers
+        .iter()
+        .map(|server| {
+            Api::new(server).invite(&[&format!("{}@x.com", server.port())]);
+            Api::new(server).list_all("count=10")[0]["organization_id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert!(orgs.windows(2).all(|pair| pair[0] == pair[1]), "{orgs:?}");
+}
+
+#[test]
+fn a_database_from_a_newer_server_is_refused_untouched() {
+    let (dir, url) = shared_database();
+    drop(instance(&url));
+    sql(&url, "INSERT INTO schema_version (version) VALUES (99)");
+    let output = std::process::Command::new(testkit::server_binary())
+        .args(["--port", "0", "--token", TOKEN, "--database-url", &url])
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        error.contains("newer version of this server (schema 99"),
+        "{error}"
+    );
+    assert!(
+        !error.contains("postgres://"),
+        "no URL in messages: {error}"
+    );
+    assert_eq!(
+        sql(&url, "SELECT COUNT(*) FROM schema_version").trim(),
+        "2",
+        "nothing was changed"
+    );
+}
+
+#[test]
+fn a_bad_database_url_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(testkit::server_binary())
+        .args(["--port", "0", "--database-url", "postgres://[broken"])
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(error.contains("invalid --database-url"), "{error}");
+}
+
+/// A TCP relay between the server and PostgreSQL that can be cut, as a database restart or a
+/// network failure looks to the server: open connections break, new ones are refused.
+struct Relay {
+    port: u16,
+    up: Arc<AtomicBool>,
+    open: Arc<Mutex<Vec<TcpStream>>>,
+}
+
+impl Relay {
+    fn to(target_port: u16) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let up = Arc::new(AtomicBool::new(true));
+        let open = Arc::new(Mutex::new(Vec::new()));
+        let (up_in, open_in) = (up.clone(), open.clone());
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                if !up_in.load(Ordering::SeqCst) {
+                    drop(client);
+                    continue;
+                }
+                let Ok(server) = TcpStream::connect(("127.0.0.1", target_port)) else {
+                    continue;
+                };
+                let mut open = open_in.lock().unwrap();
+                open.push(client.try_clone().unwrap());
+                open.push(server.try_clone().unwrap());
+                for (mut from, mut to) in [
+                    (client.try_clone().unwrap(), server.try_clone().unwrap()),
+                    (server, client),
+                ] {
+                    std::thread::spawn(move || {
+                        let mut buffer = [0; 16 * 1024];
+                        while let Ok(read) = from.read(&mut buffer) {
+                            if read == 0 || to.write_all(&buffer[..read]).is_err() {
+                                break;
+                            }
+                        }
+                        let _ = to.shutdown(Shutdown::Both);
+                    });
+                }
+            }
+        });
+        Self { port, up, open }
+    }
+
+    fn cut(&self) {
+        self.up.store(false, Ordering::SeqCst);
+        for stream in self.open.lock().unwrap().drain(..) {
+            let _ = stream.shutdown(Shutdown::Both);
+        }
+    }
+
+    fn heal(&self) {
+        self.up.store(true, Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn while_the_database_is_away_requests_get_a_clear_503_and_then_succeed() {
+    let (_dir, url) = shared_database();
+    let cluster_port: u16 = cluster().rsplit(':').next().unwrap().parse().unwrap();
+    let relay = Relay::to(cluster_port);
+    let relayed = url.replace(
+        &format!("127.0.0.1:{cluster_port}"),
+        &format!("127.0.0.1:{}", relay.port),
+    );
+    let server = instance(&relayed);
+    let api = Api::new(&server);
+    api.invite(&["before@x.com"]);
+
+    relay.cut();
+    let listed = api.get(LIST_PATH);
+    assert_eq!(listed.status, 503, "{}", listed.body);
+    assert!(
+        listed.detail().contains("database cannot be reached"),
+        "{}",
+        listed.body
+    );
+    assert!(listed.headers.get("retry-after").is_some());
+    let refused = api.post(LIST_PATH, &serde_json::json!({"email": "during@x.com"}));
+    assert_eq!(refused.status, 503, "{}", refused.body);
+
+    relay.heal();
+    // The pool replaces its broken connections: the very next requests succeed.
+    let first_after = api.get(LIST_PATH);
+    assert_eq!(first_after.status, 200, "{}", first_after.body);
+    let created = api.post(LIST_PATH, &serde_json::json!({"email": "after@x.com"}));
+    assert_eq!(created.status, 200, "{}", created.body);
+    assert_eq!(
+        emails_of(&api.list_all("count=10")),
+        ["before@x.com", "after@x.com"]
+    );
+}
