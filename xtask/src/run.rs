@@ -79,35 +79,49 @@ pub fn run(args: RunArgs) -> Result {
     console::build(&tools)?;
     build_server()?;
     let mut server = server_binary();
-    let (arguments, token) = server_arguments(&args.server_options, &paths::dist());
+    let (arguments, secrets) = server_arguments(&args.server_options, &paths::dist());
     server.current_dir(paths::root()).args(arguments);
-    if let Some(token) = token {
-        // Passed through the environment so it does not show in the process list.
-        server.env("ORG_INVITATIONS_TOKEN", token);
-    }
+    // Passed through the environment so they do not show in the process list.
+    server.envs(secrets);
     eprintln!("$ {}", describe(&server));
     // Become the server, so Ctrl-C and signals reach it directly.
     Err(format!("cannot start the server: {}", server.exec()))
 }
 
+/// Options whose values are secrets (a token, a database URL with its password), and the
+/// environment variable the server reads each from instead.
+const SECRET_OPTIONS: [(&str, &str); 2] = [
+    ("--token", "ORG_INVITATIONS_TOKEN"),
+    ("--database-url", "ORG_INVITATIONS_DATABASE_URL"),
+];
+
 /// The server's arguments: the ones given, and the console `run` just built unless another
 /// `--dist-dir` is given. Every option reaches the server unchanged, so `run` accepts all of
-/// them, today's and tomorrow's; but a `--token` is taken out and returned, to travel in the
-/// environment instead of the process list.
+/// them, today's and tomorrow's; but secrets (`--token`, `--database-url`) are taken out and
+/// returned with their environment variables, to travel in the environment instead of the
+/// process list.
 fn server_arguments(
     given: &[String],
     dist: &std::path::Path,
-) -> (Vec<std::ffi::OsString>, Option<String>) {
+) -> (Vec<std::ffi::OsString>, Vec<(&'static str, String)>) {
     let mut arguments: Vec<std::ffi::OsString> = Vec::new();
-    let mut token = None;
+    let mut secrets = Vec::new();
     let mut names_dist = false;
     let mut rest = given.iter();
-    while let Some(arg) = rest.next() {
-        if arg == "--token" {
-            token = rest.next().cloned();
-        } else if let Some(value) = arg.strip_prefix("--token=") {
-            token = Some(value.to_owned());
-        } else {
+    'next: while let Some(arg) = rest.next() {
+        for (option, variable) in SECRET_OPTIONS {
+            if arg == option {
+                if let Some(value) = rest.next() {
+                    secrets.push((variable, value.clone()));
+                }
+                continue 'next;
+            }
+            if let Some(value) = arg.strip_prefix(option).and_then(|v| v.strip_prefix('=')) {
+                secrets.push((variable, value.to_owned()));
+                continue 'next;
+            }
+        }
+        {
             names_dist |= arg == "--dist-dir" || arg.starts_with("--dist-dir=");
             arguments.push(arg.into());
         }
@@ -116,7 +130,7 @@ fn server_arguments(
         arguments.push("--dist-dir".into());
         arguments.push(dist.into());
     }
-    (arguments, token)
+    (arguments, secrets)
 }
 
 #[cfg(test)]
@@ -136,7 +150,7 @@ mod tests {
         ]
         .map(String::from)
         .to_vec();
-        let (arguments, token) = server_arguments(&given, Path::new("/x/dist"));
+        let (arguments, secrets) = server_arguments(&given, Path::new("/x/dist"));
         assert_eq!(
             arguments,
             [
@@ -151,26 +165,39 @@ mod tests {
             ]
             .map(std::ffi::OsString::from)
         );
-        assert_eq!(token, None);
+        assert!(secrets.is_empty());
         let own = ["--dist-dir".to_owned(), "/elsewhere".to_owned()];
         assert_eq!(server_arguments(&own, Path::new("/x/dist")).0.len(), 2);
     }
 
     #[test]
-    fn a_token_travels_in_the_environment_not_the_process_list() {
+    fn secrets_travel_in_the_environment_not_the_process_list() {
         for given in [
             vec![
-                "--token".to_owned(),
-                "sss_secret_token_123".to_owned(),
-                "--demo".to_owned(),
+                "--token",
+                "sss_secret_token_123",
+                "--demo",
+                "--database-url",
+                "postgres://app:secret-password@db/invitations",
             ],
             vec![
-                "--token=sss_secret_token_123".to_owned(),
-                "--demo".to_owned(),
+                "--token=sss_secret_token_123",
+                "--demo",
+                "--database-url=postgres://app:secret-password@db/invitations",
             ],
         ] {
-            let (arguments, token) = server_arguments(&given, Path::new("/x/dist"));
-            assert_eq!(token.as_deref(), Some("sss_secret_token_123"));
+            let given: Vec<String> = given.into_iter().map(String::from).collect();
+            let (arguments, secrets) = server_arguments(&given, Path::new("/x/dist"));
+            assert_eq!(
+                secrets,
+                [
+                    ("ORG_INVITATIONS_TOKEN", "sss_secret_token_123".to_owned()),
+                    (
+                        "ORG_INVITATIONS_DATABASE_URL",
+                        "postgres://app:secret-password@db/invitations".to_owned()
+                    )
+                ]
+            );
             assert!(
                 arguments
                     .iter()
