@@ -56,13 +56,40 @@ pub(crate) fn unlimited_server(dist_dir: Option<std::path::PathBuf>) -> TestServ
     })
 }
 
+/// Token shared by the instances on one PostgreSQL database.
+const SHARED_TOKEN: &str = "sss_bench_shared_token_0123456789";
+
+/// `count` unlimited instances on one new PostgreSQL database of the cluster `cargo xtask bench`
+/// started; `None` when there is none (the benchmark run on its own).
+fn postgres_instances(count: usize) -> Option<(tempfile::TempDir, Vec<TestServer>)> {
+    std::env::var_os(testkit::postgres::CLUSTER_ENV)?;
+    let folder = tempfile::tempdir().expect("a folder naming the database");
+    let database = testkit::postgres::database_for(folder.path());
+    let servers = (0..count)
+        .map(|_| {
+            TestServer::start_with(ServerOptions {
+                extra_args: vec![
+                    "--write-limit".into(),
+                    "100000000".into(),
+                    "--database-url".into(),
+                    database.clone(),
+                    "--token".into(),
+                    SHARED_TOKEN.into(),
+                ],
+                ..Default::default()
+            })
+        })
+        .collect();
+    Some((folder, servers))
+}
+
 pub fn run(plan: Plan) {
     // The baseline file is served by the same server from its static folder.
     let static_dir = tempfile::tempdir().expect("static folder");
     let server = unlimited_server(Some(static_dir.path().to_owned()));
     let client = Client::new(&server);
     println!(
-        "Server benchmark (SQLite, group commit): {} rows, {} repetitions, {:?} load clients on {} cores",
+        "Server benchmark (SQLite with group commit; PostgreSQL under sustained load): {} rows, {} repetitions, {:?} load clients on {} cores",
         plan.rows,
         plan.repetitions,
         plan.clients,
@@ -138,24 +165,48 @@ pub fn run(plan: Plan) {
         );
     }
 
-    header("Sustained load");
-    let mut errors = 0;
-    for &clients in &plan.clients {
-        let mixed = load(&server, clients, plan.load, Mix::Invitations);
-        let baseline = load(&server, clients, plan.baseline_load, Mix::Userinfo);
-        println!(
-            "| {clients} clients: mixed list 70% / create 20% / invalidate 10%, {} s | {:.0} req/s, p50 {}, p99 {}, {} errors | userinfo only (no storage): {:.0} req/s, p50 {}, p99 {} | {:.2}× |",
-            plan.load.as_secs(),
-            mixed.per_second,
-            ms(mixed.p50),
-            ms(mixed.p99),
-            mixed.errors,
-            baseline.per_second,
-            ms(baseline.p50),
-            ms(baseline.p99),
-            mixed.per_second / baseline.per_second
-        );
-        errors += mixed.errors + baseline.errors;
+    header("Sustained load by store");
+    println!(
+        "Mixed list 70% / create 20% / invalidate 10%, {} s per run; baseline: userinfo only (no storage), {} s, on the SQLite server.",
+        plan.load.as_secs(),
+        plan.baseline_load.as_secs()
+    );
+    println!("| store | clients | requests/s | p50 | p99 | errors | baseline requests/s | ratio |");
+    println!("|---|---|---|---|---|---|---|---|");
+    let baselines: Vec<LoadResult> = plan
+        .clients
+        .iter()
+        .map(|&clients| load(&[&server], clients, plan.baseline_load, Mix::Userinfo))
+        .collect();
+    let mut errors: usize = baselines.iter().map(|baseline| baseline.errors).sum();
+    let postgres_one = postgres_instances(1);
+    let postgres_two = postgres_instances(2);
+    let mut stores: Vec<(&str, Vec<&TestServer>)> =
+        vec![("SQLite (group commit), 1 instance", vec![&server])];
+    match (&postgres_one, &postgres_two) {
+        (Some((_, one)), Some((_, two))) => {
+            stores.push(("PostgreSQL 15, 1 instance", one.iter().collect()));
+            stores.push(("PostgreSQL 15, 2 instances", two.iter().collect()));
+        }
+        _ => println!(
+            "(PostgreSQL left out: no cluster in {}; `cargo xtask bench` starts one.)",
+            testkit::postgres::CLUSTER_ENV
+        ),
+    }
+    for (store, servers) in &stores {
+        for (&clients, baseline) in plan.clients.iter().zip(&baselines) {
+            let mixed = load(servers, clients, plan.load, Mix::Invitations);
+            println!(
+                "| {store} | {clients} | {:.0} | {} | {} | {} | {:.0} | {:.2}× |",
+                mixed.per_second,
+                ms(mixed.p50),
+                ms(mixed.p99),
+                mixed.errors,
+                baseline.per_second,
+                mixed.per_second / baseline.per_second
+            );
+            errors += mixed.errors;
+        }
     }
     assert_eq!(errors, 0, "a benchmark with errors measures nothing");
 }
@@ -325,9 +376,10 @@ pub(crate) struct LoadResult {
     pub(crate) errors: usize,
 }
 
-/// `clients` threads send requests back to back for `duration`.
+/// `clients` threads send requests back to back for `duration`, spread evenly over `servers`
+/// (as a load balancer would).
 pub(crate) fn load(
-    server: &TestServer,
+    servers: &[&TestServer],
     clients: usize,
     duration: Duration,
     mix: Mix,
@@ -337,6 +389,7 @@ pub(crate) fn load(
         let handles: Vec<_> = (0..clients)
             .map(|client_number| {
                 let mix = &mix;
+                let server = servers[client_number % servers.len()];
                 scope.spawn(move || {
                     let client = Client::new(server);
                     let mut latencies = Vec::new();

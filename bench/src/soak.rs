@@ -26,7 +26,12 @@ pub fn run(minutes: u64, clients: usize) {
     );
     let (mut requests, mut errors) = (0, 0);
     for minute in 1..=minutes {
-        let result = load(&server, clients, Duration::from_secs(60), Mix::Invitations);
+        let result = load(
+            &[&server],
+            clients,
+            Duration::from_secs(60),
+            Mix::Invitations,
+        );
         requests += result.requests;
         errors += result.errors;
         println!(

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
-use testkit::postgres::{cluster, database_for, sql};
+use testkit::postgres::{cluster, database_for, sql, try_sql};
 use testkit::{Api, LIST_PATH, ServerOptions, TestServer};
 
 const TOKEN: &str = "sss_scale_out_token_0123456789abc";
@@ -81,6 +81,13 @@ fn two_instances_see_each_others_changes_tokens_and_organization() {
     let trail = api_a.get("/api/console/audit?count=50");
     assert_eq!(trail.status, 200, "{}", trail.body);
     assert_eq!(trail.json()["metadata"]["total"], 4, "{}", trail.body);
+    let edited = try_sql(&url, "UPDATE audit SET actor = 'someone else'");
+    assert!(
+        edited
+            .as_ref()
+            .is_err_and(|error| error.contains("append-only")),
+        "the database keeps the trail append-only: {edited:?}"
+    );
     let token = a.new_token("ci-bot", "viewer");
     let listed = Api::new(&b).get_with(LIST_PATH, &[("Authorization", &format!("Bearer {token}"))]);
     assert_eq!(

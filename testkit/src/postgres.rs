@@ -58,17 +58,22 @@ pub fn database_for(data_dir: &Path) -> String {
 
 /// Runs one SQL command on `database` (a URL) and returns what it printed, unaligned.
 pub fn sql(database: &str, command: &str) -> String {
+    try_sql(database, command).unwrap_or_else(|error| panic!("psql failed: {error}"))
+}
+
+/// [`sql`], or what PostgreSQL said when it refused the command.
+pub fn try_sql(database: &str, command: &str) -> Result<String, String> {
     let output = Command::new(program("psql"))
         .args(["--no-psqlrc", "--quiet", "--tuples-only", "--no-align"])
+        .args(["--set", "ON_ERROR_STOP=1"])
         .args(["--dbname", database, "--command", command])
         .output()
         .expect("psql runs");
-    assert!(
-        output.status.success(),
-        "psql failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
+    if output.status.success() {
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    } else {
+        Err(String::from_utf8_lossy(&output.stderr).into_owned())
+    }
 }
 
 /// Everything `database` holds, as SQL (`pg_dump`): to look for what must not be stored.

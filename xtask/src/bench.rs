@@ -1,8 +1,10 @@
 //! `cargo xtask bench`: builds the release console, the server and the benchmark with
-//! optimisations, then runs it (server on loopback, console in headless Chromium).
+//! optimisations, then runs it (server on loopback, console in headless Chromium, PostgreSQL
+//! in a throwaway cluster with its durable defaults).
 
 use std::process::Command;
 
+use crate::postgres::{Cluster, Durability};
 use crate::tools::{ensure_build_tools, ensure_test_tools, run};
 use crate::{Result, console, paths};
 
@@ -33,7 +35,10 @@ pub fn run_benchmarks(quick: bool, soak: bool, only: Option<String>) -> Result {
     if let Some(only) = only {
         bench.arg(format!("--only={only}"));
     }
+    let cluster = Cluster::start("bench", Durability::Full)?;
     run(bench
+        .env("ORG_INVITATIONS_TEST_POSTGRES", &cluster.url)
+        .env("ORG_INVITATIONS_PG_BIN", cluster.bin())
         .env(
             "ORG_INVITATIONS_SERVER_BIN",
             built.join("org-invitations-server"),

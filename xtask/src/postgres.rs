@@ -86,15 +86,6 @@ impl Cluster {
     pub fn bin(&self) -> &Path {
         &self.bin
     }
-
-    /// Creates an empty database; returns its URL.
-    pub fn create_database(&self, name: &str) -> Result<String> {
-        run(Command::new(self.bin.join("psql"))
-            .args(["--no-psqlrc", "--quiet", "--dbname"])
-            .arg(format!("{}/postgres", self.url))
-            .args(["--command", &format!("CREATE DATABASE {name}")]))?;
-        Ok(format!("{}/{name}", self.url))
-    }
 }
 
 impl Drop for Cluster {
