@@ -165,7 +165,7 @@ pub fn run(plan: Plan) {
         );
     }
 
-    header("Sustained load by store");
+    println!("\n### Sustained load by store\n");
     println!(
         "Mixed list 70% / create 20% / invalidate 10%, {} s per run; baseline: userinfo only (no storage), {} s, on the SQLite server.",
         plan.load.as_secs(),

@@ -13,6 +13,8 @@ use testkit::postgres::{cluster, database_for, sql, try_sql};
 use testkit::{Api, LIST_PATH, ServerOptions, TestServer};
 
 const TOKEN: &str = "sss_scale_out_token_0123456789abc";
+/// The migrations a database has had, in order.
+const VERSIONS: &str = "SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_version";
 
 /// A fresh database, and the options that put an instance on it with the shared token.
 fn shared_database() -> (tempfile::TempDir, String) {
@@ -95,9 +97,9 @@ fn two_instances_see_each_others_changes_tokens_and_organization() {
         "a token made for one instance works on the other"
     );
     assert_eq!(
-        sql(&url, "SELECT COUNT(*) FROM schema_version").trim(),
-        "1",
-        "the schema was applied once"
+        sql(&url, VERSIONS).trim(),
+        "1,2",
+        "each migration was applied once"
     );
 }
 
@@ -151,12 +153,17 @@ fn parallel_creates_of_overlapping_addresses_leave_exactly_one_pending_each() {
         listed.dedup();
         assert_eq!(listed.len(), count, "no address twice");
         assert_eq!(count, successes.len(), "every invited address pending once");
+        assert_eq!(
+            Api::new(server).get(LIST_PATH).json()["metadata"]["total"],
+            count,
+            "the total the database keeps, after concurrent writes through both instances"
+        );
     }
 }
 
 #[test]
 fn paging_through_one_instance_while_the_other_writes_neither_skips_nor_repeats() {
-    let (_dir, _url, a, b) = pair();
+    let (_dir, url, a, b) = pair();
     let (api_a, api_b) = (Api::new(&a), Api::new(&b));
     let seeded: Vec<String> = (0..300).map(|i| format!("seed{i:03}@x.com")).collect();
     let refs: Vec<&str> = seeded.iter().map(String::as_str).collect();
@@ -216,6 +223,15 @@ fn paging_through_one_instance_while_the_other_writes_neither_skips_nor_repeats(
     for email in &seeded {
         assert!(counts.contains_key(email.as_str()), "{email} skipped");
     }
+    let real = sql(
+        &url,
+        "SELECT COUNT(*) FROM invitations WHERE state = 'open'",
+    );
+    assert_eq!(
+        api_b.get(LIST_PATH).json()["metadata"]["total"].to_string(),
+        real.trim(),
+        "the kept total is the real count"
+    );
 }
 
 #[test]
@@ -247,14 +263,7 @@ fn instances_starting_at_once_apply_the_schema_once() {
             .map(|start| start.join().unwrap())
             .collect()
     });
-    assert_eq!(
-        sql(
-            &url,
-            "SELECT string_agg(version::text, ',') FROM schema_version"
-        )
-        .trim(),
-        "1"
-    );
+    assert_eq!(sql(&url, VERSIONS).trim(), "1,2");
     let orgs: Vec<String> = servers
         .iter()
         .map(|server| {
@@ -273,6 +282,7 @@ fn a_database_from_a_newer_server_is_refused_untouched() {
     let (dir, url) = shared_database();
     drop(instance(&url));
     sql(&url, "INSERT INTO schema_version (version) VALUES (99)");
+    let versions = sql(&url, "SELECT COUNT(*) FROM schema_version");
     let output = std::process::Command::new(testkit::server_binary())
         .args(["--port", "0", "--token", TOKEN, "--database-url", &url])
         .arg("--data-dir")
@@ -290,8 +300,8 @@ fn a_database_from_a_newer_server_is_refused_untouched() {
         "no URL in messages: {error}"
     );
     assert_eq!(
-        sql(&url, "SELECT COUNT(*) FROM schema_version").trim(),
-        "2",
+        sql(&url, "SELECT COUNT(*) FROM schema_version"),
+        versions,
         "nothing was changed"
     );
 }
@@ -402,5 +412,39 @@ fn while_the_database_is_away_requests_get_a_clear_503_and_then_succeed() {
     assert_eq!(
         emails_of(&api.list_all("count=10")),
         ["before@x.com", "after@x.com"]
+    );
+}
+
+#[test]
+fn a_database_from_the_first_schema_is_upgraded_and_its_rows_counted() {
+    let (_dir, url) = shared_database();
+    let first = instance(&url);
+    let api = Api::new(&first);
+    let created = api.invite(&["a@x.com", "b@x.com", "c@x.com"]);
+    let id = created[0]["data"]["id"].as_str().unwrap();
+    api.post(
+        &format!("/api/v2/organization_invitations/{id}/invalidate"),
+        &Value::Null,
+    );
+    drop(api);
+    drop(first);
+    // Back to what the first release of the schema held.
+    sql(
+        &url,
+        "DROP TRIGGER count_open_invitations ON invitations;
+         DROP FUNCTION count_open_invitations();
+         DROP TABLE open_count;
+         DROP INDEX open_invitations_in_order;
+         DELETE FROM schema_version WHERE version > 1;",
+    );
+    let upgraded = instance(&url);
+    assert_eq!(sql(&url, VERSIONS).trim(), "1,2");
+    let api = Api::new(&upgraded);
+    assert_eq!(api.get(LIST_PATH).json()["metadata"]["total"], 2);
+    api.invite(&["d@x.com"]);
+    assert_eq!(api.get(LIST_PATH).json()["metadata"]["total"], 3);
+    assert_eq!(
+        emails_of(&api.list_all("count=2")),
+        ["b@x.com", "c@x.com", "d@x.com"]
     );
 }
