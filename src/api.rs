@@ -252,14 +252,11 @@ impl ApiClient {
     async fn send<T: DeserializeOwned>(
         &self,
         make: impl Fn() -> RequestBuilder,
-        body: Option<&serde_json::Value>,
+        body: Option<&str>,
         abort: Option<&AbortSignal>,
     ) -> Result<T, ApiError> {
-        self.answer(&make, body, abort)
-            .await?
-            .json::<T>()
-            .await
-            .map_err(|err| ApiError::BadResponse(err.to_string()))
+        let parsed = parsed_json(self.answer(&make, body, abort).await?).await?;
+        serde_wasm_bindgen::from_value(parsed).map_err(|err| ApiError::BadResponse(err.to_string()))
     }
 
     /// Sends a request built by `make`, with the token, and returns a successful answer; a
@@ -269,7 +266,8 @@ impl ApiClient {
         &self,
         // Not generic: one copy of the sending code serves every request (it is kilobytes).
         make: &dyn Fn() -> RequestBuilder,
-        body: Option<&serde_json::Value>,
+        // JSON text.
+        body: Option<&str>,
         abort: Option<&AbortSignal>,
     ) -> Result<Response, ApiError> {
         let attempt = |token: Option<String>| {
@@ -283,7 +281,9 @@ impl ApiClient {
                 None => builder,
             };
             match body {
-                Some(json) => builder.json(json),
+                Some(json) => builder
+                    .header("Content-Type", "application/json")
+                    .body(json),
                 None => builder.build(),
             }
             .map_err(|err| ApiError::Unsendable(err.to_string()))
@@ -412,8 +412,13 @@ impl ApiClient {
                 email: email.clone(),
             })
             .collect();
-        let body =
-            serde_json::to_value(body).map_err(|err| ApiError::Unsendable(err.to_string()))?;
+        let body = serde_wasm_bindgen::to_value(&body)
+            .ok()
+            .and_then(|value| js_sys::JSON::stringify(&value).ok())
+            .and_then(|text| text.as_string())
+            .ok_or_else(|| {
+                ApiError::Unsendable("the addresses cannot be written as JSON".into())
+            })?;
         self.send(
             || Request::post(&self.url(paths::BATCH_CREATE)),
             Some(&body),
@@ -542,6 +547,24 @@ async fn in_time(request: Request) -> Result<Response, ApiError> {
     }
 }
 
+/// A response's body parsed as JSON by the browser's own parser (no JSON parser of our own in
+/// the module: it cost kilobytes).
+async fn parsed_json(response: Response) -> Result<wasm_bindgen::JsValue, ApiError> {
+    let unreadable = |err: wasm_bindgen::JsValue| {
+        ApiError::BadResponse(
+            err.dyn_ref::<js_sys::Error>()
+                .map(|err| String::from(err.message()))
+                .unwrap_or_else(|| "not JSON".into()),
+        )
+    };
+    let parsing = web_sys::Response::from(response)
+        .json()
+        .map_err(unreadable)?;
+    wasm_bindgen_futures::JsFuture::from(parsing)
+        .await
+        .map_err(unreadable)
+}
+
 /// A successful response, or what went wrong in an [`ApiError`].
 async fn successful(sent: Result<Response, ApiError>) -> Result<Response, ApiError> {
     let response = sent?;
@@ -552,10 +575,13 @@ async fn successful(sent: Result<Response, ApiError>) -> Result<Response, ApiErr
     if status == 401 {
         return Err(ApiError::SignedOut);
     }
-    let text = response.text().await.unwrap_or_default();
-    let detail = serde_json::from_str::<ErrorBody>(&text)
+    let status_text = response.status_text();
+    let detail = parsed_json(response)
+        .await
+        .ok()
+        .and_then(|parsed| serde_wasm_bindgen::from_value::<ErrorBody>(parsed).ok())
         .map(|body| body.error.detail)
-        .unwrap_or_else(|_| format!("The server answered {status} {}", response.status_text()));
+        .unwrap_or_else(|| format!("The server answered {status} {status_text}"));
     Err(ApiError::Server { status, detail })
 }
 
