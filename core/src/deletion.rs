@@ -3,7 +3,7 @@
 use crate::OrganizationInvitation;
 
 /// What the server did with a batch of revocations.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct Outcome {
     pub deleted: usize,
     /// Someone else revoked these first (404): gone, but not by us.

@@ -21,7 +21,8 @@ pub fn DeletionNotices() -> impl IntoView {
         <ul class="oi-notices">
             <For
                 each=move || deletions.batches.get()
-                key=|batch| (batch.id, format!("{:?}", batch.stage))
+                // A notice is drawn again when its batch moves on.
+                key=|batch| (batch.id, batch.stage.clone())
                 children=move |batch| {
                     let id = batch.id;
                     let subject = batch.subject();

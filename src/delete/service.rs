@@ -29,7 +29,7 @@ const FIRST_RETRY_MS: i32 = 1000;
 const LONGEST_RETRY_MS: i32 = 16_000;
 
 /// Where a confirmed deletion stands.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Stage {
     /// Undo is still possible; nothing was sent.
     Waiting,
