@@ -40,6 +40,17 @@ pub struct Config {
     )]
     pub database_url: Option<String>,
 
+    /// PEM certificates to trust for the database's TLS (its own CA) instead of the public
+    /// roots. TLS is used whenever the database offers it (`sslmode=prefer`, the default;
+    /// `sslmode=require` insists), and its certificate is always checked.
+    #[arg(
+        long,
+        env = "ORG_INVITATIONS_DATABASE_CA",
+        global = true,
+        value_name = "FILE"
+    )]
+    pub database_ca: Option<PathBuf>,
+
     /// The API token clients must present. Without it, one is generated and kept in the data folder.
     #[arg(long, env = "ORG_INVITATIONS_TOKEN", hide_env_values = true)]
     pub token: Option<String>,

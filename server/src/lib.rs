@@ -140,7 +140,10 @@ impl App {
 /// says so, else the data folder's SQLite file.
 fn location(config: &Config) -> Location {
     match &config.database_url {
-        Some(url) => Location::Postgres(url.clone()),
+        Some(url) => Location::Postgres {
+            url: url.clone(),
+            ca_file: config.database_ca.clone(),
+        },
         None => Location::Sqlite(config.data_dir.join(DATABASE_FILE)),
     }
 }

@@ -41,6 +41,8 @@ pub enum StoreError {
     },
     #[error("invalid --database-url: {0}")]
     BadUrl(String),
+    #[error("cannot use --database-ca {path}: {reason}")]
+    BadCa { path: String, reason: String },
     #[error(
         "the database {database} was written by a newer version of this server (schema {found}; \
          this one knows up to {supported}): run the newer server, or choose another database"
@@ -81,8 +83,12 @@ pub struct Page {
 pub enum Location {
     /// A file, created private if missing.
     Sqlite(PathBuf),
-    /// A `postgres://` URL (with its password, if any: never printed).
-    Postgres(String),
+    Postgres {
+        /// A `postgres://` URL (with its password, if any: never printed).
+        url: String,
+        /// PEM certificates to trust for its TLS, instead of the public roots.
+        ca_file: Option<PathBuf>,
+    },
 }
 
 /// What every store does. Implementations answer from their own database; callers never see
@@ -207,7 +213,9 @@ pub async fn open(location: &Location) -> Result<Database, StoreError> {
                 .map_err(|err| StoreError::NotSaved(err.to_string()))??;
             Arc::new(store)
         }
-        Location::Postgres(url) => Arc::new(postgres::PostgresStorage::open(url).await?),
+        Location::Postgres { url, ca_file } => {
+            Arc::new(postgres::PostgresStorage::open(url, ca_file.as_deref()).await?)
+        }
     })
 }
 

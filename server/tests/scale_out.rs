@@ -285,6 +285,7 @@ fn a_database_from_a_newer_server_is_refused_untouched() {
     let versions = sql(&url, "SELECT COUNT(*) FROM schema_version");
     let output = std::process::Command::new(testkit::server_binary())
         .args(["--port", "0", "--token", TOKEN, "--database-url", &url])
+        .args(testkit::postgres::ca_args())
         .arg("--data-dir")
         .arg(dir.path().join("data"))
         .output()
@@ -447,4 +448,59 @@ fn a_database_from_the_first_schema_is_upgraded_and_its_rows_counted() {
         emails_of(&api.list_all("count=2")),
         ["b@x.com", "c@x.com", "d@x.com"]
     );
+}
+
+/// The test cluster offers TLS with a certificate from its own CA, as a team's database would.
+#[test]
+fn instances_use_the_databases_tls_and_check_its_certificate() {
+    let ca = std::env::var(testkit::postgres::CA_ENV).unwrap_or_else(|_| {
+        panic!(
+            "this test needs the TLS of the cluster `cargo xtask test` starts ({} is not set)",
+            testkit::postgres::CA_ENV
+        )
+    });
+    let (dir, url) = shared_database();
+    let server = instance(&format!("{url}?sslmode=require"));
+    Api::new(&server).invite(&["over-tls@x.com"]);
+    let database = url.rsplit('/').next().unwrap();
+    let connections = sql(
+        &url,
+        &format!(
+            "SELECT string_agg(DISTINCT ssl::text, ',') FROM pg_stat_ssl JOIN pg_stat_activity
+             USING (pid) WHERE application_name = 'org-invitations-server'
+             AND datname = '{database}'"
+        ),
+    );
+    assert_eq!(connections.trim(), "true", "every connection uses TLS");
+
+    // Without the CA, the certificate is not trusted: the server says so and does not start.
+    let start = |extra: &[&str]| {
+        std::process::Command::new(testkit::server_binary())
+            .args(["--port", "0", "--token", TOKEN, "--database-url", &url])
+            .args(extra)
+            .arg("--data-dir")
+            .arg(dir.path().join("data"))
+            .env_remove("ORG_INVITATIONS_DATABASE_CA")
+            .output()
+            .unwrap()
+    };
+    let untrusted = start(&[]);
+    assert!(!untrusted.status.success());
+    let error = String::from_utf8_lossy(&untrusted.stderr);
+    assert!(
+        error.contains("certificate") && error.contains("--database-ca"),
+        "{error}"
+    );
+    let missing = start(&["--database-ca", "/nonexistent/ca.crt"]);
+    let error = String::from_utf8_lossy(&missing.stderr);
+    assert!(
+        error.contains("cannot use --database-ca /nonexistent/ca.crt"),
+        "{error}"
+    );
+    let not_pem = dir.path().join("not-a-certificate.txt");
+    std::fs::write(&not_pem, "hello").unwrap();
+    let empty = start(&["--database-ca", not_pem.to_str().unwrap()]);
+    let error = String::from_utf8_lossy(&empty.stderr);
+    assert!(error.contains("holds no PEM certificate"), "{error}");
+    assert!(std::path::Path::new(&ca).exists());
 }

@@ -136,6 +136,9 @@ impl TestServer {
         if let (Some(url), None) = (&database_url, &named_database) {
             command.arg("--database-url").arg(url);
         }
+        if database_url.is_some() && !options.extra_args.iter().any(|arg| arg == "--database-ca") {
+            command.args(postgres::ca_args());
+        }
         command
             .args([
                 "--host",
@@ -158,6 +161,7 @@ impl TestServer {
             .env_remove("ORG_INVITATIONS_TOKEN")
             .env_remove("ORG_INVITATIONS_UPSTREAM_TOKEN")
             .env_remove("ORG_INVITATIONS_DATABASE_URL")
+            .env_remove("ORG_INVITATIONS_DATABASE_CA")
             .envs(options.envs.iter().map(|(name, value)| (name, value)));
         let log_dir = tempfile::tempdir().expect("temporary log folder");
         let log_path = log_dir.path().join("server.log");
@@ -281,7 +285,10 @@ impl TestServer {
             .arg(&self.data_dir)
             .env_remove("ORG_INVITATIONS_DATABASE_URL");
         if let Some(url) = &self.database_url {
-            command.arg("--database-url").arg(url);
+            command
+                .arg("--database-url")
+                .arg(url)
+                .args(postgres::ca_args());
         }
         let output = command.output().expect("the server binary runs");
         (

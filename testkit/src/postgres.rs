@@ -12,6 +12,16 @@ pub const CLUSTER_ENV: &str = "ORG_INVITATIONS_TEST_POSTGRES";
 pub const STORE_ENV: &str = "ORG_INVITATIONS_TEST_STORE";
 /// The folder of PostgreSQL's programs (`psql`, `pg_dump`).
 pub const BIN_ENV: &str = "ORG_INVITATIONS_PG_BIN";
+/// The CA of the cluster's TLS certificate, when it offers TLS.
+pub const CA_ENV: &str = "ORG_INVITATIONS_TEST_POSTGRES_CA";
+
+/// `--database-ca <the cluster's CA>` when the cluster offers TLS (servers then use it and
+/// check its certificate), else nothing.
+pub fn ca_args() -> Vec<String> {
+    std::env::var(CA_ENV)
+        .map(|ca| vec!["--database-ca".to_owned(), ca])
+        .unwrap_or_default()
+}
 
 /// Whether test servers keep their data in PostgreSQL in this run.
 pub fn servers_use_postgres() -> bool {

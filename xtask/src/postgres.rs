@@ -25,6 +25,9 @@ pub struct Cluster {
     dir: PathBuf,
     /// `postgres://postgres@127.0.0.1:PORT`
     pub url: String,
+    /// The CA whose certificate the cluster's TLS uses, for clients to trust; `None` when it
+    /// offers no TLS.
+    pub ca_file: Option<PathBuf>,
 }
 
 impl Cluster {
@@ -66,8 +69,12 @@ impl Cluster {
              -c max_connections=200",
             dir.display()
         );
+        let mut ca_file = None;
         if durability == Durability::Throwaway {
             options.push_str(" -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
+            // TLS, as a team's database would have it, with a CA the tests trust.
+            ca_file = Some(make_certificates(&dir)?);
+            options.push_str(" -c ssl=on -c ssl_cert_file=server.crt -c ssl_key_file=server.key");
         }
         run(as_owner(&bin.join("pg_ctl"))
             .args(["start", "--wait", "--silent", "--pgdata"])
@@ -79,6 +86,7 @@ impl Cluster {
             bin,
             url: format!("postgres://postgres@127.0.0.1:{port}"),
             dir,
+            ca_file,
         })
     }
 
@@ -103,6 +111,85 @@ impl Drop for Cluster {
             );
         }
     }
+}
+
+/// A CA and a certificate for 127.0.0.1 signed by it, for the cluster in `dir` (made with the
+/// `openssl` program, installed from Debian's package if missing); returns the CA's file.
+fn make_certificates(dir: &Path) -> Result<PathBuf> {
+    if Command::new("openssl").arg("version").output().is_err() {
+        crate::tools::apt_install(&["openssl"])?;
+    }
+    let openssl = |args: &[&str]| run(Command::new("openssl").current_dir(dir).args(args));
+    let curve = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+    ];
+    openssl(
+        &[
+            &["req", "-x509"],
+            &curve[..],
+            &[
+                "-days",
+                "7",
+                "-subj",
+                "/CN=org-invitations test CA",
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.crt",
+            ],
+        ]
+        .concat(),
+    )?;
+    openssl(
+        &[
+            &["req"],
+            &curve[..],
+            &[
+                "-subj",
+                "/CN=127.0.0.1",
+                "-keyout",
+                "server.key",
+                "-out",
+                "server.csr",
+            ],
+        ]
+        .concat(),
+    )?;
+    std::fs::write(
+        dir.join("server.ext"),
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n",
+    )
+    .map_err(|err| format!("cannot write the certificate's extensions: {err}"))?;
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.crt",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "7",
+        "-extfile",
+        "server.ext",
+        "-out",
+        "server.crt",
+    ])?;
+    if is_root() {
+        run(Command::new("chown")
+            .args(["postgres:postgres", "server.key", "server.crt"])
+            .current_dir(dir))?;
+    }
+    run(Command::new("chmod")
+        .args(["600", "server.key"])
+        .current_dir(dir))?;
+    Ok(dir.join("ca.crt"))
 }
 
 /// `program`, run as the `postgres` user when this is root (PostgreSQL refuses root).

@@ -104,6 +104,9 @@ fn test_command(tools: &Tools, test_tools: &TestTools, cluster: Option<&Cluster>
         command
             .env("ORG_INVITATIONS_TEST_POSTGRES", &cluster.url)
             .env("ORG_INVITATIONS_PG_BIN", cluster.bin());
+        if let Some(ca_file) = &cluster.ca_file {
+            command.env("ORG_INVITATIONS_TEST_POSTGRES_CA", ca_file);
+        }
     }
     command
 }

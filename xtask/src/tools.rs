@@ -111,7 +111,7 @@ pub fn ensure_postgres() -> Result<PathBuf> {
 }
 
 /// Installs Debian packages (with sudo unless root).
-fn apt_install(packages: &[&str]) -> Result {
+pub fn apt_install(packages: &[&str]) -> Result {
     let apt = |args: &[&str]| -> Result {
         let mut command = if is_root() {
             Command::new("apt-get")

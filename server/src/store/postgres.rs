@@ -7,6 +7,8 @@
 //! Several instances may start at once: migrations run under a transaction-scoped advisory
 //! lock, so one applies them and the others find them done.
 
+use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -18,7 +20,8 @@ use org_invitations_core::invitation::INVITATION_LIFETIME;
 use org_invitations_core::wire::AuditRecord;
 use subtle::ConstantTimeEq;
 use tokio_postgres::error::SqlState;
-use tokio_postgres::{IsolationLevel, NoTls, Row};
+use tokio_postgres::{IsolationLevel, Row};
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::audit::{Action, Entry, Filter, Who};
 use super::tokens::{LAST_USED_RESOLUTION_MS, TokenInfo, TokenStoreError, check_name};
@@ -166,7 +169,7 @@ pub struct PostgresStorage {
 impl PostgresStorage {
     /// Connects, applies what migrations are missing, and reads (or makes) the organization's
     /// id. A database whose schema is newer than this server's is refused untouched.
-    pub async fn open(url: &str) -> Result<Self, StoreError> {
+    pub async fn open(url: &str, ca_file: Option<&Path>) -> Result<Self, StoreError> {
         let mut config: tokio_postgres::Config = url
             .parse()
             .map_err(|err: tokio_postgres::Error| StoreError::BadUrl(err.to_string()))?;
@@ -177,7 +180,7 @@ impl PostgresStorage {
         let described = describe(&config);
         let manager = Manager::from_config(
             config,
-            NoTls,
+            tls(ca_file)?,
             ManagerConfig {
                 // A connection is checked (cheaply) before reuse, so one broken by a database
                 // restart is replaced rather than handed to a request.
@@ -192,7 +195,15 @@ impl PostgresStorage {
             .recycle_timeout(Some(CONNECTION_WAIT))
             .build()
             .map_err(|err| StoreError::BadUrl(err.to_string()))?;
-        let organization_id = migrate(&pool, &described).await?;
+        let organization_id = migrate(&pool, &described).await.map_err(|err| match err {
+            StoreError::Unavailable(why) if why.contains("certificate") => {
+                StoreError::Unavailable(format!(
+                    "{why} (the database's certificate is not trusted: name its CA with \
+                     --database-ca, or put sslmode=disable in the URL on a network you trust)"
+                ))
+            }
+            other => other,
+        })?;
         Ok(Self {
             pool,
             organization_id,
@@ -203,6 +214,40 @@ impl PostgresStorage {
     async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
         Ok(self.pool.get().await?)
     }
+}
+
+/// TLS as the database offers it, always with its certificate checked: against `ca_file`'s
+/// certificates when given, else the public roots.
+fn tls(ca_file: Option<&Path>) -> Result<MakeRustlsConnect, StoreError> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    match ca_file {
+        Some(path) => {
+            let bad = |reason: String| StoreError::BadCa {
+                path: path.display().to_string(),
+                reason,
+            };
+            for certificate in
+                CertificateDer::pem_file_iter(path).map_err(|err| bad(err.to_string()))?
+            {
+                let certificate = certificate.map_err(|err| bad(err.to_string()))?;
+                roots.add(certificate).map_err(|err| bad(err.to_string()))?;
+            }
+            if roots.is_empty() {
+                return Err(bad("it holds no PEM certificate".into()));
+            }
+        }
+        None => roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
+    }
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|err| StoreError::Unavailable(err.to_string()))?
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    Ok(MakeRustlsConnect::new(config))
 }
 
 /// Where a configuration points, without its user or password: for messages.
@@ -274,18 +319,34 @@ impl From<tokio_postgres::Error> for StoreError {
             Some(code) => matches!(&code.code()[..2], "08" | "53" | "57"),
         };
         if unavailable {
-            StoreError::Unavailable(err.to_string())
+            StoreError::Unavailable(with_causes(&err))
         } else {
             StoreError::Postgres(err)
         }
     }
 }
 
+/// An error's message followed by its causes' (a TLS handshake's "invalid peer certificate:
+/// UnknownIssuer" is a cause, not the message).
+fn with_causes(err: &dyn std::error::Error) -> String {
+    let mut message = err.to_string();
+    let mut cause = err.source();
+    while let Some(next) = cause {
+        let said = next.to_string();
+        if !message.contains(&said) {
+            message.push_str(": ");
+            message.push_str(&said);
+        }
+        cause = next.source();
+    }
+    message
+}
+
 impl From<PoolError> for StoreError {
     fn from(err: PoolError) -> Self {
         // Whatever kept the pool from handing out a connection (none could be made, or none
         // came free in time) is a passing state of the database or the load.
-        StoreError::Unavailable(err.to_string())
+        StoreError::Unavailable(with_causes(&err))
     }
 }
 
