@@ -6,6 +6,8 @@
 //! by the database in both.
 
 pub mod audit;
+#[cfg(test)]
+mod contract_tests;
 pub mod postgres;
 pub mod sqlite;
 pub mod tokens;

@@ -638,44 +638,8 @@ fn is_unique_violation(err: &rusqlite::Error) -> bool {
 mod tests {
     use super::*;
 
-    fn store() -> (tempfile::TempDir, Store) {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("test.sqlite3")).unwrap();
-        (dir, store)
-    }
-
     fn emails(list: &[&str]) -> Vec<String> {
         list.iter().map(|email| email.to_string()).collect()
-    }
-
-    #[test]
-    fn an_expired_invitation_is_listed_only_on_request_and_can_be_replaced() {
-        let (_dir, store) = store();
-        let long_ago = Utc::now() - chrono::TimeDelta::days(8);
-        store
-            .create_many(&emails(&["old@x.com"]), long_ago, None)
-            .unwrap();
-        let now = Utc::now();
-        assert_eq!(
-            store
-                .list(&ListFilter::default(), 0, 10, now)
-                .unwrap()
-                .total,
-            0
-        );
-        let all = ListFilter {
-            include_expired: true,
-            ..Default::default()
-        };
-        assert_eq!(store.list(&all, 0, 10, now).unwrap().total, 1);
-
-        let again = store
-            .create_many(&emails(&["OLD@x.com"]), now, None)
-            .unwrap();
-        assert!(again[0].is_ok());
-        let listed = store.list(&all, 0, 10, now).unwrap();
-        assert_eq!(listed.total, 1, "the expired one is superseded");
-        assert_eq!(listed.invitations[0].email, "OLD@x.com");
     }
 
     /// The kept count of open invitations against a real count, through every kind of write,
@@ -743,32 +707,5 @@ mod tests {
         check(&store, "resent");
         drop(store);
         check(&Store::open(&path).unwrap(), "reopened");
-    }
-
-    #[test]
-    fn a_pending_address_is_refused_case_insensitively() {
-        let (_dir, store) = store();
-        let now = Utc::now();
-        let outcomes = store
-            .create_many(&emails(&["a@x.com", "A@X.com", "b@x.com"]), now, None)
-            .unwrap();
-        assert!(outcomes[0].is_ok());
-        assert_eq!(outcomes[1], Err(CreateRefusal::AlreadyPending));
-        assert!(outcomes[2].is_ok());
-    }
-
-    #[test]
-    fn reopening_keeps_data_and_organization() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("keep.sqlite3");
-        let first = Store::open(&path).unwrap();
-        first
-            .create_many(&emails(&["a@x.com"]), Utc::now(), None)
-            .unwrap();
-        let org = first.organization_id().to_owned();
-        drop(first);
-        let second = Store::open(&path).unwrap();
-        assert_eq!(second.organization_id(), org);
-        assert_eq!(second.count_all().unwrap(), 1);
     }
 }
