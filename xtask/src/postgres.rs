@@ -32,24 +32,37 @@ pub struct Cluster {
 
 impl Cluster {
     /// Creates and starts a cluster in `target/postgres/<name>`, replacing one a killed run
-    /// left there.
+    /// left there. When the `postgres` user cannot reach the target folder (a checkout under
+    /// root's private home), the cluster goes to the system's temporary folder instead.
     pub fn start(name: &str, durability: Durability) -> Result<Self> {
         let bin = ensure_postgres()?;
-        let dir = paths::target().join("postgres").join(name);
-        if dir.join("postmaster.pid").exists() {
-            let _ = as_owner(&bin.join("pg_ctl"))
-                .args(["stop", "--mode", "immediate", "--pgdata"])
+        let mut dir = paths::target().join("postgres").join(name);
+        prepare_folder(&bin, &dir)?;
+        if is_root()
+            && !as_owner(Path::new("test"))
+                .arg("-w")
                 .arg(&dir)
-                .status();
-        }
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir)
-                .map_err(|err| format!("cannot remove the old cluster {}: {err}", dir.display()))?;
-        }
-        std::fs::create_dir_all(&dir)
-            .map_err(|err| format!("cannot create {}: {err}", dir.display()))?;
-        if is_root() {
-            run(Command::new("chown").args(["postgres:postgres"]).arg(&dir))?;
+                .status()
+                .is_ok_and(|status| status.success())
+        {
+            let _ = std::fs::remove_dir_all(&dir);
+            let fallback = std::env::temp_dir().join(format!(
+                "org-invitations-postgres-{name}-{:x}",
+                paths::target()
+                    .display()
+                    .to_string()
+                    .bytes()
+                    .fold(0u64, |hash, byte| hash
+                        .wrapping_mul(31)
+                        .wrapping_add(u64::from(byte)))
+            ));
+            eprintln!(
+                "xtask: the postgres user cannot reach {}; the cluster goes to {}",
+                dir.display(),
+                fallback.display()
+            );
+            dir = fallback;
+            prepare_folder(&bin, &dir)?;
         }
         // Trust on loopback only: the cluster listens on 127.0.0.1 and nowhere else, and
         // lives as long as the run.
@@ -111,6 +124,27 @@ impl Drop for Cluster {
             );
         }
     }
+}
+
+/// An empty folder at `dir` owned by the cluster's user, after stopping and removing a cluster
+/// a killed run left there.
+fn prepare_folder(bin: &Path, dir: &Path) -> Result {
+    if dir.join("postmaster.pid").exists() {
+        let _ = as_owner(&bin.join("pg_ctl"))
+            .args(["stop", "--mode", "immediate", "--pgdata"])
+            .arg(dir)
+            .status();
+    }
+    if dir.exists() {
+        std::fs::remove_dir_all(dir)
+            .map_err(|err| format!("cannot remove the old cluster {}: {err}", dir.display()))?;
+    }
+    std::fs::create_dir_all(dir)
+        .map_err(|err| format!("cannot create {}: {err}", dir.display()))?;
+    if is_root() {
+        run(Command::new("chown").args(["postgres:postgres"]).arg(dir))?;
+    }
+    Ok(())
 }
 
 /// A CA and a certificate for 127.0.0.1 signed by it, for the cluster in `dir` (made with the
