@@ -35,6 +35,28 @@ fn instance(database_url: &str) -> TestServer {
     })
 }
 
+/// Starts the server binary on `database_url` with `extra` arguments, expecting it to refuse
+/// to start; returns what it said.
+fn refused_start(database_url: &str, dir: &std::path::Path, extra: &[String]) -> String {
+    let output = std::process::Command::new(testkit::server_binary())
+        .args([
+            "--port",
+            "0",
+            "--token",
+            TOKEN,
+            "--database-url",
+            database_url,
+        ])
+        .args(extra)
+        .arg("--data-dir")
+        .arg(dir.join("data"))
+        .env_remove("ORG_INVITATIONS_DATABASE_CA")
+        .output()
+        .unwrap();
+    assert!(!output.status.success(), "it started");
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
 fn pair() -> (tempfile::TempDir, String, TestServer, TestServer) {
     let (dir, url) = shared_database();
     let (a, b) = (instance(&url), instance(&url));
@@ -283,15 +305,7 @@ fn a_database_from_a_newer_server_is_refused_untouched() {
     drop(instance(&url));
     sql(&url, "INSERT INTO schema_version (version) VALUES (99)");
     let versions = sql(&url, "SELECT COUNT(*) FROM schema_version");
-    let output = std::process::Command::new(testkit::server_binary())
-        .args(["--port", "0", "--token", TOKEN, "--database-url", &url])
-        .args(testkit::postgres::ca_args())
-        .arg("--data-dir")
-        .arg(dir.path().join("data"))
-        .output()
-        .unwrap();
-    assert!(!output.status.success());
-    let error = String::from_utf8_lossy(&output.stderr);
+    let error = refused_start(&url, dir.path(), &testkit::postgres::ca_args());
     assert!(
         error.contains("newer version of this server (schema 99"),
         "{error}"
@@ -310,14 +324,7 @@ fn a_database_from_a_newer_server_is_refused_untouched() {
 #[test]
 fn a_bad_database_url_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
-    let output = std::process::Command::new(testkit::server_binary())
-        .args(["--port", "0", "--database-url", "postgres://[broken"])
-        .arg("--data-dir")
-        .arg(dir.path().join("data"))
-        .output()
-        .unwrap();
-    assert!(!output.status.success());
-    let error = String::from_utf8_lossy(&output.stderr);
+    let error = refused_start("postgres://[broken", dir.path(), &[]);
     assert!(error.contains("invalid --database-url"), "{error}");
 }
 
@@ -474,33 +481,21 @@ fn instances_use_the_databases_tls_and_check_its_certificate() {
     assert_eq!(connections.trim(), "true", "every connection uses TLS");
 
     // Without the CA, the certificate is not trusted: the server says so and does not start.
-    let start = |extra: &[&str]| {
-        std::process::Command::new(testkit::server_binary())
-            .args(["--port", "0", "--token", TOKEN, "--database-url", &url])
-            .args(extra)
-            .arg("--data-dir")
-            .arg(dir.path().join("data"))
-            .env_remove("ORG_INVITATIONS_DATABASE_CA")
-            .output()
-            .unwrap()
-    };
-    let untrusted = start(&[]);
-    assert!(!untrusted.status.success());
-    let error = String::from_utf8_lossy(&untrusted.stderr);
+    let error = refused_start(&url, dir.path(), &[]);
     assert!(
         error.contains("certificate") && error.contains("--database-ca"),
         "{error}"
     );
-    let missing = start(&["--database-ca", "/nonexistent/ca.crt"]);
-    let error = String::from_utf8_lossy(&missing.stderr);
+    let missing = ["--database-ca", "/nonexistent/ca.crt"].map(String::from);
+    let error = refused_start(&url, dir.path(), &missing);
     assert!(
         error.contains("cannot use --database-ca /nonexistent/ca.crt"),
         "{error}"
     );
     let not_pem = dir.path().join("not-a-certificate.txt");
     std::fs::write(&not_pem, "hello").unwrap();
-    let empty = start(&["--database-ca", not_pem.to_str().unwrap()]);
-    let error = String::from_utf8_lossy(&empty.stderr);
+    let empty = ["--database-ca".to_owned(), not_pem.display().to_string()];
+    let error = refused_start(&url, dir.path(), &empty);
     assert!(error.contains("holds no PEM certificate"), "{error}");
     assert!(std::path::Path::new(&ca).exists());
 }

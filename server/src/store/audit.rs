@@ -8,6 +8,8 @@
 use chrono::{DateTime, Utc};
 use org_invitations_core::wire::AuditRecord;
 
+use super::CreateRefusal;
+
 /// Who made a request, and where it came from: the same for every record it leads to.
 #[derive(Debug, Clone)]
 pub struct Who {
@@ -66,6 +68,38 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// What a create did for `email`: invited it (`Ok` with the new id), or refused it.
+    pub fn created(email: &str, outcome: &Result<String, CreateRefusal>) -> Self {
+        match outcome {
+            Ok(id) => Self {
+                action: Action::Create,
+                email: Some(email.to_owned()),
+                invitation_id: Some(id.clone()),
+                replaces: None,
+                status: Some(200),
+                detail: None,
+            },
+            Err(CreateRefusal::AlreadyPending) => Self {
+                action: Action::Create,
+                email: Some(email.to_owned()),
+                invitation_id: None,
+                replaces: None,
+                status: Some(409),
+                detail: Some(format!("Invitation already exists for {email}")),
+            },
+        }
+    }
+
+    /// A resend of the open invitation `id`: done when its address is known (it was there),
+    /// naming the invitation that replaced it.
+    pub fn resent(id: &str, email: Option<String>, fresh_id: Option<String>) -> Self {
+        Self {
+            invitation_id: fresh_id,
+            replaces: Some(id.to_owned()),
+            ..Self::on_id(Action::Resend, id, email)
+        }
+    }
+
     /// A change to the open invitation `id`: done when its address is known (it was there),
     /// else a 404.
     pub fn on_id(action: Action, id: &str, email: Option<String>) -> Self {

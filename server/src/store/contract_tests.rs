@@ -41,7 +41,7 @@ fn emails(list: &[&str]) -> Vec<String> {
     list.iter().map(|email| email.to_string()).collect()
 }
 
-fn who(actor: &str) -> Who {
+pub(super) fn who(actor: &str) -> Who {
     Who {
         actor: actor.into(),
         method: "proxy",
@@ -50,7 +50,7 @@ fn who(actor: &str) -> Who {
     }
 }
 
-fn entry(action: Action, email: &str, status: Option<u16>) -> Entry {
+pub(super) fn entry(action: Action, email: &str, status: Option<u16>) -> Entry {
     Entry {
         action,
         email: Some(email.into()),

@@ -460,25 +460,7 @@ impl PostgresStorage {
                 insert_audit(&tx, now, who, entry).await?;
             }
             for (email, outcome) in emails.iter().zip(&outcomes) {
-                let entry = match outcome {
-                    Ok(id) => Entry {
-                        action: Action::Create,
-                        email: Some(email.clone()),
-                        invitation_id: Some(id.clone()),
-                        replaces: None,
-                        status: Some(200),
-                        detail: None,
-                    },
-                    Err(CreateRefusal::AlreadyPending) => Entry {
-                        action: Action::Create,
-                        email: Some(email.clone()),
-                        invitation_id: None,
-                        replaces: None,
-                        status: Some(409),
-                        detail: Some(format!("Invitation already exists for {email}")),
-                    },
-                };
-                insert_audit(&tx, now, who, &entry).await?;
+                insert_audit(&tx, now, who, &Entry::created(email, outcome)).await?;
             }
         }
         tx.commit().await?;
@@ -669,11 +651,7 @@ impl Storage for PostgresStorage {
         };
         if let Some(who) = audit {
             let email = replaced.as_ref().map(|(email, _)| email.clone());
-            let entry = Entry {
-                invitation_id: fresh.as_ref().map(|fresh| fresh.id.clone()),
-                replaces: Some(id.to_owned()),
-                ..Entry::on_id(Action::Resend, id, email)
-            };
+            let entry = Entry::resent(id, email, fresh.as_ref().map(|fresh| fresh.id.clone()));
             insert_audit(&tx, now, who, &entry).await?;
         }
         tx.commit().await?;

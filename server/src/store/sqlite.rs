@@ -363,25 +363,7 @@ impl Store {
                     audit::insert(tx, now, who, entry)?;
                 }
                 for (email, outcome) in emails.iter().zip(&outcomes) {
-                    let entry = match outcome {
-                        Ok(id) => Entry {
-                            action: Action::Create,
-                            email: Some(email.clone()),
-                            invitation_id: Some(id.clone()),
-                            replaces: None,
-                            status: Some(200),
-                            detail: None,
-                        },
-                        Err(CreateRefusal::AlreadyPending) => Entry {
-                            action: Action::Create,
-                            email: Some(email.clone()),
-                            invitation_id: None,
-                            replaces: None,
-                            status: Some(409),
-                            detail: Some(format!("Invitation already exists for {email}")),
-                        },
-                    };
-                    audit::insert(tx, now, who, &entry)?;
+                    audit::insert(tx, now, who, &Entry::created(email, outcome))?;
                 }
             }
             Ok(outcomes)
@@ -552,11 +534,7 @@ impl Store {
             };
             if let Some(who) = &who {
                 let email = replaced.as_ref().map(|(email, _)| email.clone());
-                let entry = Entry {
-                    invitation_id: fresh.as_ref().map(|fresh| fresh.id.clone()),
-                    replaces: Some(id.clone()),
-                    ..Entry::on_id(Action::Resend, &id, email)
-                };
+                let entry = Entry::resent(&id, email, fresh.as_ref().map(|fresh| fresh.id.clone()));
                 audit::insert(tx, now, who, &entry)?;
             }
             Ok(fresh)

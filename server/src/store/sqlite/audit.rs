@@ -229,31 +229,12 @@ impl AuditLog {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::contract_tests::{entry, who};
 
     fn log() -> (tempfile::TempDir, AuditLog) {
         let dir = tempfile::tempdir().unwrap();
         let log = AuditLog::open(&dir.path().join("db.sqlite3")).unwrap();
         (dir, log)
-    }
-
-    fn who(actor: &str) -> Who {
-        Who {
-            actor: actor.into(),
-            method: "proxy",
-            request_id: "req_1".into(),
-            client: Some("127.0.0.1".into()),
-        }
-    }
-
-    fn entry(action: Action, email: &str, status: Option<u16>) -> Entry {
-        Entry {
-            action,
-            email: Some(email.into()),
-            invitation_id: None,
-            replaces: None,
-            status,
-            detail: None,
-        }
     }
 
     #[test]
