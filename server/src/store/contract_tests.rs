@@ -247,7 +247,7 @@ async fn changes_and_their_records_are_written_together() {
         .audit_list(&Filter::default(), None, 10)
         .await
         .unwrap();
-    let records: Vec<(&str, Option<u16>, Option<&str>, Option<&str>)> = page
+    let records: Vec<_> = page
         .records
         .iter()
         .map(|record| {
