@@ -224,17 +224,14 @@ pub async fn app(config: &Config) -> Result<App, StartError> {
                 let seeded = demo::seed(&store).await?;
                 tracing::info!(seeded, "demo data");
             }
-            let state_store = store.clone();
+            let serving = format!("Data: {}", store.describe());
             let state = StoreState {
                 site,
                 store,
                 max_page_size: config.max_page_size,
                 organization_name: config.organization_name.as_str().into(),
             };
-            (
-                routes::store_router(state),
-                format!("Data: {}", state_store.describe()),
-            )
+            (routes::store_router(state), serving)
         }
     };
     Ok(App {

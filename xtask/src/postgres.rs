@@ -46,16 +46,15 @@ impl Cluster {
                 .is_ok_and(|status| status.success())
         {
             let _ = std::fs::remove_dir_all(&dir);
-            let fallback = std::env::temp_dir().join(format!(
-                "org-invitations-postgres-{name}-{:x}",
-                paths::target()
-                    .display()
-                    .to_string()
-                    .bytes()
-                    .fold(0u64, |hash, byte| hash
-                        .wrapping_mul(31)
-                        .wrapping_add(u64::from(byte)))
-            ));
+            // Named after the target folder, so the next run from it finds (and replaces) it.
+            let target = {
+                use std::hash::{Hash, Hasher};
+                let mut hasher = std::collections::hash_map::DefaultHasher::new();
+                paths::target().hash(&mut hasher);
+                hasher.finish()
+            };
+            let fallback =
+                std::env::temp_dir().join(format!("org-invitations-postgres-{name}-{target:x}"));
             eprintln!(
                 "xtask: the postgres user cannot reach {}; the cluster goes to {}",
                 dir.display(),

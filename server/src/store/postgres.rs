@@ -20,6 +20,7 @@ use org_invitations_core::invitation::INVITATION_LIFETIME;
 use org_invitations_core::wire::AuditRecord;
 use subtle::ConstantTimeEq;
 use tokio_postgres::error::SqlState;
+use tokio_postgres::types::ToSql;
 use tokio_postgres::{IsolationLevel, Row};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
@@ -502,7 +503,7 @@ impl Storage for PostgresStorage {
     ) -> Result<Page, StoreError> {
         // One statement, so the page and the total come from one snapshot, in one round trip.
         // The total row comes even when the page is empty.
-        let statement = match filter.email_key {
+        let statement = match &filter.email_key {
             None => {
                 "WITH page AS (
                      SELECT seq, id, email, created_at_ms, expires_at_ms, accepted_at_ms
@@ -537,21 +538,12 @@ impl Storage for PostgresStorage {
         let include_expired = filter.include_expired;
         let now_ms = now.timestamp_millis();
         let limit = i64::from(count) + 1;
-        let rows = match &filter.email_key {
-            None => {
-                client
-                    .query(&statement, &[&include_expired, &now_ms, &after_seq, &limit])
-                    .await?
-            }
-            Some(key) => {
-                client
-                    .query(
-                        &statement,
-                        &[&include_expired, &now_ms, &after_seq, &limit, key],
-                    )
-                    .await?
-            }
-        };
+        let mut parameters: Vec<&(dyn ToSql + Sync)> =
+            vec![&include_expired, &now_ms, &after_seq, &limit];
+        if let Some(key) = &filter.email_key {
+            parameters.push(key);
+        }
+        let rows = client.query(&statement, &parameters).await?;
         let total: i64 = rows.first().map_or(0, |row| row.get(0));
         let mut fetched: Vec<&Row> = rows
             .iter()
