@@ -128,7 +128,8 @@ pub struct Browser {
     driver: Child,
     /// ChromeDriver's own address, for commands fantoccini does not speak.
     driver_url: String,
-    _profile: tempfile::TempDir,
+    /// The browser's profile and its temporary files, removed with the browser.
+    _scratch: tempfile::TempDir,
 }
 
 impl Browser {
@@ -144,9 +145,17 @@ impl Browser {
             std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
         let port = free_port();
+        // Chromium leaves folders in the temporary folder (79 MB each when ChromeDriver makes
+        // the profile) unless it shuts down cleanly; a failed test does not. Everything it
+        // writes goes under one folder of ours, removed when the browser is dropped.
+        let scratch = tempfile::tempdir().expect("browser scratch folder");
+        let profile = scratch.path().join("profile");
+        let temporary = scratch.path().join("tmp");
+        std::fs::create_dir(&temporary).expect("browser temporary folder");
         let mut driver = Command::new(&chromedriver)
             .arg(format!("--port={port}"))
             .env("TZ", time_zone)
+            .env("TMPDIR", &temporary)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -157,7 +166,6 @@ impl Browser {
             });
         wait_for_line(driver.stdout.take().expect("piped"), "started successfully");
 
-        let profile = tempfile::tempdir().expect("browser profile folder");
         let mut args = vec![
             "--headless=new".to_owned(),
             "--no-sandbox".into(),
@@ -169,7 +177,7 @@ impl Browser {
             "--disable-component-update".into(),
             "--disable-sync".into(),
             "--window-size=1280,900".into(),
-            format!("--user-data-dir={}", profile.path().display()),
+            format!("--user-data-dir={}", profile.display()),
         ];
         args.extend(extra_args.iter().map(|arg| arg.to_string()));
         let mut capabilities = Capabilities::new();
@@ -192,7 +200,7 @@ impl Browser {
             client,
             driver,
             driver_url,
-            _profile: profile,
+            _scratch: scratch,
         }
     }
 

@@ -171,7 +171,15 @@ fn check_formatting(tools: &Tools) -> Result {
 }
 
 fn browser_tests(tools: &Tools, test_tools: &TestTools, tally: &Tally) -> Result {
-    tally.run(
+    // wasm-bindgen-test-runner lets ChromeDriver make each browser's profile in the temporary
+    // folder and kills it before it can remove it: 79 MB left behind per test file, which
+    // filled the disk over a day of runs. Everything goes to a folder of ours instead, removed
+    // however the tests end.
+    let scratch = paths::target().join("tmp").join("console-tests");
+    let _ = std::fs::remove_dir_all(&scratch);
+    std::fs::create_dir_all(&scratch)
+        .map_err(|err| format!("cannot create {}: {err}", scratch.display()))?;
+    let outcome = tally.run(
         cargo(tools)
             .args([
                 "test",
@@ -180,8 +188,11 @@ fn browser_tests(tools: &Tools, test_tools: &TestTools, tally: &Tally) -> Result
                 "--target",
                 "wasm32-unknown-unknown",
             ])
-            .env("CHROMEDRIVER", &test_tools.chromedriver),
-    )
+            .env("CHROMEDRIVER", &test_tools.chromedriver)
+            .env("TMPDIR", &scratch),
+    );
+    let _ = std::fs::remove_dir_all(&scratch);
+    outcome
 }
 
 /// Test counts summed over every `test result:` line the runners print.
