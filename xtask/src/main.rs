@@ -3,6 +3,7 @@
 
 mod bench;
 mod console;
+mod disk;
 mod fuzz;
 mod paths;
 mod postgres;

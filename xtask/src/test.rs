@@ -14,9 +14,10 @@ use crate::tools::{
     TestTools, Tools, describe, ensure_build_tools, ensure_cargo_deny, ensure_formatters,
     ensure_test_tools, run,
 };
-use crate::{Result, console, paths, size};
+use crate::{Result, console, disk, paths, size};
 
 pub fn run_all() -> Result {
+    disk::warn_if_short(disk::CLEAN_TEST_RUN);
     let tools = ensure_build_tools()?;
     let test_tools = ensure_test_tools()?;
     let tally = Tally::default();
@@ -68,6 +69,7 @@ pub fn run_all() -> Result {
         eprintln!("\nxtask: every test step passed");
         Ok(())
     } else {
+        disk::explain_failure();
         Err(format!("failed: {}", failed.join(", ")))
     };
     // One closing line over every runner, so a reader (or CI) need not add them up.
