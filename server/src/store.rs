@@ -10,6 +10,7 @@ pub mod audit;
 mod contract_tests;
 pub mod postgres;
 pub mod sqlite;
+pub mod text;
 pub mod tokens;
 
 use std::path::PathBuf;
@@ -30,7 +31,7 @@ pub enum StoreError {
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     /// (Made by `postgres`, which tells this from [`StoreError::Unavailable`].)
-    #[error("database error: {0}")]
+    #[error("database error: {}", postgres::with_causes(.0))]
     Postgres(tokio_postgres::Error),
     /// The database cannot be reached just now (PostgreSQL restarting, the network): the
     /// request may be tried again.

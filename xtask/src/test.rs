@@ -2,7 +2,8 @@
 //! (the end-to-end tests serve it), then native and end-to-end tests in one cargo run (servers
 //! on SQLite), the server's suite again with every server on PostgreSQL, then the console's own
 //! tests inside headless Chromium. A throwaway PostgreSQL cluster serves both the second pass
-//! and the tests that need two instances on one database.
+//! and the tests that need two instances on one database. Every test file runs even after one
+//! fails (`--no-fail-fast`), so one run shows every failure and the count covers them all.
 
 use std::cell::Cell;
 use std::io::{BufRead, BufReader};
@@ -121,6 +122,7 @@ fn native_tests(
 ) -> Result {
     tally.run(test_command(tools, test_tools, cluster).args([
         "test",
+        "--no-fail-fast",
         "--package",
         "org-invitations",
         "--package",
@@ -144,7 +146,12 @@ fn server_tests_on_postgres(
 ) -> Result {
     tally.run(
         test_command(tools, test_tools, Some(cluster))
-            .args(["test", "--package", "org-invitations-server"])
+            .args([
+                "test",
+                "--no-fail-fast",
+                "--package",
+                "org-invitations-server",
+            ])
             .env("ORG_INVITATIONS_TEST_STORE", "postgres"),
     )
 }
@@ -185,6 +192,7 @@ fn browser_tests(tools: &Tools, test_tools: &TestTools, tally: &Tally) -> Result
         cargo(tools)
             .args([
                 "test",
+                "--no-fail-fast",
                 "--package",
                 "org-invitations",
                 "--target",

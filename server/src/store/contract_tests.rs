@@ -341,6 +341,92 @@ async fn records_list_newest_first_filtered_and_paged() {
     assert_eq!(store.audit_list(&denied, None, 10).await.unwrap().total, 0);
 }
 
+/// What a caller sent may hold U+0000, which PostgreSQL's text cannot: it is kept as ␀ on
+/// both stores, found by what was typed, and never fails a write or a look-up.
+#[tokio::test]
+async fn text_with_a_nul_character_is_kept_and_found_never_refused() {
+    let Fresh { store, _dir, .. } = fresh().await;
+    let now = Utc::now();
+    let typed = "a\0b@x.com";
+    let refused = Entry {
+        detail: Some(format!("{typed} is not an address")),
+        ..entry(Action::Create, typed, Some(422))
+    };
+    let outcomes = store
+        .create_many(
+            &emails(&["c@x.com"]),
+            now,
+            Some((&who("owner"), std::slice::from_ref(&refused))),
+        )
+        .await
+        .unwrap();
+    assert!(
+        outcomes[0].is_ok(),
+        "the valid address is invited beside it"
+    );
+    let numbers = store
+        .record(
+            now,
+            &who("owner"),
+            &[entry(Action::Invalidate, typed, None)],
+        )
+        .await
+        .unwrap();
+    let completed = Entry {
+        invitation_id: Some("inv_\0".into()),
+        detail: Some("gone\0".into()),
+        ..entry(Action::Invalidate, typed, Some(404))
+    };
+    store.complete(&[(numbers[0], completed)]).await.unwrap();
+
+    let by_address = Filter {
+        email_key: Some(org_invitations_core::email::comparison_key(typed)),
+        ..Filter::default()
+    };
+    let page = store.audit_list(&by_address, None, 10).await.unwrap();
+    assert_eq!(page.total, 2, "both records are found by what was typed");
+    let [invalidated, created] = &page.records[..] else {
+        panic!("two records: {:?}", page.records);
+    };
+    assert_eq!(created.email.as_deref(), Some("a\u{2400}b@x.com"));
+    assert_eq!(
+        created.detail.as_deref(),
+        Some("a\u{2400}b@x.com is not an address")
+    );
+    assert_eq!(invalidated.invitation_id.as_deref(), Some("inv_\u{2400}"));
+    assert_eq!(invalidated.detail.as_deref(), Some("gone\u{2400}"));
+    let by_actor = Filter {
+        actor: Some("own\0er".into()),
+        ..Filter::default()
+    };
+    assert_eq!(
+        store.audit_list(&by_actor, None, 10).await.unwrap().total,
+        0
+    );
+
+    let key = ListFilter {
+        email_key: Some(org_invitations_core::email::comparison_key(typed)),
+        ..including_expired()
+    };
+    assert!(listed(&store, &key, now).await.is_empty());
+    assert_eq!(store.get("inv_\0").await.unwrap(), None);
+    assert_eq!(
+        store
+            .invalidate("inv_\0", now, Some(&who("owner")))
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .resend("inv_\0", now, Some(&who("owner")))
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(listed(&store, &including_expired(), now).await, ["c@x.com"]);
+}
+
 #[tokio::test]
 async fn an_outcome_is_given_once() {
     let Fresh { store, _dir, .. } = fresh().await;

@@ -25,6 +25,7 @@ use tokio_postgres::{IsolationLevel, Row};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::audit::{Action, Entry, Filter, Who};
+use super::text::{storable, storable_opt};
 use super::tokens::{LAST_USED_RESOLUTION_MS, TokenInfo, TokenStoreError, check_name};
 use super::{
     CreateRefusal, ListFilter, Page, SESSION_LIFETIME, Storage, StoreError, audit, instant,
@@ -329,7 +330,7 @@ impl From<tokio_postgres::Error> for StoreError {
 
 /// An error's message followed by its causes' (a TLS handshake's "invalid peer certificate:
 /// UnknownIssuer" is a cause, not the message).
-fn with_causes(err: &dyn std::error::Error) -> String {
+pub(super) fn with_causes(err: &dyn std::error::Error) -> String {
     let mut message = err.to_string();
     let mut cause = err.source();
     while let Some(next) = cause {
@@ -379,24 +380,25 @@ async fn insert_audit(
              RETURNING seq",
         )
         .await?;
-    let email_key = entry.email.as_deref().map(comparison_key);
+    let email = storable_opt(entry.email.as_deref());
+    let email_key = email.as_deref().map(comparison_key);
     let status = entry.status.map(i32::from);
     let row = tx
         .query_one(
             &statement,
             &[
                 &at.timestamp_millis(),
-                &who.actor,
+                &storable(&who.actor).as_ref(),
                 &who.method,
                 &entry.action.name(),
-                &entry.email,
+                &email.as_deref(),
                 &email_key,
-                &entry.invitation_id,
+                &storable_opt(entry.invitation_id.as_deref()).as_deref(),
                 &status,
-                &entry.detail,
-                &who.request_id,
-                &who.client,
-                &entry.replaces,
+                &storable_opt(entry.detail.as_deref()).as_deref(),
+                &storable(&who.request_id).as_ref(),
+                &storable_opt(who.client.as_deref()).as_deref(),
+                &storable_opt(entry.replaces.as_deref()).as_deref(),
             ],
         )
         .await?;
@@ -538,9 +540,11 @@ impl Storage for PostgresStorage {
         let include_expired = filter.include_expired;
         let now_ms = now.timestamp_millis();
         let limit = i64::from(count) + 1;
+        let email_key = storable_opt(filter.email_key.as_deref());
+        let email_key = email_key.as_deref();
         let mut parameters: Vec<&(dyn ToSql + Sync)> =
             vec![&include_expired, &now_ms, &after_seq, &limit];
-        if let Some(key) = &filter.email_key {
+        if let Some(key) = &email_key {
             parameters.push(key);
         }
         let rows = client.query(&statement, &parameters).await?;
@@ -574,7 +578,7 @@ impl Storage for PostgresStorage {
             )
             .await?;
         Ok(client
-            .query_opt(&statement, &[&id])
+            .query_opt(&statement, &[&storable(id).as_ref()])
             .await?
             .map(|row| invitation_from_row(&self.organization_id, &row, 0)))
     }
@@ -592,7 +596,7 @@ impl Storage for PostgresStorage {
                 "UPDATE invitations SET state = 'revoked', closed_at_ms = $2
                  WHERE id = $1 AND state = 'open'
                  RETURNING id, email, created_at_ms, expires_at_ms, accepted_at_ms",
-                &[&id, &now.timestamp_millis()],
+                &[&storable(id).as_ref(), &now.timestamp_millis()],
             )
             .await?
             .map(|row| invitation_from_row(&self.organization_id, &row, 0));
@@ -617,7 +621,7 @@ impl Storage for PostgresStorage {
                 "UPDATE invitations SET state = 'superseded', closed_at_ms = $2
                  WHERE id = $1 AND state = 'open'
                  RETURNING email, email_key",
-                &[&id, &now.timestamp_millis()],
+                &[&storable(id).as_ref(), &now.timestamp_millis()],
             )
             .await?
             .map(|row| (row.get::<_, String>(0), row.get::<_, String>(1)));
@@ -693,9 +697,9 @@ impl Storage for PostgresStorage {
                 &[
                     seq,
                     &status,
-                    &entry.detail,
-                    &entry.invitation_id,
-                    &entry.email,
+                    &storable_opt(entry.detail.as_deref()).as_deref(),
+                    &storable_opt(entry.invitation_id.as_deref()).as_deref(),
+                    &storable_opt(entry.email.as_deref()).as_deref(),
                 ],
             )
             .await?;
@@ -720,8 +724,10 @@ impl Storage for PostgresStorage {
         let conditions = "($1::TEXT IS NULL OR email_key = $1) AND ($2::TEXT IS NULL OR actor = $2)
              AND ($3::TEXT IS NULL OR action = $3) AND ($4::BIGINT IS NULL OR at_ms >= $4)
              AND ($5::BIGINT IS NULL OR at_ms < $5)";
-        let email_key = filter.email_key.as_deref();
-        let actor = filter.actor.as_deref();
+        let email_key = storable_opt(filter.email_key.as_deref());
+        let email_key = email_key.as_deref();
+        let actor = storable_opt(filter.actor.as_deref());
+        let actor = actor.as_deref();
         let action = filter.action.map(Action::name);
         let since = filter.since.map(|at| at.timestamp_millis());
         let until = filter.until.map(|at| at.timestamp_millis());

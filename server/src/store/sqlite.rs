@@ -22,6 +22,7 @@ use org_invitations_core::email::comparison_key;
 use org_invitations_core::invitation::INVITATION_LIFETIME;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, params};
 
+use super::text;
 use super::tokens::{TokenInfo, TokenStoreError};
 use super::{CreateRefusal, ListFilter, Page, Storage, StoreError, instant, sha256_hex};
 use crate::identity::Role;
@@ -383,7 +384,8 @@ impl Store {
         let tx = conn.transaction()?;
         let now_ms = now.timestamp_millis();
         let include_expired = filter.include_expired;
-        let email_key = filter.email_key.as_deref();
+        let email_key = text::storable_opt(filter.email_key.as_deref());
+        let email_key = email_key.as_deref();
         let mut rows = tx.prepare_cached(
             "SELECT seq, id, email, created_at_ms, expires_at_ms, accepted_at_ms FROM invitations
              WHERE state = 'open' AND (?1 OR expires_at_ms > ?2) AND (?3 IS NULL OR email_key = ?3)

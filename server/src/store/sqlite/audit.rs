@@ -9,6 +9,7 @@ use rusqlite::{Connection, params};
 
 use super::{StoreError, instant, open_connection, unpoisoned};
 use crate::store::audit::{Action, Entry, Filter, Page, Who};
+use crate::store::text::{storable, storable_opt};
 
 pub(super) const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS audit (
@@ -61,6 +62,7 @@ pub(super) fn insert(
     who: &Who,
     entry: &Entry,
 ) -> Result<i64, StoreError> {
+    let email = storable_opt(entry.email.as_deref());
     connection
         .prepare_cached(
             "INSERT INTO audit (at_ms, actor, method, action, email, email_key, invitation_id,
@@ -69,20 +71,19 @@ pub(super) fn insert(
         )?
         .execute(params![
             at.timestamp_millis(),
-            who.actor,
+            storable(&who.actor),
             who.method,
             entry.action.name(),
-            entry.email,
-            entry
-                .email
+            email,
+            email
                 .as_deref()
                 .map(org_invitations_core::email::comparison_key),
-            entry.invitation_id,
+            storable_opt(entry.invitation_id.as_deref()),
             entry.status,
-            entry.detail,
-            who.request_id,
-            who.client,
-            entry.replaces,
+            storable_opt(entry.detail.as_deref()),
+            storable(&who.request_id),
+            storable_opt(who.client.as_deref()),
+            storable_opt(entry.replaces.as_deref()),
         ])?;
     Ok(connection.last_insert_rowid())
 }
@@ -133,9 +134,9 @@ impl AuditLog {
                 update.execute(params![
                     seq,
                     entry.status,
-                    entry.detail,
-                    entry.invitation_id,
-                    entry.email
+                    storable_opt(entry.detail.as_deref()),
+                    storable_opt(entry.invitation_id.as_deref()),
+                    storable_opt(entry.email.as_deref())
                 ])?;
             }
         }
@@ -155,8 +156,8 @@ impl AuditLog {
              AND (?3 IS NULL OR action = ?3) AND (?4 IS NULL OR at_ms >= ?4)
              AND (?5 IS NULL OR at_ms < ?5)";
         let bounds = (
-            filter.email_key.as_deref(),
-            filter.actor.as_deref(),
+            storable_opt(filter.email_key.as_deref()),
+            storable_opt(filter.actor.as_deref()),
             filter.action.map(Action::name),
             filter.since.map(|at| at.timestamp_millis()),
             filter.until.map(|at| at.timestamp_millis()),
