@@ -9,6 +9,12 @@ use chrono::{DateTime, Utc};
 use org_invitations_core::wire::AuditRecord;
 
 use super::CreateRefusal;
+use super::text::{storable, storable_opt};
+
+/// [`storable`] text, owned, for a value that may be absent.
+fn owned(text: Option<&str>) -> Option<String> {
+    storable_opt(text).map(|text| text.into_owned())
+}
 
 /// Who made a request, and where it came from: the same for every record it leads to.
 #[derive(Debug, Clone)]
@@ -20,6 +26,18 @@ pub struct Who {
     pub request_id: String,
     /// The client's address.
     pub client: Option<String>,
+}
+
+impl Who {
+    /// As both stores write it (see [`super::text`]).
+    pub fn storable(&self) -> Self {
+        Self {
+            actor: storable(&self.actor).into_owned(),
+            method: self.method,
+            request_id: storable(&self.request_id).into_owned(),
+            client: owned(self.client.as_deref()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,6 +86,18 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// As both stores write it (see [`super::text`]): every text in it.
+    pub fn storable(&self) -> Self {
+        Self {
+            action: self.action,
+            email: owned(self.email.as_deref()),
+            invitation_id: owned(self.invitation_id.as_deref()),
+            replaces: owned(self.replaces.as_deref()),
+            status: self.status,
+            detail: owned(self.detail.as_deref()),
+        }
+    }
+
     /// What a create did for `email`: invited it (`Ok` with the new id), or refused it.
     pub fn created(email: &str, outcome: &Result<String, CreateRefusal>) -> Self {
         match outcome {
@@ -124,6 +154,19 @@ pub struct Filter {
     pub action: Option<Action>,
     pub since: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
+}
+
+impl Filter {
+    /// As both stores compare it with what they wrote (see [`super::text`]).
+    pub fn storable(&self) -> Self {
+        Self {
+            email_key: owned(self.email_key.as_deref()),
+            actor: owned(self.actor.as_deref()),
+            action: self.action,
+            since: self.since,
+            until: self.until,
+        }
+    }
 }
 
 pub struct Page {

@@ -380,25 +380,25 @@ async fn insert_audit(
              RETURNING seq",
         )
         .await?;
-    let email = storable_opt(entry.email.as_deref());
-    let email_key = email.as_deref().map(comparison_key);
+    let (who, entry) = (who.storable(), entry.storable());
+    let email_key = entry.email.as_deref().map(comparison_key);
     let status = entry.status.map(i32::from);
     let row = tx
         .query_one(
             &statement,
             &[
                 &at.timestamp_millis(),
-                &storable(&who.actor).as_ref(),
+                &who.actor,
                 &who.method,
                 &entry.action.name(),
-                &email.as_deref(),
+                &entry.email,
                 &email_key,
-                &storable_opt(entry.invitation_id.as_deref()).as_deref(),
+                &entry.invitation_id,
                 &status,
-                &storable_opt(entry.detail.as_deref()).as_deref(),
-                &storable(&who.request_id).as_ref(),
-                &storable_opt(who.client.as_deref()).as_deref(),
-                &storable_opt(entry.replaces.as_deref()).as_deref(),
+                &entry.detail,
+                &who.request_id,
+                &who.client,
+                &entry.replaces,
             ],
         )
         .await?;
@@ -503,9 +503,16 @@ impl Storage for PostgresStorage {
         count: u32,
         now: DateTime<Utc>,
     ) -> Result<Page, StoreError> {
+        let include_expired = filter.include_expired;
+        let now_ms = now.timestamp_millis();
+        let limit = i64::from(count) + 1;
+        let email_key = storable_opt(filter.email_key.as_deref());
+        let email_key = email_key.as_deref();
+        let mut parameters: Vec<&(dyn ToSql + Sync)> =
+            vec![&include_expired, &now_ms, &after_seq, &limit];
         // One statement, so the page and the total come from one snapshot, in one round trip.
         // The total row comes even when the page is empty.
-        let statement = match &filter.email_key {
+        let statement = match &email_key {
             None => {
                 "WITH page AS (
                      SELECT seq, id, email, created_at_ms, expires_at_ms, accepted_at_ms
@@ -520,7 +527,8 @@ impl Storage for PostgresStorage {
                  ORDER BY page.seq"
             }
             // At most one open invitation per address: counting is cheap.
-            Some(_) => {
+            Some(key) => {
+                parameters.push(key);
                 "WITH page AS (
                      SELECT seq, id, email, created_at_ms, expires_at_ms, accepted_at_ms
                      FROM invitations
@@ -537,16 +545,6 @@ impl Storage for PostgresStorage {
         };
         let client = self.client().await?;
         let statement = client.prepare_cached(statement).await?;
-        let include_expired = filter.include_expired;
-        let now_ms = now.timestamp_millis();
-        let limit = i64::from(count) + 1;
-        let email_key = storable_opt(filter.email_key.as_deref());
-        let email_key = email_key.as_deref();
-        let mut parameters: Vec<&(dyn ToSql + Sync)> =
-            vec![&include_expired, &now_ms, &after_seq, &limit];
-        if let Some(key) = &email_key {
-            parameters.push(key);
-        }
         let rows = client.query(&statement, &parameters).await?;
         let total: i64 = rows.first().map_or(0, |row| row.get(0));
         let mut fetched: Vec<&Row> = rows
@@ -691,15 +689,16 @@ impl Storage for PostgresStorage {
             )
             .await?;
         for (seq, entry) in outcomes {
+            let entry = entry.storable();
             let status = entry.status.map(i32::from);
             tx.execute(
                 &update,
                 &[
                     seq,
                     &status,
-                    &storable_opt(entry.detail.as_deref()).as_deref(),
-                    &storable_opt(entry.invitation_id.as_deref()).as_deref(),
-                    &storable_opt(entry.email.as_deref()).as_deref(),
+                    &entry.detail,
+                    &entry.invitation_id,
+                    &entry.email,
                 ],
             )
             .await?;
@@ -724,10 +723,9 @@ impl Storage for PostgresStorage {
         let conditions = "($1::TEXT IS NULL OR email_key = $1) AND ($2::TEXT IS NULL OR actor = $2)
              AND ($3::TEXT IS NULL OR action = $3) AND ($4::BIGINT IS NULL OR at_ms >= $4)
              AND ($5::BIGINT IS NULL OR at_ms < $5)";
-        let email_key = storable_opt(filter.email_key.as_deref());
-        let email_key = email_key.as_deref();
-        let actor = storable_opt(filter.actor.as_deref());
-        let actor = actor.as_deref();
+        let filter = filter.storable();
+        let email_key = filter.email_key.as_deref();
+        let actor = filter.actor.as_deref();
         let action = filter.action.map(Action::name);
         let since = filter.since.map(|at| at.timestamp_millis());
         let until = filter.until.map(|at| at.timestamp_millis());

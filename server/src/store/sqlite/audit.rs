@@ -9,7 +9,6 @@ use rusqlite::{Connection, params};
 
 use super::{StoreError, instant, open_connection, unpoisoned};
 use crate::store::audit::{Action, Entry, Filter, Page, Who};
-use crate::store::text::{storable, storable_opt};
 
 pub(super) const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS audit (
@@ -62,7 +61,7 @@ pub(super) fn insert(
     who: &Who,
     entry: &Entry,
 ) -> Result<i64, StoreError> {
-    let email = storable_opt(entry.email.as_deref());
+    let (who, entry) = (who.storable(), entry.storable());
     connection
         .prepare_cached(
             "INSERT INTO audit (at_ms, actor, method, action, email, email_key, invitation_id,
@@ -71,19 +70,20 @@ pub(super) fn insert(
         )?
         .execute(params![
             at.timestamp_millis(),
-            storable(&who.actor),
+            who.actor,
             who.method,
             entry.action.name(),
-            email,
-            email
+            entry.email,
+            entry
+                .email
                 .as_deref()
                 .map(org_invitations_core::email::comparison_key),
-            storable_opt(entry.invitation_id.as_deref()),
+            entry.invitation_id,
             entry.status,
-            storable_opt(entry.detail.as_deref()),
-            storable(&who.request_id),
-            storable_opt(who.client.as_deref()),
-            storable_opt(entry.replaces.as_deref()),
+            entry.detail,
+            who.request_id,
+            who.client,
+            entry.replaces,
         ])?;
     Ok(connection.last_insert_rowid())
 }
@@ -131,12 +131,13 @@ impl AuditLog {
                  WHERE seq = ?1 AND status IS NULL",
             )?;
             for (seq, entry) in outcomes {
+                let entry = entry.storable();
                 update.execute(params![
                     seq,
                     entry.status,
-                    storable_opt(entry.detail.as_deref()),
-                    storable_opt(entry.invitation_id.as_deref()),
-                    storable_opt(entry.email.as_deref())
+                    entry.detail,
+                    entry.invitation_id,
+                    entry.email
                 ])?;
             }
         }
@@ -155,9 +156,10 @@ impl AuditLog {
         let conditions = "(?1 IS NULL OR email_key = ?1) AND (?2 IS NULL OR actor = ?2)
              AND (?3 IS NULL OR action = ?3) AND (?4 IS NULL OR at_ms >= ?4)
              AND (?5 IS NULL OR at_ms < ?5)";
+        let filter = filter.storable();
         let bounds = (
-            storable_opt(filter.email_key.as_deref()),
-            storable_opt(filter.actor.as_deref()),
+            filter.email_key.as_deref(),
+            filter.actor.as_deref(),
             filter.action.map(Action::name),
             filter.since.map(|at| at.timestamp_millis()),
             filter.until.map(|at| at.timestamp_millis()),
