@@ -49,9 +49,16 @@ const BASELINE_FILE: &str = "baseline.json";
 /// A server whose only limits are its own capacity: the load clients are one identity on one
 /// address, to be measured, not limited.
 pub(crate) fn unlimited_server(dist_dir: Option<std::path::PathBuf>) -> TestServer {
+    unlimited_server_with(dist_dir, &[])
+}
+
+/// [`unlimited_server`] with more options.
+fn unlimited_server_with(dist_dir: Option<std::path::PathBuf>, more: &[&str]) -> TestServer {
+    let mut extra_args = vec!["--write-limit".to_owned(), "100000000".to_owned()];
+    extra_args.extend(more.iter().map(|arg| arg.to_string()));
     TestServer::start_with(ServerOptions {
         dist_dir,
-        extra_args: vec!["--write-limit".into(), "100000000".into()],
+        extra_args,
         ..Default::default()
     })
 }
@@ -67,17 +74,10 @@ fn postgres_instances(count: usize) -> Option<(tempfile::TempDir, Vec<TestServer
     let database = testkit::postgres::database_for(folder.path());
     let servers = (0..count)
         .map(|_| {
-            TestServer::start_with(ServerOptions {
-                extra_args: vec![
-                    "--write-limit".into(),
-                    "100000000".into(),
-                    "--database-url".into(),
-                    database.clone(),
-                    "--token".into(),
-                    SHARED_TOKEN.into(),
-                ],
-                ..Default::default()
-            })
+            unlimited_server_with(
+                None,
+                &["--database-url", &database, "--token", SHARED_TOKEN],
+            )
         })
         .collect();
     Some((folder, servers))

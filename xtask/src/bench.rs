@@ -36,9 +36,8 @@ pub fn run_benchmarks(quick: bool, soak: bool, only: Option<String>) -> Result {
         bench.arg(format!("--only={only}"));
     }
     let cluster = Cluster::start("bench", Durability::Full)?;
-    run(bench
-        .env("ORG_INVITATIONS_TEST_POSTGRES", &cluster.url)
-        .env("ORG_INVITATIONS_PG_BIN", cluster.bin())
+    run(cluster
+        .announce_to(&mut bench)
         .env(
             "ORG_INVITATIONS_SERVER_BIN",
             built.join("org-invitations-server"),

@@ -1,7 +1,7 @@
 //! Free space where the builds go. A full disk shows up as a linker crash that names LLVM, not
 //! the disk (the wasm linker writes through a memory map), so xtask says it in plain words.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::paths;
 
@@ -47,8 +47,8 @@ pub fn explain_failure() {
 /// Space an unprivileged writer may still use on the file system holding `path` (or its
 /// nearest existing parent, before the first build has made it).
 fn free_bytes(path: &Path) -> Option<u64> {
-    let existing: PathBuf = path.ancestors().find(|dir| dir.exists())?.to_owned();
-    let stats = rustix::fs::statvfs(&existing).ok()?;
+    let existing = path.ancestors().find(|dir| dir.exists())?;
+    let stats = rustix::fs::statvfs(existing).ok()?;
     Some(stats.f_bavail.saturating_mul(stats.f_frsize))
 }
 

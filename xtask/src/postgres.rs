@@ -24,10 +24,10 @@ pub struct Cluster {
     bin: PathBuf,
     dir: PathBuf,
     /// `postgres://postgres@127.0.0.1:PORT`
-    pub url: String,
+    url: String,
     /// The CA whose certificate the cluster's TLS uses, for clients to trust; `None` when it
     /// offers no TLS.
-    pub ca_file: Option<PathBuf>,
+    ca_file: Option<PathBuf>,
 }
 
 impl Cluster {
@@ -102,9 +102,16 @@ impl Cluster {
         })
     }
 
-    /// The folder of PostgreSQL's programs.
-    pub fn bin(&self) -> &Path {
-        &self.bin
+    /// Tells `command` (a test or benchmark run) where the cluster is, as testkit reads it: its
+    /// URL, PostgreSQL's programs, and the CA to trust when it offers TLS.
+    pub fn announce_to<'a>(&self, command: &'a mut Command) -> &'a mut Command {
+        command
+            .env("ORG_INVITATIONS_TEST_POSTGRES", &self.url)
+            .env("ORG_INVITATIONS_PG_BIN", &self.bin);
+        if let Some(ca_file) = &self.ca_file {
+            command.env("ORG_INVITATIONS_TEST_POSTGRES_CA", ca_file);
+        }
+        command
     }
 }
 

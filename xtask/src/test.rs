@@ -104,12 +104,7 @@ fn test_command(tools: &Tools, test_tools: &TestTools, cluster: Option<&Cluster>
             paths::npm_tools().join("node_modules/axe-core/axe.min.js"),
         );
     if let Some(cluster) = cluster {
-        command
-            .env("ORG_INVITATIONS_TEST_POSTGRES", &cluster.url)
-            .env("ORG_INVITATIONS_PG_BIN", cluster.bin());
-        if let Some(ca_file) = &cluster.ca_file {
-            command.env("ORG_INVITATIONS_TEST_POSTGRES_CA", ca_file);
-        }
+        cluster.announce_to(&mut command);
     }
     command
 }
