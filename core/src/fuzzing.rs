@@ -1,7 +1,7 @@
 //! What the coverage-guided fuzz targets (`fuzz/`, `cargo xtask fuzz` on nightly) run, and
-//! what `cargo xtask test` replays on stable for every input they keep (the corpus and any
-//! crash, both in the repository): each takes arbitrary bytes, feeds them to one parser, and
-//! panics when a promise of that parser breaks.
+//! what the tests replay on stable for the seeds (`fuzz/seeds/`) and for every input that
+//! ever found a bug (`core/tests/fuzz_regressions/`): each takes arbitrary bytes, feeds them
+//! to one parser, and panics when a promise of that parser breaks.
 
 use std::collections::HashSet;
 
@@ -11,7 +11,7 @@ use crate::listing::{ExpiryDay, ListView};
 use crate::paging_token;
 use crate::wire::CreateInvitation;
 
-/// Every target by name (its folder under `fuzz/corpus/`).
+/// Every target by name (its folder under `fuzz/seeds/` and `fuzz/corpus/`).
 pub const TARGETS: [(&str, fn(&[u8])); 5] = [
     ("paste", paste),
     ("csv_import", csv_import),

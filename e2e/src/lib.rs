@@ -185,7 +185,7 @@ impl Browser {
             "goog:chromeOptions".into(),
             json!({
                 "binary": chromium,
-                // The flags this machine needs: no sandbox as root, no GPU, and no background
+                // What a headless run needs: no sandbox as root, no GPU, and no background
                 // connections to hosts the closed network refuses.
                 "args": args,
             }),
@@ -387,7 +387,7 @@ impl Browser {
         .await;
     }
 
-    /// Saves what the browser shows as `target/screenshots/NAME.png`, for the README.
+    /// Saves what the browser shows as `target/screenshots/NAME.png`, for the docs (`docs/screenshots/`).
     pub async fn save_screenshot(&self, name: &str) {
         let png = self.client.screenshot().await.expect("a screenshot");
         let folder = testkit::workspace_root().join("target/screenshots");

@@ -275,7 +275,7 @@ async fn the_readme_snippet_works_pasted_into_a_blank_page_on_another_origin() {
         extra_args: vec!["--allow-origin".into(), host_origin.clone()],
         ..demo_options()
     });
-    // The README's snippet, with the token a page on another origin must give.
+    // The embedding guide's snippet, with the token a page on another origin must give.
     let snippet = format!(
         "<!doctype html><title>Blank</title>\n\
          <script type=\"module\" src=\"{base}/org-invitations-element.js\"></script>\n\

@@ -1,5 +1,5 @@
 //! How the console looks and fits: a phone's stacked rows, the desk's table, both colour
-//! schemes, with screenshots saved for the README (`target/screenshots/`).
+//! schemes, with screenshots saved for the docs (`target/screenshots/`).
 
 use e2e::{BROWSER_TIME_ZONE, Browser, demo_options};
 use fantoccini::Locator;

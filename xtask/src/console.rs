@@ -12,7 +12,7 @@ pub fn build(tools: &Tools) -> Result {
         .arg(paths::dist())
         .current_dir(paths::root())
         .env("CARGO_TARGET_DIR", paths::target())
-        // Leptos's type-erased components: 6.6 KiB less brotli (README, "Size").
+        // Leptos's type-erased components: 6.6 KiB less brotli (docs/size.md).
         .env(
             "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
             "--cfg erase_components",
@@ -23,7 +23,7 @@ pub fn build(tools: &Tools) -> Result {
 
 /// Trunk minifies the CSS and the page but leaves wasm-bindgen's glue and the loader as
 /// written: esbuild (npm, pinned in xtask/npm) minifies both in place, as ES modules, which
-/// keeps their exports and `import.meta.url` (README, "Size").
+/// keeps their exports and `import.meta.url` (docs/size.md).
 fn minify_scripts(tools: &Tools) -> Result {
     for script in ["org-invitations.js", "org-invitations-element.js"] {
         let path = paths::dist().join(script);

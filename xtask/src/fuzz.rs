@@ -1,8 +1,10 @@
 //! `cargo xtask fuzz`: coverage-guided fuzzing of the parsers (the invite form's paste reader,
 //! CSV import, email rules, the list's URL query and paging tokens, request bodies) with
-//! cargo fuzz and libFuzzer, which need a nightly toolchain. What a run keeps — new corpus
-//! inputs and any crash — lands in `fuzz/corpus/` and `fuzz/artifacts/`, in the repository,
-//! and `cargo xtask test` replays all of it on stable (`core/tests/fuzz_corpus.rs`).
+//! cargo fuzz and libFuzzer, which need a nightly toolchain. A target's corpus
+//! (`fuzz/corpus/T`, outside the repository) starts from the hand-picked seeds in
+//! `fuzz/seeds/T` and grows with each run; a crash lands in `fuzz/artifacts/T`, and is kept
+//! by moving it to `core/tests/fuzz_regressions/`, named for its bug, with a test that pins
+//! it (`core/tests/it/fuzz.rs`, replayed on stable by `cargo xtask test`).
 //!
 //! The target `api` is schemathesis against the real server, generating requests from the
 //! OpenAPI contract for the whole time (the test suite runs it for a bounded number of
@@ -36,7 +38,10 @@ pub fn run(seconds: u64, only: Vec<String>) -> Result {
         println!("{line}");
     }
     if summary.iter().any(|line| !line.ends_with("| 0 |")) {
-        return Err("a fuzz target failed: see above, and fuzz/artifacts".into());
+        return Err("a fuzz target failed: see above. Keep its input in fuzz/artifacts/ as \
+                    core/tests/fuzz_regressions/TARGET-WHAT-BROKE, with a test in \
+                    core/tests/it/fuzz.rs that says which bug it was"
+            .into());
     }
     Ok(())
 }
@@ -88,7 +93,7 @@ fn fuzz_parsers(seconds: u64, targets: &[String]) -> Result<Vec<String>> {
         return Err(
             "cargo xtask fuzz needs a nightly toolchain (`rustup toolchain install nightly`); \
              there is none here, so nothing was fuzzed. `cargo xtask test` still replays the \
-             kept corpus on stable."
+             seeds and the kept regressions on stable."
                 .into(),
         );
     }
@@ -96,6 +101,7 @@ fn fuzz_parsers(seconds: u64, targets: &[String]) -> Result<Vec<String>> {
     let fuzz = paths::root().join("fuzz");
     let mut summary = Vec::new();
     for target in targets {
+        seed_corpus(&fuzz, target)?;
         eprintln!("xtask: fuzzing {target} for {seconds} s");
         let output = nightly_cargo()
             .args(["fuzz", "run", target, "--"])
@@ -116,7 +122,7 @@ fn fuzz_parsers(seconds: u64, targets: &[String]) -> Result<Vec<String>> {
         if crashed {
             eprintln!("{log}");
         } else {
-            // Keep only inputs that add coverage: the corpus lives in the repository.
+            // Keep only inputs that add coverage, so the local corpus stays quick to replay.
             crate::tools::run(
                 nightly_cargo()
                     .args(["fuzz", "cmin", target])
@@ -133,6 +139,23 @@ fn fuzz_parsers(seconds: u64, targets: &[String]) -> Result<Vec<String>> {
         ));
     }
     Ok(summary)
+}
+
+/// Copies the target's seeds into its corpus, so a fresh checkout starts from them and a
+/// corpus that has grown keeps them.
+fn seed_corpus(fuzz: &std::path::Path, target: &str) -> Result {
+    let seeds = fuzz.join("seeds").join(target);
+    let corpus = fuzz.join("corpus").join(target);
+    std::fs::create_dir_all(&corpus)
+        .map_err(|err| format!("cannot create {}: {err}", corpus.display()))?;
+    let entries = std::fs::read_dir(&seeds)
+        .map_err(|err| format!("cannot read the seeds in {}: {err}", seeds.display()))?;
+    for entry in entries.flatten() {
+        let to = corpus.join(format!("seed-{}", entry.file_name().to_string_lossy()));
+        std::fs::copy(entry.path(), &to)
+            .map_err(|err| format!("cannot copy a seed to {}: {err}", to.display()))?;
+    }
+    Ok(())
 }
 
 /// Nightly's cargo, whatever toolchain runs xtask (its `CARGO` is stable's own binary).

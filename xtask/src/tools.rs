@@ -1,5 +1,6 @@
 //! Installs what the build and the tests need, each only when it is missing or at the wrong
-//! version, in the ways that work on these machines (the README's toolchain notes).
+//! version, from the package registries alone (crates.io, npm, PyPI, Debian): no tool is
+//! downloaded from anywhere else (CONTRIBUTING.md, "Toolchain").
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,3 @@
+//! The core crate's integration tests: one binary (one link), a module per topic.
+
+mod fuzz;
