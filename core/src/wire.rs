@@ -45,6 +45,36 @@ pub mod limits {
     pub const MAX_BATCH_SIZE: usize = 1000;
 }
 
+/// The `batch_create` body: a bare JSON array of addresses. Elements that are not such an
+/// object still get an answer of their own (422 in their result), as the contract asks.
+/// Only its schema is used: the handler reads the body element by element.
+#[cfg(feature = "openapi")]
+pub struct BatchCreateRequest;
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for BatchCreateRequest {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+        use utoipa::ToSchema;
+        utoipa::openapi::ArrayBuilder::new()
+            .items(utoipa::openapi::Ref::from_schema_name(
+                CreateInvitation::name(),
+            ))
+            .min_items(Some(1))
+            .max_items(Some(limits::MAX_BATCH_SIZE))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for BatchCreateRequest {
+    fn schemas(schemas: &mut Vec<(String, utoipa::openapi::RefOr<utoipa::openapi::Schema>)>) {
+        schemas.push((
+            CreateInvitation::name().into_owned(),
+            <CreateInvitation as utoipa::PartialSchema>::schema(),
+        ));
+    }
+}
+
 /// The body of every non-2xx answer: `{"error": {"detail": "..."}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

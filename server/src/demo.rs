@@ -2,7 +2,7 @@
 
 use chrono::{TimeDelta, Utc};
 
-use crate::store::{Database, StoreError};
+use crate::store::{Store, StoreError};
 
 const SAMPLES: &[(&str, TimeDelta)] = &[
     ("ada.lovelace@example.com", TimeDelta::minutes(5)),
@@ -18,7 +18,7 @@ const SAMPLES: &[(&str, TimeDelta)] = &[
 
 /// Seeds the samples into an empty store; a store with any history is left alone.
 /// Returns how many were added.
-pub async fn seed(store: &Database) -> Result<usize, StoreError> {
+pub async fn seed(store: &Store) -> Result<usize, StoreError> {
     if store.count_all().await? > 0 {
         return Ok(0);
     }

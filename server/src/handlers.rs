@@ -2,7 +2,6 @@
 
 pub mod audit;
 pub mod console;
-pub mod gateway;
 pub mod invitations;
 pub mod me;
 pub mod telemetry;

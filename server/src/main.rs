@@ -17,7 +17,7 @@ async fn main() -> std::process::ExitCode {
     let config = Config::parse();
     let outcome = match &config.command {
         Some(Command::Tokens(command)) => {
-            org_invitations_server::tokens_cli::run(command, &config).await
+            org_invitations_server::commands::tokens::run(command, &config).await
         }
         Some(Command::Openapi) => org_invitations_server::openapi::print(),
         None => org_invitations_server::run(config).await,

@@ -1,14 +1,15 @@
 //! What handlers can reach. Both modes serve the console and check the browser's token
-//! ([`Site`]); store mode answers from its own store, gateway mode from an upstream API.
+//! ([`Site`]); store mode ([`StoreMode`]) answers from its own store, gateway mode
+//! ([`GatewayMode`]) from an upstream API.
 
 use std::path::PathBuf;
 
 use axum::extract::FromRef;
 
-use crate::identity::ProxyAuth;
-use crate::store::Database;
-use crate::token::ApiToken;
-use crate::upstream::Upstream;
+use crate::auth::identity::ProxyAuth;
+use crate::auth::owner_token::ApiToken;
+use crate::gateway::upstream::Upstream;
+use crate::store::Store;
 
 /// The site itself: who may use it and where the console's files are.
 #[derive(Clone)]
@@ -16,8 +17,8 @@ pub struct Site {
     /// The owner's token.
     pub token: ApiToken,
     /// Named tokens, browser sessions and the audit trail (and, in store mode, the
-    /// invitations: the same handle as [`StoreState::store`]).
-    pub store: Database,
+    /// invitations: the same handle as [`StoreMode::store`]).
+    pub store: Store,
     /// Identities from an authenticating proxy, when configured.
     pub proxy: Option<ProxyAuth>,
     pub dist_dir: PathBuf,
@@ -26,35 +27,35 @@ pub struct Site {
     /// Whether `POST …/{id}/resend` is served (store mode), as `me` tells the console.
     pub offers_resend: bool,
     /// Changes and failed sign-ins per identity and client address.
-    pub limits: crate::rate_limit::RateLimits,
+    pub limits: crate::http::rate_limit::RateLimits,
 }
 
 /// Store mode: the API answered from this server's own store (SQLite or PostgreSQL).
 #[derive(Clone)]
-pub struct StoreState {
+pub struct StoreMode {
     pub site: Site,
-    pub store: Database,
+    pub store: Store,
     /// The largest page a list request may ask for.
     pub max_page_size: u32,
     /// What `userinfo` calls the one organization.
     pub organization_name: std::sync::Arc<str>,
 }
 
-impl FromRef<StoreState> for Site {
-    fn from_ref(state: &StoreState) -> Self {
+impl FromRef<StoreMode> for Site {
+    fn from_ref(state: &StoreMode) -> Self {
         state.site.clone()
     }
 }
 
 /// Gateway mode: the API forwarded to an upstream with a token browsers never see.
 #[derive(Clone)]
-pub struct GatewayState {
+pub struct GatewayMode {
     pub site: Site,
     pub upstream: Upstream,
 }
 
-impl FromRef<GatewayState> for Site {
-    fn from_ref(state: &GatewayState) -> Self {
+impl FromRef<GatewayMode> for Site {
+    fn from_ref(state: &GatewayMode) -> Self {
         state.site.clone()
     }
 }

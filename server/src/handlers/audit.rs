@@ -11,8 +11,8 @@ use org_invitations_core::export::csv_document;
 use org_invitations_core::wire::{AuditPage, AuditRecord, ErrorBody, ListMetadata};
 use serde::Deserialize;
 
-use crate::error::{ApiError, ApiQuery};
-use crate::permit::{Admin, Permit};
+use crate::auth::permit::{Admin, Permit};
+use crate::http::error::{ApiError, ApiQuery};
 use crate::state::Site;
 use crate::store::audit::{Action, Filter};
 

@@ -8,10 +8,10 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{AppendHeaders, Html, IntoResponse, Redirect, Response};
 
-use crate::auth::{
+use crate::auth::credentials::{
     Credential, cleared_session_cookies, over_https, presented_credentials, session_cookie,
 };
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use crate::state::Site;
 
 pub async fn index(

@@ -16,12 +16,12 @@ use org_invitations_core::wire::{
 };
 use serde_json::Value;
 
-use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, IgnoredBody};
-use crate::openapi::BatchCreateRequest;
-use crate::permit::{Admin, Inviter, Permit, Viewer};
-use crate::state::StoreState;
+use crate::auth::permit::{Admin, Inviter, Permit, Viewer};
+use crate::http::error::{ApiError, ApiJson, ApiPath, ApiQuery, IgnoredBody};
+use crate::state::StoreMode;
 use crate::store::audit::{Action, Entry, Who};
 use crate::store::{CreateRefusal, ListFilter};
+use org_invitations_core::wire::BatchCreateRequest;
 
 /// Pending invitations, oldest first, a page at a time.
 #[utoipa::path(
@@ -36,7 +36,7 @@ use crate::store::{CreateRefusal, ListFilter};
 )]
 pub async fn list(
     _: Permit<Viewer>,
-    State(state): State<StoreState>,
+    State(state): State<StoreMode>,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<ListResponse>, ApiError> {
     let count = query
@@ -83,7 +83,7 @@ pub async fn list(
 )]
 pub async fn batch_create(
     permit: Permit<Inviter>,
-    State(state): State<StoreState>,
+    State(state): State<StoreMode>,
     ApiJson(body): ApiJson<Value>,
 ) -> Result<Json<BatchCreateResponse>, ApiError> {
     let Value::Array(elements) = body else {
@@ -214,7 +214,7 @@ fn refused_entry(typed: Option<String>, failed: &BatchCreateResult) -> Entry {
 )]
 pub async fn create(
     permit: Permit<Inviter>,
-    State(state): State<StoreState>,
+    State(state): State<StoreMode>,
     ApiJson(item): ApiJson<CreateInvitation>,
 ) -> Result<Json<ResultBody<CreatedId>>, ApiError> {
     let who = permit.who;
@@ -270,7 +270,7 @@ pub async fn create(
 )]
 pub async fn get(
     _: Permit<Viewer>,
-    State(state): State<StoreState>,
+    State(state): State<StoreMode>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<ResultBody<OrganizationInvitation>>, ApiError> {
     state
@@ -294,7 +294,7 @@ pub async fn get(
 )]
 pub async fn invalidate(
     permit: Permit<Admin>,
-    State(state): State<StoreState>,
+    State(state): State<StoreMode>,
     ApiPath(id): ApiPath<String>,
     _body: IgnoredBody,
 ) -> Result<Json<ResultBody<OrganizationInvitation>>, ApiError> {
@@ -316,7 +316,7 @@ pub async fn invalidate(
 )]
 pub async fn resend(
     permit: Permit<Admin>,
-    State(state): State<StoreState>,
+    State(state): State<StoreMode>,
     ApiPath(id): ApiPath<String>,
     _body: IgnoredBody,
 ) -> Result<Json<ResultBody<OrganizationInvitation>>, ApiError> {
@@ -331,7 +331,7 @@ enum Change {
 
 /// A store change to the invitation `id`, on record as `who`'s: its answer, or 404.
 async fn change_one(
-    state: StoreState,
+    state: StoreMode,
     id: String,
     who: Who,
     change: Change,

@@ -6,8 +6,8 @@ use axum::Json;
 use axum::extract::{Request, State};
 use org_invitations_core::wire::{Me, ResultBody};
 
-use crate::error::ApiError;
-use crate::permit::caller;
+use crate::auth::permit::caller;
+use crate::http::error::ApiError;
 use crate::state::Site;
 
 /// Who the caller is, how they signed in, and their role.

@@ -3,8 +3,8 @@
 
 use axum::Json;
 
-use crate::error::IgnoredBody;
-use crate::permit::{Permit, Viewer};
+use crate::auth::permit::{Permit, Viewer};
+use crate::http::error::IgnoredBody;
 
 /// The CLI's usage report: accepted and dropped.
 #[utoipa::path(

@@ -5,8 +5,8 @@ use axum::extract::State;
 use org_invitations_core::invitation::OWNER_EMAIL;
 use org_invitations_core::wire::{Organization, PermissionLevel, ResultBody, UserInfo};
 
-use crate::permit::{Permit, Viewer};
-use crate::state::StoreState;
+use crate::auth::permit::{Permit, Viewer};
+use crate::state::StoreMode;
 
 /// The signed-in user and their organization, as the Anyscale CLI reads them.
 #[utoipa::path(
@@ -17,7 +17,7 @@ use crate::state::StoreState;
 )]
 pub async fn userinfo(
     _: Permit<Viewer>,
-    State(state): State<StoreState>,
+    State(state): State<StoreMode>,
 ) -> Json<ResultBody<UserInfo>> {
     let organization_id = state.store.organization_id().to_owned();
     Json(ResultBody {

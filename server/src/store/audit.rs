@@ -8,8 +8,8 @@
 use chrono::{DateTime, Utc};
 use org_invitations_core::wire::AuditRecord;
 
-use super::CreateRefusal;
 use super::text::{storable, storable_opt};
+use super::{CreateRefusal, Store, StoreError, page_of};
 
 /// [`storable`] text, owned, for a value that may be absent.
 fn owned(text: Option<&str>) -> Option<String> {
@@ -98,6 +98,13 @@ impl Entry {
         }
     }
 
+    /// What a filter by address compares the record's address as.
+    pub fn email_key(&self) -> Option<String> {
+        self.email
+            .as_deref()
+            .map(org_invitations_core::email::comparison_key)
+    }
+
     /// What a create did for `email`: invited it (`Ok` with the new id), or refused it.
     pub fn created(email: &str, outcome: &Result<String, CreateRefusal>) -> Self {
         match outcome {
@@ -174,4 +181,53 @@ pub struct Page {
     pub total: u64,
     /// Set when more (older) records follow: where the next page starts.
     pub next_before_seq: Option<i64>,
+}
+
+impl Store {
+    /// Writes audit records that belong together (one request's, with no change of this
+    /// server's invitations) in one transaction; returns their numbers, in order.
+    pub async fn record(
+        &self,
+        at: DateTime<Utc>,
+        who: &Who,
+        entries: &[Entry],
+    ) -> Result<Vec<i64>, StoreError> {
+        let entries: Vec<Entry> = entries.iter().map(Entry::storable).collect();
+        self.backend.record(at, &who.storable(), &entries).await
+    }
+
+    /// Gives records written without an outcome theirs (in one transaction). A record that has
+    /// an outcome keeps it.
+    pub async fn complete(&self, outcomes: &[(i64, Entry)]) -> Result<(), StoreError> {
+        let outcomes: Vec<(i64, Entry)> = outcomes
+            .iter()
+            .map(|(seq, entry)| (*seq, entry.storable()))
+            .collect();
+        self.backend.complete(&outcomes).await
+    }
+
+    /// Audit records newest first, before record `before_seq` (exclusive) when given, and
+    /// how many the filter holds, from one snapshot.
+    pub async fn audit_list(
+        &self,
+        filter: &Filter,
+        before_seq: Option<i64>,
+        count: u32,
+    ) -> Result<Page, StoreError> {
+        let fetched = self
+            .backend
+            .audit_list(&filter.storable(), before_seq, count + 1)
+            .await?;
+        let (records, next_before_seq) = page_of(fetched.rows, count);
+        Ok(Page {
+            records,
+            total: fetched.total,
+            next_before_seq,
+        })
+    }
+
+    /// Removes audit records older than `before` (`--audit-retention-days`); returns how many.
+    pub async fn prune(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        self.backend.prune(before).await
+    }
 }

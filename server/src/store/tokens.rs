@@ -3,13 +3,15 @@
 //! every request looks it up, so a change takes effect at once, also on a running server (and
 //! on every instance sharing the database).
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
+use subtle::ConstantTimeEq;
 
-use super::StoreError;
-use crate::identity::Role;
+use super::{Store, StoreError, instant, sha256_hex};
+use crate::auth::identity::Role;
+use crate::ids;
 
 /// How often a token's "last used" is written: at most once a minute, not on every request.
-pub(super) const LAST_USED_RESOLUTION_MS: i64 = 60_000;
+const LAST_USED_RESOLUTION: TimeDelta = TimeDelta::minutes(1);
 
 /// A named token as `tokens list` shows it: never the token itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,8 +32,73 @@ pub enum TokenStoreError {
     Store(#[from] StoreError),
 }
 
+impl Store {
+    /// Makes a named token with `role`; returns the token. It is shown this once and stored
+    /// only hashed.
+    pub async fn create_token(
+        &self,
+        name: &str,
+        role: Role,
+        now: DateTime<Utc>,
+    ) -> Result<String, TokenStoreError> {
+        check_name(name)?;
+        let token = ids::api_token();
+        if self
+            .backend
+            .insert_token(name, role, &sha256_hex(&token), now)
+            .await?
+        {
+            Ok(token)
+        } else {
+            Err(TokenStoreError::NameTaken(name.to_owned()))
+        }
+    }
+
+    /// The name and role of the token presented, if it is one; notes when it was last used
+    /// (at most once a minute).
+    pub async fn find_token(
+        &self,
+        presented: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(String, Role)>, StoreError> {
+        let hash = sha256_hex(presented);
+        let Some(stored) = self.backend.token_by_hash(&hash).await? else {
+            return Ok(None);
+        };
+        // The index found it; compare without leaking how much matched all the same.
+        if !bool::from(stored.token_hash.as_bytes().ct_eq(hash.as_bytes())) {
+            return Ok(None);
+        }
+        self.backend
+            .touch_token(&stored.name, now, now - LAST_USED_RESOLUTION)
+            .await?;
+        Ok(Role::parse(&stored.role).map(|role| (stored.name, role)))
+    }
+
+    /// Every named token, by name: never the tokens themselves.
+    pub async fn list_tokens(&self) -> Result<Vec<TokenInfo>, StoreError> {
+        Ok(self
+            .backend
+            .tokens()
+            .await?
+            .into_iter()
+            .map(|row| TokenInfo {
+                name: row.name,
+                role: Role::parse(&row.role).unwrap_or(Role::Viewer),
+                created_at: instant(row.created_at_ms),
+                last_used_at: row.last_used_at_ms.map(instant),
+            })
+            .collect())
+    }
+
+    /// Whether a token by that name was there to revoke.
+    pub async fn revoke_token(&self, name: &str) -> Result<bool, StoreError> {
+        self.backend.delete_token(name).await
+    }
+}
+
 /// Refuses a name that is not 1 to 64 letters, digits, '.', '-' or '_'.
-pub(super) fn check_name(name: &str) -> Result<(), TokenStoreError> {
+fn check_name(name: &str) -> Result<(), TokenStoreError> {
     let valid = (1..=64).contains(&name.len())
         && name
             .bytes()

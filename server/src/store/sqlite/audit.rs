@@ -7,52 +7,10 @@ use chrono::{DateTime, Utc};
 use org_invitations_core::wire::AuditRecord;
 use rusqlite::{Connection, params};
 
-use super::{StoreError, instant, open_connection, unpoisoned};
-use crate::store::audit::{Action, Entry, Filter, Page, Who};
-
-pub(super) const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS audit (
-    seq           INTEGER PRIMARY KEY AUTOINCREMENT,
-    at_ms         INTEGER NOT NULL,
-    actor         TEXT NOT NULL,
-    method        TEXT NOT NULL,
-    action        TEXT NOT NULL CHECK (action IN ('create', 'invalidate', 'resend', 'denied')),
-    email         TEXT,
-    email_key     TEXT,
-    invitation_id TEXT,
-    -- A resend's replaced invitation (invitation_id is the new one).
-    replaces_id   TEXT,
-    -- NULL while the outcome is not known (a gateway request in flight, or cut short).
-    status        INTEGER,
-    detail        TEXT,
-    request_id    TEXT NOT NULL,
-    client        TEXT
-);
-CREATE INDEX IF NOT EXISTS audit_by_email ON audit (email_key, seq);
-CREATE INDEX IF NOT EXISTS audit_by_actor ON audit (actor, seq);
-CREATE TRIGGER IF NOT EXISTS audit_is_append_only
-    BEFORE UPDATE ON audit WHEN OLD.status IS NOT NULL
-    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
-";
-
-/// Schema 1 to 2: the trail records resends. SQLite cannot change a CHECK constraint in
-/// place, so the table is rebuilt under its new definition, every record kept as it was.
-pub(super) const UPGRADE_TO_RESENDS: &str = "
-ALTER TABLE audit RENAME TO audit_before_resends;
-DROP TRIGGER IF EXISTS audit_is_append_only;
-DROP INDEX IF EXISTS audit_by_email;
-DROP INDEX IF EXISTS audit_by_actor;
-";
-
-/// After [`SCHEMA`] made the new table: the records moved over, the old table gone.
-pub(super) const MOVE_RECORDS_FOR_RESENDS: &str = "
-INSERT INTO audit (seq, at_ms, actor, method, action, email, email_key, invitation_id, status,
-                   detail, request_id, client)
-    SELECT seq, at_ms, actor, method, action, email, email_key, invitation_id, status, detail,
-           request_id, client
-    FROM audit_before_resends ORDER BY seq;
-DROP TABLE audit_before_resends;
-";
+use super::{open_connection, unpoisoned};
+use crate::store::audit::{Action, Entry, Filter, Who};
+use crate::store::backend::Rows;
+use crate::store::{StoreError, instant};
 
 /// Writes one record with `connection` (a transaction, in store mode); returns its number.
 pub(super) fn insert(
@@ -61,7 +19,6 @@ pub(super) fn insert(
     who: &Who,
     entry: &Entry,
 ) -> Result<i64, StoreError> {
-    let (who, entry) = (who.storable(), entry.storable());
     connection
         .prepare_cached(
             "INSERT INTO audit (at_ms, actor, method, action, email, email_key, invitation_id,
@@ -74,10 +31,7 @@ pub(super) fn insert(
             who.method,
             entry.action.name(),
             entry.email,
-            entry
-                .email
-                .as_deref()
-                .map(org_invitations_core::email::comparison_key),
+            entry.email_key(),
             entry.invitation_id,
             entry.status,
             entry.detail,
@@ -98,7 +52,7 @@ pub struct AuditLog {
 impl AuditLog {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         Ok(Self {
-            conn: Arc::new(Mutex::new(open_connection(path, SCHEMA)?)),
+            conn: Arc::new(Mutex::new(open_connection(path)?)),
         })
     }
 
@@ -131,7 +85,6 @@ impl AuditLog {
                  WHERE seq = ?1 AND status IS NULL",
             )?;
             for (seq, entry) in outcomes {
-                let entry = entry.storable();
                 update.execute(params![
                     seq,
                     entry.status,
@@ -145,18 +98,20 @@ impl AuditLog {
         Ok(())
     }
 
-    /// Newest first, before record `before_seq` (exclusive) when given.
+    /// Newest first, before record `before_seq` (exclusive) when given, at most `limit`, and
+    /// the total, from one snapshot.
     pub fn list(
         &self,
         filter: &Filter,
         before_seq: Option<i64>,
-        count: u32,
-    ) -> Result<Page, StoreError> {
-        let conn = unpoisoned(&self.conn);
+        limit: u32,
+    ) -> Result<Rows<AuditRecord>, StoreError> {
+        let mut conn = unpoisoned(&self.conn);
+        // The page and the total come from one snapshot, as on PostgreSQL.
+        let tx = conn.transaction()?;
         let conditions = "(?1 IS NULL OR email_key = ?1) AND (?2 IS NULL OR actor = ?2)
              AND (?3 IS NULL OR action = ?3) AND (?4 IS NULL OR at_ms >= ?4)
              AND (?5 IS NULL OR at_ms < ?5)";
-        let filter = filter.storable();
         let bounds = (
             filter.email_key.as_deref(),
             filter.actor.as_deref(),
@@ -164,22 +119,16 @@ impl AuditLog {
             filter.since.map(|at| at.timestamp_millis()),
             filter.until.map(|at| at.timestamp_millis()),
         );
-        let mut statement = conn.prepare_cached(&format!(
-            "SELECT seq, at_ms, actor, method, action, email, invitation_id, status, detail,
-                    request_id, client, replaces_id
-             FROM audit WHERE {conditions} AND (?6 IS NULL OR seq < ?6)
-             ORDER BY seq DESC LIMIT ?7"
-        ))?;
-        let mut fetched = statement
+        let rows = tx
+            .prepare_cached(&format!(
+                "SELECT seq, at_ms, actor, method, action, email, invitation_id, status, detail,
+                        request_id, client, replaces_id
+                 FROM audit WHERE {conditions} AND (?6 IS NULL OR seq < ?6)
+                 ORDER BY seq DESC LIMIT ?7"
+            ))?
             .query_map(
                 params![
-                    bounds.0,
-                    bounds.1,
-                    bounds.2,
-                    bounds.3,
-                    bounds.4,
-                    before_seq,
-                    i64::from(count) + 1
+                    bounds.0, bounds.1, bounds.2, bounds.3, bounds.4, before_seq, limit
                 ],
                 |row| {
                     Ok((
@@ -201,21 +150,15 @@ impl AuditLog {
                 },
             )?
             .collect::<Result<Vec<_>, _>>()?;
-        let more = fetched.len() > count as usize;
-        fetched.truncate(count as usize);
-        let total: i64 = conn
+        let total: i64 = tx
             .prepare_cached(&format!("SELECT COUNT(*) FROM audit WHERE {conditions}"))?
             .query_row(
                 params![bounds.0, bounds.1, bounds.2, bounds.3, bounds.4],
                 |row| row.get(0),
             )?;
-        Ok(Page {
-            next_before_seq: if more {
-                fetched.last().map(|(seq, _)| *seq)
-            } else {
-                None
-            },
-            records: fetched.into_iter().map(|(_, record)| record).collect(),
+        tx.finish()?;
+        Ok(Rows {
+            rows,
             total: total as u64,
         })
     }
@@ -251,18 +194,22 @@ mod tests {
             )
             .unwrap();
         let unknown = log.list(&Filter::default(), None, 10).unwrap();
-        assert_eq!(unknown.records[0].status, None);
+        assert_eq!(unknown.rows[0].1.status, None);
         let done = entry(Action::Invalidate, "a@x.com", Some(200));
         log.complete(&[(seqs[0], done)]).unwrap();
         assert_eq!(
-            log.list(&Filter::default(), None, 1).unwrap().records[0].status,
+            log.list(&Filter::default(), None, 1).unwrap().rows[0]
+                .1
+                .status,
             Some(200)
         );
         // Completing again changes nothing; a direct edit is refused by the database.
         log.complete(&[(seqs[0], entry(Action::Invalidate, "a@x.com", Some(500)))])
             .unwrap();
         assert_eq!(
-            log.list(&Filter::default(), None, 1).unwrap().records[0].status,
+            log.list(&Filter::default(), None, 1).unwrap().rows[0]
+                .1
+                .status,
             Some(200)
         );
         let conn = Connection::open(dir.path().join("db.sqlite3")).unwrap();

@@ -4,7 +4,7 @@
 use axum::http::StatusCode;
 use serde_json::Value;
 
-use crate::permit::target_id;
+use crate::auth::permit::target_id;
 use crate::store::audit::{Action, Entry};
 
 /// One record per address a create names (one for an invitation to revoke), none of them

@@ -19,8 +19,8 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use org_invitations_core::wire::paths;
 
-use crate::error::ApiError;
-use crate::identity::Identity;
+use crate::auth::identity::Identity;
+use crate::http::error::ApiError;
 
 /// The limits a server runs with (`--write-limit`, `--auth-failure-limit`).
 #[derive(Clone)]

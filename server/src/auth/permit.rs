@@ -9,9 +9,9 @@ use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 
-use crate::error::ApiError;
-use crate::identity::{Identity, Role};
-use crate::request_log::RequestId;
+use crate::auth::identity::{Identity, Role};
+use crate::http::error::ApiError;
+use crate::http::request_log::RequestId;
 use crate::state::Site;
 use crate::store::audit::{Action, Entry, Who};
 

@@ -14,7 +14,7 @@ use std::path::Path;
 
 use org_invitations_core::email::comparison_key;
 
-use crate::identity::Role;
+use org_invitations_core::role::Role;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RolesError {

@@ -5,7 +5,7 @@ use std::net::IpAddr;
 use axum::http::HeaderName;
 use serde::Serialize;
 
-use crate::roles::Roles;
+use crate::auth::roles::Roles;
 
 pub use org_invitations_core::role::Role;
 

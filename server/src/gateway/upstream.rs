@@ -5,8 +5,8 @@ use axum::http::{HeaderMap, HeaderValue, Method, header};
 
 use std::time::Duration;
 
+use crate::auth::owner_token::ApiToken;
 use crate::limits::UPSTREAM_CONNECT_TIMEOUT;
-use crate::token::ApiToken;
 
 #[derive(Clone)]
 pub struct Upstream {

@@ -7,16 +7,15 @@ use std::sync::LazyLock;
 
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use org_invitations_core::wire::{CreateInvitation, ErrorBody, limits};
+use org_invitations_core::wire::ErrorBody;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{
-    ArrayBuilder, ContentBuilder, HeaderBuilder, OpenApi as Document, Ref, RefOr, ResponseBuilder,
-    Schema,
+    ContentBuilder, HeaderBuilder, OpenApi as Document, Ref, RefOr, ResponseBuilder,
 };
 use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
 
-use crate::auth::{SESSION_COOKIE, TOKEN_COOKIE};
+use crate::auth::credentials::{SESSION_COOKIE, TOKEN_COOKIE};
 use crate::handlers::{audit, console, invitations, me, telemetry, userinfo};
 
 /// Where the document is served (no token needed: the contract is public).
@@ -52,30 +51,6 @@ pub const PATH: &str = "/api/openapi.json";
     ),
 )]
 pub struct Contract;
-
-/// The `batch_create` body: a bare JSON array of addresses. Elements that are not such an
-/// object still get an answer of their own (422 in their result), as the contract asks.
-/// Only its schema is used: the handler reads the body element by element.
-pub struct BatchCreateRequest;
-
-impl PartialSchema for BatchCreateRequest {
-    fn schema() -> RefOr<Schema> {
-        ArrayBuilder::new()
-            .items(Ref::from_schema_name(CreateInvitation::name()))
-            .min_items(Some(1))
-            .max_items(Some(limits::MAX_BATCH_SIZE))
-            .into()
-    }
-}
-
-impl ToSchema for BatchCreateRequest {
-    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
-        schemas.push((
-            CreateInvitation::name().into_owned(),
-            CreateInvitation::schema(),
-        ));
-    }
-}
 
 /// The document as the server serves it and the repository keeps it.
 pub fn document() -> Document {

@@ -1,6 +1,7 @@
-//! Refusals that need nothing but the request line and headers: a target, headers or a
-//! declared body over the limits is answered at once, with the error body, before anything
-//! waits for the rest.
+//! How much a request may carry. Refusals that need nothing but the request line and
+//! headers: a target, headers or a declared body over the limits is answered at once, with the
+//! error body, before anything waits for the rest; and the body itself, read whole within its
+//! deadline and limit before anything else looks at the request.
 
 use axum::extract::Request;
 use axum::http::StatusCode;
@@ -9,9 +10,9 @@ use axum::response::{IntoResponse, Response};
 
 use futures_util::StreamExt;
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
+use crate::http::serve::BodyDeadline;
 use crate::limits::{MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_HEADERS, MAX_URI_BYTES};
-use crate::serve::BodyDeadline;
 
 pub async fn refuse_oversized(request: Request, next: Next) -> Response {
     match oversized(&request) {

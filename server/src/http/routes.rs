@@ -9,16 +9,17 @@ use org_invitations_core::wire::paths;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::auth::authenticate;
-use crate::cors;
-use crate::error::ApiError;
-use crate::handlers::{audit, console, gateway, invitations, me, telemetry, userinfo};
+use crate::auth::credentials::authenticate;
+use crate::gateway;
+use crate::handlers::{audit, console, invitations, me, telemetry, userinfo};
+use crate::http::cors;
+use crate::http::error::ApiError;
+use crate::http::openapi;
+use crate::http::rate_limit::limit_writes;
+use crate::http::request_log::log_request;
+use crate::http::request_size::{buffer_body, refuse_oversized};
 use crate::limits::MAX_BODY_BYTES;
-use crate::openapi;
-use crate::rate_limit::limit_writes;
-use crate::request_limits::{buffer_body, refuse_oversized};
-use crate::request_log::log_request;
-use crate::state::{GatewayState, Site, StoreState};
+use crate::state::{GatewayMode, Site, StoreMode};
 
 /// The console needs no inline script or style: scripts and styles come from this origin only,
 /// and WebAssembly may be compiled. Nothing may frame the pages.
@@ -26,8 +27,8 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
     style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; \
     frame-ancestors 'none'";
 
-/// Store mode: the API answered from SQLite.
-pub fn store_router(state: StoreState) -> Router {
+/// Store mode: the API answered from this server's own store (SQLite or PostgreSQL).
+pub fn store_router(state: StoreMode) -> Router {
     let api = Router::new()
         .route(paths::USERINFO, get(userinfo::userinfo))
         .route(
@@ -54,8 +55,8 @@ pub fn store_router(state: StoreState) -> Router {
 }
 
 /// Gateway mode: every API request forwarded upstream (after this server's own token check).
-pub fn gateway_router(state: GatewayState) -> Router {
-    let api = Router::new().route("/api/{*rest}", any(gateway::forward));
+pub fn gateway_router(state: GatewayMode) -> Router {
+    let api = Router::new().route("/api/{*rest}", any(gateway::forward::forward));
     site(api, state.site.clone(), state)
 }
 

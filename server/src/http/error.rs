@@ -104,7 +104,7 @@ impl From<tokio::task::JoinError> for ApiError {
 }
 
 /// Reads a whole body, answering a refusal (too large, broken) with the error body. (The API's
-/// bodies are already in memory: `request_limits::buffer_body` read them within their deadline.)
+/// bodies are already in memory: `request_size::buffer_body` read them within their deadline.)
 async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
     Bytes::from_request(req, state)
         .await

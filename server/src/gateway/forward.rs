@@ -5,20 +5,20 @@
 //! is on the audit trail before it leaves, completed with the upstream's answer. Status codes
 //! and error bodies come back as the upstream sent them.
 
-mod audit_trail;
+use super::audit_trail;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::error::ApiError;
-use crate::identity::Role;
+use crate::auth::identity::Role;
+use crate::auth::permit::{caller, check, target_id};
+use crate::gateway::upstream::Upstream;
+use crate::http::error::ApiError;
 use crate::limits::{MAX_BODY_BYTES, MAX_UPSTREAM_REPLY_BYTES};
-use crate::permit::{caller, check, target_id};
-use crate::state::GatewayState;
+use crate::state::GatewayMode;
 use crate::store::audit::{Action, Entry};
-use crate::upstream::Upstream;
 
 /// Headers passed back from the upstream; everything else (cookies above all) stays behind.
 const PASSED_BACK: [header::HeaderName; 2] = [
@@ -27,7 +27,7 @@ const PASSED_BACK: [header::HeaderName; 2] = [
 ];
 
 pub async fn forward(
-    State(state): State<GatewayState>,
+    State(state): State<GatewayMode>,
     request: Request,
 ) -> Result<Response, ApiError> {
     let upstream = &state.upstream;
@@ -61,7 +61,7 @@ pub async fn forward(
         None => path.clone(),
     };
     let content_type = request.headers().get(header::CONTENT_TYPE).cloned();
-    // Already in memory: `request_limits::buffer_body` read it within its deadline and limit.
+    // Already in memory: `request_size::buffer_body` read it within its deadline and limit.
     let body = axum::body::to_bytes(request.into_body(), MAX_BODY_BYTES)
         .await
         .map_err(|_| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "Request body is too large"))?;

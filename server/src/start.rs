@@ -1,0 +1,299 @@
+//! Start-up: from the configuration to a router ready to serve ([`app`]), and serving it
+//! until a signal ([`run`]). Everything the options ask for is prepared here, in order: the
+//! data folder, the token, the login proxy and roles, the store (or the upstream), retention.
+
+use std::path::Path;
+use std::time::Duration;
+
+use crate::auth::owner_token::{self as token, ApiToken};
+use crate::config::Config;
+use crate::state::{GatewayMode, Site, StoreMode};
+use crate::store::{self, Location, Store};
+use axum::Router;
+
+/// The one database of the data folder: invitations, named tokens, sessions and the audit
+/// trail (a gateway keeps no invitations in it, only the rest).
+pub const DATABASE_FILE: &str = "invitations.sqlite3";
+
+/// The environment variable holding the upstream's token in gateway mode.
+pub const UPSTREAM_TOKEN_ENV: &str = "ORG_INVITATIONS_UPSTREAM_TOKEN";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(
+        "refusing to listen on {0} without an explicit --token: only loopback addresses may use a generated one"
+    )]
+    PublicWithoutToken(std::net::IpAddr),
+    #[error("invalid --token: {0}")]
+    Token(#[from] token::TokenError),
+    #[error(transparent)]
+    DataDir(#[from] crate::data_dir::DataDirError),
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    #[error("cannot write the API contract: {0}")]
+    Contract(#[from] serde_json::Error),
+    #[error("cannot listen on {address}: {source}")]
+    Bind {
+        address: String,
+        source: std::io::Error,
+    },
+    #[error("server failed: {0}")]
+    Serve(std::io::Error),
+    #[error("--upstream needs the upstream's API token in ORG_INVITATIONS_UPSTREAM_TOKEN")]
+    UpstreamWithoutToken,
+    #[error("--demo seeds the local store; a gateway (--upstream) has none")]
+    DemoInGateway,
+    #[error("invalid ORG_INVITATIONS_UPSTREAM_TOKEN: {0}")]
+    UpstreamToken(token::TokenError),
+    #[error(transparent)]
+    BadOrigin(#[from] crate::http::cors::BadOrigin),
+    #[error("invalid --upstream: {0}")]
+    Upstream(#[from] crate::gateway::upstream::UpstreamError),
+    #[error(
+        "--auth-proxy-header needs --roles: without it everyone behind the proxy would have the same power"
+    )]
+    ProxyWithoutRoles,
+    #[error("invalid --auth-proxy-header {0:?}: a header name is letters, digits and '-'")]
+    ProxyHeader(String),
+    #[error(transparent)]
+    Roles(#[from] crate::auth::roles::RolesError),
+    #[error("{0}")]
+    Tokens(String),
+}
+
+/// The server as configured, ready to serve: what [`run`] binds, and what in-process tests
+/// call directly.
+pub struct App {
+    pub router: Router,
+    /// The second line printed at start: where the data lives, or which upstream is served.
+    pub serving: String,
+    /// The token a browser signs in with.
+    sign_in_token: ApiToken,
+    pub token_origin: TokenOrigin,
+    /// Removes old audit records each day, when `--audit-retention-days` says so.
+    retention: Option<AuditRetention>,
+    limits: crate::http::rate_limit::RateLimits,
+}
+
+struct AuditRetention {
+    store: Store,
+    days: u32,
+}
+
+impl AuditRetention {
+    async fn prune(&self) -> Result<(), store::StoreError> {
+        let cutoff = chrono::Utc::now() - chrono::TimeDelta::days(self.days.into());
+        let removed = self.store.prune(cutoff).await?;
+        tracing::info!(
+            removed,
+            days = self.days,
+            "audit records past retention removed"
+        );
+        Ok(())
+    }
+}
+
+/// Where the API token came from.
+pub enum TokenOrigin {
+    /// Generated on a first start and kept in this file.
+    Generated(std::path::PathBuf),
+    /// Given by the operator (`--token` or `ORG_INVITATIONS_TOKEN`).
+    Given,
+}
+
+impl App {
+    /// The API token, as the sign-in URL carries it.
+    pub fn token(&self) -> &str {
+        self.sign_in_token.reveal()
+    }
+}
+
+/// Where the configuration keeps what the server stores: PostgreSQL when `--database-url`
+/// says so, else the data folder's SQLite file.
+pub(crate) fn location(config: &Config) -> Location {
+    match &config.database_url {
+        Some(url) => Location::Postgres {
+            url: url.clone(),
+            ca_file: config.database_ca.clone(),
+        },
+        None => Location::Sqlite(config.data_dir.join(DATABASE_FILE)),
+    }
+}
+
+/// Prepares everything the configuration asks for (data folder, token, store or upstream) and
+/// builds the router, without listening anywhere.
+pub async fn app(config: &Config) -> Result<App, StartError> {
+    if !config.host.is_loopback() && config.token.is_none() {
+        return Err(StartError::PublicWithoutToken(config.host));
+    }
+    crate::data_dir::prepare(&config.data_dir, &[DATABASE_FILE, token::TOKEN_FILE])?;
+    let (token, token_origin) = match &config.token {
+        Some(given) => (ApiToken::parse(given)?, TokenOrigin::Given),
+        None => (
+            token::load_or_generate(&config.data_dir)?,
+            TokenOrigin::Generated(absolute(&config.data_dir.join(token::TOKEN_FILE))),
+        ),
+    };
+    let allowed_origins = config
+        .allow_origins
+        .iter()
+        .map(|origin| crate::http::cors::parse_origin(origin))
+        .collect::<Result<_, _>>()?;
+    let location = location(config);
+    let proxy = match (&config.auth_proxy_header, &config.roles) {
+        (Some(header), Some(roles)) => Some(crate::auth::identity::ProxyAuth {
+            header: axum::http::HeaderName::try_from(header.as_str())
+                .map_err(|_| StartError::ProxyHeader(header.clone()))?,
+            trusted: config.trusted_proxies.clone(),
+            roles: crate::auth::roles::Roles::load(roles)?,
+        }),
+        (Some(_), None) => return Err(StartError::ProxyWithoutRoles),
+        (None, _) => None,
+    };
+    let store = store::open(&location).await?;
+    let retention = config.audit_retention_days.map(|days| AuditRetention {
+        store: store.clone(),
+        days,
+    });
+    if let Some(retention) = &retention {
+        retention.prune().await?;
+    }
+    let site = Site {
+        store: store.clone(),
+        proxy,
+        token: token.clone(),
+        dist_dir: config.dist_dir.clone(),
+        allowed_origins,
+        // The atomic resend needs this server's own store; a gateway's upstream has none.
+        offers_resend: config.upstream.is_none(),
+        limits: crate::http::rate_limit::RateLimits::new(
+            config.write_limit,
+            config.auth_failure_limit,
+        ),
+    };
+    let limits = site.limits.clone();
+    // A gateway keeps no invitations: its store holds only its sessions, named tokens and
+    // audit trail.
+    let (router, serving) = match &config.upstream {
+        Some(base) => {
+            if config.demo {
+                return Err(StartError::DemoInGateway);
+            }
+            let upstream_token =
+                std::env::var(UPSTREAM_TOKEN_ENV).map_err(|_| StartError::UpstreamWithoutToken)?;
+            let upstream_token =
+                ApiToken::parse(upstream_token.trim()).map_err(StartError::UpstreamToken)?;
+            let upstream = crate::gateway::upstream::Upstream::new(
+                base,
+                upstream_token,
+                std::time::Duration::from_secs(config.upstream_timeout),
+            )?;
+            let serving = format!("Gateway to {}", upstream.redacted_base());
+            (
+                crate::http::routes::gateway_router(GatewayMode { site, upstream }),
+                serving,
+            )
+        }
+        None => {
+            if config.demo {
+                let seeded = crate::demo::seed(&store).await?;
+                tracing::info!(seeded, "demo data");
+            }
+            let serving = format!("Data: {}", store.describe());
+            let state = StoreMode {
+                site,
+                store,
+                max_page_size: config.max_page_size,
+                organization_name: config.organization_name.as_str().into(),
+            };
+            (crate::http::routes::store_router(state), serving)
+        }
+    };
+    Ok(App {
+        router,
+        serving,
+        sign_in_token: token,
+        token_origin,
+        retention,
+        limits,
+    })
+}
+
+/// Builds the [`app`], binds, prints where to go, and serves until Ctrl-C or SIGTERM.
+pub async fn run(config: Config) -> Result<(), StartError> {
+    let app = app(&config).await?;
+    let address = std::net::SocketAddr::new(config.host, config.port);
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .map_err(|source| StartError::Bind {
+            address: address.to_string(),
+            source,
+        })?;
+    let bound = listener.local_addr().map_err(StartError::Serve)?;
+    let base = format!("http://{bound}");
+    // These lines are the interface of `cargo xtask run` and of the tests: keep their shape.
+    println!("org-invitations server listening on {base}");
+    println!("{}", app.serving);
+    match app.token_origin {
+        TokenOrigin::Generated(ref kept_in) => {
+            println!("Open {base}/?token={}", app.token());
+            println!("(The token is kept in {}.)", kept_in.display());
+        }
+        // A token the operator chose is theirs to keep: it is not printed back.
+        TokenOrigin::Given => println!(
+            "Sign in at {base}/?token=<the token given by --token or ORG_INVITATIONS_TOKEN>"
+        ),
+    }
+
+    // The rate limits forget clients that have been quiet for a while.
+    let limits = app.limits.clone();
+    tokio::spawn(async move {
+        let mut every_minute = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            every_minute.tick().await;
+            limits.forget_idle();
+        }
+    });
+    if let Some(retention) = app.retention {
+        tokio::spawn(async move {
+            let mut daily = tokio::time::interval(std::time::Duration::from_secs(24 * 60 * 60));
+            daily.tick().await;
+            loop {
+                daily.tick().await;
+                if retention.prune().await.is_err() {
+                    tracing::error!("removing audit records past retention failed");
+                }
+            }
+        });
+    }
+    let serving = crate::http::serve::Serving {
+        header_timeout: Duration::from_secs(config.header_timeout),
+        body_timeout: Duration::from_secs(config.body_timeout),
+        max_connections: config.max_connections as usize,
+    };
+    crate::http::serve::serve(listener, app.router, serving, shutdown_signal())
+        .await
+        .map_err(StartError::Serve)
+}
+
+fn absolute(path: &Path) -> std::path::PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_owned())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,155 @@
+//! What each database does for the store: row-level work in its own SQL, nothing more. The
+//! policy around it (hashing secrets, comparing them in constant time, the last-used throttle,
+//! text made storable, paging, audit filters) is written once, in [`super::Store`], and every
+//! backend receives what it stores already in the form it is stored in.
+
+use chrono::{DateTime, Utc};
+use org_invitations_core::OrganizationInvitation;
+use org_invitations_core::wire::AuditRecord;
+
+use super::audit::{Entry, Filter, Who};
+use super::{CreateRefusal, ListFilter, StoreError};
+use crate::auth::identity::Role;
+
+/// Rows of one page, each with its position (`seq`), and the total the page belongs to, from
+/// one snapshot. A backend fetches up to the limit it is given; the store asks for one row
+/// more than the page, to know whether another follows.
+pub struct Rows<T> {
+    pub rows: Vec<(i64, T)>,
+    pub total: u64,
+}
+
+/// A named token as it is stored: its hash, never the token.
+pub struct StoredToken {
+    pub name: String,
+    pub role: String,
+    pub token_hash: String,
+}
+
+/// A named token as it is listed, instants in milliseconds since 1970.
+pub struct TokenRow {
+    pub name: String,
+    pub role: String,
+    pub created_at_ms: i64,
+    pub last_used_at_ms: Option<i64>,
+}
+
+/// A database the store can keep everything in. Every text a caller sent arrives already
+/// storable (`super::text`), every secret already hashed.
+#[async_trait::async_trait]
+pub trait Backend: Send + Sync {
+    /// The one organization's id, the same for every instance on one database.
+    fn organization_id(&self) -> &str;
+
+    /// Where the data lives, for people to read (never a password).
+    fn describe(&self) -> String;
+
+    /// Creates one invitation per address, in one transaction, each created at `now`; an
+    /// expired invitation to the same address is superseded, a pending one refuses. The result
+    /// is in input order. With `audit`, the same transaction records the `refused` entries and
+    /// each address's outcome: all of it is stored, or none.
+    async fn create_many(
+        &self,
+        emails: &[String],
+        now: DateTime<Utc>,
+        audit: Option<(&Who, &[Entry])>,
+    ) -> Result<Vec<Result<String, CreateRefusal>>, StoreError>;
+
+    /// Open invitations in creation order after `after_seq` (exclusive), at most `limit`, and
+    /// how many the filter holds in all, from one snapshot.
+    async fn list(
+        &self,
+        filter: &ListFilter,
+        after_seq: i64,
+        limit: u32,
+        now: DateTime<Utc>,
+    ) -> Result<Rows<OrganizationInvitation>, StoreError>;
+
+    /// An open (pending or expired) invitation by id.
+    async fn get(&self, id: &str) -> Result<Option<OrganizationInvitation>, StoreError>;
+
+    /// Revokes an open invitation and returns it as it was, recording the outcome with
+    /// `audit` in the same transaction.
+    async fn invalidate(
+        &self,
+        id: &str,
+        now: DateTime<Utc>,
+        audit: Option<&Who>,
+    ) -> Result<Option<OrganizationInvitation>, StoreError>;
+
+    /// Replaces an open invitation by a fresh one to the same address in one transaction,
+    /// recording a resend with both ids with `audit`.
+    async fn resend(
+        &self,
+        id: &str,
+        now: DateTime<Utc>,
+        audit: Option<&Who>,
+    ) -> Result<Option<OrganizationInvitation>, StoreError>;
+
+    /// How many invitations were ever stored, whatever their state.
+    async fn count_all(&self) -> Result<u64, StoreError>;
+
+    /// Writes audit records in one transaction; returns their numbers, in order.
+    async fn record(
+        &self,
+        at: DateTime<Utc>,
+        who: &Who,
+        entries: &[Entry],
+    ) -> Result<Vec<i64>, StoreError>;
+
+    /// Gives records written without an outcome theirs, in one transaction; a record that has
+    /// an outcome keeps it.
+    async fn complete(&self, outcomes: &[(i64, Entry)]) -> Result<(), StoreError>;
+
+    /// Audit records newest first, before `before_seq` (exclusive) when given, at most
+    /// `limit`, and how many the filter holds in all, from one snapshot.
+    async fn audit_list(
+        &self,
+        filter: &Filter,
+        before_seq: Option<i64>,
+        limit: u32,
+    ) -> Result<Rows<AuditRecord>, StoreError>;
+
+    /// Removes audit records older than `before`; returns how many.
+    async fn prune(&self, before: DateTime<Utc>) -> Result<u64, StoreError>;
+
+    /// Stores a session by the hash of its id, first removing sessions expired at `created`.
+    async fn insert_session(
+        &self,
+        id_hash: &str,
+        created: DateTime<Utc>,
+        expires: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// Whether a session with this hash exists and has not expired at `now`.
+    async fn session_exists(&self, id_hash: &str, now: DateTime<Utc>) -> Result<bool, StoreError>;
+
+    async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError>;
+
+    /// Stores a named token by its hash; `false` when the name is taken.
+    async fn insert_token(
+        &self,
+        name: &str,
+        role: Role,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
+
+    /// The token stored with this hash, if any.
+    async fn token_by_hash(&self, token_hash: &str) -> Result<Option<StoredToken>, StoreError>;
+
+    /// Notes that the token was used at `now`, unless it was already noted after
+    /// `unless_noted_after`.
+    async fn touch_token(
+        &self,
+        name: &str,
+        now: DateTime<Utc>,
+        unless_noted_after: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// Every named token, by name.
+    async fn tokens(&self) -> Result<Vec<TokenRow>, StoreError>;
+
+    /// Whether a token by that name was there to delete.
+    async fn delete_token(&self, name: &str) -> Result<bool, StoreError>;
+}

@@ -1,0 +1,31 @@
+//! Browser sessions: what the sign-in link hands a browser instead of the API token. Random,
+//! stored only as a SHA-256 hash (a database that leaks gives no way in), lasting
+//! [`SESSION_LIFETIME`], and revoked by signing out. Kept in the database, so a restart (or
+//! another instance on the same database) signs nobody out.
+
+use chrono::{DateTime, Utc};
+
+use super::{SESSION_LIFETIME, Store, StoreError, sha256_hex};
+use crate::ids;
+
+impl Store {
+    /// Starts a browser session at `now`; returns its id, which exists nowhere else but in the
+    /// browser's cookie. Expired sessions are cleared on the way.
+    pub async fn create_session(&self, now: DateTime<Utc>) -> Result<String, StoreError> {
+        let id = ids::session_id();
+        self.backend
+            .insert_session(&sha256_hex(&id), now, now + SESSION_LIFETIME)
+            .await?;
+        Ok(id)
+    }
+
+    /// Whether `id` is a session that has not expired or been revoked at `now`.
+    pub async fn session_is_valid(&self, id: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        self.backend.session_exists(&sha256_hex(id), now).await
+    }
+
+    /// Ends a session (signing out). Ending one that does not exist is no error.
+    pub async fn revoke_session(&self, id: &str) -> Result<(), StoreError> {
+        self.backend.delete_session(&sha256_hex(id)).await
+    }
+}
