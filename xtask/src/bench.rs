@@ -5,12 +5,12 @@
 use std::process::Command;
 
 use crate::postgres::{Cluster, Durability};
-use crate::tools::{ensure_build_tools, ensure_test_tools, run};
+use crate::tools::{ensure_browser, ensure_build_tools, run};
 use crate::{Result, console, paths};
 
 pub fn run_benchmarks(quick: bool, soak: bool, only: Option<String>) -> Result {
     let tools = ensure_build_tools()?;
-    let browser = ensure_test_tools()?;
+    let browser = ensure_browser()?;
     console::build(&tools)?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     run(Command::new(&cargo)

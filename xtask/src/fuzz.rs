@@ -38,10 +38,12 @@ pub fn run(seconds: u64, only: Vec<String>) -> Result {
         println!("{line}");
     }
     if summary.iter().any(|line| !line.ends_with("| 0 |")) {
-        return Err("a fuzz target failed: see above. Keep its input in fuzz/artifacts/ as \
+        return Err(
+            "a fuzz target failed: see above. Keep its input in fuzz/artifacts/ as \
                     core/tests/fuzz_regressions/TARGET-WHAT-BROKE, with a test in \
                     core/tests/it/fuzz.rs that says which bug it was"
-            .into());
+                .into(),
+        );
     }
     Ok(())
 }
@@ -58,9 +60,10 @@ fn fuzz_api(seconds: u64) -> Result<String> {
             "--package",
             "org-invitations-server",
             "--test",
-            "openapi",
-            "schemathesis",
+            "it",
+            "openapi::schemathesis",
             "--",
+            "--include-ignored",
             "--nocapture",
         ])
         .current_dir(paths::root())

@@ -32,8 +32,15 @@ enum Command {
     /// Named API tokens for scripts and services: `tokens create NAME --role ROLE`,
     /// `tokens list`, `tokens revoke NAME`; each takes `--data-dir` as `run` does.
     Tokens(run::TokensArgs),
-    /// Install what is missing and run every test: native, browser and end-to-end.
-    Test,
+    /// Install what is missing and run every test: native, browser and end-to-end; or one
+    /// part of them.
+    Test {
+        /// Only this part (default: everything).
+        #[arg(value_enum)]
+        part: Option<test::Part>,
+        /// Only tests whose names contain this.
+        filter: Option<String>,
+    },
     /// Print the release console's sizes (build it first).
     Size,
     /// Fuzz the parsers with cargo fuzz (needs a nightly toolchain; what is found is kept
@@ -67,7 +74,7 @@ fn main() -> ExitCode {
         Command::Build => tools::ensure_build_tools()
             .and_then(|tools| console::build(&tools))
             .and_then(|()| size::report()),
-        Command::Test => test::run_all(),
+        Command::Test { part, filter } => test::run_tests(part, filter),
         Command::Size => size::report(),
         Command::Bench { quick, soak, only } => bench::run_benchmarks(quick, soak, only),
         Command::Fuzz { seconds, targets } => fuzz::run(seconds, targets),

@@ -1,26 +1,131 @@
-//! `cargo xtask test`: every test, in the order that reuses builds: the release console first
+//! `cargo xtask test [PART] [FILTER]`: every test, or one part of them.
+//!
+//! With no part, everything in the order that reuses builds: the checks, the release console
 //! (the end-to-end tests serve it), then native and end-to-end tests in one cargo run (servers
 //! on SQLite), the server's suite again with every server on PostgreSQL, then the console's own
 //! tests inside headless Chromium. A throwaway PostgreSQL cluster serves both the second pass
 //! and the tests that need two instances on one database. Every test file runs even after one
 //! fails (`--no-fail-fast`), so one run shows every failure and the count covers them all.
+//!
+//! Tests that need something this command installs or starts (Chromium, the release console,
+//! the Anyscale CLI, schemathesis, the cluster) are marked `#[ignore]` with the reason, so a
+//! plain `cargo test` passes on a fresh checkout; this command runs them
+//! (`--include-ignored`) with what they need.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use crate::postgres::{Cluster, Durability};
 use crate::tools::{
-    TestTools, Tools, describe, ensure_build_tools, ensure_cargo_deny, ensure_formatters,
-    ensure_test_tools, run,
+    Browser, Tools, describe, ensure_anyscale_cli, ensure_browser, ensure_build_tools,
+    ensure_cargo_deny, ensure_formatters, ensure_schemathesis, run,
 };
 use crate::{Result, console, disk, paths, size};
 
-pub fn run_all() -> Result {
+/// One part of the suite, for `cargo xtask test PART`.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Part {
+    /// Formatting (rustfmt, leptosfmt) and the supply-chain check (cargo deny).
+    Checks,
+    /// The release console build and its size budget.
+    Size,
+    /// Tests that need nothing but cargo: core, the console's native tests, the server on
+    /// SQLite, xtask.
+    Native,
+    /// The unmodified Anyscale CLI against the server (installs the CLI; starts a PostgreSQL
+    /// cluster for the two-instance test).
+    Cli,
+    /// schemathesis against the OpenAPI contract (installs schemathesis).
+    Contract,
+    /// The end-to-end tests: the release console and the server in headless Chromium.
+    E2e,
+    /// The server's suite on a throwaway PostgreSQL cluster, with the tests that run several
+    /// instances on one database.
+    Postgres,
+    /// The console's component tests, compiled to wasm, in headless Chromium.
+    Console,
+}
+
+/// What a run of the tests is given: the tools and the cluster a part needs, each only when
+/// that part needs it.
+#[derive(Default)]
+struct Needs<'a> {
+    browser: Option<&'a Browser>,
+    anyscale_cli: Option<PathBuf>,
+    schemathesis: Option<PathBuf>,
+    cluster: Option<&'a Cluster>,
+}
+
+/// Runs `part` (everything when `None`); `filter` narrows each cargo run to the tests whose
+/// names contain it.
+pub fn run_tests(part: Option<Part>, filter: Option<String>) -> Result {
+    let Some(part) = part else {
+        return run_all(filter.as_deref());
+    };
+    let tools = ensure_build_tools()?;
+    let tally = Tally::default();
+    let filter = filter.as_deref();
+    let outcome = match part {
+        Part::Checks => check_formatting(&tools).and_then(|()| check_dependencies(&tools)),
+        Part::Size => console::build(&tools)
+            .and_then(|()| size::report())
+            .and_then(|()| size::check_budget()),
+        Part::Native => native_tests(&tools, &Needs::default(), filter, &tally),
+        Part::Cli => {
+            let cluster = Cluster::start("test", Durability::Throwaway)?;
+            let needs = Needs {
+                anyscale_cli: Some(ensure_anyscale_cli()?),
+                cluster: Some(&cluster),
+                ..Needs::default()
+            };
+            server_tests(&tools, &needs, filter.or(Some("anyscale_cli::")), &tally)
+        }
+        Part::Contract => {
+            let needs = Needs {
+                schemathesis: Some(ensure_schemathesis()?),
+                ..Needs::default()
+            };
+            server_tests(&tools, &needs, filter.or(Some("openapi::")), &tally)
+        }
+        Part::E2e => {
+            let browser = ensure_browser()?;
+            console::build(&tools)?;
+            let needs = Needs {
+                browser: Some(&browser),
+                ..Needs::default()
+            };
+            tally.run(
+                test_command(&tools, &needs)
+                    .args(["test", "--no-fail-fast", "--package", "e2e"])
+                    .args(filter)
+                    .args(["--", "--include-ignored"]),
+            )
+        }
+        Part::Postgres => {
+            let cluster = Cluster::start("test", Durability::Throwaway)?;
+            let needs = Needs {
+                anyscale_cli: Some(ensure_anyscale_cli()?),
+                schemathesis: Some(ensure_schemathesis()?),
+                cluster: Some(&cluster),
+                ..Needs::default()
+            };
+            server_tests_on_postgres(&tools, &needs, filter, &tally)
+        }
+        Part::Console => browser_tests(&tools, &ensure_browser()?, filter, &tally),
+    };
+    tally.print();
+    outcome
+}
+
+fn run_all(filter: Option<&str>) -> Result {
     disk::warn_if_short(disk::CLEAN_TEST_RUN);
     let tools = ensure_build_tools()?;
-    let test_tools = ensure_test_tools()?;
+    let browser = ensure_browser()?;
+    let anyscale_cli = ensure_anyscale_cli()?;
+    let schemathesis = ensure_schemathesis()?;
     let tally = Tally::default();
     let mut failed = Vec::new();
     let mut step = |name: &str, work: &dyn Fn() -> Result| {
@@ -48,23 +153,41 @@ pub fn run_all() -> Result {
         console::build(&tools).and_then(|()| size::report())
     });
     step("size budget", &|| size::check_budget());
-    let cluster = std::cell::RefCell::new(None);
+    let cluster = RefCell::new(None);
     step("a throwaway PostgreSQL cluster", &|| {
         *cluster.borrow_mut() = Some(Cluster::start("test", Durability::Throwaway)?);
         Ok(())
     });
     let cluster = cluster.into_inner();
+    let needs = Needs {
+        browser: Some(&browser),
+        anyscale_cli: Some(anyscale_cli),
+        schemathesis: Some(schemathesis),
+        cluster: cluster.as_ref(),
+    };
     step("native, server and end-to-end tests", &|| {
-        native_tests(&tools, &test_tools, cluster.as_ref(), &tally)
+        tally.run(
+            test_command(&tools, &needs)
+                .args(["test", "--no-fail-fast"])
+                .args(
+                    NATIVE_PACKAGES
+                        .iter()
+                        .flat_map(|package| ["--package", package]),
+                )
+                .args(["--package", "e2e"])
+                .args(filter)
+                .args(["--", "--include-ignored"]),
+        )
     });
-    if let Some(cluster) = &cluster {
+    if needs.cluster.is_some() {
         step("the server's tests on PostgreSQL", &|| {
-            server_tests_on_postgres(&tools, &test_tools, cluster, &tally)
+            server_tests_on_postgres(&tools, &needs, filter, &tally)
         });
     }
+    drop(needs);
     drop(cluster);
     step("console tests in headless Chromium", &|| {
-        browser_tests(&tools, &test_tools, &tally)
+        browser_tests(&tools, &browser, filter, &tally)
     });
     let outcome = if failed.is_empty() {
         eprintln!("\nxtask: every test step passed");
@@ -73,14 +196,17 @@ pub fn run_all() -> Result {
         disk::explain_failure();
         Err(format!("failed: {}", failed.join(", ")))
     };
-    // One closing line over every runner, so a reader (or CI) need not add them up.
-    println!(
-        "\ntests: {} passed, {} failed",
-        tally.passed.get(),
-        tally.failed.get()
-    );
+    tally.print();
     outcome
 }
+
+/// The crates whose tests need nothing but cargo (the end-to-end crate needs a browser).
+const NATIVE_PACKAGES: [&str; 4] = [
+    "org-invitations",
+    "org-invitations-core",
+    "org-invitations-server",
+    "xtask",
+];
 
 fn cargo(tools: &Tools) -> std::process::Command {
     let mut command = tools.command(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
@@ -90,63 +216,77 @@ fn cargo(tools: &Tools) -> std::process::Command {
     command
 }
 
-/// What every test run is told: where the tools and the cluster are.
-fn test_command(tools: &Tools, test_tools: &TestTools, cluster: Option<&Cluster>) -> Command {
+/// A cargo command told where the tools, the release console and the cluster are.
+fn test_command(tools: &Tools, needs: &Needs) -> Command {
     let mut command = cargo(tools);
-    command
-        .env("CHROMEDRIVER", &test_tools.chromedriver)
-        .env("CHROMIUM", &test_tools.chromium)
-        .env("ORG_INVITATIONS_DIST", paths::dist())
-        .env("ANYSCALE_CLI", &test_tools.anyscale_cli)
-        .env("SCHEMATHESIS", &test_tools.schemathesis)
-        .env(
-            "AXE_CORE",
-            paths::npm_tools().join("node_modules/axe-core/axe.min.js"),
-        );
-    if let Some(cluster) = cluster {
+    command.env("ORG_INVITATIONS_DIST", paths::dist()).env(
+        "AXE_CORE",
+        paths::npm_tools().join("node_modules/axe-core/axe.min.js"),
+    );
+    if let Some(browser) = needs.browser {
+        command
+            .env("CHROMEDRIVER", &browser.chromedriver)
+            .env("CHROMIUM", &browser.chromium);
+    }
+    if let Some(cli) = &needs.anyscale_cli {
+        command.env("ANYSCALE_CLI", cli);
+    }
+    if let Some(schemathesis) = &needs.schemathesis {
+        command.env("SCHEMATHESIS", schemathesis);
+    }
+    if let Some(cluster) = needs.cluster {
         cluster.announce_to(&mut command);
     }
     command
 }
 
-fn native_tests(
-    tools: &Tools,
-    test_tools: &TestTools,
-    cluster: Option<&Cluster>,
-    tally: &Tally,
-) -> Result {
-    tally.run(test_command(tools, test_tools, cluster).args([
-        "test",
-        "--no-fail-fast",
-        "--package",
-        "org-invitations",
-        "--package",
-        "org-invitations-core",
-        "--package",
-        "org-invitations-server",
-        "--package",
-        "e2e",
-        "--package",
-        "xtask",
-    ]))
+/// The native crates' tests that need nothing installed (the ignored ones stay ignored).
+fn native_tests(tools: &Tools, needs: &Needs, filter: Option<&str>, tally: &Tally) -> Result {
+    tally.run(
+        test_command(tools, needs)
+            .args(["test", "--no-fail-fast"])
+            .args(
+                NATIVE_PACKAGES
+                    .iter()
+                    .flat_map(|package| ["--package", package]),
+            )
+            .args(filter),
+    )
 }
 
-/// The server's whole suite again, the same tests, with every server they start keeping its
-/// data in the cluster (a database per data folder) instead of SQLite.
-fn server_tests_on_postgres(
-    tools: &Tools,
-    test_tools: &TestTools,
-    cluster: &Cluster,
-    tally: &Tally,
-) -> Result {
+/// The server's tests matching `filter`, including those that need what `needs` provides.
+fn server_tests(tools: &Tools, needs: &Needs, filter: Option<&str>, tally: &Tally) -> Result {
     tally.run(
-        test_command(tools, test_tools, Some(cluster))
+        test_command(tools, needs)
             .args([
                 "test",
                 "--no-fail-fast",
                 "--package",
                 "org-invitations-server",
             ])
+            .args(filter)
+            .args(["--", "--include-ignored"]),
+    )
+}
+
+/// The server's whole suite again, the same tests, with every server they start keeping its
+/// data in the cluster (a database per data folder) instead of SQLite.
+fn server_tests_on_postgres(
+    tools: &Tools,
+    needs: &Needs,
+    filter: Option<&str>,
+    tally: &Tally,
+) -> Result {
+    tally.run(
+        test_command(tools, needs)
+            .args([
+                "test",
+                "--no-fail-fast",
+                "--package",
+                "org-invitations-server",
+            ])
+            .args(filter)
+            .args(["--", "--include-ignored"])
             .env("ORG_INVITATIONS_TEST_STORE", "postgres"),
     )
 }
@@ -174,7 +314,7 @@ fn check_formatting(tools: &Tools) -> Result {
     ]))
 }
 
-fn browser_tests(tools: &Tools, test_tools: &TestTools, tally: &Tally) -> Result {
+fn browser_tests(tools: &Tools, browser: &Browser, filter: Option<&str>, tally: &Tally) -> Result {
     // wasm-bindgen-test-runner lets ChromeDriver make each browser's profile in the temporary
     // folder and kills it before it can remove it: 79 MB left behind per test file, which
     // filled the disk over a day of runs. Everything goes to a folder of ours instead, removed
@@ -193,7 +333,8 @@ fn browser_tests(tools: &Tools, test_tools: &TestTools, tally: &Tally) -> Result
                 "--target",
                 "wasm32-unknown-unknown",
             ])
-            .env("CHROMEDRIVER", &test_tools.chromedriver)
+            .args(filter)
+            .env("CHROMEDRIVER", &browser.chromedriver)
             .env("TMPDIR", &scratch),
     );
     let _ = std::fs::remove_dir_all(&scratch);
@@ -208,6 +349,15 @@ struct Tally {
 }
 
 impl Tally {
+    /// One closing line over every runner, so a reader (or CI) need not add them up.
+    fn print(&self) {
+        println!(
+            "\ntests: {} passed, {} failed",
+            self.passed.get(),
+            self.failed.get()
+        );
+    }
+
     /// Runs a test command, passing its output through and counting its results.
     fn run(&self, command: &mut Command) -> Result {
         eprintln!("$ {}", describe(command));

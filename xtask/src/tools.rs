@@ -18,7 +18,7 @@ const CARGO_DENY_VERSION: &str = "0.20.2";
 const CARGO_FUZZ_VERSION: &str = "0.13.2";
 /// The Anyscale CLI whose behaviour the server must match (docs/api.md).
 const ANYSCALE_CLI_VERSION: &str = "0.26.112";
-/// Generates API requests from the OpenAPI contract (server/tests/openapi.rs).
+/// Generates API requests from the OpenAPI contract (server/tests/it/openapi.rs).
 const SCHEMATHESIS_VERSION: &str = "4.32.5";
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -39,12 +39,10 @@ impl Tools {
     }
 }
 
-/// What only the tests need beyond [`Tools`].
-pub struct TestTools {
+/// Headless Chromium and the ChromeDriver that drives it, at the same major version.
+pub struct Browser {
     pub chromium: PathBuf,
     pub chromedriver: PathBuf,
-    pub anyscale_cli: PathBuf,
-    pub schemathesis: PathBuf,
 }
 
 pub fn ensure_build_tools() -> Result<Tools> {
@@ -68,7 +66,8 @@ pub fn ensure_build_tools() -> Result<Tools> {
     Ok(Tools { path })
 }
 
-pub fn ensure_test_tools() -> Result<TestTools> {
+/// Debian's Chromium and ChromeDriver, installed when missing.
+pub fn ensure_browser() -> Result<Browser> {
     if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
         eprintln!("xtask: installing Chromium and ChromeDriver from Debian's packages");
         apt_install(&["chromium", "chromium-driver"])?;
@@ -87,11 +86,9 @@ pub fn ensure_test_tools() -> Result<TestTools> {
             "Chromium ({chromium_version:?}) and ChromeDriver ({driver_version:?}) must be installed at the same major version"
         ));
     }
-    Ok(TestTools {
+    Ok(Browser {
         chromium: CHROMIUM.into(),
         chromedriver: CHROMEDRIVER.into(),
-        anyscale_cli: ensure_anyscale_cli()?,
-        schemathesis: ensure_schemathesis()?,
     })
 }
 

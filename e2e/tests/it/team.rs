@@ -56,6 +56,7 @@ async fn visible(browser: &Browser, css: &str) -> u64 {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn each_person_sees_what_their_role_allows_and_their_changes_carry_their_name() {
     let roles = tempfile::tempdir().unwrap();
     let server = team_server(&roles);
@@ -154,6 +155,7 @@ async fn each_person_sees_what_their_role_allows_and_their_changes_carry_their_n
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn a_rows_history_shows_who_invited_and_who_revoked_that_address() {
     let roles = tempfile::tempdir().unwrap();
     let server = team_server(&roles);

@@ -65,6 +65,7 @@ fn schemathesis() -> PathBuf {
 /// a 200 for the batch, and `cli_usage` accepts any body) and `positive_data_acceptance`
 /// (paging tokens are opaque strings, and most strings are not one).
 #[test]
+#[ignore = "needs schemathesis: `cargo xtask test contract` installs it"]
 fn schemathesis_finds_nothing_the_contract_does_not_allow() {
     let server = TestServer::start_with(ServerOptions {
         // Thousands of generated changes and bad credentials a minute are the point here.

@@ -1,12 +1,9 @@
 //! Deleting in headless Chromium: the dialog, undo, bulk selection, and a failed call (the
 //! server here is unreachable; the end-to-end tests cover a real one).
-#![cfg(target_arch = "wasm32")]
-
-mod browser;
 
 use std::time::Duration;
 
-use browser::{container, element, selectors, texts, wait_until};
+use crate::browser::{container, element, selectors, texts, wait_until};
 use chrono::{TimeDelta, Utc};
 use leptos::prelude::*;
 use org_invitations::api::ApiClient;
@@ -18,8 +15,6 @@ use org_invitations_core::rows::rows_from;
 use org_invitations_core::testing::invitation;
 use wasm_bindgen_test::*;
 use web_sys::{HtmlButtonElement, HtmlElement, HtmlInputElement};
-
-wasm_bindgen_test_configure!(run_in_browser);
 
 fn invitations() -> Vec<OrganizationInvitation> {
     let now = Utc::now();

@@ -45,6 +45,7 @@ async fn open_example_signed_in(browser: &Browser, server: &TestServer) {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn two_consoles_work_side_by_side_in_a_hostile_host_page() {
     let server = TestServer::start_with(demo_options());
     let browser = Browser::start(BROWSER_TIME_ZONE).await;
@@ -169,6 +170,7 @@ async fn two_consoles_work_side_by_side_in_a_hostile_host_page() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn attributes_choose_read_only_parts_time_zone_and_theme() {
     let server = TestServer::start_with(demo_options());
     let browser = Browser::start(BROWSER_TIME_ZONE).await;
@@ -232,6 +234,7 @@ async fn attributes_choose_read_only_parts_time_zone_and_theme() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn a_host_token_provider_is_asked_again_when_its_token_is_refused() {
     let server = TestServer::start_with(demo_options());
     let browser = Browser::start(BROWSER_TIME_ZONE).await;
@@ -267,6 +270,7 @@ async fn a_host_token_provider_is_asked_again_when_its_token_is_refused() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn the_readme_snippet_works_pasted_into_a_blank_page_on_another_origin() {
     // The host's origin must be known before the API server starts, to allow it.
     let host = StaticHost::start();

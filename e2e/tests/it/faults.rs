@@ -42,6 +42,7 @@ async fn paste(browser: &Browser, text: &str) {
 /// pending, tried again, and reported done only once the restarted server confirms it. The
 /// list says the server is unreachable and recovers by itself, without a reload.
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn a_deletion_due_while_the_server_is_down_is_kept_and_finished_once_it_is_back() {
     let data = tempfile::tempdir().unwrap();
     let options = ServerOptions {
@@ -91,6 +92,7 @@ async fn a_deletion_due_while_the_server_is_down_is_kept_and_finished_once_it_is
 /// was carried out, so it tries again, and the server's 404 then counts as done — by us, not
 /// "someone else".
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn a_revocation_whose_answer_was_lost_is_tried_again_and_counted_once() {
     let server = TestServer::start_with(demo_options());
     let proxy = FaultProxy::start(server.port()).await;
@@ -118,6 +120,7 @@ async fn a_revocation_whose_answer_was_lost_is_tried_again_and_counted_once() {
 /// second batch: the first batch is "sent", the second "unknown", the third "not sent";
 /// sending again is safe and ends with exactly one invitation per address.
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn a_chunked_invite_cut_off_mid_way_reports_every_address_honestly() {
     let server = TestServer::start_with(demo_options());
     let proxy = FaultProxy::start(server.port()).await;
@@ -174,6 +177,7 @@ async fn a_chunked_invite_cut_off_mid_way_reports_every_address_honestly() {
 /// A server that takes a request and never answers (a hung process or network): after 45 s
 /// the console stops waiting, says so, and reports the invitation as unknown, not failed.
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn a_server_that_never_answers_is_given_up_on_and_reported_plainly() {
     let server = TestServer::start_with(demo_options());
     let proxy = FaultProxy::start(server.port()).await;
@@ -215,6 +219,7 @@ async fn a_server_that_never_answers_is_given_up_on_and_reported_plainly() {
 /// A gateway whose upstream hangs, answers garbage or fails: clear messages, nothing
 /// reported done that was not, no spinner forever, and the console recovers.
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn a_gateway_upstream_that_hangs_talks_garbage_or_fails_is_reported_plainly() {
     let upstream = TestServer::start_with(demo_options());
     let proxy = FaultProxy::start(upstream.port()).await;

@@ -7,6 +7,7 @@ use testkit::selectors;
 use testkit::{StaticHost, TestServer};
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn every_feature_works_under_the_strict_policy_without_violations() {
     let server = TestServer::start_with(demo_options());
     let browser = Browser::start(BROWSER_TIME_ZONE).await;
@@ -49,6 +50,7 @@ async fn every_feature_works_under_the_strict_policy_without_violations() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn an_inline_script_is_refused_so_the_policy_is_in_force() {
     let server = TestServer::start_with(demo_options());
     let browser = Browser::start(BROWSER_TIME_ZONE).await;
@@ -78,6 +80,7 @@ async fn an_inline_script_is_refused_so_the_policy_is_in_force() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn a_form_posted_from_another_origin_changes_nothing() {
     let server = TestServer::start_with(demo_options());
     let before = testkit::Api::new(&server).list_all("").len();
@@ -115,6 +118,7 @@ async fn a_form_posted_from_another_origin_changes_nothing() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn signing_out_ends_the_session_and_keeps_what_was_typed() {
     let server = TestServer::start_with(demo_options());
     let browser = signed_in(&server).await;

@@ -36,6 +36,7 @@ async fn row_count(browser: &Browser) -> usize {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn inviting_three_of_which_one_is_invalid_and_one_already_invited() {
     let server = TestServer::start_with(demo_options());
     let browser = Browser::start(BROWSER_TIME_ZONE).await;
@@ -86,6 +87,7 @@ async fn inviting_three_of_which_one_is_invalid_and_one_already_invited() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn the_server_refusing_an_address_is_reported_with_its_detail() {
     let server = TestServer::start_with(demo_options());
     let browser = e2e::signed_in(&server).await;
@@ -118,6 +120,7 @@ async fn the_server_refusing_an_address_is_reported_with_its_detail() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn a_double_click_sends_once() {
     let server = TestServer::start_with(demo_options());
     let browser = e2e::signed_in(&server).await;
@@ -140,6 +143,7 @@ async fn a_double_click_sends_once() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn a_server_that_is_down_loses_nothing_typed_and_the_draft_survives_a_reload() {
     let data = tempfile::tempdir().unwrap();
     let server = TestServer::start_with(testkit::ServerOptions {
@@ -194,6 +198,7 @@ async fn a_server_that_is_down_loses_nothing_typed_and_the_draft_survives_a_relo
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn a_csv_file_feeds_the_same_parser() {
     let server = TestServer::start_with(demo_options());
     let folder = tempfile::tempdir().unwrap();
@@ -258,6 +263,7 @@ async fn a_csv_file_feeds_the_same_parser() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn more_than_a_batch_is_sent_in_chunks_one_after_another() {
     let server = TestServer::start_with(demo_options());
     let browser = e2e::signed_in(&server).await;

@@ -1,19 +1,14 @@
 //! The invite form in headless Chromium: live preview, removal, and what happens when the
 //! server cannot be reached (the end-to-end tests cover a real server).
-#![cfg(target_arch = "wasm32")]
-
-mod browser;
 
 use std::collections::HashSet;
 
-use browser::{container, element, selectors, texts, type_into, wait_until};
+use crate::browser::{container, element, selectors, texts, type_into, wait_until};
 use leptos::prelude::*;
 use org_invitations::InviteForm;
 use org_invitations::api::ApiClient;
 use wasm_bindgen_test::*;
 use web_sys::{HtmlButtonElement, HtmlElement, HtmlTextAreaElement};
-
-wasm_bindgen_test_configure!(run_in_browser);
 
 /// The form against a server that is not there, with `pending@x.com` already invited. Each
 /// test names its own draft key: async tests share one page and its session storage.

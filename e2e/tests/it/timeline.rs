@@ -24,6 +24,7 @@ async fn shown_emails(browser: &e2e::Browser) -> Vec<String> {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn the_timeline_counts_each_day_and_its_bars_filter_the_list() {
     let server = TestServer::start_with(demo_options());
     let invitations: Vec<OrganizationInvitation> = Api::new(&server)

@@ -19,6 +19,7 @@ fn demo_server() -> TestServer {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn the_sign_in_url_shows_every_invitation_as_the_cli_would() {
     let server = demo_server();
     let expected: Vec<OrganizationInvitation> = Api::new(&server)
@@ -66,6 +67,7 @@ async fn the_sign_in_url_shows_every_invitation_as_the_cli_would() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn a_browser_that_is_not_signed_in_is_told_so() {
     let server = demo_server();
     let browser = Browser::start(BROWSER_TIME_ZONE).await;
@@ -77,6 +79,7 @@ async fn a_browser_that_is_not_signed_in_is_told_so() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn a_server_that_goes_away_is_reported_and_retry_recovers() {
     let data = tempfile::tempdir().unwrap();
     let options = ServerOptions {
@@ -137,6 +140,7 @@ async fn wait_for_order(browser: &Browser, expected: &[String]) {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn every_header_sorts_by_mouse_and_by_keyboard() {
     let server = demo_server();
     let invitations = invitations_of(&server);
@@ -177,6 +181,7 @@ async fn every_header_sorts_by_mouse_and_by_keyboard() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn search_and_sort_live_in_the_url_and_survive_a_reload() {
     let server = demo_server();
     let browser = Browser::start(BROWSER_TIME_ZONE).await;
@@ -229,6 +234,7 @@ fn caseless(email: &str) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn every_list_state_passes_an_accessibility_scan() {
     let server = demo_server();
     let browser = Browser::start(BROWSER_TIME_ZONE).await;
@@ -292,6 +298,7 @@ async fn every_list_state_passes_an_accessibility_scan() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn a_server_that_caps_pages_at_fifty_still_shows_everything() {
     let server = TestServer::start_with(ServerOptions {
         extra_args: vec!["--max-page-size".into(), "50".into()],

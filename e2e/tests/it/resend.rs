@@ -44,6 +44,7 @@ async fn report(browser: &Browser) -> (String, Vec<String>) {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn resending_a_pending_and_an_expired_invitation_gives_each_a_new_id() {
     let server = TestServer::start_with(demo_options());
     let browser = e2e::signed_in(&server).await;
@@ -84,6 +85,7 @@ async fn resending_a_pending_and_an_expired_invitation_gives_each_a_new_id() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn resend_all_expired_resends_exactly_the_expired_ones() {
     let server = TestServer::start_with(demo_options());
     let api = Api::new(&server);
@@ -126,6 +128,7 @@ async fn resend_all_expired_resends_exactly_the_expired_ones() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn through_a_gateway_a_refused_create_after_the_revoke_is_said_and_inviting_again_works() {
     let upstream = TestServer::start_with(ServerOptions {
         demo: true,

@@ -11,6 +11,7 @@ fn india() -> FixedOffset {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn the_export_is_the_sorted_filtered_view_with_formulas_defused() {
     let server = TestServer::start_with(demo_options());
     let api = Api::new(&server);

@@ -71,6 +71,7 @@ fn emails_of(listed: &[Value]) -> Vec<String> {
 }
 
 #[test]
+#[ignore = "needs a PostgreSQL cluster: `cargo xtask test postgres` starts one"]
 fn two_instances_see_each_others_changes_tokens_and_organization() {
     let (_dir, url, a, b) = pair();
     assert!(a.serving.contains("PostgreSQL database"), "{}", a.serving);
@@ -126,6 +127,7 @@ fn two_instances_see_each_others_changes_tokens_and_organization() {
 }
 
 #[test]
+#[ignore = "needs a PostgreSQL cluster: `cargo xtask test postgres` starts one"]
 fn parallel_creates_of_overlapping_addresses_leave_exactly_one_pending_each() {
     let (_dir, _url, a, b) = pair();
     let servers = [&a, &b];
@@ -184,6 +186,7 @@ fn parallel_creates_of_overlapping_addresses_leave_exactly_one_pending_each() {
 }
 
 #[test]
+#[ignore = "needs a PostgreSQL cluster: `cargo xtask test postgres` starts one"]
 fn paging_through_one_instance_while_the_other_writes_neither_skips_nor_repeats() {
     let (_dir, url, a, b) = pair();
     let (api_a, api_b) = (Api::new(&a), Api::new(&b));
@@ -257,6 +260,7 @@ fn paging_through_one_instance_while_the_other_writes_neither_skips_nor_repeats(
 }
 
 #[test]
+#[ignore = "needs a PostgreSQL cluster: `cargo xtask test postgres` starts one"]
 fn an_instance_killed_right_after_acknowledging_loses_nothing() {
     let (_dir, url, a, b) = pair();
     let api_a = Api::new(&a);
@@ -276,6 +280,7 @@ fn an_instance_killed_right_after_acknowledging_loses_nothing() {
 }
 
 #[test]
+#[ignore = "needs a PostgreSQL cluster: `cargo xtask test postgres` starts one"]
 fn instances_starting_at_once_apply_the_schema_once() {
     let (_dir, url) = shared_database();
     let servers: Vec<TestServer> = std::thread::scope(|scope| {
@@ -300,6 +305,7 @@ fn instances_starting_at_once_apply_the_schema_once() {
 }
 
 #[test]
+#[ignore = "needs a PostgreSQL cluster: `cargo xtask test postgres` starts one"]
 fn a_database_from_a_newer_server_is_refused_untouched() {
     let (dir, url) = shared_database();
     drop(instance(&url));
@@ -322,6 +328,7 @@ fn a_database_from_a_newer_server_is_refused_untouched() {
 }
 
 #[test]
+#[ignore = "needs a PostgreSQL cluster: `cargo xtask test postgres` starts one"]
 fn a_bad_database_url_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let error = refused_start("postgres://[broken", dir.path(), &[]);
@@ -387,6 +394,7 @@ impl Relay {
 }
 
 #[test]
+#[ignore = "needs a PostgreSQL cluster: `cargo xtask test postgres` starts one"]
 fn while_the_database_is_away_requests_get_a_clear_503_and_then_succeed() {
     let (_dir, url) = shared_database();
     let cluster_port: u16 = cluster().rsplit(':').next().unwrap().parse().unwrap();
@@ -424,6 +432,7 @@ fn while_the_database_is_away_requests_get_a_clear_503_and_then_succeed() {
 }
 
 #[test]
+#[ignore = "needs a PostgreSQL cluster: `cargo xtask test postgres` starts one"]
 fn a_database_from_the_first_schema_is_upgraded_and_its_rows_counted() {
     let (_dir, url) = shared_database();
     let first = instance(&url);
@@ -459,6 +468,7 @@ fn a_database_from_the_first_schema_is_upgraded_and_its_rows_counted() {
 
 /// The test cluster offers TLS with a certificate from its own CA, as a team's database would.
 #[test]
+#[ignore = "needs a PostgreSQL cluster: `cargo xtask test postgres` starts one"]
 fn instances_use_the_databases_tls_and_check_its_certificate() {
     let ca = std::env::var(testkit::postgres::CA_ENV).unwrap_or_else(|_| {
         panic!(

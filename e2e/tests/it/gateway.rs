@@ -5,6 +5,7 @@ use testkit::selectors;
 use testkit::{ServerOptions, TestServer};
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn the_console_works_through_the_gateway_and_reports_an_upstream_outage() {
     let upstream = TestServer::start_with(demo_options());
     let gateway = TestServer::gateway_to(

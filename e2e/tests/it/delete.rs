@@ -45,6 +45,7 @@ async fn rows_shown(browser: &Browser) -> Vec<String> {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn deleting_one_asks_first_and_the_server_drops_it_after_the_undo_window() {
     let server = TestServer::start_with(demo_options());
     let browser = e2e::signed_in(&server).await;
@@ -116,6 +117,7 @@ async fn deleting_one_asks_first_and_the_server_drops_it_after_the_undo_window()
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn undo_puts_the_row_back_where_it_was_and_the_server_keeps_it() {
     let server = TestServer::start_with(demo_options());
     let browser = e2e::signed_in(&server).await;
@@ -143,6 +145,7 @@ fn e2e_undo_window() -> std::time::Duration {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn bulk_deleting_twenty_of_thirty_removes_exactly_those() {
     let server = TestServer::start_with(e2e::demo_options());
     let emails: Vec<String> = (0..30).map(|i| format!("bulk{i:02}@example.com")).collect();
@@ -195,6 +198,7 @@ async fn bulk_deleting_twenty_of_thirty_removes_exactly_those() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn calls_dropped_mid_bulk_are_kept_pending_and_finished_once_the_network_is_back() {
     let server = TestServer::start_with(demo_options());
     let emails: Vec<String> = (0..6).map(|i| format!("flaky{i}@example.com")).collect();
@@ -258,6 +262,7 @@ async fn calls_dropped_mid_bulk_are_kept_pending_and_finished_once_the_network_i
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn a_row_someone_else_deleted_is_reported_as_such() {
     let server = TestServer::start_with(demo_options());
     let browser = e2e::signed_in(&server).await;
@@ -296,6 +301,7 @@ async fn a_row_someone_else_deleted_is_reported_as_such() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn leaving_the_page_during_the_undo_window_still_revokes() {
     let server = TestServer::start_with(demo_options());
     let browser = e2e::signed_in(&server).await;
@@ -310,6 +316,7 @@ async fn leaving_the_page_during_the_undo_window_still_revokes() {
 /// Past the server's write limit, each refused call waits as the 429 says, the page says it
 /// is waiting, and the bulk deletion still ends with every row deleted.
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn a_bulk_delete_past_the_write_limit_waits_as_told_and_finishes() {
     // 60 changes a minute: a burst of 60, then one a second.
     let server = TestServer::start_with(testkit::ServerOptions {

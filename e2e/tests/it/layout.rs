@@ -46,6 +46,7 @@ async fn sideways_overflow(browser: &Browser) -> (i64, i64) {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn on_a_phone_rows_stack_and_nothing_scrolls_sideways() {
     let server = busy_server();
     let browser = Browser::start(BROWSER_TIME_ZONE).await;
@@ -162,6 +163,7 @@ async fn on_a_phone_rows_stack_and_nothing_scrolls_sideways() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn desk_and_phone_in_light_and_dark_fit_and_are_saved_for_the_readme() {
     let server = busy_server();
     let browser = Browser::start(BROWSER_TIME_ZONE).await;

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 /// The selectors the end-to-end tests use too (testkit cannot be built for wasm).
-#[path = "../../testkit/src/selectors.rs"]
+#[path = "../../../testkit/src/selectors.rs"]
 pub mod selectors;
 
 use wasm_bindgen::JsCast;
@@ -16,7 +16,7 @@ use web_sys::HtmlElement;
 pub const WAIT: Duration = Duration::from_secs(10);
 
 /// The console's own stylesheet: layout (such as the list's scroll box) is part of behaviour.
-const CONSOLE_CSS: &str = include_str!("../../style/console.css");
+const CONSOLE_CSS: &str = include_str!("../../../style/console.css");
 
 /// A fresh element in the test page's body for one test to mount into, with the console's
 /// stylesheet on the page.

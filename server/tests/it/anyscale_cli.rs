@@ -63,6 +63,7 @@ fn strip_ansi(text: &str) -> String {
 }
 
 #[test]
+#[ignore = "needs the Anyscale CLI: `cargo xtask test cli` installs it"]
 fn the_cli_creates_lists_and_deletes_as_its_reference_shows() {
     let server = TestServer::start();
     let token = server.token.clone();
@@ -189,6 +190,7 @@ fn the_cli_creates_lists_and_deletes_as_its_reference_shows() {
 }
 
 #[test]
+#[ignore = "needs the Anyscale CLI: `cargo xtask test cli` installs it"]
 fn the_cli_works_with_a_named_token_as_far_as_its_role_allows() {
     let server = TestServer::start();
     let inviter = server.new_token("cli-inviter", "inviter");
@@ -224,6 +226,7 @@ fn the_cli_works_with_a_named_token_as_far_as_its_role_allows() {
 }
 
 #[test]
+#[ignore = "needs the Anyscale CLI: `cargo xtask test cli` installs it"]
 fn the_cli_reports_a_wrong_token_as_invalid_credentials() {
     let server = TestServer::start();
     let run = anyscale(&server, "sss_thisisnotthetokenatall", &["list"]);
@@ -238,6 +241,7 @@ fn the_cli_reports_a_wrong_token_as_invalid_credentials() {
 /// Two instances on one PostgreSQL database, as behind a load balancer: whichever instance the
 /// CLI reaches, it sees what was done through the other.
 #[test]
+#[ignore = "needs the Anyscale CLI and a PostgreSQL cluster: `cargo xtask test cli` provides both"]
 fn the_cli_against_either_of_two_instances_sees_the_others_changes() {
     let dir = tempfile::tempdir().unwrap();
     let database = testkit::postgres::database_for(dir.path());

@@ -1,9 +1,6 @@
 //! The console's components, mounted in headless Chromium by wasm-bindgen-test.
-#![cfg(target_arch = "wasm32")]
 
-mod browser;
-
-use browser::{container, element, selectors, texts, type_into, wait_until};
+use crate::browser::{container, element, selectors, texts, type_into, wait_until};
 use chrono::{DateTime, Local, TimeDelta, Utc};
 use leptos::prelude::*;
 use std::time::Duration;
@@ -18,8 +15,6 @@ use org_invitations_core::rows::rows_from;
 use org_invitations_core::testing::invitation;
 use wasm_bindgen_test::*;
 use web_sys::{HtmlButtonElement, HtmlElement, HtmlInputElement};
-
-wasm_bindgen_test_configure!(run_in_browser);
 
 /// Three invitations whose order differs by every column:
 /// id a<b<c; email ann<Bob<carl; created c (oldest) < a < b (newest).

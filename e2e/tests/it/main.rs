@@ -1,0 +1,15 @@
+//! The end-to-end tests: one binary, a module per feature, each starting the real server
+//! with the release console and driving headless Chromium through ChromeDriver.
+
+mod console;
+mod delete;
+mod embed;
+mod export;
+mod faults;
+mod gateway;
+mod invite;
+mod layout;
+mod resend;
+mod security;
+mod team;
+mod timeline;

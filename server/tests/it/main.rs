@@ -1,0 +1,16 @@
+//! The server's integration tests: one binary (one link), a module per topic, each against
+//! the real server binary over HTTP unless its name says otherwise (`in_process`).
+
+mod anyscale_cli;
+mod api;
+mod concurrency;
+mod cors;
+mod gateway;
+mod hostile;
+mod identities;
+mod in_process;
+mod lifecycle;
+mod logs;
+mod openapi;
+mod paging;
+mod scale_out;
