@@ -7,7 +7,6 @@ use leptos::prelude::*;
 use org_invitations_core::email::comparison_key;
 use org_invitations_core::status::Summary;
 
-use crate::access::Access;
 use crate::activity::{Activity, ActivityFilter};
 use crate::api::{ApiClient, ApiError, AuditFilter, WaitNotice};
 use crate::delete::Deletions;
@@ -18,7 +17,8 @@ use crate::list::{InvitationList, TableSkeleton, use_url_view};
 use crate::options::ConsoleOptions;
 use crate::progress::progress_bar;
 use crate::resend::Resends;
-use crate::sign_out::SignOut;
+use crate::session::access::Access;
+use crate::session::sign_out::SignOut;
 
 /// How often statuses and relative phrases are recomputed.
 const CLOCK_TICK: Duration = Duration::from_secs(30);

@@ -3,10 +3,10 @@
 //! it with [`mount`] or, from JavaScript, with `mountConsole`.
 //!
 //! One folder per feature: `list` (the table and its view), `invite` (the form and sending),
-//! `delete` (confirmation, undo and revoking), `embed` (what host pages see); the frame
+//! `delete` (confirmation, undo and revoking), `resend` (fresh invitations and their report),
+//! `session` (who is signed in, signing out), `embed` (what host pages see); the frame
 //! ([`App`]), the API client and the reusable `hooks` sit at the top.
 
-mod access;
 mod activity;
 pub mod api;
 mod app;
@@ -19,7 +19,7 @@ mod list;
 mod options;
 mod progress;
 pub mod resend;
-mod sign_out;
+mod session;
 mod time_zone;
 
 pub use app::App;

@@ -1,6 +1,6 @@
 //! The list: search, filters and the table, with what to say when there is nothing to show.
 //! The list's view also owns what is about the view rather than the data: which rows are
-//! ticked, and where focus goes after a row is deleted.
+//! ticked (where focus goes after a row is deleted is the table's, `table.rs`).
 
 mod table;
 mod timeline;
@@ -18,10 +18,10 @@ use org_invitations_core::export::{file_name, invitations_csv};
 use org_invitations_core::listing::{ListView, Search};
 use org_invitations_core::rows::{Rows, Shown, visible_positions};
 
-use crate::access::Access;
 use crate::delete::{ConfirmDeleteDialog, DeletionNotices, Deletions};
 use crate::download::download_csv;
 use crate::resend::{ResendReport, Resends};
+use crate::session::access::Access;
 use crate::time_zone::TimeZoneChoice;
 use table::InvitationTable;
 use timeline::ExpiryTimeline;

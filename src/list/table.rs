@@ -10,10 +10,10 @@ use org_invitations_core::listing::{ListView, SortColumn, SortDirection};
 use org_invitations_core::rows::{Rows, rendered_window};
 use org_invitations_core::status::{Status, relative_phrase};
 
-use crate::access::Access;
 use crate::activity::ActivityFilter;
 use crate::delete::Deletions;
 use crate::resend::Resends;
+use crate::session::access::Access;
 use crate::time_zone::TimeZoneChoice;
 
 /// Columns: selection, the CLI's four, actions.

@@ -35,7 +35,10 @@ fn blank_search_in_the_url_reads_back_as_the_same_view() {
 fn every_regression_file_is_pinned_by_a_test_above() {
     let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_regressions");
     let source = include_str!("fuzz.rs");
-    for entry in std::fs::read_dir(&folder).expect("fuzz_regressions folder").flatten() {
+    for entry in std::fs::read_dir(&folder)
+        .expect("fuzz_regressions folder")
+        .flatten()
+    {
         let name = entry.file_name().to_string_lossy().into_owned();
         assert!(
             source.contains(&format!("regression(\"{name}\")")),

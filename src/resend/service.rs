@@ -1,0 +1,125 @@
+//! The resends themselves: one address after another, each reported as it ends.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use org_invitations_core::OrganizationInvitation;
+use org_invitations_core::resend::ResendOutcome;
+
+use crate::api::{ApiClient, ApiError};
+
+/// One address's line in the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResendLine {
+    pub email: String,
+    pub outcome: ResendOutcome,
+}
+
+#[derive(Clone, Copy)]
+pub struct Resends {
+    client: StoredValue<ApiClient>,
+    /// Whether the server resends in one step (its `me` says so); else revoke, then create.
+    atomic: Signal<bool>,
+    /// (done, total) while resending; `Some` also keeps a second run from starting.
+    pub progress: RwSignal<Option<(usize, usize)>>,
+    /// What the latest run did, address by address.
+    pub report: RwSignal<Option<Vec<ResendLine>>>,
+    /// Called after every run, so the list shows the new invitations.
+    on_changed: Callback<()>,
+}
+
+impl Resends {
+    /// Creates the service and provides it to the components below.
+    pub fn provide(client: ApiClient, atomic: Signal<bool>, on_changed: Callback<()>) -> Self {
+        let resends = Self {
+            client: StoredValue::new(client),
+            atomic,
+            progress: RwSignal::new(None),
+            report: RwSignal::new(None),
+            on_changed,
+        };
+        provide_context(resends);
+        resends
+    }
+
+    /// Resends each invitation, one after another, then reports every address.
+    pub fn resend(&self, invitations: Vec<OrganizationInvitation>) {
+        if invitations.is_empty() || self.progress.get_untracked().is_some() {
+            return;
+        }
+        let this = *self;
+        let total = invitations.len();
+        self.progress.set(Some((0, total)));
+        self.report.set(None);
+        let client = self.client.get_value();
+        let atomic = self.atomic.get_untracked();
+        spawn_local(async move {
+            let mut lines = Vec::with_capacity(total);
+            for invitation in invitations {
+                let outcome = resend_one(&client, &invitation, atomic).await;
+                lines.push(ResendLine {
+                    email: invitation.email,
+                    outcome,
+                });
+                this.progress.try_set(Some((lines.len(), total)));
+            }
+            this.progress.try_set(None);
+            this.report.try_set(Some(lines));
+            this.on_changed.run(());
+        });
+    }
+
+    /// Invites again an address whose old invitation was revoked but whose new one failed.
+    pub fn invite_again(&self, email: String) {
+        let this = *self;
+        let client = self.client.get_value();
+        spawn_local(async move {
+            let outcome = create(&client, &email).await;
+            this.report.try_update(|report| {
+                if let Some(line) = report.iter_mut().flatten().find(|line| line.email == email) {
+                    line.outcome = outcome;
+                }
+            });
+            this.on_changed.run(());
+        });
+    }
+}
+
+async fn resend_one(
+    client: &ApiClient,
+    invitation: &OrganizationInvitation,
+    atomic: bool,
+) -> ResendOutcome {
+    let revoked = if atomic {
+        client.resend(&invitation.id).await.map(drop)
+    } else {
+        client.invalidate(&invitation.id).await.map(drop)
+    };
+    match revoked {
+        Ok(()) if atomic => ResendOutcome::Resent,
+        Ok(()) => create(client, &invitation.email).await,
+        Err(ApiError::Server { status: 404, .. }) => ResendOutcome::NotResent(
+            "someone else deleted or resent it meanwhile; see the list".to_owned(),
+        ),
+        Err(ApiError::Unreachable) => ResendOutcome::NotResent(
+            "the server could not be reached, so it is unknown: check the list".to_owned(),
+        ),
+        Err(error) => ResendOutcome::NotResent(error.to_string()),
+    }
+}
+
+/// The second step of a resend through a gateway (and "Invite again"): a new invitation.
+/// An address that already has one (409) is as it should be.
+async fn create(client: &ApiClient, email: &str) -> ResendOutcome {
+    match client.batch_create(&[email.to_owned()]).await {
+        Ok(answer) => match answer.results.into_iter().next() {
+            Some(result) if result.status == 200 || result.status == 409 => ResendOutcome::Resent,
+            Some(result) => ResendOutcome::RevokedOnly(
+                result
+                    .error
+                    .map_or_else(|| format!("HTTP {}", result.status), |error| error.detail),
+            ),
+            None => ResendOutcome::RevokedOnly("the server answered nothing for it".to_owned()),
+        },
+        Err(error) => ResendOutcome::RevokedOnly(error.to_string()),
+    }
+}
