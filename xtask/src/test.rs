@@ -256,17 +256,7 @@ fn native_tests(tools: &Tools, needs: &Needs, filter: Option<&str>, tally: &Tall
 
 /// The server's tests matching `filter`, including those that need what `needs` provides.
 fn server_tests(tools: &Tools, needs: &Needs, filter: Option<&str>, tally: &Tally) -> Result {
-    tally.run(
-        test_command(tools, needs)
-            .args([
-                "test",
-                "--no-fail-fast",
-                "--package",
-                "org-invitations-server",
-            ])
-            .args(filter)
-            .args(["--", "--include-ignored"]),
-    )
+    tally.run(&mut server_test_command(tools, needs, filter))
 }
 
 /// The server's whole suite again, the same tests, with every server they start keeping its
@@ -278,17 +268,22 @@ fn server_tests_on_postgres(
     tally: &Tally,
 ) -> Result {
     tally.run(
-        test_command(tools, needs)
-            .args([
-                "test",
-                "--no-fail-fast",
-                "--package",
-                "org-invitations-server",
-            ])
-            .args(filter)
-            .args(["--", "--include-ignored"])
-            .env("ORG_INVITATIONS_TEST_STORE", "postgres"),
+        server_test_command(tools, needs, filter).env("ORG_INVITATIONS_TEST_STORE", "postgres"),
     )
+}
+
+fn server_test_command(tools: &Tools, needs: &Needs, filter: Option<&str>) -> Command {
+    let mut command = test_command(tools, needs);
+    command
+        .args([
+            "test",
+            "--no-fail-fast",
+            "--package",
+            "org-invitations-server",
+        ])
+        .args(filter)
+        .args(["--", "--include-ignored"]);
+    command
 }
 
 /// Fails when a dependency's licence, a duplicate or banned crate, or a source breaks
