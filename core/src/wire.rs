@@ -16,6 +16,8 @@ pub mod paths {
     pub const ME: &str = "/api/console/me";
     /// This server's own: the audit trail (admins).
     pub const AUDIT: &str = "/api/console/audit";
+    /// This server's own: ends every browser session (admins).
+    pub const REVOKE_ALL_SESSIONS: &str = "/api/console/sessions/revoke-all";
     pub const CLI_USAGE: &str = "/api/v2/cli_usage/";
 
     /// `GET` one invitation.
@@ -248,6 +250,13 @@ pub struct Me {
     /// Whether this server offers the atomic resend (`POST …/{id}/resend`); a gateway does not.
     #[serde(default)]
     pub resend: bool,
+}
+
+/// `POST /api/console/sessions/revoke-all` (this project's server): how many sessions ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionsEnded {
+    pub ended: u64,
 }
 
 /// One record of `GET /api/console/audit` (this project's server).

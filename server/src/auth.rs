@@ -2,6 +2,7 @@
 //! token, a named token, a browser session, an identity from the login proxy), the identity
 //! and role they prove, the roles file, and the permits handlers ask for.
 
+pub mod client;
 pub mod credentials;
 pub mod identity;
 pub mod owner_token;

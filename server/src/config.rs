@@ -13,7 +13,7 @@ use clap::Parser;
     about = "The organization invitation API on SQLite or PostgreSQL, serving the console"
 )]
 pub struct Config {
-    /// Manage named API tokens instead of serving.
+    /// Manage named API tokens or sessions, or print the contract, instead of serving.
     #[command(subcommand)]
     pub command: Option<Command>,
 
@@ -130,6 +130,11 @@ pub struct Config {
     /// Connections served at once; further ones wait until one closes.
     #[arg(long, value_name = "N", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub max_connections: u32,
+
+    /// Connections one client address may hold at once; more are closed as they come (the
+    /// trusted proxies of --auth-proxy-header are exempt: everyone comes through them).
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub max_connections_per_client: u32,
 }
 
 #[derive(Debug, Clone, clap::Subcommand)]
@@ -138,8 +143,21 @@ pub enum Command {
     /// running server).
     #[command(subcommand)]
     Tokens(TokensCommand),
+    /// Browser sessions (the sign-in link's): end them all.
+    #[command(subcommand)]
+    Sessions(SessionsCommand),
     /// Print the API contract (OpenAPI 3.1, JSON), as served at /api/openapi.json.
     Openapi,
+}
+
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum SessionsCommand {
+    /// End browser sessions: their next request is refused until they sign in again.
+    Revoke {
+        /// Every session (the only choice: sessions have no names).
+        #[arg(long, required = true)]
+        all: bool,
+    },
 }
 
 #[derive(Debug, Clone, clap::Subcommand)]

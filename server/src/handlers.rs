@@ -4,5 +4,6 @@ pub mod audit;
 pub mod console;
 pub mod invitations;
 pub mod me;
+pub mod sessions;
 pub mod telemetry;
 pub mod userinfo;

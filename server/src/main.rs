@@ -19,6 +19,9 @@ async fn main() -> std::process::ExitCode {
         Some(Command::Tokens(command)) => {
             org_invitations_server::commands::tokens::run(command, &config).await
         }
+        Some(Command::Sessions(command)) => {
+            org_invitations_server::commands::sessions::run(command, &config).await
+        }
         Some(Command::Openapi) => org_invitations_server::openapi::print(),
         None => org_invitations_server::run(config).await,
     };

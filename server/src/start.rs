@@ -270,6 +270,12 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         header_timeout: Duration::from_secs(config.header_timeout),
         body_timeout: Duration::from_secs(config.body_timeout),
         max_connections: config.max_connections as usize,
+        max_per_client: config.max_connections_per_client as usize,
+        shared_addresses: if config.auth_proxy_header.is_some() {
+            config.trusted_proxies.clone()
+        } else {
+            Vec::new()
+        },
     };
     crate::http::serve::serve(listener, app.router, serving, shutdown_signal())
         .await

@@ -2,10 +2,13 @@
 //! ([`Site`]); store mode ([`StoreMode`]) answers from its own store, gateway mode
 //! ([`GatewayMode`]) from an upstream API.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 
 use axum::extract::FromRef;
+use axum::http::HeaderMap;
 
+use crate::auth::client::client_address;
 use crate::auth::identity::ProxyAuth;
 use crate::auth::owner_token::ApiToken;
 use crate::gateway::upstream::Upstream;
@@ -28,6 +31,28 @@ pub struct Site {
     pub offers_resend: bool,
     /// Changes and failed sign-ins per identity and client address.
     pub limits: crate::http::rate_limit::RateLimits,
+}
+
+impl Site {
+    /// Who is asking from `peer`, before any credential says so (see [`client_address`]): the
+    /// proxy's forwarding headers count only when a login proxy is configured, and only from
+    /// its addresses.
+    pub fn client_of(&self, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
+        match &self.proxy {
+            Some(proxy) => client_address(peer, headers, &proxy.trusted),
+            None => peer,
+        }
+    }
+
+    /// Whether the request carries an identity from the login proxy, sent by the proxy itself:
+    /// no secret is presented, so there is nothing to guess and the failure limit of the
+    /// address it comes from does not apply.
+    pub fn proxy_vouches(&self, peer: Option<IpAddr>, headers: &HeaderMap) -> bool {
+        self.proxy.as_ref().is_some_and(|proxy| {
+            headers.contains_key(&proxy.header)
+                && peer.is_some_and(|peer| proxy.trusted.contains(&peer))
+        })
+    }
 }
 
 /// Store mode: the API answered from this server's own store (SQLite or PostgreSQL).

@@ -10,9 +10,7 @@
 //! server's own pages (or an allowed origin) and carry JSON, which a form on another site
 //! cannot send without the browser asking first.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::IntoResponse;
@@ -50,21 +48,24 @@ impl Credential<'_> {
     }
 }
 
+/// The most of a refused request's body that is read (and dropped) so its sender can read the
+/// answer, and how long that may take: a stranger costs a small, bounded amount.
+const STRANGER_DRAIN_BYTES: u64 = 64 * 1024;
+const STRANGER_DRAIN_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// Finds who is calling, from exactly one credential, and puts the [`Identity`] on the
-/// request for the handlers; refuses everything else.
+/// request for the handlers; refuses everything else. Only the request's head is looked at:
+/// its body is read after this (`request_size::buffer_body`), for callers who are known.
 pub async fn authenticate(State(site): State<Site>, mut request: Request, next: Next) -> Response {
-    // An address that failed too often is refused before any credential is looked at.
-    let address = address_of(&request);
-    if let Some(address) = address
-        && let Err(too_many) = site.limits.blocked(address)
+    let peer = address_of(&request);
+    let client = peer.map(|peer| site.client_of(peer, request.headers()));
+    // A client that failed too often is refused before any credential is looked at.
+    if !site.proxy_vouches(peer, request.headers())
+        && let Some(client) = client
+        && let Err(too_many) = site.limits.blocked(client)
     {
-        return too_many.into_response();
+        return refuse_stranger(request, too_many.into_response()).await;
     }
-    let peer = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(peer)| peer.ip());
-    // (The request's body cannot be shared between threads: only its head is looked at.)
     match identity_of(&site, request.headers(), request.method(), peer).await {
         Ok(identity) => {
             request.extensions_mut().insert(identity);
@@ -72,14 +73,24 @@ pub async fn authenticate(State(site): State<Site>, mut request: Request, next: 
         }
         Err(refused) => {
             if refused.status == StatusCode::UNAUTHORIZED
-                && let Some(address) = address
-                && let Err(too_many) = site.limits.failed(address)
+                && let Some(client) = client
+                && let Err(too_many) = site.limits.failed(client)
             {
-                return too_many.into_response();
+                return refuse_stranger(request, too_many.into_response()).await;
             }
-            refused.into_response()
+            refuse_stranger(request, refused.into_response()).await
         }
     }
+}
+
+async fn refuse_stranger(request: Request, answer: Response) -> Response {
+    crate::http::request_size::answer_unread(
+        request,
+        answer,
+        STRANGER_DRAIN_BYTES,
+        Some(STRANGER_DRAIN_WAIT),
+    )
+    .await
 }
 
 /// Who sent a request with these `headers` from `peer`, from exactly one credential, or why it
@@ -95,6 +106,16 @@ async fn identity_of(
         if let Some(proxy) = &site.proxy
             && let Some(value) = headers.get(&proxy.header)
         {
+            // A proxy that appends its header instead of replacing the client's leaves two
+            // values (or one combined with a comma): neither may win.
+            if headers.get_all(&proxy.header).iter().count() > 1 || value.as_bytes().contains(&b',')
+            {
+                return Err(ApiError::bad_request(format!(
+                    "The {} header must come once, with one address: the login proxy must \
+                     replace any value the client sent, not add to it",
+                    proxy.header
+                )));
+            }
             if !peer.is_some_and(|peer| proxy.trusted.contains(&peer)) {
                 return Err(ApiError::new(
                     StatusCode::UNAUTHORIZED,
@@ -147,7 +168,7 @@ async fn identify(site: &Site, credential: Credential<'_>) -> Result<Option<Iden
         }
         Credential::Session(id) => site
             .store
-            .session_is_valid(id, now)
+            .session_is_valid(id, now, site.token.generation())
             .await?
             .then(|| Identity::owner(AuthMethod::Session)),
         Credential::Proxy(address) => {
@@ -158,9 +179,11 @@ async fn identify(site: &Site, credential: Credential<'_>) -> Result<Option<Iden
                     "The proxy named no valid address for the signed-in person",
                 )
             })?;
+            // One person is one actor however the proxy spells the address, for the limits
+            // and the trail alike.
             Some(Identity {
                 role: roles.and_then(|roles| roles.role_of(&address)),
-                actor: address,
+                actor: org_invitations_core::email::comparison_key(&address),
                 method: AuthMethod::Proxy,
             })
         }

@@ -27,7 +27,11 @@ pub enum TokenError {
 
 /// A token that can be checked without leaking, through timing, how much of a guess was right.
 #[derive(Clone)]
-pub struct ApiToken(std::sync::Arc<str>);
+pub struct ApiToken {
+    secret: std::sync::Arc<str>,
+    /// See [`ApiToken::generation`].
+    generation: std::sync::Arc<str>,
+}
 
 impl ApiToken {
     pub fn parse(token: &str) -> Result<Self, TokenError> {
@@ -40,17 +44,40 @@ impl ApiToken {
         {
             return Err(TokenError::BadCharacter);
         }
-        Ok(Self(token.into()))
+        Ok(Self {
+            secret: token.into(),
+            generation: generation_of(token).into(),
+        })
     }
 
     pub fn matches(&self, presented: &str) -> bool {
-        self.0.as_bytes().ct_eq(presented.as_bytes()).into()
+        self.secret.as_bytes().ct_eq(presented.as_bytes()).into()
+    }
+
+    /// Which token this is, without saying what it is: sessions are stored with the generation
+    /// of the token that signed them in, and end when the server runs with another one.
+    pub fn generation(&self) -> &str {
+        &self.generation
     }
 
     /// The secret itself, for the sign-in URL printed at start-up and nothing else.
     pub fn reveal(&self) -> &str {
-        &self.0
+        &self.secret
     }
+}
+
+/// A digest of the token under a label of its own: it names the token, and gives nothing to
+/// guess it from.
+fn generation_of(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new()
+        .chain_update(b"org-invitations session generation\0")
+        .chain_update(token.as_bytes())
+        .finalize();
+    digest[..16]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 impl std::fmt::Debug for ApiToken {

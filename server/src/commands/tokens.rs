@@ -5,18 +5,13 @@
 use chrono::Utc;
 
 use crate::auth::identity::Role;
-use crate::auth::owner_token as token;
 use crate::config::{Config, TokensCommand};
-use crate::start::{DATABASE_FILE, StartError, location};
+use crate::start::StartError;
 use crate::store::tokens::TokenStoreError;
-use crate::{data_dir, store};
 
 /// Carries out one tokens command; what it prints is for the person at the terminal.
 pub async fn run(command: &TokensCommand, config: &Config) -> Result<(), StartError> {
-    if config.database_url.is_none() {
-        data_dir::prepare(&config.data_dir, &[DATABASE_FILE, token::TOKEN_FILE])?;
-    }
-    let tokens = store::open(&location(config)).await?;
+    let tokens = super::open_store(config).await?;
     match command {
         TokensCommand::Create { name, role } => {
             let role = Role::parse(role).unwrap_or(Role::Viewer);

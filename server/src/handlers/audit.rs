@@ -85,7 +85,14 @@ pub async fn audit(
             .as_deref()
             .filter(|email| !email.is_empty())
             .map(comparison_key),
-        actor: query.actor.filter(|actor| !actor.is_empty()),
+        // A person is recorded as their address's comparison key: found however it is typed.
+        actor: query.actor.filter(|actor| !actor.is_empty()).map(|actor| {
+            if actor.contains('@') {
+                comparison_key(&actor)
+            } else {
+                actor
+            }
+        }),
         action: query
             .action
             .as_deref()

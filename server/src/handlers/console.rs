@@ -4,7 +4,9 @@
 //! cookie. `POST /api/console/sign-out` ends the session.
 
 use axum::Json;
-use axum::extract::{RawQuery, State};
+use std::net::IpAddr;
+
+use axum::extract::{RawQuery, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{AppendHeaders, Html, IntoResponse, Redirect, Response};
 
@@ -12,43 +14,18 @@ use crate::auth::credentials::{
     Credential, cleared_session_cookies, over_https, presented_credentials, session_cookie,
 };
 use crate::http::error::ApiError;
+use crate::http::rate_limit::address_of;
 use crate::state::Site;
 
 pub async fn index(
     State(state): State<Site>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
+    request: Request,
 ) -> Response {
     let tokens = sign_in_tokens(query.as_deref().unwrap_or(""));
-    match tokens.as_slice() {
-        [] => {}
-        [token] if state.token.matches(token) => {
-            let session = match state.store.create_session(chrono::Utc::now()).await {
-                Ok(session) => session,
-                Err(err) => return ApiError::from(err).into_response(),
-            };
-            return (
-                [(
-                    header::SET_COOKIE,
-                    session_cookie(&session, over_https(&headers)),
-                )],
-                Redirect::to("/"),
-            )
-                .into_response();
-        }
-        [_] => {
-            return ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "This sign-in link is not valid for this server. Use the URL the server printed when it started.",
-            )
-            .into_response();
-        }
-        _ => {
-            return ApiError::bad_request(
-                "This sign-in link holds more than one token. Use the URL the server printed when it started.",
-            )
-            .into_response();
-        }
+    if !tokens.is_empty() {
+        return sign_in(&state, &headers, address_of(&request), &tokens).await;
     }
     // The page, precompressed as the build wrote it when the browser accepts that.
     let accepts = |encoding: &str| {
@@ -100,6 +77,68 @@ pub async fn index(
         )
             .into_response(),
     }
+}
+
+/// The sign-in link is a way to present the owner token like any other: a wrong one counts
+/// toward the client's failure limit, and a client that is refused gets no session, right
+/// token or not. A session it replaces (the browser's earlier one) ends, and the redirect is
+/// never stored by a cache.
+async fn sign_in(
+    state: &Site,
+    headers: &HeaderMap,
+    peer: Option<IpAddr>,
+    tokens: &[String],
+) -> Response {
+    let client = peer.map(|peer| state.client_of(peer, headers));
+    if let Some(client) = client
+        && let Err(too_many) = state.limits.blocked(client)
+    {
+        return too_many.into_response();
+    }
+    let refused = match tokens {
+        [token] if state.token.matches(token) => None,
+        [_] => Some(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "This sign-in link is not valid for this server. Use the URL the server printed when it started.",
+        )),
+        _ => Some(ApiError::bad_request(
+            "This sign-in link holds more than one token. Use the URL the server printed when it started.",
+        )),
+    };
+    if let Some(refused) = refused {
+        if let Some(client) = client
+            && let Err(too_many) = state.limits.failed(client)
+        {
+            return too_many.into_response();
+        }
+        return refused.into_response();
+    }
+    for credential in presented_credentials(headers) {
+        if let Credential::Session(earlier) = credential
+            && let Err(err) = state.store.revoke_session(earlier).await
+        {
+            return ApiError::from(err).into_response();
+        }
+    }
+    let session = match state
+        .store
+        .create_session(chrono::Utc::now(), state.token.generation())
+        .await
+    {
+        Ok(session) => session,
+        Err(err) => return ApiError::from(err).into_response(),
+    };
+    (
+        [
+            (
+                header::SET_COOKIE,
+                session_cookie(&session, over_https(headers)),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        Redirect::to("/"),
+    )
+        .into_response()
 }
 
 /// Every `token` in a query string, decoded; other parameters (the list's view) are left alone.

@@ -148,7 +148,11 @@ pub async fn batch_create(
     let who = permit.who;
     let outcomes = state
         .store
-        .create_many(&addresses, Utc::now(), Some((&who, &refused)))
+        .create_many(
+            &addresses,
+            Utc::now(),
+            Some((&who, &Entry::summarise_refusals(refused))),
+        )
         .await?;
     for ((position, address), outcome) in to_store.into_iter().zip(outcomes) {
         results[position] = Some(match outcome {

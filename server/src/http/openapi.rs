@@ -16,7 +16,7 @@ use utoipa::openapi::{
 use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
 
 use crate::auth::credentials::{SESSION_COOKIE, TOKEN_COOKIE};
-use crate::handlers::{audit, console, invitations, me, telemetry, userinfo};
+use crate::handlers::{audit, console, invitations, me, sessions, telemetry, userinfo};
 
 /// Where the document is served (no token needed: the contract is public).
 pub const PATH: &str = "/api/openapi.json";
@@ -42,6 +42,7 @@ pub const PATH: &str = "/api/openapi.json";
         me::me,
         audit::audit,
         console::sign_out,
+        sessions::revoke_all,
     ),
     modifiers(&Credentials, &CommonErrors),
     tags(
@@ -230,6 +231,7 @@ mod tests {
             paths::ME,
             paths::AUDIT,
             paths::SIGN_OUT,
+            paths::REVOKE_ALL_SESSIONS,
             "/api/v2/organization_invitations/{id}",
             "/api/v2/organization_invitations/{id}/invalidate",
             "/api/v2/organization_invitations/{id}/resend",
@@ -239,7 +241,7 @@ mod tests {
                 "{path} is missing from {described:?}"
             );
         }
-        assert_eq!(described.len(), 10);
+        assert_eq!(described.len(), 11);
     }
 
     #[test]

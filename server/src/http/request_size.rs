@@ -3,6 +3,8 @@
 //! error body, before anything waits for the rest; and the body itself, read whole within its
 //! deadline and limit before anything else looks at the request.
 
+use std::time::Duration;
+
 use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::middleware::Next;
@@ -16,29 +18,42 @@ use crate::limits::{MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_HEADERS, MAX_URI_BYTES
 
 pub async fn refuse_oversized(request: Request, next: Next) -> Response {
     match oversized(&request) {
-        Some(refusal) => refuse(request, refusal).await,
+        Some(refusal) => {
+            answer_unread(request, refusal.into_response(), DRAIN_LIMIT_BYTES, None).await
+        }
         None => next.run(request).await,
     }
 }
 
-/// Answers `request` with `refusal` without using it. A client still sending a body would see
-/// its connection reset before it could read the answer, so a body of modest size is read and
-/// dropped first; a huge one is answered at once, and the connection closed.
-async fn refuse(request: Request, refusal: ApiError) -> Response {
-    let modest = declared_length(&request).is_none_or(|length| length <= DRAIN_LIMIT_BYTES);
+/// Answers `request` with `answer` without using it. A client still sending a body would see
+/// its connection reset before it could read the answer, so a body of at most `drain_limit`
+/// bytes is read and dropped first (within the body deadline, or `wait` if shorter); a larger
+/// one is answered at once, and the connection closed.
+pub async fn answer_unread(
+    request: Request,
+    mut answer: Response,
+    drain_limit: u64,
+    wait: Option<Duration>,
+) -> Response {
+    let modest = declared_length(&request).is_none_or(|length| length <= drain_limit);
     if modest {
-        let deadline = BodyDeadline::of(&request);
+        let deadline = BodyDeadline::of(&request).min(wait.unwrap_or(Duration::MAX));
         let body = request.into_body().into_data_stream();
         let bounded = body.take_while({
             let mut read = 0u64;
             move |chunk| {
                 read += chunk.as_ref().map_or(0, |bytes| bytes.len() as u64);
-                std::future::ready(read <= DRAIN_LIMIT_BYTES)
+                std::future::ready(read <= drain_limit)
             }
         });
         let _ = tokio::time::timeout(deadline, bounded.for_each(|_| async {})).await;
+    } else {
+        answer.headers_mut().insert(
+            axum::http::header::CONNECTION,
+            axum::http::HeaderValue::from_static("close"),
+        );
     }
-    refusal.into_response()
+    answer
 }
 
 /// The most of an oversized body that is read (and dropped) so its sender can read the 413.

@@ -11,7 +11,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::auth::credentials::authenticate;
 use crate::gateway;
-use crate::handlers::{audit, console, invitations, me, telemetry, userinfo};
+use crate::handlers::{audit, console, invitations, me, sessions, telemetry, userinfo};
 use crate::http::cors;
 use crate::http::error::ApiError;
 use crate::http::openapi;
@@ -72,6 +72,7 @@ where
         .route(paths::SIGN_OUT, post(console::sign_out))
         .route(paths::ME, get(me::me))
         .route(paths::AUDIT, get(audit::audit))
+        .route(paths::REVOKE_ALL_SESSIONS, post(sessions::revoke_all))
         .route("/api", any(unknown_api_path))
         .route("/api/", any(unknown_api_path))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -80,8 +81,10 @@ where
             site.limits.clone(),
             limit_writes,
         ))
-        .route_layer(middleware::from_fn_with_state(site.clone(), authenticate))
+        // The body is read only for callers who are known: a stranger is answered from the
+        // request's head, having cost nothing but that.
         .route_layer(middleware::from_fn(buffer_body))
+        .route_layer(middleware::from_fn_with_state(site.clone(), authenticate))
         // API answers are per user and must not be kept by shared caches.
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,

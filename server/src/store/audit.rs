@@ -8,13 +8,27 @@
 use chrono::{DateTime, Utc};
 use org_invitations_core::wire::AuditRecord;
 
-use super::text::{storable, storable_opt};
+use super::text::{bounded, storable, storable_opt};
 use super::{CreateRefusal, Store, StoreError, page_of};
 
 /// [`storable`] text, owned, for a value that may be absent.
 fn owned(text: Option<&str>) -> Option<String> {
     storable_opt(text).map(|text| text.into_owned())
 }
+
+/// The most characters of an address or id a record keeps (any valid address fits), and of
+/// a detail: what is recorded of what a caller sent is bounded.
+const MOST_RECORDED_NAME: usize = 256;
+const MOST_RECORDED_DETAIL: usize = 512;
+
+/// [`owned`], cut to `most` characters.
+fn recorded(text: Option<&str>, most: usize) -> Option<String> {
+    text.map(|text| storable(&bounded(text, most)).into_owned())
+}
+
+/// How many refusals of one request are recorded one by one; the rest are one record that
+/// counts them.
+pub const REFUSALS_RECORDED_ONE_BY_ONE: usize = 10;
 
 /// Who made a request, and where it came from: the same for every record it leads to.
 #[derive(Debug, Clone)]
@@ -86,16 +100,57 @@ pub struct Entry {
 }
 
 impl Entry {
-    /// As both stores write it (see [`super::text`]): every text in it.
+    /// As both stores write it (see [`super::text`]): every text in it, each of a bounded
+    /// length.
     pub fn storable(&self) -> Self {
         Self {
             action: self.action,
-            email: owned(self.email.as_deref()),
-            invitation_id: owned(self.invitation_id.as_deref()),
-            replaces: owned(self.replaces.as_deref()),
+            email: recorded(self.email.as_deref(), MOST_RECORDED_NAME),
+            invitation_id: recorded(self.invitation_id.as_deref(), MOST_RECORDED_NAME),
+            replaces: recorded(self.replaces.as_deref(), MOST_RECORDED_NAME),
             status: self.status,
-            detail: owned(self.detail.as_deref()),
+            detail: recorded(self.detail.as_deref(), MOST_RECORDED_DETAIL),
         }
+    }
+
+    /// One request's refusals as the trail keeps them: the first few one by one, then one
+    /// record that counts the rest and shows the first of them, so a batch of a thousand
+    /// refused elements costs the trail eleven records, not a thousand.
+    pub fn summarise_refusals(mut refusals: Vec<Entry>) -> Vec<Entry> {
+        if refusals.len() <= REFUSALS_RECORDED_ONE_BY_ONE + 1 {
+            return refusals;
+        }
+        let rest = refusals.split_off(REFUSALS_RECORDED_ONE_BY_ONE);
+        let first = &rest[0];
+        let mut statuses: Vec<(u16, usize)> = Vec::new();
+        for status in rest.iter().filter_map(|entry| entry.status) {
+            match statuses.iter_mut().find(|(seen, _)| *seen == status) {
+                Some((_, count)) => *count += 1,
+                None => statuses.push((status, 1)),
+            }
+        }
+        let tally = statuses
+            .iter()
+            .map(|(status, count)| format!("{count} × {status}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        refusals.push(Entry {
+            action: first.action,
+            email: first.email.clone(),
+            invitation_id: None,
+            replaces: None,
+            status: statuses
+                .iter()
+                .max_by_key(|(_, count)| *count)
+                .map(|(status, _)| *status),
+            detail: Some(format!(
+                "{} more elements of this request were refused ({tally}) and are not recorded \
+                 one by one; the first of them (this record's address): {}",
+                rest.len(),
+                first.detail.as_deref().unwrap_or("no detail")
+            )),
+        });
+        refusals
     }
 
     /// What a filter by address compares the record's address as.

@@ -113,18 +113,28 @@ pub trait Backend: Send + Sync {
     /// Removes audit records older than `before`; returns how many.
     async fn prune(&self, before: DateTime<Utc>) -> Result<u64, StoreError>;
 
-    /// Stores a session by the hash of its id, first removing sessions expired at `created`.
+    /// Stores a session by the hash of its id, with the generation of the token that made it,
+    /// first removing sessions expired at `created`.
     async fn insert_session(
         &self,
         id_hash: &str,
+        generation: &str,
         created: DateTime<Utc>,
         expires: DateTime<Utc>,
     ) -> Result<(), StoreError>;
 
-    /// Whether a session with this hash exists and has not expired at `now`.
-    async fn session_exists(&self, id_hash: &str, now: DateTime<Utc>) -> Result<bool, StoreError>;
+    /// Whether a session with this hash and generation exists and has not expired at `now`.
+    async fn session_exists(
+        &self,
+        id_hash: &str,
+        generation: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
 
     async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError>;
+
+    /// Removes every session; returns how many there were.
+    async fn delete_all_sessions(&self) -> Result<u64, StoreError>;
 
     /// Stores a named token by its hash; `false` when the name is taken.
     async fn insert_token(

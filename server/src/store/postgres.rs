@@ -182,14 +182,24 @@ impl Backend for PostgresBackend {
     async fn insert_session(
         &self,
         id_hash: &str,
+        generation: &str,
         created: DateTime<Utc>,
         expires: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        sessions::insert(self, id_hash, created, expires).await
+        sessions::insert(self, id_hash, generation, created, expires).await
     }
 
-    async fn session_exists(&self, id_hash: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
-        sessions::exists(self, id_hash, now).await
+    async fn session_exists(
+        &self,
+        id_hash: &str,
+        generation: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        sessions::exists(self, id_hash, generation, now).await
+    }
+
+    async fn delete_all_sessions(&self) -> Result<u64, StoreError> {
+        sessions::delete_all(self).await
     }
 
     async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {

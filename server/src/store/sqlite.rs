@@ -160,16 +160,35 @@ impl Backend for SqliteBackend {
     async fn insert_session(
         &self,
         id_hash: &str,
+        generation: &str,
         created: DateTime<Utc>,
         expires: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let (sessions, id_hash) = (self.sessions.clone(), id_hash.to_owned());
-        blocking(move || sessions.insert(&id_hash, created, expires)).await
+        let (sessions, id_hash, generation) = (
+            self.sessions.clone(),
+            id_hash.to_owned(),
+            generation.to_owned(),
+        );
+        blocking(move || sessions.insert(&id_hash, &generation, created, expires)).await
     }
 
-    async fn session_exists(&self, id_hash: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
-        let (sessions, id_hash) = (self.sessions.clone(), id_hash.to_owned());
-        blocking(move || sessions.exists(&id_hash, now)).await
+    async fn session_exists(
+        &self,
+        id_hash: &str,
+        generation: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let (sessions, id_hash, generation) = (
+            self.sessions.clone(),
+            id_hash.to_owned(),
+            generation.to_owned(),
+        );
+        blocking(move || sessions.exists(&id_hash, &generation, now)).await
+    }
+
+    async fn delete_all_sessions(&self) -> Result<u64, StoreError> {
+        let sessions = self.sessions.clone();
+        blocking(move || sessions.delete_all()).await
     }
 
     async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {

@@ -19,6 +19,18 @@ pub fn storable(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// `text` cut to its first `most` characters, saying so and how long it was, when it is
+/// longer: what a caller sent is kept on the trail, but a caller cannot make the trail grow
+/// by sending more.
+pub fn bounded(text: &str, most: usize) -> Cow<'_, str> {
+    let length = text.chars().count();
+    if length <= most {
+        return Cow::Borrowed(text);
+    }
+    let kept: String = text.chars().take(most).collect();
+    Cow::Owned(format!("{kept}… [truncated: {length} characters]"))
+}
+
 /// [`storable`] for a value that may be absent.
 pub fn storable_opt(text: Option<&str>) -> Option<Cow<'_, str>> {
     text.map(storable)
@@ -36,5 +48,11 @@ mod tests {
             Cow::Borrowed("naïve\u{1}\u{7f}")
         ));
         assert_eq!(storable_opt(None), None);
+    }
+
+    #[test]
+    fn long_text_is_cut_and_says_so() {
+        assert!(matches!(bounded("short", 5), Cow::Borrowed("short")));
+        assert_eq!(bounded("ünïcode", 3), "ünï… [truncated: 7 characters]");
     }
 }

@@ -174,9 +174,10 @@ fn the_proxy_names_the_caller_and_the_roles_file_says_what_they_may_do() {
         assert_eq!(me.json()["result"]["role"], role, "{address}");
         assert_eq!(me.json()["result"]["method"], "proxy");
     }
+    // One person is one actor however the proxy spells the address.
     assert_eq!(
         api.get_with(ME, &[(HEADER, "Alice@corp.example")]).json()["result"]["actor"],
-        "Alice@corp.example"
+        "alice@corp.example"
     );
     let nobody = api.get_with(LIST_PATH, &[(HEADER, "mallory@elsewhere.example")]);
     assert_eq!(nobody.status, 403);

@@ -3,6 +3,7 @@
 
 mod anyscale_cli;
 mod api;
+mod colleagues;
 mod concurrency;
 mod cors;
 mod gateway;

@@ -2,28 +2,54 @@
 
 use super::*;
 
+/// The generation of the owner token the sessions below are made for.
+const GENERATION: &str = "generation-1";
+
 #[tokio::test]
 async fn a_session_lasts_its_lifetime_until_revoked() {
     let Fresh { store, _dir, .. } = fresh().await;
     let now = Utc::now();
     let (one, two) = (
-        store.create_session(now).await.unwrap(),
-        store.create_session(now).await.unwrap(),
+        store.create_session(now, GENERATION).await.unwrap(),
+        store.create_session(now, GENERATION).await.unwrap(),
     );
     assert_ne!(one, two);
-    assert!(store.session_is_valid(&one, now).await.unwrap());
+    assert!(store.session_is_valid(&one, now, GENERATION).await.unwrap());
     let last_second = now + SESSION_LIFETIME - TimeDelta::seconds(1);
-    assert!(store.session_is_valid(&one, last_second).await.unwrap());
     assert!(
-        !store
-            .session_is_valid(&one, now + SESSION_LIFETIME)
+        store
+            .session_is_valid(&one, last_second, GENERATION)
             .await
             .unwrap()
     );
-    assert!(!store.session_is_valid("ses_made_up", now).await.unwrap());
+    assert!(
+        !store
+            .session_is_valid(&one, now + SESSION_LIFETIME, GENERATION)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .session_is_valid("ses_made_up", now, GENERATION)
+            .await
+            .unwrap()
+    );
     store.revoke_session(&one).await.unwrap();
-    assert!(!store.session_is_valid(&one, now).await.unwrap());
-    assert!(store.session_is_valid(&two, now).await.unwrap());
+    assert!(!store.session_is_valid(&one, now, GENERATION).await.unwrap());
+    assert!(store.session_is_valid(&two, now, GENERATION).await.unwrap());
+    assert!(
+        !store.session_is_valid(&two, now, "another").await.unwrap(),
+        "a session belongs to the token generation that made it"
+    );
+    let three = store.create_session(now, "another").await.unwrap();
+    assert_eq!(store.revoke_all_sessions().await.unwrap(), 2);
+    assert!(!store.session_is_valid(&two, now, GENERATION).await.unwrap());
+    assert!(
+        !store
+            .session_is_valid(&three, now, "another")
+            .await
+            .unwrap()
+    );
 }
 
 #[tokio::test]
@@ -84,16 +110,21 @@ async fn secrets_are_stored_only_hashed() {
         _dir,
     } = fresh().await;
     let now = Utc::now();
-    let session = store.create_session(now).await.unwrap();
+    let session = store.create_session(now, GENERATION).await.unwrap();
     let token = store
         .create_token("reporting", Role::Viewer, now)
         .await
         .unwrap();
     let backend = &store.backend;
-    assert!(!backend.session_exists(&session, now).await.unwrap());
+    assert!(
+        !backend
+            .session_exists(&session, GENERATION, now)
+            .await
+            .unwrap()
+    );
     assert!(
         backend
-            .session_exists(&sha256_hex(&session), now)
+            .session_exists(&sha256_hex(&session), GENERATION, now)
             .await
             .unwrap()
     );

@@ -113,6 +113,11 @@ const MIGRATIONS: &[&str] = &[
         FOR EACH ROW EXECUTE FUNCTION count_open_invitations();
     CREATE INDEX open_invitations_in_order ON invitations (seq) WHERE state = 'open';
     ",
+    // 3: a session records the generation of the owner token that signed it in; sessions made
+    // before have none, match no token, and end.
+    "
+    ALTER TABLE sessions ADD COLUMN generation TEXT;
+    ",
 ];
 
 /// The schema this server knows: the number of migrations.

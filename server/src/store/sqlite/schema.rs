@@ -11,8 +11,9 @@ use rusqlite::{Connection, TransactionBehavior};
 use crate::store::StoreError;
 
 /// 1: invitations, sessions, named tokens and the audit trail (files made before versions
-/// were recorded say 0 and hold this); 2: the audit trail records resends.
-pub const CURRENT: i64 = 2;
+/// were recorded say 0 and hold this); 2: the audit trail records resends; 3: a session
+/// records the generation of the owner token that made it.
+pub const CURRENT: i64 = 3;
 
 /// Invitations, the organization's id, and the kept count of open invitations.
 pub(super) const INVITATIONS: &str = "
@@ -110,13 +111,21 @@ INSERT INTO audit (seq, at_ms, actor, method, action, email, email_key, invitati
 DROP TABLE audit_before_resends;
 ";
 
-/// Browser sessions, by the hash of their id.
+/// Browser sessions, by the hash of their id, with the generation of the owner token that
+/// signed them in.
 const SESSIONS: &str = "
 CREATE TABLE IF NOT EXISTS sessions (
     id_hash       TEXT PRIMARY KEY,
     created_at_ms INTEGER NOT NULL,
-    expires_at_ms INTEGER NOT NULL
+    expires_at_ms INTEGER NOT NULL,
+    generation    TEXT
 );
+";
+
+/// Schema 2 to 3: sessions made before have no generation, so none of them matches the
+/// running token's: they end, and their browsers sign in again.
+const UPGRADE_TO_SESSION_GENERATIONS: &str = "
+ALTER TABLE sessions ADD COLUMN generation TEXT;
 ";
 
 /// Named tokens, by the hash of the token.
@@ -157,9 +166,27 @@ fn upgrade(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
         tx.execute_batch(AUDIT)?;
         tx.execute_batch(MOVE_RECORDS_FOR_RESENDS)?;
     }
+    if column_missing(&tx, "sessions", "generation")? {
+        tx.execute_batch(UPGRADE_TO_SESSION_GENERATIONS)?;
+    }
     tx.pragma_update(None, "user_version", CURRENT)?;
     tx.commit()?;
     Ok(())
+}
+
+/// Whether `table` exists without `column` (a new file has no tables yet).
+fn column_missing(conn: &Connection, table: &str, column: &str) -> Result<bool, StoreError> {
+    let columns: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM pragma_table_info(?1)",
+        [table],
+        |row| row.get(0),
+    )?;
+    let found: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM pragma_table_info(?1) WHERE name = ?2",
+        [table, column],
+        |row| row.get(0),
+    )?;
+    Ok(columns > 0 && found == 0)
 }
 
 /// Whether the file has an audit table from before resends (a new file has none yet).

@@ -26,6 +26,7 @@ impl Sessions {
     pub fn insert(
         &self,
         id_hash: &str,
+        generation: &str,
         created: DateTime<Utc>,
         expires: DateTime<Utc>,
     ) -> Result<(), StoreError> {
@@ -35,9 +36,11 @@ impl Sessions {
             [created.timestamp_millis()],
         )?;
         conn.execute(
-            "INSERT INTO sessions (id_hash, created_at_ms, expires_at_ms) VALUES (?1, ?2, ?3)",
+            "INSERT INTO sessions (id_hash, generation, created_at_ms, expires_at_ms)
+             VALUES (?1, ?2, ?3, ?4)",
             params![
                 id_hash,
+                generation,
                 created.timestamp_millis(),
                 expires.timestamp_millis()
             ],
@@ -45,10 +48,20 @@ impl Sessions {
         Ok(())
     }
 
-    pub fn exists(&self, id_hash: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    pub fn exists(
+        &self,
+        id_hash: &str,
+        generation: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
         let found = unpoisoned(&self.conn)
-            .prepare_cached("SELECT 1 FROM sessions WHERE id_hash = ?1 AND expires_at_ms > ?2")?
-            .query_row(params![id_hash, now.timestamp_millis()], |_| Ok(()))
+            .prepare_cached(
+                "SELECT 1 FROM sessions
+                 WHERE id_hash = ?1 AND generation = ?2 AND expires_at_ms > ?3",
+            )?
+            .query_row(params![id_hash, generation, now.timestamp_millis()], |_| {
+                Ok(())
+            })
             .optional()?;
         Ok(found.is_some())
     }
@@ -56,5 +69,9 @@ impl Sessions {
     pub fn delete(&self, id_hash: &str) -> Result<(), StoreError> {
         unpoisoned(&self.conn).execute("DELETE FROM sessions WHERE id_hash = ?1", [id_hash])?;
         Ok(())
+    }
+
+    pub fn delete_all(&self) -> Result<u64, StoreError> {
+        Ok(unpoisoned(&self.conn).execute("DELETE FROM sessions", [])? as u64)
     }
 }
