@@ -42,6 +42,9 @@ pub enum Problem {
     /// A name or brackets around the address.
     NotBare,
     NotADomain,
+    /// A part mixes scripts (a Cyrillic `а` among Latin letters): a look-alike of another
+    /// address, refused rather than kept as a second one (UTS #39 mixed-script detection).
+    MixedScripts,
 }
 
 impl Problem {
@@ -85,6 +88,9 @@ impl EmailError {
                 Problem::PartTooLong => "a part of it is too long",
                 Problem::NotBare => "has a name or brackets around it: keep the address alone",
                 Problem::NotADomain => "the domain is not one mail can reach",
+                Problem::MixedScripts => {
+                    "mixes alphabets (such as Latin and Cyrillic), so it may imitate another address"
+                }
             }
             .to_owned(),
         }
@@ -145,7 +151,37 @@ pub fn normalize(raw: &str) -> Result<String, EmailError> {
             Problem::NotADomain,
         ));
     }
+    if let Some(part) = mixed_script_part(&address) {
+        return Err(invalid(
+            format!(
+                "'{part}' mixes scripts (such as Latin and Cyrillic), so the address could \
+                 imitate another one"
+            ),
+            Problem::MixedScripts,
+        ));
+    }
     Ok(address)
+}
+
+/// The local part or the domain label that mixes scripts, if one does (a domain read as
+/// Unicode, so its `xn--` spelling is judged too). Digits, hyphens and other characters common
+/// to all scripts count for none; Japanese mixing Han and kana is one writing system, as
+/// UTS #39's augmented script sets have it.
+#[cfg(feature = "unicode")]
+fn mixed_script_part(address: &str) -> Option<String> {
+    use unicode_security::MixedScript;
+    let (local, domain) = address.rsplit_once('@')?;
+    let (domain, _) = idna::domain_to_unicode(domain);
+    std::iter::once(local)
+        .chain(domain.split('.'))
+        .find(|part| !part.is_single_script())
+        .map(str::to_owned)
+}
+
+/// Without Unicode's script tables (the console), the server has the last word.
+#[cfg(not(feature = "unicode"))]
+fn mixed_script_part(_address: &str) -> Option<String> {
+    None
 }
 
 /// The form in which two addresses are compared: `Ann@X.com` and `ann@x.com` are one person,
@@ -415,6 +451,31 @@ mod tests {
     }
 
     #[cfg(feature = "unicode")]
+    #[test]
+    #[cfg(feature = "unicode")]
+    fn a_part_mixing_scripts_is_refused_as_a_look_alike() {
+        for look_alike in [
+            "ada@ex\u{430}mple.com",
+            "\u{430}da@example.com",
+            "ada@xn--exmple-4nf.com",
+        ] {
+            let err = normalize(look_alike).unwrap_err();
+            assert!(
+                err.to_string().contains("mixes scripts"),
+                "{look_alike}: {err}"
+            );
+            assert!(err.in_plain_words().contains("alphabets"));
+        }
+        for single in [
+            "ada@example.com",
+            "\u{430}\u{434}\u{430}@\u{43f}\u{440}\u{438}\u{43c}\u{435}\u{440}.\u{440}\u{444}",
+            "田中@例え.jp",
+            "user-42@mail-3.example.com",
+        ] {
+            assert!(normalize(single).is_ok(), "{single}");
+        }
+    }
+
     #[test]
     fn look_alike_spellings_become_one_address() {
         // The Kelvin sign and full-width letters are compatibility forms of plain letters.

@@ -57,13 +57,24 @@ fn push_quoted(document: &mut String, cell: &str) {
     }
 }
 
-/// A cell a spreadsheet would run as a formula (one that starts with `=`, `+`, `-` or `@`)
-/// gets a leading `'`, which spreadsheets show as text.
+/// A cell a spreadsheet would run as a formula (one that starts with `=`, `+`, `-`, `@`, a
+/// tab or a carriage return, as OWASP lists them) gets a leading `'`, which spreadsheets show
+/// as text. Control characters other than tab and line breaks (an escape sequence, which a
+/// terminal showing the file would obey) are written as their visible pictures (`␛`).
 fn neutralised(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@']) {
-        format!("'{cell}")
+    let visible: String = cell
+        .chars()
+        .map(|c| match c {
+            '\t' | '\r' | '\n' => c,
+            '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+            '\u{7f}' => '\u{2421}',
+            _ => c,
+        })
+        .collect();
+    if visible.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{visible}")
     } else {
-        cell.to_owned()
+        visible
     }
 }
 
@@ -129,6 +140,20 @@ mod tests {
             document,
             "a,b\r\n'=SUM(A1),\"x, \"\"y\"\"\"\r\n'+1,'-2@x.com\r\n'@home,\"line\nbreak\"\r\n"
         );
+    }
+
+    #[test]
+    fn tabs_returns_and_escape_sequences_cannot_reach_a_spreadsheet_or_a_terminal() {
+        let document = csv_document(
+            &["a"],
+            [
+                vec!["\tcmd".to_owned()],
+                vec!["\r=1".to_owned()],
+                vec!["\u{1b}[31mred\u{7f}".to_owned()],
+            ],
+        );
+        assert_eq!(document, "a\r\n'\tcmd\r\n\"'\r=1\"\r\n␛[31mred␡\r\n");
+        assert!(!document.contains('\u{1b}'));
     }
 
     proptest::proptest! {

@@ -117,7 +117,8 @@ pub struct ListQuery {
     /// Page size: 20 when absent; at most 1000, or the server's `--max-page-size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 1000))]
-    pub count: Option<u32>,
+    /// (Signed, so that a negative count is out of range (422) rather than unreadable.)
+    pub count: Option<i64>,
     /// Opaque, from the previous page's `next_paging_token`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paging_token: Option<String>,

@@ -7,4 +7,5 @@ pub mod credentials;
 pub mod identity;
 pub mod owner_token;
 pub mod permit;
+pub mod public_origin;
 pub mod roles;

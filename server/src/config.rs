@@ -75,6 +75,13 @@ pub struct Config {
     #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
     pub upstream_timeout: u64,
 
+    /// The origin people reach this server at (`https://invitations.corp.example`), as its
+    /// proxy or load balancer publishes it; repeatable. A request signed in by cookie or by
+    /// the login proxy must name one of these hosts (so a DNS-rebound page gets nothing);
+    /// default: the address listened on, and `localhost` on loopback.
+    #[arg(long = "public-origin", value_name = "ORIGIN")]
+    pub public_origins: Vec<String>,
+
     /// An origin (`https://admin.example.com`) whose pages may call the API from the browser
     /// (CORS). Repeat for several; none by default. Such pages authenticate with a token.
     #[arg(long = "allow-origin", value_name = "ORIGIN")]
@@ -117,13 +124,13 @@ pub struct Config {
     #[arg(long, value_name = "NAME", default_value = "Local organization", value_parser = organization_name)]
     pub organization_name: String,
 
-    /// Changes (creates, revocations, resends) a minute, per identity and per client address;
-    /// beyond that, 429 with Retry-After.
+    /// Changes (creates, revocations, resends) a minute, per identity; beyond that, 429 with
+    /// Retry-After.
     #[arg(long, value_name = "PER_MINUTE", default_value_t = NonZeroU32::new(1200).expect("not zero"))]
     pub write_limit: NonZeroU32,
 
-    /// Failed authentications a minute per client address; beyond that, the address is
-    /// answered 429 until its wait is over.
+    /// Failed authentications a minute per client address (behind the login proxy, the
+    /// address it forwards); beyond that, the address is answered 429 until its wait is over.
     #[arg(long, value_name = "PER_MINUTE", default_value_t = NonZeroU32::new(30).expect("not zero"))]
     pub auth_failure_limit: NonZeroU32,
 

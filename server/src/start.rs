@@ -47,6 +47,8 @@ pub enum StartError {
     UpstreamToken(token::TokenError),
     #[error(transparent)]
     BadOrigin(#[from] crate::http::cors::BadOrigin),
+    #[error(transparent)]
+    BadPublicOrigin(#[from] crate::auth::public_origin::BadPublicOrigin),
     #[error("invalid --upstream: {0}")]
     Upstream(#[from] crate::gateway::upstream::UpstreamError),
     #[error(
@@ -170,6 +172,10 @@ pub async fn app(config: &Config) -> Result<App, StartError> {
             config.write_limit,
             config.auth_failure_limit,
         ),
+        public_hosts: crate::auth::public_origin::PublicHosts::new(
+            &config.public_origins,
+            config.host,
+        )?,
     };
     let limits = site.limits.clone();
     // A gateway keeps no invitations: its store holds only its sessions, named tokens and

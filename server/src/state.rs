@@ -31,6 +31,8 @@ pub struct Site {
     pub offers_resend: bool,
     /// Changes and failed sign-ins per identity and client address.
     pub limits: crate::http::rate_limit::RateLimits,
+    /// The names a request signed in by cookie or by the proxy must carry.
+    pub public_hosts: crate::auth::public_origin::PublicHosts,
 }
 
 impl Site {

@@ -136,6 +136,14 @@ async fn identity_of(
                 ));
             }
         };
+        if credential.sent_by_browsers() && !site.public_hosts.allow(headers) {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "This server is not known by the name this request gives it: a request signed \
+                 in by cookie or by the login proxy must name the server as it is published \
+                 (start it with --public-origin for a name of its own)",
+            ));
+        }
         let identity = identify(site, credential)
             .await?
             .ok_or_else(ApiError::unauthorized)?;
@@ -194,8 +202,16 @@ fn changes_something(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-/// Every credential the request carries, bearer first.
+/// Every credential the request carries, bearer first. The session cookie counts only under
+/// its name for the scheme the browser used: over HTTPS `__Host-oi_session` (which no sibling
+/// host can set), over HTTP `oi_session`; a cookie of the other name is not read, so one that
+/// a sibling host planted cannot make every request carry two credentials.
 pub fn presented_credentials(headers: &HeaderMap) -> Vec<Credential<'_>> {
+    let session_cookie = if over_https(headers) {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    };
     let bearer = headers
         .get_all(header::AUTHORIZATION)
         .into_iter()
@@ -217,10 +233,12 @@ pub fn presented_credentials(headers: &HeaderMap) -> Vec<Credential<'_>> {
         .filter_map(|pair| pair.trim().split_once('='))
         .filter_map(|(name, value)| {
             let value = value.trim_matches('"');
-            match name {
-                TOKEN_COOKIE => Some(Credential::Cookie(value)),
-                SESSION_COOKIE | SECURE_SESSION_COOKIE => Some(Credential::Session(value)),
-                _ => None,
+            if name == TOKEN_COOKIE {
+                Some(Credential::Cookie(value))
+            } else if name == session_cookie {
+                Some(Credential::Session(value))
+            } else {
+                None
             }
         });
     bearer.chain(cookies).collect()
@@ -313,12 +331,28 @@ pub fn cleared_session_cookies() -> [String; 2] {
 }
 
 /// Whether the browser reached this server over HTTPS, as a TLS-terminating proxy in front of
-/// it says. Trusting the header costs nothing: it can only make the cookie stricter.
+/// it says: the first (the browser's) hop of `Forwarded: proto=` or `X-Forwarded-Proto`, which
+/// proxies may repeat or list (`https,https`). Trusting the header costs nothing: it can only
+/// make the cookie stricter.
 pub fn over_https(headers: &HeaderMap) -> bool {
-    headers
-        .get("x-forwarded-proto")
-        .and_then(|proto| proto.to_str().ok())
-        .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"))
+    let first = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.split(',').next())
+            .map(str::trim)
+    };
+    let forwarded = first("forwarded").and_then(|element| {
+        element.split(';').find_map(|pair| {
+            let (name, value) = pair.split_once('=')?;
+            name.trim()
+                .eq_ignore_ascii_case("proto")
+                .then(|| value.trim().trim_matches('"'))
+        })
+    });
+    forwarded
+        .or_else(|| first("x-forwarded-proto"))
+        .is_some_and(|proto| proto.eq_ignore_ascii_case("https"))
 }
 
 #[cfg(test)]
@@ -341,7 +375,7 @@ mod tests {
                 header::COOKIE,
                 "theme=dark; cli_token=sss_two; oi_session=ses_3",
             ),
-            (header::COOKIE, "__Host-oi_session=ses_4"),
+            (header::COOKIE, "__Host-oi_session=ses_4; oi_session=ses_5"),
         ]);
         assert_eq!(
             presented_credentials(&headers),
@@ -349,8 +383,26 @@ mod tests {
                 Credential::Bearer("sss_one"),
                 Credential::Cookie("sss_two"),
                 Credential::Session("ses_3"),
-                Credential::Session("ses_4"),
+                Credential::Session("ses_5"),
             ]
+        );
+    }
+
+    #[test]
+    fn over_https_only_the_secure_session_cookie_counts() {
+        let headers = headers(&[
+            (
+                header::HeaderName::from_static("x-forwarded-proto"),
+                "https,https",
+            ),
+            (
+                header::COOKIE,
+                "oi_session=planted; __Host-oi_session=ses_4",
+            ),
+        ]);
+        assert_eq!(
+            presented_credentials(&headers),
+            [Credential::Session("ses_4")]
         );
     }
 

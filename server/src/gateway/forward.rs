@@ -21,9 +21,11 @@ use crate::state::GatewayMode;
 use crate::store::audit::{Action, Entry};
 
 /// Headers passed back from the upstream; everything else (cookies above all) stays behind.
-const PASSED_BACK: [header::HeaderName; 2] = [
+const PASSED_BACK: [header::HeaderName; 3] = [
     header::CONTENT_TYPE,
     header::HeaderName::from_static("x-trace-id"),
+    // The upstream's word on when to come back, with its 429 or 503.
+    header::RETRY_AFTER,
 ];
 
 pub async fn forward(

@@ -39,15 +39,18 @@ pub async fn list(
     State(state): State<StoreMode>,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<ListResponse>, ApiError> {
-    let count = query
-        .count
-        .unwrap_or(limits::DEFAULT_PAGE_SIZE.min(state.max_page_size));
-    if !(1..=state.max_page_size).contains(&count) {
-        return Err(ApiError::unprocessable(format!(
-            "count must be between 1 and {}",
-            state.max_page_size
-        )));
-    }
+    let count = match query.count {
+        None => limits::DEFAULT_PAGE_SIZE.min(state.max_page_size),
+        Some(count) => u32::try_from(count)
+            .ok()
+            .filter(|count| (1..=state.max_page_size).contains(count))
+            .ok_or_else(|| {
+                ApiError::unprocessable(format!(
+                    "count must be between 1 and {}",
+                    state.max_page_size
+                ))
+            })?,
+    };
     let after_seq = match query.paging_token.as_deref() {
         None | Some("") => 0,
         Some(token) => paging_token::parse(token)

@@ -389,3 +389,148 @@ fn a_nul_character_anywhere_is_refused_or_not_found_never_a_server_error() {
     assert_eq!(by_actor.status, 200, "{}", by_actor.body);
     assert_eq!(listed(&api), ["c@x.com"]);
 }
+
+/// A page on a DNS-rebound name is "same origin" to the browser and may add any header: a
+/// cookie or the proxy's identity header is honoured only when the request names this server.
+#[test]
+fn a_request_for_another_host_name_gets_no_cookie_or_proxy_identity_honoured() {
+    let dir = tempfile::tempdir().unwrap();
+    let roles = dir.path().join("roles.toml");
+    std::fs::write(&roles, "admin = [\"alice@corp.example\"]\n").unwrap();
+    let server = TestServer::start_with(ServerOptions {
+        extra_args: vec![
+            "--auth-proxy-header".into(),
+            "X-Forwarded-Email".into(),
+            "--roles".into(),
+            roles.display().to_string(),
+        ],
+        ..Default::default()
+    });
+    let port = server.port();
+    let ask = |host: &str, credential: &str| {
+        let request = format!(
+            "GET {LIST_PATH} HTTP/1.1\r\nHost: {host}\r\n{credential}\r\nConnection: close\r\n\r\n"
+        );
+        raw_http(&server, request.as_bytes(), Duration::from_secs(10))
+    };
+    let proxy = "X-Forwarded-Email: alice@corp.example";
+    let rebound = ask(&format!("evil.example:{port}"), proxy);
+    assert_eq!(raw_status(&rebound), 403, "{rebound}");
+    assert!(rebound.contains("--public-origin"), "{rebound}");
+    let cookie = format!("Cookie: cli_token={}", server.token);
+    assert_eq!(
+        raw_status(&ask(&format!("evil.example:{port}"), &cookie)),
+        403
+    );
+    for host in [format!("127.0.0.1:{port}"), format!("localhost:{port}")] {
+        assert_eq!(raw_status(&ask(&host, proxy)), 200, "{host}");
+    }
+    // A bearer token is not something a rebound page holds: it works whatever the name.
+    let bearer = format!("Authorization: Bearer {}", server.token);
+    assert_eq!(raw_status(&ask("evil.example", &bearer)), 200);
+
+    let named = TestServer::start_with(ServerOptions {
+        extra_args: vec![
+            "--public-origin".into(),
+            "https://invitations.corp.example".into(),
+        ],
+        ..Default::default()
+    });
+    let request = format!(
+        "GET {LIST_PATH} HTTP/1.1\r\nHost: invitations.corp.example\r\nCookie: cli_token={}\r\nConnection: close\r\n\r\n",
+        named.token
+    );
+    let answer = raw_http(&named, request.as_bytes(), Duration::from_secs(10));
+    assert_eq!(raw_status(&answer), 200, "{answer}");
+}
+
+/// Over HTTPS (however the proxy says so) the cookie is `__Host-` and `Secure`; a plain
+/// `oi_session` cookie a sibling host planted is not read there, so it cannot break requests.
+#[test]
+fn the_scheme_decides_the_cookie_and_a_planted_one_is_ignored() {
+    let server = TestServer::start();
+    let api = Api::new(&server);
+    let path = server.sign_in_url.strip_prefix(&server.base_url).unwrap();
+    for https in [
+        ("X-Forwarded-Proto", "https"),
+        ("X-Forwarded-Proto", "https,https"),
+        ("X-Forwarded-Proto", "HTTPS, http"),
+        ("Forwarded", "for=192.0.2.1;proto=https"),
+    ] {
+        let reply = api.get_with(path, &[https]);
+        assert_eq!(reply.status, 303, "{https:?}");
+        let cookie = reply.headers["set-cookie"].to_str().unwrap();
+        assert!(
+            cookie.starts_with("__Host-oi_session=") && cookie.contains("Secure"),
+            "{https:?}: {cookie}"
+        );
+        assert_eq!(reply.headers["cache-control"], "no-store", "{https:?}");
+        let session = cookie.split(';').next().unwrap().to_owned();
+        let planted = format!("oi_session=junk; {session}");
+        let listed = api.get_with(LIST_PATH, &[https, ("Cookie", &planted)]);
+        assert_eq!(listed.status, 200, "{https:?}: {}", listed.body);
+    }
+}
+
+/// Signing in again ends the browser's earlier session instead of keeping both alive.
+#[test]
+fn signing_in_again_ends_the_earlier_session() {
+    let server = TestServer::start();
+    let api = Api::new(&server);
+    let path = server.sign_in_url.strip_prefix(&server.base_url).unwrap();
+    let first = api.get_with(path, &[]).headers["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let again = api.get_with(path, &[("Cookie", &first)]);
+    assert_eq!(again.status, 303);
+    assert_eq!(api.get_with(LIST_PATH, &[("Cookie", &first)]).status, 401);
+}
+
+/// A gateway passes on the upstream's word on when to come back.
+#[test]
+fn the_gateway_passes_on_the_upstreams_retry_after() {
+    let upstream = TestServer::start_with(ServerOptions {
+        extra_args: vec!["--write-limit".into(), "1".into()],
+        ..Default::default()
+    });
+    let gateway = TestServer::gateway_to(&upstream, ServerOptions::default());
+    let api = Api::new(&gateway);
+    assert_eq!(api.invite(&["one@example.com"]).len(), 1);
+    let refused = api.post(BATCH, &json!([{"email": "two@example.com"}]));
+    assert_eq!(refused.status, 429, "{}", refused.body);
+    let seconds: u64 = refused.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&seconds), "{seconds}");
+}
+
+/// `count` out of range is 422 as the contract says, negative numbers included.
+#[test]
+fn a_count_out_of_range_is_422_whatever_its_sign() {
+    let server = TestServer::start();
+    let api = Api::new(&server);
+    for count in ["-1", "0", "1001", "-99999999999"] {
+        let reply = api.get(&format!("{LIST_PATH}?count={count}"));
+        assert_eq!(reply.status, 422, "count={count}: {}", reply.body);
+    }
+    assert_eq!(api.get(&format!("{LIST_PATH}?count=ten")).status, 400);
+}
+
+/// A look-alike from another script (a Cyrillic `а` in `exаmple.com`) is not a second
+/// address beside the Latin one: it is refused, saying why.
+#[test]
+fn a_mixed_script_look_alike_address_is_refused() {
+    let server = TestServer::start();
+    let api = Api::new(&server);
+    let results = api.invite(&["ada@example.com", "ada@ex\u{430}mple.com"]);
+    assert_eq!(results[0]["status"], 200);
+    assert_eq!(results[1]["status"], 422, "{}", results[1]);
+    let detail = results[1]["error"]["detail"].as_str().unwrap();
+    assert!(detail.contains("script"), "{detail}");
+}
