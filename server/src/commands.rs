@@ -1,7 +1,9 @@
-//! The server binary's subcommands beside serving: `tokens create|list|revoke` and
-//! `sessions revoke --all`, each on the store the server would use (the data folder's
-//! database, or `--database-url`), also while a server runs on it.
+//! The server binary's subcommands beside serving: `tokens create|list|revoke`,
+//! `sessions revoke --all`, `backup --to FILE` and `healthcheck`, each on the store (or the
+//! server) the options point at, also while a server runs on it.
 
+pub mod backup;
+pub mod healthcheck;
 pub mod sessions;
 pub mod tokens;
 

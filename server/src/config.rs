@@ -18,15 +18,64 @@ pub struct Config {
     pub command: Option<Command>,
 
     /// Address to listen on. Anything but loopback needs an explicit --token.
-    #[arg(long, default_value = "127.0.0.1")]
+    #[arg(
+        long,
+        default_value = "127.0.0.1",
+        env = "ORG_INVITATIONS_HOST",
+        help_heading = "Listening"
+    )]
     pub host: IpAddr,
 
     /// Port to listen on (0 picks a free one; the chosen URL is printed).
-    #[arg(long, default_value_t = 8080)]
+    #[arg(
+        long,
+        default_value_t = 8080,
+        env = "ORG_INVITATIONS_PORT",
+        help_heading = "Listening"
+    )]
     pub port: u16,
 
+    /// The origin people reach this server at (`https://invitations.corp.example`), as its
+    /// proxy or load balancer publishes it; repeatable. A request signed in by cookie or by
+    /// the login proxy must name one of these hosts (so a DNS-rebound page gets nothing);
+    /// default: the address listened on, and `localhost` on loopback.
+    #[arg(
+        long = "public-origin",
+        value_name = "ORIGIN",
+        env = "ORG_INVITATIONS_PUBLIC_ORIGIN",
+        help_heading = "Listening",
+        value_delimiter = ','
+    )]
+    pub public_origins: Vec<String>,
+
+    /// An origin (`https://admin.example.com`) whose pages may call the API from the browser
+    /// (CORS). Repeat for several; none by default. Such pages authenticate with a token.
+    #[arg(
+        long = "allow-origin",
+        value_name = "ORIGIN",
+        env = "ORG_INVITATIONS_ALLOW_ORIGIN",
+        help_heading = "Listening",
+        value_delimiter = ','
+    )]
+    pub allow_origins: Vec<String>,
+
+    /// The built console (what `cargo xtask build` writes).
+    #[arg(
+        long,
+        default_value = "dist",
+        env = "ORG_INVITATIONS_DIST_DIR",
+        help_heading = "Listening"
+    )]
+    pub dist_dir: PathBuf,
+
     /// Folder for the database and the generated token; created on first start, never wiped.
-    #[arg(long, default_value = "data", global = true)]
+    #[arg(
+        long,
+        default_value = "data",
+        global = true,
+        env = "ORG_INVITATIONS_DATA_DIR",
+        help_heading = "Storage"
+    )]
     pub data_dir: PathBuf,
 
     /// Keep everything in this PostgreSQL database (`postgres://user:password@host/db`), shared
@@ -36,7 +85,8 @@ pub struct Config {
         env = "ORG_INVITATIONS_DATABASE_URL",
         hide_env_values = true,
         global = true,
-        value_name = "URL"
+        value_name = "URL",
+        help_heading = "Storage"
     )]
     pub database_url: Option<String>,
 
@@ -47,101 +97,123 @@ pub struct Config {
         long,
         env = "ORG_INVITATIONS_DATABASE_CA",
         global = true,
-        value_name = "FILE"
+        value_name = "FILE",
+        help_heading = "Storage"
     )]
     pub database_ca: Option<PathBuf>,
 
-    /// The API token clients must present. Without it, one is generated and kept in the data folder.
-    #[arg(long, env = "ORG_INVITATIONS_TOKEN", hide_env_values = true)]
-    pub token: Option<String>,
+    /// Seed a few sample invitations (one already expired) when the store is empty.
+    #[arg(
+        long,
+        env = "ORG_INVITATIONS_DEMO",
+        help_heading = "Storage",
+        conflicts_with = "upstream"
+    )]
+    pub demo: bool,
 
-    /// The built console (what `cargo xtask build` writes).
-    #[arg(long, default_value = "dist")]
-    pub dist_dir: PathBuf,
-
-    /// The largest `count` a list request may ask for. Lower it to behave like an upstream that
-    /// caps pages (the Anyscale SDK asks for at most 50).
-    #[arg(long, default_value_t = org_invitations_core::wire::limits::MAX_PAGE_SIZE, value_parser = clap::value_parser!(u32).range(1..=org_invitations_core::wire::limits::MAX_PAGE_SIZE as i64))]
-    pub max_page_size: u32,
+    /// Remove audit records older than this many days (at start and daily); default: keep
+    /// them forever.
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..), env = "ORG_INVITATIONS_AUDIT_RETENTION_DAYS", help_heading = "Storage")]
+    pub audit_retention_days: Option<u32>,
 
     /// Gateway mode: forward the invitation API to this base URL instead of answering from the
     /// local store. Its token comes from ORG_INVITATIONS_UPSTREAM_TOKEN and never reaches a
     /// browser.
-    #[arg(long)]
+    #[arg(long, env = "ORG_INVITATIONS_UPSTREAM", help_heading = "Gateway")]
     pub upstream: Option<String>,
 
     /// Gateway mode: how long the upstream may take to answer one request before the console
     /// is told 504.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600), env = "ORG_INVITATIONS_UPSTREAM_TIMEOUT", help_heading = "Gateway")]
     pub upstream_timeout: u64,
 
-    /// The origin people reach this server at (`https://invitations.corp.example`), as its
-    /// proxy or load balancer publishes it; repeatable. A request signed in by cookie or by
-    /// the login proxy must name one of these hosts (so a DNS-rebound page gets nothing);
-    /// default: the address listened on, and `localhost` on loopback.
-    #[arg(long = "public-origin", value_name = "ORIGIN")]
-    pub public_origins: Vec<String>,
-
-    /// An origin (`https://admin.example.com`) whose pages may call the API from the browser
-    /// (CORS). Repeat for several; none by default. Such pages authenticate with a token.
-    #[arg(long = "allow-origin", value_name = "ORIGIN")]
-    pub allow_origins: Vec<String>,
-
-    /// Seed a few sample invitations (one already expired) when the store is empty.
-    #[arg(long)]
-    pub demo: bool,
-
-    /// Seconds a client may take to send a request's headers, and a connection may stay idle
-    /// between requests, before it is closed.
-    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
-    pub header_timeout: u64,
-
-    /// Seconds a client may take to send a whole request body before it is answered 408.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
-    pub body_timeout: u64,
+    /// The API token clients must present. Without it, one is generated and kept in the data folder.
+    #[arg(
+        long,
+        env = "ORG_INVITATIONS_TOKEN",
+        hide_env_values = true,
+        help_heading = "Team sign-in"
+    )]
+    pub token: Option<String>,
 
     /// Take each request's identity (an address) from this header, set by the company's
     /// authenticating proxy (e.g. X-Forwarded-Email). Needs --roles.
-    #[arg(long, value_name = "NAME")]
+    #[arg(
+        long,
+        value_name = "NAME",
+        env = "ORG_INVITATIONS_AUTH_PROXY_HEADER",
+        help_heading = "Team sign-in",
+        requires = "roles"
+    )]
     pub auth_proxy_header: Option<String>,
 
     /// An address of that proxy; the header is refused from anywhere else. Repeatable;
     /// default the loopback addresses.
-    #[arg(long = "trusted-proxy", value_name = "ADDR", default_values_t = [IpAddr::from([127, 0, 0, 1]), IpAddr::from(std::net::Ipv6Addr::LOCALHOST)])]
+    #[arg(long = "trusted-proxy", value_name = "ADDR", default_values_t = [IpAddr::from([127, 0, 0, 1]), IpAddr::from(std::net::Ipv6Addr::LOCALHOST)], env = "ORG_INVITATIONS_TRUSTED_PROXY", help_heading = "Team sign-in", value_delimiter = ',')]
     pub trusted_proxies: Vec<IpAddr>,
 
     /// A TOML file mapping roles (admin, inviter, viewer) to addresses and patterns, as
     /// `inviter = ["*@platform.corp.example"]`. Errors stop the server at start.
-    #[arg(long, value_name = "FILE")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        env = "ORG_INVITATIONS_ROLES",
+        help_heading = "Team sign-in",
+        requires = "auth_proxy_header"
+    )]
     pub roles: Option<PathBuf>,
 
-    /// Remove audit records older than this many days (at start and daily); default: keep
-    /// them forever.
-    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..))]
-    pub audit_retention_days: Option<u32>,
-
     /// The organization's name, as `userinfo` reports it (the console shows it in its header).
-    #[arg(long, value_name = "NAME", default_value = "Local organization", value_parser = organization_name)]
+    #[arg(long, value_name = "NAME", default_value = "Local organization", value_parser = organization_name, env = "ORG_INVITATIONS_ORGANIZATION_NAME", help_heading = "Team sign-in")]
     pub organization_name: String,
+
+    /// The largest `count` a list request may ask for. Lower it to behave like an upstream that
+    /// caps pages (the Anyscale SDK asks for at most 50).
+    #[arg(long, default_value_t = org_invitations_core::wire::limits::MAX_PAGE_SIZE, value_parser = clap::value_parser!(u32).range(1..=org_invitations_core::wire::limits::MAX_PAGE_SIZE as i64), env = "ORG_INVITATIONS_MAX_PAGE_SIZE", help_heading = "Limits")]
+    pub max_page_size: u32,
+
+    /// Seconds a client may take to send a request's headers, and a connection may stay idle
+    /// between requests, before it is closed.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600), env = "ORG_INVITATIONS_HEADER_TIMEOUT", help_heading = "Limits")]
+    pub header_timeout: u64,
+
+    /// Seconds a client may take to send a whole request body before it is answered 408.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600), env = "ORG_INVITATIONS_BODY_TIMEOUT", help_heading = "Limits")]
+    pub body_timeout: u64,
 
     /// Changes (creates, revocations, resends) a minute, per identity; beyond that, 429 with
     /// Retry-After.
-    #[arg(long, value_name = "PER_MINUTE", default_value_t = NonZeroU32::new(1200).expect("not zero"))]
+    #[arg(long, value_name = "PER_MINUTE", default_value_t = NonZeroU32::new(1200).expect("not zero"), env = "ORG_INVITATIONS_WRITE_LIMIT", help_heading = "Limits")]
     pub write_limit: NonZeroU32,
 
     /// Failed authentications a minute per client address (behind the login proxy, the
     /// address it forwards); beyond that, the address is answered 429 until its wait is over.
-    #[arg(long, value_name = "PER_MINUTE", default_value_t = NonZeroU32::new(30).expect("not zero"))]
+    #[arg(long, value_name = "PER_MINUTE", default_value_t = NonZeroU32::new(30).expect("not zero"), env = "ORG_INVITATIONS_AUTH_FAILURE_LIMIT", help_heading = "Limits")]
     pub auth_failure_limit: NonZeroU32,
 
     /// Connections served at once; further ones wait until one closes.
-    #[arg(long, value_name = "N", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    #[arg(long, value_name = "N", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..=1_000_000), env = "ORG_INVITATIONS_MAX_CONNECTIONS", help_heading = "Limits")]
     pub max_connections: u32,
 
     /// Connections one client address may hold at once; more are closed as they come (the
     /// trusted proxies of --auth-proxy-header are exempt: everyone comes through them).
-    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=1_000_000), env = "ORG_INVITATIONS_MAX_CONNECTIONS_PER_CLIENT", help_heading = "Limits")]
     pub max_connections_per_client: u32,
+
+    /// Serve metrics in the Prometheus text format at http://ADDR/metrics, on a listener of
+    /// their own (off by default; keep it off the public network).
+    #[arg(
+        long,
+        value_name = "ADDR",
+        env = "ORG_INVITATIONS_METRICS_ADDR",
+        help_heading = "Operations"
+    )]
+    pub metrics_addr: Option<std::net::SocketAddr>,
+
+    /// How log lines are written to standard error: `text` for people, `json` (one object per
+    /// line) for a log pipeline.
+    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"], env = "ORG_INVITATIONS_LOG_FORMAT", help_heading = "Operations")]
+    pub log_format: String,
 }
 
 #[derive(Debug, Clone, clap::Subcommand)]
@@ -155,6 +227,19 @@ pub enum Command {
     Sessions(SessionsCommand),
     /// Print the API contract (OpenAPI 3.1, JSON), as served at /api/openapi.json.
     Openapi,
+    /// Copy the data folder's SQLite store, consistently, while the server runs.
+    Backup {
+        /// The new file to write (never overwritten).
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+    },
+    /// Ask the server on this machine whether it is ready (`/readyz`); exit 0 when it is. For
+    /// container health checks: the image has no shell or curl.
+    Healthcheck {
+        /// The server's address (default: the --host and --port it would listen on).
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, clap::Subcommand)]

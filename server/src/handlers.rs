@@ -4,6 +4,7 @@ pub mod audit;
 pub mod console;
 pub mod invitations;
 pub mod me;
+pub mod probes;
 pub mod sessions;
 pub mod telemetry;
 pub mod userinfo;

@@ -4,6 +4,7 @@
 
 pub mod cors;
 pub mod error;
+pub mod metrics;
 pub mod openapi;
 pub mod rate_limit;
 pub mod request_log;

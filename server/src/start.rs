@@ -60,7 +60,9 @@ pub enum StartError {
     #[error(transparent)]
     Roles(#[from] crate::auth::roles::RolesError),
     #[error("{0}")]
-    Tokens(String),
+    Command(String),
+    #[error(transparent)]
+    Metrics(#[from] crate::http::metrics::MetricsError),
 }
 
 /// The server as configured, ready to serve: what [`run`] binds, and what in-process tests
@@ -75,6 +77,10 @@ pub struct App {
     /// Removes old audit records each day, when `--audit-retention-days` says so.
     retention: Option<AuditRetention>,
     limits: crate::http::rate_limit::RateLimits,
+    /// The store, for the metrics listener (its pool's state).
+    store: Store,
+    /// The roles in force and their file, read again on SIGHUP.
+    reloadable_roles: Option<(crate::auth::identity::SharedRoles, std::path::PathBuf)>,
 }
 
 struct AuditRetention {
@@ -147,11 +153,15 @@ pub async fn app(config: &Config) -> Result<App, StartError> {
             header: axum::http::HeaderName::try_from(header.as_str())
                 .map_err(|_| StartError::ProxyHeader(header.clone()))?,
             trusted: config.trusted_proxies.clone(),
-            roles: crate::auth::roles::Roles::load(roles)?,
+            roles: crate::auth::identity::SharedRoles::new(crate::auth::roles::Roles::load(roles)?),
         }),
         (Some(_), None) => return Err(StartError::ProxyWithoutRoles),
         (None, _) => None,
     };
+    let reloadable_roles = proxy
+        .as_ref()
+        .zip(config.roles.clone())
+        .map(|(proxy, path)| (proxy.roles.clone(), path));
     let store = store::open(&location).await?;
     let retention = config.audit_retention_days.map(|days| AuditRetention {
         store: store.clone(),
@@ -178,6 +188,7 @@ pub async fn app(config: &Config) -> Result<App, StartError> {
         )?,
     };
     let limits = site.limits.clone();
+    let site_store = site.store.clone();
     // A gateway keeps no invitations: its store holds only its sessions, named tokens and
     // audit trail.
     let (router, serving) = match &config.upstream {
@@ -222,6 +233,8 @@ pub async fn app(config: &Config) -> Result<App, StartError> {
         token_origin,
         retention,
         limits,
+        store: site_store,
+        reloadable_roles,
     })
 }
 
@@ -249,6 +262,28 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         TokenOrigin::Given => println!(
             "Sign in at {base}/?token=<the token given by --token or ORG_INVITATIONS_TOKEN>"
         ),
+    }
+
+    if let Some(address) = config.metrics_addr {
+        let handle = crate::http::metrics::install()?;
+        let metrics = tokio::net::TcpListener::bind(address)
+            .await
+            .map_err(|source| StartError::Bind {
+                address: address.to_string(),
+                source,
+            })?;
+        let bound = metrics.local_addr().map_err(StartError::Serve)?;
+        tracing::info!(address = %bound, "metrics served at /metrics");
+        let router = crate::http::metrics::router(handle, app.store.clone());
+        let serving = metrics_serving(&config);
+        tokio::spawn(async move {
+            let _ =
+                crate::http::serve::serve(metrics, router, serving, std::future::pending()).await;
+        });
+    }
+
+    if let Some((roles, path)) = app.reloadable_roles.clone() {
+        tokio::spawn(crate::auth::roles::reload_on_hangup(roles, path));
     }
 
     // The rate limits forget clients that have been quiet for a while.
@@ -286,6 +321,17 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     crate::http::serve::serve(listener, app.router, serving, shutdown_signal())
         .await
         .map_err(StartError::Serve)
+}
+
+/// The metrics listener's connection rules: a scraper or two, never many.
+fn metrics_serving(config: &Config) -> crate::http::serve::Serving {
+    crate::http::serve::Serving {
+        header_timeout: Duration::from_secs(config.header_timeout),
+        body_timeout: Duration::from_secs(config.body_timeout),
+        max_connections: 16,
+        max_per_client: 16,
+        shared_addresses: Vec::new(),
+    }
 }
 
 fn absolute(path: &Path) -> std::path::PathBuf {

@@ -13,6 +13,7 @@ mod backend;
 mod contract_tests;
 mod invitations;
 pub mod postgres;
+mod readiness;
 mod sessions;
 pub mod sqlite;
 pub mod text;
@@ -115,6 +116,19 @@ impl Store {
     pub fn describe(&self) -> String {
         self.backend.describe()
     }
+
+    /// The connection pool's state, when the backend has one (PostgreSQL).
+    pub fn pool_status(&self) -> Option<backend::PoolStatus> {
+        self.backend.pool_status()
+    }
+}
+
+/// Runs one store operation, timing it for the metrics.
+async fn timed<T>(operation: &'static str, work: impl std::future::Future<Output = T>) -> T {
+    let started = std::time::Instant::now();
+    let outcome = work.await;
+    crate::http::metrics::store_operation(operation, started.elapsed());
+    outcome
 }
 
 /// One page of `rows`, fetched with a limit one above `count`: the rows shown, and the

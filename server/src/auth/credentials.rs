@@ -18,7 +18,9 @@ use axum::response::Response;
 
 use crate::auth::identity::{AuthMethod, Identity};
 use crate::http::error::ApiError;
+use crate::http::metrics::{self, Refusal};
 use crate::http::rate_limit::address_of;
+use crate::http::request_log::LoggedActor;
 use crate::state::Site;
 
 pub const TOKEN_COOKIE: &str = "cli_token";
@@ -64,19 +66,28 @@ pub async fn authenticate(State(site): State<Site>, mut request: Request, next: 
         && let Some(client) = client
         && let Err(too_many) = site.limits.blocked(client)
     {
+        metrics::refusal(Refusal::TooManyFailures);
         return refuse_stranger(request, too_many.into_response()).await;
     }
     match identity_of(&site, request.headers(), request.method(), peer).await {
         Ok(identity) => {
+            let actor = LoggedActor(identity.actor.clone());
             request.extensions_mut().insert(identity);
-            next.run(request).await
+            let mut response = next.run(request).await;
+            response.extensions_mut().insert(actor);
+            response
         }
         Err(refused) => {
-            if refused.status == StatusCode::UNAUTHORIZED
-                && let Some(client) = client
-                && let Err(too_many) = site.limits.failed(client)
-            {
-                return refuse_stranger(request, too_many.into_response()).await;
+            if refused.status == StatusCode::UNAUTHORIZED {
+                metrics::refusal(Refusal::Unauthorized);
+                if let Some(client) = client
+                    && let Err(too_many) = site.limits.failed(client)
+                {
+                    metrics::refusal(Refusal::TooManyFailures);
+                    return refuse_stranger(request, too_many.into_response()).await;
+                }
+            } else if refused.status == StatusCode::FORBIDDEN {
+                metrics::refusal(Refusal::CrossSite);
             }
             refuse_stranger(request, refused.into_response()).await
         }

@@ -55,10 +55,37 @@ impl Identity {
     }
 }
 
-/// Who may act through the proxy header: the header, the proxy's addresses, and the roles.
+/// Who may act through the proxy header: the header, the proxy's addresses, and the roles
+/// (shared with the task that re-reads the roles file on SIGHUP).
 #[derive(Clone)]
 pub struct ProxyAuth {
     pub header: HeaderName,
     pub trusted: Vec<IpAddr>,
-    pub roles: Roles,
+    pub roles: SharedRoles,
+}
+
+/// The roles in force, replaced whole when the file is read again.
+#[derive(Clone)]
+pub struct SharedRoles(std::sync::Arc<std::sync::RwLock<Roles>>);
+
+impl SharedRoles {
+    pub fn new(roles: Roles) -> Self {
+        Self(std::sync::Arc::new(std::sync::RwLock::new(roles)))
+    }
+
+    /// The role the roles in force give `address`.
+    pub fn role_of(&self, address: &str) -> Option<Role> {
+        self.0
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .role_of(address)
+    }
+
+    /// From the next request on, `roles` are in force.
+    pub fn replace(&self, roles: Roles) {
+        *self
+            .0
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = roles;
+    }
 }

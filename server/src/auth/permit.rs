@@ -119,6 +119,7 @@ pub async fn check(
             .await
             .map_err(ApiError::unrecorded)?;
     }
+    crate::http::metrics::refusal(crate::http::metrics::Refusal::Forbidden);
     Err(ApiError::new(StatusCode::FORBIDDEN, detail))
 }
 

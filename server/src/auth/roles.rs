@@ -138,6 +138,28 @@ fn matches(pattern: &str, text: &str) -> bool {
     }
 }
 
+/// Reads the roles file again on every SIGHUP: a valid file is in force from the next
+/// request on; a broken one is refused, saying where, and the roles in force stay.
+pub async fn reload_on_hangup(roles: crate::auth::identity::SharedRoles, path: std::path::PathBuf) {
+    let Ok(mut hangups) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+    else {
+        tracing::warn!("cannot listen for SIGHUP: the roles file is read at start only");
+        return;
+    };
+    while hangups.recv().await.is_some() {
+        match Roles::load(&path) {
+            Ok(fresh) => {
+                roles.replace(fresh);
+                tracing::info!(file = %path.display(), "roles file read again on SIGHUP: in force now");
+            }
+            Err(err) => tracing::error!(
+                error = %err,
+                "roles file refused on SIGHUP; the roles read before stay in force"
+            ),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

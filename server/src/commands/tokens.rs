@@ -21,7 +21,7 @@ pub async fn run(command: &TokensCommand, config: &Config) -> Result<(), StartEr
                     .await
                     .map_err(|err| match err {
                         TokenStoreError::Store(err) => StartError::Store(err),
-                        other => StartError::Tokens(other.to_string()),
+                        other => StartError::Command(other.to_string()),
                     })?;
             println!("{token}");
             eprintln!(
@@ -49,7 +49,7 @@ pub async fn run(command: &TokensCommand, config: &Config) -> Result<(), StartEr
             if tokens.revoke_token(name).await? {
                 println!("Token {name:?} revoked.");
             } else {
-                return Err(StartError::Tokens(format!(
+                return Err(StartError::Command(format!(
                     "there is no token named {name:?}"
                 )));
             }

@@ -149,6 +149,7 @@ pub async fn limit_writes(
         && let Some(identity) = request.extensions().get::<Identity>()
         && let Err(too_many) = limits.write(&identity.actor)
     {
+        crate::http::metrics::refusal(crate::http::metrics::Refusal::TooManyWrites);
         return too_many.into_response();
     }
     next.run(request).await

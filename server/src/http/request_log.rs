@@ -1,34 +1,92 @@
-//! One structured log line per request, with its id. Only the path is logged: query strings
-//! can carry the sign-in token, and headers carry it always.
+//! One structured log line per request, with its id, and the request's metrics. Only the path
+//! is logged: query strings can carry the sign-in token, and headers carry it always. The
+//! line also names the route template the request matched, who made it (once known) and the
+//! client's address; in `--log-format json` each is a field of its own.
 
 use std::time::Instant;
 
-use axum::extract::Request;
+use axum::extract::{MatchedPath, Request};
 use axum::middleware::Next;
 use axum::response::Response;
+
+use crate::http::metrics;
+use crate::http::rate_limit::address_of;
+use crate::http::routes::{PROBE_HEALTH, PROBE_READY};
 
 /// The id of one request: in the log line, the `X-Request-Id` answer header, and the audit
 /// trail, so one can be found from the others.
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);
 
+/// Who made the request, as authentication found it: carried out on the answer for the log.
+#[derive(Debug, Clone)]
+pub struct LoggedActor(pub String);
+
+/// The route template the request matched, carried out on the answer for the log and the
+/// metrics (the raw path would give every id a series of its own).
+#[derive(Debug, Clone)]
+struct LoggedRoute(String);
+
+/// Inside the router (a route layer, so after matching): notes the matched route on the
+/// answer.
+pub async fn remember_route(request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|matched| matched.as_str().to_owned());
+    let mut response = next.run(request).await;
+    if let Some(route) = route {
+        response.extensions_mut().insert(LoggedRoute(route));
+    }
+    response
+}
+
 pub async fn log_request(mut request: Request, next: Next) -> Response {
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
+    let client = address_of(&request).map(|address| address.to_string());
     let started = Instant::now();
     let id = crate::ids::request_id();
     request.extensions_mut().insert(RequestId(id.clone()));
+    let in_flight = metrics::InFlight::start();
     let mut response = next.run(request).await;
+    drop(in_flight);
     if let Ok(value) = axum::http::HeaderValue::from_str(&id) {
         response.headers_mut().insert("x-request-id", value);
     }
-    tracing::info!(
-        request_id = %id,
-        method = %method,
-        path = %path,
-        status = response.status().as_u16(),
-        latency_ms = format_args!("{:.3}", started.elapsed().as_secs_f64() * 1000.0),
-        "request"
-    );
+    let took = started.elapsed();
+    let status = response.status().as_u16();
+    // Files of the console are not routes: they share one name.
+    let route = response
+        .extensions()
+        .get::<LoggedRoute>()
+        .map_or("(files)", |LoggedRoute(route)| route.as_str())
+        .to_owned();
+    let actor = response
+        .extensions()
+        .get::<LoggedActor>()
+        .map(|LoggedActor(actor)| actor.clone());
+    metrics::request(&route, method.as_str(), status, took);
+    macro_rules! log {
+        ($level:ident) => {
+            tracing::$level!(
+                request_id = %id,
+                method = %method,
+                route = %route,
+                path = %path,
+                status,
+                latency_ms = format_args!("{:.3}", took.as_secs_f64() * 1000.0),
+                actor = actor.as_deref(),
+                client = client.as_deref(),
+                "request"
+            )
+        };
+    }
+    // A load balancer probes every few seconds: its requests would drown the others.
+    if path == PROBE_HEALTH || path == PROBE_READY {
+        log!(debug);
+    } else {
+        log!(info);
+    }
     response
 }

@@ -11,12 +11,16 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::auth::credentials::authenticate;
 use crate::gateway;
-use crate::handlers::{audit, console, invitations, me, sessions, telemetry, userinfo};
+use crate::handlers::{audit, console, invitations, me, probes, sessions, telemetry, userinfo};
+
+/// The probes' paths, outside the API: no credential, no limit, no info-level log line.
+pub const PROBE_HEALTH: &str = "/healthz";
+pub const PROBE_READY: &str = "/readyz";
 use crate::http::cors;
 use crate::http::error::ApiError;
 use crate::http::openapi;
 use crate::http::rate_limit::limit_writes;
-use crate::http::request_log::log_request;
+use crate::http::request_log::{log_request, remember_route};
 use crate::http::request_size::{buffer_body, refuse_oversized};
 use crate::limits::MAX_BODY_BYTES;
 use crate::state::{GatewayMode, Site, StoreMode};
@@ -122,7 +126,10 @@ where
         .route("/", get(console::index))
         .route("/index.html", get(console::index))
         .route(openapi::PATH, get(openapi::serve))
+        .route(PROBE_HEALTH, get(probes::healthz))
+        .route(PROBE_READY, get(probes::readyz))
         .merge(api)
+        .route_layer(middleware::from_fn(remember_route))
         .fallback_service(files)
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use org_invitations_core::wire::AuditRecord;
 
 use super::text::{bounded, storable, storable_opt};
-use super::{CreateRefusal, Store, StoreError, page_of};
+use super::{CreateRefusal, Store, StoreError, page_of, timed};
 
 /// [`storable`] text, owned, for a value that may be absent.
 fn owned(text: Option<&str>) -> Option<String> {
@@ -248,7 +248,11 @@ impl Store {
         entries: &[Entry],
     ) -> Result<Vec<i64>, StoreError> {
         let entries: Vec<Entry> = entries.iter().map(Entry::storable).collect();
-        self.backend.record(at, &who.storable(), &entries).await
+        let outcome = timed("record", self.backend.record(at, &who.storable(), &entries)).await;
+        if outcome.is_err() {
+            crate::http::metrics::audit_write_failed();
+        }
+        outcome
     }
 
     /// Gives records written without an outcome theirs (in one transaction). A record that has
@@ -258,7 +262,11 @@ impl Store {
             .iter()
             .map(|(seq, entry)| (*seq, entry.storable()))
             .collect();
-        self.backend.complete(&outcomes).await
+        let outcome = timed("complete", self.backend.complete(&outcomes)).await;
+        if outcome.is_err() {
+            crate::http::metrics::audit_write_failed();
+        }
+        outcome
     }
 
     /// Audit records newest first, before record `before_seq` (exclusive) when given, and
@@ -269,10 +277,12 @@ impl Store {
         before_seq: Option<i64>,
         count: u32,
     ) -> Result<Page, StoreError> {
-        let fetched = self
-            .backend
-            .audit_list(&filter.storable(), before_seq, count + 1)
-            .await?;
+        let fetched = timed(
+            "audit_list",
+            self.backend
+                .audit_list(&filter.storable(), before_seq, count + 1),
+        )
+        .await?;
         let (records, next_before_seq) = page_of(fetched.rows, count);
         Ok(Page {
             records,

@@ -19,6 +19,13 @@ pub struct Rows<T> {
     pub total: u64,
 }
 
+/// A connection pool's state: connections open, idle among them, and requests waiting.
+pub struct PoolStatus {
+    pub size: usize,
+    pub idle: usize,
+    pub waiting: usize,
+}
+
 /// A named token as it is stored: its hash, never the token.
 pub struct StoredToken {
     pub name: String,
@@ -43,6 +50,18 @@ pub trait Backend: Send + Sync {
 
     /// Where the data lives, for people to read (never a password).
     fn describe(&self) -> String;
+
+    /// The schema version the database holds now (one query): it answers, and the store is
+    /// ready when this is the version this server knows.
+    async fn schema_version(&self) -> Result<i64, StoreError>;
+
+    /// The version this server's migrations bring a database to.
+    fn known_schema_version(&self) -> i64;
+
+    /// The connection pool's state, for a backend that has one.
+    fn pool_status(&self) -> Option<PoolStatus> {
+        None
+    }
 
     /// Creates one invitation per address, in one transaction, each created at `now`; an
     /// expired invitation to the same address is superseded, a pending one refuses. The result

@@ -6,7 +6,7 @@ use org_invitations_core::OrganizationInvitation;
 
 use super::audit::{Entry, Who};
 use super::text::{storable, storable_opt};
-use super::{CreateRefusal, ListFilter, Page, Store, StoreError, page_of};
+use super::{CreateRefusal, ListFilter, Page, Store, StoreError, page_of, timed};
 
 impl Store {
     /// Creates one invitation per address, in one transaction, each created at `now`.
@@ -25,10 +25,15 @@ impl Store {
                 refused.iter().map(Entry::storable).collect::<Vec<_>>(),
             )
         });
+        let audited = audit.is_some();
         let audit = audit
             .as_ref()
             .map(|(who, refused)| (who, refused.as_slice()));
-        self.backend.create_many(emails, now, audit).await
+        let outcome = timed("create_many", self.backend.create_many(emails, now, audit)).await;
+        if audited && outcome.is_err() {
+            crate::http::metrics::audit_write_failed();
+        }
+        outcome
     }
 
     /// One page in creation order, after the row `after_seq` (exclusive), and the total, from
@@ -44,10 +49,11 @@ impl Store {
             email_key: storable_opt(filter.email_key.as_deref()).map(Into::into),
             include_expired: filter.include_expired,
         };
-        let fetched = self
-            .backend
-            .list(&filter, after_seq, count + 1, now)
-            .await?;
+        let fetched = timed(
+            "list",
+            self.backend.list(&filter, after_seq, count + 1, now),
+        )
+        .await?;
         let (invitations, last_seq_if_more) = page_of(fetched.rows, count);
         Ok(Page {
             invitations,
@@ -58,7 +64,7 @@ impl Store {
 
     /// An open (pending or expired) invitation by id.
     pub async fn get(&self, id: &str) -> Result<Option<OrganizationInvitation>, StoreError> {
-        self.backend.get(&storable(id)).await
+        timed("get", self.backend.get(&storable(id))).await
     }
 
     /// Revokes an open invitation and returns it as it was; `None` if there is none by that id.
@@ -70,9 +76,11 @@ impl Store {
         audit: Option<&Who>,
     ) -> Result<Option<OrganizationInvitation>, StoreError> {
         let who = audit.map(Who::storable);
-        self.backend
-            .invalidate(&storable(id), now, who.as_ref())
-            .await
+        timed(
+            "invalidate",
+            self.backend.invalidate(&storable(id), now, who.as_ref()),
+        )
+        .await
     }
 
     /// Replaces an open (pending or expired) invitation by a fresh one to the same address,
@@ -86,7 +94,11 @@ impl Store {
         audit: Option<&Who>,
     ) -> Result<Option<OrganizationInvitation>, StoreError> {
         let who = audit.map(Who::storable);
-        self.backend.resend(&storable(id), now, who.as_ref()).await
+        timed(
+            "resend",
+            self.backend.resend(&storable(id), now, who.as_ref()),
+        )
+        .await
     }
 
     /// How many invitations were ever stored, whatever their state.

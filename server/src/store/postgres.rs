@@ -27,7 +27,7 @@ use org_invitations_core::wire::AuditRecord;
 pub(crate) use connect::with_causes;
 
 use super::audit::{Entry, Filter, Who};
-use super::backend::{Backend, Rows, StoredToken, TokenRow};
+use super::backend::{Backend, PoolStatus, Rows, StoredToken, TokenRow};
 use super::{CreateRefusal, ListFilter, StoreError};
 use crate::auth::identity::Role;
 use connect::{describe, tls};
@@ -106,6 +106,23 @@ impl Backend for PostgresBackend {
 
     fn describe(&self) -> String {
         self.described.clone()
+    }
+
+    async fn schema_version(&self) -> Result<i64, StoreError> {
+        migrations::applied(self).await
+    }
+
+    fn known_schema_version(&self) -> i64 {
+        migrations::CURRENT
+    }
+
+    fn pool_status(&self) -> Option<PoolStatus> {
+        let status = self.pool.status();
+        Some(PoolStatus {
+            size: status.size,
+            idle: status.available,
+            waiting: status.waiting,
+        })
     }
 
     async fn create_many(

@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{SESSION_LIFETIME, Store, StoreError, sha256_hex};
+use super::{SESSION_LIFETIME, Store, StoreError, sha256_hex, timed};
 use crate::ids;
 
 impl Store {
@@ -34,9 +34,12 @@ impl Store {
         now: DateTime<Utc>,
         generation: &str,
     ) -> Result<bool, StoreError> {
-        self.backend
-            .session_exists(&sha256_hex(id), generation, now)
-            .await
+        timed(
+            "session_is_valid",
+            self.backend
+                .session_exists(&sha256_hex(id), generation, now),
+        )
+        .await
     }
 
     /// Ends a session (signing out). Ending one that does not exist is no error.

@@ -5,6 +5,7 @@
 //! fsync never stalls the async workers.
 
 mod audit;
+mod backup;
 mod group_commit;
 mod invitations;
 mod schema;
@@ -25,6 +26,8 @@ use super::audit::{Entry, Filter, Who};
 use super::backend::{Backend, Rows, StoredToken, TokenRow};
 use super::{CreateRefusal, ListFilter, StoreError};
 use crate::auth::identity::Role;
+
+pub use backup::backup;
 
 /// Everything in one SQLite file: the [`Backend`] of a single instance.
 #[derive(Clone)]
@@ -67,6 +70,15 @@ impl Backend for SqliteBackend {
 
     fn describe(&self) -> String {
         self.path.display().to_string()
+    }
+
+    async fn schema_version(&self) -> Result<i64, StoreError> {
+        let invitations = self.invitations.clone();
+        blocking(move || invitations.schema_version()).await
+    }
+
+    fn known_schema_version(&self) -> i64 {
+        schema::CURRENT
     }
 
     async fn create_many(

@@ -6,7 +6,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use subtle::ConstantTimeEq;
 
-use super::{Store, StoreError, instant, sha256_hex};
+use super::{Store, StoreError, instant, sha256_hex, timed};
 use crate::auth::identity::Role;
 use crate::ids;
 
@@ -62,7 +62,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Option<(String, Role)>, StoreError> {
         let hash = sha256_hex(presented);
-        let Some(stored) = self.backend.token_by_hash(&hash).await? else {
+        let Some(stored) = timed("find_token", self.backend.token_by_hash(&hash)).await? else {
             return Ok(None);
         };
         // The index found it; compare without leaking how much matched all the same.

@@ -13,5 +13,6 @@ mod in_process;
 mod lifecycle;
 mod logs;
 mod openapi;
+mod operations;
 mod paging;
 mod scale_out;

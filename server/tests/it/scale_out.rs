@@ -510,3 +510,55 @@ fn instances_use_the_databases_tls_and_check_its_certificate() {
     assert!(error.contains("holds no PEM certificate"), "{error}");
     assert!(std::path::Path::new(&ca).exists());
 }
+
+/// A load balancer's view: `/readyz` turns 503 within seconds of the database going away,
+/// naming the store and nothing secret, and back to 200 when it returns; `/healthz` stays 200.
+#[test]
+#[ignore = "needs a PostgreSQL cluster: `cargo xtask test postgres` starts one"]
+fn readiness_follows_the_database_and_health_does_not() {
+    let (_dir, url) = shared_database();
+    let cluster_port: u16 = cluster().rsplit(':').next().unwrap().parse().unwrap();
+    let relay = Relay::to(cluster_port);
+    let relayed = url.replace(
+        &format!("127.0.0.1:{cluster_port}"),
+        &format!("127.0.0.1:{}", relay.port),
+    );
+    let server = instance(&relayed);
+    let api = Api::new(&server);
+    let ready = || api.get_with("/readyz", &[]);
+    assert_eq!(ready().status, 200);
+
+    relay.cut();
+    let started = std::time::Instant::now();
+    let refused = loop {
+        let reply = ready();
+        if reply.status == 503 || started.elapsed() > std::time::Duration::from_secs(10) {
+            break reply;
+        }
+    };
+    assert_eq!(refused.status, 503, "{}", refused.body);
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    assert_eq!(refused.json()["status"], "unavailable");
+    let said = refused.json()["checks"]["store"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        !said.contains("postgres://") && !said.contains("password"),
+        "{said}"
+    );
+    assert_eq!(
+        api.get_with("/healthz", &[]).status,
+        200,
+        "the process still serves"
+    );
+
+    relay.heal();
+    let started = std::time::Instant::now();
+    while ready().status != 200 {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "ready again once the database is back"
+        );
+    }
+}

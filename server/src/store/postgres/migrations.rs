@@ -169,3 +169,16 @@ pub(super) async fn migrate(pool: &Pool, described: &str) -> Result<String, Stor
     tx.commit().await?;
     Ok(organization_id)
 }
+
+/// The newest migration applied to the database, in one query.
+pub(super) async fn applied(backend: &super::PostgresBackend) -> Result<i64, StoreError> {
+    Ok(backend
+        .client()
+        .await?
+        .query_one(
+            "SELECT COALESCE(MAX(version), 0)::BIGINT FROM schema_version",
+            &[],
+        )
+        .await?
+        .get(0))
+}

@@ -280,6 +280,13 @@ impl Invitations {
         })
     }
 
+    /// The schema version the file holds (`user_version`), read on a reading connection.
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .reader()
+            .query_row("PRAGMA user_version", [], |row| row.get(0))?)
+    }
+
     /// How many invitations were ever stored, whatever their state.
     pub fn count_all(&self) -> Result<u64, StoreError> {
         let total: i64 =
