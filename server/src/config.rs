@@ -59,14 +59,15 @@ pub struct Config {
     )]
     pub allow_origins: Vec<String>,
 
-    /// The built console (what `cargo xtask build` writes).
+    /// Serve the console from this folder (what `cargo xtask build` writes). Default: the
+    /// console inside the binary when it has one (`cargo xtask dist`), else ./dist.
     #[arg(
         long,
-        default_value = "dist",
+        value_name = "DIR",
         env = "ORG_INVITATIONS_DIST_DIR",
         help_heading = "Listening"
     )]
-    pub dist_dir: PathBuf,
+    pub dist_dir: Option<PathBuf>,
 
     /// Folder for the database and the generated token; created on first start, never wiped.
     #[arg(

@@ -174,7 +174,7 @@ pub async fn app(config: &Config) -> Result<App, StartError> {
         store: store.clone(),
         proxy,
         token: token.clone(),
-        dist_dir: config.dist_dir.clone(),
+        console_files: crate::http::console_files::ConsoleFiles::choose(config.dist_dir.clone()),
         allowed_origins,
         // The atomic resend needs this server's own store; a gateway's upstream has none.
         offers_resend: config.upstream.is_none(),

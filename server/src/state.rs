@@ -3,7 +3,6 @@
 //! ([`GatewayMode`]) from an upstream API.
 
 use std::net::IpAddr;
-use std::path::PathBuf;
 
 use axum::extract::FromRef;
 use axum::http::HeaderMap;
@@ -24,7 +23,7 @@ pub struct Site {
     pub store: Store,
     /// Identities from an authenticating proxy, when configured.
     pub proxy: Option<ProxyAuth>,
-    pub dist_dir: PathBuf,
+    pub console_files: crate::http::console_files::ConsoleFiles,
     /// Other origins whose pages may call the API (CORS); empty for none.
     pub allowed_origins: Vec<axum::http::HeaderValue>,
     /// Whether `POST …/{id}/resend` is served (store mode), as `me` tells the console.

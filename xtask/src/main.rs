@@ -4,7 +4,9 @@
 mod bench;
 mod console;
 mod disk;
+mod dist;
 mod fuzz;
+mod image;
 mod paths;
 mod postgres;
 mod run;
@@ -41,6 +43,11 @@ enum Command {
         /// Only tests whose names contain this.
         filter: Option<String>,
     },
+    /// Build the release: the static server with the console inside, its README, licence,
+    /// example roles file and systemd unit, in target/dist/org-invitations-VERSION-x86_64-linux.tar.gz.
+    Dist,
+    /// Build the OCI image of ship/Containerfile (FROM scratch, the static server) with podman.
+    Image,
     /// Print the release console's sizes (build it first).
     Size,
     /// Fuzz the parsers with cargo fuzz (needs a nightly toolchain; what is found is kept
@@ -76,6 +83,10 @@ fn main() -> ExitCode {
             .and_then(|()| size::report()),
         Command::Test { part, filter } => test::run_tests(part, filter),
         Command::Size => size::report(),
+        Command::Dist => tools::ensure_build_tools().and_then(|tools| dist::dist(&tools).map(drop)),
+        Command::Image => {
+            tools::ensure_build_tools().and_then(|tools| image::image(&tools).map(drop))
+        }
         Command::Bench { quick, soak, only } => bench::run_benchmarks(quick, soak, only),
         Command::Fuzz { seconds, targets } => fuzz::run(seconds, targets),
     };

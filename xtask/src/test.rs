@@ -47,6 +47,9 @@ pub enum Part {
     Postgres,
     /// The console's component tests, compiled to wasm, in headless Chromium.
     Console,
+    /// The release as an operator deploys it: the archive's binary from an empty folder and in
+    /// an empty root (bubblewrap), and the image under podman (builds both).
+    Ship,
 }
 
 /// What a run of the tests is given: the tools and the cluster a part needs, each only when
@@ -115,6 +118,7 @@ pub fn run_tests(part: Option<Part>, filter: Option<String>) -> Result {
             server_tests_on_postgres(&tools, &needs, filter, &tally)
         }
         Part::Console => browser_tests(&tools, &ensure_browser()?, filter, &tally),
+        Part::Ship => release_tests(&tools, filter, &tally),
     };
     tally.print();
     outcome
@@ -176,7 +180,7 @@ fn run_all(filter: Option<&str>) -> Result {
                 )
                 .args(["--package", "e2e"])
                 .args(filter)
-                .args(["--", "--include-ignored"]),
+                .args(["--", "--include-ignored", "--skip", RELEASE_TESTS]),
         )
     });
     if needs.cluster.is_some() {
@@ -188,6 +192,9 @@ fn run_all(filter: Option<&str>) -> Result {
     drop(cluster);
     step("console tests in headless Chromium", &|| {
         browser_tests(&tools, &browser, filter, &tally)
+    });
+    step("the release: archive, empty root, image", &|| {
+        release_tests(&tools, filter, &tally)
     });
     let outcome = if failed.is_empty() {
         eprintln!("\nxtask: every test step passed");
@@ -282,8 +289,40 @@ fn server_test_command(tools: &Tools, needs: &Needs, filter: Option<&str>) -> Co
             "org-invitations-server",
         ])
         .args(filter)
-        .args(["--", "--include-ignored"]);
+        .args(["--", "--include-ignored", "--skip", RELEASE_TESTS]);
     command
+}
+
+/// The tests of the release itself, which have a step of their own (they need it built).
+const RELEASE_TESTS: &str = "shipping::";
+
+/// Builds the archive and the image, then runs the tests that deploy them.
+fn release_tests(tools: &Tools, filter: Option<&str>, tally: &Tally) -> Result {
+    let archive = crate::dist::dist(tools)?;
+    let image = crate::image::image(tools)?;
+    let podman = crate::image::ensure_podman()?;
+    let bwrap = crate::tools::ensure_bubblewrap()?;
+    let needs = Needs {
+        anyscale_cli: Some(ensure_anyscale_cli()?),
+        ..Needs::default()
+    };
+    tally.run(
+        test_command(tools, &needs)
+            .args([
+                "test",
+                "--no-fail-fast",
+                "--package",
+                "org-invitations-server",
+                "--test",
+                "it",
+            ])
+            .arg(filter.unwrap_or(RELEASE_TESTS))
+            .args(["--", "--include-ignored"])
+            .env("ORG_INVITATIONS_TARBALL", archive)
+            .env("ORG_INVITATIONS_IMAGE", image)
+            .env("CONTAINERS_CONF", podman.conf())
+            .env("BWRAP", bwrap),
+    )
 }
 
 /// Fails when a dependency's licence, a duplicate or banned crate, or a source breaks

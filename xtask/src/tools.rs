@@ -108,6 +108,16 @@ pub fn ensure_postgres() -> Result<PathBuf> {
     Ok(bin.to_owned())
 }
 
+/// Debian's bubblewrap, for running the release in an empty root.
+pub fn ensure_bubblewrap() -> Result<PathBuf> {
+    let bwrap = Path::new("/usr/bin/bwrap");
+    if !bwrap.exists() {
+        eprintln!("xtask: installing bubblewrap from Debian's packages");
+        apt_install(&["bubblewrap"])?;
+    }
+    Ok(bwrap.to_owned())
+}
+
 /// Installs Debian packages (with sudo unless root).
 pub fn apt_install(packages: &[&str]) -> Result {
     let apt = |args: &[&str]| -> Result {

@@ -8,11 +8,12 @@ use std::net::IpAddr;
 
 use axum::extract::{RawQuery, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{AppendHeaders, Html, IntoResponse, Redirect, Response};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 
 use crate::auth::credentials::{
     Credential, cleared_session_cookies, over_https, presented_credentials, session_cookie,
 };
+use crate::http::console_files::accepted_encoding;
 use crate::http::error::ApiError;
 use crate::http::rate_limit::address_of;
 use crate::state::Site;
@@ -28,25 +29,12 @@ pub async fn index(
         return sign_in(&state, &headers, address_of(&request), &tokens).await;
     }
     // The page, precompressed as the build wrote it when the browser accepts that.
-    let accepts = |encoding: &str| {
-        headers
-            .get_all(header::ACCEPT_ENCODING)
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .flat_map(|value| value.split(','))
-            .any(|offer| {
-                offer
-                    .split(';')
-                    .next()
-                    .is_some_and(|name| name.trim() == encoding)
-            })
-    };
+    let files = &state.console_files;
     for (encoding, suffix) in [("br", "br"), ("gzip", "gz")] {
-        if !accepts(encoding) {
+        if accepted_encoding(&headers, &[encoding]).is_none() {
             continue;
         }
-        if let Ok(page) = tokio::fs::read(state.dist_dir.join(format!("index.html.{suffix}"))).await
-        {
+        if let Some(page) = files.read(&format!("index.html.{suffix}")).await {
             return (
                 [
                     (header::CACHE_CONTROL, "no-cache"),
@@ -59,20 +47,21 @@ pub async fn index(
                 .into_response();
         }
     }
-    match tokio::fs::read_to_string(state.dist_dir.join("index.html")).await {
-        Ok(page) => (
+    match files.read("index.html").await {
+        Some(page) => (
             [
                 (header::CACHE_CONTROL, "no-cache"),
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
                 (header::VARY, "accept-encoding"),
             ],
-            Html(page),
+            page,
         )
             .into_response(),
-        Err(_) => (
+        None => (
             StatusCode::SERVICE_UNAVAILABLE,
             format!(
                 "The console is not built in {}: run `cargo xtask build`.",
-                state.dist_dir.display()
+                files.describe()
             ),
         )
             .into_response(),

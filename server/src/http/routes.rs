@@ -16,6 +16,7 @@ use crate::handlers::{audit, console, invitations, me, probes, sessions, telemet
 /// The probes' paths, outside the API: no credential, no limit, no info-level log line.
 pub const PROBE_HEALTH: &str = "/healthz";
 pub const PROBE_READY: &str = "/readyz";
+use crate::http::console_files::{ConsoleFiles, serve_embedded};
 use crate::http::cors;
 use crate::http::error::ApiError;
 use crate::http::openapi;
@@ -116,21 +117,31 @@ where
         .layer(SetResponseHeaderLayer::appending(
             header::VARY,
             HeaderValue::from_static("accept-encoding"),
-        ))
-        .service(
-            ServeDir::new(&site.dist_dir)
-                .precompressed_br()
-                .precompressed_gzip(),
-        );
-    Router::new()
+        ));
+    let pages = Router::new()
         .route("/", get(console::index))
         .route("/index.html", get(console::index))
         .route(openapi::PATH, get(openapi::serve))
         .route(PROBE_HEALTH, get(probes::healthz))
         .route(PROBE_READY, get(probes::readyz))
         .merge(api)
-        .route_layer(middleware::from_fn(remember_route))
-        .fallback_service(files)
+        .route_layer(middleware::from_fn(remember_route));
+    let pages = match &site.console_files {
+        ConsoleFiles::Folder(folder) => pages.fallback_service(
+            files.service(
+                ServeDir::new(folder)
+                    .precompressed_br()
+                    .precompressed_gzip(),
+            ),
+        ),
+        ConsoleFiles::Embedded => pages.fallback_service(files.service(tower::service_fn(
+            |request: axum::extract::Request| async move {
+                let (parts, _) = request.into_parts();
+                Ok::<_, std::convert::Infallible>(serve_embedded(parts.uri, parts.headers).await)
+            },
+        ))),
+    };
+    pages
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CONTENT_SECURITY_POLICY),

@@ -16,3 +16,4 @@ mod openapi;
 mod operations;
 mod paging;
 mod scale_out;
+mod shipping;
