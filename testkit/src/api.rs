@@ -132,6 +132,25 @@ impl<'a> Api<'a> {
         self.post_raw(path, &body.to_string())
     }
 
+    /// Opens the sign-in link the server printed, as a browser would; returns the session
+    /// cookie it set, as `name=value` for a `Cookie` header.
+    pub fn sign_in(&self) -> String {
+        let path = self
+            .server
+            .sign_in_url
+            .strip_prefix(&self.server.base_url)
+            .expect("the sign-in link is the server's own");
+        let reply = self.get_with(path, &[]);
+        assert_eq!(reply.status, 303, "{}", reply.body);
+        reply.headers["set-cookie"]
+            .to_str()
+            .expect("a readable cookie")
+            .split(';')
+            .next()
+            .expect("name=value")
+            .to_owned()
+    }
+
     /// `batch_create` of plain addresses; returns the per-element results.
     pub fn invite(&self, emails: &[&str]) -> Vec<Value> {
         let body: Vec<Value> = emails

@@ -375,6 +375,27 @@ fn start_line_reader(stdout: std::process::ChildStdout) -> mpsc::Receiver<String
     receiver
 }
 
+/// A server behind an authenticating proxy on loopback (the default trusted address) that
+/// names the caller in `header`, with `roles` (the roles file's TOML) and `extra` options; the
+/// folder holding the roles file lives as long as the second value.
+pub fn behind_proxy(header: &str, roles: &str, extra: &[&str]) -> (TestServer, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("a folder for the roles file");
+    let file = dir.path().join("roles.toml");
+    std::fs::write(&file, roles).expect("the roles file");
+    let mut args = vec![
+        "--auth-proxy-header".to_owned(),
+        header.to_owned(),
+        "--roles".to_owned(),
+        file.display().to_string(),
+    ];
+    args.extend(extra.iter().map(|arg| (*arg).to_owned()));
+    let server = TestServer::start_with(ServerOptions {
+        extra_args: args,
+        ..Default::default()
+    });
+    (server, dir)
+}
+
 /// Sends `request` (the raw bytes of an HTTP/1.1 request, as written) to `server` and reads
 /// the answer until the server closes the connection or `timeout` passes. For requests no
 /// HTTP client would send as they are: dot segments, broken headers.

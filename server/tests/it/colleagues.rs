@@ -20,23 +20,9 @@ admin = ["alice@corp.example"]
 inviter = ["*@corp.example"]
 "#;
 
-/// A server behind a login proxy on loopback (the default trusted address), with `extra`.
+/// A server behind a login proxy on loopback with these roles.
 fn behind_proxy(extra: &[&str]) -> (TestServer, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let roles = dir.path().join("roles.toml");
-    std::fs::write(&roles, ROLES).unwrap();
-    let mut args = vec![
-        "--auth-proxy-header".to_owned(),
-        HEADER.to_owned(),
-        "--roles".to_owned(),
-        roles.display().to_string(),
-    ];
-    args.extend(extra.iter().map(|arg| (*arg).to_owned()));
-    let server = TestServer::start_with(ServerOptions {
-        extra_args: args,
-        ..Default::default()
-    });
-    (server, dir)
+    testkit::behind_proxy(HEADER, ROLES, extra)
 }
 
 fn started_with(args: &[&str]) -> TestServer {
@@ -59,20 +45,6 @@ fn invite_as(api: &Api, headers: &[(&str, &str)], email: &str) -> Reply {
         &headers,
         &json!([{ "email": email }]).to_string(),
     )
-}
-
-/// The session cookie a sign-in link sets, as `name=value`.
-fn signed_in(api: &Api, server: &TestServer) -> String {
-    let path = server.sign_in_url.strip_prefix(&server.base_url).unwrap();
-    let reply = api.get_with(path, &[]);
-    assert_eq!(reply.status, 303, "{}", reply.body);
-    reply.headers["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned()
 }
 
 /// 1. The sign-in link is a way to present the token: wrong ones count toward the failure
@@ -187,7 +159,7 @@ fn sessions_end_with_the_token_that_made_them_and_on_demand() {
     };
     let first = start("sss_first_owner_token_0123456789abc");
     let api = Api::new(&first);
-    let cookie = signed_in(&api, &first);
+    let cookie = api.sign_in();
     assert_eq!(api.get_with(LIST_PATH, &[("Cookie", &cookie)]).status, 200);
     first.kill_hard();
 
@@ -199,8 +171,8 @@ fn sessions_end_with_the_token_that_made_them_and_on_demand() {
         "the old token's session ended with it"
     );
 
-    let one = signed_in(&api, &second);
-    let two = signed_in(&api, &second);
+    let one = api.sign_in();
+    let two = api.sign_in();
     let (ended, said, error) = {
         let output = std::process::Command::new(testkit::server_binary())
             .args(["sessions", "revoke", "--all", "--data-dir"])
@@ -228,7 +200,7 @@ fn sessions_end_with_the_token_that_made_them_and_on_demand() {
     }
 
     // From the API, as an admin: every session but none of the tokens.
-    let three = signed_in(&api, &second);
+    let three = api.sign_in();
     let owner = bearer(&second.token);
     let reply = api.send(
         "POST",

@@ -478,13 +478,7 @@ fn signing_in_again_ends_the_earlier_session() {
     let server = TestServer::start();
     let api = Api::new(&server);
     let path = server.sign_in_url.strip_prefix(&server.base_url).unwrap();
-    let first = api.get_with(path, &[]).headers["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let first = api.sign_in();
     let again = api.get_with(path, &[("Cookie", &first)]);
     assert_eq!(again.status, 303);
     assert_eq!(api.get_with(LIST_PATH, &[("Cookie", &first)]).status, 401);

@@ -16,23 +16,9 @@ inviter = ["*@platform.corp.example"]
 viewer = ["*@corp.example"]
 "#;
 
-/// A server behind an authenticating proxy on loopback (the default trusted address).
+/// A server behind a login proxy on loopback with these roles.
 fn behind_proxy(extra: &[&str]) -> (TestServer, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let roles = dir.path().join("roles.toml");
-    std::fs::write(&roles, ROLES).unwrap();
-    let mut args = vec![
-        "--auth-proxy-header".to_owned(),
-        HEADER.to_owned(),
-        "--roles".to_owned(),
-        roles.display().to_string(),
-    ];
-    args.extend(extra.iter().map(|arg| (*arg).to_owned()));
-    let server = TestServer::start_with(ServerOptions {
-        extra_args: args,
-        ..Default::default()
-    });
-    (server, dir)
+    testkit::behind_proxy(HEADER, ROLES, extra)
 }
 
 fn bearer(token: &str) -> String {

@@ -180,14 +180,7 @@ fn metrics_count_exactly_the_requests_made_by_route_on_their_own_listener() {
 fn json_logs_are_one_object_a_line_with_the_request_and_no_secret() {
     let server = started_with(&["--log-format", "json"]);
     let api = Api::new(&server);
-    let path = server.sign_in_url.strip_prefix(&server.base_url).unwrap();
-    let cookie = api.get_with(path, &[]).headers["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let cookie = api.sign_in();
     assert_eq!(api.get_with(LIST_PATH, &[("Cookie", &cookie)]).status, 200);
     api.invite(&["logged@example.com"]);
     let log = server.log();

@@ -393,10 +393,9 @@ impl Relay {
     }
 }
 
-#[test]
-#[ignore = "needs a PostgreSQL cluster: `cargo xtask test postgres` starts one"]
-fn while_the_database_is_away_requests_get_a_clear_503_and_then_succeed() {
-    let (_dir, url) = shared_database();
+/// An instance on a database of its own, reached through a [`Relay`] that can be cut.
+fn through_a_relay() -> (tempfile::TempDir, Relay, TestServer) {
+    let (dir, url) = shared_database();
     let cluster_port: u16 = cluster().rsplit(':').next().unwrap().parse().unwrap();
     let relay = Relay::to(cluster_port);
     let relayed = url.replace(
@@ -404,6 +403,13 @@ fn while_the_database_is_away_requests_get_a_clear_503_and_then_succeed() {
         &format!("127.0.0.1:{}", relay.port),
     );
     let server = instance(&relayed);
+    (dir, relay, server)
+}
+
+#[test]
+#[ignore = "needs a PostgreSQL cluster: `cargo xtask test postgres` starts one"]
+fn while_the_database_is_away_requests_get_a_clear_503_and_then_succeed() {
+    let (_dir, relay, server) = through_a_relay();
     let api = Api::new(&server);
     api.invite(&["before@x.com"]);
 
@@ -516,14 +522,7 @@ fn instances_use_the_databases_tls_and_check_its_certificate() {
 #[test]
 #[ignore = "needs a PostgreSQL cluster: `cargo xtask test postgres` starts one"]
 fn readiness_follows_the_database_and_health_does_not() {
-    let (_dir, url) = shared_database();
-    let cluster_port: u16 = cluster().rsplit(':').next().unwrap().parse().unwrap();
-    let relay = Relay::to(cluster_port);
-    let relayed = url.replace(
-        &format!("127.0.0.1:{cluster_port}"),
-        &format!("127.0.0.1:{}", relay.port),
-    );
-    let server = instance(&relayed);
+    let (_dir, relay, server) = through_a_relay();
     let api = Api::new(&server);
     let ready = || api.get_with("/readyz", &[]);
     assert_eq!(ready().status, 200);
