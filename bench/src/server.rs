@@ -54,7 +54,13 @@ pub(crate) fn unlimited_server(dist_dir: Option<std::path::PathBuf>) -> TestServ
 
 /// [`unlimited_server`] with more options.
 fn unlimited_server_with(dist_dir: Option<std::path::PathBuf>, more: &[&str]) -> TestServer {
-    let mut extra_args = vec!["--write-limit".to_owned(), "100000000".to_owned()];
+    // Every load client comes from loopback: one address, to be measured, not capped.
+    let mut extra_args = vec![
+        "--write-limit".to_owned(),
+        "100000000".to_owned(),
+        "--max-connections-per-client".to_owned(),
+        "1000000".to_owned(),
+    ];
     extra_args.extend(more.iter().map(|arg| arg.to_string()));
     TestServer::start_with(ServerOptions {
         dist_dir,
