@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use org_invitations_core::listing::{ExpiryDay, ListView};
 use org_invitations_core::rows::Rows;
-use org_invitations_core::timeline::{Bar, expiry_bars, label};
+use org_invitations_core::timeline::{Bar, expiry_bars, label, short_label};
 
 use crate::delete::Deletions;
 use crate::time_zone::TimeZoneChoice;
@@ -82,14 +82,22 @@ pub fn ExpiryTimeline(
                     <span class="oi-sr-only">
                         {if count == 1 { " invitation: " } else { " invitations: " }}
                     </span>
-                    <span class="oi-bar-day">{name}</span>
+                    // Either is shown, by the timeline's width; the full name is the
+                    // accessible one.
+                    <span class="oi-bar-day oi-bar-day-long">{name}</span>
+                    <span class="oi-bar-day oi-bar-day-short" aria-hidden="true">
+                        {short_label(day)}
+                    </span>
                 </button>
             </li>
         }
     };
+    // The box is what the labels' container query measures: a block as wide as the list.
     view! {
-        <ul class="oi-timeline" aria-label="Invitations by the day they expire">
-            {move || bars.get().into_iter().map(bar).collect_view()}
-        </ul>
+        <div class="oi-timeline-box">
+            <ul class="oi-timeline" aria-label="Invitations by the day they expire">
+                {move || bars.get().into_iter().map(bar).collect_view()}
+            </ul>
+        </div>
     }
 }

@@ -65,8 +65,14 @@ async fn the_sign_in_url_shows_every_invitation_as_the_cli_would() {
     }
     // Nothing the page asked for was missing: the favicon among them.
     let log = server.log();
-    let missing: Vec<&str> = log.lines().filter(|line| line.contains("status=404")).collect();
-    assert!(missing.is_empty(), "answered 404 during a load:\n{missing:#?}");
+    let missing: Vec<&str> = log
+        .lines()
+        .filter(|line| line.contains("status=404"))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "answered 404 during a load:\n{missing:#?}"
+    );
     browser.close().await;
 }
 

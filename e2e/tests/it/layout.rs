@@ -241,3 +241,57 @@ async fn desk_and_phone_in_light_and_dark_fit_and_are_saved_for_the_readme() {
     }
     browser.close().await;
 }
+
+/// The expiry timeline's day labels never run into each other, at a phone's width or a desk's,
+/// in either scheme, and every bar keeps its full name for screen readers.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
+async fn timeline_labels_never_overlap_at_any_width() {
+    let server = TestServer::start_with(demo_options());
+    let browser = Browser::start(BROWSER_TIME_ZONE).await;
+    browser.client.goto(&server.sign_in_url).await.unwrap();
+    browser.text_of(".oi-timeline .oi-bar").await;
+    for dark in [false, true] {
+        browser.prefer_dark(dark).await;
+        for width in [320, 390, 768, 1280] {
+            browser.client.set_window_size(width, 900).await.unwrap();
+            let found = script(
+                &browser,
+                "const shown = [...document.querySelectorAll('.oi-timeline .oi-bar-day')]
+                   .filter(label => label.getBoundingClientRect().width > 1)
+                   .map(label => { const box = label.getBoundingClientRect();
+                                   return [box.left, box.right, label.textContent,
+                                           label.scrollWidth <= label.clientWidth + 1]; });
+                 const names = [...document.querySelectorAll('.oi-timeline .oi-bar')]
+                   .map(bar => bar.textContent.replace(/\\s+/g, ' ').trim());
+                 return [window.innerWidth, shown, names];",
+            )
+            .await;
+            let shown = found[1].as_array().expect("labels");
+            assert_eq!(shown.len(), 9, "one label a bar at {width} px: {found}");
+            for pair in shown.windows(2) {
+                let (right, next_left) =
+                    (pair[0][1].as_f64().unwrap(), pair[1][0].as_f64().unwrap());
+                assert!(
+                    right <= next_left,
+                    "at {width} px (dark: {dark}), {} runs into {}",
+                    pair[0][2],
+                    pair[1][2]
+                );
+            }
+            for name in found[2].as_array().unwrap() {
+                let name = name.as_str().unwrap();
+                assert!(
+                    name.contains("Expired")
+                        || name.contains("Today")
+                        || name.contains("Tomorrow")
+                        || ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+                            .iter()
+                            .any(|day| name.contains(day)),
+                    "the full day name stays in the bar at {width} px: {name}"
+                );
+            }
+        }
+    }
+    browser.close().await;
+}
