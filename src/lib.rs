@@ -51,6 +51,9 @@ pub fn mount_standalone() {
     else {
         return;
     };
+    // The page's own first frame (index.html) stood in while the module loaded: the console
+    // takes its place.
+    root.set_text_content(None);
     // The stand-alone console lives as long as the page.
     mount(root, ConsoleOptions::default()).forget();
 }

@@ -327,3 +327,43 @@ async fn a_server_that_caps_pages_at_fifty_still_shows_everything() {
     );
     browser.close().await;
 }
+
+/// Something is on screen at once: while the WebAssembly is still on its way (held back by a
+/// proxy), the page shows its title and says the invitations are loading.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
+async fn the_page_shows_its_frame_before_the_webassembly_has_run() {
+    let server = demo_server();
+    let proxy = e2e::fault_proxy::FaultProxy::start(server.port()).await;
+    proxy.fail(
+        "GET /org-invitations_bg.wasm",
+        e2e::fault_proxy::Fault::Hang,
+        0,
+    );
+    let browser = Browser::start(BROWSER_TIME_ZONE).await;
+    let sign_in = server.sign_in_url.replace(&server.base_url, &proxy.origin);
+    // The module never arrives: the load does not finish, and the page is what it is.
+    let _ = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        browser.client.goto(&sign_in),
+    )
+    .await;
+    e2e::wait_for(
+        "the frame's loading line",
+        "Loading invitations…".to_owned(),
+        || async { browser.text_of(".oi-frame-status").await },
+    )
+    .await;
+    assert_eq!(
+        browser.text_of(".oi-title").await,
+        "Organization invitations"
+    );
+    assert!(
+        !server
+            .log()
+            .contains("path=/org-invitations_bg.wasm status=200"),
+        "the module was held back"
+    );
+    proxy.heal();
+    browser.close().await;
+}
