@@ -9,15 +9,42 @@
 // - Or the same as a call: import { mountConsole } from ".../org-invitations-element.js".
 
 // Both downloads start at once: the WebAssembly streams in (and compiles as it arrives) while
-// the JS glue loads, instead of after it.
-const wasm = fetch(new URL("./org-invitations_bg.wasm", import.meta.url));
-const glue = await import("./org-invitations.js");
-await glue.default({ module_or_path: wasm });
-
-export const mountConsole = glue.mountConsole;
+// the JS glue loads, instead of after it. The element is defined before either has arrived,
+// so it shows the console's first frame meanwhile.
+const ready = (async () => {
+  const wasm = fetch(new URL("./org-invitations_bg.wasm", import.meta.url));
+  const glue = await import("./org-invitations.js");
+  await glue.default({ module_or_path: wasm });
+  return glue;
+})();
+let glue = null;
 
 const STYLESHEET = new URL("./console.css", import.meta.url).href;
 let instances = 0;
+
+// The console's first frame, as the stand-alone page's index.html has it, made with DOM calls
+// (no HTML from strings): its title, and the list saying it is loading.
+function frame() {
+  const element = (tag, className, text) => {
+    const made = document.createElement(tag);
+    if (className) made.className = className;
+    if (text) made.textContent = text;
+    return made;
+  };
+  const console = element("div", "oi-console");
+  const header = element("header", "oi-header");
+  const heading = element("div");
+  heading.append(element("h1", "oi-title", "Organization invitations"));
+  header.append(heading);
+  const list = element("div", "oi-list");
+  const status = element("p", "oi-status oi-frame-status", "Loading invitations…");
+  status.setAttribute("role", "status");
+  list.append(element("h2", "oi-subtitle", "Invitations"), status);
+  const body = element("div", "oi-body");
+  body.append(list);
+  console.append(header, body);
+  return console;
+}
 
 class OrgInvitationsElement extends HTMLElement {
   static observedAttributes = ["api-base", "token", "draft-key", "read-only", "parts", "time-zone"];
@@ -65,8 +92,18 @@ class OrgInvitationsElement extends HTMLElement {
     style.rel = "stylesheet";
     style.href = STYLESHEET;
     const root = document.createElement("div");
+    if (!glue) {
+      // The module is still on its way: the frame stands in, and the console replaces it.
+      root.append(frame());
+      shadow.replaceChildren(style, root);
+      ready.then((loaded) => {
+        glue = loaded;
+        if (this.isConnected && !this.mounted) this.mount();
+      });
+      return;
+    }
     shadow.replaceChildren(style, root);
-    this.mounted = mountConsole(root, {
+    this.mounted = glue.mountConsole(root, {
       apiBase: this.getAttribute("api-base") ?? "",
       token: this.getAttribute("token") ?? undefined,
       tokenProvider: this.provider,
@@ -91,3 +128,6 @@ class OrgInvitationsElement extends HTMLElement {
 if (!customElements.get("org-invitations")) {
   customElements.define("org-invitations", OrgInvitationsElement);
 }
+
+glue = await ready;
+export const mountConsole = glue.mountConsole;

@@ -300,3 +300,61 @@ async fn the_readme_snippet_works_pasted_into_a_blank_page_on_another_origin() {
     assert_eq!(browser.page_errors().await, Vec::<String>::new());
     browser.close().await;
 }
+
+/// While its module is on its way (held back by a proxy), each embedded console already
+/// shows its frame in its shadow root, and the host page is whole around it.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
+async fn an_embedded_console_shows_its_frame_while_its_module_loads() {
+    let server = TestServer::start_with(demo_options());
+    let proxy = e2e::fault_proxy::FaultProxy::start(server.port()).await;
+    proxy.fail(
+        "GET /org-invitations_bg.wasm",
+        e2e::fault_proxy::Fault::Hang,
+        0,
+    );
+    let browser = Browser::start(BROWSER_TIME_ZONE).await;
+    let _ = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        browser
+            .client
+            .goto(&format!("{}/example.html", proxy.origin)),
+    )
+    .await;
+    let hosts: Vec<String> = browser
+        .client
+        .execute(
+            "return [...document.querySelectorAll('org-invitations')].map(host => host.id);",
+            Vec::new(),
+        )
+        .await
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|id| id.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(hosts.len(), 2, "{hosts:?}");
+    for host in &hosts {
+        e2e::wait_for(
+            &format!("the frame in {host}"),
+            Value::from("Loading invitations…"),
+            || {
+                in_shadow(
+                    &browser,
+                    host,
+                    "return root.querySelector('.oi-frame-status')?.textContent ?? null;",
+                )
+            },
+        )
+        .await;
+    }
+    assert!(
+        !server
+            .log()
+            .contains("path=/org-invitations_bg.wasm status=200"),
+        "the module was held back"
+    );
+    proxy.heal();
+    browser.close().await;
+}
