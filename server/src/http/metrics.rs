@@ -14,6 +14,7 @@
 //! - `org_invitations_audit_write_failures_total`;
 //! - `org_invitations_build_info{version}`.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use axum::Router;
@@ -30,6 +31,9 @@ const LATENCY_BUCKETS: [f64; 12] = [
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0,
 ];
 const BATCH_BUCKETS: [f64; 8] = [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0];
+
+/// Whether a recorder is installed: without one, a request's labels are not even made.
+static RECORDING: AtomicBool = AtomicBool::new(false);
 
 #[derive(Debug, thiserror::Error)]
 #[error("cannot record metrics: {0}")]
@@ -49,6 +53,7 @@ pub fn install() -> Result<PrometheusHandle, MetricsError> {
         .install_recorder()
         .map_err(|err| MetricsError(err.to_string()))?;
     metrics::gauge!("org_invitations_build_info", "version" => env!("CARGO_PKG_VERSION")).set(1.0);
+    RECORDING.store(true, Ordering::Relaxed);
     Ok(handle)
 }
 
@@ -79,6 +84,9 @@ async fn scrape(State((handle, store)): State<(PrometheusHandle, Store)>) -> imp
 
 /// One request answered.
 pub fn request(route: &str, method: &str, status: u16, took: Duration) {
+    if !RECORDING.load(Ordering::Relaxed) {
+        return;
+    }
     metrics::counter!(
         "org_invitations_http_requests_total",
         "route" => route.to_owned(),
