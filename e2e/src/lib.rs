@@ -113,6 +113,31 @@ pub async fn signed_in(server: &testkit::TestServer) -> Browser {
 /// the same on every date a test runs.
 pub const BROWSER_TIME_ZONE: &str = "Asia/Kolkata";
 
+/// A proxy in front of `server` that holds back the console's WebAssembly, so a page shows
+/// what it shows before the module has run; `browser` opens `path` through it, not waiting for
+/// a load that cannot finish. Check afterwards with [`module_was_held_back`].
+pub async fn open_with_the_module_held_back(
+    browser: &Browser,
+    server: &testkit::TestServer,
+    path: &str,
+) -> fault_proxy::FaultProxy {
+    let proxy = fault_proxy::FaultProxy::start(server.port()).await;
+    proxy.fail("GET /org-invitations_bg.wasm", fault_proxy::Fault::Hang, 0);
+    let _ = tokio::time::timeout(
+        Duration::from_secs(5),
+        browser.client.goto(&format!("{}{path}", proxy.origin)),
+    )
+    .await;
+    proxy
+}
+
+/// Whether the server never answered the module (the proxy held it back all along).
+pub fn module_was_held_back(server: &testkit::TestServer) -> bool {
+    !server
+        .log()
+        .contains("path=/org-invitations_bg.wasm status=200")
+}
+
 /// A server with the demo data, serving the release console (`ORG_INVITATIONS_DIST`, which
 /// `cargo xtask test` sets, or the workspace's dist/).
 pub fn demo_options() -> testkit::ServerOptions {

@@ -334,20 +334,9 @@ async fn a_server_that_caps_pages_at_fifty_still_shows_everything() {
 #[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn the_page_shows_its_frame_before_the_webassembly_has_run() {
     let server = demo_server();
-    let proxy = e2e::fault_proxy::FaultProxy::start(server.port()).await;
-    proxy.fail(
-        "GET /org-invitations_bg.wasm",
-        e2e::fault_proxy::Fault::Hang,
-        0,
-    );
     let browser = Browser::start(BROWSER_TIME_ZONE).await;
-    let sign_in = server.sign_in_url.replace(&server.base_url, &proxy.origin);
-    // The module never arrives: the load does not finish, and the page is what it is.
-    let _ = tokio::time::timeout(
-        std::time::Duration::from_secs(5),
-        browser.client.goto(&sign_in),
-    )
-    .await;
+    let sign_in = server.sign_in_url.replace(&server.base_url, "");
+    let proxy = e2e::open_with_the_module_held_back(&browser, &server, &sign_in).await;
     e2e::wait_for(
         "the frame's loading line",
         "Loading invitations…".to_owned(),
@@ -358,12 +347,7 @@ async fn the_page_shows_its_frame_before_the_webassembly_has_run() {
         browser.text_of(".oi-title").await,
         "Organization invitations"
     );
-    assert!(
-        !server
-            .log()
-            .contains("path=/org-invitations_bg.wasm status=200"),
-        "the module was held back"
-    );
+    assert!(e2e::module_was_held_back(&server));
     proxy.heal();
     browser.close().await;
 }

@@ -307,20 +307,8 @@ async fn the_readme_snippet_works_pasted_into_a_blank_page_on_another_origin() {
 #[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn an_embedded_console_shows_its_frame_while_its_module_loads() {
     let server = TestServer::start_with(demo_options());
-    let proxy = e2e::fault_proxy::FaultProxy::start(server.port()).await;
-    proxy.fail(
-        "GET /org-invitations_bg.wasm",
-        e2e::fault_proxy::Fault::Hang,
-        0,
-    );
     let browser = Browser::start(BROWSER_TIME_ZONE).await;
-    let _ = tokio::time::timeout(
-        std::time::Duration::from_secs(5),
-        browser
-            .client
-            .goto(&format!("{}/example.html", proxy.origin)),
-    )
-    .await;
+    let proxy = e2e::open_with_the_module_held_back(&browser, &server, "/example.html").await;
     let hosts: Vec<String> = browser
         .client
         .execute(
@@ -349,12 +337,7 @@ async fn an_embedded_console_shows_its_frame_while_its_module_loads() {
         )
         .await;
     }
-    assert!(
-        !server
-            .log()
-            .contains("path=/org-invitations_bg.wasm status=200"),
-        "the module was held back"
-    );
+    assert!(e2e::module_was_held_back(&server));
     proxy.heal();
     browser.close().await;
 }
