@@ -363,16 +363,17 @@ impl ApiClient {
         .await
     }
 
-    /// Every invitation, following `next_paging_token` to the end. `on_page` hears how many
-    /// have arrived and, when the server says, how many there are in all; `abort` cancels
-    /// the page in flight and the rest.
+    /// Every invitation, following `next_paging_token` to the end, handed to `on_page` a page
+    /// at a time (with, when the server says, how many there are in all), so a list can show
+    /// the first rows while the rest are on their way; `abort` cancels the page in flight and
+    /// the rest. Returns how many arrived.
     pub async fn list_all(
         &self,
         options: ListOptions,
         abort: Option<&AbortSignal>,
-        mut on_page: impl FnMut(usize, Option<u64>),
-    ) -> Result<Vec<OrganizationInvitation>, ApiError> {
-        let mut all = Vec::new();
+        mut on_page: impl FnMut(Vec<OrganizationInvitation>, Option<u64>),
+    ) -> Result<usize, ApiError> {
+        let mut arrived = 0;
         let mut token: Option<String> = None;
         let mut count = PAGE_SIZE;
         loop {
@@ -389,8 +390,8 @@ impl ApiClient {
                 }
                 other => other?,
             };
-            all.extend(page.results);
-            on_page(all.len(), page.metadata.total);
+            arrived += page.results.len();
+            on_page(page.results, page.metadata.total);
             match page.metadata.next_paging_token {
                 // A server that hands back the token it was given would loop forever.
                 Some(next) if token.as_deref() == Some(next.as_str()) => {
@@ -399,7 +400,7 @@ impl ApiClient {
                     ));
                 }
                 Some(next) => token = Some(next),
-                None => return Ok(all),
+                None => return Ok(arrived),
             }
         }
     }

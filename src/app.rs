@@ -58,6 +58,7 @@ pub fn App(
     let invitations = use_invitations(client.clone(), now, host_events);
     let Invitations {
         rows,
+        partial,
         progress,
         failure,
         refreshed_at,
@@ -176,7 +177,9 @@ pub fn App(
                                 </h2>
                                 <div class="oi-summary-bar">
                                     <p class="oi-summary">
-                                        {move || summary.get().map(counts)}
+                                        {move || {
+                                            summary.get().map(|summary| counts(summary, partial.get()))
+                                        }}
                                         {move || {
                                             refreshed_at
                                                 .get()
@@ -227,6 +230,7 @@ pub fn App(
                                             show_invite && access.may_invite()
                                         })
                                         rows=loaded_rows
+                                        partial
                                         list_view
                                         zone
                                         now=now.into()
@@ -244,8 +248,9 @@ pub fn App(
     }
 }
 
-/// "3 pending · 1 expiring soon · 1 expired", each count a badge in its status's colour.
-fn counts(summary: Summary) -> impl IntoView {
+/// "3 pending · 1 expiring soon · 1 expired", each count a badge in its status's colour, and
+/// "so far" while the list is still arriving.
+fn counts(summary: Summary, partial: bool) -> impl IntoView {
     view! {
         <span class="oi-badge oi-count-pending">{format!("{} pending", summary.pending)}</span>
         " · "
@@ -254,6 +259,7 @@ fn counts(summary: Summary) -> impl IntoView {
         </span>
         " · "
         <span class="oi-badge oi-count-expired">{format!("{} expired", summary.expired)}</span>
+        {partial.then_some(view! { <span class="oi-so-far">" so far"</span> })}
     }
 }
 

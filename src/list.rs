@@ -31,6 +31,9 @@ use toolbar::ListToolbar;
 pub fn InvitationList(
     /// Every loaded invitation.
     rows: Signal<Rows>,
+    /// Whether more rows are on their way (counts and the timeline say "so far").
+    #[prop(optional, into)]
+    partial: Signal<bool>,
     /// How the list is sorted and filtered.
     list_view: RwSignal<ListView>,
     /// Which clock dates are shown in.
@@ -137,17 +140,21 @@ pub fn InvitationList(
     let has_matches = Memo::new(move |_| shown() > 0);
     let announcement = move || {
         let sort = list_view.with(|view| view.sort);
+        let of = if partial.get() {
+            format!("{} loaded so far", total())
+        } else {
+            format!("{} invitations", total())
+        };
         format!(
-            "{} of {} invitations shown, sorted by {}, {}",
+            "{} of {of} shown, sorted by {}, {}",
             shown(),
-            total(),
             sort.column.label(),
             sort.direction.aria()
         )
     };
 
     view! {
-        <ExpiryTimeline rows list_view zone=zone.into() now />
+        <ExpiryTimeline rows partial list_view zone=zone.into() now />
         <ListToolbar list_view zone />
         <DeletionNotices />
         <ConfirmDeleteDialog />
@@ -155,7 +162,8 @@ pub fn InvitationList(
             <button
                 type="button"
                 class="oi-button"
-                disabled=move || !has_matches.get()
+                // A file of part of the list would pass for all of it.
+                disabled=move || !has_matches.get() || partial.get()
                 on:click=export
             >
                 "Export CSV"

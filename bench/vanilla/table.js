@@ -2,7 +2,9 @@
 // by reordering rows, filter by hiding them. Same API, same data, same date format.
 "use strict";
 
-const PAGE_SIZE = 1000; // as the console asks
+// As the console asks first; a server that caps pages lower refuses it, and the page then asks
+// as the Anyscale SDK does (50), as the console does.
+const PAGE_SIZES = [1000, 50];
 const tbody = document.querySelector("#table tbody");
 const search = document.getElementById("search");
 const status = document.getElementById("status");
@@ -23,10 +25,16 @@ function formatCli(date) {
 async function loadAll() {
   const all = [];
   let token = null;
+  let size = 0;
   do {
-    const query = new URLSearchParams({ count: String(PAGE_SIZE), include_expired: "true" });
+    const query = new URLSearchParams({ count: String(PAGE_SIZES[size]), include_expired: "true" });
     if (token) query.set("paging_token", token);
     const response = await fetch(`/api/v2/organization_invitations/?${query}`, { credentials: "same-origin" });
+    if ((response.status === 400 || response.status === 422) && !token && size === 0) {
+      size = 1;
+      token = null;
+      continue;
+    }
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     const page = await response.json();
     all.push(...page.results);

@@ -36,9 +36,38 @@ impl OrganizationInvitation {
     }
 }
 
+/// An id short enough for a narrow column: its kind prefix (`orginv_`), the first and the last
+/// four characters of the rest, and an ellipsis between ("orginv_113c…f1zr"). Ids short enough
+/// already come back whole; the whole value belongs in an accessible name beside it.
+pub fn shortened_id(id: &str) -> std::borrow::Cow<'_, str> {
+    const KEPT: usize = 4;
+    let (prefix, rest) = match id.find('_') {
+        Some(at) if at < 12 => id.split_at(at + 1),
+        _ => ("", id),
+    };
+    let count = rest.chars().count();
+    if count <= 2 * KEPT + 2 {
+        return id.into();
+    }
+    let head: String = rest.chars().take(KEPT).collect();
+    let tail: String = rest.chars().skip(count - KEPT).collect();
+    format!("{prefix}{head}…{tail}").into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_ids_are_shortened_in_the_middle_and_short_ones_kept() {
+        assert_eq!(shortened_id("orginv_113cy4f1zrq8w2k9"), "orginv_113c…w2k9");
+        assert_eq!(shortened_id("orginv_00001"), "orginv_00001");
+        assert_eq!(shortened_id("orginv_0123456789"), "orginv_0123456789");
+        assert_eq!(shortened_id("orginv_01234567890"), "orginv_0123…7890");
+        // No prefix to keep, and characters beyond ASCII counted whole.
+        assert_eq!(shortened_id("ééééééééééé"), "éééé…éééé");
+        assert_eq!(shortened_id(""), "");
+    }
 
     const SPEC_EXAMPLE: &str = r#"{"id": "orginv_k2m8w4", "email": "test@anyscale.com",
         "organization_id": "org_1", "accepted_at": null,

@@ -24,6 +24,9 @@ pub enum Fault {
     DropAnswer,
     /// Read, and never answered.
     Hang,
+    /// Read, and held until [`FaultProxy::heal`], then passed on: a slow upstream whose
+    /// answer comes when the test says.
+    Hold,
     /// Answered 200 with a body that is not JSON.
     Garbage,
     /// Answered 500 with a plain-text body, as a crashed upstream's front server does.
@@ -41,6 +44,8 @@ struct Rule {
 pub struct FaultProxy {
     pub origin: String,
     rule: Arc<Mutex<Option<Rule>>>,
+    /// Sends `true` when the held requests may go on.
+    healed: tokio::sync::watch::Sender<bool>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -50,24 +55,33 @@ impl FaultProxy {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("a free port");
         let origin = format!("http://{}", listener.local_addr().expect("bound"));
         let rule: Arc<Mutex<Option<Rule>>> = Arc::new(Mutex::new(None));
+        let (healed, _) = tokio::sync::watch::channel(false);
         let task = tokio::spawn({
             let rule = rule.clone();
+            let healed = healed.clone();
             async move {
                 while let Ok((client, _)) = listener.accept().await {
                     let rule = rule.clone();
+                    let healed = healed.subscribe();
                     tokio::spawn(async move {
-                        let _ = handle(client, rule, upstream_port).await;
+                        let _ = handle(client, rule, healed, upstream_port).await;
                     });
                 }
             }
         });
-        Self { origin, rule, task }
+        Self {
+            origin,
+            rule,
+            healed,
+            task,
+        }
     }
 
     /// From now on, requests whose request line starts with `request_line` (as
     /// `POST /api/v2/organization_invitations/batch_create`) fail as `fault`, after the first
     /// `pass_first` of them.
     pub fn fail(&self, request_line: &str, fault: Fault, pass_first: usize) {
+        self.healed.send_replace(false);
         *self.rule.lock().expect("rule") = Some(Rule {
             request_line: request_line.to_owned(),
             fault,
@@ -75,9 +89,10 @@ impl FaultProxy {
         });
     }
 
-    /// From now on, everything passes again.
+    /// From now on, everything passes again, and requests held by [`Fault::Hold`] go on.
     pub fn heal(&self) {
         *self.rule.lock().expect("rule") = None;
+        self.healed.send_replace(true);
     }
 }
 
@@ -104,6 +119,7 @@ fn fault_for(head: &str, rule: &Mutex<Option<Rule>>) -> Option<Fault> {
 async fn handle(
     mut client: TcpStream,
     rule: Arc<Mutex<Option<Rule>>>,
+    mut healed: tokio::sync::watch::Receiver<bool>,
     upstream_port: u16,
 ) -> std::io::Result<()> {
     let Some(head) = relay::read_head(&mut client).await? else {
@@ -132,6 +148,12 @@ async fn handle(
         Some(Fault::Hang) => {
             tokio::time::sleep(Duration::from_secs(600)).await;
             return Ok(());
+        }
+        Some(Fault::Hold) => {
+            if healed.wait_for(|healed| *healed).await.is_err() {
+                return Ok(());
+            }
+            return relay::pass_on(client, &head, |_| false, "", upstream_port).await;
         }
         Some(Fault::DropAnswer) => {
             let mut upstream = relay::open(&head, |_| false, "", upstream_port).await?;

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use org_invitations_core::rows::{Rows, rows_from};
+use org_invitations_core::rows::{Row, Rows};
 
 use crate::api::{ApiClient, ApiError, ListOptions};
 use crate::embed::host_events::HostEvents;
@@ -16,12 +16,15 @@ pub struct Progress {
     pub total: Option<u64>,
 }
 
-/// Every invitation the API lists, with how loading them goes. The last good list stays while
-/// a new load runs or after one fails.
+/// Every invitation the API lists, with how loading them goes. The first load shows rows as
+/// pages arrive; after that, the last good list stays while a new load runs or after one fails.
 #[derive(Clone, Copy)]
 pub struct Invitations {
-    /// The last list that loaded; `None` before the first.
+    /// The last list that loaded, or the pages of the first load so far; `None` before any.
     pub rows: RwSignal<Option<Rows>>,
+    /// Whether `rows` is only part of the list: the first load is still bringing pages (or
+    /// stopped short), so counts and the timeline say "so far".
+    pub partial: RwSignal<bool>,
     /// `Some` while a load runs.
     pub progress: RwSignal<Option<Progress>>,
     /// Why the newest load failed, until one succeeds.
@@ -56,6 +59,7 @@ pub fn use_invitations(
 ) -> Invitations {
     let invitations = Invitations {
         rows: RwSignal::new(None),
+        partial: RwSignal::new(false),
         progress: RwSignal::new(None),
         failure: RwSignal::new(None),
         refreshed_at: RwSignal::new(None),
@@ -85,16 +89,31 @@ impl Invitations {
         }));
         let this = *self;
         let client = self.client.get_value();
+        // With nothing on screen yet, each page joins the list as it arrives; with a list
+        // shown, the new one replaces it whole, so nothing the viewer sees comes and goes.
+        let progressive = self.rows.with_untracked(Option::is_none);
         spawn_local(async move {
+            let mut arrived: Vec<Row> = Vec::new();
+            let mut shown = 0;
             let result = client
                 .list_all(
                     ListOptions {
                         include_expired: true,
                     },
                     Some(&abort),
-                    |loaded, total| {
-                        if !abort.aborted() {
-                            this.progress.try_set(Some(Progress { loaded, total }));
+                    |page, total| {
+                        if abort.aborted() {
+                            return;
+                        }
+                        arrived.extend(page.into_iter().map(Row::from));
+                        let loaded = shown + arrived.len();
+                        this.progress.try_set(Some(Progress { loaded, total }));
+                        // Shown at once, then each time the rows so far have doubled: sorting
+                        // what has arrived costs at most about twice sorting the whole list.
+                        if progressive && loaded >= 2 * shown {
+                            this.partial.try_set(true);
+                            this.show_more(std::mem::take(&mut arrived));
+                            shown = loaded;
                         }
                     },
                 )
@@ -104,10 +123,15 @@ impl Invitations {
             }
             this.progress.try_set(None);
             match result {
-                Ok(invitations) => {
+                Ok(_) => {
                     this.retry_wait.try_set_value(FIRST_RETRY_MS);
                     let at = Utc::now();
-                    this.rows.try_set(Some(rows_from(invitations)));
+                    if progressive {
+                        this.show_more(arrived);
+                    } else {
+                        this.rows.try_set(Some(Arc::new(arrived)));
+                    }
+                    this.partial.try_set(false);
                     this.failure.try_set(None);
                     this.now.try_set(at);
                     this.refreshed_at.try_set(Some(at));
@@ -121,6 +145,15 @@ impl Invitations {
                     }
                 }
             }
+        });
+    }
+
+    /// Adds rows of the load in flight to those shown.
+    fn show_more(&self, more: Vec<Row>) {
+        self.rows.try_update(|rows| {
+            let rows = rows.get_or_insert_with(Rows::default);
+            // The list's memos hold positions, not the rows: this extends in place.
+            Arc::make_mut(rows).extend(more);
         });
     }
 

@@ -6,12 +6,14 @@ use std::collections::HashSet;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use org_invitations_core::datetime::format_utc_exact;
+use org_invitations_core::invitation::shortened_id;
 use org_invitations_core::listing::{ListView, SortColumn, SortDirection};
 use org_invitations_core::rows::{Rows, rendered_window};
 use org_invitations_core::status::{Status, relative_phrase};
 
 use crate::activity::ActivityFilter;
 use crate::delete::Deletions;
+use crate::hooks::{Viewport, use_visible_stretch};
 use crate::resend::Resends;
 use crate::session::access::Access;
 use crate::time_zone::TimeZoneChoice;
@@ -22,11 +24,9 @@ const COLUMNS: &str = "6";
 /// `.oi-row`'s height when the stylesheet says nothing else. The stylesheet's own value
 /// (`--oi-row-height`, which hosts set through `--org-invitations-row-height`) is read when
 /// the table is measured: the window of rendered rows is computed from it.
-pub const ROW_HEIGHT_PX: f64 = 40.0;
+pub const ROW_HEIGHT_PX: f64 = 48.0;
 /// Rows rendered beyond each edge of the viewport, so fast scrolling shows no gap.
 const OVERSCAN: usize = 10;
-/// The height assumed before the scroller has been measured.
-const INITIAL_VIEWPORT_PX: f64 = 800.0;
 
 #[component]
 pub fn InvitationTable(
@@ -44,40 +44,44 @@ pub fn InvitationTable(
     now: Signal<DateTime<Utc>>,
 ) -> impl IntoView {
     let scroller = NodeRef::<leptos::html::Div>::new();
-    let (scroll_top, set_scroll_top) = signal(0.0);
-    let (viewport, set_viewport) = signal(INITIAL_VIEWPORT_PX);
+    let body = NodeRef::<leptos::html::Tbody>::new();
+    let viewport = use_visible_stretch(body);
+    let visible = viewport.visible;
     let (row_height, set_row_height) = signal(ROW_HEIGHT_PX);
-    let measure = move || {
-        if let Some(element) = scroller.get_untracked() {
-            set_scroll_top.set(f64::from(element.scroll_top()));
-            if let Some(height) = css_row_height(&element) {
+    // The phone layout's rows are taller: read again when the width may have crossed over.
+    let read_row_height = move || {
+        if let Some(height) = body.get_untracked().and_then(|body| row_height_of(&body)) {
+            if height != row_height.get_untracked() {
                 set_row_height.set(height);
-            }
-            // The scroller is capped by CSS; should that cap be missing, the window's height
-            // still bounds what can be seen.
-            let window_height = window()
-                .inner_height()
-                .ok()
-                .and_then(|height| height.as_f64())
-                .unwrap_or(INITIAL_VIEWPORT_PX);
-            let height = f64::from(element.client_height()).min(window_height);
-            if height > 0.0 {
-                set_viewport.set(height);
             }
         }
     };
     Effect::new(move |_| {
-        scroller.track();
-        measure();
+        body.track();
+        read_row_height();
     });
-    let resize = window_event_listener(leptos::ev::resize, move |_| measure());
+    let resize = window_event_listener(leptos::ev::resize, move |_| read_row_height());
     on_cleanup(move || resize.remove());
+    // A different number of rows changes the page's height, and so what is in view.
+    Effect::new(move |_| {
+        positions.track();
+        read_row_height();
+        viewport.remeasure();
+    });
+    let from = keep_rows_in_view(rows, positions, list_view, viewport, row_height);
 
     // After a row is deleted, focus moves to the Delete button of the row now in its place;
     // when the dialog is cancelled instead, the dialog gives focus back to the button itself.
     let deletions = Deletions::expect();
     // The display index and id of the row whose Delete button opened the dialog.
     let return_focus = RwSignal::new(None::<(usize, String)>);
+    let copied = RwSignal::new(None::<Copied>);
+    let copy_announcement = move || {
+        copied.get().map(|copied| match copied {
+            Copied::Done(id) => format!("ID {id} copied"),
+            Copied::Refused => "The browser did not let the ID be copied.".to_owned(),
+        })
+    };
     Effect::new(move |_| {
         let asking = deletions.confirming.with(Option::is_some);
         let hidden = deletions.hidden.with(|hidden| hidden.clone());
@@ -140,54 +144,78 @@ pub fn InvitationTable(
     let window = Memo::new(move |_| {
         let total = positions.with(Vec::len);
         let rendered = rendered_window(
-            scroll_top.get(),
-            viewport.get(),
+            from.get(),
+            visible.with(|visible| visible.height),
             row_height.get(),
             OVERSCAN,
             total,
         );
         (rendered.start, rendered.end, total)
     });
+    // Rows just rendered tell their true height (the stylesheet's may be outgrown).
+    Effect::new(move |_| {
+        window.track();
+        read_row_height();
+    });
     let spacer_above = move || pixels(window.get().0 as f64 * row_height.get());
     let spacer_below = move || {
         let (_, end, total) = window.get();
         pixels((total - end) as f64 * row_height.get())
     };
-    // Each rendered row: its display index and its position in `rows`.
-    let shown = move || {
+    // A rendered row's display index, found by its id in the rendered slice (a few dozen
+    // rows): a row stays the same element while it is rendered (focus in it stays put), and
+    // only its index follows the list.
+    let index_of = move |id: &str| {
         let (first, end, _) = window.get();
-        positions.with(|positions| {
-            positions[first..end]
-                .iter()
-                .enumerate()
-                .map(|(offset, position)| (first + offset, *position))
-                .collect::<Vec<_>>()
+        rows.with(|rows| {
+            positions.with(|positions| {
+                positions[first..end]
+                    .iter()
+                    .position(|position| rows[*position].invitation.id == id)
+                    .map_or(0, |offset| first + offset)
+            })
         })
     };
-
+    // Each rendered row: its position in `rows`.
+    let shown = move || {
+        let (first, end, _) = window.get();
+        positions.with(|positions| positions[first..end].to_vec())
+    };
     view! {
-        <div class="oi-scroller" node_ref=scroller on:scroll=move |_| measure()>
+        <p class="oi-sr-only" role="status">
+            {copy_announcement}
+        </p>
+        <div class="oi-scroller" node_ref=scroller>
             <table role="table" class="oi-table" aria-rowcount=move || window.get().2 + 1>
                 <TableHead controls=Some(HeadControls {
                     list_view,
                     shown_ids,
                     selected,
                 }) />
-                <tbody role="rowgroup">
+                <tbody role="rowgroup" node_ref=body>
                     <tr class="oi-spacer" aria-hidden="true">
                         <td colspan=COLUMNS style:height=spacer_above></td>
                     </tr>
                     <For
                         each=shown
-                        key=move |(index, position)| (
-                            *index,
-                            rows.with_untracked(|rows| rows[*position].invitation.id.clone()),
-                        )
-                        children=move |(index, position)| {
+                        key=move |position| {
+                            rows.with_untracked(|rows| rows[*position].invitation.id.clone())
+                        }
+                        children=move |position| {
                             let invitation = rows
                                 .with_untracked(|rows| rows[position].invitation.clone());
+                            let id = invitation.id.clone();
+                            let index = Memo::new(move |_| index_of(&id)).into();
                             view! {
-                                <InvitationRow invitation index selected return_focus zone now />
+                                <InvitationRow
+                                    invitation
+                                    index
+                                    selected
+                                    return_focus
+                                    copied
+                                    zone
+                                    now
+                                />
                             }
                         }
                     />
@@ -204,11 +232,13 @@ pub fn InvitationTable(
 fn InvitationRow(
     invitation: org_invitations_core::OrganizationInvitation,
     /// Position in display order, from 0.
-    index: usize,
+    index: Signal<usize>,
     /// Ids of the rows ticked for a bulk deletion.
     selected: RwSignal<HashSet<String>>,
     /// Set when this row's Delete button opens the dialog.
     return_focus: RwSignal<Option<(usize, String)>>,
+    /// How copying an id went, for the table's announcement.
+    copied: RwSignal<Option<Copied>>,
     zone: Signal<TimeZoneChoice>,
     now: Signal<DateTime<Utc>>,
 ) -> impl IntoView {
@@ -243,7 +273,7 @@ fn InvitationRow(
         <tr
             role="row"
             class=move || format!("oi-row oi-status-{}", status.get().key())
-            aria-rowindex=index + 2
+            aria-rowindex=move || index.get() + 2
         >
             <td role="cell" class="oi-select">
                 <input
@@ -254,7 +284,12 @@ fn InvitationRow(
                 />
             </td>
             <td role="cell" class="oi-id" title=invitation.id.clone()>
-                {invitation.id.clone()}
+                // The short form is for eyes; the whole id is what is read out and copied.
+                <span class="oi-id-short" aria-hidden="true">
+                    {shortened_id(&invitation.id).into_owned()}
+                </span>
+                <span class="oi-id-full oi-sr-only">{invitation.id.clone()}</span>
+                {copy_button(&invitation.id, copied)}
             </td>
             <td role="cell" class="oi-email" title=invitation.email.clone()>
                 {invitation.email.clone()}
@@ -263,7 +298,7 @@ fn InvitationRow(
                 {move || zone.get().format(created_at)}
             </td>
             <td role="cell" class="oi-date oi-expires" title=format_utc_exact(expires_at)>
-                <span>{move || zone.get().format(expires_at)}</span>
+                <span class="oi-expires-at">{move || zone.get().format(expires_at)}</span>
                 " "
                 <span class="oi-relative">
                     {move || format!("({})", relative_phrase(expires_at, now.get()))}
@@ -301,10 +336,10 @@ fn InvitationRow(
                 <button
                     type="button"
                     class="oi-button oi-delete"
-                    data-index=index.to_string()
+                    data-index=move || index.get().to_string()
                     aria-label=format!("Delete invitation for {}", invitation.email)
                     on:click=move |_| {
-                        return_focus.set(Some((index, for_delete.id.clone())));
+                        return_focus.set(Some((index.get_untracked(), for_delete.id.clone())));
                         deletions.ask(vec![for_delete.clone()]);
                     }
                 >
@@ -312,6 +347,42 @@ fn InvitationRow(
                 </button>
             </td>
         </tr>
+    }
+}
+
+/// How the newest "Copy ID" went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Copied {
+    Done(String),
+    Refused,
+}
+
+/// A button that puts the whole id on the clipboard, marked done once the browser has it.
+fn copy_button(id: &str, copied: RwSignal<Option<Copied>>) -> impl IntoView + use<> {
+    let label = format!("Copy ID {id}");
+    let id = id.to_owned();
+    let done = {
+        let id = id.clone();
+        move || copied.with(|copied| copied.as_ref() == Some(&Copied::Done(id.clone())))
+    };
+    let copy = move |_| {
+        let id = id.clone();
+        leptos::task::spawn_local(async move {
+            let promise = window().navigator().clipboard().write_text(&id);
+            let outcome = match wasm_bindgen_futures::JsFuture::from(promise).await {
+                Ok(_) => Copied::Done(id),
+                Err(_) => Copied::Refused,
+            };
+            copied.try_set(Some(outcome));
+        });
+    };
+    view! {
+        <button type="button" class="oi-copy" class:oi-copied=done aria-label=label on:click=copy>
+            <span class="oi-copy-icon" aria-hidden="true"></span>
+            <span class="oi-copy-label" aria-hidden="true">
+                "ID"
+            </span>
+        </button>
     }
 }
 
@@ -499,8 +570,103 @@ pub fn TableSkeleton() -> impl IntoView {
     }
 }
 
+/// Where the viewer is in the list: the row at the top of what they see, how far into it, and
+/// the list that was then (how many rows, which view).
+#[derive(Clone)]
+struct Anchor {
+    id: String,
+    into: f64,
+    count: usize,
+    view: ListView,
+}
+
+/// How far into the list to render from. Usually where the viewer is; but when rows join the
+/// list (later pages of the first load) and some sort before the row the viewer is looking
+/// at, it is where that row went, and the page is scrolled there before the frame is painted:
+/// the rows in view stay in view, and stay the same elements (focus in them stays put). A new
+/// sort or search is a new view, and is not held.
+fn keep_rows_in_view(
+    rows: Signal<Rows>,
+    positions: Memo<Vec<usize>>,
+    list_view: RwSignal<ListView>,
+    viewport: Viewport,
+    row_height: ReadSignal<f64>,
+) -> Memo<f64> {
+    let anchor = StoredValue::new(None::<Anchor>);
+    Effect::new(move |_| {
+        let from = viewport.visible.get().from;
+        let height = row_height.get_untracked();
+        let index = (from / height) as usize;
+        let id = rows.with_untracked(|rows| {
+            positions.with_untracked(|positions| {
+                positions
+                    .get(index)
+                    .map(|position| rows[*position].invitation.id.clone())
+            })
+        });
+        // At the list's top the viewer sees its first rows, whichever they become.
+        let taken = id.filter(|_| from > 0.0).map(|id| Anchor {
+            id,
+            into: from - index as f64 * height,
+            count: rows.with_untracked(|rows| rows.len()),
+            view: list_view.get_untracked(),
+        });
+        anchor.set_value(taken);
+    });
+    let from = Memo::new(move |_| {
+        let seen = viewport.visible.get().from;
+        let count = rows.with(|rows| rows.len());
+        let height = row_height.get();
+        positions.track();
+        let moved_to = anchor.with_value(|anchor| {
+            let anchor = anchor.as_ref()?;
+            if count <= anchor.count || list_view.with(|view| *view != anchor.view) {
+                return None;
+            }
+            let index = rows.with_untracked(|rows| {
+                positions.with_untracked(|positions| {
+                    positions
+                        .iter()
+                        .position(|position| rows[*position].invitation.id == anchor.id)
+                })
+            })?;
+            Some(index as f64 * height + anchor.into)
+        });
+        moved_to.unwrap_or(seen)
+    });
+    Effect::new(move |_| {
+        let wanted = from.get();
+        if (wanted - viewport.visible.get_untracked().from).abs() < 1.0 {
+            return;
+        }
+        // Once the new rows and spacers are in the DOM (a scroll before would stop at the
+        // page's old end), and before that frame is painted, so nothing is seen to jump.
+        request_animation_frame(move || {
+            viewport.remeasure();
+            let moved = from.get_untracked() - viewport.visible.get_untracked().from;
+            if moved.abs() >= 1.0 {
+                viewport.scroll_by(moved);
+            }
+        });
+    });
+    from
+}
+
+/// How tall the table's rows are: a rendered row's own height (a row height set lower than
+/// its content is outgrown), else what the stylesheet sets.
+fn row_height_of(body: &web_sys::Element) -> Option<f64> {
+    let rendered = body
+        .query_selector("tr.oi-row")
+        .ok()
+        .flatten()
+        // Fractional: 10,000 rows each half a pixel off would misplace the last by 5,000.
+        .map(|row| row.get_bounding_client_rect().height())
+        .filter(|height| *height >= 16.0);
+    rendered.or_else(|| css_row_height(body))
+}
+
 /// The row height the stylesheet sets (`--oi-row-height`, in px), if any.
-fn css_row_height(element: &web_sys::HtmlElement) -> Option<f64> {
+fn css_row_height(element: &web_sys::Element) -> Option<f64> {
     let style = window().get_computed_style(element).ok().flatten()?;
     let value = style.get_property_value("--oi-row-height").ok()?;
     // The browser's own number parsing: Rust's would link kilobytes of float code.

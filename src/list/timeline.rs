@@ -18,6 +18,8 @@ const BAR_HEIGHT: usize = 40;
 #[component]
 pub fn ExpiryTimeline(
     rows: Signal<Rows>,
+    /// Whether more rows are on their way: the counts are so far.
+    partial: Signal<bool>,
     list_view: RwSignal<ListView>,
     zone: Signal<TimeZoneChoice>,
     now: Signal<DateTime<Utc>>,
@@ -95,7 +97,17 @@ pub fn ExpiryTimeline(
     // The box is what the labels' container query measures: a block as wide as the list.
     view! {
         <div class="oi-timeline-box">
-            <ul class="oi-timeline" aria-label="Invitations by the day they expire">
+            <ul
+                class="oi-timeline"
+                class:oi-partial=partial
+                aria-label=move || {
+                    if partial.get() {
+                        "Invitations loaded so far, by the day they expire"
+                    } else {
+                        "Invitations by the day they expire"
+                    }
+                }
+            >
                 {move || bars.get().into_iter().map(bar).collect_view()}
             </ul>
         </div>

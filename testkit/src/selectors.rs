@@ -4,7 +4,8 @@
 
 /// Every rendered data row of the invitation table (not the spacers, not the skeleton).
 pub const ROWS: &str = ".oi-table tbody tr.oi-row";
-pub const ROW_IDS: &str = ".oi-table tbody tr.oi-row td.oi-id";
+/// The whole id (the cell also shows it shortened, for eyes only).
+pub const ROW_IDS: &str = ".oi-table tbody tr.oi-row td.oi-id .oi-id-full";
 pub const ROW_EMAILS: &str = ".oi-table tbody tr.oi-row td.oi-email";
 pub const ROW_DATES: &str = ".oi-table tbody tr.oi-row td.oi-date";
 pub const ROW_BADGES: &str = ".oi-table tbody tr.oi-row .oi-badge";

@@ -71,8 +71,10 @@ async fn on_a_phone_rows_stack_and_nothing_scrolls_sideways() {
         &browser,
         "const row = document.querySelector('tr.oi-row');
          const top = css => row.querySelector(css).getBoundingClientRect().top;
+         const middle = css => { const box = row.querySelector(css).getBoundingClientRect();
+                                 return Math.round(box.top + box.height / 2); };
          return [top('.oi-email'), top('.oi-expires'), top('.oi-created'), top('.oi-actions'),
-                 top('.oi-id'), row.getBoundingClientRect().height];",
+                 row.getBoundingClientRect().height, middle('.oi-created'), middle('.oi-id')];",
     )
     .await;
     let at = |i: usize| tops[i].as_f64().expect("a number");
@@ -80,9 +82,12 @@ async fn on_a_phone_rows_stack_and_nothing_scrolls_sideways() {
         at(0) < at(1) && at(1) < at(2) && at(2) < at(3),
         "stacked in order: {tops}"
     );
-    assert_eq!(at(4), at(2), "the ID shares the dates' line: {tops}");
+    assert!(
+        (at(5) - at(6)).abs() <= 1.0,
+        "the ID shares the dates' line: {tops}"
+    );
     assert_eq!(
-        at(5),
+        at(4),
         PHONE_ROW_PX,
         "the row is as tall as the windowing assumes"
     );
@@ -125,12 +130,8 @@ async fn on_a_phone_rows_stack_and_nothing_scrolls_sideways() {
     assert!(asked.contains(&first_email), "{asked}");
     browser.click_button("Cancel").await;
 
-    // The windowing follows the taller rows: the end of the list is reached and rendered.
-    script(
-        &browser,
-        "const box = document.querySelector('.oi-scroller'); box.scrollTop = box.scrollHeight;",
-    )
-    .await;
+    // The windowing follows the taller rows: scrolling the page reaches the end of the list.
+    script(&browser, SCROLL_TO_THE_LISTS_END).await;
     let row_count = script(
         &browser,
         "return Number(document.querySelector('.oi-table').getAttribute('aria-rowcount'));",
@@ -142,7 +143,7 @@ async fn on_a_phone_rows_stack_and_nothing_scrolls_sideways() {
         script(
             &browser,
             "const rows = document.querySelectorAll('tr.oi-row');
-             return Number(rows[rows.length - 1].getAttribute('aria-rowindex'));",
+             return rows.length ? Number(rows[rows.length - 1].getAttribute('aria-rowindex')) : null;",
         )
         .await
         .as_u64()
@@ -151,9 +152,8 @@ async fn on_a_phone_rows_stack_and_nothing_scrolls_sideways() {
     let last_visible = script(
         &browser,
         "const rows = document.querySelectorAll('tr.oi-row'), last = rows[rows.length - 1];
-         const box = document.querySelector('.oi-scroller').getBoundingClientRect();
          const r = last.getBoundingClientRect();
-         return r.bottom <= box.bottom + 1 && r.top >= box.top;",
+         return r.bottom <= window.innerHeight + 1 && r.top >= 0;",
     )
     .await;
     assert_eq!(last_visible, Value::Bool(true), "the last row is in view");
@@ -293,5 +293,194 @@ async fn timeline_labels_never_overlap_at_any_width() {
             }
         }
     }
+    browser.close().await;
+}
+
+/// Scrolls the page (the list has no scrolling box of its own) until the list's end is at the
+/// bottom of the window, as a person scrolling down to the last invitation.
+const SCROLL_TO_THE_LISTS_END: &str = "const list = document.querySelector('.oi-scroller');
+     window.scrollTo(0, list.getBoundingClientRect().bottom + window.scrollY - window.innerHeight);";
+
+/// The widths the layout tests look at, a small phone's to a desk's.
+const WIDTHS: [u32; 4] = [320, 390, 768, 1280];
+
+/// Elements that scroll (or could) on their own, across shadow roots: each as its class and
+/// how far it scrolls down and sideways. The page itself is not one of them.
+const OWN_SCROLLERS: &str = "
+    const found = [];
+    const visit = root => root.querySelectorAll('*').forEach(element => {
+      if (element.shadowRoot) visit(element.shadowRoot);
+      if (element === document.scrollingElement || element === document.body) return;
+      const style = getComputedStyle(element);
+      const down = element.scrollHeight - element.clientHeight;
+      const across = element.scrollWidth - element.clientWidth;
+      const scrolls = value => value === 'auto' || value === 'scroll';
+      if ((scrolls(style.overflowY) && down > 0) || (scrolls(style.overflowX) && across > 0)) {
+        found.push([element.className || element.tagName, down, across]);
+      }
+    });
+    visit(document);
+    return found;";
+
+/// With 10,000 invitations, at every width in both schemes, the page is the one thing that
+/// scrolls (no box of the list's own fighting it), and scrolling the page reaches the last row.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
+async fn with_ten_thousand_rows_the_page_is_the_only_scroller_at_any_width() {
+    let server = TestServer::start_with(testkit::ServerOptions {
+        demo: false,
+        ..demo_options()
+    });
+    let api = Api::new(&server);
+    let emails: Vec<String> = (0..10_000)
+        .map(|i| format!("user{i:05}@example.com"))
+        .collect();
+    for chunk in emails.chunks(1000) {
+        api.invite(&chunk.iter().map(String::as_str).collect::<Vec<_>>());
+    }
+    let browser = Browser::start(BROWSER_TIME_ZONE).await;
+    browser.client.goto(&server.sign_in_url).await.unwrap();
+    for dark in [false, true] {
+        browser.prefer_dark(dark).await;
+        for width in WIDTHS {
+            browser.client.set_window_size(width, 900).await.unwrap();
+            script(&browser, "window.scrollTo(0, 0);").await;
+            e2e::wait_for("all 10,000 rows", Some(10_001), || async {
+                script(
+                    &browser,
+                    "return document.querySelector('.oi-status') ? null
+                       : Number(document.querySelector('.oi-table').getAttribute('aria-rowcount'));",
+                )
+                .await
+                .as_u64()
+            })
+            .await;
+            let state = format!("{width} px, dark: {dark}");
+            assert_eq!(
+                script(&browser, OWN_SCROLLERS).await,
+                serde_json::json!([]),
+                "{state}"
+            );
+            let page = script(
+                &browser,
+                "const page = document.scrollingElement;
+                 return [page.scrollHeight > window.innerHeight, page.scrollWidth - page.clientWidth];",
+            )
+            .await;
+            assert_eq!(
+                page,
+                serde_json::json!([true, 0]),
+                "{state}: the page scrolls down only"
+            );
+
+            script(&browser, SCROLL_TO_THE_LISTS_END).await;
+            e2e::wait_for("the last row in view", true, || async {
+                script(
+                    &browser,
+                    "const rows = document.querySelectorAll('tr.oi-row'), last = rows[rows.length - 1];
+                     if (!last) return false;
+                     const box = last.getBoundingClientRect();
+                     return last.getAttribute('aria-rowindex') === '10001'
+                       && box.top >= 0 && box.bottom <= window.innerHeight + 1;",
+                )
+                .await
+                == Value::Bool(true)
+            })
+            .await;
+        }
+    }
+    browser.close().await;
+}
+
+/// A 40-character address shows whole at a desk's width: it takes what the other columns
+/// leave, and they give way first as the list narrows (the ID to its copy button, then the
+/// rows stack), so at no width is the address cut while the ID is shown beside it.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
+async fn a_forty_character_address_shows_whole_at_a_desk_and_is_cut_last() {
+    const ADDRESS: &str = "margaret.hamilton.apollo@example-mit.org";
+    assert_eq!(ADDRESS.len(), 40);
+    let server = TestServer::start_with(demo_options());
+    let id = Api::new(&server).invite(&[ADDRESS])[0]["data"]["id"]
+        .as_str()
+        .map(str::to_owned);
+    let browser = Browser::start(BROWSER_TIME_ZONE).await;
+    browser.client.goto(&server.sign_in_url).await.unwrap();
+    browser.text_of(selectors::ROWS).await;
+    let measure = "const row = [...document.querySelectorAll('tr.oi-row')]
+           .find(row => row.querySelector('td.oi-email').textContent === arguments[0]);
+         const cell = row.querySelector('td.oi-email');
+         const short = row.querySelector('.oi-id-short');
+         return [cell.scrollWidth <= cell.clientWidth, getComputedStyle(short).display !== 'none',
+                 getComputedStyle(row).display === 'grid', short.textContent];";
+    for width in [1280, 1180, 1024, 900, 768, 390] {
+        browser.client.set_window_size(width, 900).await.unwrap();
+        let found = browser
+            .client
+            .execute(measure, vec![Value::from(ADDRESS)])
+            .await
+            .unwrap();
+        let (whole, id_shown, stacked) = (
+            found[0] == Value::Bool(true),
+            found[1] == Value::Bool(true),
+            found[2] == Value::Bool(true),
+        );
+        if width == 1280 {
+            assert!(whole && id_shown && !stacked, "at a desk: {found}");
+        }
+        if width == 768 {
+            assert!(
+                whole && stacked,
+                "a stacked row gives the address its own line: {found}"
+            );
+        }
+        assert!(
+            whole || stacked || !id_shown,
+            "at {width} px the address is cut while the ID is shown: {found}"
+        );
+    }
+
+    // The ID is shortened in the middle for the eye; the whole is its accessible name and
+    // what its button copies.
+    browser.client.set_window_size(1280, 900).await.unwrap();
+    let id = id.expect("the new invitation's id");
+    let cell = format!(
+        "//tr[td[contains(@class, 'oi-email')][.='{ADDRESS}']]/td[contains(@class, 'oi-id')]"
+    );
+    let short = browser
+        .client
+        .find(Locator::XPath(&format!(
+            "{cell}/span[contains(@class, 'oi-id-short')]"
+        )))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        short.contains('…') && short.len() < id.len(),
+        "{short} for {id}"
+    );
+    assert_eq!(
+        browser
+            .computed_role(&format!("button.oi-copy[aria-label='Copy ID {id}']"))
+            .await,
+        "button"
+    );
+    browser
+        .client
+        .find(Locator::XPath(&format!("{cell}/button")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    e2e::wait_for("the copy announced", true, || async {
+        browser
+            .texts_now("[role=status]")
+            .await
+            .contains(&format!("ID {id} copied"))
+    })
+    .await;
     browser.close().await;
 }

@@ -9,6 +9,7 @@ mod faults;
 mod gateway;
 mod invite;
 mod layout;
+mod loading;
 mod resend;
 mod security;
 mod team;
