@@ -341,3 +341,87 @@ async fn an_embedded_console_shows_its_frame_while_its_module_loads() {
     proxy.heal();
     browser.close().await;
 }
+
+/// A host that puts the console in a box of its own that scrolls: the list follows that box's
+/// scroll (its rows rendered as the box reaches them), and nothing else scrolls.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
+async fn in_a_hosts_scrolling_box_the_list_follows_that_box() {
+    let host = StaticHost::start();
+    let server = TestServer::start_with(testkit::ServerOptions {
+        extra_args: vec!["--allow-origin".into(), host.origin.clone()],
+        ..demo_options()
+    });
+    let emails: Vec<String> = (0..400)
+        .map(|i| format!("boxed{i:03}@example.com"))
+        .collect();
+    testkit::Api::new(&server).invite(&emails.iter().map(String::as_str).collect::<Vec<_>>());
+    let page = format!(
+        "<!doctype html><title>Panel</title>\n\
+         <script type=\"module\" src=\"{base}/org-invitations-element.js\"></script>\n\
+         <div id=\"panel\" style=\"height: 500px; overflow: auto; border: 1px solid\">\n\
+         <org-invitations id=\"boxed\" api-base=\"{base}\" token=\"{token}\"></org-invitations>\n\
+         </div>\n",
+        base = server.base_url,
+        token = server.token
+    );
+    host.put("panel.html", &page);
+    let browser = Browser::start(BROWSER_TIME_ZONE).await;
+    browser
+        .client
+        .goto(&format!("{}/panel.html", host.origin))
+        .await
+        .unwrap();
+    e2e::wait_for("every row counted", Some(406), || async {
+        in_shadow(
+            &browser,
+            "boxed",
+            "const table = root.querySelector('.oi-table[aria-rowcount]');
+             return root.querySelector('.oi-status') ? null
+               : table && Number(table.getAttribute('aria-rowcount'));",
+        )
+        .await
+        .as_u64()
+    })
+    .await;
+    let page_scrolls = browser
+        .client
+        .execute(
+            "return document.scrollingElement.scrollHeight > window.innerHeight;",
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        page_scrolls,
+        Value::Bool(false),
+        "only the host's box scrolls"
+    );
+
+    // The host's box scrolled to the list's end: its last row is rendered, inside the box.
+    browser
+        .client
+        .execute(
+            "const panel = document.getElementById('panel');
+             const list = document.getElementById('boxed').shadowRoot.querySelector('.oi-scroller');
+             panel.scrollTop += list.getBoundingClientRect().bottom - panel.getBoundingClientRect().bottom;",
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    e2e::wait_for("the last row inside the box", true, || async {
+        in_shadow(
+            &browser,
+            "boxed",
+            "const rows = root.querySelectorAll('tr.oi-row'), last = rows[rows.length - 1];
+             if (!last || last.getAttribute('aria-rowindex') !== '406') return false;
+             const panel = document.getElementById('panel').getBoundingClientRect();
+             const box = last.getBoundingClientRect();
+             return box.top >= panel.top && box.bottom <= panel.bottom + 1;",
+        )
+        .await
+            == Value::Bool(true)
+    })
+    .await;
+    browser.close().await;
+}
