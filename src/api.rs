@@ -45,6 +45,23 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// The error as the console words it: its own sentence for the kind of error, with the
+    /// server's text kept as the detail where there is one.
+    pub fn in_words(&self) -> String {
+        use crate::words::{t, tf};
+        match self {
+            Self::Unreachable => t("error.unreachable"),
+            Self::SignedOut => t("error.signed_out"),
+            Self::Server { status, detail } => tf(
+                "error.server",
+                &[("detail", detail), ("status", &status.to_string())],
+            ),
+            Self::BadResponse(detail) => tf("error.bad_response", &[("detail", detail)]),
+            Self::NoAnswer => t("error.no_answer"),
+            Self::Unsendable(detail) => tf("error.unsendable", &[("detail", detail)]),
+        }
+    }
+
     /// The server could not be reached or said it was briefly unable to answer (502, 503,
     /// 504): the same request may well succeed later.
     pub fn is_temporary(&self) -> bool {
@@ -374,34 +391,40 @@ impl ApiClient {
         mut on_page: impl FnMut(Vec<OrganizationInvitation>, Option<u64>),
     ) -> Result<usize, ApiError> {
         let mut arrived = 0;
-        let mut token: Option<String> = None;
         let mut count = PAGE_SIZE;
-        loop {
-            let page = match self
-                .list_page(options, count, token.as_deref(), abort)
-                .await
-            {
+        let mut page = loop {
+            match self.list_page(options, count, None, abort).await {
                 // A server that caps pages lower refuses the size: ask as the SDK does.
                 Err(ApiError::Server {
                     status: 400 | 422, ..
-                }) if count != SDK_PAGE_SIZE && token.is_none() => {
-                    count = SDK_PAGE_SIZE;
-                    continue;
-                }
-                other => other?,
-            };
-            arrived += page.results.len();
-            on_page(page.results, page.metadata.total);
-            match page.metadata.next_paging_token {
-                // A server that hands back the token it was given would loop forever.
-                Some(next) if token.as_deref() == Some(next.as_str()) => {
-                    return Err(ApiError::BadResponse(
-                        "the server repeated a paging token".into(),
-                    ));
-                }
-                Some(next) => token = Some(next),
-                None => return Ok(arrived),
+                }) if count != SDK_PAGE_SIZE => count = SDK_PAGE_SIZE,
+                other => break other?,
             }
+        };
+        let mut token: Option<String> = None;
+        loop {
+            let next = page.metadata.next_paging_token.take();
+            // A server that hands back the token it was given would loop forever.
+            if next.is_some() && next == token {
+                return Err(ApiError::BadResponse(
+                    "the server repeated a paging token".into(),
+                ));
+            }
+            arrived += page.results.len();
+            let (results, total) = (page.results, page.metadata.total);
+            let Some(next) = next else {
+                on_page(results, total);
+                return Ok(arrived);
+            };
+            // The next page is asked for before this one is handed on: the request travels
+            // while the list takes this page in.
+            let (following, ()) =
+                futures::future::join(self.list_page(options, count, Some(&next), abort), async {
+                    on_page(results, total)
+                })
+                .await;
+            page = following?;
+            token = Some(next);
         }
     }
 

@@ -26,21 +26,20 @@ async function loadAll() {
   const all = [];
   let token = null;
   let size = 0;
-  do {
+  for (;;) {
     const query = new URLSearchParams({ count: String(PAGE_SIZES[size]), include_expired: "true" });
     if (token) query.set("paging_token", token);
     const response = await fetch(`/api/v2/organization_invitations/?${query}`, { credentials: "same-origin" });
     if ((response.status === 400 || response.status === 422) && !token && size === 0) {
       size = 1;
-      token = null;
       continue;
     }
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     const page = await response.json();
     all.push(...page.results);
     token = page.metadata && page.metadata.next_paging_token;
-  } while (token);
-  return all;
+    if (!token) return all;
+  }
 }
 
 function cell(text) {
