@@ -54,12 +54,29 @@ class OrgInvitationsElement extends HTMLElement {
     this.instance = ++instances;
     this.mounted = null;
     this.provider = undefined;
-    // Set on the element before this script defined it: take the value over.
+    this.ownStrings = undefined;
+    // Set on the element before this script defined it: take the values over.
     if (Object.prototype.hasOwnProperty.call(this, "tokenProvider")) {
       const provider = this.tokenProvider;
       delete this.tokenProvider;
       this.provider = provider;
     }
+    if (Object.prototype.hasOwnProperty.call(this, "strings")) {
+      const strings = this.strings;
+      delete this.strings;
+      this.ownStrings = strings;
+    }
+  }
+
+  // The host's own words for some messages, by key (docs/strings.md), merged over the
+  // console's: `element.strings = { "list.invite_people": "Add teammates" }`.
+  get strings() {
+    return this.ownStrings;
+  }
+
+  set strings(strings) {
+    this.ownStrings = strings;
+    if (this.mounted) this.mount();
   }
 
   // A function returning a token (or a promise of one), asked again whenever the server
@@ -113,6 +130,7 @@ class OrgInvitationsElement extends HTMLElement {
       readOnly: this.hasAttribute("read-only"),
       parts: this.getAttribute("parts") ?? undefined,
       timeZone: this.getAttribute("time-zone") ?? undefined,
+      strings: this.ownStrings,
     });
   }
 

@@ -19,6 +19,8 @@ use crate::progress::progress_bar;
 use crate::resend::Resends;
 use crate::session::access::Access;
 use crate::session::sign_out::SignOut;
+use crate::words::{Words, t, tf, tn};
+use org_invitations_core::messages::Catalog;
 
 /// How often statuses and relative phrases are recomputed.
 const CLOCK_TICK: Duration = Duration::from_secs(30);
@@ -39,6 +41,14 @@ pub fn App(
         None => client,
     };
     let host_events = HostEvents::provide(options.events.clone());
+    // The host's words over the console's; what cannot be used is said once, not ignored.
+    let mut catalog = Catalog::english();
+    let mut problems = options.strings_refused.clone();
+    problems.extend(catalog.merge(options.strings.clone()));
+    for problem in problems {
+        host_events.error(&[], &format!("strings: {problem}"));
+    }
+    Words::provide(catalog);
     provide_context(client.clone());
     let access = Access::provide(client.clone());
     provide_context(ActivityFilter(RwSignal::new(AuditFilter::default())));
@@ -119,7 +129,7 @@ pub fn App(
         <div class="oi-console" class:oi-read-only=move || read_only || !access.may_revoke()>
             <header class="oi-header">
                 <div>
-                    <h1 class="oi-title">"Organization invitations"</h1>
+                    <h1 class="oi-title">{t("app.title")}</h1>
                     {move || {
                         access.organization.get().map(|name| view! { <p class="oi-org">{name}</p> })
                     }}
@@ -133,9 +143,7 @@ pub fn App(
                     .map(|left| {
                         view! {
                             <p class="oi-status oi-waiting" role="status">
-                                {format!(
-                                    "The server asked for a pause: waiting {left} s, then carrying on.",
-                                )}
+                                {tf("app.waiting", &[("seconds", &left.to_string())])}
                             </p>
                         }
                     })
@@ -146,7 +154,7 @@ pub fn App(
                     .then(|| {
                         view! {
                             <p class="oi-status" role="status">
-                                "You are signed out. To sign in again, open the sign-in link the server printed when it started."
+                                {t("app.signed_out")}
                             </p>
                         }
                     })
@@ -173,7 +181,7 @@ pub fn App(
                         view! {
                             <div class="oi-list">
                                 <h2 class="oi-subtitle" id="oi-list-title">
-                                    "Invitations"
+                                    {t("list.title")}
                                 </h2>
                                 <div class="oi-summary-bar">
                                     <p class="oi-summary">
@@ -186,7 +194,10 @@ pub fn App(
                                                 .map(|at| {
                                                     view! {
                                                         <span class="oi-refreshed">
-                                                            {format!("Refreshed at {}", zone.get().format_time(at))}
+                                                            {tf(
+                                                                "list.refreshed",
+                                                                &[("time", &zone.get().format_time(at))],
+                                                            )}
                                                         </span>
                                                     }
                                                 })
@@ -198,7 +209,7 @@ pub fn App(
                                         on:click=move |_| load()
                                         disabled=move || progress.get().is_some()
                                     >
-                                        "Refresh"
+                                        {t("list.refresh")}
                                     </button>
                                 </div>
                                 {move || {
@@ -252,28 +263,32 @@ pub fn App(
 /// "so far" while the list is still arriving.
 fn counts(summary: Summary, partial: bool) -> impl IntoView {
     view! {
-        <span class="oi-badge oi-count-pending">{format!("{} pending", summary.pending)}</span>
+        <span class="oi-badge oi-count-pending">{tn("list.count.pending", summary.pending)}</span>
         " · "
         <span class="oi-badge oi-count-expiring">
-            {format!("{} expiring soon", summary.expiring_soon)}
+            {tn("list.count.expiring", summary.expiring_soon)}
         </span>
         " · "
-        <span class="oi-badge oi-count-expired">{format!("{} expired", summary.expired)}</span>
-        {partial.then_some(view! { <span class="oi-so-far">" so far"</span> })}
+        <span class="oi-badge oi-count-expired">{tn("list.count.expired", summary.expired)}</span>
+        {partial.then(|| view! { <span class="oi-so-far">{t("list.so_far")}</span> })}
     }
 }
 
 #[component]
 fn LoadProgress(progress: Progress) -> impl IntoView {
+    let loaded = progress.loaded.to_string();
     let text = match (progress.loaded, progress.total) {
-        (0, _) => "Loading invitations…".to_owned(),
-        (loaded, Some(total)) => format!("Loading invitations… {loaded} of {total}"),
-        (loaded, None) => format!("Loading invitations… {loaded} so far"),
+        (0, _) => t("list.loading"),
+        (_, Some(total)) => tf(
+            "list.loading.progress",
+            &[("loaded", &loaded), ("total", &total.to_string())],
+        ),
+        (_, None) => tf("list.loading.so_far", &[("loaded", &loaded)]),
     };
     let bar = progress
         .total
         .filter(|total| *total > 0)
-        .map(|total| progress_bar(progress.loaded, total as usize, "Invitations loaded".into()));
+        .map(|total| progress_bar(progress.loaded, total as usize, t("list.loading.bar")));
     view! {
         <div class="oi-status" role="status">
             <span>{text}</span>
@@ -289,23 +304,22 @@ fn LoadError(
     /// Loads again.
     retry: Callback<()>,
 ) -> impl IntoView {
-    let title = match error {
-        ApiError::SignedOut => "Not signed in",
-        ApiError::Server { status: 403, .. } => "Not allowed",
-        ApiError::Unreachable => "Server unreachable",
-        ApiError::NoAnswer => "No answer from the server",
-        _ => "Could not load invitations",
-    };
-    let again = error
-        .is_temporary()
-        .then_some("The console tries again by itself every few seconds.");
+    let title = t(match error {
+        ApiError::SignedOut => "error.signed_out.title",
+        ApiError::Server { status: 403, .. } => "error.forbidden.title",
+        ApiError::Unreachable => "error.unreachable.title",
+        ApiError::NoAnswer => "error.no_answer.title",
+        _ => "error.load.title",
+    });
+    let again = error.is_temporary().then(|| t("error.retrying"));
+    let detail = error.in_words();
     view! {
         <div class="oi-error" role="alert">
             <p class="oi-error-title">{title}</p>
-            <p class="oi-error-detail">{error.to_string()}</p>
+            <p class="oi-error-detail">{detail}</p>
             {again.map(|text| view! { <p class="oi-help">{text}</p> })}
             <button type="button" class="oi-button" on:click=move |_| retry.run(())>
-                "Retry"
+                {t("error.retry")}
             </button>
         </div>
     }

@@ -35,6 +35,7 @@ pub fn mount_console(
     element: web_sys::HtmlElement,
     options: JsValue,
 ) -> Result<MountedConsole, JsValue> {
+    let options_value = options.clone();
     let text = |name: &str| {
         Reflect::get(&options, &name.into())
             .ok()
@@ -66,9 +67,37 @@ pub fn mount_console(
         time_zone: TimeZoneChoice::from_option(text("timeZone").as_deref()),
         ..ConsoleOptions::default()
     };
+    let (strings, strings_refused) = host_strings(&options_value);
+    let options = ConsoleOptions {
+        strings,
+        strings_refused,
+        ..options
+    };
     Ok(MountedConsole {
         handle: Some(Box::new(mount(element, options))),
     })
+}
+
+/// A host's `strings` option (an object of key → text): the entries that are text, and a
+/// sentence for each that is not.
+fn host_strings(options: &JsValue) -> (Vec<(String, String)>, Vec<String>) {
+    let Some(strings) = Reflect::get(options, &"strings".into())
+        .ok()
+        .filter(|strings| strings.is_object())
+    else {
+        return (Vec::new(), Vec::new());
+    };
+    let mut texts = Vec::new();
+    let mut refused = Vec::new();
+    for entry in js_sys::Object::entries(strings.unchecked_ref()).iter() {
+        let entry: js_sys::Array = entry.unchecked_into();
+        let key = entry.get(0).as_string().unwrap_or_default();
+        match entry.get(1).as_string() {
+            Some(text) => texts.push((key, text)),
+            None => refused.push(format!("strings: “{key}” is not text")),
+        }
+    }
+    (texts, refused)
 }
 
 /// Whether a host's `parts` option ("list", "invite" or both, space-separated) includes

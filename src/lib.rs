@@ -21,6 +21,7 @@ mod progress;
 pub mod resend;
 mod session;
 mod time_zone;
+mod words;
 
 pub use app::App;
 pub use embed::{MountedConsole, mount_console};

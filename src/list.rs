@@ -23,6 +23,7 @@ use crate::download::download_csv;
 use crate::resend::{ResendReport, Resends};
 use crate::session::access::Access;
 use crate::time_zone::TimeZoneChoice;
+use crate::words::{t, tf};
 use table::InvitationTable;
 use timeline::ExpiryTimeline;
 use toolbar::ListToolbar;
@@ -113,7 +114,12 @@ pub fn InvitationList(
                     disabled=move || resends.progress.get().is_some()
                     on:click=move |_| resends.resend(expired_rows.get_untracked())
                 >
-                    {move || format!("Resend all expired ({})", expired_rows.with(Vec::len))}
+                    {move || {
+                        tf(
+                            "list.resend_expired",
+                            &[("count", &expired_rows.with(Vec::len).to_string())],
+                        )
+                    }}
                 </button>
             </Show>
         }
@@ -140,16 +146,19 @@ pub fn InvitationList(
     let has_matches = Memo::new(move |_| shown() > 0);
     let announcement = move || {
         let sort = list_view.with(|view| view.sort);
-        let of = if partial.get() {
-            format!("{} loaded so far", total())
+        let key = if partial.get() {
+            "list.announce.partial"
         } else {
-            format!("{} invitations", total())
+            "list.announce"
         };
-        format!(
-            "{} of {of} shown, sorted by {}, {}",
-            shown(),
-            sort.column.label(),
-            sort.direction.aria()
+        tf(
+            key,
+            &[
+                ("shown", &shown().to_string()),
+                ("total", &total().to_string()),
+                ("column", &t(sort.column.message_key())),
+                ("direction", &t(sort.direction.message_key())),
+            ],
         )
     };
 
@@ -166,7 +175,7 @@ pub fn InvitationList(
                 disabled=move || !has_matches.get() || partial.get()
                 on:click=export
             >
-                "Export CSV"
+                {t("list.export")}
             </button>
             {resend_expired}
             <button
@@ -175,7 +184,12 @@ pub fn InvitationList(
                 disabled=move || selected_rows.with(Vec::is_empty)
                 on:click=move |_| deletions.ask(selected_rows.get_untracked())
             >
-                {move || format!("Delete selected ({})", selected_rows.with(Vec::len))}
+                {move || {
+                    tf(
+                        "list.delete_selected",
+                        &[("count", &selected_rows.with(Vec::len).to_string())],
+                    )
+                }}
             </button>
             {resends.map(|_| view! { <ResendReport /> })}
         </div>
@@ -192,16 +206,11 @@ pub fn InvitationList(
                                 list_view
                                     .with(|view| {
                                         if view.expires.is_some() {
-                                            "No invitation in this view expires on the chosen day: press its bar again to see every day."
-                                                .to_owned()
+                                            t("list.empty.day")
                                         } else if view.search.trim().is_empty() {
-                                            "Every invitation is expired, and expired ones are hidden."
-                                                .to_owned()
+                                            t("list.empty.expired_hidden")
                                         } else {
-                                            format!(
-                                                "No invitations match “{}”.",
-                                                view.search.trim(),
-                                            )
+                                            tf("list.empty.no_match", &[("search", view.search.trim())])
                                         }
                                     })
                             }}
@@ -232,10 +241,10 @@ fn EmptyList(invite_here: Signal<bool>) -> impl IntoView {
     };
     view! {
         <div class="oi-empty-state">
-            <p class="oi-empty">"No invitations yet."</p>
+            <p class="oi-empty">{t("list.empty")}</p>
             <Show when=move || invite_here.get()>
                 <button type="button" class="oi-button oi-primary" on:click=to_the_form>
-                    "Invite people"
+                    {t("list.invite_people")}
                 </button>
             </Show>
         </div>

@@ -30,6 +30,11 @@ pub struct ConsoleOptions {
     pub show_list: bool,
     /// Which clock dates start in (the viewer can still switch).
     pub time_zone: crate::TimeZoneChoice,
+    /// A host's own words for some messages, by key (`docs/strings.md`), merged over the
+    /// console's; what cannot be used is reported on the error event.
+    pub strings: Vec<(String, String)>,
+    /// Entries of `strings` that were not text, reported with the rest.
+    pub strings_refused: Vec<String>,
 }
 
 impl Default for ConsoleOptions {
@@ -43,6 +48,8 @@ impl Default for ConsoleOptions {
             draft_key: None,
             events: None,
             read_only: false,
+            strings: Vec::new(),
+            strings_refused: Vec::new(),
             show_invite: true,
             show_list: true,
             time_zone: crate::TimeZoneChoice::Local,

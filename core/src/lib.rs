@@ -6,12 +6,14 @@ pub mod datetime;
 pub mod deletion;
 pub mod email;
 pub mod email_input;
+pub mod english;
 pub mod export;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod invitation;
 pub mod invite_outcome;
 pub mod listing;
+pub mod messages;
 pub mod paging_token;
 pub mod resend;
 pub mod role;

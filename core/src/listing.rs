@@ -23,6 +23,16 @@ impl SortColumn {
         SortColumn::ExpiresAt,
     ];
 
+    /// The key of the column header's words (`crate::english`).
+    pub fn message_key(self) -> &'static str {
+        match self {
+            SortColumn::Id => "column.id",
+            SortColumn::Email => "column.email",
+            SortColumn::CreatedAt => "column.created_at",
+            SortColumn::ExpiresAt => "column.expires_at",
+        }
+    }
+
     /// The column header, exactly as the Anyscale CLI prints it.
     pub fn label(self) -> &'static str {
         match self {
@@ -67,6 +77,14 @@ impl SortDirection {
         match self {
             SortDirection::Ascending => "asc",
             SortDirection::Descending => "desc",
+        }
+    }
+
+    /// The key of the direction in words (`crate::english`).
+    pub fn message_key(self) -> &'static str {
+        match self {
+            SortDirection::Ascending => "sort.ascending",
+            SortDirection::Descending => "sort.descending",
         }
     }
 

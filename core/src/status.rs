@@ -30,6 +30,15 @@ impl Status {
         }
     }
 
+    /// The key of the status in words (`crate::english`).
+    pub fn message_key(self) -> &'static str {
+        match self {
+            Status::Pending => "status.pending",
+            Status::ExpiringSoon => "status.expiring",
+            Status::Expired => "status.expired",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Status::Pending => "Pending",

@@ -1,6 +1,7 @@
 //! The confirmation before deleting: a modal dialog (focus stays inside, Escape cancels)
 //! naming every address it will delete.
 
+use crate::words::{t, tf, tn};
 use leptos::prelude::*;
 
 use super::service::Deletions;
@@ -25,8 +26,8 @@ pub fn ConfirmDeleteDialog() -> impl IntoView {
     });
     let title = move || {
         deletions.confirming.with(|asking| match asking.as_deref() {
-            Some([one]) => format!("Delete the invitation for {}?", one.email),
-            Some(many) => format!("Delete {} invitations?", many.len()),
+            Some([one]) => tf("dialog.title.one", &[("email", &one.email)]),
+            Some(many) => tn("dialog.title.many", many.len()),
             None => String::new(),
         })
     };
@@ -44,7 +45,12 @@ pub fn ConfirmDeleteDialog() -> impl IntoView {
                         .take(LISTED)
                         .map(|invitation| view! { <li>{invitation.email.clone()}</li> })
                         .collect_view()}
-                    {(hidden > 0).then(|| view! { <li>{format!("…and {hidden} more")}</li> })}
+                    {(hidden > 0)
+                        .then(|| {
+                            view! {
+                                <li>{tf("dialog.more", &[("count", &hidden.to_string())])}</li>
+                            }
+                        })}
                 </ul>
             })
         })
@@ -66,20 +72,18 @@ pub fn ConfirmDeleteDialog() -> impl IntoView {
             <h2 class="oi-subtitle" id="oi-dialog-title">
                 {title}
             </h2>
-            <p id="oi-dialog-detail">
-                "The invitation link stops working. You can undo for a few seconds afterwards."
-            </p>
+            <p id="oi-dialog-detail">{t("dialog.detail")}</p>
             {listed}
             <div class="oi-dialog-actions">
                 <button type="button" class="oi-button" on:click=move |_| deletions.cancel()>
-                    "Cancel"
+                    {t("dialog.cancel")}
                 </button>
                 <button
                     type="button"
                     class="oi-button oi-danger"
                     on:click=move |_| deletions.confirm()
                 >
-                    "Delete"
+                    {t("dialog.delete")}
                 </button>
             </div>
         </dialog>

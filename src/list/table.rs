@@ -17,6 +17,7 @@ use crate::hooks::{Viewport, use_visible_stretch};
 use crate::resend::Resends;
 use crate::session::access::Access;
 use crate::time_zone::TimeZoneChoice;
+use crate::words::{t, tf};
 
 /// Columns: selection, the CLI's four, actions.
 const COLUMNS: &str = "6";
@@ -78,8 +79,8 @@ pub fn InvitationTable(
     let copied = RwSignal::new(None::<Copied>);
     let copy_announcement = move || {
         copied.get().map(|copied| match copied {
-            Copied::Done(id) => format!("ID {id} copied"),
-            Copied::Refused => "The browser did not let the ID be copied.".to_owned(),
+            Copied::Done(id) => tf("table.copied", &[("id", &id)]),
+            Copied::Refused => t("table.copy_refused"),
         })
     };
     Effect::new(move |_| {
@@ -278,7 +279,7 @@ fn InvitationRow(
             <td role="cell" class="oi-select">
                 <input
                     type="checkbox"
-                    aria-label=format!("Select invitation for {}", invitation.email)
+                    aria-label=tf("table.select", &[("email", &invitation.email)])
                     prop:checked=is_selected
                     on:change=move |event| toggle(event_target_checked(&event))
                 />
@@ -294,17 +295,24 @@ fn InvitationRow(
             <td role="cell" class="oi-email" title=invitation.email.clone()>
                 {invitation.email.clone()}
             </td>
-            <td role="cell" class="oi-date oi-created" title=format_utc_exact(created_at)>
+            <td
+                role="cell"
+                class="oi-date oi-created"
+                title=format_utc_exact(created_at)
+                data-label=t("table.created")
+            >
                 {move || zone.get().format(created_at)}
             </td>
             <td role="cell" class="oi-date oi-expires" title=format_utc_exact(expires_at)>
                 <span class="oi-expires-at">{move || zone.get().format(expires_at)}</span>
                 " "
                 <span class="oi-relative">
-                    {move || format!("({})", relative_phrase(expires_at, now.get()))}
+                    {move || {
+                        tf("table.relative", &[("phrase", &relative_phrase(expires_at, now.get()))])
+                    }}
                 </span>
                 " "
-                <span class="oi-badge">{move || status.get().label()}</span>
+                <span class="oi-badge">{move || t(status.get().message_key())}</span>
             </td>
             <td role="cell" class="oi-actions">
                 {move || {
@@ -319,13 +327,10 @@ fn InvitationRow(
                                 <button
                                     type="button"
                                     class="oi-link"
-                                    aria-label=format!(
-                                        "Retry deleting the invitation for {}",
-                                        retry.email,
-                                    )
+                                    aria-label=tf("table.retry_delete", &[("email", &retry.email)])
                                     on:click=move |_| deletions.retry(retry.clone())
                                 >
-                                    "Retry"
+                                    {t("table.retry")}
                                 </button>
                                 " "
                             }
@@ -337,13 +342,13 @@ fn InvitationRow(
                     type="button"
                     class="oi-button oi-delete"
                     data-index=move || index.get().to_string()
-                    aria-label=format!("Delete invitation for {}", invitation.email)
+                    aria-label=tf("table.delete_for", &[("email", &invitation.email)])
                     on:click=move |_| {
                         return_focus.set(Some((index.get_untracked(), for_delete.id.clone())));
                         deletions.ask(vec![for_delete.clone()]);
                     }
                 >
-                    "Delete"
+                    {t("table.delete")}
                 </button>
             </td>
         </tr>
@@ -359,7 +364,7 @@ enum Copied {
 
 /// A button that puts the whole id on the clipboard, marked done once the browser has it.
 fn copy_button(id: &str, copied: RwSignal<Option<Copied>>) -> impl IntoView + use<> {
-    let label = format!("Copy ID {id}");
+    let label = tf("table.copy_id", &[("id", id)]);
     let id = id.to_owned();
     let done = {
         let id = id.clone();
@@ -380,7 +385,7 @@ fn copy_button(id: &str, copied: RwSignal<Option<Copied>>) -> impl IntoView + us
         <button type="button" class="oi-copy" class:oi-copied=done aria-label=label on:click=copy>
             <span class="oi-copy-icon" aria-hidden="true"></span>
             <span class="oi-copy-label" aria-hidden="true">
-                "ID"
+                {t("table.copy_label")}
             </span>
         </button>
     }
@@ -391,7 +396,7 @@ fn resend_button(
     invitation: &org_invitations_core::OrganizationInvitation,
 ) -> Option<impl IntoView + use<>> {
     let resends = use_context::<Resends>()?;
-    let label = format!("Resend invitation for {}", invitation.email);
+    let label = tf("table.resend_for", &[("email", &invitation.email)]);
     let invitation = invitation.clone();
     Some(view! {
         <button
@@ -401,7 +406,7 @@ fn resend_button(
             disabled=move || resends.progress.get().is_some()
             on:click=move |_| resends.resend(vec![invitation.clone()])
         >
-            "Resend"
+            {t("table.resend")}
         </button>
         " "
     })
@@ -412,7 +417,7 @@ fn history_button(email: &str) -> Option<impl IntoView + use<>> {
     let access = use_context::<Access>()?;
     let filter = use_context::<ActivityFilter>()?;
     let email = email.to_owned();
-    let label = format!("History of {email}");
+    let label = tf("table.history_of", &[("email", &email)]);
     Some(move || {
         access.may_read_activity().then(|| {
             let email = email.clone();
@@ -423,7 +428,7 @@ fn history_button(email: &str) -> Option<impl IntoView + use<>> {
                     aria-label=label.clone()
                     on:click=move |_| filter.show_history_of(&email)
                 >
-                    "History"
+                    {t("table.history")}
                 </button>
                 " "
             }
@@ -469,7 +474,7 @@ fn TableHead(
                             list_view.update(|view| view.sort = view.sort.toggled(column))
                         }
                     >
-                        {column.label()}
+                        {t(column.message_key())}
                         <span class="oi-sort-mark" aria-hidden="true">
                             {mark}
                         </span>
@@ -478,7 +483,7 @@ fn TableHead(
             }
             .into_any()
         }
-        None => view! { <th scope="col">{column.label()}</th> }.into_any(),
+        None => view! { <th scope="col">{t(column.message_key())}</th> }.into_any(),
     });
     let select_all = controls.map(
         |HeadControls {
@@ -495,7 +500,7 @@ fn TableHead(
             view! {
                 <input
                     type="checkbox"
-                    aria-label="Select all shown invitations"
+                    aria-label=t("table.select_all")
                     prop:checked=all_selected
                     on:change=move |event| {
                         let checked = event_target_checked(&event);
@@ -522,11 +527,11 @@ fn TableHead(
             <tr role="row" aria-rowindex="1">
                 <th role="columnheader" scope="col" class="oi-select">
                     {select_all}
-                    <span class="oi-sr-only">"Select"</span>
+                    <span class="oi-sr-only">{t("table.select_header")}</span>
                 </th>
                 {headers.into_iter().collect_view()}
                 <th role="columnheader" scope="col" class="oi-actions">
-                    <span class="oi-sr-only">"Actions"</span>
+                    <span class="oi-sr-only">{t("table.actions")}</span>
                 </th>
             </tr>
         </thead>

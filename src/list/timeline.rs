@@ -11,6 +11,7 @@ use org_invitations_core::timeline::{Bar, expiry_bars, label, short_label};
 
 use crate::delete::Deletions;
 use crate::time_zone::TimeZoneChoice;
+use crate::words::{t, tn};
 
 /// The tallest bar, in the SVG's units.
 const BAR_HEIGHT: usize = 40;
@@ -46,7 +47,7 @@ pub fn ExpiryTimeline(
             0 => 0,
             _ => (count * BAR_HEIGHT / tallest.max(1)).max(2),
         };
-        let name = label(day, zone.get_untracked().day(now.get_untracked()));
+        let name = day_name(day, zone.get_untracked().day(now.get_untracked()));
         let pressed = move || list_view.with(|view| view.expires == Some(day));
         let choose = move |_| {
             list_view.update(|view| {
@@ -81,14 +82,15 @@ pub fn ExpiryTimeline(
                             height=height.to_string()
                         ></rect>
                     </svg>
-                    <span class="oi-sr-only">
-                        {if count == 1 { " invitation: " } else { " invitations: " }}
-                    </span>
+                    <span class="oi-sr-only">{tn("timeline.invitations", count)}</span>
                     // Either is shown, by the timeline's width; the full name is the
                     // accessible one.
                     <span class="oi-bar-day oi-bar-day-long">{name}</span>
                     <span class="oi-bar-day oi-bar-day-short" aria-hidden="true">
-                        {short_label(day)}
+                        {match day {
+                            ExpiryDay::Expired => t("timeline.expired.short"),
+                            ExpiryDay::On(_) => short_label(day),
+                        }}
                     </span>
                 </button>
             </li>
@@ -101,15 +103,22 @@ pub fn ExpiryTimeline(
                 class="oi-timeline"
                 class:oi-partial=partial
                 aria-label=move || {
-                    if partial.get() {
-                        "Invitations loaded so far, by the day they expire"
-                    } else {
-                        "Invitations by the day they expire"
-                    }
+                    t(if partial.get() { "timeline.label.partial" } else { "timeline.label" })
                 }
             >
                 {move || bars.get().into_iter().map(bar).collect_view()}
             </ul>
         </div>
+    }
+}
+
+/// "Expired", "Today", "Tomorrow" in the console's words, then the weekday and the day of the
+/// month.
+fn day_name(day: ExpiryDay, today: chrono::NaiveDate) -> String {
+    match day {
+        ExpiryDay::Expired => t("timeline.expired"),
+        ExpiryDay::On(on) if on == today => t("timeline.today"),
+        ExpiryDay::On(on) if on == today + chrono::TimeDelta::days(1) => t("timeline.tomorrow"),
+        ExpiryDay::On(_) => label(day, today),
     }
 }

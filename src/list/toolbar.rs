@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use org_invitations_core::listing::ListView;
 
 use crate::time_zone::TimeZoneChoice;
+use crate::words::t;
 
 #[component]
 pub fn ListToolbar(
@@ -20,7 +21,7 @@ pub fn ListToolbar(
     view! {
         <div class="oi-toolbar">
             <label class="oi-search">
-                <span>"Search by email"</span>
+                <span>{t("toolbar.search")}</span>
                 <input
                     type="search"
                     autocomplete="off"
@@ -41,11 +42,11 @@ pub fn ListToolbar(
                         list_view.update(|view| view.show_expired = checked);
                     }
                 />
-                <span>"Show expired"</span>
+                <span>{t("toolbar.show_expired")}</span>
             </label>
             <fieldset class="oi-zone">
-                <legend>"Times in"</legend>
-                {[(TimeZoneChoice::Local, "Local time"), (TimeZoneChoice::Utc, "UTC")]
+                <legend>{t("toolbar.times_in")}</legend>
+                {[(TimeZoneChoice::Local, "toolbar.local"), (TimeZoneChoice::Utc, "toolbar.utc")]
                     .map(|(choice, label)| {
                         let group = group.clone();
                         view! {
@@ -56,7 +57,7 @@ pub fn ListToolbar(
                                     prop:checked=move || zone.get() == choice
                                     on:change=move |_| zone.set(choice)
                                 />
-                                <span>{label}</span>
+                                <span>{t(label)}</span>
                             </label>
                         }
                     })

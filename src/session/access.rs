@@ -82,11 +82,16 @@ impl Access {
     /// "Signed in as alice@corp.example (admin)", once known.
     pub fn signed_in_as(&self) -> Option<String> {
         self.caller.with(|caller| match caller {
-            Caller::Known(me) => Some(format!(
-                "Signed in as {} ({})",
-                me.actor,
-                me.role.map_or("no role", Role::name)
-            )),
+            Caller::Known(me) => {
+                use crate::words::{t, tf};
+                let role = me
+                    .role
+                    .map_or_else(|| t("app.no_role"), |role| role.name().to_owned());
+                Some(tf(
+                    "app.signed_in_as",
+                    &[("who", &me.actor), ("role", &role)],
+                ))
+            }
             _ => None,
         })
     }

@@ -1,3 +1,4 @@
 //! The core crate's integration tests: one binary (one link), a module per topic.
 
 mod fuzz;
+mod strings_doc;

@@ -425,3 +425,82 @@ async fn in_a_hosts_scrolling_box_the_list_follows_that_box() {
     .await;
     browser.close().await;
 }
+
+/// A host renames a message with the `strings` property, set before the element is defined:
+/// the console shows the host's words, and a key it does not know is reported once on the
+/// error event, not silently ignored.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
+async fn a_hosts_strings_override_messages_and_unknown_keys_are_reported() {
+    let host = StaticHost::start();
+    let server = TestServer::start_with(testkit::ServerOptions {
+        extra_args: vec!["--allow-origin".into(), host.origin.clone()],
+        ..demo_options()
+    });
+    let page = format!(
+        "<!doctype html><html lang=\"en\"><title>Worded</title>\n\
+         <script type=\"module\" src=\"{base}/org-invitations-element.js\"></script>\n\
+         <org-invitations id=\"worded\" api-base=\"{base}\" token=\"{token}\"></org-invitations>\n\
+         <script>\n\
+           window.reported = [];\n\
+           document.addEventListener('invitations-error', (e) => reported.push(e.detail.message));\n\
+           document.getElementById('worded').strings = {{\n\
+             'list.refresh': 'Reload the list',\n\
+             'list.invite_people': 'Add teammates',\n\
+             'list.refrsh': 'a typo',\n\
+           }};\n\
+         </script>\n",
+        base = server.base_url,
+        token = server.token
+    );
+    host.put("worded.html", &page);
+    let browser = Browser::start(BROWSER_TIME_ZONE).await;
+    browser
+        .client
+        .goto(&format!("{}/worded.html", host.origin))
+        .await
+        .unwrap();
+    wait_for_rows(&browser, "worded", 5).await;
+    let buttons = in_shadow(
+        &browser,
+        "worded",
+        "return [...root.querySelectorAll('button')].map(b => b.textContent.trim());",
+    )
+    .await;
+    let buttons: Vec<String> = serde_json::from_value(buttons).unwrap();
+    assert!(
+        buttons.contains(&"Reload the list".to_owned()),
+        "{buttons:?}"
+    );
+    assert!(!buttons.contains(&"Refresh".to_owned()), "{buttons:?}");
+    let reported = browser
+        .client
+        .execute("return window.reported;", Vec::new())
+        .await
+        .unwrap();
+    let reported: Vec<String> = serde_json::from_value(reported).unwrap();
+    assert_eq!(
+        reported
+            .iter()
+            .filter(|message| message.contains("list.refrsh"))
+            .count(),
+        1,
+        "the unknown key reported once: {reported:?}"
+    );
+    assert!(
+        reported
+            .iter()
+            .all(|message| !message.contains("list.refresh\u{201d}")),
+        "the known key is not reported: {reported:?}"
+    );
+    // The host page's language is its own.
+    assert_eq!(
+        browser
+            .client
+            .execute("return document.documentElement.lang;", Vec::new())
+            .await
+            .unwrap(),
+        Value::from("en")
+    );
+    browser.close().await;
+}
