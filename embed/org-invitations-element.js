@@ -20,6 +20,8 @@ const ready = (async () => {
 let glue = null;
 
 const STYLESHEET = new URL("./console.css", import.meta.url).href;
+// Where the console's own files are: its languages' tables are fetched from here.
+const ASSET_BASE = new URL("./", import.meta.url).href;
 let instances = 0;
 
 // The console's first frame, as the stand-alone page's index.html has it, made with DOM calls
@@ -47,7 +49,7 @@ function frame() {
 }
 
 class OrgInvitationsElement extends HTMLElement {
-  static observedAttributes = ["api-base", "token", "draft-key", "read-only", "parts", "time-zone"];
+  static observedAttributes = ["api-base", "token", "draft-key", "read-only", "parts", "time-zone", "lang"];
 
   constructor() {
     super();
@@ -119,6 +121,8 @@ class OrgInvitationsElement extends HTMLElement {
       });
       return;
     }
+    // The frame stays until the console replaces it (once its language's words are in).
+    root.append(frame());
     shadow.replaceChildren(style, root);
     this.mounted = glue.mountConsole(root, {
       apiBase: this.getAttribute("api-base") ?? "",
@@ -131,6 +135,10 @@ class OrgInvitationsElement extends HTMLElement {
       parts: this.getAttribute("parts") ?? undefined,
       timeZone: this.getAttribute("time-zone") ?? undefined,
       strings: this.ownStrings,
+      // The element's own language, else the one it inherits from the host page.
+      locale: this.getAttribute("lang") ?? undefined,
+      inheritedLang: this.parentElement?.closest("[lang]")?.getAttribute("lang") ?? undefined,
+      assetBase: ASSET_BASE,
     });
   }
 
@@ -148,4 +156,7 @@ if (!customElements.get("org-invitations")) {
 }
 
 glue = await ready;
-export const mountConsole = glue.mountConsole;
+// The console's own files (its languages' tables) are beside this script, wherever the host is.
+export function mountConsole(element, options = {}) {
+  return glue.mountConsole(element, { assetBase: ASSET_BASE, ...options });
+}

@@ -2,6 +2,7 @@
 //! a page at a time, and exported as CSV. A row's "History" button filters it to that row's
 //! address: who invited, when, earlier invitations to it, who revoked.
 
+use crate::words::{t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use org_invitations_core::wire::AuditRecord;
@@ -100,7 +101,10 @@ pub fn Activity(
     let summary = move || {
         let shown = records.with(Vec::len);
         match total.get() {
-            Some(total) => format!("{shown} of {total} records"),
+            Some(total) => tf(
+                "activity.summary",
+                &[("shown", &shown.to_string()), ("total", &total.to_string())],
+            ),
             None => String::new(),
         }
     };
@@ -108,11 +112,11 @@ pub fn Activity(
     view! {
         <section class="oi-activity" aria-labelledby="oi-activity-title">
             <h2 class="oi-subtitle" id="oi-activity-title">
-                "Activity"
+                {t("activity.title")}
             </h2>
             <div class="oi-toolbar">
                 <label class="oi-search">
-                    <span>"Address"</span>
+                    <span>{t("activity.address")}</span>
                     <input
                         type="search"
                         autocomplete="off"
@@ -122,7 +126,7 @@ pub fn Activity(
                     />
                 </label>
                 <label class="oi-search">
-                    <span>"Actor"</span>
+                    <span>{t("activity.actor")}</span>
                     <input
                         type="search"
                         autocomplete="off"
@@ -132,7 +136,7 @@ pub fn Activity(
                     />
                 </label>
                 <button type="button" class="oi-button" on:click=export>
-                    "Export activity as CSV"
+                    {t("activity.export")}
                 </button>
             </div>
             <p class="oi-summary" role="status">
@@ -144,7 +148,7 @@ pub fn Activity(
                     .map(|error| {
                         view! {
                             <p class="oi-notice" role="alert">
-                                {format!("Could not read the activity: {error}")}
+                                {tf("activity.failed", &[("error", &error.in_words())])}
                             </p>
                         }
                     })
@@ -155,24 +159,24 @@ pub fn Activity(
                 <table
                     role="table"
                     class="oi-table oi-activity-table"
-                    aria-label="Activity records"
+                    aria-label=t("activity.records")
                 >
                     <thead role="rowgroup">
                         <tr role="row">
                             <th role="columnheader" scope="col">
-                                "When"
+                                {t("activity.when")}
                             </th>
                             <th role="columnheader" scope="col">
-                                "Who"
+                                {t("activity.who")}
                             </th>
                             <th role="columnheader" scope="col">
-                                "What"
+                                {t("activity.what")}
                             </th>
                             <th role="columnheader" scope="col">
-                                "Address"
+                                {t("activity.address")}
                             </th>
                             <th role="columnheader" scope="col">
-                                "Outcome"
+                                {t("activity.outcome")}
                             </th>
                         </tr>
                     </thead>
@@ -212,7 +216,7 @@ pub fn Activity(
                     disabled=move || loading.get()
                     on:click=move |_| load(true)
                 >
-                    "Load more activity"
+                    {t("activity.more")}
                 </button>
             </Show>
         </section>
@@ -222,13 +226,13 @@ pub fn Activity(
 /// What the record's caller did, in words.
 fn what(record: &AuditRecord) -> String {
     match record.action.as_str() {
-        "create" => "invited".to_owned(),
-        "invalidate" => "revoked".to_owned(),
+        "create" => t("activity.invited"),
+        "invalidate" => t("activity.revoked"),
         "resend" => match &record.replaces {
-            Some(old) => format!("resent (replacing {old})"),
-            None => "resent".to_owned(),
+            Some(old) => tf("activity.resent_replacing", &[("id", old)]),
+            None => t("activity.resent"),
         },
-        "denied" => "was refused".to_owned(),
+        "denied" => t("activity.refused"),
         other => other.to_owned(),
     }
 }
@@ -236,9 +240,12 @@ fn what(record: &AuditRecord) -> String {
 /// How it ended, in words.
 fn outcome(record: &AuditRecord) -> String {
     match (record.status, &record.detail) {
-        (None, _) => "unknown: check the list".to_owned(),
-        (Some(status), _) if (200..300).contains(&status) => "done".to_owned(),
-        (Some(status), Some(detail)) => format!("{status}: {detail}"),
-        (Some(status), None) => format!("failed ({status})"),
+        (None, _) => t("activity.unknown"),
+        (Some(status), _) if (200..300).contains(&status) => t("activity.done"),
+        (Some(status), Some(detail)) => tf(
+            "activity.failed_with",
+            &[("status", &status.to_string()), ("detail", detail)],
+        ),
+        (Some(status), None) => tf("activity.failed_status", &[("status", &status.to_string())]),
     }
 }

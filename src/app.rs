@@ -42,13 +42,20 @@ pub fn App(
     };
     let host_events = HostEvents::provide(options.events.clone());
     // The host's words over the console's; what cannot be used is said once, not ignored.
-    let mut catalog = Catalog::english();
-    let mut problems = options.strings_refused.clone();
+    let (mut catalog, mut problems) = if options.locale_table.is_empty() {
+        (Catalog::english(), Vec::new())
+    } else {
+        Catalog::with_locale(&options.locale, options.locale_table.clone())
+    };
+    problems.extend(options.locale_problem.clone());
+    problems.extend(options.strings_refused.clone());
     problems.extend(catalog.merge(options.strings.clone()));
     for problem in problems {
-        host_events.error(&[], &format!("strings: {problem}"));
+        host_events.error(&[], &problem);
     }
+    let language = catalog.language().to_owned();
     Words::provide(catalog);
+    let language_menu = options.language_menu;
     provide_context(client.clone());
     let access = Access::provide(client.clone());
     provide_context(ActivityFilter(RwSignal::new(AuditFilter::default())));
@@ -126,7 +133,12 @@ pub fn App(
     view! {
         // What the caller's role does not allow is not shown: no form for viewers, nothing
         // that revokes for anyone but admins.
-        <div class="oi-console" class:oi-read-only=move || read_only || !access.may_revoke()>
+        <div
+            class="oi-console"
+            class:oi-read-only=move || read_only || !access.may_revoke()
+            lang=language.clone()
+            dir=crate::locale::direction(&language)
+        >
             <header class="oi-header">
                 <div>
                     <h1 class="oi-title">{t("app.title")}</h1>
@@ -135,6 +147,7 @@ pub fn App(
                     }}
                 </div>
                 {move || access.signed_in_as().map(|text| view! { <p class="oi-who">{text}</p> })}
+                {language_menu.then(|| view! { <LanguageMenu current=language.clone() /> })}
                 {by_session.then(|| view! { <SignOut signed_out /> })}
             </header>
             {move || {
@@ -322,5 +335,35 @@ fn LoadError(
                 {t("error.retry")}
             </button>
         </div>
+    }
+}
+
+/// The stand-alone page's language menu, each language in its own words; the choice is
+/// remembered, and the page loads again in it (what was typed and the list's view survive).
+#[component]
+fn LanguageMenu(current: String) -> impl IntoView {
+    let choose = move |event: leptos::ev::Event| {
+        let chosen = event_target_value(&event);
+        if let Ok(Some(storage)) = window().local_storage() {
+            let _ = storage.set_item(crate::locale::CHOSEN_KEY, &chosen);
+        }
+        let _ = window().location().reload();
+    };
+    view! {
+        <label class="oi-language">
+            <span class="oi-sr-only">{t("app.language")}</span>
+            <select on:change=choose>
+                {org_invitations_core::messages::SHIPPED
+                    .iter()
+                    .map(|language| {
+                        view! {
+                            <option value=*language lang=*language selected=*language == current>
+                                {org_invitations_core::messages::own_name(language)}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </label>
     }
 }

@@ -6,6 +6,7 @@ mod results;
 mod sender;
 mod session_draft;
 
+use crate::words::{t, tf};
 use std::collections::HashSet;
 use std::time::Duration;
 
@@ -77,7 +78,7 @@ pub fn InviteForm(
         let all =
             pending.with_untracked(|pending| draft.with_untracked(|text| parse(text, pending)));
         if all.is_empty() {
-            notice.set(Some("Type or paste at least one email address.".into()));
+            notice.set(Some(t("invite.nothing_typed")));
             return;
         }
         notice.set(None);
@@ -166,7 +167,10 @@ pub fn InviteForm(
                     }
                     draft.push_str(&text);
                 }),
-                None => notice.set(Some(format!("Could not read {}.", file.name()))),
+                None => notice.set(Some(tf(
+                    "invite.unreadable_file",
+                    &[("file", &file.name())],
+                ))),
             }
         });
     };
@@ -192,7 +196,7 @@ pub fn InviteForm(
     view! {
         <div class="oi-invite">
             <h2 class="oi-subtitle" id="oi-invite-title">
-                "Invite people"
+                {t("invite.title")}
             </h2>
             <form
                 class="oi-invite-form"
@@ -202,12 +206,12 @@ pub fn InviteForm(
                 }
             >
                 <label class="oi-field">
-                    <span>"Emails"</span>
+                    <span>{t("invite.emails")}</span>
                     <textarea
                         node_ref=field
                         rows="4"
                         spellcheck="false"
-                        placeholder="ann@example.com, Bob <bob@example.com>; or paste a spreadsheet column"
+                        placeholder=t("invite.placeholder")
                         aria-describedby="oi-invite-help"
                         prop:value=draft.get_untracked()
                         on:input=move |event| draft.set(event_target_value(&event))
@@ -218,7 +222,7 @@ pub fn InviteForm(
                     ></textarea>
                 </label>
                 <p class="oi-help" id="oi-invite-help">
-                    "Separate addresses with commas, semicolons, spaces or new lines. Ctrl+Enter (⌘+Enter) sends."
+                    {t("invite.help")}
                 </p>
                 <div class="oi-invite-actions">
                     <button
@@ -226,10 +230,10 @@ pub fn InviteForm(
                         class="oi-button oi-primary"
                         disabled=move || sending.get().is_some()
                     >
-                        "Send invitations"
+                        {t("invite.send")}
                     </button>
                     <label class="oi-button oi-file">
-                        "Import from file…"
+                        {t("invite.import")}
                         <input
                             type="file"
                             accept=".csv,.txt,text/csv,text/plain"
@@ -266,8 +270,16 @@ pub fn InviteForm(
                     .map(|(done, total)| {
                         view! {
                             <div class="oi-status" role="status">
-                                <span>{format!("Sending invitations… {done} of {total}")}</span>
-                                {progress_bar(done, total, "Invitations sent".into())}
+                                <span>
+                                    {tf(
+                                        "invite.sending",
+                                        &[
+                                            ("done", &done.to_string()),
+                                            ("total", &total.to_string()),
+                                        ],
+                                    )}
+                                </span>
+                                {progress_bar(done, total, t("invite.sending.bar"))}
                             </div>
                         }
                     })

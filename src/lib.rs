@@ -14,8 +14,10 @@ pub mod delete;
 mod download;
 mod embed;
 mod hooks;
+mod intl;
 mod invite;
 mod list;
+mod locale;
 mod options;
 mod progress;
 pub mod resend;
@@ -52,9 +54,24 @@ pub fn mount_standalone() {
     else {
         return;
     };
-    // The page's own first frame (index.html) stood in while the module loaded: the console
-    // takes its place.
-    root.set_text_content(None);
+    // The page is the console's own: it speaks the language chosen in its menu, else the
+    // browser's, and says so on `<html>`.
+    let chosen = window()
+        .local_storage()
+        .ok()
+        .flatten()
+        .and_then(|storage| storage.get_item(locale::CHOSEN_KEY).ok().flatten());
+    let language = locale::choose(chosen.as_deref(), None);
+    if let Some(page) = document().document_element() {
+        let _ = page.set_attribute("lang", language);
+        let _ = page.set_attribute("dir", locale::direction(language));
+    }
+    let options = ConsoleOptions {
+        locale: language.into(),
+        language_menu: true,
+        ..ConsoleOptions::default()
+    };
+    // The page's own first frame (index.html) stands in until the console takes its place.
     // The stand-alone console lives as long as the page.
-    mount(root, ConsoleOptions::default()).forget();
+    std::mem::forget(embed::mount_speaking(root, options, "/".into()));
 }

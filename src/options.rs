@@ -35,6 +35,14 @@ pub struct ConsoleOptions {
     pub strings: Vec<(String, String)>,
     /// Entries of `strings` that were not text, reported with the rest.
     pub strings_refused: Vec<String>,
+    /// The language the console speaks (`crate::locale::choose`), and its table (empty for
+    /// English, which is built in).
+    pub locale: String,
+    pub locale_table: Vec<(String, String)>,
+    /// Why the chosen language's table could not be had, reported on the error event.
+    pub locale_problem: Option<String>,
+    /// Offer a menu of the console's languages (the stand-alone page, which owns its page).
+    pub language_menu: bool,
 }
 
 impl Default for ConsoleOptions {
@@ -50,6 +58,10 @@ impl Default for ConsoleOptions {
             read_only: false,
             strings: Vec::new(),
             strings_refused: Vec::new(),
+            locale: "en".into(),
+            locale_table: Vec::new(),
+            locale_problem: None,
+            language_menu: false,
             show_invite: true,
             show_list: true,
             time_zone: crate::TimeZoneChoice::Local,

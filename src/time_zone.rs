@@ -20,8 +20,12 @@ impl TimeZoneChoice {
         }
     }
 
-    /// The CLI's date format in this zone.
+    /// The CLI's date format in this zone; another language's own short date and time.
     pub fn format(self, instant: DateTime<Utc>) -> String {
+        let language = crate::words::language();
+        if language != "en" {
+            return crate::intl::date_time(&language, instant, self == TimeZoneChoice::Utc);
+        }
         match self {
             TimeZoneChoice::Local => format_cli(instant, &Local),
             TimeZoneChoice::Utc => format_cli(instant, &Utc),
@@ -38,6 +42,12 @@ impl TimeZoneChoice {
 
     /// A time of day, for "refreshed at".
     pub fn format_time(self, instant: DateTime<Utc>) -> String {
+        let language = crate::words::language();
+        if language != "en" {
+            let utc = self == TimeZoneChoice::Utc;
+            let time = crate::intl::time_of_day(&language, instant, utc);
+            return if utc { format!("{time} UTC") } else { time };
+        }
         match self {
             TimeZoneChoice::Local => format_time_of_day(instant, &Local),
             TimeZoneChoice::Utc => format!("{} UTC", format_time_of_day(instant, &Utc)),

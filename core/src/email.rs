@@ -67,6 +67,34 @@ impl Problem {
 }
 
 impl EmailError {
+    /// The key of what is wrong in the console's words (`crate::english`), with the values of
+    /// its placeholders.
+    pub fn message(&self) -> (&'static str, Vec<(&'static str, String)>) {
+        match self {
+            EmailError::Empty => ("problem.empty", Vec::new()),
+            EmailError::TooLong => ("problem.too_long", vec![("max", MAX_EMAIL_LEN.to_string())]),
+            EmailError::Invisible { code_point, .. } => (
+                "problem.invisible",
+                vec![("code_point", code_point.clone())],
+            ),
+            EmailError::Invalid { problem, .. } => (
+                match problem {
+                    Problem::NoAt => "problem.no_at",
+                    Problem::NothingBeforeAt => "problem.nothing_before_at",
+                    Problem::NothingAfterAt => "problem.nothing_after_at",
+                    Problem::DomainNeedsDot => "problem.domain_needs_dot",
+                    Problem::DotInTheWrongPlace => "problem.dot_misplaced",
+                    Problem::BadCharacter => "problem.bad_character",
+                    Problem::PartTooLong => "problem.part_too_long",
+                    Problem::NotBare => "problem.not_bare",
+                    Problem::NotADomain => "problem.not_a_domain",
+                    Problem::MixedScripts => "problem.mixed_scripts",
+                },
+                Vec::new(),
+            ),
+        }
+    }
+
     /// What is wrong, as a person would say it: the console's preview shows this. (The API's
     /// error details keep the `Display` wording.)
     pub fn in_plain_words(&self) -> String {

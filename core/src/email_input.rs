@@ -11,7 +11,8 @@ use crate::email::{self, comparison_key};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
     Valid,
-    Invalid(String),
+    /// Not an address, and why.
+    Invalid(email::EmailError),
     /// The same address (ignoring case) appears earlier in the input.
     Duplicate,
     /// The address already has a pending invitation.
@@ -23,7 +24,7 @@ impl Verdict {
     pub fn problem(&self) -> Option<String> {
         match self {
             Verdict::Valid => None,
-            Verdict::Invalid(reason) => Some(reason.clone()),
+            Verdict::Invalid(error) => Some(error.in_plain_words()),
             Verdict::Duplicate => Some("Appears more than once".to_owned()),
             Verdict::AlreadyInvited => Some("Already has a pending invitation".to_owned()),
         }
@@ -128,7 +129,7 @@ pub fn read(input: &str, pending: &HashSet<String>) -> Reading {
                 let start = line_start + entry_start + span.start;
                 let address = clean(raw);
                 let verdict = match email::normalize(&address) {
-                    Err(err) => Verdict::Invalid(err.in_plain_words()),
+                    Err(err) => Verdict::Invalid(err),
                     Ok(address) => {
                         let key = comparison_key(&address);
                         if !seen.insert(key.clone()) {
@@ -365,7 +366,7 @@ mod tests {
         assert!(matches!(
             &reading.candidates[1],
             Candidate { address, verdict: Verdict::Invalid(reason), .. }
-                if address == "jane.doe.example.com" && reason == "no @ — is this an address?"
+                if address == "jane.doe.example.com" && reason.in_plain_words() == "no @ — is this an address?"
         ));
         // A paste ending in a line break gets no blank line before the cell.
         assert_eq!(bring_back("Ann\ta@x.com\n", 0..3), "\ta@x.com\nAnn");
@@ -390,7 +391,7 @@ mod tests {
         );
         assert_eq!(judged[0], ("a@x.com".into(), Verdict::Valid));
         assert!(
-            matches!(&judged[1], (address, Verdict::Invalid(reason)) if address == "nope" && reason == "no @ — is this an address?")
+            matches!(&judged[1], (address, Verdict::Invalid(reason)) if address == "nope" && reason.in_plain_words() == "no @ — is this an address?")
         );
         assert_eq!(judged[2], ("A@X.com".into(), Verdict::Duplicate));
         assert_eq!(judged[3], ("pending@x.com".into(), Verdict::AlreadyInvited));
@@ -421,7 +422,9 @@ mod tests {
         let over = format!("b{at_limit}");
         let judged = verdicts(&format!("{at_limit}\n{over}"), &[]);
         assert_eq!(judged[0].1, Verdict::Valid);
-        assert!(matches!(&judged[1].1, Verdict::Invalid(reason) if reason.contains("254")));
+        assert!(
+            matches!(&judged[1].1, Verdict::Invalid(reason) if reason.in_plain_words().contains("254"))
+        );
     }
 
     #[test]

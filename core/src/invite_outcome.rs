@@ -1,7 +1,7 @@
 //! What happened to each address of an invitation request, worked out from the server's
 //! answers and the console's own verdicts, in the order the addresses were typed.
 
-use crate::email_input::Candidate;
+use crate::email_input::{Candidate, Verdict};
 use crate::wire::BatchCreateResponse;
 
 /// What happened to one address.
@@ -17,7 +17,7 @@ pub enum Outcome {
     /// is refused, never invited twice.
     Unknown,
     /// Not sent, for a reason the console saw first (invalid, duplicate, already invited).
-    Skipped(String),
+    Skipped(crate::email_input::Verdict),
 }
 
 /// Each address of `batch` with the server's result for it. Results are matched by position,
@@ -55,11 +55,11 @@ pub fn merge_in_input_order(
     let mut sent = sent.into_iter();
     candidates
         .iter()
-        .map(|candidate| match candidate.verdict.problem() {
-            Some(problem) => (candidate.address.clone(), Outcome::Skipped(problem)),
-            None => sent
+        .map(|candidate| match &candidate.verdict {
+            Verdict::Valid => sent
                 .next()
                 .unwrap_or_else(|| (candidate.address.clone(), Outcome::NotSent)),
+            skipped => (candidate.address.clone(), Outcome::Skipped(skipped.clone())),
         })
         .collect()
 }
@@ -124,10 +124,7 @@ mod tests {
         assert_eq!(merged[0].1, Outcome::Sent);
         assert!(matches!(merged[1].1, Outcome::Skipped(_)));
         assert_eq!(merged[2].1, Outcome::Refused("no".into()));
-        assert_eq!(
-            merged[3].1,
-            Outcome::Skipped("Appears more than once".into())
-        );
+        assert_eq!(merged[3].1, Outcome::Skipped(Verdict::Duplicate));
     }
 
     #[test]

@@ -82,6 +82,21 @@ impl Summary {
     }
 }
 
+/// `target` relative to `now` in the largest whole unit, as `Intl.RelativeTimeFormat` takes
+/// it: (6, "day"), (-2, "hour"); under a minute is 0 minutes.
+pub fn relative_amount(target: DateTime<Utc>, now: DateTime<Utc>) -> (i64, &'static str) {
+    let span = target - now;
+    let sign = if span < TimeDelta::zero() { -1 } else { 1 };
+    let span = span.abs();
+    if span.num_days() >= 1 {
+        (sign * span.num_days(), "day")
+    } else if span.num_hours() >= 1 {
+        (sign * span.num_hours(), "hour")
+    } else {
+        (sign * span.num_minutes(), "minute")
+    }
+}
+
 /// `target` relative to `now` in the largest whole unit: "in 6 days", "2 hours ago",
 /// "in 1 minute", "less than a minute ago".
 pub fn relative_phrase(target: DateTime<Utc>, now: DateTime<Utc>) -> String {

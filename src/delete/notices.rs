@@ -5,6 +5,8 @@ use leptos::prelude::*;
 
 use super::service::{DeletionEvent, Deletions, Stage};
 use crate::progress::progress_bar;
+use crate::words::{t, tf, tn};
+use org_invitations_core::deletion::Outcome;
 
 #[component]
 pub fn DeletionNotices() -> impl IntoView {
@@ -33,35 +35,41 @@ pub fn DeletionNotices() -> impl IntoView {
                             // Every button names its batch: with two notices open, none share a name.
                             view! {
                                 <li class="oi-notice-item">
-                                    <span>{format!("{subject} deleted")}</span>
+                                    <span>{tf("notice.deleted", &[("subject", &subject)])}</span>
                                     " — "
                                     <button
                                         type="button"
                                         class="oi-link"
-                                        aria-label=format!("Undo deleting {target}")
+                                        aria-label=tf("notice.undo_for", &[("target", &target)])
                                         on:click=move |_| deletions.undo(id)
                                     >
-                                        "Undo"
+                                        {t("notice.undo")}
                                     </button>
                                     <button
                                         type="button"
                                         class="oi-link"
-                                        aria-label=format!("Delete now, {target}, without waiting")
+                                        aria-label=tf(
+                                            "notice.delete_now_for",
+                                            &[("target", &target)],
+                                        )
                                         on:click=move |_| deletions.commit(id)
                                     >
-                                        "Delete now"
+                                        {t("notice.delete_now")}
                                     </button>
                                 </li>
                             }
                                 .into_any()
                         }
                         Stage::Running { done, waiting_for_server } => {
+                            let values = [("done", done.to_string()), ("total", total.to_string())];
+                            let values = [
+                                ("done", values[0].1.as_str()),
+                                ("total", values[1].1.as_str()),
+                            ];
                             let text = if waiting_for_server {
-                                format!(
-                                    "Deleting… {done} of {total}. The server cannot be reached: the rest is kept and tried again until it answers; nothing is reported deleted before it confirms.",
-                                )
+                                tf("notice.deleting.waiting", &values)
                             } else {
-                                format!("Deleting… {done} of {total}")
+                                tf("notice.deleting", &values)
                             };
                             view! {
                                 <li
@@ -69,7 +77,11 @@ pub fn DeletionNotices() -> impl IntoView {
                                     class:oi-notice-failed=waiting_for_server
                                 >
                                     <span>{text}</span>
-                                    {progress_bar(done, total, format!("Deleting {target}"))}
+                                    {progress_bar(
+                                        done,
+                                        total,
+                                        tf("notice.deleting.bar", &[("target", &target)]),
+                                    )}
                                 </li>
                             }
                                 .into_any()
@@ -80,15 +92,15 @@ pub fn DeletionNotices() -> impl IntoView {
                                     class="oi-notice-item"
                                     class:oi-notice-failed={outcome.failed + outcome.unknown > 0}
                                 >
-                                    <span>{outcome.describe()}</span>
+                                    <span>{outcome_in_words(outcome)}</span>
                                     " "
                                     <button
                                         type="button"
                                         class="oi-link"
-                                        aria-label=format!("Dismiss the notice about {target}")
+                                        aria-label=tf("notice.dismiss_for", &[("target", &target)])
                                         on:click=move |_| deletions.dismiss(id)
                                     >
-                                        "Dismiss"
+                                        {t("notice.dismiss")}
                                     </button>
                                 </li>
                             }
@@ -107,14 +119,36 @@ fn announce(event: &DeletionEvent) -> String {
         DeletionEvent::Confirmed {
             subject,
             undo_window,
-        } => format!(
-            "{subject} deleted. Undo is available for {} seconds.",
-            undo_window.as_secs()
+        } => tf(
+            "notice.announce.deleted",
+            &[
+                ("subject", subject),
+                ("seconds", &undo_window.as_secs().to_string()),
+            ],
         ),
-        DeletionEvent::Undone { subject } => format!("Undone: {subject} restored."),
-        DeletionEvent::WaitingForServer { target } => format!(
-            "The server cannot be reached: deleting {target} is kept and will be tried again until it answers."
-        ),
-        DeletionEvent::Finished(outcome) => outcome.describe(),
+        DeletionEvent::Undone { subject } => tf("notice.announce.undone", &[("subject", subject)]),
+        DeletionEvent::WaitingForServer { target } => {
+            tf("notice.announce.waiting", &[("target", target)])
+        }
+        DeletionEvent::Finished(outcome) => outcome_in_words(*outcome),
     }
+}
+
+/// The sentence for a finished batch: "2 deleted; 1 could not be deleted and is back in the
+/// list."
+fn outcome_in_words(outcome: Outcome) -> String {
+    let parts: Vec<String> = [
+        ("notice.outcome.deleted", outcome.deleted),
+        ("notice.outcome.already_gone", outcome.already_gone),
+        ("notice.outcome.failed", outcome.failed),
+        ("notice.outcome.unknown", outcome.unknown),
+    ]
+    .into_iter()
+    .filter(|(_, count)| *count > 0)
+    .map(|(key, count)| tn(key, count))
+    .collect();
+    if parts.is_empty() {
+        return String::new();
+    }
+    tf("notice.outcome", &[("parts", &parts.join("; "))])
 }

@@ -14,7 +14,9 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use org_invitations_core::OrganizationInvitation;
-use org_invitations_core::deletion::{Outcome, subject, target};
+use org_invitations_core::deletion::Outcome;
+
+use crate::words::{tf, tn};
 
 use crate::api::{ApiClient, ApiError, sleep_ms};
 use crate::embed::host_events::HostEvents;
@@ -53,12 +55,18 @@ pub struct Batch {
 impl Batch {
     /// "Invitation for a@x.com" or "3 invitations".
     pub fn subject(&self) -> String {
-        subject(&self.invitations)
+        match self.invitations.as_slice() {
+            [one] => tf("delete.subject.one", &[("email", &one.email)]),
+            many => tn("delete.subject.many", many.len()),
+        }
     }
 
     /// "d2@x.com" or "3 invitations": what its controls name.
     pub fn target(&self) -> String {
-        target(&self.invitations)
+        match self.invitations.as_slice() {
+            [one] => one.email.clone(),
+            many => tn("delete.target.many", many.len()),
+        }
     }
 }
 
@@ -403,15 +411,16 @@ impl Deletions {
                     outcome.unknown += 1;
                     failed.insert(
                         invitation.id,
-                        format!(
-                            "Maybe deleted: the server's answer was lost ({error}). Refresh the list to see."
-                        ),
+                        tf("delete.row.maybe", &[("error", &error.in_words())]),
                     );
                     failed_emails.push(invitation.email);
                 }
                 Err(error) => {
                     outcome.failed += 1;
-                    failed.insert(invitation.id, format!("Not deleted: {error}"));
+                    failed.insert(
+                        invitation.id,
+                        tf("delete.row.failed", &[("error", &error.in_words())]),
+                    );
                     failed_emails.push(invitation.email);
                 }
             }

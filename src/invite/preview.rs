@@ -4,7 +4,9 @@
 use std::ops::Range;
 
 use leptos::prelude::*;
-use org_invitations_core::email_input::{Reading, Tally};
+use org_invitations_core::email_input::{Reading, Tally, Verdict};
+
+use crate::words::{t, tf, tn};
 
 /// Problem addresses (and ignored cells) listed under the input; the count covers the rest.
 const PROBLEMS_SHOWN: usize = 50;
@@ -26,10 +28,7 @@ pub fn InvitePreview(
                 .candidates
                 .iter()
                 .filter_map(|candidate| {
-                    candidate
-                        .verdict
-                        .problem()
-                        .map(|problem| (candidate.clone(), problem))
+                    problem_in_words(&candidate.verdict).map(|problem| (candidate.clone(), problem))
                 })
                 .collect::<Vec<_>>()
         })
@@ -37,7 +36,7 @@ pub fn InvitePreview(
     view! {
         <div class="oi-preview" aria-live="polite">
             <Show when=move || reading.with(|reading| !reading.candidates.is_empty())>
-                <p class="oi-tally">{move || tally.get().describe()}</p>
+                <p class="oi-tally">{move || tally_in_words(tally.get())}</p>
                 <ul class="oi-problems">
                     {move || {
                         let problems = problems();
@@ -46,7 +45,10 @@ pub fn InvitePreview(
                             .into_iter()
                             .take(PROBLEMS_SHOWN)
                             .map(|(candidate, problem)| {
-                                let label = format!("Remove {}", candidate.address);
+                                let label = tf(
+                                    "preview.remove_for",
+                                    &[("address", &candidate.address)],
+                                );
                                 let span = candidate.span.clone();
                                 view! {
                                     <li class="oi-problem">
@@ -62,7 +64,7 @@ pub fn InvitePreview(
                                             aria-label=label
                                             on:click=move |_| remove.run(span.clone())
                                         >
-                                            "Remove"
+                                            {t("preview.remove")}
                                         </button>
                                     </li>
                                 }
@@ -74,7 +76,7 @@ pub fn InvitePreview(
                                 .then(|| {
                                     view! {
                                         <li class="oi-problem">
-                                            {format!("…and {hidden} more")}
+                                            {tf("dialog.more", &[("count", &hidden.to_string())])}
                                         </li>
                                     }
                                 })}
@@ -101,7 +103,7 @@ fn ignored_cells(
         .into_iter()
         .take(PROBLEMS_SHOWN)
         .map(|cell| {
-            let label = format!("Check as an address: {}", cell.text);
+            let label = tf("preview.check_for", &[("cell", &cell.text)]);
             let span = cell.span;
             view! {
                 <li class="oi-ignored-cell">
@@ -113,7 +115,7 @@ fn ignored_cells(
                         aria-label=label
                         on:click=move |_| bring_back.run(span.clone())
                     >
-                        "Check as an address"
+                        {t("preview.check")}
                     </button>
                 </li>
             }
@@ -121,19 +123,50 @@ fn ignored_cells(
         .collect_view();
     view! {
         <details class="oi-ignored" open=count <= IGNORED_OPEN_UP_TO>
-            <summary>
-                {format!(
-                    "{count} {} ignored (not addresses)",
-                    if count == 1 { "cell" } else { "cells" },
-                )}
-            </summary>
+            <summary>{tn("preview.ignored", count)}</summary>
             <ul class="oi-problems">
                 {items}
                 {(hidden > 0)
                     .then(|| {
-                        view! { <li class="oi-ignored-cell">{format!("…and {hidden} more")}</li> }
+                        view! {
+                            <li class="oi-ignored-cell">
+                                {tf("dialog.more", &[("count", &hidden.to_string())])}
+                            </li>
+                        }
                     })}
             </ul>
         </details>
+    }
+}
+
+/// "12 valid · 2 invalid · 1 duplicate · 3 already invited", leaving out zero problems.
+fn tally_in_words(tally: Tally) -> String {
+    let mut parts = vec![tn("preview.valid", tally.valid)];
+    for (key, count) in [
+        ("preview.invalid", tally.invalid),
+        ("preview.duplicate", tally.duplicate),
+        ("preview.already_invited", tally.already_invited),
+    ] {
+        if count > 0 {
+            parts.push(tn(key, count));
+        }
+    }
+    parts.join(" · ")
+}
+
+/// Why an address will not be sent, in the console's words; `None` when it will be.
+pub fn problem_in_words(verdict: &Verdict) -> Option<String> {
+    match verdict {
+        Verdict::Valid => None,
+        Verdict::Invalid(error) => {
+            let (key, values) = error.message();
+            let values: Vec<(&str, &str)> = values
+                .iter()
+                .map(|(name, value)| (*name, value.as_str()))
+                .collect();
+            Some(tf(key, &values))
+        }
+        Verdict::Duplicate => Some(t("problem.duplicate")),
+        Verdict::AlreadyInvited => Some(t("problem.already_invited")),
     }
 }

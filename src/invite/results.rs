@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use org_invitations_core::invite_outcome::Outcome;
 
 use super::sender::SendReport;
+use crate::words::{t, tf, tn};
 
 #[component]
 pub fn InviteResults(
@@ -18,30 +19,29 @@ pub fn InviteResults(
     let not_sent = report.failed().count() + report.skipped().count();
     let mut others = Vec::new();
     if not_sent > 0 {
-        others.push(format!("{not_sent} not sent"));
+        others.push(tn("results.not_sent", not_sent));
     }
     if unknown > 0 {
-        others.push(format!(
-            "{unknown} unknown (the server's answer was lost: check the list)"
-        ));
+        others.push(tn("results.unknown", unknown));
     }
     let others = others.join("; ");
+    let count = sent.to_string();
     let headline = match sent {
-        _ if others.is_empty() => format!(
-            "Invitations sent to {sent} {}.",
-            if sent == 1 { "address" } else { "addresses" }
+        _ if others.is_empty() => tn("results.all_sent", sent),
+        0 if unknown == 0 => tf("results.none_sent", &[("others", &others)]),
+        0 => tf("results.none_confirmed", &[("others", &others)]),
+        _ => tf(
+            "results.some_sent",
+            &[("count", &count), ("others", &others)],
         ),
-        0 if unknown == 0 => format!("No invitations sent: {others}."),
-        0 => format!("No invitation confirmed: {others}."),
-        sent => format!("Invitations sent to {sent}; {others}."),
     };
     let stopped = report.stopped_by.as_ref().map(|error| {
-        let lost = if unknown > 0 {
-            " Those marked unknown may have been invited: the list shows which were. Sending them again is safe: an address already invited is refused, never invited twice."
+        let stopped = tf("results.stopped", &[("error", &error.in_words())]);
+        if unknown > 0 {
+            format!("{stopped} {}", t("results.stopped.unknown"))
         } else {
-            ""
-        };
-        format!("Sending stopped: {error} The addresses not sent are still in the input.{lost}")
+            stopped
+        }
     });
     let copy_failed = report
         .outcomes
@@ -55,11 +55,20 @@ pub fn InviteResults(
         .iter()
         .map(|(address, outcome)| {
             let (class, text) = match outcome {
-                Outcome::Sent => ("oi-result-sent", "Sent".to_owned()),
-                Outcome::Refused(detail) => ("oi-result-failed", format!("Failed: {detail}")),
-                Outcome::NotSent => ("oi-result-failed", "Not sent".to_owned()),
-                Outcome::Unknown => ("oi-result-failed", "Unknown: check the list".to_owned()),
-                Outcome::Skipped(reason) => ("oi-result-failed", format!("Not sent: {reason}")),
+                Outcome::Sent => ("oi-result-sent", t("results.sent")),
+                Outcome::Refused(detail) => (
+                    "oi-result-failed",
+                    tf("results.failed", &[("detail", detail)]),
+                ),
+                Outcome::NotSent => ("oi-result-failed", t("results.line.not_sent")),
+                Outcome::Unknown => ("oi-result-failed", t("results.line.unknown")),
+                Outcome::Skipped(verdict) => {
+                    let reason = super::preview::problem_in_words(verdict).unwrap_or_default();
+                    (
+                        "oi-result-failed",
+                        tf("results.skipped", &[("reason", &reason)]),
+                    )
+                }
             };
             view! {
                 <li class=class>
@@ -77,11 +86,9 @@ pub fn InviteResults(
             {stopped.map(|text| view! { <p class="oi-notice">{text}</p> })}
             <ul class="oi-result-lines">{lines}</ul>
             <Show when=move || has_failures>
-                <p class="oi-help">
-                    "Addresses not sent stay in the input: correct them and send again."
-                </p>
+                <p class="oi-help">{t("results.help")}</p>
                 <button type="button" class="oi-button" on:click=move |_| on_retry.run(())>
-                    "Retry failed"
+                    {t("results.retry")}
                 </button>
                 <button
                     type="button"
@@ -93,7 +100,7 @@ pub fn InviteResults(
                         }
                     }
                 >
-                    "Copy failed"
+                    {t("results.copy")}
                 </button>
             </Show>
         </div>

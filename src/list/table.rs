@@ -9,7 +9,7 @@ use org_invitations_core::datetime::format_utc_exact;
 use org_invitations_core::invitation::shortened_id;
 use org_invitations_core::listing::{ListView, SortColumn, SortDirection};
 use org_invitations_core::rows::{Rows, rendered_window};
-use org_invitations_core::status::{Status, relative_phrase};
+use org_invitations_core::status::Status;
 
 use crate::activity::ActivityFilter;
 use crate::delete::Deletions;
@@ -17,7 +17,7 @@ use crate::hooks::{Viewport, use_visible_stretch};
 use crate::resend::Resends;
 use crate::session::access::Access;
 use crate::time_zone::TimeZoneChoice;
-use crate::words::{t, tf};
+use crate::words::{relative_time, t, tf};
 
 /// Columns: selection, the CLI's four, actions.
 const COLUMNS: &str = "6";
@@ -286,14 +286,15 @@ fn InvitationRow(
             </td>
             <td role="cell" class="oi-id" title=invitation.id.clone()>
                 // The short form is for eyes; the whole id is what is read out and copied.
-                <span class="oi-id-short" aria-hidden="true">
+                <span class="oi-id-short" aria-hidden="true" dir="ltr">
                     {shortened_id(&invitation.id).into_owned()}
                 </span>
                 <span class="oi-id-full oi-sr-only">{invitation.id.clone()}</span>
                 {copy_button(&invitation.id, copied)}
             </td>
+            // Addresses and ids read left to right inside right-to-left text.
             <td role="cell" class="oi-email" title=invitation.email.clone()>
-                {invitation.email.clone()}
+                <bdi>{invitation.email.clone()}</bdi>
             </td>
             <td
                 role="cell"
@@ -308,7 +309,7 @@ fn InvitationRow(
                 " "
                 <span class="oi-relative">
                     {move || {
-                        tf("table.relative", &[("phrase", &relative_phrase(expires_at, now.get()))])
+                        tf("table.relative", &[("phrase", &relative_time(expires_at, now.get()))])
                     }}
                 </span>
                 " "

@@ -119,6 +119,9 @@ fn day_name(day: ExpiryDay, today: chrono::NaiveDate) -> String {
         ExpiryDay::Expired => t("timeline.expired"),
         ExpiryDay::On(on) if on == today => t("timeline.today"),
         ExpiryDay::On(on) if on == today + chrono::TimeDelta::days(1) => t("timeline.tomorrow"),
-        ExpiryDay::On(_) => label(day, today),
+        ExpiryDay::On(on) => match crate::words::language().as_str() {
+            "en" => label(day, today),
+            language => crate::intl::weekday_and_day(language, on),
+        },
     }
 }

@@ -2,10 +2,11 @@
 //! second step failed.
 
 use leptos::prelude::*;
-use org_invitations_core::resend::{ResendOutcome, headline};
+use org_invitations_core::resend::ResendOutcome;
 
 use super::Resends;
 use crate::progress::progress_bar;
+use crate::words::{t, tf, tn, tnv};
 
 /// Progress while resending, then what happened to every address.
 #[component]
@@ -13,7 +14,7 @@ pub fn ResendReport() -> impl IntoView {
     let resends = expect_context::<Resends>();
     let lines = move || {
         resends.report.get().map(|lines| {
-            let headline = headline(
+            let headline = headline_in_words(
                 &lines
                     .iter()
                     .map(|line| line.outcome.clone())
@@ -31,7 +32,7 @@ pub fn ResendReport() -> impl IntoView {
                                 class="oi-link"
                                 on:click=move |_| resends.invite_again(email.clone())
                             >
-                                {format!("Invite {} again", line.email)}
+                                {tf("resend.invite_again", &[("email", &line.email)])}
                             </button>
                         }
                     });
@@ -39,7 +40,7 @@ pub fn ResendReport() -> impl IntoView {
                         <li>
                             <span class="oi-result-address">{line.email.clone()}</span>
                             " — "
-                            <span>{line.outcome.describe()}</span>
+                            <span>{outcome_in_words(&line.outcome)}</span>
                             {again}
                         </li>
                     }
@@ -54,7 +55,7 @@ pub fn ResendReport() -> impl IntoView {
                         class="oi-button"
                         on:click=move |_| resends.report.set(None)
                     >
-                        "Dismiss the resend report"
+                        {t("resend.dismiss")}
                     </button>
                 </div>
             }
@@ -69,12 +70,53 @@ pub fn ResendReport() -> impl IntoView {
                     .map(|(done, total)| {
                         view! {
                             <div class="oi-status">
-                                <span>{format!("Resending invitations… {done} of {total}")}</span>
-                                {progress_bar(done, total, "Invitations resent".into())}
+                                <span>
+                                    {tf(
+                                        "resend.progress",
+                                        &[
+                                            ("done", &done.to_string()),
+                                            ("total", &total.to_string()),
+                                        ],
+                                    )}
+                                </span>
+                                {progress_bar(done, total, t("resend.progress.bar"))}
                             </div>
                         }
                     })
             }} {lines}
         </div>
     }
+}
+
+/// One address's ending, in the console's words.
+fn outcome_in_words(outcome: &ResendOutcome) -> String {
+    match outcome {
+        ResendOutcome::Resent => t("resend.resent"),
+        ResendOutcome::NotResent(why) => tf("resend.not_resent", &[("why", why)]),
+        ResendOutcome::RevokedOnly(why) => tf("resend.revoked_only", &[("why", why)]),
+    }
+}
+
+/// "Resent 3 invitations." or "Resent 1 of 3 invitations; 1 not resent; 1 revoked without a
+/// new one."
+fn headline_in_words(outcomes: &[ResendOutcome]) -> String {
+    let count = |wanted: fn(&ResendOutcome) -> bool| outcomes.iter().filter(|o| wanted(o)).count();
+    let resent = count(|outcome| *outcome == ResendOutcome::Resent);
+    let not_resent = count(|outcome| matches!(outcome, ResendOutcome::NotResent(_)));
+    let revoked_only = count(|outcome| matches!(outcome, ResendOutcome::RevokedOnly(_)));
+    if resent == outcomes.len() {
+        return tn("resend.headline.all", resent);
+    }
+    let mut parts = vec![tnv(
+        "resend.headline.some",
+        outcomes.len(),
+        &[("resent", &resent.to_string())],
+    )];
+    if not_resent > 0 {
+        parts.push(tn("resend.headline.not_resent", not_resent));
+    }
+    if revoked_only > 0 {
+        parts.push(tn("resend.headline.revoked_only", revoked_only));
+    }
+    tf("notice.outcome", &[("parts", &parts.join("; "))])
 }

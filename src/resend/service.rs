@@ -1,5 +1,6 @@
 //! The resends themselves: one address after another, each reported as it ends.
 
+use crate::words::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use org_invitations_core::OrganizationInvitation;
@@ -97,13 +98,9 @@ async fn resend_one(
     match revoked {
         Ok(()) if atomic => ResendOutcome::Resent,
         Ok(()) => create(client, &invitation.email).await,
-        Err(ApiError::Server { status: 404, .. }) => ResendOutcome::NotResent(
-            "someone else deleted or resent it meanwhile; see the list".to_owned(),
-        ),
-        Err(ApiError::Unreachable) => ResendOutcome::NotResent(
-            "the server could not be reached, so it is unknown: check the list".to_owned(),
-        ),
-        Err(error) => ResendOutcome::NotResent(error.to_string()),
+        Err(ApiError::Server { status: 404, .. }) => ResendOutcome::NotResent(t("resend.why.gone")),
+        Err(ApiError::Unreachable) => ResendOutcome::NotResent(t("resend.why.unreachable")),
+        Err(error) => ResendOutcome::NotResent(error.in_words()),
     }
 }
 
@@ -118,8 +115,8 @@ async fn create(client: &ApiClient, email: &str) -> ResendOutcome {
                     .error
                     .map_or_else(|| format!("HTTP {}", result.status), |error| error.detail),
             ),
-            None => ResendOutcome::RevokedOnly("the server answered nothing for it".to_owned()),
+            None => ResendOutcome::RevokedOnly(t("resend.why.no_answer")),
         },
-        Err(error) => ResendOutcome::RevokedOnly(error.to_string()),
+        Err(error) => ResendOutcome::RevokedOnly(error.in_words()),
     }
 }

@@ -84,9 +84,10 @@ impl Access {
         self.caller.with(|caller| match caller {
             Caller::Known(me) => {
                 use crate::words::{t, tf};
-                let role = me
-                    .role
-                    .map_or_else(|| t("app.no_role"), |role| role.name().to_owned());
+                let role = me.role.map_or_else(
+                    || t("app.no_role"),
+                    |role| t(&format!("role.{}", role.name())),
+                );
                 Some(tf(
                     "app.signed_in_as",
                     &[("who", &me.actor), ("role", &role)],

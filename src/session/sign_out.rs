@@ -1,6 +1,7 @@
 //! Signing out: ends the browser's session on the server, so the cookie is worthless even if
 //! it was copied, and says what happened.
 
+use crate::words::{t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -39,7 +40,7 @@ pub fn SignOut(
                 on:click=sign_out
                 disabled=move || busy.get() || signed_out.get()
             >
-                "Sign out"
+                {t("app.sign_out")}
             </button>
             {move || {
                 failure
@@ -47,7 +48,7 @@ pub fn SignOut(
                     .map(|error| {
                         view! {
                             <p class="oi-notice" role="alert">
-                                {format!("Could not sign out: {error}")}
+                                {tf("app.sign_out_failed", &[("error", &error.in_words())])}
                             </p>
                         }
                     })

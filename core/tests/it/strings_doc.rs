@@ -7,14 +7,13 @@ use org_invitations_core::messages::placeholders;
 fn generated() -> String {
     let mut doc = String::from(
         "# The console's words\n\n\
-         The messages below are looked up by key (so far the frame's, the list's and the delete\n\
-         dialog's; the invite form's, the notices' and the Activity view's are still written in\n\
-         the code and join this table next). A host overrides any of them with the `strings`\n\
-         property (or `mountConsole`'s `strings` option), merged key by key over the console's\n\
-         own, e.g.\n\
+         Every message the console shows, announces or names a control with is looked up by key\n\
+         in the viewer's language ([languages.md](languages.md)). A host overrides any of them\n\
+         with the `strings` property (or `mountConsole`'s `strings` option), merged key by key\n\
+         over the chosen language, e.g.\n\
          `element.strings = { \"list.invite_people\": \"Add teammates\" }`. A key the console does not\n\
-         know, a value that is not text, or a placeholder the English message does not have is\n\
-         not used, and each is reported once on the console's `invitations-error` event.\n\n\
+         know, or a value that is not text, is not used, and each is reported once on the\n\
+         console's `invitations-error` event.\n\n\
          A `{name}` is filled in by the console. A key ending in `#one`, `#other` (and, for\n\
          languages whose plural rules have them, `#zero`, `#two`, `#few`, `#many`) is one form\n\
          of a message that depends on `{count}`; a missing form reads as `#other`.\n\n\

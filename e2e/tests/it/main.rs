@@ -10,6 +10,7 @@ mod gateway;
 mod invite;
 mod layout;
 mod loading;
+mod locales;
 mod resend;
 mod security;
 mod team;

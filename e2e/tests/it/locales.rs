@@ -1,0 +1,341 @@
+//! The console in the viewer's language: each shipped locale chosen in the stand-alone page's
+//! menu (remembered in local storage), against the real server in headless Chromium.
+
+use std::collections::BTreeMap;
+
+use e2e::{BROWSER_TIME_ZONE, Browser, demo_options};
+use fantoccini::Locator;
+use org_invitations_core::english::MESSAGES;
+use org_invitations_core::messages::plural_categories;
+use serde_json::{Value, json};
+use testkit::{Api, StaticHost, TestServer, selectors};
+
+const LOCALES: [&str; 5] = ["de", "fr", "es", "ja", "ar"];
+
+fn table(language: &str) -> BTreeMap<String, String> {
+    let path = testkit::workspace_root().join(format!("locales/{language}.json"));
+    serde_json::from_str(&std::fs::read_to_string(path).expect("the table")).expect("JSON")
+}
+
+async fn script(browser: &Browser, body: &str, args: Vec<Value>) -> Value {
+    browser
+        .client
+        .execute(body, args)
+        .await
+        .unwrap_or_else(|err| panic!("{body}: {err}"))
+}
+
+/// Every piece of English the console could show: each message's text between its
+/// placeholders, where it has letters enough to be a word, and is not also the locale's own
+/// (a word such as "ID" or "CSV" that a language keeps).
+fn english_pieces(language: &str) -> Vec<String> {
+    let own: Vec<String> = table(language).into_values().collect();
+    let mut pieces: Vec<String> = MESSAGES
+        .iter()
+        .flat_map(|(_, text)| {
+            text.split(|c| c == '{' || c == '}')
+                .enumerate()
+                .filter(|(i, _)| i % 2 == 0)
+                .map(|(_, piece)| piece.trim().to_owned())
+                .collect::<Vec<_>>()
+        })
+        .filter(|piece| piece.chars().filter(|c| c.is_alphabetic()).count() >= 4)
+        .filter(|piece| !own.iter().any(|text| text.contains(piece.as_str())))
+        .collect();
+    pieces.sort();
+    pieces.dedup();
+    pieces
+}
+
+/// What a viewer sees and hears: the text of the page and every accessible name, title and
+/// placeholder, across the console.
+const EVERYTHING_SAID: &str = "
+    const said = [document.body.innerText];
+    for (const element of document.querySelectorAll('*')) {
+      for (const name of ['aria-label', 'title', 'placeholder']) {
+        const value = element.getAttribute(name);
+        if (value) said.push(value);
+      }
+    }
+    return said.join('\\n');";
+
+/// Addresses, ids and dates are the data, not the console's words.
+fn without_data(said: &str) -> String {
+    said.lines()
+        .filter(|line| !line.contains('@') && !line.contains("orginv_") && !line.contains(" UTC"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+async fn assert_nothing_english(browser: &Browser, language: &str, state: &str) {
+    let said = script(browser, EVERYTHING_SAID, Vec::new()).await;
+    let said = without_data(said.as_str().unwrap_or_default());
+    let left: Vec<String> = english_pieces(language)
+        .into_iter()
+        .filter(|piece| said.contains(piece.as_str()))
+        .collect();
+    assert!(
+        left.is_empty(),
+        "{language}, {state}: English left on screen: {left:?}"
+    );
+}
+
+/// Opens the stand-alone page signed in, with `language` chosen in its menu.
+async fn open_in(browser: &Browser, server: &TestServer, language: &str) {
+    browser.client.goto(&server.sign_in_url).await.unwrap();
+    browser.text_of(selectors::ROWS).await;
+    script(
+        browser,
+        "localStorage.setItem('org-invitations:locale', arguments[0]); location.reload();",
+        vec![json!(language)],
+    )
+    .await;
+    e2e::wait_for("the page in its language", true, || async {
+        script(
+            browser,
+            "return document.documentElement.lang === arguments[0]
+               && document.querySelector('tr.oi-row') !== null
+               && document.querySelector('.oi-console[lang]')?.lang === arguments[0];",
+            vec![json!(language)],
+        )
+        .await
+            == Value::Bool(true)
+    })
+    .await;
+}
+
+/// A server with counts that need every plural form: searching "two", "few", "many" or
+/// "other" matches 2, 3, 11 and 100 addresses.
+fn server_with_counts() -> TestServer {
+    let server = TestServer::start_with(demo_options());
+    let mut emails = Vec::new();
+    for (word, count) in [("two", 2), ("few", 3), ("many", 11), ("other", 100)] {
+        emails.extend((0..count).map(|i| format!("{word}{i:03}@counts.example")));
+    }
+    Api::new(&server).invite(&emails.iter().map(String::as_str).collect::<Vec<_>>());
+    server
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
+async fn each_locale_speaks_throughout_with_its_dates_and_plural_forms() {
+    let server = server_with_counts();
+    let browser = Browser::start(BROWSER_TIME_ZONE).await;
+    for language in LOCALES {
+        open_in(&browser, &server, language).await;
+        let own = table(language);
+
+        // The plural categories the console expects are the browser's own.
+        let categories = script(
+            &browser,
+            "return new Intl.PluralRules(arguments[0]).resolvedOptions().pluralCategories.sort();",
+            vec![json!(language)],
+        )
+        .await;
+        let mut expected: Vec<&str> = plural_categories(language).to_vec();
+        expected.sort_unstable();
+        assert_eq!(categories, json!(expected), "{language}");
+
+        // Dates in the language's own short pattern, in the viewer's time zone.
+        let dates = script(
+            &browser,
+            "const cell = document.querySelector('td.oi-created');
+             const exact = cell.getAttribute('title').replace(' ', 'T').replace(' UTC', 'Z');
+             const expected = new Intl.DateTimeFormat(arguments[0],
+               { dateStyle: 'short', timeStyle: 'short' }).format(new Date(exact));
+             return [cell.textContent.trim(), expected];",
+            vec![json!(language)],
+        )
+        .await;
+        assert_eq!(dates[0], dates[1], "{language}: the created date");
+
+        assert_nothing_english(&browser, language, "the list").await;
+
+        // A count that needs each of the language's plural forms: the dialog's title.
+        for (word, count) in [("two", 2), ("few", 3), ("many", 11), ("other", 100)] {
+            let search = browser
+                .client
+                .find(Locator::Css("input[type=search]"))
+                .await
+                .unwrap();
+            search.clear().await.unwrap();
+            search.send_keys(word).await.unwrap();
+            e2e::wait_for("the matches", count + 1, || async {
+                script(
+                    &browser,
+                    "return Number(document.querySelector('.oi-table').getAttribute('aria-rowcount'));",
+                    Vec::new(),
+                )
+                .await
+                .as_u64()
+                .unwrap_or(0) as usize
+            })
+            .await;
+            let form = script(
+                &browser,
+                "return new Intl.PluralRules(arguments[0]).select(arguments[1]);",
+                vec![json!(language), json!(count)],
+            )
+            .await;
+            let form = form.as_str().unwrap().to_owned();
+            let number = script(
+                &browser,
+                "return new Intl.NumberFormat(arguments[0]).format(arguments[1]);",
+                vec![json!(language), json!(count)],
+            )
+            .await;
+            let title = own[&format!("dialog.title.many#{form}")]
+                .replace("{count}", number.as_str().unwrap());
+            script(
+                &browser,
+                "document.querySelector('thead input[type=checkbox]').click();",
+                Vec::new(),
+            )
+            .await;
+            script(
+                &browser,
+                "document.querySelector('.oi-bulk .oi-danger').click();",
+                Vec::new(),
+            )
+            .await;
+            let shown = browser.text_of("dialog[open] h2").await;
+            let bare = |text: &str| text.replace(['\u{2068}', '\u{2069}'], "");
+            assert_eq!(bare(&shown), bare(&title), "{language}, {count} ({form})");
+            if count == 3 {
+                assert_nothing_english(&browser, language, "the dialog").await;
+            }
+            script(
+                &browser,
+                "document.querySelector('dialog[open] .oi-button:not(.oi-danger)').click();
+                 document.querySelector('thead input[type=checkbox]').click();",
+                Vec::new(),
+            )
+            .await;
+        }
+
+        // The invite form with problems, and what sending said.
+        let field = browser.client.find(Locator::Css("textarea")).await.unwrap();
+        field
+            .send_keys(
+                "nope, grace.hopper@example.com, new.person@example.com, new.person@example.com",
+            )
+            .await
+            .unwrap();
+        browser.text_of(selectors::TALLY).await;
+        assert_nothing_english(&browser, language, "the form with problems").await;
+        script(
+            &browser,
+            "document.querySelector('.oi-invite-form button[type=submit]').click();",
+            Vec::new(),
+        )
+        .await;
+        browser.text_of(selectors::RESULTS_HEADLINE).await;
+        assert_nothing_english(&browser, language, "the results").await;
+        script(&browser, "sessionStorage.clear();", Vec::new()).await;
+    }
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
+async fn german_and_arabic_are_accessible_and_arabic_mirrors() {
+    let server = TestServer::start_with(demo_options());
+    let browser = Browser::start(BROWSER_TIME_ZONE).await;
+    for language in ["de", "ar"] {
+        for (layout, (width, height)) in [("desk", (1280, 900)), ("phone", (390, 844))] {
+            browser.client.set_window_size(width, height).await.unwrap();
+            for dark in [false, true] {
+                browser.prefer_dark(dark).await;
+                open_in(&browser, &server, language).await;
+                let state = format!(
+                    "{language}-{layout}-{}",
+                    if dark { "dark" } else { "light" }
+                );
+                if layout == "phone" {
+                    script(
+                        &browser,
+                        "document.querySelector('.oi-list').scrollIntoView();",
+                        Vec::new(),
+                    )
+                    .await;
+                }
+                browser.save_screenshot(&state).await;
+                browser.assert_accessible(&state).await;
+            }
+        }
+    }
+    // Arabic reads right to left: the page and the console say so, the table's first column
+    // (the checkboxes) is on the right, and addresses still read left to right.
+    browser.client.set_window_size(1280, 900).await.unwrap();
+    let found = script(
+        &browser,
+        "const row = document.querySelector('tr.oi-row');
+         const first = row.querySelector('td.oi-select').getBoundingClientRect();
+         const email = row.querySelector('td.oi-email').getBoundingClientRect();
+         return [document.documentElement.dir,
+                 getComputedStyle(document.querySelector('.oi-console')).direction,
+                 first.left > email.left,
+                 getComputedStyle(row.querySelector('td.oi-email bdi')).direction,
+                 getComputedStyle(row.querySelector('.oi-id-short')).direction];",
+        Vec::new(),
+    )
+    .await;
+    assert_eq!(found, json!(["rtl", "rtl", true, "ltr", "ltr"]));
+    browser.close().await;
+}
+
+/// Embedded with a `lang` of its own, the console speaks it on its own root inside the shadow
+/// root, and the host page's `<html lang>` is left as it was.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
+async fn an_embedded_console_speaks_its_elements_language_and_leaves_the_host_alone() {
+    let host = StaticHost::start();
+    let server = TestServer::start_with(testkit::ServerOptions {
+        extra_args: vec!["--allow-origin".into(), host.origin.clone()],
+        ..demo_options()
+    });
+    let page = format!(
+        "<!doctype html><html lang=\"en\"><title>Host</title>\n\
+         <script type=\"module\" src=\"{base}/org-invitations-element.js\"></script>\n\
+         <org-invitations id=\"deutsch\" lang=\"de\" api-base=\"{base}\" token=\"{token}\"></org-invitations>\n\
+         <div lang=\"ar\"><org-invitations id=\"inherited\" api-base=\"{base}\" token=\"{token}\"></org-invitations></div>\n",
+        base = server.base_url,
+        token = server.token
+    );
+    host.put("host.html", &page);
+    let browser = Browser::start(BROWSER_TIME_ZONE).await;
+    browser
+        .client
+        .goto(&format!("{}/host.html", host.origin))
+        .await
+        .unwrap();
+    for (id, language, dir, title) in [
+        ("deutsch", "de", "ltr", "Einladungen der Organisation"),
+        ("inherited", "ar", "rtl", "دعوات المؤسسة"),
+    ] {
+        e2e::wait_for(
+            &format!("{id} in {language}"),
+            json!([language, dir, title]),
+            || async {
+                script(
+                    &browser,
+                    "const root = document.getElementById(arguments[0]).shadowRoot;
+                 const console = root.querySelector('.oi-console[lang]');
+                 if (!console || !root.querySelector('tr.oi-row')) return null;
+                 return [console.lang, console.dir, root.querySelector('h1').textContent];",
+                    vec![json!(id)],
+                )
+                .await
+            },
+        )
+        .await;
+    }
+    let host_page = script(
+        &browser,
+        "return [document.documentElement.lang, document.documentElement.dir];",
+        Vec::new(),
+    )
+    .await;
+    assert_eq!(host_page, json!(["en", ""]));
+    browser.close().await;
+}

@@ -1,0 +1,80 @@
+//! Dates, relative times and numbers in the viewer's language, by the browser's own `Intl`
+//! (no locale data in the WebAssembly). English keeps the Anyscale CLI's formats, written in
+//! `core`; every other language reads as its speakers write.
+
+use chrono::{DateTime, Utc};
+use js_sys::{Array, Function, Intl, Object, Reflect};
+use wasm_bindgen::JsValue;
+
+fn options(pairs: &[(&str, &str)]) -> Object {
+    let options = Object::new();
+    for (name, value) in pairs {
+        let _ = Reflect::set(&options, &(*name).into(), &(*value).into());
+    }
+    options
+}
+
+fn locales(language: &str) -> Array {
+    Array::of1(&language.into())
+}
+
+/// `instant` as a short date and time in `language` ("25.11.2024, 22:24" in German), in the
+/// viewer's time zone or UTC.
+pub fn date_time(language: &str, instant: DateTime<Utc>, utc: bool) -> String {
+    let mut pairs = vec![("dateStyle", "short"), ("timeStyle", "short")];
+    if utc {
+        pairs.push(("timeZone", "UTC"));
+    }
+    format_date(language, instant, &pairs)
+}
+
+/// `instant`'s time of day with seconds, in `language`.
+pub fn time_of_day(language: &str, instant: DateTime<Utc>, utc: bool) -> String {
+    let mut pairs = vec![("timeStyle", "medium")];
+    if utc {
+        pairs.push(("timeZone", "UTC"));
+    }
+    format_date(language, instant, &pairs)
+}
+
+fn format_date(language: &str, instant: DateTime<Utc>, pairs: &[(&str, &str)]) -> String {
+    let format: Function = Intl::DateTimeFormat::new(&locales(language), &options(pairs)).format();
+    let date = js_sys::Date::new(&JsValue::from_f64(instant.timestamp_millis() as f64));
+    format
+        .call1(&JsValue::NULL, &date)
+        .ok()
+        .and_then(|text| text.as_string())
+        .unwrap_or_default()
+}
+
+/// "in 6 days", "vor 2 Stunden": `value` of `unit` ("day", "hour", "minute") from now,
+/// negative in the past.
+pub fn relative(language: &str, value: i64, unit: &str) -> String {
+    let format =
+        Intl::RelativeTimeFormat::new(&locales(language), &options(&[("numeric", "always")]));
+    format.format(value as f64, unit).into()
+}
+
+/// `count` written in `language`'s digits and grouping.
+pub fn number(language: &str, count: usize) -> String {
+    let format: Function = Intl::NumberFormat::new(&locales(language), &Object::new()).format();
+    format
+        .call1(&JsValue::NULL, &JsValue::from_f64(count as f64))
+        .ok()
+        .and_then(|text| text.as_string())
+        .unwrap_or_else(|| count.to_string())
+}
+
+/// A day as its weekday and day of the month in `language` ("Do., 3." in German).
+pub fn weekday_and_day(language: &str, day: chrono::NaiveDate) -> String {
+    let noon = day.and_hms_opt(12, 0, 0).unwrap_or_default().and_utc();
+    format_date(
+        language,
+        noon,
+        &[
+            ("weekday", "short"),
+            ("day", "numeric"),
+            ("timeZone", "UTC"),
+        ],
+    )
+}
