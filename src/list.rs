@@ -14,7 +14,7 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
-use org_invitations_core::export::{file_name, invitations_csv};
+use org_invitations_core::export::{file_name, invitations_csv_in};
 use org_invitations_core::listing::{ListView, Search};
 use org_invitations_core::rows::{Rows, Shown, visible_positions};
 
@@ -130,7 +130,17 @@ pub fn InvitationList(
         let (now, zone) = (now.get_untracked(), zone.get_untracked());
         let csv = rows.with_untracked(|rows| {
             positions.with_untracked(|positions| {
-                invitations_csv(
+                invitations_csv_in(
+                    &[
+                        t("column.id"),
+                        t("column.email"),
+                        t("column.created_at"),
+                        t("column.expires_at"),
+                        t("csv.status"),
+                        t("csv.created_utc"),
+                        t("csv.expires_utc"),
+                    ],
+                    |status| t(status.message_key()),
                     positions.iter().map(|position| &rows[*position].invitation),
                     |at| zone.format(at),
                     now,

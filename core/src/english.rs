@@ -44,6 +44,9 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("column.email", "Email"),
     ("column.expires_at", "Expires At"),
     ("column.id", "ID"),
+    ("csv.created_utc", "Created At (UTC)"),
+    ("csv.expires_utc", "Expires At (UTC)"),
+    ("csv.status", "Status"),
     ("delete.row.failed", "Not deleted: {error}"),
     (
         "delete.row.maybe",

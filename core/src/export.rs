@@ -85,17 +85,34 @@ pub fn invitations_csv<'a>(
     shown: impl Fn(DateTime<Utc>) -> String,
     now: DateTime<Utc>,
 ) -> String {
-    csv_document(
+    invitations_csv_in(
         &INVITATION_COLUMNS,
+        |status| status.label().to_owned(),
+        invitations,
+        shown,
+        now,
+    )
+}
+
+/// [`invitations_csv`] in another language: `columns` names the seven columns and `status`
+/// words each status; the ISO columns stay as they are, for programs.
+pub fn invitations_csv_in<'a, C: AsRef<str>>(
+    columns: &[C],
+    status: impl Fn(Status) -> String,
+    invitations: impl IntoIterator<Item = &'a OrganizationInvitation>,
+    shown: impl Fn(DateTime<Utc>) -> String,
+    now: DateTime<Utc>,
+) -> String {
+    let columns: Vec<&str> = columns.iter().map(AsRef::as_ref).collect();
+    csv_document(
+        &columns,
         invitations.into_iter().map(|invitation| {
             [
                 invitation.id.clone(),
                 invitation.email.clone(),
                 shown(invitation.created_at),
                 shown(invitation.expires_at),
-                Status::of_instant(invitation.expires_at, now)
-                    .label()
-                    .to_owned(),
+                status(Status::of_instant(invitation.expires_at, now)),
                 format_iso_utc(invitation.created_at),
                 format_iso_utc(invitation.expires_at),
             ]

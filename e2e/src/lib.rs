@@ -84,6 +84,18 @@ pub async fn confirm_delete(browser: &Browser, email: &str) {
     browser.click_button("Delete").await;
 }
 
+/// The one file that appears in `folder` (a download), once it is whole.
+pub async fn wait_for_file(folder: &std::path::Path) -> std::path::PathBuf {
+    let whole = || {
+        std::fs::read_dir(folder)
+            .ok()?
+            .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+            .find(|path| !path.extension().is_some_and(|ext| ext == "crdownload"))
+    };
+    wait_for("the downloaded file", true, || async { whole().is_some() }).await;
+    whole().expect("the downloaded file")
+}
+
 /// A browser signed in at `origin` (the server itself, or a proxy in front of it) with
 /// `server`'s token, with the list on screen.
 pub async fn signed_in_at(origin: &str, server: &testkit::TestServer) -> Browser {

@@ -150,6 +150,29 @@ async fn each_locale_speaks_throughout_with_its_dates_and_plural_forms() {
         assert_eq!(dates[0], dates[1], "{language}: the created date");
 
         assert_nothing_english(&browser, language, "the list").await;
+        if language == "de" {
+            // The export's headers and statuses in the viewer's language, its ISO columns as
+            // programs read them.
+            let downloads = tempfile::tempdir().unwrap();
+            browser.download_into(downloads.path()).await;
+            browser.click_button(&own["list.export"]).await;
+            let file = e2e::wait_for_file(downloads.path()).await;
+            let csv = std::fs::read_to_string(file).unwrap();
+            let mut lines = csv.lines();
+            assert_eq!(
+                lines.next(),
+                Some(
+                    "ID,E-Mail,Erstellt am,Läuft ab am,Status,Erstellt am (UTC),Läuft ab am (UTC)"
+                )
+            );
+            // German dates hold a comma, so they are quoted: the last three cells are plain.
+            let last: Vec<&str> = lines.next().unwrap().rsplitn(4, ',').collect();
+            assert!(
+                ["Offen", "Läuft bald ab", "Abgelaufen"].contains(&last[2]),
+                "{last:?}"
+            );
+            assert!(last[0].ends_with('Z') && last[1].contains('T'), "{last:?}");
+        }
 
         // A count that needs each of the language's plural forms: the dialog's title.
         for (word, count) in [("two", 2), ("few", 3), ("many", 11), ("other", 100)] {
