@@ -605,7 +605,12 @@ async fn successful(sent: Result<Response, ApiError>) -> Result<Response, ApiErr
         .ok()
         .and_then(|parsed| serde_wasm_bindgen::from_value::<ErrorBody>(parsed).ok())
         .map(|body| body.error.detail)
-        .unwrap_or_else(|| format!("The server answered {status} {status_text}"));
+        .unwrap_or_else(|| {
+            crate::words::tf(
+                "error.answered",
+                &[("status", &status.to_string()), ("text", &status_text)],
+            )
+        });
     Err(ApiError::Server { status, detail })
 }
 

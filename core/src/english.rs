@@ -67,6 +67,7 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("dialog.title.many#one", "Delete {count} invitation?"),
     ("dialog.title.many#other", "Delete {count} invitations?"),
     ("dialog.title.one", "Delete the invitation for {email}?"),
+    ("error.answered", "The server answered {status} {text}"),
     (
         "error.bad_response",
         "The server sent an answer the console cannot read: {detail}",

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use e2e::fault_proxy::{Fault, FaultProxy};
 use e2e::{BROWSER_TIME_ZONE, Browser, demo_options};
 use fantoccini::Locator;
 use org_invitations_core::english::MESSAGES;
@@ -255,6 +256,69 @@ async fn each_locale_speaks_throughout_with_its_dates_and_plural_forms() {
         browser.text_of(selectors::RESULTS_HEADLINE).await;
         assert_nothing_english(&browser, language, "the results").await;
         script(&browser, "sessionStorage.clear();", Vec::new()).await;
+
+        // A deletion's notice, with its Undo.
+        script(
+            &browser,
+            "document.querySelector('button.oi-delete').click();",
+            Vec::new(),
+        )
+        .await;
+        browser.text_of("dialog[open] h2").await;
+        script(
+            &browser,
+            "document.querySelector('dialog[open] .oi-danger').click();",
+            Vec::new(),
+        )
+        .await;
+        browser.text_of(selectors::DELETION_NOTICES).await;
+        assert_nothing_english(&browser, language, "a deletion's notice").await;
+        script(
+            &browser,
+            "document.querySelector('.oi-notice-item button').click();",
+            Vec::new(),
+        )
+        .await;
+    }
+    browser.close().await;
+}
+
+/// A load that fails says so in the viewer's language, the server's text kept as its detail.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
+async fn a_failed_load_is_worded_in_the_viewers_language() {
+    let server = TestServer::start_with(demo_options());
+    let proxy = FaultProxy::start(server.port()).await;
+    let browser = e2e::signed_in_at(&proxy.origin, &server).await;
+    for language in ["de", "ar"] {
+        script(
+            &browser,
+            "localStorage.setItem('org-invitations:locale', arguments[0]); location.reload();",
+            vec![json!(language)],
+        )
+        .await;
+        e2e::wait_for("the page in its language", true, || async {
+            script(
+                &browser,
+                "return document.documentElement.lang === arguments[0]
+                   && document.querySelector('tr.oi-row') !== null;",
+                vec![json!(language)],
+            )
+            .await
+                == Value::Bool(true)
+        })
+        .await;
+        proxy.fail(
+            "GET /api/v2/organization_invitations/?",
+            Fault::ServerError,
+            0,
+        );
+        let own = table(language);
+        browser.click_button(&own["list.refresh"]).await;
+        let error = browser.text_of(selectors::LOAD_ERROR).await;
+        assert!(error.contains(&own["error.load.title"]), "{error}");
+        assert_nothing_english(&browser, language, "a failed load").await;
+        proxy.heal();
     }
     browser.close().await;
 }
