@@ -77,9 +77,7 @@ pub fn run(plan: Plan, dist: &Path) {
     let emails: Vec<String> = (0..plan.rows)
         .map(|i| format!("user{i:05}@example.com"))
         .collect();
-    for chunk in emails.chunks(1000) {
-        api.invite(&chunk.iter().map(String::as_str).collect::<Vec<_>>());
-    }
+    api.invite_all(&emails);
 
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let figures = runtime.block_on(async {

@@ -424,6 +424,15 @@ impl Browser {
         .await;
     }
 
+    /// Runs `body` in the page (its `arguments` are `args`) and returns what it returns; a
+    /// script that throws fails the test, naming the script.
+    pub async fn script(&self, body: &str, args: Vec<serde_json::Value>) -> serde_json::Value {
+        self.client
+            .execute(body, args)
+            .await
+            .unwrap_or_else(|err| panic!("{body}: {err}"))
+    }
+
     /// Saves what the browser shows as `target/screenshots/NAME.png`, for the docs (`docs/screenshots/`).
     pub async fn save_screenshot(&self, name: &str) {
         let png = self.client.screenshot().await.expect("a screenshot");

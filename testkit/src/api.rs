@@ -165,6 +165,13 @@ impl<'a> Api<'a> {
         reply.json()["results"].as_array().expect("results").clone()
     }
 
+    /// Invites every address, in batches of the API's 1,000.
+    pub fn invite_all(&self, emails: &[String]) {
+        for chunk in emails.chunks(1000) {
+            self.invite(&chunk.iter().map(String::as_str).collect::<Vec<_>>());
+        }
+    }
+
     /// Every invitation, following `next_paging_token` until it runs out.
     pub fn list_all(&self, query: &str) -> Vec<Value> {
         let mut all = Vec::new();

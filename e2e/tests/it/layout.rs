@@ -24,11 +24,7 @@ fn busy_server() -> TestServer {
 }
 
 async fn script(browser: &Browser, body: &str) -> Value {
-    browser
-        .client
-        .execute(body, Vec::new())
-        .await
-        .unwrap_or_else(|err| panic!("{body}: {err}"))
+    browser.script(body, Vec::new()).await
 }
 
 /// How far the page and the list's own box scroll sideways, in px (0: not at all).
@@ -335,9 +331,7 @@ async fn with_ten_thousand_rows_the_page_is_the_only_scroller_at_any_width() {
     let emails: Vec<String> = (0..10_000)
         .map(|i| format!("user{i:05}@example.com"))
         .collect();
-    for chunk in emails.chunks(1000) {
-        api.invite(&chunk.iter().map(String::as_str).collect::<Vec<_>>());
-    }
+    api.invite_all(&emails);
     let browser = Browser::start(BROWSER_TIME_ZONE).await;
     browser.client.goto(&server.sign_in_url).await.unwrap();
     for dark in [false, true] {

@@ -21,18 +21,12 @@ fn server_with_three_pages() -> TestServer {
         .map(|i| format!("aaa{:04}@example.com", MORE - 1 - i))
         .collect();
     let api = Api::new(&server);
-    for chunk in emails.chunks(1000) {
-        api.invite(&chunk.iter().map(String::as_str).collect::<Vec<_>>());
-    }
+    api.invite_all(&emails);
     server
 }
 
 async fn script(browser: &Browser, body: &str) -> Value {
-    browser
-        .client
-        .execute(body, Vec::new())
-        .await
-        .unwrap_or_else(|err| panic!("{body}: {err}"))
+    browser.script(body, Vec::new()).await
 }
 
 async fn row_count(browser: &Browser) -> Option<u64> {

@@ -19,11 +19,7 @@ fn table(language: &str) -> BTreeMap<String, String> {
 }
 
 async fn script(browser: &Browser, body: &str, args: Vec<Value>) -> Value {
-    browser
-        .client
-        .execute(body, args)
-        .await
-        .unwrap_or_else(|err| panic!("{body}: {err}"))
+    browser.script(body, args).await
 }
 
 /// Every piece of English the console could show: each message's text between its
@@ -85,6 +81,12 @@ async fn assert_nothing_english(browser: &Browser, language: &str, state: &str) 
 async fn open_in(browser: &Browser, server: &TestServer, language: &str) {
     browser.client.goto(&server.sign_in_url).await.unwrap();
     browser.text_of(selectors::ROWS).await;
+    choose_language(browser, language).await;
+}
+
+/// Chooses `language` as the page's menu does (remembered, the page loaded again), and waits
+/// for the list in it.
+async fn choose_language(browser: &Browser, language: &str) {
     script(
         browser,
         "localStorage.setItem('org-invitations:locale', arguments[0]); location.reload();",
@@ -291,23 +293,7 @@ async fn a_failed_load_is_worded_in_the_viewers_language() {
     let proxy = FaultProxy::start(server.port()).await;
     let browser = e2e::signed_in_at(&proxy.origin, &server).await;
     for language in ["de", "ar"] {
-        script(
-            &browser,
-            "localStorage.setItem('org-invitations:locale', arguments[0]); location.reload();",
-            vec![json!(language)],
-        )
-        .await;
-        e2e::wait_for("the page in its language", true, || async {
-            script(
-                &browser,
-                "return document.documentElement.lang === arguments[0]
-                   && document.querySelector('tr.oi-row') !== null;",
-                vec![json!(language)],
-            )
-            .await
-                == Value::Bool(true)
-        })
-        .await;
+        choose_language(&browser, language).await;
         proxy.fail(
             "GET /api/v2/organization_invitations/?",
             Fault::ServerError,
