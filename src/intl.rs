@@ -37,8 +37,30 @@ pub fn time_of_day(language: &str, instant: DateTime<Utc>, utc: bool) -> String 
     format_date(language, instant, &pairs)
 }
 
+thread_local! {
+    /// Formatters made so far, by language and options: a 10,000-row export makes one, not
+    /// 20,000.
+    static FORMATTERS: std::cell::RefCell<Vec<(String, Function)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
 fn format_date(language: &str, instant: DateTime<Utc>, pairs: &[(&str, &str)]) -> String {
-    let format: Function = Intl::DateTimeFormat::new(&locales(language), &options(pairs)).format();
+    let mut id = language.to_owned();
+    for (name, value) in pairs {
+        id.push_str(&format!(";{name}={value}"));
+    }
+    let made = FORMATTERS.with(|made| {
+        made.borrow()
+            .iter()
+            .find(|(known, _)| *known == id)
+            .map(|(_, format)| format.clone())
+    });
+    let format = made.unwrap_or_else(|| {
+        let format: Function =
+            Intl::DateTimeFormat::new(&locales(language), &options(pairs)).format();
+        FORMATTERS.with(|made| made.borrow_mut().push((id, format.clone())));
+        format
+    });
     let date = js_sys::Date::new(&JsValue::from_f64(instant.timestamp_millis() as f64));
     format
         .call1(&JsValue::NULL, &date)

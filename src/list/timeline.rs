@@ -3,7 +3,7 @@
 //! in text, its height drawn in SVG), so the chart is also its own accessible list and works
 //! from the keyboard; pressing a bar narrows the list to that day, pressing it again widens it.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use leptos::prelude::*;
 use org_invitations_core::listing::{ExpiryDay, ListView};
 use org_invitations_core::rows::Rows;
@@ -89,7 +89,12 @@ pub fn ExpiryTimeline(
                     <span class="oi-bar-day oi-bar-day-short" aria-hidden="true">
                         {match day {
                             ExpiryDay::Expired => t("timeline.expired.short"),
-                            ExpiryDay::On(_) => short_label(day),
+                            ExpiryDay::On(on) => {
+                                match crate::words::language().as_str() {
+                                    "en" => short_label(day),
+                                    language => crate::intl::number(language, on.day() as usize),
+                                }
+                            }
                         }}
                     </span>
                 </button>
