@@ -125,22 +125,12 @@ pub fn mount_console(
 /// A host's `strings` option (an object of key → text): the entries that are text, and a
 /// sentence for each that is not.
 fn host_strings(options: &JsValue) -> (Vec<(String, String)>, Vec<String>) {
-    let Some(strings) = Reflect::get(options, &"strings".into())
-        .ok()
-        .filter(|strings| strings.is_object())
-    else {
-        return (Vec::new(), Vec::new());
-    };
-    let mut texts = Vec::new();
-    let mut refused = Vec::new();
-    for entry in js_sys::Object::entries(strings.unchecked_ref()).iter() {
-        let entry: js_sys::Array = entry.unchecked_into();
-        let key = entry.get(0).as_string().unwrap_or_default();
-        match entry.get(1).as_string() {
-            Some(text) => texts.push((key, text)),
-            None => refused.push(format!("strings: “{key}” is not text")),
-        }
-    }
+    let strings = Reflect::get(options, &"strings".into()).unwrap_or(JsValue::UNDEFINED);
+    let (texts, not_text) = crate::locale::entries(&strings);
+    let refused = not_text
+        .into_iter()
+        .map(|key| format!("strings: “{key}” is not text"))
+        .collect();
     (texts, refused)
 }
 

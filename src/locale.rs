@@ -55,19 +55,23 @@ pub async fn fetch_table(base: &str, language: &str) -> Result<Vec<(String, Stri
     let table = wasm_bindgen_futures::JsFuture::from(json)
         .await
         .map_err(|_| failed("not JSON"))?;
-    Ok(entries(&table))
+    // The shipped tables are all text (a test reads each): nothing to report here.
+    Ok(entries(&table).0)
 }
 
-/// An object of key → text as pairs; entries that are not text are left out.
-pub fn entries(table: &wasm_bindgen::JsValue) -> Vec<(String, String)> {
+/// An object of key → text as pairs, and the keys whose values are not text.
+pub fn entries(table: &wasm_bindgen::JsValue) -> (Vec<(String, String)>, Vec<String>) {
+    let (mut texts, mut not_text) = (Vec::new(), Vec::new());
     if !table.is_object() {
-        return Vec::new();
+        return (texts, not_text);
     }
-    js_sys::Object::entries(table.unchecked_ref())
-        .iter()
-        .filter_map(|entry| {
-            let entry: js_sys::Array = entry.unchecked_into();
-            Some((entry.get(0).as_string()?, entry.get(1).as_string()?))
-        })
-        .collect()
+    for entry in js_sys::Object::entries(table.unchecked_ref()).iter() {
+        let entry: js_sys::Array = entry.unchecked_into();
+        let key = entry.get(0).as_string().unwrap_or_default();
+        match entry.get(1).as_string() {
+            Some(text) => texts.push((key, text)),
+            None => not_text.push(key),
+        }
+    }
+    (texts, not_text)
 }

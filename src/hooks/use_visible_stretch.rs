@@ -26,7 +26,8 @@ pub struct Viewport {
 }
 
 impl Viewport {
-    /// Measures again now (the element's content changed).
+    /// Measures again now (the element's content changed; its clipping ancestors did not,
+    /// so they are not looked for again).
     pub fn remeasure(&self) {
         self.measure.with_value(|measure| measure());
     }
@@ -120,7 +121,7 @@ where
     });
     Viewport {
         visible: visible.into(),
-        measure: StoredValue::new_local(Box::new(relayout)),
+        measure: StoredValue::new_local(Box::new(measure)),
         clippers,
     }
 }

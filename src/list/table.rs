@@ -57,16 +57,12 @@ pub fn InvitationTable(
             }
         }
     };
-    Effect::new(move |_| {
-        body.track();
-        read_row_height();
-    });
     let resize = window_event_listener(leptos::ev::resize, move |_| read_row_height());
     on_cleanup(move || resize.remove());
-    // A different number of rows changes the page's height, and so what is in view.
+    // A different number of rows changes the page's height, and so what is in view. (The
+    // rows' height is read once they are rendered, below.)
     Effect::new(move |_| {
         positions.track();
-        read_row_height();
         viewport.remeasure();
     });
     let from = keep_rows_in_view(rows, positions, list_view, viewport, row_height);
