@@ -2,7 +2,7 @@
 //! a page at a time, and exported as CSV. A row's "History" button filters it to that row's
 //! address: who invited, when, earlier invitations to it, who revoked.
 
-use crate::words::{t, tf};
+use crate::words::{key, t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use org_invitations_core::wire::AuditRecord;
@@ -102,7 +102,7 @@ pub fn Activity(
         let shown = records.with(Vec::len);
         match total.get() {
             Some(total) => tf(
-                "activity.summary",
+                key!("activity.summary"),
                 &[("shown", &shown.to_string()), ("total", &total.to_string())],
             ),
             None => String::new(),
@@ -112,11 +112,11 @@ pub fn Activity(
     view! {
         <section class="oi-activity" aria-labelledby="oi-activity-title">
             <h2 class="oi-subtitle" id="oi-activity-title">
-                {t("activity.title")}
+                {t(key!("activity.title"))}
             </h2>
             <div class="oi-toolbar">
                 <label class="oi-search">
-                    <span>{t("activity.address")}</span>
+                    <span>{t(key!("activity.address"))}</span>
                     <input
                         type="search"
                         autocomplete="off"
@@ -126,7 +126,7 @@ pub fn Activity(
                     />
                 </label>
                 <label class="oi-search">
-                    <span>{t("activity.actor")}</span>
+                    <span>{t(key!("activity.actor"))}</span>
                     <input
                         type="search"
                         autocomplete="off"
@@ -136,7 +136,7 @@ pub fn Activity(
                     />
                 </label>
                 <button type="button" class="oi-button" on:click=export>
-                    {t("activity.export")}
+                    {t(key!("activity.export"))}
                 </button>
             </div>
             <p class="oi-summary" role="status">
@@ -148,7 +148,7 @@ pub fn Activity(
                     .map(|error| {
                         view! {
                             <p class="oi-notice" role="alert">
-                                {tf("activity.failed", &[("error", &error.in_words())])}
+                                {tf(key!("activity.failed"), &[("error", &error.in_words())])}
                             </p>
                         }
                     })
@@ -159,24 +159,24 @@ pub fn Activity(
                 <table
                     role="table"
                     class="oi-table oi-activity-table"
-                    aria-label=t("activity.records")
+                    aria-label=t(key!("activity.records"))
                 >
                     <thead role="rowgroup">
                         <tr role="row">
                             <th role="columnheader" scope="col">
-                                {t("activity.when")}
+                                {t(key!("activity.when"))}
                             </th>
                             <th role="columnheader" scope="col">
-                                {t("activity.who")}
+                                {t(key!("activity.who"))}
                             </th>
                             <th role="columnheader" scope="col">
-                                {t("activity.what")}
+                                {t(key!("activity.what"))}
                             </th>
                             <th role="columnheader" scope="col">
-                                {t("activity.address")}
+                                {t(key!("activity.address"))}
                             </th>
                             <th role="columnheader" scope="col">
-                                {t("activity.outcome")}
+                                {t(key!("activity.outcome"))}
                             </th>
                         </tr>
                     </thead>
@@ -216,7 +216,7 @@ pub fn Activity(
                     disabled=move || loading.get()
                     on:click=move |_| load(true)
                 >
-                    {t("activity.more")}
+                    {t(key!("activity.more"))}
                 </button>
             </Show>
         </section>
@@ -226,13 +226,13 @@ pub fn Activity(
 /// What the record's caller did, in words.
 fn what(record: &AuditRecord) -> String {
     match record.action.as_str() {
-        "create" => t("activity.invited"),
-        "invalidate" => t("activity.revoked"),
+        "create" => t(key!("activity.invited")),
+        "invalidate" => t(key!("activity.revoked")),
         "resend" => match &record.replaces {
-            Some(old) => tf("activity.resent_replacing", &[("id", old)]),
-            None => t("activity.resent"),
+            Some(old) => tf(key!("activity.resent_replacing"), &[("id", old)]),
+            None => t(key!("activity.resent")),
         },
-        "denied" => t("activity.refused"),
+        "denied" => t(key!("activity.refused")),
         other => other.to_owned(),
     }
 }
@@ -240,12 +240,15 @@ fn what(record: &AuditRecord) -> String {
 /// How it ended, in words.
 fn outcome(record: &AuditRecord) -> String {
     match (record.status, &record.detail) {
-        (None, _) => t("activity.unknown"),
-        (Some(status), _) if (200..300).contains(&status) => t("activity.done"),
+        (None, _) => t(key!("activity.unknown")),
+        (Some(status), _) if (200..300).contains(&status) => t(key!("activity.done")),
         (Some(status), Some(detail)) => tf(
-            "activity.failed_with",
+            key!("activity.failed_with"),
             &[("status", &status.to_string()), ("detail", detail)],
         ),
-        (Some(status), None) => tf("activity.failed_status", &[("status", &status.to_string())]),
+        (Some(status), None) => tf(
+            key!("activity.failed_status"),
+            &[("status", &status.to_string())],
+        ),
     }
 }

@@ -21,26 +21,23 @@ pub const PAGE_SIZE: u32 = 1000;
 /// when a server refuses [`PAGE_SIZE`].
 pub const SDK_PAGE_SIZE: u32 = 50;
 
-/// What can go wrong talking to the API, in words a person can act on.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// What can go wrong talking to the API; [`ApiError::in_words`] says it in the viewer's
+/// language (English: `docs/strings.md`, the `error.*` keys).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApiError {
-    #[error(
-        "Cannot reach the invitation server. Check that it is running and that this page can connect to it, then retry."
-    )]
+    /// The server could not be reached (`error.unreachable`).
     Unreachable,
-    #[error(
-        "You are not signed in: the server refused the API token. Open the sign-in link the server printed when it started."
-    )]
+    /// The server refused the API token (`error.signed_out`).
     SignedOut,
-    #[error("{detail} (HTTP {status})")]
+    /// The server answered with an error: its status and its own text (`error.server`).
     Server { status: u16, detail: String },
-    #[error("The server sent an answer the console cannot read: {0}")]
+    /// An answer the console cannot read (`error.bad_response`).
     BadResponse(String),
-    /// Sent, and no answer came in [`ANSWER_TIMEOUT_MS`]: a hung server or network.
-    #[error("The server did not answer within 45 seconds.")]
+    /// Sent, and no answer came in [`ANSWER_TIMEOUT_MS`]: a hung server or network
+    /// (`error.no_answer`).
     NoAnswer,
-    /// Nothing was sent: the browser refused the request as the console built it.
-    #[error("The console could not build the request, so nothing was sent: {0}")]
+    /// Nothing was sent: the browser refused the request as the console built it
+    /// (`error.unsendable`).
     Unsendable(String),
 }
 
@@ -48,17 +45,17 @@ impl ApiError {
     /// The error as the console words it: its own sentence for the kind of error, with the
     /// server's text kept as the detail where there is one.
     pub fn in_words(&self) -> String {
-        use crate::words::{t, tf};
+        use crate::words::{key, t, tf};
         match self {
-            Self::Unreachable => t("error.unreachable"),
-            Self::SignedOut => t("error.signed_out"),
+            Self::Unreachable => t(key!("error.unreachable")),
+            Self::SignedOut => t(key!("error.signed_out")),
             Self::Server { status, detail } => tf(
-                "error.server",
+                key!("error.server"),
                 &[("detail", detail), ("status", &status.to_string())],
             ),
-            Self::BadResponse(detail) => tf("error.bad_response", &[("detail", detail)]),
-            Self::NoAnswer => t("error.no_answer"),
-            Self::Unsendable(detail) => tf("error.unsendable", &[("detail", detail)]),
+            Self::BadResponse(detail) => tf(key!("error.bad_response"), &[("detail", detail)]),
+            Self::NoAnswer => t(key!("error.no_answer")),
+            Self::Unsendable(detail) => tf(key!("error.unsendable"), &[("detail", detail)]),
         }
     }
 
@@ -607,7 +604,7 @@ async fn successful(sent: Result<Response, ApiError>) -> Result<Response, ApiErr
         .map(|body| body.error.detail)
         .unwrap_or_else(|| {
             crate::words::tf(
-                "error.answered",
+                crate::words::key!("error.answered"),
                 &[("status", &status.to_string()), ("text", &status_text)],
             )
         });

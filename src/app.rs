@@ -19,7 +19,7 @@ use crate::progress::progress_bar;
 use crate::resend::Resends;
 use crate::session::access::Access;
 use crate::session::sign_out::SignOut;
-use crate::words::{Words, t, tf, tn};
+use crate::words::{Words, key, t, tf, tn};
 use org_invitations_core::messages::Catalog;
 
 /// How often statuses and relative phrases are recomputed.
@@ -141,7 +141,7 @@ pub fn App(
         >
             <header class="oi-header">
                 <div>
-                    <h1 class="oi-title">{t("app.title")}</h1>
+                    <h1 class="oi-title">{t(key!("app.title"))}</h1>
                     {move || {
                         access.organization.get().map(|name| view! { <p class="oi-org">{name}</p> })
                     }}
@@ -156,7 +156,7 @@ pub fn App(
                     .map(|left| {
                         view! {
                             <p class="oi-status oi-waiting" role="status">
-                                {tf("app.waiting", &[("seconds", &left.to_string())])}
+                                {tf(key!("app.waiting"), &[("seconds", &left.to_string())])}
                             </p>
                         }
                     })
@@ -167,7 +167,7 @@ pub fn App(
                     .then(|| {
                         view! {
                             <p class="oi-status" role="status">
-                                {t("app.signed_out")}
+                                {t(key!("app.signed_out"))}
                             </p>
                         }
                     })
@@ -194,7 +194,7 @@ pub fn App(
                         view! {
                             <div class="oi-list">
                                 <h2 class="oi-subtitle" id="oi-list-title">
-                                    {t("list.title")}
+                                    {t(key!("list.title"))}
                                 </h2>
                                 <div class="oi-summary-bar">
                                     <p class="oi-summary">
@@ -208,7 +208,7 @@ pub fn App(
                                                     view! {
                                                         <span class="oi-refreshed">
                                                             {tf(
-                                                                "list.refreshed",
+                                                                key!("list.refreshed"),
                                                                 &[("time", &zone.get().format_time(at))],
                                                             )}
                                                         </span>
@@ -222,7 +222,7 @@ pub fn App(
                                         on:click=move |_| load()
                                         disabled=move || progress.get().is_some()
                                     >
-                                        {t("list.refresh")}
+                                        {t(key!("list.refresh"))}
                                     </button>
                                 </div>
                                 {move || {
@@ -276,14 +276,18 @@ pub fn App(
 /// "so far" while the list is still arriving.
 fn counts(summary: Summary, partial: bool) -> impl IntoView {
     view! {
-        <span class="oi-badge oi-count-pending">{tn("list.count.pending", summary.pending)}</span>
-        " · "
-        <span class="oi-badge oi-count-expiring">
-            {tn("list.count.expiring", summary.expiring_soon)}
+        <span class="oi-badge oi-count-pending">
+            {tn(key!("list.count.pending"), summary.pending)}
         </span>
         " · "
-        <span class="oi-badge oi-count-expired">{tn("list.count.expired", summary.expired)}</span>
-        {partial.then(|| view! { <span class="oi-so-far">{t("list.so_far")}</span> })}
+        <span class="oi-badge oi-count-expiring">
+            {tn(key!("list.count.expiring"), summary.expiring_soon)}
+        </span>
+        " · "
+        <span class="oi-badge oi-count-expired">
+            {tn(key!("list.count.expired"), summary.expired)}
+        </span>
+        {partial.then(|| view! { <span class="oi-so-far">{t(key!("list.so_far"))}</span> })}
     }
 }
 
@@ -291,17 +295,17 @@ fn counts(summary: Summary, partial: bool) -> impl IntoView {
 fn LoadProgress(progress: Progress) -> impl IntoView {
     let loaded = progress.loaded.to_string();
     let text = match (progress.loaded, progress.total) {
-        (0, _) => t("list.loading"),
+        (0, _) => t(key!("list.loading")),
         (_, Some(total)) => tf(
-            "list.loading.progress",
+            key!("list.loading.progress"),
             &[("loaded", &loaded), ("total", &total.to_string())],
         ),
-        (_, None) => tf("list.loading.so_far", &[("loaded", &loaded)]),
+        (_, None) => tf(key!("list.loading.so_far"), &[("loaded", &loaded)]),
     };
     let bar = progress
         .total
         .filter(|total| *total > 0)
-        .map(|total| progress_bar(progress.loaded, total as usize, t("list.loading.bar")));
+        .map(|total| progress_bar(progress.loaded, total as usize, t(key!("list.loading.bar"))));
     view! {
         <div class="oi-status" role="status">
             <span>{text}</span>
@@ -318,13 +322,13 @@ fn LoadError(
     retry: Callback<()>,
 ) -> impl IntoView {
     let title = t(match error {
-        ApiError::SignedOut => "error.signed_out.title",
-        ApiError::Server { status: 403, .. } => "error.forbidden.title",
-        ApiError::Unreachable => "error.unreachable.title",
-        ApiError::NoAnswer => "error.no_answer.title",
-        _ => "error.load.title",
+        ApiError::SignedOut => key!("error.signed_out.title"),
+        ApiError::Server { status: 403, .. } => key!("error.forbidden.title"),
+        ApiError::Unreachable => key!("error.unreachable.title"),
+        ApiError::NoAnswer => key!("error.no_answer.title"),
+        _ => key!("error.load.title"),
     });
-    let again = error.is_temporary().then(|| t("error.retrying"));
+    let again = error.is_temporary().then(|| t(key!("error.retrying")));
     let detail = error.in_words();
     view! {
         <div class="oi-error" role="alert">
@@ -332,7 +336,7 @@ fn LoadError(
             <p class="oi-error-detail">{detail}</p>
             {again.map(|text| view! { <p class="oi-help">{text}</p> })}
             <button type="button" class="oi-button" on:click=move |_| retry.run(())>
-                {t("error.retry")}
+                {t(key!("error.retry"))}
             </button>
         </div>
     }
@@ -351,7 +355,7 @@ fn LanguageMenu(current: String) -> impl IntoView {
     };
     view! {
         <label class="oi-language">
-            <span class="oi-sr-only">{t("app.language")}</span>
+            <span class="oi-sr-only">{t(key!("app.language"))}</span>
             <select on:change=choose>
                 {org_invitations_core::messages::SHIPPED
                     .iter()

@@ -6,7 +6,7 @@ mod results;
 mod sender;
 mod session_draft;
 
-use crate::words::{t, tf};
+use crate::words::{key, t, tf};
 use std::collections::HashSet;
 use std::time::Duration;
 
@@ -78,7 +78,7 @@ pub fn InviteForm(
         let all =
             pending.with_untracked(|pending| draft.with_untracked(|text| parse(text, pending)));
         if all.is_empty() {
-            notice.set(Some(t("invite.nothing_typed")));
+            notice.set(Some(t(key!("invite.nothing_typed"))));
             return;
         }
         notice.set(None);
@@ -124,9 +124,9 @@ pub fn InviteForm(
             let failed_emails: Vec<String> = sent.failed().map(str::to_owned).collect();
             host_events.created(&sent_emails);
             if let Some(error) = &sent.stopped_by {
-                host_events.error(&failed_emails, &error.to_string());
+                host_events.error(&failed_emails, &error.in_words());
             } else if !failed_emails.is_empty() {
-                host_events.error(&failed_emails, "The server refused some invitations");
+                host_events.error(&failed_emails, &t(key!("event.invite_refused")));
             }
             // A lost answer may hide invitations made: the list shows which.
             let any_sent = !sent_emails.is_empty() || sent.unknown().next().is_some();
@@ -168,7 +168,7 @@ pub fn InviteForm(
                     draft.push_str(&text);
                 }),
                 None => notice.set(Some(tf(
-                    "invite.unreadable_file",
+                    key!("invite.unreadable_file"),
                     &[("file", &file.name())],
                 ))),
             }
@@ -196,7 +196,7 @@ pub fn InviteForm(
     view! {
         <div class="oi-invite">
             <h2 class="oi-subtitle" id="oi-invite-title">
-                {t("invite.title")}
+                {t(key!("invite.title"))}
             </h2>
             <form
                 class="oi-invite-form"
@@ -206,12 +206,12 @@ pub fn InviteForm(
                 }
             >
                 <label class="oi-field">
-                    <span>{t("invite.emails")}</span>
+                    <span>{t(key!("invite.emails"))}</span>
                     <textarea
                         node_ref=field
                         rows="4"
                         spellcheck="false"
-                        placeholder=t("invite.placeholder")
+                        placeholder=t(key!("invite.placeholder"))
                         aria-describedby="oi-invite-help"
                         prop:value=draft.get_untracked()
                         on:input=move |event| draft.set(event_target_value(&event))
@@ -222,7 +222,7 @@ pub fn InviteForm(
                     ></textarea>
                 </label>
                 <p class="oi-help" id="oi-invite-help">
-                    {t("invite.help")}
+                    {t(key!("invite.help"))}
                 </p>
                 <div class="oi-invite-actions">
                     <button
@@ -230,10 +230,10 @@ pub fn InviteForm(
                         class="oi-button oi-primary"
                         disabled=move || sending.get().is_some()
                     >
-                        {t("invite.send")}
+                        {t(key!("invite.send"))}
                     </button>
                     <label class="oi-button oi-file">
-                        {t("invite.import")}
+                        {t(key!("invite.import"))}
                         <input
                             type="file"
                             accept=".csv,.txt,text/csv,text/plain"
@@ -272,14 +272,14 @@ pub fn InviteForm(
                             <div class="oi-status" role="status">
                                 <span>
                                     {tf(
-                                        "invite.sending",
+                                        key!("invite.sending"),
                                         &[
                                             ("done", &done.to_string()),
                                             ("total", &total.to_string()),
                                         ],
                                     )}
                                 </span>
-                                {progress_bar(done, total, t("invite.sending.bar"))}
+                                {progress_bar(done, total, t(key!("invite.sending.bar")))}
                             </div>
                         }
                     })

@@ -23,7 +23,7 @@ use crate::download::download_csv;
 use crate::resend::{ResendReport, Resends};
 use crate::session::access::Access;
 use crate::time_zone::TimeZoneChoice;
-use crate::words::{t, tf};
+use crate::words::{key, t, tf};
 use table::InvitationTable;
 use timeline::ExpiryTimeline;
 use toolbar::ListToolbar;
@@ -116,7 +116,7 @@ pub fn InvitationList(
                 >
                     {move || {
                         tf(
-                            "list.resend_expired",
+                            key!("list.resend_expired"),
                             &[("count", &expired_rows.with(Vec::len).to_string())],
                         )
                     }}
@@ -132,13 +132,13 @@ pub fn InvitationList(
             positions.with_untracked(|positions| {
                 invitations_csv_in(
                     &[
-                        t("column.id"),
-                        t("column.email"),
-                        t("column.created_at"),
-                        t("column.expires_at"),
-                        t("csv.status"),
-                        t("csv.created_utc"),
-                        t("csv.expires_utc"),
+                        t(key!("column.id")),
+                        t(key!("column.email")),
+                        t(key!("column.created_at")),
+                        t(key!("column.expires_at")),
+                        t(key!("csv.status")),
+                        t(key!("csv.created_utc")),
+                        t(key!("csv.expires_utc")),
                     ],
                     |status| t(status.message_key()),
                     positions.iter().map(|position| &rows[*position].invitation),
@@ -157,9 +157,9 @@ pub fn InvitationList(
     let announcement = move || {
         let sort = list_view.with(|view| view.sort);
         let key = if partial.get() {
-            "list.announce.partial"
+            key!("list.announce.partial")
         } else {
-            "list.announce"
+            key!("list.announce")
         };
         tf(
             key,
@@ -185,7 +185,7 @@ pub fn InvitationList(
                 disabled=move || !has_matches.get() || partial.get()
                 on:click=export
             >
-                {t("list.export")}
+                {t(key!("list.export"))}
             </button>
             {resend_expired}
             <button
@@ -196,7 +196,7 @@ pub fn InvitationList(
             >
                 {move || {
                     tf(
-                        "list.delete_selected",
+                        key!("list.delete_selected"),
                         &[("count", &selected_rows.with(Vec::len).to_string())],
                     )
                 }}
@@ -216,11 +216,14 @@ pub fn InvitationList(
                                 list_view
                                     .with(|view| {
                                         if view.expires.is_some() {
-                                            t("list.empty.day")
+                                            t(key!("list.empty.day"))
                                         } else if view.search.trim().is_empty() {
-                                            t("list.empty.expired_hidden")
+                                            t(key!("list.empty.expired_hidden"))
                                         } else {
-                                            tf("list.empty.no_match", &[("search", view.search.trim())])
+                                            tf(
+                                                key!("list.empty.no_match"),
+                                                &[("search", view.search.trim())],
+                                            )
                                         }
                                     })
                             }}
@@ -251,10 +254,10 @@ fn EmptyList(invite_here: Signal<bool>) -> impl IntoView {
     };
     view! {
         <div class="oi-empty-state">
-            <p class="oi-empty">{t("list.empty")}</p>
+            <p class="oi-empty">{t(key!("list.empty"))}</p>
             <Show when=move || invite_here.get()>
                 <button type="button" class="oi-button oi-primary" on:click=to_the_form>
-                    {t("list.invite_people")}
+                    {t(key!("list.invite_people"))}
                 </button>
             </Show>
         </div>

@@ -5,7 +5,8 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use org_invitations_core::messages::{Catalog, fill, is_right_to_left};
+pub use org_invitations_core::key;
+use org_invitations_core::messages::{Catalog, Key, fill, is_right_to_left};
 
 /// The catalog the console's components read, provided once by the app.
 #[derive(Clone)]
@@ -32,13 +33,13 @@ thread_local! {
 
 /// The message for `key`.
 #[inline(never)]
-pub fn t(key: &str) -> String {
+pub fn t(key: Key) -> String {
     with_catalog(|catalog| catalog.text(key).to_owned())
 }
 
 /// The message for `key`, its placeholders filled.
 #[inline(never)]
-pub fn tf(key: &str, values: &[(&str, &str)]) -> String {
+pub fn tf(key: Key, values: &[(&str, &str)]) -> String {
     with_catalog(|catalog| filled(catalog, catalog.text(key), values))
 }
 
@@ -61,13 +62,13 @@ fn filled(catalog: &Catalog, template: &str, values: &[(&str, &str)]) -> String 
 }
 
 /// The plural form of `key` for `count` (named `{count}` in it).
-pub fn tn(key: &str, count: usize) -> String {
+pub fn tn(key: Key, count: usize) -> String {
     tnv(key, count, &[])
 }
 
 /// The plural form of `key` for `count` (named `{count}` in it), its other placeholders filled.
 #[inline(never)]
-pub fn tnv(key: &str, count: usize, values: &[(&str, &str)]) -> String {
+pub fn tnv(key: Key, count: usize, values: &[(&str, &str)]) -> String {
     with_catalog(|catalog| {
         let category = plural_category(catalog.language(), count);
         let number = match catalog.language() {

@@ -69,26 +69,29 @@ impl Problem {
 impl EmailError {
     /// The key of what is wrong in the console's words (`crate::english`), with the values of
     /// its placeholders.
-    pub fn message(&self) -> (&'static str, Vec<(&'static str, String)>) {
+    pub fn message(&self) -> (crate::messages::Key, Vec<(&'static str, String)>) {
         match self {
-            EmailError::Empty => ("problem.empty", Vec::new()),
-            EmailError::TooLong => ("problem.too_long", vec![("max", MAX_EMAIL_LEN.to_string())]),
+            EmailError::Empty => (crate::key!("problem.empty"), Vec::new()),
+            EmailError::TooLong => (
+                crate::key!("problem.too_long"),
+                vec![("max", MAX_EMAIL_LEN.to_string())],
+            ),
             EmailError::Invisible { code_point, .. } => (
-                "problem.invisible",
+                crate::key!("problem.invisible"),
                 vec![("code_point", code_point.clone())],
             ),
             EmailError::Invalid { problem, .. } => (
                 match problem {
-                    Problem::NoAt => "problem.no_at",
-                    Problem::NothingBeforeAt => "problem.nothing_before_at",
-                    Problem::NothingAfterAt => "problem.nothing_after_at",
-                    Problem::DomainNeedsDot => "problem.domain_needs_dot",
-                    Problem::DotInTheWrongPlace => "problem.dot_misplaced",
-                    Problem::BadCharacter => "problem.bad_character",
-                    Problem::PartTooLong => "problem.part_too_long",
-                    Problem::NotBare => "problem.not_bare",
-                    Problem::NotADomain => "problem.not_a_domain",
-                    Problem::MixedScripts => "problem.mixed_scripts",
+                    Problem::NoAt => crate::key!("problem.no_at"),
+                    Problem::NothingBeforeAt => crate::key!("problem.nothing_before_at"),
+                    Problem::NothingAfterAt => crate::key!("problem.nothing_after_at"),
+                    Problem::DomainNeedsDot => crate::key!("problem.domain_needs_dot"),
+                    Problem::DotInTheWrongPlace => crate::key!("problem.dot_misplaced"),
+                    Problem::BadCharacter => crate::key!("problem.bad_character"),
+                    Problem::PartTooLong => crate::key!("problem.part_too_long"),
+                    Problem::NotBare => crate::key!("problem.not_bare"),
+                    Problem::NotADomain => crate::key!("problem.not_a_domain"),
+                    Problem::MixedScripts => crate::key!("problem.mixed_scripts"),
                 },
                 Vec::new(),
             ),

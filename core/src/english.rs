@@ -99,6 +99,14 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "error.unsendable",
         "The console could not build the request, so nothing was sent: {detail}",
     ),
+    (
+        "event.delete_failed",
+        "Some invitations could not be deleted",
+    ),
+    (
+        "event.invite_refused",
+        "The server refused some invitations",
+    ),
     ("invite.emails", "Emails"),
     (
         "invite.help",

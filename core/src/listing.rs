@@ -24,12 +24,12 @@ impl SortColumn {
     ];
 
     /// The key of the column header's words (`crate::english`).
-    pub fn message_key(self) -> &'static str {
+    pub fn message_key(self) -> crate::messages::Key {
         match self {
-            SortColumn::Id => "column.id",
-            SortColumn::Email => "column.email",
-            SortColumn::CreatedAt => "column.created_at",
-            SortColumn::ExpiresAt => "column.expires_at",
+            SortColumn::Id => crate::key!("column.id"),
+            SortColumn::Email => crate::key!("column.email"),
+            SortColumn::CreatedAt => crate::key!("column.created_at"),
+            SortColumn::ExpiresAt => crate::key!("column.expires_at"),
         }
     }
 
@@ -81,10 +81,10 @@ impl SortDirection {
     }
 
     /// The key of the direction in words (`crate::english`).
-    pub fn message_key(self) -> &'static str {
+    pub fn message_key(self) -> crate::messages::Key {
         match self {
-            SortDirection::Ascending => "sort.ascending",
-            SortDirection::Descending => "sort.descending",
+            SortDirection::Ascending => crate::key!("sort.ascending"),
+            SortDirection::Descending => crate::key!("sort.descending"),
         }
     }
 

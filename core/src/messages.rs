@@ -6,6 +6,133 @@
 //! `name#other`… (as `Intl.PluralRules` names them), so Arabic's six forms and Russian's
 //! few/many fit as well as English's two; a missing form falls back to `#other`.
 
+/// A message's key as the console's code names it: the 32-bit FNV-1a hash of its name, so the
+/// console carries no key names (the [`key!`](crate::key) macro hashes a name at compile time
+/// and refuses one English has not). A plural form's key is its base's hash carried on over
+/// `#category`, so forms are found from the base alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Key(u32);
+
+/// `key!("list.title")`: the [`Key`] of a message English has, checked when compiling:
+///
+/// ```
+/// use org_invitations_core::messages::{Catalog, Key};
+/// let title: Key = org_invitations_core::key!("list.title");
+/// assert_eq!(Catalog::english().text(title), "Invitations");
+/// ```
+///
+/// ```compile_fail
+/// let _ = org_invitations_core::key!("list.no_such_message");
+/// ```
+#[macro_export]
+macro_rules! key {
+    ($name:literal) => {{
+        const KEY: $crate::messages::Key = $crate::messages::Key::named($name);
+        KEY
+    }};
+}
+
+const FNV_OFFSET: u32 = 0x811c_9dc5;
+const FNV_PRIME: u32 = 0x0100_0193;
+
+/// FNV-1a over `bytes`, carried on from `hash`.
+const fn fnv(mut hash: u32, bytes: &[u8]) -> u32 {
+    let mut at = 0;
+    while at < bytes.len() {
+        hash ^= bytes[at] as u32;
+        hash = hash.wrapping_mul(FNV_PRIME);
+        at += 1;
+    }
+    hash
+}
+
+impl Key {
+    /// The key of `name`, which must name an English message or the base of a plural one
+    /// (a compile error in a constant, as [`key!`](crate::key) uses it).
+    pub const fn named(name: &str) -> Self {
+        assert!(
+            names_a_message(name),
+            "not a message key of core/src/english.rs"
+        );
+        Self::of(name)
+    }
+
+    /// The key of `name`, whatever it names (a locale's or a host's entry).
+    pub const fn of(name: &str) -> Self {
+        Self(fnv(FNV_OFFSET, name.as_bytes()))
+    }
+
+    /// The key of this message's plural form for `category`: `name#category`.
+    pub fn plural(self, category: &str) -> Self {
+        Self(fnv(fnv(self.0, b"#"), category.as_bytes()))
+    }
+}
+
+/// Whether English has a message `name`, or plural forms `name#…`.
+const fn names_a_message(name: &str) -> bool {
+    let name = name.as_bytes();
+    let mut at = 0;
+    while at < crate::english::MESSAGES.len() {
+        let known = crate::english::MESSAGES[at].0.as_bytes();
+        if starts_with(known, name) && (known.len() == name.len() || known[name.len()] == b'#') {
+            return true;
+        }
+        at += 1;
+    }
+    false
+}
+
+const fn starts_with(text: &[u8], prefix: &[u8]) -> bool {
+    if prefix.len() > text.len() {
+        return false;
+    }
+    let mut at = 0;
+    while at < prefix.len() {
+        if text[at] != prefix[at] {
+            return false;
+        }
+        at += 1;
+    }
+    true
+}
+
+const ENGLISH_LEN: usize = crate::english::MESSAGES.len();
+
+/// English by key, sorted by key, made when compiling: the console's only copy of its English.
+/// Two names sharing a hash fail the build.
+static ENGLISH: [(Key, &str); ENGLISH_LEN] = english_by_key();
+
+const fn english_by_key() -> [(Key, &'static str); ENGLISH_LEN] {
+    let mut table = [(Key(0), ""); ENGLISH_LEN];
+    let mut at = 0;
+    while at < ENGLISH_LEN {
+        let (name, text) = crate::english::MESSAGES[at];
+        table[at] = (Key::of(name), text);
+        at += 1;
+    }
+    // Insertion sort: a constant cannot call the slice's sort.
+    let mut sorted = 1;
+    while sorted < ENGLISH_LEN {
+        let mut at = sorted;
+        while at > 0 && table[at - 1].0.0 > table[at].0.0 {
+            let moved = table[at];
+            table[at] = table[at - 1];
+            table[at - 1] = moved;
+            at -= 1;
+        }
+        sorted += 1;
+    }
+    let mut at = 1;
+    while at < ENGLISH_LEN {
+        assert!(
+            table[at - 1].0.0 != table[at].0.0,
+            "two message keys share a hash: rename one"
+        );
+        at += 1;
+    }
+    table
+}
+
 /// The locales the console ships, English first (it is built in; the others are fetched).
 pub const SHIPPED: &[&str] = &["en", "de", "fr", "es", "ja", "ar"];
 
@@ -112,12 +239,13 @@ fn base_key(key: &str) -> &str {
 }
 
 /// Whether `key` names an English message, or a plural form of one (any category: a locale
-/// has forms English has not).
+/// has forms English has not). Every plural message has an `other` form.
 pub fn is_known_key(key: &str) -> bool {
-    let base = base_key(key);
-    crate::english::MESSAGES
-        .iter()
-        .any(|(known, _)| base_key(known) == base)
+    let key = match key.split_once('#') {
+        Some((base, _)) => Key::of(base).plural("other"),
+        None => Key::of(key),
+    };
+    english(key).is_some()
 }
 
 /// What is wrong with an override or a locale's entry for `key`, if anything: an unknown key,
@@ -153,7 +281,7 @@ pub struct Catalog {
     language: String,
     /// The locale's entries and the host's overrides, sorted by key (a map type would cost
     /// the console kilobytes).
-    entries: Vec<(String, String)>,
+    entries: Vec<(Key, String)>,
 }
 
 impl Catalog {
@@ -190,7 +318,8 @@ impl Catalog {
                 problems.push(format!("unknown key “{key}”"));
                 continue;
             }
-            match self.find(&key) {
+            let key = Key::of(&key);
+            match self.find(key) {
                 Ok(at) => self.entries[at].1 = text,
                 Err(at) => self.entries.insert(at, (key, text)),
             }
@@ -202,39 +331,37 @@ impl Catalog {
         &self.language
     }
 
-    fn find(&self, key: &str) -> Result<usize, usize> {
-        self.entries
-            .binary_search_by(|(known, _)| known.as_str().cmp(key))
+    fn find(&self, key: Key) -> Result<usize, usize> {
+        self.entries.binary_search_by_key(&key, |(known, _)| *known)
     }
 
-    fn entry(&self, key: &str) -> Option<&str> {
+    fn entry(&self, key: Key) -> Option<&str> {
         self.find(key).ok().map(|at| self.entries[at].1.as_str())
     }
 
-    /// The message for `key`: the override or the locale's, else English's, else the key.
-    pub fn text<'a>(&'a self, key: &'a str) -> &'a str {
-        self.entry(key).or_else(|| english(key)).unwrap_or(key)
+    /// The message for `key`: the override or the locale's, else English's.
+    pub fn text(&self, key: Key) -> &str {
+        self.entry(key).or_else(|| english(key)).unwrap_or_default()
     }
 
     /// The plural form of `key` for `category` (from the locale's plural rules), else its
     /// `other` form.
-    pub fn plural_text(&self, key: &str, category: &str) -> &str {
-        let form = format!("{key}#{category}");
-        let other = format!("{key}#other");
+    pub fn plural_text(&self, key: Key, category: &str) -> &str {
+        let (form, other) = (key.plural(category), key.plural("other"));
         // English has only one and other: a category it lacks reads as other.
-        self.entry(&form)
-            .or_else(|| self.entry(&other))
-            .or_else(|| english(&form))
-            .or_else(|| english(&other))
+        self.entry(form)
+            .or_else(|| self.entry(other))
+            .or_else(|| english(form))
+            .or_else(|| english(other))
             .unwrap_or_default()
     }
 }
 
-fn english(key: &str) -> Option<&'static str> {
-    crate::english::MESSAGES
-        .binary_search_by(|(known, _)| (*known).cmp(key))
+fn english(key: Key) -> Option<&'static str> {
+    ENGLISH
+        .binary_search_by_key(&key, |(known, _)| *known)
         .ok()
-        .map(|index| crate::english::MESSAGES[index].1)
+        .map(|at| ENGLISH[at].1)
 }
 
 #[cfg(test)]
@@ -246,6 +373,19 @@ mod tests {
         for pair in crate::english::MESSAGES.windows(2) {
             assert!(pair[0].0 < pair[1].0, "{} before {}", pair[0].0, pair[1].0);
         }
+    }
+
+    #[test]
+    fn every_english_message_is_found_by_its_key_and_forms_by_their_base() {
+        let english = Catalog::english();
+        for (name, text) in crate::english::MESSAGES {
+            assert_eq!(english.text(Key::of(name)), *text, "{name}");
+            if let Some((base, category)) = name.split_once('#') {
+                assert_eq!(Key::of(base).plural(category), Key::of(name), "{name}");
+            }
+        }
+        assert!(is_known_key("list.title") && is_known_key("dialog.title.many#few"));
+        assert!(!is_known_key("list.titel") && !is_known_key("dialog.title.many"));
     }
 
     #[test]
@@ -284,8 +424,11 @@ mod tests {
             ("list.invite_people".to_owned(), "Add teammates".to_owned()),
             ("list.invite_poeple".to_owned(), "typo".to_owned()),
         ]);
-        assert_eq!(catalog.text("list.invite_people"), "Add teammates");
-        assert_eq!(catalog.text("list.refresh"), "Refresh");
+        assert_eq!(
+            catalog.text(crate::key!("list.invite_people")),
+            "Add teammates"
+        );
+        assert_eq!(catalog.text(crate::key!("list.refresh")), "Refresh");
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(problems[0].contains("list.invite_poeple"), "{problems:?}");
         assert!(
@@ -305,16 +448,16 @@ mod tests {
         );
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(
-            catalog.plural_text("dialog.title.many", "few"),
+            catalog.plural_text(crate::key!("dialog.title.many"), "few"),
             "حذف {count} دعوة؟"
         );
         let english = Catalog::english();
         assert_eq!(
-            english.plural_text("dialog.title.many", "one"),
+            english.plural_text(crate::key!("dialog.title.many"), "one"),
             "Delete {count} invitation?"
         );
         assert_eq!(
-            english.plural_text("dialog.title.many", "two"),
+            english.plural_text(crate::key!("dialog.title.many"), "two"),
             "Delete {count} invitations?"
         );
     }

@@ -29,6 +29,15 @@ impl Role {
         }
     }
 
+    /// The key of the role's name in words (`crate::english`).
+    pub fn message_key(self) -> crate::messages::Key {
+        match self {
+            Role::Viewer => crate::key!("role.viewer"),
+            Role::Inviter => crate::key!("role.inviter"),
+            Role::Admin => crate::key!("role.admin"),
+        }
+    }
+
     pub fn parse(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|role| role.name() == name)
     }

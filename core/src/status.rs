@@ -31,11 +31,11 @@ impl Status {
     }
 
     /// The key of the status in words (`crate::english`).
-    pub fn message_key(self) -> &'static str {
+    pub fn message_key(self) -> crate::messages::Key {
         match self {
-            Status::Pending => "status.pending",
-            Status::ExpiringSoon => "status.expiring",
-            Status::Expired => "status.expired",
+            Status::Pending => crate::key!("status.pending"),
+            Status::ExpiringSoon => crate::key!("status.expiring"),
+            Status::Expired => crate::key!("status.expired"),
         }
     }
 

@@ -1,7 +1,7 @@
 //! The confirmation before deleting: a modal dialog (focus stays inside, Escape cancels)
 //! naming every address it will delete.
 
-use crate::words::{t, tf, tn};
+use crate::words::{key, t, tf, tn};
 use leptos::prelude::*;
 
 use super::service::Deletions;
@@ -26,8 +26,8 @@ pub fn ConfirmDeleteDialog() -> impl IntoView {
     });
     let title = move || {
         deletions.confirming.with(|asking| match asking.as_deref() {
-            Some([one]) => tf("dialog.title.one", &[("email", &one.email)]),
-            Some(many) => tn("dialog.title.many", many.len()),
+            Some([one]) => tf(key!("dialog.title.one"), &[("email", &one.email)]),
+            Some(many) => tn(key!("dialog.title.many"), many.len()),
             None => String::new(),
         })
     };
@@ -48,7 +48,9 @@ pub fn ConfirmDeleteDialog() -> impl IntoView {
                     {(hidden > 0)
                         .then(|| {
                             view! {
-                                <li>{tf("dialog.more", &[("count", &hidden.to_string())])}</li>
+                                <li>
+                                    {tf(key!("dialog.more"), &[("count", &hidden.to_string())])}
+                                </li>
                             }
                         })}
                 </ul>
@@ -72,18 +74,18 @@ pub fn ConfirmDeleteDialog() -> impl IntoView {
             <h2 class="oi-subtitle" id="oi-dialog-title">
                 {title}
             </h2>
-            <p id="oi-dialog-detail">{t("dialog.detail")}</p>
+            <p id="oi-dialog-detail">{t(key!("dialog.detail"))}</p>
             {listed}
             <div class="oi-dialog-actions">
                 <button type="button" class="oi-button" on:click=move |_| deletions.cancel()>
-                    {t("dialog.cancel")}
+                    {t(key!("dialog.cancel"))}
                 </button>
                 <button
                     type="button"
                     class="oi-button oi-danger"
                     on:click=move |_| deletions.confirm()
                 >
-                    {t("dialog.delete")}
+                    {t(key!("dialog.delete"))}
                 </button>
             </div>
         </dialog>

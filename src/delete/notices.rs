@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::service::{DeletionEvent, Deletions, Stage};
 use crate::progress::progress_bar;
-use crate::words::{t, tf, tn};
+use crate::words::{key, t, tf, tn};
 use org_invitations_core::deletion::Outcome;
 
 #[component]
@@ -35,26 +35,31 @@ pub fn DeletionNotices() -> impl IntoView {
                             // Every button names its batch: with two notices open, none share a name.
                             view! {
                                 <li class="oi-notice-item">
-                                    <span>{tf("notice.deleted", &[("subject", &subject)])}</span>
+                                    <span>
+                                        {tf(key!("notice.deleted"), &[("subject", &subject)])}
+                                    </span>
                                     " — "
                                     <button
                                         type="button"
                                         class="oi-link"
-                                        aria-label=tf("notice.undo_for", &[("target", &target)])
+                                        aria-label=tf(
+                                            key!("notice.undo_for"),
+                                            &[("target", &target)],
+                                        )
                                         on:click=move |_| deletions.undo(id)
                                     >
-                                        {t("notice.undo")}
+                                        {t(key!("notice.undo"))}
                                     </button>
                                     <button
                                         type="button"
                                         class="oi-link"
                                         aria-label=tf(
-                                            "notice.delete_now_for",
+                                            key!("notice.delete_now_for"),
                                             &[("target", &target)],
                                         )
                                         on:click=move |_| deletions.commit(id)
                                     >
-                                        {t("notice.delete_now")}
+                                        {t(key!("notice.delete_now"))}
                                     </button>
                                 </li>
                             }
@@ -67,9 +72,9 @@ pub fn DeletionNotices() -> impl IntoView {
                                 ("total", values[1].1.as_str()),
                             ];
                             let text = if waiting_for_server {
-                                tf("notice.deleting.waiting", &values)
+                                tf(key!("notice.deleting.waiting"), &values)
                             } else {
-                                tf("notice.deleting", &values)
+                                tf(key!("notice.deleting"), &values)
                             };
                             view! {
                                 <li
@@ -80,7 +85,7 @@ pub fn DeletionNotices() -> impl IntoView {
                                     {progress_bar(
                                         done,
                                         total,
-                                        tf("notice.deleting.bar", &[("target", &target)]),
+                                        tf(key!("notice.deleting.bar"), &[("target", &target)]),
                                     )}
                                 </li>
                             }
@@ -97,10 +102,13 @@ pub fn DeletionNotices() -> impl IntoView {
                                     <button
                                         type="button"
                                         class="oi-link"
-                                        aria-label=tf("notice.dismiss_for", &[("target", &target)])
+                                        aria-label=tf(
+                                            key!("notice.dismiss_for"),
+                                            &[("target", &target)],
+                                        )
                                         on:click=move |_| deletions.dismiss(id)
                                     >
-                                        {t("notice.dismiss")}
+                                        {t(key!("notice.dismiss"))}
                                     </button>
                                 </li>
                             }
@@ -120,15 +128,17 @@ fn announce(event: &DeletionEvent) -> String {
             subject,
             undo_window,
         } => tf(
-            "notice.announce.deleted",
+            key!("notice.announce.deleted"),
             &[
                 ("subject", subject),
                 ("seconds", &undo_window.as_secs().to_string()),
             ],
         ),
-        DeletionEvent::Undone { subject } => tf("notice.announce.undone", &[("subject", subject)]),
+        DeletionEvent::Undone { subject } => {
+            tf(key!("notice.announce.undone"), &[("subject", subject)])
+        }
         DeletionEvent::WaitingForServer { target } => {
-            tf("notice.announce.waiting", &[("target", target)])
+            tf(key!("notice.announce.waiting"), &[("target", target)])
         }
         DeletionEvent::Finished(outcome) => outcome_in_words(*outcome),
     }
@@ -138,10 +148,10 @@ fn announce(event: &DeletionEvent) -> String {
 /// list."
 fn outcome_in_words(outcome: Outcome) -> String {
     let parts: Vec<String> = [
-        ("notice.outcome.deleted", outcome.deleted),
-        ("notice.outcome.already_gone", outcome.already_gone),
-        ("notice.outcome.failed", outcome.failed),
-        ("notice.outcome.unknown", outcome.unknown),
+        (key!("notice.outcome.deleted"), outcome.deleted),
+        (key!("notice.outcome.already_gone"), outcome.already_gone),
+        (key!("notice.outcome.failed"), outcome.failed),
+        (key!("notice.outcome.unknown"), outcome.unknown),
     ]
     .into_iter()
     .filter(|(_, count)| *count > 0)
@@ -150,5 +160,5 @@ fn outcome_in_words(outcome: Outcome) -> String {
     if parts.is_empty() {
         return String::new();
     }
-    tf("notice.outcome", &[("parts", &parts.join("; "))])
+    tf(key!("notice.outcome"), &[("parts", &parts.join("; "))])
 }

@@ -16,7 +16,7 @@ use leptos::task::spawn_local;
 use org_invitations_core::OrganizationInvitation;
 use org_invitations_core::deletion::Outcome;
 
-use crate::words::{tf, tn};
+use crate::words::{key, t, tf, tn};
 
 use crate::api::{ApiClient, ApiError, sleep_ms};
 use crate::embed::host_events::HostEvents;
@@ -56,8 +56,8 @@ impl Batch {
     /// "Invitation for a@x.com" or "3 invitations".
     pub fn subject(&self) -> String {
         match self.invitations.as_slice() {
-            [one] => tf("delete.subject.one", &[("email", &one.email)]),
-            many => tn("delete.subject.many", many.len()),
+            [one] => tf(key!("delete.subject.one"), &[("email", &one.email)]),
+            many => tn(key!("delete.subject.many"), many.len()),
         }
     }
 
@@ -65,7 +65,7 @@ impl Batch {
     pub fn target(&self) -> String {
         match self.invitations.as_slice() {
             [one] => one.email.clone(),
-            many => tn("delete.target.many", many.len()),
+            many => tn(key!("delete.target.many"), many.len()),
         }
     }
 }
@@ -411,7 +411,7 @@ impl Deletions {
                     outcome.unknown += 1;
                     failed.insert(
                         invitation.id,
-                        tf("delete.row.maybe", &[("error", &error.in_words())]),
+                        tf(key!("delete.row.maybe"), &[("error", &error.in_words())]),
                     );
                     failed_emails.push(invitation.email);
                 }
@@ -419,7 +419,7 @@ impl Deletions {
                     outcome.failed += 1;
                     failed.insert(
                         invitation.id,
-                        tf("delete.row.failed", &[("error", &error.in_words())]),
+                        tf(key!("delete.row.failed"), &[("error", &error.in_words())]),
                     );
                     failed_emails.push(invitation.email);
                 }
@@ -428,7 +428,7 @@ impl Deletions {
         if let Some(events) = self.events.try_get_value() {
             events.deleted(&gone_emails);
             if !failed_emails.is_empty() {
-                events.error(&failed_emails, "Some invitations could not be deleted");
+                events.error(&failed_emails, &t(key!("event.delete_failed")));
             }
         }
         if !gone.is_empty() {

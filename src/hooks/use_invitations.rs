@@ -137,7 +137,7 @@ impl Invitations {
                     this.refreshed_at.try_set(Some(at));
                 }
                 Err(error) => {
-                    this.events.error(&[], &error.to_string());
+                    this.events.error(&[], &error.in_words());
                     let temporary = error.is_temporary();
                     this.failure.try_set(Some(error));
                     if temporary {

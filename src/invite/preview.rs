@@ -6,7 +6,7 @@ use std::ops::Range;
 use leptos::prelude::*;
 use org_invitations_core::email_input::{Reading, Tally, Verdict};
 
-use crate::words::{t, tf, tn};
+use crate::words::{key, t, tf, tn};
 
 /// Problem addresses (and ignored cells) listed under the input; the count covers the rest.
 const PROBLEMS_SHOWN: usize = 50;
@@ -46,7 +46,7 @@ pub fn InvitePreview(
                             .take(PROBLEMS_SHOWN)
                             .map(|(candidate, problem)| {
                                 let label = tf(
-                                    "preview.remove_for",
+                                    key!("preview.remove_for"),
                                     &[("address", &candidate.address)],
                                 );
                                 let span = candidate.span.clone();
@@ -64,7 +64,7 @@ pub fn InvitePreview(
                                             aria-label=label
                                             on:click=move |_| remove.run(span.clone())
                                         >
-                                            {t("preview.remove")}
+                                            {t(key!("preview.remove"))}
                                         </button>
                                     </li>
                                 }
@@ -76,7 +76,7 @@ pub fn InvitePreview(
                                 .then(|| {
                                     view! {
                                         <li class="oi-problem">
-                                            {tf("dialog.more", &[("count", &hidden.to_string())])}
+                                            {tf(key!("dialog.more"), &[("count", &hidden.to_string())])}
                                         </li>
                                     }
                                 })}
@@ -103,7 +103,7 @@ fn ignored_cells(
         .into_iter()
         .take(PROBLEMS_SHOWN)
         .map(|cell| {
-            let label = tf("preview.check_for", &[("cell", &cell.text)]);
+            let label = tf(key!("preview.check_for"), &[("cell", &cell.text)]);
             let span = cell.span;
             view! {
                 <li class="oi-ignored-cell">
@@ -115,7 +115,7 @@ fn ignored_cells(
                         aria-label=label
                         on:click=move |_| bring_back.run(span.clone())
                     >
-                        {t("preview.check")}
+                        {t(key!("preview.check"))}
                     </button>
                 </li>
             }
@@ -123,14 +123,14 @@ fn ignored_cells(
         .collect_view();
     view! {
         <details class="oi-ignored" open=count <= IGNORED_OPEN_UP_TO>
-            <summary>{tn("preview.ignored", count)}</summary>
+            <summary>{tn(key!("preview.ignored"), count)}</summary>
             <ul class="oi-problems">
                 {items}
                 {(hidden > 0)
                     .then(|| {
                         view! {
                             <li class="oi-ignored-cell">
-                                {tf("dialog.more", &[("count", &hidden.to_string())])}
+                                {tf(key!("dialog.more"), &[("count", &hidden.to_string())])}
                             </li>
                         }
                     })}
@@ -141,11 +141,11 @@ fn ignored_cells(
 
 /// "12 valid · 2 invalid · 1 duplicate · 3 already invited", leaving out zero problems.
 fn tally_in_words(tally: Tally) -> String {
-    let mut parts = vec![tn("preview.valid", tally.valid)];
+    let mut parts = vec![tn(key!("preview.valid"), tally.valid)];
     for (key, count) in [
-        ("preview.invalid", tally.invalid),
-        ("preview.duplicate", tally.duplicate),
-        ("preview.already_invited", tally.already_invited),
+        (key!("preview.invalid"), tally.invalid),
+        (key!("preview.duplicate"), tally.duplicate),
+        (key!("preview.already_invited"), tally.already_invited),
     ] {
         if count > 0 {
             parts.push(tn(key, count));
@@ -166,7 +166,7 @@ pub fn problem_in_words(verdict: &Verdict) -> Option<String> {
                 .collect();
             Some(tf(key, &values))
         }
-        Verdict::Duplicate => Some(t("problem.duplicate")),
-        Verdict::AlreadyInvited => Some(t("problem.already_invited")),
+        Verdict::Duplicate => Some(t(key!("problem.duplicate"))),
+        Verdict::AlreadyInvited => Some(t(key!("problem.already_invited"))),
     }
 }

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use org_invitations_core::invite_outcome::Outcome;
 
 use super::sender::SendReport;
-use crate::words::{t, tf, tn};
+use crate::words::{key, t, tf, tn};
 
 #[component]
 pub fn InviteResults(
@@ -19,26 +19,26 @@ pub fn InviteResults(
     let not_sent = report.failed().count() + report.skipped().count();
     let mut others = Vec::new();
     if not_sent > 0 {
-        others.push(tn("results.not_sent", not_sent));
+        others.push(tn(key!("results.not_sent"), not_sent));
     }
     if unknown > 0 {
-        others.push(tn("results.unknown", unknown));
+        others.push(tn(key!("results.unknown"), unknown));
     }
     let others = others.join("; ");
     let count = sent.to_string();
     let headline = match sent {
-        _ if others.is_empty() => tn("results.all_sent", sent),
-        0 if unknown == 0 => tf("results.none_sent", &[("others", &others)]),
-        0 => tf("results.none_confirmed", &[("others", &others)]),
+        _ if others.is_empty() => tn(key!("results.all_sent"), sent),
+        0 if unknown == 0 => tf(key!("results.none_sent"), &[("others", &others)]),
+        0 => tf(key!("results.none_confirmed"), &[("others", &others)]),
         _ => tf(
-            "results.some_sent",
+            key!("results.some_sent"),
             &[("count", &count), ("others", &others)],
         ),
     };
     let stopped = report.stopped_by.as_ref().map(|error| {
-        let stopped = tf("results.stopped", &[("error", &error.in_words())]);
+        let stopped = tf(key!("results.stopped"), &[("error", &error.in_words())]);
         if unknown > 0 {
-            format!("{stopped} {}", t("results.stopped.unknown"))
+            format!("{stopped} {}", t(key!("results.stopped.unknown")))
         } else {
             stopped
         }
@@ -55,18 +55,18 @@ pub fn InviteResults(
         .iter()
         .map(|(address, outcome)| {
             let (class, text) = match outcome {
-                Outcome::Sent => ("oi-result-sent", t("results.sent")),
+                Outcome::Sent => ("oi-result-sent", t(key!("results.sent"))),
                 Outcome::Refused(detail) => (
                     "oi-result-failed",
-                    tf("results.failed", &[("detail", detail)]),
+                    tf(key!("results.failed"), &[("detail", detail)]),
                 ),
-                Outcome::NotSent => ("oi-result-failed", t("results.line.not_sent")),
-                Outcome::Unknown => ("oi-result-failed", t("results.line.unknown")),
+                Outcome::NotSent => ("oi-result-failed", t(key!("results.line.not_sent"))),
+                Outcome::Unknown => ("oi-result-failed", t(key!("results.line.unknown"))),
                 Outcome::Skipped(verdict) => {
                     let reason = super::preview::problem_in_words(verdict).unwrap_or_default();
                     (
                         "oi-result-failed",
-                        tf("results.skipped", &[("reason", &reason)]),
+                        tf(key!("results.skipped"), &[("reason", &reason)]),
                     )
                 }
             };
@@ -86,9 +86,9 @@ pub fn InviteResults(
             {stopped.map(|text| view! { <p class="oi-notice">{text}</p> })}
             <ul class="oi-result-lines">{lines}</ul>
             <Show when=move || has_failures>
-                <p class="oi-help">{t("results.help")}</p>
+                <p class="oi-help">{t(key!("results.help"))}</p>
                 <button type="button" class="oi-button" on:click=move |_| on_retry.run(())>
-                    {t("results.retry")}
+                    {t(key!("results.retry"))}
                 </button>
                 <button
                     type="button"
@@ -100,7 +100,7 @@ pub fn InviteResults(
                         }
                     }
                 >
-                    {t("results.copy")}
+                    {t(key!("results.copy"))}
                 </button>
             </Show>
         </div>

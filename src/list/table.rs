@@ -17,7 +17,7 @@ use crate::hooks::{Viewport, use_visible_stretch};
 use crate::resend::Resends;
 use crate::session::access::Access;
 use crate::time_zone::TimeZoneChoice;
-use crate::words::{relative_time, t, tf};
+use crate::words::{key, relative_time, t, tf};
 
 /// Columns: selection, the CLI's four, actions.
 const COLUMNS: &str = "6";
@@ -75,8 +75,8 @@ pub fn InvitationTable(
     let copied = RwSignal::new(None::<Copied>);
     let copy_announcement = move || {
         copied.get().map(|copied| match copied {
-            Copied::Done(id) => tf("table.copied", &[("id", &id)]),
-            Copied::Refused => t("table.copy_refused"),
+            Copied::Done(id) => tf(key!("table.copied"), &[("id", &id)]),
+            Copied::Refused => t(key!("table.copy_refused")),
         })
     };
     Effect::new(move |_| {
@@ -275,7 +275,7 @@ fn InvitationRow(
             <td role="cell" class="oi-select">
                 <input
                     type="checkbox"
-                    aria-label=tf("table.select", &[("email", &invitation.email)])
+                    aria-label=tf(key!("table.select"), &[("email", &invitation.email)])
                     prop:checked=is_selected
                     on:change=move |event| toggle(event_target_checked(&event))
                 />
@@ -296,7 +296,7 @@ fn InvitationRow(
                 role="cell"
                 class="oi-date oi-created"
                 title=format_utc_exact(created_at)
-                data-label=t("table.created")
+                data-label=t(key!("table.created"))
             >
                 {move || zone.get().format(created_at)}
             </td>
@@ -305,7 +305,10 @@ fn InvitationRow(
                 " "
                 <span class="oi-relative">
                     {move || {
-                        tf("table.relative", &[("phrase", &relative_time(expires_at, now.get()))])
+                        tf(
+                            key!("table.relative"),
+                            &[("phrase", &relative_time(expires_at, now.get()))],
+                        )
                     }}
                 </span>
                 " "
@@ -324,10 +327,13 @@ fn InvitationRow(
                                 <button
                                     type="button"
                                     class="oi-link"
-                                    aria-label=tf("table.retry_delete", &[("email", &retry.email)])
+                                    aria-label=tf(
+                                        key!("table.retry_delete"),
+                                        &[("email", &retry.email)],
+                                    )
                                     on:click=move |_| deletions.retry(retry.clone())
                                 >
-                                    {t("table.retry")}
+                                    {t(key!("table.retry"))}
                                 </button>
                                 " "
                             }
@@ -339,13 +345,13 @@ fn InvitationRow(
                     type="button"
                     class="oi-button oi-delete"
                     data-index=move || index.get().to_string()
-                    aria-label=tf("table.delete_for", &[("email", &invitation.email)])
+                    aria-label=tf(key!("table.delete_for"), &[("email", &invitation.email)])
                     on:click=move |_| {
                         return_focus.set(Some((index.get_untracked(), for_delete.id.clone())));
                         deletions.ask(vec![for_delete.clone()]);
                     }
                 >
-                    {t("table.delete")}
+                    {t(key!("table.delete"))}
                 </button>
             </td>
         </tr>
@@ -361,7 +367,7 @@ enum Copied {
 
 /// A button that puts the whole id on the clipboard, marked done once the browser has it.
 fn copy_button(id: &str, copied: RwSignal<Option<Copied>>) -> impl IntoView + use<> {
-    let label = tf("table.copy_id", &[("id", id)]);
+    let label = tf(key!("table.copy_id"), &[("id", id)]);
     let id = id.to_owned();
     let done = {
         let id = id.clone();
@@ -382,7 +388,7 @@ fn copy_button(id: &str, copied: RwSignal<Option<Copied>>) -> impl IntoView + us
         <button type="button" class="oi-copy" class:oi-copied=done aria-label=label on:click=copy>
             <span class="oi-copy-icon" aria-hidden="true"></span>
             <span class="oi-copy-label" aria-hidden="true">
-                {t("table.copy_label")}
+                {t(key!("table.copy_label"))}
             </span>
         </button>
     }
@@ -393,7 +399,7 @@ fn resend_button(
     invitation: &org_invitations_core::OrganizationInvitation,
 ) -> Option<impl IntoView + use<>> {
     let resends = use_context::<Resends>()?;
-    let label = tf("table.resend_for", &[("email", &invitation.email)]);
+    let label = tf(key!("table.resend_for"), &[("email", &invitation.email)]);
     let invitation = invitation.clone();
     Some(view! {
         <button
@@ -403,7 +409,7 @@ fn resend_button(
             disabled=move || resends.progress.get().is_some()
             on:click=move |_| resends.resend(vec![invitation.clone()])
         >
-            {t("table.resend")}
+            {t(key!("table.resend"))}
         </button>
         " "
     })
@@ -414,7 +420,7 @@ fn history_button(email: &str) -> Option<impl IntoView + use<>> {
     let access = use_context::<Access>()?;
     let filter = use_context::<ActivityFilter>()?;
     let email = email.to_owned();
-    let label = tf("table.history_of", &[("email", &email)]);
+    let label = tf(key!("table.history_of"), &[("email", &email)]);
     Some(move || {
         access.may_read_activity().then(|| {
             let email = email.clone();
@@ -425,7 +431,7 @@ fn history_button(email: &str) -> Option<impl IntoView + use<>> {
                     aria-label=label.clone()
                     on:click=move |_| filter.show_history_of(&email)
                 >
-                    {t("table.history")}
+                    {t(key!("table.history"))}
                 </button>
                 " "
             }
@@ -497,7 +503,7 @@ fn TableHead(
             view! {
                 <input
                     type="checkbox"
-                    aria-label=t("table.select_all")
+                    aria-label=t(key!("table.select_all"))
                     prop:checked=all_selected
                     on:change=move |event| {
                         let checked = event_target_checked(&event);
@@ -524,11 +530,11 @@ fn TableHead(
             <tr role="row" aria-rowindex="1">
                 <th role="columnheader" scope="col" class="oi-select">
                     {select_all}
-                    <span class="oi-sr-only">{t("table.select_header")}</span>
+                    <span class="oi-sr-only">{t(key!("table.select_header"))}</span>
                 </th>
                 {headers.into_iter().collect_view()}
                 <th role="columnheader" scope="col" class="oi-actions">
-                    <span class="oi-sr-only">{t("table.actions")}</span>
+                    <span class="oi-sr-only">{t(key!("table.actions"))}</span>
                 </th>
             </tr>
         </thead>

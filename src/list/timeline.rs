@@ -11,7 +11,7 @@ use org_invitations_core::timeline::{Bar, expiry_bars, label, short_label};
 
 use crate::delete::Deletions;
 use crate::time_zone::TimeZoneChoice;
-use crate::words::{t, tn};
+use crate::words::{key, t, tn};
 
 /// The tallest bar, in the SVG's units.
 const BAR_HEIGHT: usize = 40;
@@ -82,13 +82,13 @@ pub fn ExpiryTimeline(
                             height=height.to_string()
                         ></rect>
                     </svg>
-                    <span class="oi-sr-only">{tn("timeline.invitations", count)}</span>
+                    <span class="oi-sr-only">{tn(key!("timeline.invitations"), count)}</span>
                     // Either is shown, by the timeline's width; the full name is the
                     // accessible one.
                     <span class="oi-bar-day oi-bar-day-long">{name}</span>
                     <span class="oi-bar-day oi-bar-day-short" aria-hidden="true">
                         {match day {
-                            ExpiryDay::Expired => t("timeline.expired.short"),
+                            ExpiryDay::Expired => t(key!("timeline.expired.short")),
                             ExpiryDay::On(on) => {
                                 match crate::words::language().as_str() {
                                     "en" => short_label(day),
@@ -108,7 +108,13 @@ pub fn ExpiryTimeline(
                 class="oi-timeline"
                 class:oi-partial=partial
                 aria-label=move || {
-                    t(if partial.get() { "timeline.label.partial" } else { "timeline.label" })
+                    t(
+                        if partial.get() {
+                            key!("timeline.label.partial")
+                        } else {
+                            key!("timeline.label")
+                        },
+                    )
                 }
             >
                 {move || bars.get().into_iter().map(bar).collect_view()}
@@ -121,9 +127,11 @@ pub fn ExpiryTimeline(
 /// month.
 fn day_name(day: ExpiryDay, today: chrono::NaiveDate) -> String {
     match day {
-        ExpiryDay::Expired => t("timeline.expired"),
-        ExpiryDay::On(on) if on == today => t("timeline.today"),
-        ExpiryDay::On(on) if on == today + chrono::TimeDelta::days(1) => t("timeline.tomorrow"),
+        ExpiryDay::Expired => t(key!("timeline.expired")),
+        ExpiryDay::On(on) if on == today => t(key!("timeline.today")),
+        ExpiryDay::On(on) if on == today + chrono::TimeDelta::days(1) => {
+            t(key!("timeline.tomorrow"))
+        }
         ExpiryDay::On(on) => match crate::words::language().as_str() {
             "en" => label(day, today),
             language => crate::intl::weekday_and_day(language, on),

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use org_invitations_core::listing::ListView;
 
 use crate::time_zone::TimeZoneChoice;
-use crate::words::t;
+use crate::words::{key, t};
 
 #[component]
 pub fn ListToolbar(
@@ -21,7 +21,7 @@ pub fn ListToolbar(
     view! {
         <div class="oi-toolbar">
             <label class="oi-search">
-                <span>{t("toolbar.search")}</span>
+                <span>{t(key!("toolbar.search"))}</span>
                 <input
                     type="search"
                     autocomplete="off"
@@ -42,11 +42,14 @@ pub fn ListToolbar(
                         list_view.update(|view| view.show_expired = checked);
                     }
                 />
-                <span>{t("toolbar.show_expired")}</span>
+                <span>{t(key!("toolbar.show_expired"))}</span>
             </label>
             <fieldset class="oi-zone">
-                <legend>{t("toolbar.times_in")}</legend>
-                {[(TimeZoneChoice::Local, "toolbar.local"), (TimeZoneChoice::Utc, "toolbar.utc")]
+                <legend>{t(key!("toolbar.times_in"))}</legend>
+                {[
+                    (TimeZoneChoice::Local, key!("toolbar.local")),
+                    (TimeZoneChoice::Utc, key!("toolbar.utc")),
+                ]
                     .map(|(choice, label)| {
                         let group = group.clone();
                         view! {

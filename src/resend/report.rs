@@ -6,7 +6,7 @@ use org_invitations_core::resend::ResendOutcome;
 
 use super::Resends;
 use crate::progress::progress_bar;
-use crate::words::{t, tf, tn, tnv};
+use crate::words::{key, t, tf, tn, tnv};
 
 /// Progress while resending, then what happened to every address.
 #[component]
@@ -32,7 +32,7 @@ pub fn ResendReport() -> impl IntoView {
                                 class="oi-link"
                                 on:click=move |_| resends.invite_again(email.clone())
                             >
-                                {tf("resend.invite_again", &[("email", &line.email)])}
+                                {tf(key!("resend.invite_again"), &[("email", &line.email)])}
                             </button>
                         }
                     });
@@ -55,7 +55,7 @@ pub fn ResendReport() -> impl IntoView {
                         class="oi-button"
                         on:click=move |_| resends.report.set(None)
                     >
-                        {t("resend.dismiss")}
+                        {t(key!("resend.dismiss"))}
                     </button>
                 </div>
             }
@@ -72,14 +72,14 @@ pub fn ResendReport() -> impl IntoView {
                             <div class="oi-status">
                                 <span>
                                     {tf(
-                                        "resend.progress",
+                                        key!("resend.progress"),
                                         &[
                                             ("done", &done.to_string()),
                                             ("total", &total.to_string()),
                                         ],
                                     )}
                                 </span>
-                                {progress_bar(done, total, t("resend.progress.bar"))}
+                                {progress_bar(done, total, t(key!("resend.progress.bar")))}
                             </div>
                         }
                     })
@@ -91,9 +91,9 @@ pub fn ResendReport() -> impl IntoView {
 /// One address's ending, in the console's words.
 fn outcome_in_words(outcome: &ResendOutcome) -> String {
     match outcome {
-        ResendOutcome::Resent => t("resend.resent"),
-        ResendOutcome::NotResent(why) => tf("resend.not_resent", &[("why", why)]),
-        ResendOutcome::RevokedOnly(why) => tf("resend.revoked_only", &[("why", why)]),
+        ResendOutcome::Resent => t(key!("resend.resent")),
+        ResendOutcome::NotResent(why) => tf(key!("resend.not_resent"), &[("why", why)]),
+        ResendOutcome::RevokedOnly(why) => tf(key!("resend.revoked_only"), &[("why", why)]),
     }
 }
 
@@ -105,18 +105,18 @@ fn headline_in_words(outcomes: &[ResendOutcome]) -> String {
     let not_resent = count(|outcome| matches!(outcome, ResendOutcome::NotResent(_)));
     let revoked_only = count(|outcome| matches!(outcome, ResendOutcome::RevokedOnly(_)));
     if resent == outcomes.len() {
-        return tn("resend.headline.all", resent);
+        return tn(key!("resend.headline.all"), resent);
     }
     let mut parts = vec![tnv(
-        "resend.headline.some",
+        key!("resend.headline.some"),
         outcomes.len(),
         &[("resent", &resent.to_string())],
     )];
     if not_resent > 0 {
-        parts.push(tn("resend.headline.not_resent", not_resent));
+        parts.push(tn(key!("resend.headline.not_resent"), not_resent));
     }
     if revoked_only > 0 {
-        parts.push(tn("resend.headline.revoked_only", revoked_only));
+        parts.push(tn(key!("resend.headline.revoked_only"), revoked_only));
     }
-    tf("notice.outcome", &[("parts", &parts.join("; "))])
+    tf(key!("notice.outcome"), &[("parts", &parts.join("; "))])
 }

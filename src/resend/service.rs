@@ -1,6 +1,6 @@
 //! The resends themselves: one address after another, each reported as it ends.
 
-use crate::words::t;
+use crate::words::{key, t};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use org_invitations_core::OrganizationInvitation;
@@ -98,8 +98,10 @@ async fn resend_one(
     match revoked {
         Ok(()) if atomic => ResendOutcome::Resent,
         Ok(()) => create(client, &invitation.email).await,
-        Err(ApiError::Server { status: 404, .. }) => ResendOutcome::NotResent(t("resend.why.gone")),
-        Err(ApiError::Unreachable) => ResendOutcome::NotResent(t("resend.why.unreachable")),
+        Err(ApiError::Server { status: 404, .. }) => {
+            ResendOutcome::NotResent(t(key!("resend.why.gone")))
+        }
+        Err(ApiError::Unreachable) => ResendOutcome::NotResent(t(key!("resend.why.unreachable"))),
         Err(error) => ResendOutcome::NotResent(error.in_words()),
     }
 }
@@ -115,7 +117,7 @@ async fn create(client: &ApiClient, email: &str) -> ResendOutcome {
                     .error
                     .map_or_else(|| format!("HTTP {}", result.status), |error| error.detail),
             ),
-            None => ResendOutcome::RevokedOnly(t("resend.why.no_answer")),
+            None => ResendOutcome::RevokedOnly(t(key!("resend.why.no_answer"))),
         },
         Err(error) => ResendOutcome::RevokedOnly(error.in_words()),
     }

@@ -83,13 +83,12 @@ impl Access {
     pub fn signed_in_as(&self) -> Option<String> {
         self.caller.with(|caller| match caller {
             Caller::Known(me) => {
-                use crate::words::{t, tf};
-                let role = me.role.map_or_else(
-                    || t("app.no_role"),
-                    |role| t(&format!("role.{}", role.name())),
-                );
+                use crate::words::{key, t, tf};
+                let role = me
+                    .role
+                    .map_or_else(|| t(key!("app.no_role")), |role| t(role.message_key()));
                 Some(tf(
-                    "app.signed_in_as",
+                    key!("app.signed_in_as"),
                     &[("who", &me.actor), ("role", &role)],
                 ))
             }

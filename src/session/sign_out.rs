@@ -1,7 +1,7 @@
 //! Signing out: ends the browser's session on the server, so the cookie is worthless even if
 //! it was copied, and says what happened.
 
-use crate::words::{t, tf};
+use crate::words::{key, t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -40,7 +40,7 @@ pub fn SignOut(
                 on:click=sign_out
                 disabled=move || busy.get() || signed_out.get()
             >
-                {t("app.sign_out")}
+                {t(key!("app.sign_out"))}
             </button>
             {move || {
                 failure
@@ -48,7 +48,7 @@ pub fn SignOut(
                     .map(|error| {
                         view! {
                             <p class="oi-notice" role="alert">
-                                {tf("app.sign_out_failed", &[("error", &error.in_words())])}
+                                {tf(key!("app.sign_out_failed"), &[("error", &error.in_words())])}
                             </p>
                         }
                     })
