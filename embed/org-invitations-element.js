@@ -2,7 +2,7 @@
 // WebAssembly and its JS glue. It is a file, not an inline script, so pages work under
 // `script-src 'self' 'wasm-unsafe-eval'`.
 //
-// - The stand-alone page (an element with id "org-invitations") mounts itself.
+// - The stand-alone page (an element with id "org-invitations") is mounted by it, below.
 // - Host pages get the <org-invitations> element, rendered in its own shadow root:
 //     <script type="module" src="https://console.example/org-invitations-element.js"></script>
 //     <org-invitations api-base="https://console.example"></org-invitations>
@@ -17,35 +17,109 @@ const ready = (async () => {
   await glue.default({ module_or_path: wasm });
   return glue;
 })();
-let glue = null;
 
 const STYLESHEET = new URL("./console.css", import.meta.url).href;
-// Where the console's own files are: its languages' tables are fetched from here.
-const ASSET_BASE = new URL("./", import.meta.url).href;
 let instances = 0;
 
-// The console's first frame, as the stand-alone page's index.html has it, made with DOM calls
-// (no HTML from strings): its title, and the list saying it is loading.
-function frame() {
-  const element = (tag, className, text) => {
+// The languages the console speaks (core/src/messages.rs, SHIPPED; a test keeps the two in
+// step), English built in, each other a table of its own beside this script, fetched once per
+// page and only when chosen; those written right to left.
+const LANGUAGES = ["en", "de", "fr", "es", "ja", "ar"];
+const RIGHT_TO_LEFT = ["ar"];
+// Where the stand-alone page's language menu keeps its choice (src/locale.rs, CHOSEN_KEY).
+const CHOSEN_KEY = "org-invitations:locale";
+const tables = new Map();
+
+// The first of `wanted` (the element's lang, the one it inherits...), then of the browser's
+// languages, that the console speaks, by language ("de" for "de-CH"); else English.
+function chooseLanguage(...wanted) {
+  for (const tag of [...wanted, ...navigator.languages]) {
+    const language = (tag ?? "").split(/[-_]/)[0].trim().toLowerCase();
+    if (LANGUAGES.includes(language)) return language;
+  }
+  return "en";
+}
+
+// The module's options that make the console speak `language`: `locale` and its
+// `localeTable`, or English and the `localeProblem` it reports to its host.
+function wordsFor(language) {
+  if (language === "en") return Promise.resolve({ locale: "en" });
+  if (!tables.has(language)) {
+    const url = new URL(`./locales/${language}.json`, import.meta.url);
+    const words = fetch(url)
+      .then((answer) => (answer.ok ? answer.json() : Promise.reject(`HTTP ${answer.status}`)))
+      .then(
+        (localeTable) => ({ locale: language, localeTable }),
+        (why) => ({
+          locale: "en",
+          localeProblem: `the ${language} words could not be loaded (${why}): English is shown`,
+        }),
+      );
+    tables.set(language, words);
+  }
+  return tables.get(language);
+}
+
+// The first frame's parts and their English (core/src/english.rs).
+const FRAME_WORDS = [
+  [".oi-title", "app.title", "Organization invitations"],
+  [".oi-subtitle", "list.title", "Invitations"],
+  [".oi-frame-status", "list.loading", "Loading invitations…"],
+];
+
+// Puts a language's words (from `wordsFor`) into a first frame, the loader's or index.html's;
+// with none yet (null), the frame says nothing rather than another language's words.
+function speakFrame(frame, words) {
+  for (const [selector, key, english] of FRAME_WORDS) {
+    const part = frame.querySelector(selector);
+    if (part) part.textContent = words ? (words.localeTable?.[key] ?? english) : "";
+  }
+}
+
+// The console's first frame in `language`, as the stand-alone page's index.html has it, made
+// with DOM calls (no HTML from strings): its title, and the list saying it is loading.
+function frame(language) {
+  const element = (tag, className) => {
     const made = document.createElement(tag);
     if (className) made.className = className;
-    if (text) made.textContent = text;
     return made;
   };
   const console = element("div", "oi-console");
+  console.lang = language;
+  console.dir = RIGHT_TO_LEFT.includes(language) ? "rtl" : "ltr";
   const header = element("header", "oi-header");
   const heading = element("div");
-  heading.append(element("h1", "oi-title", "Organization invitations"));
+  heading.append(element("h1", "oi-title"));
   header.append(heading);
   const list = element("div", "oi-list");
-  const status = element("p", "oi-status oi-frame-status", "Loading invitations…");
+  const status = element("p", "oi-status oi-frame-status");
   status.setAttribute("role", "status");
-  list.append(element("h2", "oi-subtitle", "Invitations"), status);
+  list.append(element("h2", "oi-subtitle"), status);
   const body = element("div", "oi-body");
   body.append(list);
   console.append(header, body);
+  speakFrame(console, language === "en" ? {} : null);
+  wordsFor(language).then((words) => speakFrame(console, words));
   return console;
+}
+
+// Calls `mount` with the options of `language`'s words once they and the module are in; what
+// the console's element shows meanwhile (a first frame) stays until then. The returned
+// object's `unmount()` removes the console, or keeps it from ever being mounted.
+function mountSpeaking(language, mount) {
+  let mounted = null;
+  let gone = false;
+  Promise.all([ready, wordsFor(language)]).then(([glue, words]) => {
+    if (!gone) mounted = mount(glue, words);
+  });
+  return {
+    unmount() {
+      gone = true;
+      mounted?.unmount();
+      mounted?.free();
+      mounted = null;
+    },
+  };
 }
 
 class OrgInvitationsElement extends HTMLElement {
@@ -110,44 +184,34 @@ class OrgInvitationsElement extends HTMLElement {
     const style = document.createElement("link");
     style.rel = "stylesheet";
     style.href = STYLESHEET;
+    // The element's own language, else the one it inherits from the host page.
+    const language = chooseLanguage(
+      this.getAttribute("lang"),
+      this.parentElement?.closest("[lang]")?.getAttribute("lang"),
+    );
     const root = document.createElement("div");
-    if (!glue) {
-      // The module is still on its way: the frame stands in, and the console replaces it.
-      root.append(frame());
-      shadow.replaceChildren(style, root);
-      ready.then((loaded) => {
-        glue = loaded;
-        if (this.isConnected && !this.mounted) this.mount();
-      });
-      return;
-    }
-    // The frame stays until the console replaces it (once its language's words are in).
-    root.append(frame());
+    root.append(frame(language));
     shadow.replaceChildren(style, root);
-    this.mounted = glue.mountConsole(root, {
-      apiBase: this.getAttribute("api-base") ?? "",
-      token: this.getAttribute("token") ?? undefined,
-      tokenProvider: this.provider,
-      draftKey: this.getAttribute("draft-key") ?? `org-invitations:draft:${this.id || this.instance}`,
-      syncUrl: false,
-      eventTarget: this,
-      readOnly: this.hasAttribute("read-only"),
-      parts: this.getAttribute("parts") ?? undefined,
-      timeZone: this.getAttribute("time-zone") ?? undefined,
-      strings: this.ownStrings,
-      // The element's own language, else the one it inherits from the host page.
-      locale: this.getAttribute("lang") ?? undefined,
-      inheritedLang: this.parentElement?.closest("[lang]")?.getAttribute("lang") ?? undefined,
-      assetBase: ASSET_BASE,
-    });
+    this.mounted = mountSpeaking(language, (glue, words) =>
+      glue.mountConsole(root, {
+        apiBase: this.getAttribute("api-base") ?? "",
+        token: this.getAttribute("token") ?? undefined,
+        tokenProvider: this.provider,
+        draftKey: this.getAttribute("draft-key") ?? `org-invitations:draft:${this.id || this.instance}`,
+        syncUrl: false,
+        eventTarget: this,
+        readOnly: this.hasAttribute("read-only"),
+        parts: this.getAttribute("parts") ?? undefined,
+        timeZone: this.getAttribute("time-zone") ?? undefined,
+        strings: this.ownStrings,
+        ...words,
+      }),
+    );
   }
 
   unmount() {
-    if (this.mounted) {
-      this.mounted.unmount();
-      this.mounted.free();
-      this.mounted = null;
-    }
+    this.mounted?.unmount();
+    this.mounted = null;
   }
 }
 
@@ -155,8 +219,23 @@ if (!customElements.get("org-invitations")) {
   customElements.define("org-invitations", OrgInvitationsElement);
 }
 
-glue = await ready;
-// The console's own files (its languages' tables) are beside this script, wherever the host is.
+// The stand-alone page (index.html) is the console's own: it speaks the language chosen in its
+// menu, else the browser's, and says so on <html> and in its first frame at once.
+const page = document.getElementById("org-invitations");
+if (page) {
+  const language = chooseLanguage(localStorage.getItem(CHOSEN_KEY));
+  document.documentElement.lang = language;
+  document.documentElement.dir = RIGHT_TO_LEFT.includes(language) ? "rtl" : "ltr";
+  if (language !== "en") speakFrame(page, null);
+  wordsFor(language).then((words) => speakFrame(page, words));
+  // The stand-alone console lives as long as the page.
+  mountSpeaking(language, (glue, words) => glue.mountStandalone(page, words));
+}
+
+// The console as a call: `mountConsole(element, { apiBase, locale, strings, ... })`
+// (docs/embedding.md); `locale`, else the `lang` the element has or inherits, else the
+// browser's languages. The returned object's `unmount()` removes it.
 export function mountConsole(element, options = {}) {
-  return glue.mountConsole(element, { assetBase: ASSET_BASE, ...options });
+  const language = chooseLanguage(options.locale, element.closest("[lang]")?.getAttribute("lang"));
+  return mountSpeaking(language, (glue, words) => glue.mountConsole(element, { ...options, ...words }));
 }

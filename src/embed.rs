@@ -5,70 +5,59 @@
 pub mod host_events;
 
 use std::any::Any;
-use std::cell::{Cell, RefCell};
-use std::rc::Rc;
 
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 
 use crate::{ConsoleOptions, TimeZoneChoice, mount};
 
-/// A console mounted by [`mount_console`] (or about to be, once its language's words have
-/// arrived); `unmount()` removes it and everything it started.
+/// A console mounted by [`mount_console`]; `unmount()` removes it and everything it started.
 #[wasm_bindgen]
 pub struct MountedConsole {
-    handle: Rc<RefCell<Option<Box<dyn Any>>>>,
-    /// Set by `unmount()`: a console still waiting for its words is then never mounted.
-    gone: Rc<Cell<bool>>,
+    handle: Option<Box<dyn Any>>,
 }
 
 #[wasm_bindgen]
 impl MountedConsole {
     /// Tears the console down: its DOM, listeners, timers and pending work.
     pub fn unmount(&mut self) {
-        self.gone.set(true);
-        self.handle.borrow_mut().take();
+        self.handle.take();
     }
 }
 
-/// Mounts `options` into `element` once its language's table is in (at once for English):
-/// the element keeps what it shows meanwhile (the loader's first frame).
-pub fn mount_speaking(
-    element: web_sys::HtmlElement,
-    options: ConsoleOptions,
-    asset_base: String,
-) -> MountedConsole {
-    let handle: Rc<RefCell<Option<Box<dyn Any>>>> = Rc::new(RefCell::new(None));
-    let gone = Rc::new(Cell::new(false));
-    if options.locale == "en" {
-        // What stood in while the module loaded (the first frame) gives way to the console.
-        element.set_text_content(None);
-        *handle.borrow_mut() = Some(Box::new(mount(element, options)));
-    } else {
-        let (waiting, cancelled) = (handle.clone(), gone.clone());
-        wasm_bindgen_futures::spawn_local(async move {
-            let options = match crate::locale::fetch_table(&asset_base, &options.locale).await {
-                Ok(table) => ConsoleOptions {
-                    locale_table: table,
-                    ..options
-                },
-                Err(problem) => ConsoleOptions {
-                    locale: "en".into(),
-                    locale_problem: Some(problem),
-                    ..options
-                },
-            };
-            if !cancelled.get() {
-                element.set_text_content(None);
-                *waiting.borrow_mut() = Some(Box::new(mount(element, options)));
-            }
-        });
+/// Mounts `options` into `element` in place of what it showed (the loader's first frame).
+pub fn mount_in_place(element: web_sys::HtmlElement, options: ConsoleOptions) -> MountedConsole {
+    element.set_text_content(None);
+    MountedConsole {
+        handle: Some(Box::new(mount(element, options))),
     }
-    MountedConsole { handle, gone }
+}
+
+/// The language options the loader (embed/org-invitations-element.js) passes once it has
+/// chosen the language and fetched its words: `locale` with its `localeTable`, or English
+/// with the `localeProblem` that kept the table away. A language without a table is English.
+pub fn language_options(options: &JsValue) -> ConsoleOptions {
+    let table = Reflect::get(options, &"localeTable".into()).unwrap_or(JsValue::UNDEFINED);
+    let (locale_table, _) = crate::locale::entries(&table);
+    let text = |name: &str| {
+        Reflect::get(options, &name.into())
+            .ok()
+            .and_then(|value| value.as_string())
+    };
+    ConsoleOptions {
+        locale: match text("locale") {
+            Some(locale) if !locale_table.is_empty() => locale,
+            _ => "en".into(),
+        },
+        locale_table,
+        locale_problem: text("localeProblem"),
+        ..ConsoleOptions::default()
+    }
 }
 
 /// `mountConsole(element, { apiBase, token, tokenProvider, syncUrl, draftKey, eventTarget,
-/// readOnly, parts, timeZone, locale, inheritedLang, assetBase, strings })` from JavaScript; `tokenProvider` returns a token or a promise of one, and is
+/// readOnly, parts, timeZone, strings })` and the loader's language options
+/// ([`language_options`]) from JavaScript; `tokenProvider` returns a token or a promise of one, and is
 /// asked again whenever the server refuses the current one. Every option may be left out: the page's origin, its cookies,
 /// no URL syncing, the stand-alone draft key, events dispatched on `element`, not read-only,
 /// `parts` "list invite" (either or both), `timeZone` "local" (or "utc").
@@ -110,16 +99,16 @@ pub fn mount_console(
         ..ConsoleOptions::default()
     };
     let (strings, strings_refused) = host_strings(&options_value);
-    let explicit = text("locale");
-    let inherited = text("inheritedLang");
-    let asset_base = text("assetBase").unwrap_or_else(|| "/".into());
+    let speaking = language_options(&options_value);
     let options = ConsoleOptions {
         strings,
         strings_refused,
-        locale: crate::locale::choose(explicit.as_deref(), inherited.as_deref()).into(),
+        locale: speaking.locale,
+        locale_table: speaking.locale_table,
+        locale_problem: speaking.locale_problem,
         ..options
     };
-    Ok(mount_speaking(element, options, asset_base))
+    Ok(mount_in_place(element, options))
 }
 
 /// A host's `strings` option (an object of key → text): the entries that are text, and a

@@ -1,6 +1,6 @@
 //! The org-invitations console: a Leptos app that manages an organization's invitations
-//! through the invitation API (`docs/api.md`). `main.rs` mounts it stand-alone; hosts mount
-//! it with [`mount`] or, from JavaScript, with `mountConsole`.
+//! through the invitation API (`docs/api.md`). The loader mounts it stand-alone
+//! ([`mount_standalone`]); hosts mount it with [`mount`] or, from JavaScript, with `mountConsole`.
 //!
 //! One folder per feature: `list` (the table and its view), `invite` (the form and sending),
 //! `delete` (confirmation, undo and revoking), `resend` (fresh invitations and their report),
@@ -34,8 +34,13 @@ pub use time_zone::TimeZoneChoice;
 
 use leptos::prelude::*;
 
-/// The element of `index.html` the stand-alone console fills.
-const STANDALONE_ROOT_ID: &str = "org-invitations";
+/// What the module does when it starts: in debug builds, panics reported in the browser's
+/// console (the hook's formatting machinery stays out of the release build).
+#[inline(never)]
+pub fn start() {
+    #[cfg(debug_assertions)]
+    console_error_panic_hook::set_once();
+}
 
 /// Mounts the console into `element`. It stays until the returned handle is dropped.
 pub fn mount(
@@ -45,33 +50,15 @@ pub fn mount(
     leptos::mount::mount_to(element, move || view! { <App options /> })
 }
 
-/// Mounts the console into the stand-alone page's `#org-invitations` element, talking to the
-/// page's own origin. On any other page (a host that embeds the console) it does nothing.
-pub fn mount_standalone() {
-    let Some(root) = document()
-        .get_element_by_id(STANDALONE_ROOT_ID)
-        .and_then(|element| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(element).ok())
-    else {
-        return;
-    };
-    // The page is the console's own: it speaks the language chosen in its menu, else the
-    // browser's, and says so on `<html>`.
-    let chosen = window()
-        .local_storage()
-        .ok()
-        .flatten()
-        .and_then(|storage| storage.get_item(locale::CHOSEN_KEY).ok().flatten());
-    let language = locale::choose(chosen.as_deref(), None);
-    if let Some(page) = document().document_element() {
-        let _ = page.set_attribute("lang", language);
-        let _ = page.set_attribute("dir", locale::direction(language));
-    }
+/// Mounts the stand-alone console into the page's own `#org-invitations` element, talking to
+/// the page's origin, with the loader's language options (embed/org-invitations-element.js
+/// chooses the language from the page's menu or the browser's and fetches its words).
+#[wasm_bindgen::prelude::wasm_bindgen(js_name = mountStandalone)]
+pub fn mount_standalone(element: web_sys::HtmlElement, language: wasm_bindgen::JsValue) {
     let options = ConsoleOptions {
-        locale: language.into(),
         language_menu: true,
-        ..ConsoleOptions::default()
+        ..embed::language_options(&language)
     };
-    // The page's own first frame (index.html) stands in until the console takes its place.
     // The stand-alone console lives as long as the page.
-    std::mem::forget(embed::mount_speaking(root, options, "/".into()));
+    std::mem::forget(embed::mount_in_place(element, options));
 }

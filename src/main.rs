@@ -1,7 +1,5 @@
 fn main() {
-    // Panic messages in the browser console are for developers: the hook's formatting
-    // machinery stays out of the release build.
-    #[cfg(debug_assertions)]
-    console_error_panic_hook::set_once();
-    org_invitations::mount_standalone();
+    // The loader mounts the console (`mountStandalone`, `mountConsole`) once its language's
+    // words are in; starting links the module's exports in.
+    org_invitations::start();
 }

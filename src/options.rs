@@ -35,8 +35,8 @@ pub struct ConsoleOptions {
     pub strings: Vec<(String, String)>,
     /// Entries of `strings` that were not text, reported with the rest.
     pub strings_refused: Vec<String>,
-    /// The language the console speaks (`crate::locale::choose`), and its table (empty for
-    /// English, which is built in).
+    /// The language the console speaks (the loader chose it: `crate::locale`), and its table
+    /// (empty for English, which is built in).
     pub locale: String,
     pub locale_table: Vec<(String, String)>,
     /// Why the chosen language's table could not be had, reported on the error event.

@@ -174,17 +174,6 @@ pub fn language_of(tag: &str) -> String {
         .to_ascii_lowercase()
 }
 
-/// The first of `wanted` (in order of preference: the element's `lang`, the host page's, the
-/// browser's languages) that the console ships, by language; English when none is.
-pub fn choose_locale<'a>(wanted: impl IntoIterator<Item = &'a str>) -> &'static str {
-    wanted
-        .into_iter()
-        .map(language_of)
-        .find_map(|language| SHIPPED.iter().find(|shipped| **shipped == language))
-        .copied()
-        .unwrap_or("en")
-}
-
 /// The placeholders a message names, without braces, sorted, each once. (A plain vector: a
 /// set type would cost the console kilobytes.)
 pub fn placeholders(text: &str) -> Vec<&str> {
@@ -408,12 +397,9 @@ mod tests {
     }
 
     #[test]
-    fn the_locale_is_the_first_wanted_one_shipped() {
-        assert_eq!(choose_locale(["de-CH", "fr"]), "de");
-        assert_eq!(choose_locale(["pt-BR", "ar-EG"]), "ar");
-        assert_eq!(choose_locale(["pt-BR"]), "en");
-        assert_eq!(choose_locale(["", "JA"]), "ja");
-        assert_eq!(choose_locale([]), "en");
+    fn languages_are_told_by_their_tags_and_direction() {
+        assert_eq!(language_of("de-CH"), "de");
+        assert_eq!(language_of("JA_jp"), "ja");
         assert!(is_right_to_left("ar") && !is_right_to_left("de"));
     }
 

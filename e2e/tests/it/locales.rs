@@ -412,3 +412,62 @@ async fn an_embedded_console_speaks_its_elements_language_and_leaves_the_host_al
     assert_eq!(host_page, json!(["en", ""]));
     browser.close().await;
 }
+
+/// Before the module has run (held back by a proxy), the first frame already speaks the
+/// viewer's language: the stand-alone page's, with `<html lang dir>` set, and an embedded
+/// console's in its shadow root, right to left in Arabic.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
+async fn the_first_frame_speaks_the_viewers_language_while_the_module_loads() {
+    let server = TestServer::start_with(demo_options());
+    let browser = Browser::start(BROWSER_TIME_ZONE).await;
+    let proxy = e2e::open_with_the_module_held_back(&browser, &server, "/").await;
+    script(
+        &browser,
+        "localStorage.setItem('org-invitations:locale', 'de'); location.reload();",
+        Vec::new(),
+    )
+    .await;
+    const FRAME: &str = "const frame = arguments[0] ? document.getElementById(arguments[0]).shadowRoot : document;
+         const text = (selector) => frame.querySelector(selector)?.textContent ?? null;
+         const console = arguments[0] ? frame.querySelector('.oi-console') : document.documentElement;
+         return [console.lang, console.dir, text('.oi-title'), text('.oi-subtitle'), text('.oi-frame-status')];";
+    let german = table("de");
+    e2e::wait_for(
+        "the stand-alone frame in German",
+        json!([
+            "de",
+            "ltr",
+            german["app.title"],
+            german["list.title"],
+            german["list.loading"]
+        ]),
+        || async { script(&browser, FRAME, vec![Value::Null]).await },
+    )
+    .await;
+    script(
+        &browser,
+        "const element = document.createElement('org-invitations');
+         element.id = 'arabic';
+         element.lang = 'ar';
+         document.body.append(element);",
+        Vec::new(),
+    )
+    .await;
+    let arabic = table("ar");
+    e2e::wait_for(
+        "the embedded frame in Arabic",
+        json!([
+            "ar",
+            "rtl",
+            arabic["app.title"],
+            arabic["list.title"],
+            arabic["list.loading"]
+        ]),
+        || async { script(&browser, FRAME, vec![json!("arabic")]).await },
+    )
+    .await;
+    assert!(e2e::module_was_held_back(&server));
+    proxy.heal();
+    browser.close().await;
+}
