@@ -1,4 +1,4 @@
-//! Dates, relative times and numbers in the viewer's language, by the browser's own `Intl`
+//! Dates, relative times, numbers and lists in the viewer's language, by the browser's own `Intl`
 //! (and `Number.prototype.toLocaleString`, its smaller door to the same)
 //! (no locale data in the WebAssembly). English keeps the Anyscale CLI's formats, written in
 //! `core`; every other language reads as its speakers write.
@@ -76,6 +76,18 @@ pub fn relative(language: &str, value: i64, unit: &str) -> String {
     let format =
         Intl::RelativeTimeFormat::new(&locales(language), &options(&[("numeric", "always")]));
     format.format(value as f64, unit).into()
+}
+
+/// Phrases as one list the way `language` writes it ("2 deleted and 1 already gone", "2
+/// gelöscht und 1 bereits entfernt", "2件削除、1件削除済み"): `Intl.ListFormat`.
+pub fn list(language: &str, phrases: &[String]) -> String {
+    let list = Array::new();
+    for phrase in phrases {
+        list.push(&JsValue::from_str(phrase));
+    }
+    Intl::ListFormat::new(&locales(language), &Object::new())
+        .format(&list)
+        .into()
 }
 
 /// `count` written in `language`'s digits and grouping.

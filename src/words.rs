@@ -81,6 +81,12 @@ pub fn tnv(key: Key, count: usize, values: &[(&str, &str)]) -> String {
     })
 }
 
+/// Several phrases as one list in the console's language, for a sentence that names them all.
+#[inline(never)]
+pub fn listed(phrases: &[String]) -> String {
+    crate::intl::list(&language(), phrases)
+}
+
 /// The language the console speaks ("en", "de"…).
 pub fn language() -> String {
     with_catalog(|catalog| catalog.language().to_owned())

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::service::{DeletionEvent, Deletions, Stage};
 use crate::progress::progress_bar;
-use crate::words::{key, t, tf, tn};
+use crate::words::{key, listed, t, tf, tn};
 use org_invitations_core::deletion::Outcome;
 
 #[component]
@@ -144,8 +144,8 @@ fn announce(event: &DeletionEvent) -> String {
     }
 }
 
-/// The sentence for a finished batch: "2 deleted; 1 could not be deleted and is back in the
-/// list."
+/// The sentence for a finished batch, its parts listed as the language lists them: "2 deleted
+/// and 1 could not be deleted and is back in the list."
 fn outcome_in_words(outcome: Outcome) -> String {
     let parts: Vec<String> = [
         (key!("notice.outcome.deleted"), outcome.deleted),
@@ -160,5 +160,5 @@ fn outcome_in_words(outcome: Outcome) -> String {
     if parts.is_empty() {
         return String::new();
     }
-    tf(key!("notice.outcome"), &[("parts", &parts.join("; "))])
+    tf(key!("notice.outcome"), &[("parts", &listed(&parts))])
 }

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use org_invitations_core::invite_outcome::Outcome;
 
 use super::sender::SendReport;
-use crate::words::{key, t, tf, tn};
+use crate::words::{key, listed, t, tf, tn};
 
 #[component]
 pub fn InviteResults(
@@ -24,7 +24,11 @@ pub fn InviteResults(
     if unknown > 0 {
         others.push(tn(key!("results.unknown"), unknown));
     }
-    let others = others.join("; ");
+    let others = if others.is_empty() {
+        String::new()
+    } else {
+        listed(&others)
+    };
     let count = sent.to_string();
     let headline = match sent {
         _ if others.is_empty() => tn(key!("results.all_sent"), sent),

@@ -6,7 +6,7 @@ use org_invitations_core::resend::ResendOutcome;
 
 use super::Resends;
 use crate::progress::progress_bar;
-use crate::words::{key, t, tf, tn, tnv};
+use crate::words::{key, listed, t, tf, tn, tnv};
 
 /// Progress while resending, then what happened to every address.
 #[component]
@@ -97,8 +97,8 @@ fn outcome_in_words(outcome: &ResendOutcome) -> String {
     }
 }
 
-/// "Resent 3 invitations." or "Resent 1 of 3 invitations; 1 not resent; 1 revoked without a
-/// new one."
+/// "Resent 3 invitations." or "Resent 1 of 3 invitations, 1 not resent, and 1 revoked
+/// without a new one." (the parts listed as the language lists them)
 fn headline_in_words(outcomes: &[ResendOutcome]) -> String {
     let count = |wanted: fn(&ResendOutcome) -> bool| outcomes.iter().filter(|o| wanted(o)).count();
     let resent = count(|outcome| *outcome == ResendOutcome::Resent);
@@ -118,5 +118,5 @@ fn headline_in_words(outcomes: &[ResendOutcome]) -> String {
     if revoked_only > 0 {
         parts.push(tn(key!("resend.headline.revoked_only"), revoked_only));
     }
-    tf(key!("notice.outcome"), &[("parts", &parts.join("; "))])
+    tf(key!("notice.outcome"), &[("parts", &listed(&parts))])
 }

@@ -114,7 +114,7 @@ async fn when_the_server_cannot_be_reached_nothing_typed_is_lost() {
     assert_eq!(
         texts(&root, selectors::RESULTS_HEADLINE),
         [
-            "No invitation confirmed: 1 not sent; 2 unknown (the server's answer was lost: check the list)."
+            "No invitation confirmed: 1 not sent and 2 unknown (the server's answer was lost: check the list)."
         ]
     );
     let stopped = texts(&root, selectors::RESULTS_NOTICE).join("");

@@ -138,7 +138,7 @@ async fn a_chunked_invite_cut_off_mid_way_reports_every_address_honestly() {
     browser.click_button("Send invitations").await;
     wait_for(
         "the report",
-        "Invitations sent to 1000; 1 not sent; 1000 unknown (the server's answer was lost: check the list).".to_owned(),
+        "Invitations sent to 1000; 1 not sent and 1000 unknown (the server's answer was lost: check the list).".to_owned(),
         || browser.text_of(selectors::RESULTS_HEADLINE),
     )
     .await;

@@ -471,3 +471,128 @@ async fn the_first_frame_speaks_the_viewers_language_while_the_module_loads() {
     proxy.heal();
     browser.close().await;
 }
+
+/// A sentence that names several outcomes lists them as the viewer's language does
+/// (`Intl.ListFormat`): a deletion of two invitations, one of them revoked by someone else
+/// meanwhile, ends "1 deleted and 1 had already been deleted by someone else." in each
+/// language's words, digits and conjunction.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
+async fn a_sentence_naming_several_outcomes_lists_them_in_the_language() {
+    let server = TestServer::start_with(demo_options());
+    let api = Api::new(&server);
+    let languages = ["en", "de", "ja", "ar"];
+    let emails: Vec<String> = languages
+        .iter()
+        .flat_map(|language| ["a", "b"].map(|which| format!("{language}-{which}@lists.example")))
+        .collect();
+    api.invite_all(&emails);
+    let browser = e2e::signed_in(&server).await;
+    for language in languages {
+        choose_language(&browser, language).await;
+        let words: BTreeMap<String, String> = if language == "en" {
+            MESSAGES
+                .iter()
+                .map(|(key, text)| ((*key).to_owned(), (*text).to_owned()))
+                .collect()
+        } else {
+            table(language)
+        };
+        let forms = |base: &str| -> Value {
+            words
+                .iter()
+                .filter_map(|(key, text)| {
+                    let category = key.strip_prefix(base)?.strip_prefix('#')?;
+                    Some((category.to_owned(), Value::from(text.as_str())))
+                })
+                .collect::<serde_json::Map<_, _>>()
+                .into()
+        };
+        let expected = script(
+            &browser,
+            "const [language, outcome, deleted, gone] = arguments;
+             const category = new Intl.PluralRules(language).select(1);
+             const one = language === 'en' ? '1' : (1).toLocaleString(language);
+             const said = (forms) => (forms[category] ?? forms.other).replace('{count}', one);
+             return outcome.replace('{parts}',
+               new Intl.ListFormat(language).format([said(deleted), said(gone)]));",
+            vec![
+                json!(language),
+                json!(words["notice.outcome"]),
+                forms("notice.outcome.deleted"),
+                forms("notice.outcome.already_gone"),
+            ],
+        )
+        .await;
+        let [first, second] = [0, 1].map(|at| {
+            emails[languages.iter().position(|l| *l == language).unwrap() * 2 + at].clone()
+        });
+        script(
+            &browser,
+            "for (const email of arguments) {
+               const row = [...document.querySelectorAll('tr.oi-row')]
+                 .find((row) => row.textContent.includes(email));
+               row.querySelector('input[type=checkbox]').click();
+             }",
+            vec![json!(first), json!(second)],
+        )
+        .await;
+        e2e::wait_for("the bulk deletion offered", true, || async {
+            script(
+                &browser,
+                "const bulk = document.querySelector('.oi-bulk .oi-danger');
+                 if (bulk.disabled) return false;
+                 bulk.click();
+                 return true;",
+                Vec::new(),
+            )
+            .await
+                == Value::Bool(true)
+        })
+        .await;
+        browser.text_of("dialog[open] h2").await;
+        script(
+            &browser,
+            "document.querySelector('dialog[open] .oi-danger').click();",
+            Vec::new(),
+        )
+        .await;
+        browser.text_of(selectors::DELETION_NOTICES).await;
+        let id = api.list_all(&format!("email={}", second.replace('@', "%40")))[0]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let revoked = api.post_raw(
+            &format!("/api/v2/organization_invitations/{id}/invalidate"),
+            "",
+        );
+        assert_eq!(revoked.status, 200);
+        script(
+            &browser,
+            "document.querySelector('.oi-notice-item button:nth-of-type(2)').click();",
+            Vec::new(),
+        )
+        .await;
+        e2e::wait_for(
+            &format!("the outcome in {language}"),
+            expected.clone(),
+            || async {
+                script(
+                    &browser,
+                    "const said = document.querySelector('.oi-notice-item span')?.textContent ?? '';
+                     return said.replace(/[\\u2068\\u2069]/g, '');",
+                    Vec::new(),
+                )
+                .await
+            },
+        )
+        .await;
+        script(
+            &browser,
+            "document.querySelector('.oi-notice-item button').click();",
+            Vec::new(),
+        )
+        .await;
+    }
+    browser.close().await;
+}

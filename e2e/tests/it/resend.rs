@@ -157,7 +157,7 @@ async fn through_a_gateway_a_refused_create_after_the_revoke_is_said_and_invitin
     let (headline, lines) = report(&browser).await;
     assert_eq!(
         headline,
-        "Resent 0 of 1 invitation; 1 revoked without a new one."
+        "Resent 0 of 1 invitation and 1 revoked without a new one."
     );
     assert_eq!(
         lines,
