@@ -14,7 +14,7 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
-use org_invitations_core::export::{file_name, invitations_csv_in};
+use org_invitations_core::export::{file_name, invitations_csv};
 use org_invitations_core::listing::{ListView, Search};
 use org_invitations_core::rows::{Rows, Shown, visible_positions};
 
@@ -130,17 +130,8 @@ pub fn InvitationList(
         let (now, zone) = (now.get_untracked(), zone.get_untracked());
         let csv = rows.with_untracked(|rows| {
             positions.with_untracked(|positions| {
-                invitations_csv_in(
-                    &[
-                        t(key!("column.id")),
-                        t(key!("column.email")),
-                        t(key!("column.created_at")),
-                        t(key!("column.expires_at")),
-                        t(key!("csv.status")),
-                        t(key!("csv.created_utc")),
-                        t(key!("csv.expires_utc")),
-                    ],
-                    |status| t(status.message_key()),
+                invitations_csv(
+                    t,
                     positions.iter().map(|position| &rows[*position].invitation),
                     |at| zone.format(at),
                     now,

@@ -19,18 +19,6 @@ pub enum Verdict {
     AlreadyInvited,
 }
 
-impl Verdict {
-    /// Why the address will not be sent, for people; `None` when it will be.
-    pub fn problem(&self) -> Option<String> {
-        match self {
-            Verdict::Valid => None,
-            Verdict::Invalid(error) => Some(error.in_plain_words()),
-            Verdict::Duplicate => Some("Appears more than once".to_owned()),
-            Verdict::AlreadyInvited => Some("Already has a pending invitation".to_owned()),
-        }
-    }
-}
-
 /// One address found in the input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
@@ -62,25 +50,6 @@ impl Tally {
             }
         }
         tally
-    }
-
-    /// "12 valid · 2 invalid · 1 duplicate · 3 already invited", leaving out zero problems.
-    pub fn describe(&self) -> String {
-        let mut parts = vec![format!("{} valid", self.valid)];
-        if self.invalid > 0 {
-            parts.push(format!("{} invalid", self.invalid));
-        }
-        if self.duplicate > 0 {
-            parts.push(format!(
-                "{} duplicate{}",
-                self.duplicate,
-                if self.duplicate == 1 { "" } else { "s" }
-            ));
-        }
-        if self.already_invited > 0 {
-            parts.push(format!("{} already invited", self.already_invited));
-        }
-        parts.join(" · ")
     }
 }
 
@@ -366,7 +335,7 @@ mod tests {
         assert!(matches!(
             &reading.candidates[1],
             Candidate { address, verdict: Verdict::Invalid(reason), .. }
-                if address == "jane.doe.example.com" && reason.in_plain_words() == "no @ — is this an address?"
+                if address == "jane.doe.example.com" && reason.in_english() == "no @ — is this an address?"
         ));
         // A paste ending in a line break gets no blank line before the cell.
         assert_eq!(bring_back("Ann\ta@x.com\n", 0..3), "\ta@x.com\nAnn");
@@ -391,7 +360,7 @@ mod tests {
         );
         assert_eq!(judged[0], ("a@x.com".into(), Verdict::Valid));
         assert!(
-            matches!(&judged[1], (address, Verdict::Invalid(reason)) if address == "nope" && reason.in_plain_words() == "no @ — is this an address?")
+            matches!(&judged[1], (address, Verdict::Invalid(reason)) if address == "nope" && reason.in_english() == "no @ — is this an address?")
         );
         assert_eq!(judged[2], ("A@X.com".into(), Verdict::Duplicate));
         assert_eq!(judged[3], ("pending@x.com".into(), Verdict::AlreadyInvited));
@@ -401,8 +370,13 @@ mod tests {
             &["pending@x.com".to_owned()].into(),
         ));
         assert_eq!(
-            tally.describe(),
-            "2 valid · 1 invalid · 1 duplicate · 1 already invited"
+            tally,
+            Tally {
+                valid: 2,
+                invalid: 1,
+                duplicate: 1,
+                already_invited: 1
+            }
         );
     }
 
@@ -423,7 +397,7 @@ mod tests {
         let judged = verdicts(&format!("{at_limit}\n{over}"), &[]);
         assert_eq!(judged[0].1, Verdict::Valid);
         assert!(
-            matches!(&judged[1].1, Verdict::Invalid(reason) if reason.in_plain_words().contains("254"))
+            matches!(&judged[1].1, Verdict::Invalid(reason) if reason.in_english().contains("254"))
         );
     }
 

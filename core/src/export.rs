@@ -6,18 +6,19 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::OrganizationInvitation;
 use crate::datetime::format_iso_utc;
+use crate::messages::Key;
 use crate::status::Status;
 
-/// The exported list's columns: the Anyscale CLI's four (dates as the console shows them),
-/// the status, and both dates again as ISO 8601 in UTC for programs.
-pub const INVITATION_COLUMNS: [&str; 7] = [
-    "ID",
-    "Email",
-    "Created At",
-    "Expires At",
-    "Status",
-    "Created At (UTC)",
-    "Expires At (UTC)",
+/// The exported list's columns, by their words' keys: the Anyscale CLI's four (dates as the
+/// console shows them), the status, and both dates again as ISO 8601 in UTC for programs.
+pub const INVITATION_COLUMNS: [Key; 7] = [
+    crate::key!("column.id"),
+    crate::key!("column.email"),
+    crate::key!("column.created_at"),
+    crate::key!("column.expires_at"),
+    crate::key!("csv.status"),
+    crate::key!("csv.created_utc"),
+    crate::key!("csv.expires_utc"),
 ];
 
 /// CSV of `rows` under `header`, lines ending in CRLF as RFC 4180 has them. Written here
@@ -78,32 +79,17 @@ fn neutralised(cell: &str) -> String {
     }
 }
 
-/// The invitations, in the order given, as [`INVITATION_COLUMNS`]; `shown` writes a date as
-/// the console shows it, and `now` decides each status.
+/// The invitations, in the order given, as [`INVITATION_COLUMNS`] in the viewer's `words`
+/// (the headers and each status); `shown` writes a date as the console shows it, `now`
+/// decides each status, and the ISO columns stay as they are, for programs.
 pub fn invitations_csv<'a>(
+    words: impl Fn(Key) -> String,
     invitations: impl IntoIterator<Item = &'a OrganizationInvitation>,
     shown: impl Fn(DateTime<Utc>) -> String,
     now: DateTime<Utc>,
 ) -> String {
-    invitations_csv_in(
-        &INVITATION_COLUMNS,
-        |status| status.label().to_owned(),
-        invitations,
-        shown,
-        now,
-    )
-}
-
-/// [`invitations_csv`] in another language: `columns` names the seven columns and `status`
-/// words each status; the ISO columns stay as they are, for programs.
-pub fn invitations_csv_in<'a, C: AsRef<str>>(
-    columns: &[C],
-    status: impl Fn(Status) -> String,
-    invitations: impl IntoIterator<Item = &'a OrganizationInvitation>,
-    shown: impl Fn(DateTime<Utc>) -> String,
-    now: DateTime<Utc>,
-) -> String {
-    let columns: Vec<&str> = columns.iter().map(AsRef::as_ref).collect();
+    let columns = INVITATION_COLUMNS.map(&words);
+    let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
     csv_document(
         &columns,
         invitations.into_iter().map(|invitation| {
@@ -112,7 +98,7 @@ pub fn invitations_csv_in<'a, C: AsRef<str>>(
                 invitation.email.clone(),
                 shown(invitation.created_at),
                 shown(invitation.expires_at),
-                status(Status::of_instant(invitation.expires_at, now)),
+                words(Status::of_instant(invitation.expires_at, now).message_key()),
                 format_iso_utc(invitation.created_at),
                 format_iso_utc(invitation.expires_at),
             ]
@@ -195,7 +181,9 @@ mod tests {
         let now = crate::datetime::rfc3339::parse("2026-11-28T12:00:00Z").unwrap();
         let pending = invitation("orginv_a", "=a@x.com", now - chrono::TimeDelta::days(1));
         let expired = invitation("orginv_b", "b@x.com", now - chrono::TimeDelta::days(8));
+        let english = crate::messages::Catalog::english();
         let document = invitations_csv(
+            |key| english.text(key).to_owned(),
             [&pending, &expired],
             |at| crate::datetime::format_cli(at, &Utc),
             now,

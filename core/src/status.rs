@@ -39,14 +39,6 @@ impl Status {
         }
     }
 
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::Pending => "Pending",
-            Status::ExpiringSoon => "Expiring soon",
-            Status::Expired => "Expired",
-        }
-    }
-
     /// A class suffix for the status's colour.
     pub fn key(self) -> &'static str {
         match self {
