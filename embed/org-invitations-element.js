@@ -99,7 +99,11 @@ function frame(language) {
   body.append(list);
   console.append(header, body);
   speakFrame(console, language === "en" ? {} : null);
-  wordsFor(language).then((words) => speakFrame(console, words));
+  wordsFor(language).then((words) => {
+    console.lang = words.locale;
+    console.dir = RIGHT_TO_LEFT.includes(words.locale) ? "rtl" : "ltr";
+    speakFrame(console, words);
+  });
   return console;
 }
 
@@ -223,11 +227,18 @@ if (!customElements.get("org-invitations")) {
 // menu, else the browser's, and says so on <html> and in its first frame at once.
 const page = document.getElementById("org-invitations");
 if (page) {
+  const speak = (language) => {
+    document.documentElement.lang = language;
+    document.documentElement.dir = RIGHT_TO_LEFT.includes(language) ? "rtl" : "ltr";
+  };
   const language = chooseLanguage(localStorage.getItem(CHOSEN_KEY));
-  document.documentElement.lang = language;
-  document.documentElement.dir = RIGHT_TO_LEFT.includes(language) ? "rtl" : "ltr";
+  speak(language);
   if (language !== "en") speakFrame(page, null);
-  wordsFor(language).then((words) => speakFrame(page, words));
+  // English, if the language's words could not be had.
+  wordsFor(language).then((words) => {
+    speak(words.locale);
+    speakFrame(page, words);
+  });
   // The stand-alone console lives as long as the page.
   mountSpeaking(language, (glue, words) => glue.mountStandalone(page, words));
 }

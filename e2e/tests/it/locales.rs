@@ -596,3 +596,122 @@ async fn a_sentence_naming_several_outcomes_lists_them_in_the_language() {
     }
     browser.close().await;
 }
+
+/// With no language chosen in the menu (the stand-alone page) and no `lang` on or around the
+/// element (embedded), the browser's languages choose: the first one the console speaks.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
+async fn the_browsers_languages_choose_when_nothing_else_does() {
+    let server = TestServer::start_with(demo_options());
+    // Brazilian Portuguese is not shipped: Canadian French, the next, is spoken as French.
+    let browser =
+        Browser::start_with_args(BROWSER_TIME_ZONE, &["--accept-lang=pt-BR,fr-CA,en"]).await;
+    browser.client.goto(&server.sign_in_url).await.unwrap();
+    browser.text_of(selectors::ROWS).await;
+    let french = table("fr");
+    let page = script(
+        &browser,
+        "return [navigator.languages[0], document.documentElement.lang,
+                 document.documentElement.dir, document.querySelector('h1').textContent];",
+        Vec::new(),
+    )
+    .await;
+    assert_eq!(page, json!(["pt-BR", "fr", "ltr", french["app.title"]]));
+    script(
+        &browser,
+        "document.documentElement.removeAttribute('lang');
+         const element = document.createElement('org-invitations');
+         element.id = 'unmarked';
+         document.body.append(element);",
+        Vec::new(),
+    )
+    .await;
+    e2e::wait_for(
+        "the embedded console in French",
+        json!(["fr", french["app.title"]]),
+        || async {
+            script(
+                &browser,
+                "const root = document.getElementById('unmarked').shadowRoot;
+             const console = root?.querySelector('.oi-console[lang]');
+             return console ? [console.lang, root.querySelector('.oi-title')?.textContent] : null;",
+                Vec::new(),
+            )
+            .await
+        },
+    )
+    .await;
+    browser.close().await;
+}
+
+/// A language whose words cannot be had (its table's request fails) is not half-spoken: the
+/// console speaks English throughout, the stand-alone page says so on `<html lang>`, and an
+/// embedded console tells its host once on `invitations-error`.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
+async fn a_language_whose_words_cannot_be_had_falls_back_to_english() {
+    let server = TestServer::start_with(demo_options());
+    let proxy = FaultProxy::start(server.port()).await;
+    proxy.fail("GET /locales/de.json", Fault::ServerError, 0);
+    let browser = e2e::signed_in_at(&proxy.origin, &server).await;
+    let english = |key: &str| {
+        MESSAGES
+            .iter()
+            .find(|(name, _)| *name == key)
+            .map(|(_, text)| *text)
+            .unwrap()
+    };
+    script(
+        &browser,
+        "window.consoleErrors = [];
+         document.addEventListener('invitations-error', (event) =>
+           window.consoleErrors.push(event.detail.message));
+         const element = document.createElement('org-invitations');
+         element.id = 'deutsch';
+         element.lang = 'de';
+         document.body.append(element);",
+        Vec::new(),
+    )
+    .await;
+    e2e::wait_for(
+        "the embedded console in English, its host told why",
+        json!(["en", english("app.title"), 1, true]),
+        || async {
+            script(
+                &browser,
+                "const root = document.getElementById('deutsch').shadowRoot;
+                 const console = root?.querySelector('.oi-console[lang]');
+                 if (!console || !root.querySelector('tr.oi-row')) return null;
+                 return [console.lang, root.querySelector('h1').textContent,
+                         window.consoleErrors.length,
+                         window.consoleErrors.every((said) =>
+                           said.includes('de') && said.includes('could not be loaded'))];",
+                Vec::new(),
+            )
+            .await
+        },
+    )
+    .await;
+    script(
+        &browser,
+        "localStorage.setItem('org-invitations:locale', 'de'); location.reload();",
+        Vec::new(),
+    )
+    .await;
+    e2e::wait_for(
+        "the stand-alone page in English",
+        json!(["en", "ltr", english("app.title")]),
+        || async {
+            script(
+                &browser,
+                "if (!document.querySelector('tr.oi-row')) return null;
+                 return [document.documentElement.lang, document.documentElement.dir,
+                         document.querySelector('h1').textContent];",
+                Vec::new(),
+            )
+            .await
+        },
+    )
+    .await;
+    browser.close().await;
+}
