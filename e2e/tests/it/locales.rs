@@ -22,6 +22,16 @@ async fn script(browser: &Browser, body: &str, args: Vec<Value>) -> Value {
     browser.script(body, args).await
 }
 
+/// Clicks the first element matching `css`, as a script does (no pointer needed).
+async fn click(browser: &Browser, css: &str) {
+    script(
+        browser,
+        "document.querySelector(arguments[0]).click();",
+        vec![json!(css)],
+    )
+    .await;
+}
+
 /// Every piece of English the console could show: each message's text between its
 /// placeholders, where it has letters enough to be a word, and is not also the locale's own
 /// (a word such as "ID" or "CSV" that a language keeps).
@@ -212,18 +222,8 @@ async fn each_locale_speaks_throughout_with_its_dates_and_plural_forms() {
             .await;
             let title = own[&format!("dialog.title.many#{form}")]
                 .replace("{count}", number.as_str().unwrap());
-            script(
-                &browser,
-                "document.querySelector('thead input[type=checkbox]').click();",
-                Vec::new(),
-            )
-            .await;
-            script(
-                &browser,
-                "document.querySelector('.oi-bulk .oi-danger').click();",
-                Vec::new(),
-            )
-            .await;
+            click(&browser, "thead input[type=checkbox]").await;
+            click(&browser, ".oi-bulk .oi-danger").await;
             let shown = browser.text_of("dialog[open] h2").await;
             let bare = |text: &str| text.replace(['\u{2068}', '\u{2069}'], "");
             assert_eq!(bare(&shown), bare(&title), "{language}, {count} ({form})");
@@ -249,38 +249,18 @@ async fn each_locale_speaks_throughout_with_its_dates_and_plural_forms() {
             .unwrap();
         browser.text_of(selectors::TALLY).await;
         assert_nothing_english(&browser, language, "the form with problems").await;
-        script(
-            &browser,
-            "document.querySelector('.oi-invite-form button[type=submit]').click();",
-            Vec::new(),
-        )
-        .await;
+        click(&browser, ".oi-invite-form button[type=submit]").await;
         browser.text_of(selectors::RESULTS_HEADLINE).await;
         assert_nothing_english(&browser, language, "the results").await;
         script(&browser, "sessionStorage.clear();", Vec::new()).await;
 
         // A deletion's notice, with its Undo.
-        script(
-            &browser,
-            "document.querySelector('button.oi-delete').click();",
-            Vec::new(),
-        )
-        .await;
+        click(&browser, "button.oi-delete").await;
         browser.text_of("dialog[open] h2").await;
-        script(
-            &browser,
-            "document.querySelector('dialog[open] .oi-danger').click();",
-            Vec::new(),
-        )
-        .await;
+        click(&browser, "dialog[open] .oi-danger").await;
         browser.text_of(selectors::DELETION_NOTICES).await;
         assert_nothing_english(&browser, language, "a deletion's notice").await;
-        script(
-            &browser,
-            "document.querySelector('.oi-notice-item button').click();",
-            Vec::new(),
-        )
-        .await;
+        click(&browser, ".oi-notice-item button").await;
     }
     browser.close().await;
 }
@@ -432,16 +412,20 @@ async fn the_first_frame_speaks_the_viewers_language_while_the_module_loads() {
          const text = (selector) => frame.querySelector(selector)?.textContent ?? null;
          const console = arguments[0] ? frame.querySelector('.oi-console') : document.documentElement;
          return [console.lang, console.dir, text('.oi-title'), text('.oi-subtitle'), text('.oi-frame-status')];";
-    let german = table("de");
+    // What the frame says in `language`: its direction, title, heading and loading line.
+    let frame_in = |language: &str, dir: &str| {
+        let words = table(language);
+        json!([
+            language,
+            dir,
+            words["app.title"],
+            words["list.title"],
+            words["list.loading"]
+        ])
+    };
     e2e::wait_for(
         "the stand-alone frame in German",
-        json!([
-            "de",
-            "ltr",
-            german["app.title"],
-            german["list.title"],
-            german["list.loading"]
-        ]),
+        frame_in("de", "ltr"),
         || async { script(&browser, FRAME, vec![Value::Null]).await },
     )
     .await;
@@ -454,16 +438,9 @@ async fn the_first_frame_speaks_the_viewers_language_while_the_module_loads() {
         Vec::new(),
     )
     .await;
-    let arabic = table("ar");
     e2e::wait_for(
         "the embedded frame in Arabic",
-        json!([
-            "ar",
-            "rtl",
-            arabic["app.title"],
-            arabic["list.title"],
-            arabic["list.loading"]
-        ]),
+        frame_in("ar", "rtl"),
         || async { script(&browser, FRAME, vec![json!("arabic")]).await },
     )
     .await;
@@ -551,12 +528,7 @@ async fn a_sentence_naming_several_outcomes_lists_them_in_the_language() {
         })
         .await;
         browser.text_of("dialog[open] h2").await;
-        script(
-            &browser,
-            "document.querySelector('dialog[open] .oi-danger').click();",
-            Vec::new(),
-        )
-        .await;
+        click(&browser, "dialog[open] .oi-danger").await;
         browser.text_of(selectors::DELETION_NOTICES).await;
         let id = api.list_all(&format!("email={}", second.replace('@', "%40")))[0]["id"]
             .as_str()
@@ -567,12 +539,7 @@ async fn a_sentence_naming_several_outcomes_lists_them_in_the_language() {
             "",
         );
         assert_eq!(revoked.status, 200);
-        script(
-            &browser,
-            "document.querySelector('.oi-notice-item button:nth-of-type(2)').click();",
-            Vec::new(),
-        )
-        .await;
+        click(&browser, ".oi-notice-item button:nth-of-type(2)").await;
         e2e::wait_for(
             &format!("the outcome in {language}"),
             expected.clone(),
@@ -587,12 +554,7 @@ async fn a_sentence_naming_several_outcomes_lists_them_in_the_language() {
             },
         )
         .await;
-        script(
-            &browser,
-            "document.querySelector('.oi-notice-item button').click();",
-            Vec::new(),
-        )
-        .await;
+        click(&browser, ".oi-notice-item button").await;
     }
     browser.close().await;
 }
