@@ -233,11 +233,12 @@ if (page) {
   };
   const language = chooseLanguage(localStorage.getItem(CHOSEN_KEY));
   speak(language);
-  if (language !== "en") speakFrame(page, null);
+  speakFrame(page, language === "en" ? {} : null);
   // English, if the language's words could not be had.
   wordsFor(language).then((words) => {
     speak(words.locale);
     speakFrame(page, words);
+    document.title = words.localeTable?.["app.title"] ?? document.title;
   });
   // The stand-alone console lives as long as the page.
   mountSpeaking(language, (glue, words) => glue.mountStandalone(page, words));

@@ -394,7 +394,7 @@ async fn an_embedded_console_speaks_its_elements_language_and_leaves_the_host_al
 }
 
 /// Before the module has run (held back by a proxy), the first frame already speaks the
-/// viewer's language: the stand-alone page's, with `<html lang dir>` set, and an embedded
+/// viewer's language: the stand-alone page's, with `<html lang dir>` and its title set, and an embedded
 /// console's in its shadow root, right to left in Arabic.
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
@@ -429,6 +429,11 @@ async fn the_first_frame_speaks_the_viewers_language_while_the_module_loads() {
         || async { script(&browser, FRAME, vec![Value::Null]).await },
     )
     .await;
+    assert_eq!(
+        script(&browser, "return document.title;", Vec::new()).await,
+        json!(table("de")["app.title"]),
+        "the page's title"
+    );
     script(
         &browser,
         "const element = document.createElement('org-invitations');
