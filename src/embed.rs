@@ -56,11 +56,12 @@ pub fn language_options(options: &JsValue) -> ConsoleOptions {
 }
 
 /// `mountConsole(element, { apiBase, token, tokenProvider, syncUrl, draftKey, eventTarget,
-/// readOnly, parts, timeZone, strings })` and the loader's language options
-/// ([`language_options`]) from JavaScript; `tokenProvider` returns a token or a promise of one, and is
-/// asked again whenever the server refuses the current one. Every option may be left out: the page's origin, its cookies,
-/// no URL syncing, the stand-alone draft key, events dispatched on `element`, not read-only,
-/// `parts` "list invite" (either or both), `timeZone` "local" (or "utc").
+/// readOnly, parts, timeZone, strings })` from JavaScript, with the loader's language options
+/// ([`language_options`]). `tokenProvider` returns a token or a promise of one, and is asked
+/// again whenever the server refuses the current one. Every option may be left out: the
+/// page's origin, its cookies, no URL syncing, the stand-alone draft key, events dispatched on
+/// `element`, not read-only, `parts` "list invite" (either or both), `timeZone` "local" (or
+/// "utc").
 #[wasm_bindgen(js_name = mountConsole)]
 pub fn mount_console(
     element: web_sys::HtmlElement,

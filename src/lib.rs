@@ -54,10 +54,10 @@ pub fn mount(
 /// the page's origin, with the loader's language options (embed/org-invitations-element.js
 /// chooses the language from the page's menu or the browser's and fetches its words).
 #[wasm_bindgen::prelude::wasm_bindgen(js_name = mountStandalone)]
-pub fn mount_standalone(element: web_sys::HtmlElement, language: wasm_bindgen::JsValue) {
+pub fn mount_standalone(element: web_sys::HtmlElement, words: wasm_bindgen::JsValue) {
     let options = ConsoleOptions {
         language_menu: true,
-        ..embed::language_options(&language)
+        ..embed::language_options(&words)
     };
     // The stand-alone console lives as long as the page.
     std::mem::forget(embed::mount_in_place(element, options));

@@ -35,7 +35,9 @@ macro_rules! key {
 const FNV_OFFSET: u32 = 0x811c_9dc5;
 const FNV_PRIME: u32 = 0x0100_0193;
 
-/// FNV-1a over `bytes`, carried on from `hash`.
+/// FNV-1a over `bytes`, carried on from `hash`. Written here rather than taken from a crate:
+/// `const-fnv1a-hash` always starts from the offset basis (a plural form's key carries its
+/// base's hash on), and a `std::hash::Hasher` cannot run in a constant.
 const fn fnv(mut hash: u32, bytes: &[u8]) -> u32 {
     let mut at = 0;
     while at < bytes.len() {
