@@ -334,6 +334,57 @@ async fn german_and_arabic_are_accessible_and_arabic_mirrors() {
     )
     .await;
     assert_eq!(found, json!(["rtl", "rtl", true, "ltr", "ltr"]));
+    // The timeline runs from the right: its first day (today) is right of the next.
+    let timeline = script(
+        &browser,
+        "const bars = [...document.querySelectorAll('.oi-timeline li')];
+         return bars.length > 1
+           && bars[0].getBoundingClientRect().left > bars[1].getBoundingClientRect().left;",
+        Vec::new(),
+    )
+    .await;
+    assert_eq!(timeline, json!(true), "the timeline mirrored");
+    // The dialog and a deletion's notice: right to left, their first part on the right.
+    click(&browser, "button.oi-delete").await;
+    browser.text_of("dialog[open] h2").await;
+    const MIRRORED: &str = "const [box, first, second] = arguments;
+         const area = document.querySelector(box);
+         const [a, b] = [first, second].map((part) => area.querySelector(part).getBoundingClientRect());
+         return [getComputedStyle(area).direction, a.left > b.left];";
+    let dialog = script(
+        &browser,
+        MIRRORED,
+        vec![
+            json!("dialog[open]"),
+            json!(".oi-dialog-actions button:first-child"),
+            json!(".oi-dialog-actions button:last-child"),
+        ],
+    )
+    .await;
+    assert_eq!(dialog, json!(["rtl", true]), "the dialog mirrored");
+    click(&browser, "dialog[open] .oi-danger").await;
+    browser.text_of(selectors::DELETION_NOTICES).await;
+    let notice = script(
+        &browser,
+        MIRRORED,
+        vec![json!(".oi-notice-item"), json!("span"), json!("button")],
+    )
+    .await;
+    assert_eq!(notice, json!(["rtl", true]), "the notice mirrored");
+    click(&browser, ".oi-notice-item button").await;
+    // On a phone, a stacked row starts on the right: its checkbox right of its address.
+    browser.client.set_window_size(390, 844).await.unwrap();
+    let phone = script(
+        &browser,
+        MIRRORED,
+        vec![
+            json!("tr.oi-row"),
+            json!("td.oi-select"),
+            json!("td.oi-email"),
+        ],
+    )
+    .await;
+    assert_eq!(phone, json!(["rtl", true]), "the phone layout mirrored");
     browser.close().await;
 }
 
