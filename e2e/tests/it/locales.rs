@@ -733,3 +733,41 @@ async fn a_language_whose_words_cannot_be_had_falls_back_to_english() {
     .await;
     browser.close().await;
 }
+
+/// The stand-alone page's language menu: choosing a language loads the page again in it,
+/// remembered, with what was typed in the form kept.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
+async fn the_language_menu_speaks_the_chosen_language_and_keeps_the_draft() {
+    let server = TestServer::start_with(demo_options());
+    let browser = e2e::signed_in(&server).await;
+    let field = browser.client.find(Locator::Css("textarea")).await.unwrap();
+    field.send_keys("kept.draft@example.com").await.unwrap();
+    browser.text_of(selectors::TALLY).await;
+    script(
+        &browser,
+        "const menu = document.querySelector('.oi-language select');
+         menu.value = 'ja';
+         menu.dispatchEvent(new Event('change', { bubbles: true }));",
+        Vec::new(),
+    )
+    .await;
+    let japanese = table("ja");
+    e2e::wait_for(
+        "the page in Japanese, the draft kept",
+        json!(["ja", japanese["app.title"], "kept.draft@example.com", "ja"]),
+        || async {
+            script(
+                &browser,
+                "if (!document.querySelector('tr.oi-row')) return null;
+                 return [document.documentElement.lang, document.querySelector('h1').textContent,
+                         document.querySelector('textarea')?.value,
+                         document.querySelector('.oi-language select').value];",
+                Vec::new(),
+            )
+            .await
+        },
+    )
+    .await;
+    browser.close().await;
+}
