@@ -60,6 +60,12 @@ function wordsFor(language) {
   return tables.get(language);
 }
 
+// Says on `element` (a frame, or the stand-alone page's <html>) which language it is in.
+function speakIn(element, language) {
+  element.lang = language;
+  element.dir = RIGHT_TO_LEFT.includes(language) ? "rtl" : "ltr";
+}
+
 // The first frame's parts and their English (core/src/english.rs).
 const FRAME_WORDS = [
   [".oi-title", "app.title", "Organization invitations"],
@@ -85,8 +91,7 @@ function frame(language) {
     return made;
   };
   const console = element("div", "oi-console");
-  console.lang = language;
-  console.dir = RIGHT_TO_LEFT.includes(language) ? "rtl" : "ltr";
+  speakIn(console, language);
   const header = element("header", "oi-header");
   const heading = element("div");
   heading.append(element("h1", "oi-title"));
@@ -100,8 +105,7 @@ function frame(language) {
   console.append(header, body);
   speakFrame(console, language === "en" ? {} : null);
   wordsFor(language).then((words) => {
-    console.lang = words.locale;
-    console.dir = RIGHT_TO_LEFT.includes(words.locale) ? "rtl" : "ltr";
+    speakIn(console, words.locale);
     speakFrame(console, words);
   });
   return console;
@@ -227,16 +231,12 @@ if (!customElements.get("org-invitations")) {
 // menu, else the browser's, and says so on <html> and in its first frame at once.
 const page = document.getElementById("org-invitations");
 if (page) {
-  const speak = (language) => {
-    document.documentElement.lang = language;
-    document.documentElement.dir = RIGHT_TO_LEFT.includes(language) ? "rtl" : "ltr";
-  };
   const language = chooseLanguage(localStorage.getItem(CHOSEN_KEY));
-  speak(language);
+  speakIn(document.documentElement, language);
   speakFrame(page, language === "en" ? {} : null);
   // English, if the language's words could not be had.
   wordsFor(language).then((words) => {
-    speak(words.locale);
+    speakIn(document.documentElement, words.locale);
     speakFrame(page, words);
     document.title = words.localeTable?.["app.title"] ?? document.title;
   });

@@ -39,20 +39,22 @@ pub fn mount_in_place(element: web_sys::HtmlElement, options: ConsoleOptions) ->
 pub fn language_options(options: &JsValue) -> ConsoleOptions {
     let table = Reflect::get(options, &"localeTable".into()).unwrap_or(JsValue::UNDEFINED);
     let (locale_table, _) = crate::locale::entries(&table);
-    let text = |name: &str| {
-        Reflect::get(options, &name.into())
-            .ok()
-            .and_then(|value| value.as_string())
-    };
     ConsoleOptions {
-        locale: match text("locale") {
+        locale: match text_option(options, "locale") {
             Some(locale) if !locale_table.is_empty() => locale,
             _ => "en".into(),
         },
         locale_table,
-        locale_problem: text("localeProblem"),
+        locale_problem: text_option(options, "localeProblem"),
         ..ConsoleOptions::default()
     }
+}
+
+/// The option `name` of a JavaScript options object, if it is text.
+fn text_option(options: &JsValue, name: &str) -> Option<String> {
+    Reflect::get(options, &name.into())
+        .ok()
+        .and_then(|value| value.as_string())
 }
 
 /// `mountConsole(element, { apiBase, token, tokenProvider, syncUrl, draftKey, eventTarget,
@@ -67,18 +69,14 @@ pub fn mount_console(
     element: web_sys::HtmlElement,
     options: JsValue,
 ) -> Result<MountedConsole, JsValue> {
-    let options_value = options.clone();
-    let text = |name: &str| {
-        Reflect::get(&options, &name.into())
-            .ok()
-            .and_then(|value| value.as_string())
-    };
+    let text = |name: &str| text_option(&options, name);
     let flag = |name: &str| {
         Reflect::get(&options, &name.into())
             .ok()
             .and_then(|value| value.as_bool())
     };
-    let options = ConsoleOptions {
+    let (strings, strings_refused) = host_strings(&options);
+    let console = ConsoleOptions {
         api_base: text("apiBase").unwrap_or_default(),
         token: text("token").filter(|token| !token.is_empty()),
         token_provider: Reflect::get(&options, &"tokenProvider".into())
@@ -97,19 +95,11 @@ pub fn mount_console(
         show_invite: shows_part(text("parts").as_deref(), "invite"),
         show_list: shows_part(text("parts").as_deref(), "list"),
         time_zone: TimeZoneChoice::from_option(text("timeZone").as_deref()),
-        ..ConsoleOptions::default()
-    };
-    let (strings, strings_refused) = host_strings(&options_value);
-    let speaking = language_options(&options_value);
-    let options = ConsoleOptions {
         strings,
         strings_refused,
-        locale: speaking.locale,
-        locale_table: speaking.locale_table,
-        locale_problem: speaking.locale_problem,
-        ..options
+        ..language_options(&options)
     };
-    Ok(mount_in_place(element, options))
+    Ok(mount_in_place(element, console))
 }
 
 /// A host's `strings` option (an object of key → text): the entries that are text, and a

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use js_sys::{Array, Function, Intl, Object, Reflect};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 fn options(pairs: &[(&str, &str)]) -> Object {
     let options = Object::new();
@@ -39,10 +39,27 @@ pub fn time_of_day(language: &str, instant: DateTime<Utc>, utc: bool) -> String 
 }
 
 thread_local! {
-    /// Formatters made so far, by language and options: a 10,000-row export makes one, not
-    /// 20,000.
-    static FORMATTERS: std::cell::RefCell<Vec<(String, Function)>> =
+    /// The `Intl` objects made so far, by what they are for (language and options): a
+    /// 10,000-row export makes one date formatter, not 20,000, and every row's relative time
+    /// and every count reuse their language's.
+    static MADE: std::cell::RefCell<Vec<(String, JsValue)>> =
         const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The `Intl` object `id` names, made by `make` the first time it is asked for.
+fn kept<T: JsCast>(id: String, make: impl FnOnce() -> T) -> T {
+    let made = MADE.with(|made| {
+        made.borrow()
+            .iter()
+            .find(|(known, _)| *known == id)
+            .map(|(_, object)| object.clone())
+    });
+    let object = made.unwrap_or_else(|| {
+        let object: JsValue = make().into();
+        MADE.with(|made| made.borrow_mut().push((id, object.clone())));
+        object
+    });
+    object.unchecked_into()
 }
 
 fn format_date(language: &str, instant: DateTime<Utc>, pairs: &[(&str, &str)]) -> String {
@@ -50,17 +67,8 @@ fn format_date(language: &str, instant: DateTime<Utc>, pairs: &[(&str, &str)]) -
     for (name, value) in pairs {
         id.push_str(&format!(";{name}={value}"));
     }
-    let made = FORMATTERS.with(|made| {
-        made.borrow()
-            .iter()
-            .find(|(known, _)| *known == id)
-            .map(|(_, format)| format.clone())
-    });
-    let format = made.unwrap_or_else(|| {
-        let format: Function =
-            Intl::DateTimeFormat::new(&locales(language), &options(pairs)).format();
-        FORMATTERS.with(|made| made.borrow_mut().push((id, format.clone())));
-        format
+    let format: Function = kept(id, || {
+        Intl::DateTimeFormat::new(&locales(language), &options(pairs)).format()
     });
     let date = js_sys::Date::new(&JsValue::from_f64(instant.timestamp_millis() as f64));
     format
@@ -73,9 +81,25 @@ fn format_date(language: &str, instant: DateTime<Utc>, pairs: &[(&str, &str)]) -
 /// "in 6 days", "vor 2 Stunden": `value` of `unit` ("day", "hour", "minute") from now,
 /// negative in the past.
 pub fn relative(language: &str, value: i64, unit: &str) -> String {
-    let format =
-        Intl::RelativeTimeFormat::new(&locales(language), &options(&[("numeric", "always")]));
+    let format: Intl::RelativeTimeFormat = kept(format!("{language};relative"), || {
+        Intl::RelativeTimeFormat::new(&locales(language), &options(&[("numeric", "always")]))
+    });
     format.format(value as f64, unit).into()
+}
+
+/// The plural category of `count` in `language`'s rules (`Intl.PluralRules`): "one", "few"…
+pub fn plural_category(language: &str, count: usize) -> &'static str {
+    let rules: Intl::PluralRules = kept(format!("{language};plural"), || {
+        Intl::PluralRules::new(&locales(language), &Object::new())
+    });
+    match String::from(rules.select(count as f64)).as_str() {
+        "zero" => "zero",
+        "one" => "one",
+        "two" => "two",
+        "few" => "few",
+        "many" => "many",
+        _ => "other",
+    }
 }
 
 /// Phrases as one list the way `language` writes it ("2 deleted and 1 already gone", "2
@@ -85,9 +109,10 @@ pub fn list(language: &str, phrases: &[String]) -> String {
     for phrase in phrases {
         list.push(&JsValue::from_str(phrase));
     }
-    Intl::ListFormat::new(&locales(language), &Object::new())
-        .format(&list)
-        .into()
+    let format: Intl::ListFormat = kept(format!("{language};list"), || {
+        Intl::ListFormat::new(&locales(language), &Object::new())
+    });
+    format.format(&list).into()
 }
 
 /// `count` written in `language`'s digits and grouping.

@@ -116,20 +116,13 @@ fn with_catalog<T>(read: impl FnOnce(&Catalog) -> T) -> T {
         None => read(&Catalog::english()),
     }
 }
-/// The plural category of `count` in `language`'s rules: the browser's own (`Intl.PluralRules`)
-/// for any language but English, whose two forms need no data.
+
+/// The plural category of `count` in `language`'s rules: the browser's own for any language
+/// but English, whose two forms need no data.
 fn plural_category(language: &str, count: usize) -> &'static str {
-    if language == "en" {
-        return if count == 1 { "one" } else { "other" };
-    }
-    let locales = js_sys::Array::of1(&language.into());
-    let rules = js_sys::Intl::PluralRules::new(&locales, &js_sys::Object::new());
-    match String::from(rules.select(count as f64)).as_str() {
-        "zero" => "zero",
-        "one" => "one",
-        "two" => "two",
-        "few" => "few",
-        "many" => "many",
-        _ => "other",
+    match language {
+        "en" if count == 1 => "one",
+        "en" => "other",
+        language => crate::intl::plural_category(language, count),
     }
 }

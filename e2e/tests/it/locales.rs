@@ -13,7 +13,14 @@ use testkit::{Api, StaticHost, TestServer, selectors};
 
 const LOCALES: [&str; 5] = ["de", "fr", "es", "ja", "ar"];
 
+/// A language's words by key: English's from the built-in table, another's from its file.
 fn table(language: &str) -> BTreeMap<String, String> {
+    if language == "en" {
+        return MESSAGES
+            .iter()
+            .map(|(key, text)| ((*key).to_owned(), (*text).to_owned()))
+            .collect();
+    }
     let path = testkit::workspace_root().join(format!("locales/{language}.json"));
     serde_json::from_str(&std::fs::read_to_string(path).expect("the table")).expect("JSON")
 }
@@ -523,14 +530,7 @@ async fn a_sentence_naming_several_outcomes_lists_them_in_the_language() {
     let browser = e2e::signed_in(&server).await;
     for language in languages {
         choose_language(&browser, language).await;
-        let words: BTreeMap<String, String> = if language == "en" {
-            MESSAGES
-                .iter()
-                .map(|(key, text)| ((*key).to_owned(), (*text).to_owned()))
-                .collect()
-        } else {
-            table(language)
-        };
+        let words = table(language);
         let forms = |base: &str| -> Value {
             words
                 .iter()
@@ -672,13 +672,7 @@ async fn a_language_whose_words_cannot_be_had_falls_back_to_english() {
     let proxy = FaultProxy::start(server.port()).await;
     proxy.fail("GET /locales/de.json", Fault::ServerError, 0);
     let browser = e2e::signed_in_at(&proxy.origin, &server).await;
-    let english = |key: &str| {
-        MESSAGES
-            .iter()
-            .find(|(name, _)| *name == key)
-            .map(|(_, text)| *text)
-            .unwrap()
-    };
+    let english = table("en");
     script(
         &browser,
         "window.consoleErrors = [];
@@ -693,7 +687,7 @@ async fn a_language_whose_words_cannot_be_had_falls_back_to_english() {
     .await;
     e2e::wait_for(
         "the embedded console in English, its host told why",
-        json!(["en", english("app.title"), 1, true]),
+        json!(["en", english["app.title"], 1, true]),
         || async {
             script(
                 &browser,
@@ -718,7 +712,7 @@ async fn a_language_whose_words_cannot_be_had_falls_back_to_english() {
     .await;
     e2e::wait_for(
         "the stand-alone page in English",
-        json!(["en", "ltr", english("app.title")]),
+        json!(["en", "ltr", english["app.title"]]),
         || async {
             script(
                 &browser,
