@@ -224,11 +224,54 @@ pub fn comparison_key(address: &str) -> String {
 /// the first only reorders marks or maps a letter NFKC changed), bounded all the same.
 const MOST_KEY_ROUNDS: usize = 4;
 
-/// Format characters (General_Category Cf: zero-width spaces and joiners, direction marks and
-/// overrides, the byte-order mark…) and controls: nothing a person can see.
+/// Nothing a person can see, or nothing that looks like what it is: controls, format
+/// characters (General_Category Cf: zero-width spaces and joiners, direction marks and
+/// overrides, the byte-order mark…), every Default_Ignorable_Code_Point (variation selectors,
+/// the combining grapheme joiner, Hangul fillers…), and the line and paragraph separators.
 fn is_invisible(c: char) -> bool {
-    c.is_control() || is_format(c)
+    c.is_control()
+        || matches!(c, '\u{2028}' | '\u{2029}')
+        || is_format(c)
+        || is_default_ignorable(c)
 }
+
+/// With the `unicode` feature (the server), Unicode's own Default_Ignorable_Code_Point table
+/// (ICU4X's, which idna already brings in) says.
+#[cfg(feature = "unicode")]
+fn is_default_ignorable(c: char) -> bool {
+    icu_properties::CodePointSetData::new::<icu_properties::props::DefaultIgnorableCodePoint>()
+        .contains(c)
+}
+
+/// Without it (the console), the 17 ranges below, which a test keeps equal to the table above.
+#[cfg(not(feature = "unicode"))]
+fn is_default_ignorable(c: char) -> bool {
+    DEFAULT_IGNORABLE_RANGES
+        .iter()
+        .any(|(first, last)| (*first..=*last).contains(&c))
+}
+
+/// Default_Ignorable_Code_Point, as ranges.
+#[cfg_attr(feature = "unicode", allow(dead_code))]
+const DEFAULT_IGNORABLE_RANGES: [(char, char); 17] = [
+    ('\u{AD}', '\u{AD}'),
+    ('\u{34F}', '\u{34F}'),
+    ('\u{61C}', '\u{61C}'),
+    ('\u{115F}', '\u{1160}'),
+    ('\u{17B4}', '\u{17B5}'),
+    ('\u{180B}', '\u{180F}'),
+    ('\u{200B}', '\u{200F}'),
+    ('\u{202A}', '\u{202E}'),
+    ('\u{2060}', '\u{206F}'),
+    ('\u{3164}', '\u{3164}'),
+    ('\u{FE00}', '\u{FE0F}'),
+    ('\u{FEFF}', '\u{FEFF}'),
+    ('\u{FFA0}', '\u{FFA0}'),
+    ('\u{FFF0}', '\u{FFF8}'),
+    ('\u{1BCA0}', '\u{1BCA3}'),
+    ('\u{1D173}', '\u{1D17A}'),
+    ('\u{E0000}', '\u{E0FFF}'),
+];
 
 /// With the `unicode` feature (the server), Unicode's own General_Category table says.
 #[cfg(feature = "unicode")]
@@ -422,6 +465,17 @@ mod tests {
             ("admin\u{202e}moc.elpmaxe@x.com", "U+202E"),
             ("\u{feff}bom@example.com", "U+FEFF"),
             ("soft\u{ad}hyphen@example.com", "U+00AD"),
+            // Default_Ignorable_Code_Point that is no format character: variation selectors,
+            // the combining grapheme joiner, fillers; and the line and paragraph separators.
+            ("zed\u{34f}@example.org", "U+034F"),
+            ("zed@exa\u{fe0f}mple.org", "U+FE0F"),
+            ("zed\u{e0100}@example.org", "U+E0100"),
+            ("ze\u{3164}d@example.org", "U+3164"),
+            ("ze\u{115f}d@example.org", "U+115F"),
+            ("zed@example.org\u{17b4}x", "U+17B4"),
+            ("ze\u{2028}d@example.org", "U+2028"),
+            ("zed@exam\u{2029}ple.org", "U+2029"),
+            ("zed\u{85}@example.org", "U+0085"),
         ] {
             let err = normalize(address).unwrap_err();
             assert!(
@@ -449,6 +503,17 @@ mod tests {
                 "U+{:04X}",
                 u32::from(c)
             );
+        }
+    }
+
+    #[cfg(feature = "unicode")]
+    #[test]
+    fn the_consoles_ignorable_ranges_are_exactly_unicodes_default_ignorables() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let in_ranges = DEFAULT_IGNORABLE_RANGES
+                .iter()
+                .any(|(first, last)| (*first..=*last).contains(&c));
+            assert_eq!(in_ranges, is_default_ignorable(c), "U+{:04X}", u32::from(c));
         }
     }
 

@@ -47,9 +47,9 @@ where
 }
 
 /// A cell as RFC 4180 writes it: in double quotes (its own doubled) when it holds a comma, a
-/// quote or a line break, else as it is.
+/// quote (line breaks never reach it: [`neutralised`] pictures them), else as it is.
 fn push_quoted(document: &mut String, cell: &str) {
-    if cell.contains([',', '"', '\r', '\n']) {
+    if cell.contains([',', '"']) {
         document.push('"');
         document.push_str(&cell.replace('"', "\"\""));
         document.push('"');
@@ -60,19 +60,24 @@ fn push_quoted(document: &mut String, cell: &str) {
 
 /// A cell a spreadsheet would run as a formula (one that starts with `=`, `+`, `-`, `@`, a
 /// tab or a carriage return, as OWASP lists them) gets a leading `'`, which spreadsheets show
-/// as text. Control characters other than tab and line breaks (an escape sequence, which a
-/// terminal showing the file would obey) are written as their visible pictures (`␛`).
+/// as text. Control characters other than tab (an escape sequence, which a terminal showing
+/// the file would obey) are written as their visible pictures (`␛`), and so is every line
+/// break (`␍␊`; `␤` for U+0085, U+2028 and U+2029): a cell is one line, so a value stored by a
+/// stranger can never read as a row of its own. Other C1 controls become U+FFFD.
 fn neutralised(cell: &str) -> String {
+    let starts_a_formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
     let visible: String = cell
         .chars()
         .map(|c| match c {
-            '\t' | '\r' | '\n' => c,
+            '\t' => c,
             '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
             '\u{7f}' => '\u{2421}',
+            '\u{85}' | '\u{2028}' | '\u{2029}' => '\u{2424}',
+            '\u{80}'..='\u{9f}' => '\u{fffd}',
             _ => c,
         })
         .collect();
-    if visible.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    if starts_a_formula {
         format!("'{visible}")
     } else {
         visible
@@ -136,12 +141,12 @@ mod tests {
             [
                 vec!["=SUM(A1)".to_owned(), "x, \"y\"".to_owned()],
                 vec!["+1".to_owned(), "-2@x.com".to_owned()],
-                vec!["@home".to_owned(), "line\nbreak".to_owned()],
+                vec!["@home".to_owned(), "no, line\nbreak".to_owned()],
             ],
         );
         assert_eq!(
             document,
-            "a,b\r\n'=SUM(A1),\"x, \"\"y\"\"\"\r\n'+1,'-2@x.com\r\n'@home,\"line\nbreak\"\r\n"
+            "a,b\r\n'=SUM(A1),\"x, \"\"y\"\"\"\r\n'+1,'-2@x.com\r\n'@home,\"no, line␊break\"\r\n"
         );
     }
 
@@ -152,11 +157,29 @@ mod tests {
             [
                 vec!["\tcmd".to_owned()],
                 vec!["\r=1".to_owned()],
-                vec!["\u{1b}[31mred\u{7f}".to_owned()],
+                vec!["\u{1b}[31mred\u{7f}\u{9b}1m".to_owned()],
             ],
         );
-        assert_eq!(document, "a\r\n'\tcmd\r\n\"'\r=1\"\r\n␛[31mred␡\r\n");
+        assert_eq!(document, "a\r\n'\tcmd\r\n'␍=1\r\n␛[31mred␡\u{fffd}1m\r\n");
         assert!(!document.contains('\u{1b}'));
+    }
+
+    #[test]
+    fn no_line_break_of_any_kind_starts_a_row_a_terminal_would_show() {
+        // An audit record's refused "address" must not read as a record of its own.
+        let cells = [
+            "x@y\r\nalice revoked the CEO's invitation",
+            "a\u{85}b",
+            "a\u{2028}b",
+            "a\u{2029}b",
+            "a\u{b}b\u{c}c",
+        ];
+        let document = csv_document(&["a"], cells.iter().map(|cell| vec![(*cell).to_owned()]));
+        assert_eq!(
+            document,
+            "a\r\nx@y␍␊alice revoked the CEO's invitation\r\na␤b\r\na␤b\r\na␤b\r\na␋b␌c\r\n"
+        );
+        assert_eq!(document.lines().count(), cells.len() + 1);
     }
 
     proptest::proptest! {
