@@ -5,6 +5,7 @@
 pub mod console_files;
 pub mod cors;
 pub mod error;
+pub mod method;
 pub mod metrics;
 pub mod openapi;
 pub mod rate_limit;

@@ -19,6 +19,7 @@ mod handlers;
 mod http;
 mod ids;
 mod limits;
+mod logged;
 mod start;
 mod state;
 mod store;

@@ -15,6 +15,10 @@ pub const MAX_HEADERS: usize = 200;
 pub const CONNECTION_BUFFER_BYTES: usize = 1024 * 1024;
 pub const CONNECTION_MAX_HEADERS: usize = 1000;
 
+/// The most characters of one value from a request (its path, its method, who made it) that
+/// a log line holds; longer values are cut there and marked with `…`.
+pub const MAX_LOGGED_CHARS: usize = 200;
+
 /// How long a request body may take to arrive, unless `--body-timeout` says otherwise.
 pub const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 

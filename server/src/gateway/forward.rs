@@ -112,7 +112,7 @@ pub async fn forward(
         .filter_map(|name| Some((name.clone(), answer.headers().get(name)?.clone())))
         .collect();
     let too_large = || {
-        tracing::warn!(path = %path, "upstream answer over the size limit");
+        tracing::warn!(path = %crate::logged::cut(&path), "upstream answer over the size limit");
         ApiError::new(
             StatusCode::BAD_GATEWAY,
             format!(
@@ -196,7 +196,7 @@ fn unreachable_upstream(upstream: &Upstream, path: &str, err: reqwest::Error) ->
     // credentials. The browser gets a plain reason.
     let timed_out = err.is_timeout();
     let cause = err.without_url();
-    tracing::warn!(upstream = %upstream.redacted_base(), path = %path, error = %cause, "upstream request failed");
+    tracing::warn!(upstream = %upstream.redacted_base(), path = %crate::logged::cut(&path), error = %cause, "upstream request failed");
     if timed_out {
         ApiError::new(
             StatusCode::GATEWAY_TIMEOUT,

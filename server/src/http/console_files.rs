@@ -13,8 +13,10 @@ use std::borrow::Cow;
 use std::path::PathBuf;
 
 use axum::body::Body;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
+
+use crate::http::error::ApiError;
 
 /// The console's files.
 #[derive(Debug, Clone)]
@@ -56,7 +58,8 @@ impl ConsoleFiles {
 }
 
 /// Which of `offers` (in the server's order of preference) the request's `Accept-Encoding`
-/// accepts.
+/// accepts: named in any case, with no `q` of zero however it is written (`q=0`, `Q=0.000`).
+/// An entry whose `q` cannot be read accepts nothing, as tower-http reads it for the folder.
 pub fn accepted_encoding<'a>(headers: &HeaderMap, offers: &[&'a str]) -> Option<&'a str> {
     let accepts = |encoding: &str| {
         headers
@@ -66,12 +69,73 @@ pub fn accepted_encoding<'a>(headers: &HeaderMap, offers: &[&'a str]) -> Option<
             .flat_map(|value| value.split(','))
             .any(|offer| {
                 let mut parts = offer.split(';');
-                let named = parts.next().is_some_and(|name| name.trim() == encoding);
-                let refused = parts.any(|param| param.trim().replace(' ', "") == "q=0");
-                named && !refused
+                let named = parts
+                    .next()
+                    .is_some_and(|name| name.trim().eq_ignore_ascii_case(encoding));
+                named && parts.all(|param| !refuses(param))
             })
     };
     offers.iter().copied().find(|encoding| accepts(encoding))
+}
+
+/// Whether an `Accept-Encoding` parameter refuses its encoding: a `q` of zero, or one that is
+/// no quality value.
+fn refuses(param: &str) -> bool {
+    match param.split_once('=') {
+        Some((name, value)) if name.trim().eq_ignore_ascii_case("q") => {
+            quality(value.trim()).is_none_or(|q| q == 0)
+        }
+        _ => false,
+    }
+}
+
+/// A quality value in thousandths, as RFC 9110 writes one: `0` or `1`, then up to three
+/// decimals (`0.5`, `1.000`); `None` for anything else.
+fn quality(value: &str) -> Option<u16> {
+    let (whole, decimals) = value.split_once('.').unwrap_or((value, ""));
+    if decimals.len() > 3 || !decimals.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let thousandths: u16 = format!("{decimals:0<3}").parse().ok()?;
+    match whole {
+        "0" => Some(thousandths),
+        "1" if thousandths == 0 => Some(1000),
+        _ => None,
+    }
+}
+
+/// Whether `If-None-Match` names `etag`: compared weakly (`W/"…"` matches `"…"`), as RFC 9110
+/// has it for this header, or `*`.
+fn none_match(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|tags| tags.split(','))
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
+}
+
+/// Around the console's files, in both modes: only GET and HEAD read them (anything else is
+/// 405), and a file that cannot be read for any reason (none by that name, a name too long for
+/// the file system, a file taken for a folder) is 404 with the error body, never a 500.
+pub async fn only_reads(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        let mut refused = ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "The console's files can only be read: use GET or HEAD",
+        )
+        .into_response();
+        refused
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return refused;
+    }
+    let response = next.run(request).await;
+    if response.status().is_server_error() || response.status() == StatusCode::NOT_FOUND {
+        return ApiError::not_found("Not found").into_response();
+    }
+    response
 }
 
 /// A GET of an embedded file, by the request's path.
@@ -90,7 +154,7 @@ pub async fn serve_embedded(uri: Uri, headers: HeaderMap) -> Response {
         None => name.to_owned(),
     };
     let Some(file) = embedded::get(&variant) else {
-        return (StatusCode::NOT_FOUND, "Not found").into_response();
+        return ApiError::not_found("Not found").into_response();
     };
     let etag = format!(
         "\"{}\"",
@@ -104,13 +168,7 @@ pub async fn serve_embedded(uri: Uri, headers: HeaderMap) -> Response {
     } else {
         "no-cache"
     };
-    let mut response = if headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|tags| {
-            tags.split(',')
-                .any(|tag| tag.trim() == etag || tag.trim() == "*")
-        }) {
+    let mut response = if none_match(&headers, &etag) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
         let mut response = Body::from(file.data).into_response();
@@ -226,5 +284,43 @@ mod tests {
         );
         assert_eq!(accepted_encoding(&headers, &["br", "gzip"]), Some("gzip"));
         assert_eq!(accepted_encoding(&HeaderMap::new(), &["br", "gzip"]), None);
+    }
+
+    #[test]
+    fn a_zero_quality_refuses_however_written_and_names_ignore_case() {
+        let accepts = |value: &'static str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_static(value));
+            accepted_encoding(&headers, &["br", "gzip"])
+        };
+        for refused in [
+            "br;q=0.0",
+            "br; Q=0.000",
+            "br;q=0.",
+            "br;q=0, gzip;q=0",
+            "br;q=abc",
+            "br;q=2",
+        ] {
+            assert_eq!(accepts(refused), None, "{refused}");
+        }
+        assert_eq!(accepts("BR"), Some("br"));
+        assert_eq!(accepts("Gzip;q=0.5"), Some("gzip"));
+        assert_eq!(accepts("br;q=0.001"), Some("br"));
+        assert_eq!(accepts("br;q=1.000"), Some("br"));
+    }
+
+    #[test]
+    fn if_none_match_compares_weakly() {
+        let matches = |value: &'static str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::IF_NONE_MATCH, HeaderValue::from_static(value));
+            none_match(&headers, "\"0123abcd\"")
+        };
+        assert!(matches("\"0123abcd\""));
+        assert!(matches("W/\"0123abcd\""));
+        assert!(matches("\"other\", W/\"0123abcd\""));
+        assert!(matches("*"));
+        assert!(!matches("W/\"other\""));
+        assert!(!matches("0123abcd"));
     }
 }

@@ -1,5 +1,7 @@
 //! One structured log line per request, with its id, and the request's metrics. Only the path
-//! is logged: query strings can carry the sign-in token, and headers carry it always. The
+//! is logged: query strings can carry the sign-in token, and headers carry it always. Nothing
+//! a client sends is logged or labelled unbounded: the method is one of a fixed set
+//! (`crate::http::method::label`), the path and the actor are cut (`crate::logged::cut`). The
 //! line also names the route template the request matched, who made it (once known) and the
 //! client's address; in `--log-format json` each is a field of its own.
 
@@ -42,8 +44,8 @@ pub async fn remember_route(request: Request, next: Next) -> Response {
 }
 
 pub async fn log_request(mut request: Request, next: Next) -> Response {
-    let method = request.method().clone();
-    let path = request.uri().path().to_owned();
+    let method = crate::http::method::label(request.method());
+    let path = crate::logged::cut(request.uri().path()).into_owned();
     let client = address_of(&request).map(|address| address.to_string());
     let started = Instant::now();
     let id = crate::ids::request_id();
@@ -65,8 +67,8 @@ pub async fn log_request(mut request: Request, next: Next) -> Response {
     let actor = response
         .extensions()
         .get::<LoggedActor>()
-        .map(|LoggedActor(actor)| actor.clone());
-    metrics::request(&route, method.as_str(), status, took);
+        .map(|LoggedActor(actor)| crate::logged::cut(actor).into_owned());
+    metrics::request(&route, method, status, took);
     macro_rules! log {
         ($level:ident) => {
             tracing::$level!(

@@ -16,9 +16,10 @@ use crate::handlers::{audit, console, invitations, me, probes, sessions, telemet
 /// The probes' paths, outside the API: no credential, no limit, no info-level log line.
 pub const PROBE_HEALTH: &str = "/healthz";
 pub const PROBE_READY: &str = "/readyz";
-use crate::http::console_files::{ConsoleFiles, serve_embedded};
+use crate::http::console_files::{ConsoleFiles, only_reads, serve_embedded};
 use crate::http::cors;
 use crate::http::error::ApiError;
+use crate::http::method;
 use crate::http::openapi;
 use crate::http::rate_limit::limit_writes;
 use crate::http::request_log::{log_request, remember_route};
@@ -117,7 +118,8 @@ where
         .layer(SetResponseHeaderLayer::appending(
             header::VARY,
             HeaderValue::from_static("accept-encoding"),
-        ));
+        ))
+        .layer(middleware::from_fn(only_reads));
     let pages = Router::new()
         .route("/", get(console::index))
         .route("/index.html", get(console::index))
@@ -155,6 +157,7 @@ where
             HeaderValue::from_static("nosniff"),
         ))
         .layer(middleware::from_fn(refuse_oversized))
+        .layer(middleware::from_fn(method::refuse_unknown))
         .layer(middleware::from_fn(log_request))
         .with_state(state)
 }

@@ -11,7 +11,7 @@ use testkit::{Api, LIST_PATH, ServerOptions, TestServer};
 
 const HEADER: &str = "X-Forwarded-Email";
 
-fn started_with(args: &[&str]) -> TestServer {
+pub(crate) fn started_with(args: &[&str]) -> TestServer {
     TestServer::start_with(ServerOptions {
         extra_args: args.iter().map(|arg| (*arg).to_owned()).collect(),
         ..Default::default()
@@ -19,7 +19,7 @@ fn started_with(args: &[&str]) -> TestServer {
 }
 
 /// Waits until `condition` holds, up to ten seconds.
-fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
+pub(crate) fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
     let started = Instant::now();
     while !condition() {
         assert!(started.elapsed() < Duration::from_secs(10), "{what}");
@@ -65,7 +65,7 @@ fn probes_need_no_credential_are_never_limited_and_stay_out_of_the_info_log() {
 }
 
 /// The metrics listener's address, as the server logs it at start.
-fn metrics_url(server: &TestServer) -> String {
+pub(crate) fn metrics_url(server: &TestServer) -> String {
     let mut found = None;
     eventually("the metrics listener is announced", || {
         found = server.log().lines().find_map(|line| {
@@ -80,7 +80,7 @@ fn metrics_url(server: &TestServer) -> String {
 }
 
 /// Every sample of the text format, by its name and labels as written.
-fn scrape(url: &str) -> HashMap<String, f64> {
+pub(crate) fn scrape(url: &str) -> HashMap<String, f64> {
     let text = ureq::get(url)
         .call()
         .expect("the metrics answer")

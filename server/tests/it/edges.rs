@@ -1,0 +1,135 @@
+//! What a second probe found at the edges of the landed server, over real HTTP: each test
+//! here failed before the fix it pins.
+
+use std::time::Duration;
+
+use testkit::{Api, LIST_PATH, TestServer, raw_http, raw_status};
+
+use crate::operations::{metrics_url, scrape, started_with};
+
+/// Sends one request with `method` on a connection of its own and returns the raw answer.
+fn with_method(server: &TestServer, method: &str, path: &str) -> String {
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
+        server.port()
+    );
+    raw_http(server, request.as_bytes(), Duration::from_secs(10))
+}
+
+#[test]
+fn an_unknown_method_is_501_and_never_a_series_or_a_long_log_line() {
+    let server = started_with(&["--metrics-addr", "127.0.0.1:0"]);
+    let url = metrics_url(&server);
+    let series = || {
+        scrape(&url)
+            .keys()
+            .filter(|name| name.starts_with("org_invitations_http_requests_total"))
+            .count()
+    };
+    let first = with_method(&server, "PROPFIND", LIST_PATH);
+    assert_eq!(raw_status(&first), 501, "{first}");
+    assert!(
+        first.contains(r#"{"error":{"detail":"#),
+        "the error body: {first}"
+    );
+    let before = series();
+    for n in 0..2_000 {
+        let method = format!("M{n:0>199}");
+        let answer = with_method(
+            &server,
+            &method,
+            if n % 2 == 0 { LIST_PATH } else { "/x.js" },
+        );
+        assert_eq!(raw_status(&answer), 501, "{method}: {answer}");
+    }
+    assert_eq!(series(), before, "2,000 methods made no series");
+
+    let huge = "X".repeat(200 * 1024);
+    assert_eq!(raw_status(&with_method(&server, &huge, "/")), 501);
+    // Every answer so far is logged, and no line holds more than a few hundred characters.
+    let log = server.log();
+    let longest = log.lines().map(str::len).max().unwrap_or(0);
+    assert!(longest < 1_000, "a log line of {longest} bytes");
+    assert!(
+        log.contains("method=other"),
+        "{}",
+        &log[..log.len().min(2_000)]
+    );
+
+    // What the server knows still works, and a method a route does not take is still 405.
+    let api = Api::new(&server);
+    assert_eq!(api.get(LIST_PATH).status, 200);
+    let bearer = format!("Bearer {}", server.token);
+    let put = api.request("PUT", LIST_PATH, &[("Authorization", &bearer)]);
+    assert_eq!(put.status, 405, "{}", put.body);
+}
+
+#[test]
+fn a_long_path_is_cut_in_the_log() {
+    let server = TestServer::start();
+    let long = "/ppp".repeat(2_500);
+    let answer = with_method(&server, "GET", &long);
+    assert_eq!(raw_status(&answer), 404, "{answer}");
+    let log = server.log();
+    let line = log
+        .lines()
+        .find(|line| line.contains("path=/ppp"))
+        .expect(&log);
+    assert!(line.len() < 1_000, "{line}");
+    assert!(line.contains("ppp…"), "marked as cut: {line}");
+}
+
+/// A server whose console is the folder `dist`, holding `app.js` and its brotli twin.
+fn serving_a_folder() -> (TestServer, tempfile::TempDir) {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dist.path().join("index.html"),
+        "<!doctype html><title>x</title>",
+    )
+    .unwrap();
+    std::fs::write(dist.path().join("app.js"), "export {};").unwrap();
+    std::fs::write(dist.path().join("app.js.br"), b"not really brotli").unwrap();
+    let server = TestServer::start_with(testkit::ServerOptions {
+        dist_dir: Some(dist.path().to_owned()),
+        ..Default::default()
+    });
+    (server, dist)
+}
+
+#[test]
+fn a_console_file_that_cannot_be_read_is_404_and_only_get_and_head_read_one() {
+    let (server, _dist) = serving_a_folder();
+    let api = Api::new(&server);
+    assert_eq!(api.get_with("/app.js", &[]).status, 200);
+    for (path, why) in [
+        (
+            format!("/{}", "a".repeat(256)),
+            "a segment longer than a file name may be",
+        ),
+        (format!("/{}.js", "b".repeat(300)), "a longer one"),
+        ("/app.js/inside".to_owned(), "a file taken for a folder"),
+    ] {
+        let reply = api.get_with(&path, &[]);
+        assert_eq!(reply.status, 404, "{why}: {}", reply.body);
+        assert!(
+            reply.detail().contains("Not found"),
+            "{why}: the error body"
+        );
+    }
+    for method in ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"] {
+        let reply = api.send(
+            method,
+            "/app.js",
+            &[("Content-Type", "application/json")],
+            "{}",
+        );
+        assert_eq!(reply.status, 405, "{method}: {}", reply.body);
+        assert_eq!(reply.headers["allow"], "GET, HEAD", "{method}");
+        assert!(
+            reply.detail().contains("GET or HEAD"),
+            "{method}: {}",
+            reply.body
+        );
+    }
+    assert_eq!(api.request("HEAD", "/app.js", &[]).status, 200);
+}
