@@ -153,6 +153,12 @@ pub struct Config {
     #[arg(long = "trusted-proxy", value_name = "ADDR", default_values_t = [IpAddr::from([127, 0, 0, 1]), IpAddr::from(std::net::Ipv6Addr::LOCALHOST)], env = "ORG_INVITATIONS_TRUSTED_PROXY", help_heading = "Team sign-in", value_delimiter = ',')]
     pub trusted_proxies: Vec<IpAddr>,
 
+    /// The header in which that proxy names the client's address, for the limits on failed
+    /// sign-ins: the rightmost address it appended counts, and no other forwarding header is
+    /// read. `Forwarded` is read as RFC 7239's `for=`.
+    #[arg(long, value_name = "NAME", default_value = "X-Forwarded-For", value_parser = header_name, env = "ORG_INVITATIONS_CLIENT_ADDRESS_HEADER", help_heading = "Team sign-in", requires = "auth_proxy_header")]
+    pub client_address_header: axum::http::HeaderName,
+
     /// A TOML file mapping roles (admin, inviter, viewer) to addresses and patterns, as
     /// `inviter = ["*@platform.corp.example"]`. Errors stop the server at start.
     #[arg(
@@ -281,4 +287,11 @@ fn organization_name(name: &str) -> Result<String, String> {
     } else {
         Ok(name.to_owned())
     }
+}
+
+/// A header's name, as a request would carry it.
+fn header_name(name: &str) -> Result<axum::http::HeaderName, String> {
+    axum::http::HeaderName::try_from(name.trim()).map_err(|_| {
+        format!("{name:?} is not a header name (letters, digits and hyphens, as X-Forwarded-For)")
+    })
 }

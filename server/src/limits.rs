@@ -19,6 +19,11 @@ pub const CONNECTION_MAX_HEADERS: usize = 1000;
 /// a log line holds; longer values are cut there and marked with `…`.
 pub const MAX_LOGGED_CHARS: usize = 200;
 
+/// The most of a refused stranger's body that is read (and dropped) so its sender can read the
+/// answer, and how long that may take.
+pub const STRANGER_DRAIN_BYTES: u64 = 64 * 1024;
+pub const STRANGER_DRAIN_WAIT: Duration = Duration::from_secs(2);
+
 /// How long a request body may take to arrive, unless `--body-timeout` says otherwise.
 pub const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 

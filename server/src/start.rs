@@ -153,6 +153,7 @@ pub async fn app(config: &Config) -> Result<App, StartError> {
             header: axum::http::HeaderName::try_from(header.as_str())
                 .map_err(|_| StartError::ProxyHeader(header.clone()))?,
             trusted: config.trusted_proxies.clone(),
+            client_header: config.client_address_header.clone(),
             roles: crate::auth::identity::SharedRoles::new(crate::auth::roles::Roles::load(roles)?),
         }),
         (Some(_), None) => return Err(StartError::ProxyWithoutRoles),

@@ -7,7 +7,7 @@ use std::net::IpAddr;
 use axum::extract::FromRef;
 use axum::http::HeaderMap;
 
-use crate::auth::client::client_address;
+use crate::auth::client::{UnreadableHop, client_address};
 use crate::auth::identity::ProxyAuth;
 use crate::auth::owner_token::ApiToken;
 use crate::gateway::upstream::Upstream;
@@ -36,12 +36,12 @@ pub struct Site {
 
 impl Site {
     /// Who is asking from `peer`, before any credential says so (see [`client_address`]): the
-    /// proxy's forwarding headers count only when a login proxy is configured, and only from
+    /// proxy's forwarding header counts only when a login proxy is configured, and only from
     /// its addresses.
-    pub fn client_of(&self, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
+    pub fn client_of(&self, peer: IpAddr, headers: &HeaderMap) -> Result<IpAddr, UnreadableHop> {
         match &self.proxy {
-            Some(proxy) => client_address(peer, headers, &proxy.trusted),
-            None => peer,
+            Some(proxy) => client_address(peer, headers, &proxy.trusted, &proxy.client_header),
+            None => Ok(peer),
         }
     }
 

@@ -1,64 +1,69 @@
 //! Who is asking, before any credential says so: the address limits are keyed on until an
 //! identity is known. Directly, that is the connection's peer. Behind a trusted login proxy
-//! every request comes from the proxy, so the client is the rightmost address of
-//! `X-Forwarded-For` (or `Forwarded: for=`) that is not itself a trusted proxy: the one the
-//! proxy appended, which a client cannot forge by sending earlier hops of its own (the
-//! convention of maintained crates such as axum-client-ip).
+//! every request comes from the proxy, so the client is the rightmost address of the one
+//! header the proxy is configured to write (`--client-address-header`, `X-Forwarded-For` by
+//! default; `Forwarded` is read as RFC 7239's `for=`) that is not itself a trusted proxy: the
+//! hop the proxy appended, which a client cannot forge by sending earlier hops of its own (the
+//! convention of maintained crates such as axum-client-ip). Other forwarding headers are never
+//! read: a proxy that appends `X-Forwarded-For` passes a client's own `Forwarded` through.
 
 use std::net::IpAddr;
 
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, HeaderName};
 
-/// The client behind `peer`: `peer` itself unless it is one of `trusted`.
-pub fn client_address(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAddr {
+/// The proxy's header names a hop that is no address where the client should be (`unknown`,
+/// an obfuscated name): the client cannot be told apart, and the proxy's own address is no
+/// stand-in for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnreadableHop(pub String);
+
+/// The client behind `peer`: `peer` itself unless it is one of `trusted`; then the rightmost
+/// hop of `header` that is not trusted (or `peer`, when the header is absent or names only
+/// trusted hops: a request the proxy's host made itself).
+pub fn client_address(
+    peer: IpAddr,
+    headers: &HeaderMap,
+    trusted: &[IpAddr],
+    header: &HeaderName,
+) -> Result<IpAddr, UnreadableHop> {
     if !trusted.contains(&peer) {
-        return peer;
+        return Ok(peer);
     }
-    forwarded_hops(headers)
-        .into_iter()
-        .rev()
-        .find(|hop| !trusted.contains(hop))
-        .unwrap_or(peer)
-}
-
-/// Every address the forwarding headers name, in the order they were added. `Forwarded`
-/// (RFC 7239) when present, else `X-Forwarded-For`; a hop that is no address (`unknown`, an
-/// obfuscated name) ends the list there, since nothing before it can be trusted either.
-fn forwarded_hops(headers: &HeaderMap) -> Vec<IpAddr> {
-    let values = |name: &str| -> Vec<String> {
-        headers
-            .get_all(name)
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .flat_map(|value| value.split(','))
-            .map(|hop| hop.trim().to_owned())
-            .collect()
-    };
-    let forwarded = values("forwarded");
-    let hops: Vec<String> = if forwarded.is_empty() {
-        values("x-forwarded-for")
-    } else {
-        forwarded
-            .iter()
-            .filter_map(|element| {
-                element.split(';').find_map(|pair| {
-                    let (name, value) = pair.split_once('=')?;
-                    name.trim()
-                        .eq_ignore_ascii_case("for")
-                        .then(|| value.trim().trim_matches('"').to_owned())
-                })
-            })
-            .collect()
-    };
-    let mut addresses = Vec::new();
-    for hop in hops.iter().rev() {
+    for hop in hops(headers, header).iter().rev() {
         match parse_hop(hop) {
-            Some(address) => addresses.push(address),
-            None => break,
+            Some(address) if trusted.contains(&address) => continue,
+            Some(address) => return Ok(address),
+            None => return Err(UnreadableHop(crate::logged::cut(hop).into_owned())),
         }
     }
-    addresses.reverse();
-    addresses
+    Ok(peer)
+}
+
+/// Every hop `header` names, in the order they were added, over all its lines.
+fn hops(headers: &HeaderMap, header: &HeaderName) -> Vec<String> {
+    let elements = headers
+        .get_all(header)
+        .iter()
+        .map(|value| value.to_str().unwrap_or("\u{fffd}"))
+        .flat_map(|value| value.split(','))
+        .map(str::trim);
+    if header.as_str() == "forwarded" {
+        elements
+            .map(|element| {
+                element
+                    .split(';')
+                    .find_map(|pair| {
+                        let (name, value) = pair.split_once('=')?;
+                        name.trim()
+                            .eq_ignore_ascii_case("for")
+                            .then(|| value.trim().trim_matches('"').to_owned())
+                    })
+                    .unwrap_or_default()
+            })
+            .collect()
+    } else {
+        elements.map(str::to_owned).collect()
+    }
 }
 
 /// `203.0.113.7`, `203.0.113.7:4711`, `[2001:db8::1]:4711` or `2001:db8::1`.
@@ -86,46 +91,92 @@ mod tests {
     }
 
     const PROXY: [u8; 4] = [10, 0, 0, 5];
+    const XFF: HeaderName = HeaderName::from_static("x-forwarded-for");
+
+    fn from(
+        header: &HeaderName,
+        pairs: &[(&'static str, &'static str)],
+    ) -> Result<IpAddr, UnreadableHop> {
+        let proxy = IpAddr::from(PROXY);
+        client_address(proxy, &headers(pairs), &[proxy], header)
+    }
 
     #[test]
     fn the_client_is_the_rightmost_hop_the_trusted_proxy_did_not_add_itself() {
-        let proxy = IpAddr::from(PROXY);
-        let trusted = [proxy];
-        let from = |pairs: &[(&'static str, &'static str)]| {
-            client_address(proxy, &headers(pairs), &trusted)
-        };
         let client: IpAddr = "203.0.113.7".parse().unwrap();
-        assert_eq!(from(&[("x-forwarded-for", "203.0.113.7")]), client);
         assert_eq!(
-            from(&[("x-forwarded-for", "1.2.3.4, 203.0.113.7")]),
-            client,
+            from(&XFF, &[("x-forwarded-for", "203.0.113.7")]),
+            Ok(client)
+        );
+        assert_eq!(
+            from(&XFF, &[("x-forwarded-for", "1.2.3.4, 203.0.113.7")]),
+            Ok(client),
             "a forged earlier hop is ignored"
         );
         assert_eq!(
-            from(&[
-                ("x-forwarded-for", "1.2.3.4"),
-                ("x-forwarded-for", "203.0.113.7, 10.0.0.5")
-            ]),
-            client,
+            from(
+                &XFF,
+                &[
+                    ("x-forwarded-for", "1.2.3.4"),
+                    ("x-forwarded-for", "203.0.113.7, 10.0.0.5")
+                ]
+            ),
+            Ok(client),
             "repeated headers in order; the proxy's own hop skipped"
         );
         assert_eq!(
-            from(&[(
-                "forwarded",
-                "for=1.2.3.4, for=\"[2001:db8::1]:4711\";proto=https"
-            )]),
-            "2001:db8::1".parse::<IpAddr>().unwrap()
-        );
-        assert_eq!(
-            from(&[("x-forwarded-for", "203.0.113.7:5000")]),
-            client,
+            from(&XFF, &[("x-forwarded-for", "203.0.113.7:5000")]),
+            Ok(client),
             "with a port"
         );
-        assert_eq!(from(&[]), proxy, "nothing forwarded: the proxy itself");
         assert_eq!(
-            from(&[("x-forwarded-for", "203.0.113.7, unknown")]),
-            proxy,
-            "an unreadable last hop: nothing before it counts"
+            from(&XFF, &[]),
+            Ok(IpAddr::from(PROXY)),
+            "nothing forwarded: the proxy itself"
+        );
+    }
+
+    #[test]
+    fn only_the_configured_header_is_read() {
+        let client: IpAddr = "203.0.113.7".parse().unwrap();
+        let both = [
+            ("forwarded", "for=198.51.100.1"),
+            ("x-forwarded-for", "203.0.113.7"),
+        ];
+        assert_eq!(
+            from(&XFF, &both),
+            Ok(client),
+            "a client's own Forwarded passed through"
+        );
+        let forwarded = HeaderName::from_static("forwarded");
+        assert_eq!(
+            from(&forwarded, &both),
+            Ok("198.51.100.1".parse().unwrap()),
+            "the proxy writes Forwarded: X-Forwarded-For is the client's"
+        );
+        assert_eq!(
+            from(
+                &forwarded,
+                &[(
+                    "forwarded",
+                    "for=1.2.3.4, for=\"[2001:db8::1]:4711\";proto=https"
+                )]
+            ),
+            Ok("2001:db8::1".parse().unwrap())
+        );
+    }
+
+    #[test]
+    fn an_unreadable_hop_never_falls_back_to_the_proxy() {
+        for hops in ["unknown", "203.0.113.7, unknown", "_hidden", ""] {
+            let found = from(&XFF, &[("x-forwarded-for", hops)]);
+            assert!(found.is_err(), "{hops:?}: {found:?}");
+        }
+        let forwarded = HeaderName::from_static("forwarded");
+        assert!(from(&forwarded, &[("forwarded", "for=unknown")]).is_err());
+        assert!(
+            from(&forwarded, &[("forwarded", "proto=https")]).is_err(),
+            "no for= at all"
         );
     }
 
@@ -133,6 +184,9 @@ mod tests {
     fn an_untrusted_peer_is_the_client_whatever_it_says() {
         let peer: IpAddr = "198.51.100.9".parse().unwrap();
         let said = headers(&[("x-forwarded-for", "203.0.113.7")]);
-        assert_eq!(client_address(peer, &said, &[IpAddr::from(PROXY)]), peer);
+        assert_eq!(
+            client_address(peer, &said, &[IpAddr::from(PROXY)], &XFF),
+            Ok(peer)
+        );
     }
 }

@@ -50,17 +50,20 @@ impl Credential<'_> {
     }
 }
 
-/// The most of a refused request's body that is read (and dropped) so its sender can read the
-/// answer, and how long that may take: a stranger costs a small, bounded amount.
-const STRANGER_DRAIN_BYTES: u64 = 64 * 1024;
-const STRANGER_DRAIN_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
-
 /// Finds who is calling, from exactly one credential, and puts the [`Identity`] on the
 /// request for the handlers; refuses everything else. Only the request's head is looked at:
 /// its body is read after this (`request_size::buffer_body`), for callers who are known.
 pub async fn authenticate(State(site): State<Site>, mut request: Request, next: Next) -> Response {
     let peer = address_of(&request);
-    let client = peer.map(|peer| site.client_of(peer, request.headers()));
+    let client = match peer
+        .map(|peer| site.client_of(peer, request.headers()))
+        .transpose()
+    {
+        Ok(client) => client,
+        Err(unreadable) => {
+            return refuse_stranger(request, ApiError::from(unreadable).into_response()).await;
+        }
+    };
     // A client that failed too often is refused before any credential is looked at.
     if !site.proxy_vouches(peer, request.headers())
         && let Some(client) = client
@@ -95,13 +98,7 @@ pub async fn authenticate(State(site): State<Site>, mut request: Request, next: 
 }
 
 async fn refuse_stranger(request: Request, answer: Response) -> Response {
-    crate::http::request_size::answer_unread(
-        request,
-        answer,
-        STRANGER_DRAIN_BYTES,
-        Some(STRANGER_DRAIN_WAIT),
-    )
-    .await
+    crate::http::request_size::answer_stranger(request, answer).await
 }
 
 /// Who sent a request with these `headers` from `peer`, from exactly one credential, or why it

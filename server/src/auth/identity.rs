@@ -61,6 +61,8 @@ impl Identity {
 pub struct ProxyAuth {
     pub header: HeaderName,
     pub trusted: Vec<IpAddr>,
+    /// The header in which the proxy names the client's address (`--client-address-header`).
+    pub client_header: HeaderName,
     pub roles: SharedRoles,
 }
 

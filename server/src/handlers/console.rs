@@ -78,7 +78,10 @@ async fn sign_in(
     peer: Option<IpAddr>,
     tokens: &[String],
 ) -> Response {
-    let client = peer.map(|peer| state.client_of(peer, headers));
+    let client = match peer.map(|peer| state.client_of(peer, headers)).transpose() {
+        Ok(client) => client,
+        Err(unreadable) => return ApiError::from(unreadable).into_response(),
+    };
     if let Some(client) = client
         && let Err(too_many) = state.limits.blocked(client)
     {

@@ -129,7 +129,7 @@ pub async fn only_reads(request: axum::extract::Request, next: axum::middleware:
         refused
             .headers_mut()
             .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
-        return refused;
+        return crate::http::request_size::answer_stranger(request, refused).await;
     }
     let response = next.run(request).await;
     if response.status().is_server_error() || response.status() == StatusCode::NOT_FOUND {

@@ -43,6 +43,15 @@ impl ApiError {
     }
 }
 
+impl From<crate::auth::client::UnreadableHop> for ApiError {
+    fn from(crate::auth::client::UnreadableHop(hop): crate::auth::client::UnreadableHop) -> Self {
+        Self::bad_request(format!(
+            "The login proxy named no client address this server can read ({hop:?}): it must \
+             write the client's address in the header that --client-address-header names"
+        ))
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response = (self.status, Json(ErrorBody::new(self.detail))).into_response();

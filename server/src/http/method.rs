@@ -9,6 +9,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::http::error::ApiError;
+use crate::http::request_size::answer_stranger;
 
 /// The methods this server answers (some with 405 where a route does not take them).
 const KNOWN: [Method; 7] = [
@@ -34,11 +35,11 @@ pub fn label(method: &Method) -> &'static str {
 /// CONNECT) is 501, whatever the path.
 pub async fn refuse_unknown(request: Request, next: Next) -> Response {
     if label(request.method()) == "other" {
-        return ApiError::new(
+        let refused = ApiError::new(
             StatusCode::NOT_IMPLEMENTED,
             "This server does not implement that request method: it answers GET, HEAD, POST, PUT, DELETE, PATCH and OPTIONS",
-        )
-        .into_response();
+        );
+        return answer_stranger(request, refused.into_response()).await;
     }
     next.run(request).await
 }

@@ -14,7 +14,10 @@ use futures_util::StreamExt;
 
 use crate::http::error::ApiError;
 use crate::http::serve::BodyDeadline;
-use crate::limits::{MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_HEADERS, MAX_URI_BYTES};
+use crate::limits::{
+    MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_HEADERS, MAX_URI_BYTES, STRANGER_DRAIN_BYTES,
+    STRANGER_DRAIN_WAIT,
+};
 
 pub async fn refuse_oversized(request: Request, next: Next) -> Response {
     match oversized(&request) {
@@ -54,6 +57,18 @@ pub async fn answer_unread(
         );
     }
     answer
+}
+
+/// Answers a request refused before anyone knows who sent it, reading at most
+/// [`STRANGER_DRAIN_BYTES`] of its body: a stranger costs a small, bounded amount.
+pub async fn answer_stranger(request: Request, answer: Response) -> Response {
+    answer_unread(
+        request,
+        answer,
+        STRANGER_DRAIN_BYTES,
+        Some(STRANGER_DRAIN_WAIT),
+    )
+    .await
 }
 
 /// The most of an oversized body that is read (and dropped) so its sender can read the 413.

@@ -133,3 +133,109 @@ fn a_console_file_that_cannot_be_read_is_404_and_only_get_and_head_read_one() {
     }
     assert_eq!(api.request("HEAD", "/app.js", &[]).status, 200);
 }
+
+const WRONG: &str = "Bearer sss_wrong_token_0123456789abcdef0123";
+const ROLES: &str = "viewer = [\"*@corp.example\"]\n";
+
+/// The statuses of `times` wrong tokens, each sent with the headers `each` gives for its number.
+fn guesses(api: &Api, times: usize, each: impl Fn(usize) -> Vec<(String, String)>) -> Vec<u16> {
+    (0..times)
+        .map(|n| {
+            let mut headers = each(n);
+            headers.push(("Authorization".into(), WRONG.into()));
+            let headers: Vec<(&str, &str)> = headers
+                .iter()
+                .map(|(name, value)| (name.as_str(), value.as_str()))
+                .collect();
+            api.get_with(LIST_PATH, &headers).status
+        })
+        .collect()
+}
+
+fn header(name: &str, value: &str) -> (String, String) {
+    (name.to_owned(), value.to_owned())
+}
+
+#[test]
+fn behind_the_proxy_the_client_is_read_only_from_the_header_the_proxy_writes() {
+    let (server, _roles) =
+        testkit::behind_proxy("X-Forwarded-Email", ROLES, &["--auth-failure-limit", "5"]);
+    let api = Api::new(&server);
+    // A guesser rotating a Forwarded header of its own, which the proxy passed through beside
+    // the X-Forwarded-For it appended, is still one client.
+    let rotating = guesses(&api, 40, |n| {
+        vec![
+            header("Forwarded", &format!("for=198.51.100.{n}")),
+            header("X-Forwarded-For", &format!("10.1.1.{n}, 203.0.113.7")),
+        ]
+    });
+    assert_eq!(rotating[..5], [401; 5]);
+    assert!(
+        rotating[5..].iter().all(|status| *status == 429),
+        "{rotating:?}"
+    );
+
+    // Nor can it spend a colleague's allowance by naming the colleague.
+    let framing = guesses(&api, 5, |_| {
+        vec![
+            header("Forwarded", "for=203.0.113.8"),
+            header("X-Forwarded-For", "203.0.113.9"),
+        ]
+    });
+    assert_eq!(framing, [401; 5]);
+    let owner = format!("Bearer {}", server.token);
+    let colleague = [
+        ("Authorization", owner.as_str()),
+        ("X-Forwarded-For", "203.0.113.8"),
+    ];
+    assert_eq!(
+        api.get_with(LIST_PATH, &colleague).status,
+        200,
+        "the colleague"
+    );
+
+    // A hop the server cannot read is refused, never counted against the proxy's own address.
+    for hops in ["unknown", "203.0.113.7, unknown", "_obfuscated"] {
+        let statuses = guesses(&api, 6, |_| vec![header("X-Forwarded-For", hops)]);
+        assert_eq!(statuses, [400; 6], "{hops}");
+    }
+    let reply = api.get_with(
+        LIST_PATH,
+        &[("Authorization", &owner), ("X-Forwarded-For", "unknown")],
+    );
+    assert!(reply.detail().contains("client address"), "{}", reply.body);
+    assert_eq!(
+        api.get_with(LIST_PATH, &[("Authorization", owner.as_str())])
+            .status,
+        200,
+        "the proxy's own address was never blocked"
+    );
+}
+
+#[test]
+fn a_proxy_that_writes_forwarded_is_read_from_forwarded_only() {
+    let (server, _roles) = testkit::behind_proxy(
+        "X-Forwarded-Email",
+        ROLES,
+        &[
+            "--auth-failure-limit",
+            "5",
+            "--client-address-header",
+            "Forwarded",
+        ],
+    );
+    let api = Api::new(&server);
+    let rotating = guesses(&api, 8, |n| {
+        vec![
+            header("X-Forwarded-For", &format!("198.51.100.{n}")),
+            header("Forwarded", "for=203.0.113.7"),
+        ]
+    });
+    assert_eq!(rotating, [401, 401, 401, 401, 401, 429, 429, 429]);
+    let owner = format!("Bearer {}", server.token);
+    let other = [
+        ("Authorization", owner.as_str()),
+        ("Forwarded", "for=\"[2001:db8::7]:4711\""),
+    ];
+    assert_eq!(api.get_with(LIST_PATH, &other).status, 200);
+}
