@@ -36,3 +36,9 @@ pub const UPSTREAM_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// invitations is about 250 KiB, so this leaves room and stops a runaway upstream from
 /// filling the gateway's memory.
 pub const MAX_UPSTREAM_REPLY_BYTES: usize = 16 * 1024 * 1024;
+
+/// The largest roles file read; a larger one is refused (it is a list of patterns, not data).
+pub const MAX_ROLES_FILE_BYTES: u64 = 1024 * 1024;
+/// How long reading the roles file again on SIGHUP may take (a hung network mount) before the
+/// read is given up and the roles in force stay.
+pub const ROLES_READ_TIMEOUT: Duration = Duration::from_secs(5);

@@ -154,7 +154,11 @@ pub async fn app(config: &Config) -> Result<App, StartError> {
                 .map_err(|_| StartError::ProxyHeader(header.clone()))?,
             trusted: config.trusted_proxies.clone(),
             client_header: config.client_address_header.clone(),
-            roles: crate::auth::identity::SharedRoles::new(crate::auth::roles::Roles::load(roles)?),
+            roles: crate::auth::identity::SharedRoles::new({
+                let loaded = crate::auth::roles::Roles::load(roles)?;
+                loaded.warn_if_empty(roles);
+                loaded
+            }),
         }),
         (Some(_), None) => return Err(StartError::ProxyWithoutRoles),
         (None, _) => None,

@@ -10,11 +10,15 @@
 //! A pattern is an address, where `*` stands for any run of characters; case does not matter.
 //! A person gets the strongest role any pattern grants, and nobody else gets anything.
 
+use std::io::Read;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
 use org_invitations_core::email::comparison_key;
 
 use org_invitations_core::role::Role;
+
+use crate::limits::{MAX_ROLES_FILE_BYTES, ROLES_READ_TIMEOUT};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RolesError {
@@ -23,6 +27,12 @@ pub enum RolesError {
         path: String,
         source: std::io::Error,
     },
+    #[error("the roles file {path} is not a regular file (a FIFO, a device or a folder)")]
+    NotAFile { path: String },
+    #[error("the roles file {path} is larger than {MAX_ROLES_FILE_BYTES} bytes")]
+    TooLarge { path: String },
+    #[error("reading the roles file {path} took longer than {ROLES_READ_TIMEOUT:?}")]
+    TimedOut { path: String },
     #[error("the roles file {path} is not valid: {message}")]
     Invalid { path: String, message: String },
 }
@@ -35,15 +45,67 @@ pub struct Roles {
 }
 
 impl Roles {
+    /// Reads and parses the file at `path`: a regular file of at most
+    /// [`MAX_ROLES_FILE_BYTES`], opened without waiting on anything (a FIFO put in its place
+    /// is refused, not waited on).
     pub fn load(path: &Path) -> Result<Self, RolesError> {
-        let text = std::fs::read_to_string(path).map_err(|source| RolesError::Read {
-            path: path.display().to_string(),
+        let named = || path.display().to_string();
+        let read = |source| RolesError::Read {
+            path: named(),
             source,
-        })?;
+        };
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(path)
+            .map_err(read)?;
+        let metadata = file.metadata().map_err(read)?;
+        if !metadata.is_file() {
+            return Err(RolesError::NotAFile { path: named() });
+        }
+        let mut text = String::new();
+        file.take(MAX_ROLES_FILE_BYTES + 1)
+            .read_to_string(&mut text)
+            .map_err(read)?;
+        if text.len() as u64 > MAX_ROLES_FILE_BYTES {
+            return Err(RolesError::TooLarge { path: named() });
+        }
         Self::parse(&text).map_err(|message| RolesError::Invalid {
-            path: path.display().to_string(),
+            path: named(),
             message,
         })
+    }
+
+    /// [`Roles::load`] off the runtime's threads, given up after [`ROLES_READ_TIMEOUT`]: a read
+    /// that hangs (a network mount) never holds up requests or shutdown.
+    pub async fn load_in_background(path: &Path) -> Result<Self, RolesError> {
+        let owned = path.to_owned();
+        let reading = tokio::task::spawn_blocking(move || Self::load(&owned));
+        match tokio::time::timeout(ROLES_READ_TIMEOUT, reading).await {
+            Ok(Ok(loaded)) => loaded,
+            Ok(Err(panicked)) => Err(RolesError::Read {
+                path: path.display().to_string(),
+                source: std::io::Error::other(panicked.to_string()),
+            }),
+            Err(_) => Err(RolesError::TimedOut {
+                path: path.display().to_string(),
+            }),
+        }
+    }
+
+    /// Whether no pattern grants anything: everyone behind the proxy is refused everything.
+    pub fn grants_nothing(&self) -> bool {
+        self.grants.iter().all(|(_, patterns)| patterns.is_empty())
+    }
+
+    /// Says in the log when these roles grant nothing, which a file emptied by mistake does.
+    pub fn warn_if_empty(&self, path: &Path) {
+        if self.grants_nothing() {
+            tracing::warn!(
+                file = %path.display(),
+                "the roles file grants no role to anyone: everyone the login proxy names is refused everything"
+            );
+        }
     }
 
     /// Parses the file's text; an error says which line is wrong and why.
@@ -139,7 +201,8 @@ fn matches(pattern: &str, text: &str) -> bool {
 }
 
 /// Reads the roles file again on every SIGHUP: a valid file is in force from the next
-/// request on; a broken one is refused, saying where, and the roles in force stay.
+/// request on (with a warning when it grants nothing); a broken, unreadable, oversized or
+/// slow one is refused, saying why, and the roles in force stay.
 pub async fn reload_on_hangup(roles: crate::auth::identity::SharedRoles, path: std::path::PathBuf) {
     let Ok(mut hangups) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
     else {
@@ -147,8 +210,9 @@ pub async fn reload_on_hangup(roles: crate::auth::identity::SharedRoles, path: s
         return;
     };
     while hangups.recv().await.is_some() {
-        match Roles::load(&path) {
+        match Roles::load_in_background(&path).await {
             Ok(fresh) => {
+                fresh.warn_if_empty(&path);
                 roles.replace(fresh);
                 tracing::info!(file = %path.display(), "roles file read again on SIGHUP: in force now");
             }

@@ -239,3 +239,84 @@ fn a_proxy_that_writes_forwarded_is_read_from_forwarded_only() {
     ];
     assert_eq!(api.get_with(LIST_PATH, &other).status, 200);
 }
+
+/// Sends SIGHUP to `server`, as an operator reloading the roles file does.
+fn hang_up(server: &TestServer) {
+    let sent = std::process::Command::new("kill")
+        .args(["-HUP", &server.pid().unwrap().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+}
+
+/// The status of `/healthz` within `wait`, over a connection of its own; 0 for no answer.
+fn health_within(server: &TestServer, wait: Duration) -> u16 {
+    let request = format!(
+        "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
+        server.port()
+    );
+    raw_status(&raw_http(server, request.as_bytes(), wait))
+}
+
+#[test]
+fn a_roles_file_that_cannot_be_read_well_never_stops_the_server_or_the_roles() {
+    let (mut server, dir) = testkit::behind_proxy(
+        "X-Forwarded-Email",
+        "admin = [\"alice@corp.example\"]\n",
+        &[],
+    );
+    let roles = dir.path().join("roles.toml");
+    let api = Api::new(&server);
+    let role = || {
+        api.get_with(
+            "/api/console/me",
+            &[("X-Forwarded-Email", "alice@corp.example")],
+        )
+        .json()["result"]["role"]
+            .clone()
+    };
+    assert_eq!(role(), "admin");
+    let refusals =
+        |server: &TestServer| server.log().matches("roles file refused on SIGHUP").count();
+
+    // Larger than a roles file can be: refused, the roles in force stay.
+    let mut large = String::from("admin = [\"alice@corp.example\"]\n");
+    while large.len() <= 1024 * 1024 {
+        large.push_str("# a comment that fills the file up\n");
+    }
+    std::fs::write(&roles, &large).unwrap();
+    hang_up(&server);
+    crate::operations::eventually("the large file is refused", || refusals(&server) == 1);
+    assert!(server.log().contains("larger than"), "{}", server.log());
+    assert_eq!(role(), "admin");
+
+    // Empty: in force, as the operator asked, with a warning that nobody has a role now.
+    std::fs::write(&roles, "").unwrap();
+    hang_up(&server);
+    crate::operations::eventually("the empty file is warned about", || {
+        server.log().contains("grants no role to anyone")
+    });
+    crate::operations::eventually("no role now", || role().is_null());
+
+    // A FIFO (a hung mount, in life): refused at once; the server answers and stops meanwhile.
+    std::fs::write(&roles, "admin = [\"alice@corp.example\"]\n").unwrap();
+    hang_up(&server);
+    crate::operations::eventually("the roles are back", || role() == "admin");
+    std::fs::remove_file(&roles).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&roles)
+        .status()
+        .unwrap();
+    assert!(made.success(), "mkfifo");
+    hang_up(&server);
+    crate::operations::eventually("the FIFO is refused", || refusals(&server) == 2);
+    assert!(
+        server.log().contains("not a regular file"),
+        "{}",
+        server.log()
+    );
+    assert_eq!(health_within(&server, Duration::from_secs(5)), 200);
+    assert_eq!(role(), "admin");
+    let stopped = server.terminate(Duration::from_secs(10));
+    assert!(stopped.is_some(), "SIGTERM is acted on");
+}
