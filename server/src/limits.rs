@@ -42,3 +42,7 @@ pub const MAX_ROLES_FILE_BYTES: u64 = 1024 * 1024;
 /// How long reading the roles file again on SIGHUP may take (a hung network mount) before the
 /// read is given up and the roles in force stay.
 pub const ROLES_READ_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The most session cookies of this server's name one request's are looked up: a page on
+/// another port of the same host can plant a few (one per path); more are ignored.
+pub const MAX_SESSION_COOKIES: usize = 8;

@@ -21,6 +21,7 @@ use crate::http::error::ApiError;
 use crate::http::metrics::{self, Refusal};
 use crate::http::rate_limit::address_of;
 use crate::http::request_log::LoggedActor;
+use crate::limits::MAX_SESSION_COOKIES;
 use crate::state::Site;
 
 pub const TOKEN_COOKIE: &str = "cli_token";
@@ -135,12 +136,29 @@ async fn identity_of(
             }
             presented.push(Credential::Proxy(value.to_str().unwrap_or("")));
         }
+        // Session cookies count as one credential however many there are: a page on another
+        // port of this host can set one of the same name (cookies know no ports), which the
+        // browser then sends beside the real one. The one naming a live session is used.
+        let sessions: Vec<&str> = presented
+            .iter()
+            .filter_map(|credential| match credential {
+                Credential::Session(id) => Some(*id),
+                _ => None,
+            })
+            .take(MAX_SESSION_COOKIES)
+            .collect();
+        presented.retain(|credential| !matches!(credential, Credential::Session(_)));
+        if let Some(live) = live_session(site, &sessions).await? {
+            presented.push(Credential::Session(live));
+        } else if let Some(first) = sessions.first() {
+            presented.push(Credential::Session(first));
+        }
         let credential = match presented.as_slice() {
             [] => return Err(ApiError::unauthorized()),
             [one] => *one,
             _ => {
                 return Err(ApiError::bad_request(
-                    "Send exactly one credential: one Authorization header or one cli_token cookie",
+                    "Send exactly one credential: one Authorization header, one cli_token cookie or a session cookie",
                 ));
             }
         };
@@ -162,6 +180,24 @@ async fn identity_of(
         identity
     };
     Ok(identity)
+}
+
+/// The first of `sessions` that names a live session, if any.
+async fn live_session<'a>(site: &Site, sessions: &[&'a str]) -> Result<Option<&'a str>, ApiError> {
+    if sessions.len() < 2 {
+        return Ok(None);
+    }
+    let now = chrono::Utc::now();
+    for id in sessions {
+        if site
+            .store
+            .session_is_valid(id, now, site.token.generation())
+            .await?
+        {
+            return Ok(Some(id));
+        }
+    }
+    Ok(None)
 }
 
 /// The identity a credential proves, or `None` when it proves nothing.

@@ -320,3 +320,55 @@ fn a_roles_file_that_cannot_be_read_well_never_stops_the_server_or_the_roles() {
     let stopped = server.terminate(Duration::from_secs(10));
     assert!(stopped.is_some(), "SIGTERM is acted on");
 }
+
+#[test]
+fn a_session_cookie_planted_beside_the_real_one_is_ignored_and_never_a_failure() {
+    let server = started_with(&["--auth-failure-limit", "3"]);
+    let api = Api::new(&server);
+    let session = api.sign_in();
+    // What a page on another port of this host can set: the same name, Path=/api.
+    for cookies in [
+        format!("oi_session=planted; {session}"),
+        format!("{session}; oi_session=planted"),
+        format!("oi_session=a; oi_session=b; {session}"),
+    ] {
+        for _ in 0..3 {
+            let listed = api.get_with(LIST_PATH, &[("Cookie", &cookies)]);
+            assert_eq!(listed.status, 200, "{cookies}: {}", listed.body);
+        }
+    }
+    let cookies = format!("oi_session=planted; {session}");
+    let invited = api.send(
+        "POST",
+        "/api/v2/organization_invitations/batch_create",
+        &[
+            ("Cookie", &cookies),
+            ("Origin", &server.base_url),
+            ("Content-Type", "application/json"),
+        ],
+        r#"[{"email": "planted@example.com"}]"#,
+    );
+    assert_eq!(invited.status, 200, "{}", invited.body);
+    // None of those counted as failures: the limit of three is untouched.
+    let wrong = [("Authorization", WRONG)];
+    assert_eq!(api.get_with(LIST_PATH, &wrong).status, 401);
+    // Only planted ones prove nothing; different kinds together are still refused.
+    let junk = api.get_with(LIST_PATH, &[("Cookie", "oi_session=a; oi_session=b")]);
+    assert_eq!(junk.status, 401);
+    let owner = format!("Bearer {}", server.token);
+    let two_kinds = api.get_with(
+        LIST_PATH,
+        &[("Cookie", &cookies), ("Authorization", &owner)],
+    );
+    assert_eq!(two_kinds.status, 400, "{}", two_kinds.body);
+    assert!(two_kinds.detail().contains("exactly one credential"));
+    // Signing out works with the planted one beside, and ends the real session.
+    let out = api.send(
+        "POST",
+        "/api/console/sign-out",
+        &[("Cookie", &cookies), ("Origin", &server.base_url)],
+        "",
+    );
+    assert_eq!(out.status, 200, "{}", out.body);
+    assert_eq!(api.get_with(LIST_PATH, &[("Cookie", &session)]).status, 401);
+}
