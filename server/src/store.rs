@@ -46,6 +46,11 @@ pub enum StoreError {
         path: String,
         source: std::io::Error,
     },
+    #[error("cannot write the backup {path}: {source}")]
+    Write {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("invalid --database-url: {0}")]
     BadUrl(String),
     #[error("cannot use --database-ca {path}: {reason}")]

@@ -372,3 +372,102 @@ fn a_session_cookie_planted_beside_the_real_one_is_ignored_and_never_a_failure()
     assert_eq!(out.status, 200, "{}", out.body);
     assert_eq!(api.get_with(LIST_PATH, &[("Cookie", &session)]).status, 401);
 }
+
+/// Runs `backup --to to` beside `server`, from `folder`, under umask 000 (so nothing but the
+/// command itself keeps the copy private).
+fn backup_into(
+    server: &TestServer,
+    folder: &std::path::Path,
+    to: &std::ffi::OsStr,
+) -> (bool, String) {
+    let output = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("umask 000; exec \"$0\" \"$@\"")
+        .arg(testkit::server_binary())
+        .args(["backup", "--data-dir"])
+        .arg(&server.data_dir)
+        .arg("--to")
+        .arg(to)
+        .current_dir(folder)
+        .env_remove("ORG_INVITATIONS_DATABASE_URL")
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), said)
+}
+
+#[test]
+fn a_backup_is_written_into_exactly_the_file_it_names_and_stays_private() {
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::fs::PermissionsExt;
+    let server = TestServer::start();
+    if server.database_url.is_some() {
+        return;
+    }
+    Api::new(&server).invite(&["kept@example.com"]);
+    let folder = tempfile::tempdir().unwrap();
+    let listed = || {
+        let mut names: Vec<String> = std::fs::read_dir(folder.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+
+    let (made, said) = backup_into(
+        &server,
+        folder.path(),
+        std::ffi::OsStr::from_bytes(b"copy-\xff.sqlite3"),
+    );
+    assert!(!made && said.contains("not UTF-8"), "{said}");
+    for uri in ["file:copy.sqlite3", "FILE:copy.sqlite3?mode=rwc"] {
+        let (made, said) = backup_into(&server, folder.path(), uri.as_ref());
+        assert!(!made && said.contains("URI"), "{uri}: {said}");
+    }
+    assert!(listed().is_empty(), "nothing was written: {:?}", listed());
+
+    // A link where the name is: refused, and nothing is written where it points.
+    std::os::unix::fs::symlink(
+        folder.path().join("elsewhere.sqlite3"),
+        folder.path().join("link.sqlite3"),
+    )
+    .unwrap();
+    let (made, said) = backup_into(&server, folder.path(), "link.sqlite3".as_ref());
+    assert!(!made, "{said}");
+    assert_eq!(listed(), ["link.sqlite3"]);
+
+    let (made, said) = backup_into(&server, folder.path(), "copy.sqlite3".as_ref());
+    assert!(made, "{said}");
+    assert_eq!(
+        listed(),
+        ["copy.sqlite3", "link.sqlite3"],
+        "the copy, and no scratch file"
+    );
+    let copy = folder.path().join("copy.sqlite3");
+    assert_eq!(
+        std::fs::metadata(&copy).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let bytes = std::fs::read(&copy).unwrap();
+    assert!(bytes.starts_with(b"SQLite format 3\0"));
+    assert!(
+        bytes
+            .windows(16)
+            .any(|window| window == b"kept@example.com"),
+        "the invitation is in the copy"
+    );
+    let data: Vec<String> = std::fs::read_dir(&server.data_dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".backup-"))
+        .collect();
+    assert!(
+        data.is_empty(),
+        "no scratch file left in the data folder: {data:?}"
+    );
+}
