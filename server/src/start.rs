@@ -279,6 +279,9 @@ pub async fn run(config: Config) -> Result<(), StartError> {
             })?;
         let bound = metrics.local_addr().map_err(StartError::Serve)?;
         tracing::info!(address = %bound, "metrics served at /metrics");
+        if let Some(warning) = crate::http::metrics::exposure_warning(bound) {
+            tracing::warn!("{warning}");
+        }
         let router = crate::http::metrics::router(handle, app.store.clone());
         let serving = metrics_serving(&config);
         tokio::spawn(async move {

@@ -375,6 +375,21 @@ fn start_line_reader(stdout: std::process::ChildStdout) -> mpsc::Receiver<String
     receiver
 }
 
+/// A server whose console is a folder holding `files` (name, contents), as a build would have
+/// written them (with their `.br` and `.gz` twins where given): for tests of how files are
+/// served, which need no real build. The folder lives as long as the second value.
+pub fn serving_files(files: &[(&str, &[u8])]) -> (TestServer, tempfile::TempDir) {
+    let dist = tempfile::tempdir().expect("a folder for the console's files");
+    for (name, contents) in files {
+        std::fs::write(dist.path().join(name), contents).expect("a console file");
+    }
+    let server = TestServer::start_with(ServerOptions {
+        dist_dir: Some(dist.path().to_owned()),
+        ..Default::default()
+    });
+    (server, dist)
+}
+
 /// A server behind an authenticating proxy on loopback (the default trusted address) that
 /// names the caller in `header`, with `roles` (the roles file's TOML) and `extra` options; the
 /// folder holding the roles file lives as long as the second value.

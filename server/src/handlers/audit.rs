@@ -37,7 +37,7 @@ pub struct AuditQuery {
     until: Option<String>,
     /// Page size: 50 when absent.
     #[param(minimum = 1, maximum = 1000)]
-    count: Option<u32>,
+    count: Option<i64>,
     /// Opaque, from the previous page's `next_paging_token`.
     paging_token: Option<String>,
 }
@@ -61,12 +61,14 @@ pub async fn audit(
     headers: HeaderMap,
     ApiQuery(query): ApiQuery<AuditQuery>,
 ) -> Result<Response, ApiError> {
-    let count = query.count.unwrap_or(DEFAULT_COUNT);
-    if !(1..=MAX_COUNT).contains(&count) {
-        return Err(ApiError::unprocessable(format!(
-            "count must be between 1 and {MAX_COUNT}"
-        )));
-    }
+    // Read wide, as the list's is: out of range is 422 whatever its sign, only text is 400.
+    let count = query
+        .count
+        .map_or(Some(DEFAULT_COUNT), |count| u32::try_from(count).ok())
+        .filter(|count| (1..=MAX_COUNT).contains(count))
+        .ok_or_else(|| {
+            ApiError::unprocessable(format!("count must be between 1 and {MAX_COUNT}"))
+        })?;
     let instant = |name: &str, value: Option<String>| {
         value
             .filter(|text| !text.is_empty())

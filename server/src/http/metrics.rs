@@ -57,6 +57,18 @@ pub fn install() -> Result<PrometheusHandle, MetricsError> {
     Ok(handle)
 }
 
+/// What to warn an operator of who serves metrics on `address`: they ask for no credential,
+/// so anything but loopback lets whoever reaches that address read them.
+pub fn exposure_warning(address: std::net::SocketAddr) -> Option<String> {
+    (!address.ip().is_loopback()).then(|| {
+        format!(
+            "metrics are served on {address} without a credential: anyone who can reach it reads \
+             them. Bind --metrics-addr to loopback, or keep the address to a network only your \
+             scraper reaches"
+        )
+    })
+}
+
 /// The metrics listener's router: `GET /metrics`, nothing else.
 pub fn router(handle: PrometheusHandle, store: Store) -> Router {
     Router::new()
@@ -148,4 +160,28 @@ pub fn group_commit_batch(writes: usize) {
 
 pub fn audit_write_failed() {
     metrics::counter!("org_invitations_audit_write_failures_total").increment(1);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_loopback_listener_goes_without_a_warning() {
+        for quiet in ["127.0.0.1:9100", "[::1]:9100", "127.0.0.2:0"] {
+            assert_eq!(exposure_warning(quiet.parse().unwrap()), None, "{quiet}");
+        }
+        for exposed in [
+            "0.0.0.0:9100",
+            "[::]:9100",
+            "10.0.0.5:9100",
+            "203.0.113.7:9100",
+        ] {
+            let warning = exposure_warning(exposed.parse().unwrap());
+            assert!(
+                warning.is_some_and(|said| said.contains("without a credential")),
+                "{exposed}"
+            );
+        }
+    }
 }

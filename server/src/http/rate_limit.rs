@@ -89,6 +89,7 @@ impl RateLimits {
 
     /// Whether `address` is refused for now, after too many failed authentications.
     pub fn blocked(&self, address: IpAddr) -> Result<(), TooMany> {
+        let address = network_of(address);
         let mut blocked = self.inner.blocked.lock().unwrap_or_else(|p| p.into_inner());
         match blocked.get(&address) {
             Some(until) if *until > Instant::now() => Err(TooMany(*until - Instant::now())),
@@ -103,6 +104,7 @@ impl RateLimits {
     /// One failed authentication from `address`; past the limit, the address is refused
     /// until its allowance has come back.
     pub fn failed(&self, address: IpAddr) -> Result<(), TooMany> {
+        let address = network_of(address);
         let now = DefaultClock::default().now();
         let Err(wait) = self.inner.failures_by_address.check_key(&address) else {
             return Ok(());
@@ -126,6 +128,21 @@ impl RateLimits {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .retain(|_, until| *until > now);
+    }
+}
+
+/// What a per-address limit is keyed on: an IPv4 address itself (also written as an
+/// IPv4-mapped IPv6 one), an IPv6 address's /64, the least a network hands one subscriber, so
+/// one client cannot get a fresh allowance from every address of its own prefix.
+pub fn network_of(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V4(_) => address,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(std::net::Ipv6Addr::from_bits(
+                v6.to_bits() & !u128::from(u64::MAX),
+            )),
+        },
     }
 }
 
@@ -195,6 +212,28 @@ mod tests {
             "blocked until the wait is over"
         );
         assert_eq!(limits.blocked("10.0.0.10".parse().unwrap()), Ok(()));
+    }
+
+    #[test]
+    fn an_ipv6_client_is_limited_by_its_64_and_a_mapped_ipv4_one_as_itself() {
+        let limits = limits(100, 2);
+        for address in ["2001:db8:0:7::1", "2001:db8:0:7::2", "2001:db8:0:7:ffff::9"] {
+            let _ = limits.failed(address.parse().unwrap());
+        }
+        assert!(
+            limits
+                .blocked("2001:db8:0:7::abcd".parse().unwrap())
+                .is_err()
+        );
+        assert_eq!(limits.blocked("2001:db8:0:8::1".parse().unwrap()), Ok(()));
+        for address in ["10.0.0.9", "::ffff:10.0.0.9", "10.0.0.9"] {
+            let _ = limits.failed(address.parse().unwrap());
+        }
+        assert!(limits.blocked("::ffff:10.0.0.9".parse().unwrap()).is_err());
+        assert_eq!(
+            network_of("2001:db8:1:2:3:4:5:6".parse().unwrap()),
+            "2001:db8:1:2::".parse::<IpAddr>().unwrap()
+        );
     }
 
     #[test]

@@ -19,6 +19,7 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tower::ServiceExt;
 
+use crate::http::rate_limit::network_of;
 use crate::limits::{
     BODY_TIMEOUT, CONNECTION_BUFFER_BYTES, CONNECTION_MAX_HEADERS, SHUTDOWN_GRACE,
 };
@@ -51,7 +52,7 @@ pub struct Serving {
     pub shared_addresses: Vec<IpAddr>,
 }
 
-/// How many connections each client address holds now.
+/// How many connections each client address (an IPv6 client's /64) holds now.
 #[derive(Default)]
 struct PerClient(Mutex<HashMap<IpAddr, usize>>);
 
@@ -139,7 +140,7 @@ pub async fn serve(
         let client_slot = if serving.shared_addresses.contains(&peer.ip()) {
             None
         } else {
-            match clients.admit(peer.ip(), serving.max_per_client) {
+            match clients.admit(network_of(peer.ip()), serving.max_per_client) {
                 Some(held) => Some(held),
                 None => {
                     tracing::debug!(client = %peer.ip(), "connection refused: the client holds its most");

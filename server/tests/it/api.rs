@@ -363,13 +363,42 @@ fn a_lowered_page_cap_refuses_larger_pages() {
     assert_eq!(refused.detail(), "count must be between 1 and 50");
 }
 
+/// The console's files as a build writes them, each with its `.br` and `.gz` twin (contents
+/// that tell the three apart): serving them needs no real build.
+const BUILT: [&str; 5] = [
+    "index.html",
+    "org-invitations_bg.wasm",
+    "org-invitations.js",
+    "org-invitations-element.js",
+    "console.css",
+];
+
+fn serving_a_built_console() -> (TestServer, tempfile::TempDir) {
+    let files: Vec<(String, Vec<u8>)> = BUILT
+        .iter()
+        .flat_map(|file| {
+            ["", ".br", ".gz"].map(|suffix| {
+                (
+                    format!("{file}{suffix}"),
+                    format!("{file} as {suffix:?}").into_bytes(),
+                )
+            })
+        })
+        .collect();
+    let files: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(name, contents)| (name.as_str(), contents.as_slice()))
+        .collect();
+    testkit::serving_files(&files)
+}
+
 #[test]
 fn pages_and_files_carry_the_strict_policy_and_revalidate() {
-    let server = TestServer::start();
+    let (server, _dist) = serving_a_built_console();
     let api = Api::new(&server);
     for path in ["/", "/console.css", "/org-invitations-element.js"] {
         let reply = api.get_with(path, &[]);
-        assert_eq!(reply.status, 200, "{path} (build the console first)");
+        assert_eq!(reply.status, 200, "{path}");
         let policy = reply.headers["content-security-policy"].to_str().unwrap();
         assert!(
             policy.contains("script-src 'self' 'wasm-unsafe-eval'")
@@ -384,9 +413,9 @@ fn pages_and_files_carry_the_strict_policy_and_revalidate() {
 
 #[test]
 fn the_console_is_served_precompressed_as_the_browser_accepts() {
-    let server = TestServer::start();
+    let (server, dist) = serving_a_built_console();
     let api = Api::new(&server);
-    let dist = testkit::workspace_root().join("dist");
+    let dist = dist.path();
     for (path, file) in [
         ("/", "index.html"),
         ("/org-invitations_bg.wasm", "org-invitations_bg.wasm"),
@@ -396,7 +425,7 @@ fn the_console_is_served_precompressed_as_the_browser_accepts() {
     ] {
         let on_disk = |suffix: &str| {
             std::fs::read(dist.join(format!("{file}{suffix}")))
-                .unwrap_or_else(|err| panic!("{file}{suffix} (build the console first): {err}"))
+                .unwrap_or_else(|err| panic!("{file}{suffix}: {err}"))
         };
         for (accepts, encoding, suffix) in [
             ("gzip, deflate, br", Some("br"), ".br"),

@@ -79,21 +79,13 @@ fn a_long_path_is_cut_in_the_log() {
     assert!(line.contains("ppp…"), "marked as cut: {line}");
 }
 
-/// A server whose console is the folder `dist`, holding `app.js` and its brotli twin.
+/// A server whose console is a folder holding `app.js` and its brotli twin.
 fn serving_a_folder() -> (TestServer, tempfile::TempDir) {
-    let dist = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dist.path().join("index.html"),
-        "<!doctype html><title>x</title>",
-    )
-    .unwrap();
-    std::fs::write(dist.path().join("app.js"), "export {};").unwrap();
-    std::fs::write(dist.path().join("app.js.br"), b"not really brotli").unwrap();
-    let server = TestServer::start_with(testkit::ServerOptions {
-        dist_dir: Some(dist.path().to_owned()),
-        ..Default::default()
-    });
-    (server, dist)
+    testkit::serving_files(&[
+        ("index.html", b"<!doctype html><title>x</title>"),
+        ("app.js", b"export {};"),
+        ("app.js.br", b"not really brotli"),
+    ])
 }
 
 #[test]

@@ -91,16 +91,23 @@ impl Drop for Running {
 
 /// A request over plain HTTP, as a browser or a script sends it.
 fn get(url: &str, headers: &[(&str, &str)]) -> ureq::http::Response<ureq::Body> {
+    request("GET", url, headers)
+}
+
+fn request(method: &str, url: &str, headers: &[(&str, &str)]) -> ureq::http::Response<ureq::Body> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
+        .allow_non_standard_methods(true)
         .build()
         .into();
-    let mut request = agent.get(url);
+    let mut request = ureq::http::Request::builder().method(method).uri(url);
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
-    request.call().expect("the server answers")
+    agent
+        .run(request.body(String::new()).expect("a valid request"))
+        .expect("the server answers")
 }
 
 /// What any deployment must do: the console (brotli to a browser that accepts it, with an
@@ -121,9 +128,32 @@ fn serves_the_console_and_the_api(base_url: &str) {
         &[("Accept-Encoding", "br"), ("If-None-Match", &etag)],
     );
     assert_eq!(again.status(), 304);
-    let plain = get(&format!("{base_url}/org-invitations-element.js"), &[]);
+    let weak = format!("W/{etag}");
+    let weakly = get(
+        &wasm_url,
+        &[("Accept-Encoding", "br"), ("If-None-Match", &weak)],
+    );
+    assert_eq!(weakly.status(), 304, "If-None-Match compares weakly");
+    let element = format!("{base_url}/org-invitations-element.js");
+    let plain = get(&element, &[]);
     assert_eq!(plain.status(), 200);
     assert!(plain.headers().get("content-encoding").is_none());
+    let refused = get(&element, &[("Accept-Encoding", "br;q=0.0, gzip;Q=0")]);
+    assert!(
+        refused.headers().get("content-encoding").is_none(),
+        "q=0 in any spelling"
+    );
+    let upper = get(&wasm_url, &[("Accept-Encoding", "BR")]);
+    assert_eq!(
+        upper.headers()["content-encoding"],
+        "br",
+        "names in any case"
+    );
+    for method in ["POST", "PUT", "DELETE"] {
+        let written = request(method, &element, &[]);
+        assert_eq!(written.status(), 405, "{method} on a console file");
+        assert_eq!(written.headers()["allow"], "GET, HEAD");
+    }
     let bearer = format!("Bearer {TOKEN}");
     assert_eq!(
         get(
@@ -205,6 +235,8 @@ fn the_static_binary_serves_in_an_empty_read_only_root_as_nobody() {
         .args([
             "--unshare-all",
             "--share-net",
+            // Killing bubblewrap kills the server inside: the sandbox is its own PID namespace.
+            "--die-with-parent",
             "--uid",
             "65534",
             "--gid",
@@ -245,6 +277,30 @@ fn the_static_binary_serves_in_an_empty_read_only_root_as_nobody() {
         data.path().join("invitations.sqlite3").exists(),
         "its data in the one writable folder"
     );
+    assert!(!listening_on(port).is_empty(), "the server is seen");
+    drop(server);
+    let stopped = std::time::Instant::now();
+    while !listening_on(port).is_empty() {
+        assert!(
+            stopped.elapsed() < std::time::Duration::from_secs(10),
+            "the sandboxed server outlived the test: {:?}",
+            listening_on(port)
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// The processes started with `--port PORT`, by their ids, as /proc lists them.
+fn listening_on(port: u16) -> Vec<u32> {
+    let wanted = format!("\0--port\0{port}\0");
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline"))
+                .is_ok_and(|cmdline| String::from_utf8_lossy(&cmdline).contains(&wanted))
+        })
+        .collect()
 }
 
 /// podman as `cargo xtask test ship` configured it.
