@@ -31,10 +31,11 @@ const CHOSEN_KEY = "org-invitations:locale";
 const tables = new Map();
 
 // The first of `wanted` (the element's lang, the one it inherits...), then of the browser's
-// languages, that the console speaks, by language ("de" for "de-CH"); else English.
+// languages, that the console speaks, by language ("de" for "de-CH"); else English. What is
+// not text (a host's `locale: 42`) is passed over.
 function chooseLanguage(...wanted) {
   for (const tag of [...wanted, ...navigator.languages]) {
-    const language = (tag ?? "").split(/[-_]/)[0].trim().toLowerCase();
+    const language = (typeof tag === "string" ? tag : "").split(/[-_]/)[0].trim().toLowerCase();
     if (LANGUAGES.includes(language)) return language;
   }
   return "en";
@@ -247,7 +248,16 @@ if (page) {
 // The console as a call: `mountConsole(element, { apiBase, locale, strings, ... })`
 // (docs/embedding.md); `locale`, else the `lang` the element has or inherits, else the
 // browser's languages. The returned object's `unmount()` removes it.
+// A `locale` that is not text is passed over and reported to the host, as `strings` entries
+// that are not text are.
 export function mountConsole(element, options = {}) {
-  const language = chooseLanguage(options.locale, element.closest("[lang]")?.getAttribute("lang"));
-  return mountSpeaking(language, (glue, words) => glue.mountConsole(element, { ...options, ...words }));
+  const { locale } = options;
+  const language = chooseLanguage(locale, element.closest("[lang]")?.getAttribute("lang"));
+  const notText =
+    locale === undefined || locale === null || typeof locale === "string"
+      ? {}
+      : { localeProblem: `locale: a ${typeof locale} is not text, so it was passed over` };
+  return mountSpeaking(language, (glue, words) =>
+    glue.mountConsole(element, { ...options, ...notText, ...words }),
+  );
 }

@@ -504,3 +504,59 @@ async fn a_hosts_strings_override_messages_and_unknown_keys_are_reported() {
     );
     browser.close().await;
 }
+
+/// `mountConsole` called with a `locale` that is not text (a host's mistake): the console is
+/// mounted all the same, in the language that comes next, and the host is told once.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
+async fn mount_console_passes_over_a_locale_that_is_not_text_and_says_so() {
+    let host = StaticHost::start();
+    let server = TestServer::start_with(testkit::ServerOptions {
+        extra_args: vec!["--allow-origin".into(), host.origin.clone()],
+        ..demo_options()
+    });
+    let page = format!(
+        "<!doctype html><html lang=\"de\"><title>Called</title>\n\
+         <div id=\"called\"></div>\n\
+         <script type=\"module\">\n\
+           window.reported = [];\n\
+           window.thrown = [];\n\
+           document.addEventListener('invitations-error', (e) => reported.push(e.detail.message));\n\
+           const {{ mountConsole }} = await import('{base}/org-invitations-element.js');\n\
+           try {{\n\
+             mountConsole(document.getElementById('called'), {{ apiBase: '{base}', token: '{token}', locale: 42 }});\n\
+           }} catch (error) {{ thrown.push(String(error)); }}\n\
+         </script>\n",
+        base = server.base_url,
+        token = server.token
+    );
+    host.put("called.html", &page);
+    let browser = Browser::start(BROWSER_TIME_ZONE).await;
+    browser
+        .client
+        .goto(&format!("{}/called.html", host.origin))
+        .await
+        .unwrap();
+    let script = |body: &'static str| {
+        let client = browser.client.clone();
+        async move { client.execute(body, Vec::new()).await.unwrap() }
+    };
+    e2e::wait_for("rows in the called console", true, || async {
+        script("return document.querySelectorAll('#called tr.oi-row').length >= 5;").await
+            == Value::from(true)
+    })
+    .await;
+    assert_eq!(script("return window.thrown;").await, json!([]));
+    assert_eq!(
+        script("return document.querySelector('#called .oi-console').lang;").await,
+        Value::from("de"),
+        "the language the page inherits is next"
+    );
+    e2e::wait_for("the host is told", true, || async {
+        let reported = script("return window.reported;").await;
+        let reported: Vec<String> = serde_json::from_value(reported).unwrap();
+        reported.iter().filter(|message| message.contains("locale")).count() == 1
+    })
+    .await;
+    browser.close().await;
+}
