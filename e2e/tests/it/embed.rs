@@ -555,7 +555,11 @@ async fn mount_console_passes_over_a_locale_that_is_not_text_and_says_so() {
     e2e::wait_for("the host is told", true, || async {
         let reported = script("return window.reported;").await;
         let reported: Vec<String> = serde_json::from_value(reported).unwrap();
-        reported.iter().filter(|message| message.contains("locale")).count() == 1
+        reported
+            .iter()
+            .filter(|message| message.contains("locale"))
+            .count()
+            == 1
     })
     .await;
     browser.close().await;
