@@ -2,9 +2,8 @@
 //! error body, CORS, request sizes, the request log, rate limits and the
 //! OpenAPI contract. Handlers (`crate::handlers`) sit behind it.
 
-pub mod console_files;
 pub mod cors;
-pub mod error;
+pub mod files;
 pub mod method;
 pub mod metrics;
 pub mod openapi;

@@ -2,18 +2,32 @@
 //! PostgreSQL shared by several instances), and the console's static files. The API is
 //! documented in `docs/api.md`.
 //!
-//! Dependencies point one way: [`start`] (the options, then [`app`] and [`run`]) → `http`
-//! (the URL map, its layers and the connection loop) → `handlers` (or `gateway`, forwarding to
-//! an upstream) → `store`. `auth` says who is calling and what they may do; `state` names what
-//! handlers can reach; `limits` holds every size and time limit; each module has its own error
-//! type, which only start-up ([`StartError`]) and the HTTP layer (`http::error::ApiError`)
-//! gather.
+//! Dependencies point one way, each floor using only the floors below it:
+//!
+//! 1. start-up: [`start`] (the options, then [`app`] and [`run`]), `config`, `commands`;
+//! 2. `http`: the URL map, its layers, the connection loop, the metrics listener, OpenAPI;
+//! 3. `handlers`, and `gateway` (forwarding to an upstream): a request turned into calls below;
+//! 4. `state` (what a handler is given) and `auth` (who is calling, what they may do, their
+//!    limits);
+//! 5. `store` (policy written once over the SQLite and PostgreSQL backends), and where the
+//!    console's files come from (`console_files`);
+//! 6. the ground: the API error type (`error`), what the server records about itself
+//!    (`telemetry`: metrics, a request's id and actor), the client's address
+//!    (`client_address`), answering a request without reading its body (`unread`), what a
+//!    log line may hold (`logged`), `limits` (every size and time limit), `ids`, and `core`.
+//!
+//! No module imports one above it, and no two import each other: `cargo xtask test checks`
+//! fails on an import circle of any length. Each module has its own error type, which only
+//! start-up ([`StartError`]) and the API's `error::ApiError` gather.
 
 mod auth;
+mod client_address;
 pub mod commands;
 pub mod config;
+mod console_files;
 mod data_dir;
 mod demo;
+mod error;
 mod gateway;
 mod handlers;
 mod http;
@@ -23,6 +37,8 @@ mod logged;
 mod start;
 mod state;
 mod store;
+mod telemetry;
+mod unread;
 
 pub use http::openapi;
 pub use start::{App, DATABASE_FILE, StartError, TokenOrigin, UPSTREAM_TOKEN_ENV, app, run};

@@ -62,7 +62,7 @@ pub enum StartError {
     #[error("{0}")]
     Command(String),
     #[error(transparent)]
-    Metrics(#[from] crate::http::metrics::MetricsError),
+    Metrics(#[from] crate::telemetry::MetricsError),
 }
 
 /// The server as configured, ready to serve: what [`run`] binds, and what in-process tests
@@ -76,11 +76,11 @@ pub struct App {
     pub token_origin: TokenOrigin,
     /// Removes old audit records each day, when `--audit-retention-days` says so.
     retention: Option<AuditRetention>,
-    limits: crate::http::rate_limit::RateLimits,
+    limits: crate::auth::rate_limits::RateLimits,
     /// The store, for the metrics listener (its pool's state).
     store: Store,
     /// The roles in force and their file, read again on SIGHUP.
-    reloadable_roles: Option<(crate::auth::identity::SharedRoles, std::path::PathBuf)>,
+    reloadable_roles: Option<(crate::auth::roles::SharedRoles, std::path::PathBuf)>,
 }
 
 struct AuditRetention {
@@ -154,7 +154,7 @@ pub async fn app(config: &Config) -> Result<App, StartError> {
                 .map_err(|_| StartError::ProxyHeader(header.clone()))?,
             trusted: config.trusted_proxies.clone(),
             client_header: config.client_address_header.clone(),
-            roles: crate::auth::identity::SharedRoles::new({
+            roles: crate::auth::roles::SharedRoles::new({
                 let loaded = crate::auth::roles::Roles::load(roles)?;
                 loaded.warn_if_empty(roles);
                 loaded
@@ -179,11 +179,11 @@ pub async fn app(config: &Config) -> Result<App, StartError> {
         store: store.clone(),
         proxy,
         token: token.clone(),
-        console_files: crate::http::console_files::ConsoleFiles::choose(config.dist_dir.clone()),
+        console_files: crate::console_files::ConsoleFiles::choose(config.dist_dir.clone()),
         allowed_origins,
         // The atomic resend needs this server's own store; a gateway's upstream has none.
         offers_resend: config.upstream.is_none(),
-        limits: crate::http::rate_limit::RateLimits::new(
+        limits: crate::auth::rate_limits::RateLimits::new(
             config.write_limit,
             config.auth_failure_limit,
         ),
@@ -270,7 +270,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     }
 
     if let Some(address) = config.metrics_addr {
-        let handle = crate::http::metrics::install()?;
+        let handle = crate::telemetry::install()?;
         let metrics = tokio::net::TcpListener::bind(address)
             .await
             .map_err(|source| StartError::Bind {
@@ -279,7 +279,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
             })?;
         let bound = metrics.local_addr().map_err(StartError::Serve)?;
         tracing::info!(address = %bound, "metrics served at /metrics");
-        if let Some(warning) = crate::http::metrics::exposure_warning(bound) {
+        if let Some(warning) = crate::telemetry::exposure_warning(bound) {
             tracing::warn!("{warning}");
         }
         let router = crate::http::metrics::router(handle, app.store.clone());

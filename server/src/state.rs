@@ -7,9 +7,9 @@ use std::net::IpAddr;
 use axum::extract::FromRef;
 use axum::http::HeaderMap;
 
-use crate::auth::client::{UnreadableHop, client_address};
 use crate::auth::identity::ProxyAuth;
 use crate::auth::owner_token::ApiToken;
+use crate::client_address::{UnreadableHop, client_address};
 use crate::gateway::upstream::Upstream;
 use crate::store::Store;
 
@@ -23,13 +23,13 @@ pub struct Site {
     pub store: Store,
     /// Identities from an authenticating proxy, when configured.
     pub proxy: Option<ProxyAuth>,
-    pub console_files: crate::http::console_files::ConsoleFiles,
+    pub console_files: crate::console_files::ConsoleFiles,
     /// Other origins whose pages may call the API (CORS); empty for none.
     pub allowed_origins: Vec<axum::http::HeaderValue>,
     /// Whether `POST …/{id}/resend` is served (store mode), as `me` tells the console.
     pub offers_resend: bool,
     /// Changes and failed sign-ins per identity and client address.
-    pub limits: crate::http::rate_limit::RateLimits,
+    pub limits: crate::auth::rate_limits::RateLimits,
     /// The names a request signed in by cookie or by the proxy must carry.
     pub public_hosts: crate::auth::public_origin::PublicHosts,
 }

@@ -7,6 +7,7 @@
 //! invitation per address, a change and its audit record in one transaction, an append-only
 //! trail) are kept by the database in both.
 
+mod answer;
 pub mod audit;
 mod backend;
 #[cfg(test)]
@@ -132,7 +133,7 @@ impl Store {
 async fn timed<T>(operation: &'static str, work: impl std::future::Future<Output = T>) -> T {
     let started = std::time::Instant::now();
     let outcome = work.await;
-    crate::http::metrics::store_operation(operation, started.elapsed());
+    crate::telemetry::store_operation(operation, started.elapsed());
     outcome
 }
 

@@ -7,6 +7,7 @@ mod disk;
 mod dist;
 mod fuzz;
 mod image;
+mod layers;
 mod paths;
 mod postgres;
 mod run;

@@ -23,12 +23,13 @@ use crate::tools::{
     Browser, Tools, describe, ensure_anyscale_cli, ensure_browser, ensure_build_tools,
     ensure_cargo_deny, ensure_formatters, ensure_schemathesis, run,
 };
-use crate::{Result, console, disk, paths, size};
+use crate::{Result, console, disk, layers, paths, size};
 
 /// One part of the suite, for `cargo xtask test PART`.
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Part {
-    /// Formatting (rustfmt, leptosfmt) and the supply-chain check (cargo deny).
+    /// Formatting (rustfmt, leptosfmt), the supply-chain check (cargo deny), and the server's
+    /// layers (no import circle).
     Checks,
     /// The release console build and its size budget.
     Size,
@@ -72,7 +73,9 @@ pub fn run_tests(part: Option<Part>, filter: Option<String>) -> Result {
     let tally = Tally::default();
     let filter = filter.as_deref();
     let outcome = match part {
-        Part::Checks => check_formatting(&tools).and_then(|()| check_dependencies(&tools)),
+        Part::Checks => check_formatting(&tools)
+            .and_then(|()| check_dependencies(&tools))
+            .and_then(|()| layers::check()),
         Part::Size => console::build(&tools)
             .and_then(|()| size::report())
             .and_then(|()| size::check_budget()),
@@ -153,6 +156,9 @@ fn run_all(filter: Option<&str>) -> Result {
         "supply chain (cargo deny: licences, bans, sources)",
         &|| check_dependencies(&tools),
     );
+    step("the server's layers (no import circle)", &|| {
+        layers::check()
+    });
     step("release console build", &|| {
         console::build(&tools).and_then(|()| size::report())
     });

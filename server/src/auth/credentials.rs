@@ -17,12 +17,12 @@ use axum::response::IntoResponse;
 use axum::response::Response;
 
 use crate::auth::identity::{AuthMethod, Identity};
-use crate::http::error::ApiError;
-use crate::http::metrics::{self, Refusal};
-use crate::http::rate_limit::address_of;
-use crate::http::request_log::LoggedActor;
+use crate::client_address::address_of;
+use crate::error::ApiError;
 use crate::limits::MAX_SESSION_COOKIES;
 use crate::state::Site;
+use crate::telemetry::LoggedActor;
+use crate::telemetry::{self, Refusal};
 
 pub const TOKEN_COOKIE: &str = "cli_token";
 /// The session cookie over plain HTTP (loopback, or behind a proxy that says nothing).
@@ -70,7 +70,7 @@ pub async fn authenticate(State(site): State<Site>, mut request: Request, next: 
         && let Some(client) = client
         && let Err(too_many) = site.limits.blocked(client)
     {
-        metrics::refusal(Refusal::TooManyFailures);
+        telemetry::refusal(Refusal::TooManyFailures);
         return refuse_stranger(request, too_many.into_response()).await;
     }
     match identity_of(&site, request.headers(), request.method(), peer).await {
@@ -83,15 +83,15 @@ pub async fn authenticate(State(site): State<Site>, mut request: Request, next: 
         }
         Err(refused) => {
             if refused.status == StatusCode::UNAUTHORIZED {
-                metrics::refusal(Refusal::Unauthorized);
+                telemetry::refusal(Refusal::Unauthorized);
                 if let Some(client) = client
                     && let Err(too_many) = site.limits.failed(client)
                 {
-                    metrics::refusal(Refusal::TooManyFailures);
+                    telemetry::refusal(Refusal::TooManyFailures);
                     return refuse_stranger(request, too_many.into_response()).await;
                 }
             } else if refused.status == StatusCode::FORBIDDEN {
-                metrics::refusal(Refusal::CrossSite);
+                telemetry::refusal(Refusal::CrossSite);
             }
             refuse_stranger(request, refused.into_response()).await
         }
@@ -99,7 +99,7 @@ pub async fn authenticate(State(site): State<Site>, mut request: Request, next: 
 }
 
 async fn refuse_stranger(request: Request, answer: Response) -> Response {
-    crate::http::request_size::answer_stranger(request, answer).await
+    crate::unread::answer_stranger(request, answer).await
 }
 
 /// Who sent a request with these `headers` from `peer`, from exactly one credential, or why it

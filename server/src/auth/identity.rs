@@ -5,9 +5,9 @@ use std::net::IpAddr;
 use axum::http::HeaderName;
 use serde::Serialize;
 
-use crate::auth::roles::Roles;
+use crate::auth::roles::SharedRoles;
 
-pub use org_invitations_core::role::Role;
+use org_invitations_core::role::Role;
 
 /// How a caller proved who they are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -64,30 +64,4 @@ pub struct ProxyAuth {
     /// The header in which the proxy names the client's address (`--client-address-header`).
     pub client_header: HeaderName,
     pub roles: SharedRoles,
-}
-
-/// The roles in force, replaced whole when the file is read again.
-#[derive(Clone)]
-pub struct SharedRoles(std::sync::Arc<std::sync::RwLock<Roles>>);
-
-impl SharedRoles {
-    pub fn new(roles: Roles) -> Self {
-        Self(std::sync::Arc::new(std::sync::RwLock::new(roles)))
-    }
-
-    /// The role the roles in force give `address`.
-    pub fn role_of(&self, address: &str) -> Option<Role> {
-        self.0
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .role_of(address)
-    }
-
-    /// From the next request on, `roles` are in force.
-    pub fn replace(&self, roles: Roles) {
-        *self
-            .0
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = roles;
-    }
 }

@@ -9,11 +9,12 @@ use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 
-use crate::auth::identity::{Identity, Role};
-use crate::http::error::ApiError;
-use crate::http::request_log::RequestId;
+use crate::auth::identity::Identity;
+use crate::error::ApiError;
 use crate::state::Site;
 use crate::store::audit::{Action, Entry, Who};
+use crate::telemetry::RequestId;
+use org_invitations_core::role::Role;
 
 /// A role a handler needs.
 pub trait Required {
@@ -119,7 +120,7 @@ pub async fn check(
             .await
             .map_err(ApiError::unrecorded)?;
     }
-    crate::http::metrics::refusal(crate::http::metrics::Refusal::Forbidden);
+    crate::telemetry::refusal(crate::telemetry::Refusal::Forbidden);
     Err(ApiError::new(StatusCode::FORBIDDEN, detail))
 }
 

@@ -161,6 +161,32 @@ impl Roles {
     }
 }
 
+/// The roles in force, replaced whole when the file is read again.
+#[derive(Clone)]
+pub struct SharedRoles(std::sync::Arc<std::sync::RwLock<Roles>>);
+
+impl SharedRoles {
+    pub fn new(roles: Roles) -> Self {
+        Self(std::sync::Arc::new(std::sync::RwLock::new(roles)))
+    }
+
+    /// The role the roles in force give `address`.
+    pub fn role_of(&self, address: &str) -> Option<Role> {
+        self.0
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .role_of(address)
+    }
+
+    /// From the next request on, `roles` are in force.
+    pub fn replace(&self, roles: Roles) {
+        *self
+            .0
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = roles;
+    }
+}
+
 fn check_pattern(pattern: &str) -> Result<(), String> {
     match pattern.split_once('@') {
         Some((local, domain))
@@ -203,7 +229,7 @@ fn matches(pattern: &str, text: &str) -> bool {
 /// Reads the roles file again on every SIGHUP: a valid file is in force from the next
 /// request on (with a warning when it grants nothing); a broken, unreadable, oversized or
 /// slow one is refused, saying why, and the roles in force stay.
-pub async fn reload_on_hangup(roles: crate::auth::identity::SharedRoles, path: std::path::PathBuf) {
+pub async fn reload_on_hangup(roles: SharedRoles, path: std::path::PathBuf) {
     let Ok(mut hangups) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
     else {
         tracing::warn!("cannot listen for SIGHUP: the roles file is read at start only");

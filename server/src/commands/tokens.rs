@@ -4,10 +4,10 @@
 
 use chrono::Utc;
 
-use crate::auth::identity::Role;
 use crate::config::{Config, TokensCommand};
 use crate::start::StartError;
 use crate::store::tokens::TokenStoreError;
+use org_invitations_core::role::Role;
 
 /// Carries out one tokens command; what it prints is for the person at the terminal.
 pub async fn run(command: &TokensCommand, config: &Config) -> Result<(), StartError> {

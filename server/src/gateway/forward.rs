@@ -12,13 +12,13 @@ use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::auth::identity::Role;
 use crate::auth::permit::{caller, check, target_id};
+use crate::error::ApiError;
 use crate::gateway::upstream::Upstream;
-use crate::http::error::ApiError;
 use crate::limits::{MAX_BODY_BYTES, MAX_UPSTREAM_REPLY_BYTES};
 use crate::state::GatewayMode;
 use crate::store::audit::{Action, Entry};
+use org_invitations_core::role::Role;
 
 /// Headers passed back from the upstream; everything else (cookies above all) stays behind.
 const PASSED_BACK: [header::HeaderName; 3] = [

@@ -12,7 +12,7 @@ use org_invitations_core::wire::{AuditPage, AuditRecord, ErrorBody, ListMetadata
 use serde::Deserialize;
 
 use crate::auth::permit::{Admin, Permit};
-use crate::http::error::{ApiError, ApiQuery};
+use crate::error::{ApiError, ApiQuery};
 use crate::state::Site;
 use crate::store::audit::{Action, Filter};
 

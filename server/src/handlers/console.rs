@@ -13,9 +13,9 @@ use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use crate::auth::credentials::{
     Credential, cleared_session_cookies, over_https, presented_credentials, session_cookie,
 };
-use crate::http::console_files::accepted_encoding;
-use crate::http::error::ApiError;
-use crate::http::rate_limit::address_of;
+use crate::client_address::address_of;
+use crate::console_files::accepted_encoding;
+use crate::error::ApiError;
 use crate::state::Site;
 
 pub async fn index(

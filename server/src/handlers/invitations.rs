@@ -17,7 +17,7 @@ use org_invitations_core::wire::{
 use serde_json::Value;
 
 use crate::auth::permit::{Admin, Inviter, Permit, Viewer};
-use crate::http::error::{ApiError, ApiJson, ApiPath, ApiQuery, IgnoredBody};
+use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, IgnoredBody};
 use crate::state::StoreMode;
 use crate::store::audit::{Action, Entry, Who};
 use crate::store::{CreateRefusal, ListFilter};

@@ -7,7 +7,7 @@ use axum::extract::{Request, State};
 use org_invitations_core::wire::{Me, ResultBody};
 
 use crate::auth::permit::caller;
-use crate::http::error::ApiError;
+use crate::error::ApiError;
 use crate::state::Site;
 
 /// Who the caller is, how they signed in, and their role.

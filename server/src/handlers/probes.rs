@@ -10,6 +10,10 @@ use serde::Serialize;
 
 use crate::state::Site;
 
+/// The probes' paths, outside the API: no credential, no limit, no info-level log line.
+pub const HEALTH_PATH: &str = "/healthz";
+pub const READY_PATH: &str = "/readyz";
+
 #[derive(Serialize)]
 pub struct Probe {
     status: &'static str,

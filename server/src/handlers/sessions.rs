@@ -7,7 +7,7 @@ use axum::extract::State;
 use org_invitations_core::wire::SessionsEnded;
 
 use crate::auth::permit::{Admin, Permit};
-use crate::http::error::ApiError;
+use crate::error::ApiError;
 use crate::state::Site;
 
 /// Ends every browser session; says how many there were.

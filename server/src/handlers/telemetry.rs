@@ -4,7 +4,7 @@
 use axum::Json;
 
 use crate::auth::permit::{Permit, Viewer};
-use crate::http::error::IgnoredBody;
+use crate::error::IgnoredBody;
 
 /// The CLI's usage report: accepted and dropped.
 #[utoipa::path(

@@ -1,7 +1,7 @@
 //! One structured log line per request, with its id, and the request's metrics. Only the path
 //! is logged: query strings can carry the sign-in token, and headers carry it always. Nothing
 //! a client sends is logged or labelled unbounded: the method is one of a fixed set
-//! (`crate::http::method::label`), the path and the actor are cut (`crate::logged::cut`). The
+//! (`crate::telemetry::method_label`), the path and the actor are cut (`crate::logged::cut`). The
 //! line also names the route template the request matched, who made it (once known) and the
 //! client's address; in `--log-format json` each is a field of its own.
 
@@ -11,18 +11,9 @@ use axum::extract::{MatchedPath, Request};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::http::metrics;
-use crate::http::rate_limit::address_of;
-use crate::http::routes::{PROBE_HEALTH, PROBE_READY};
-
-/// The id of one request: in the log line, the `X-Request-Id` answer header, and the audit
-/// trail, so one can be found from the others.
-#[derive(Debug, Clone)]
-pub struct RequestId(pub String);
-
-/// Who made the request, as authentication found it: carried out on the answer for the log.
-#[derive(Debug, Clone)]
-pub struct LoggedActor(pub String);
+use crate::client_address::address_of;
+use crate::handlers::probes::{HEALTH_PATH, READY_PATH};
+use crate::telemetry::{self, LoggedActor, RequestId};
 
 /// The route template the request matched, carried out on the answer for the log and the
 /// metrics (the raw path would give every id a series of its own).
@@ -44,13 +35,13 @@ pub async fn remember_route(request: Request, next: Next) -> Response {
 }
 
 pub async fn log_request(mut request: Request, next: Next) -> Response {
-    let method = crate::http::method::label(request.method());
+    let method = telemetry::method_label(request.method());
     let path = crate::logged::cut(request.uri().path()).into_owned();
     let client = address_of(&request).map(|address| address.to_string());
     let started = Instant::now();
     let id = crate::ids::request_id();
     request.extensions_mut().insert(RequestId(id.clone()));
-    let in_flight = metrics::InFlight::start();
+    let in_flight = telemetry::InFlight::start();
     let mut response = next.run(request).await;
     drop(in_flight);
     if let Ok(value) = axum::http::HeaderValue::from_str(&id) {
@@ -68,7 +59,7 @@ pub async fn log_request(mut request: Request, next: Next) -> Response {
         .extensions()
         .get::<LoggedActor>()
         .map(|LoggedActor(actor)| crate::logged::cut(actor).into_owned());
-    metrics::request(&route, method, status, took);
+    telemetry::request(&route, method, status, took);
     macro_rules! log {
         ($level:ident) => {
             tracing::$level!(
@@ -85,7 +76,7 @@ pub async fn log_request(mut request: Request, next: Next) -> Response {
         };
     }
     // A load balancer probes every few seconds: its requests would drown the others.
-    if path == PROBE_HEALTH || path == PROBE_READY {
+    if path == HEALTH_PATH || path == READY_PATH {
         log!(debug);
     } else {
         log!(info);

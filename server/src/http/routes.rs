@@ -13,12 +13,10 @@ use crate::auth::credentials::authenticate;
 use crate::gateway;
 use crate::handlers::{audit, console, invitations, me, probes, sessions, telemetry, userinfo};
 
-/// The probes' paths, outside the API: no credential, no limit, no info-level log line.
-pub const PROBE_HEALTH: &str = "/healthz";
-pub const PROBE_READY: &str = "/readyz";
-use crate::http::console_files::{ConsoleFiles, only_reads, serve_embedded};
+use crate::console_files::ConsoleFiles;
+use crate::error::ApiError;
 use crate::http::cors;
-use crate::http::error::ApiError;
+use crate::http::files::{only_reads, serve_embedded};
 use crate::http::method;
 use crate::http::openapi;
 use crate::http::rate_limit::limit_writes;
@@ -124,8 +122,8 @@ where
         .route("/", get(console::index))
         .route("/index.html", get(console::index))
         .route(openapi::PATH, get(openapi::serve))
-        .route(PROBE_HEALTH, get(probes::healthz))
-        .route(PROBE_READY, get(probes::readyz))
+        .route(probes::HEALTH_PATH, get(probes::healthz))
+        .route(probes::READY_PATH, get(probes::readyz))
         .merge(api)
         .route_layer(middleware::from_fn(remember_route));
     let pages = match &site.console_files {

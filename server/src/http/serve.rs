@@ -19,25 +19,9 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tower::ServiceExt;
 
-use crate::http::rate_limit::network_of;
-use crate::limits::{
-    BODY_TIMEOUT, CONNECTION_BUFFER_BYTES, CONNECTION_MAX_HEADERS, SHUTDOWN_GRACE,
-};
-
-/// How long a request body may take to arrive, carried by each request for whoever reads it.
-#[derive(Debug, Clone, Copy)]
-pub struct BodyDeadline(pub Duration);
-
-impl BodyDeadline {
-    /// The deadline `request` carries; the default one for requests that did not come through
-    /// [`serve`] (in-process tests).
-    pub fn of<B>(request: &axum::http::Request<B>) -> Duration {
-        request
-            .extensions()
-            .get::<Self>()
-            .map_or(BODY_TIMEOUT, |Self(deadline)| *deadline)
-    }
-}
+use crate::client_address::network_of;
+use crate::limits::{CONNECTION_BUFFER_BYTES, CONNECTION_MAX_HEADERS, SHUTDOWN_GRACE};
+use crate::unread::BodyDeadline;
 
 /// How the connection loop treats clients.
 #[derive(Debug, Clone)]

@@ -250,7 +250,7 @@ impl Store {
         let entries: Vec<Entry> = entries.iter().map(Entry::storable).collect();
         let outcome = timed("record", self.backend.record(at, &who.storable(), &entries)).await;
         if outcome.is_err() {
-            crate::http::metrics::audit_write_failed();
+            crate::telemetry::audit_write_failed();
         }
         outcome
     }
@@ -264,7 +264,7 @@ impl Store {
             .collect();
         let outcome = timed("complete", self.backend.complete(&outcomes)).await;
         if outcome.is_err() {
-            crate::http::metrics::audit_write_failed();
+            crate::telemetry::audit_write_failed();
         }
         outcome
     }

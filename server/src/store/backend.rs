@@ -9,7 +9,7 @@ use org_invitations_core::wire::AuditRecord;
 
 use super::audit::{Entry, Filter, Who};
 use super::{CreateRefusal, ListFilter, StoreError};
-use crate::auth::identity::Role;
+use org_invitations_core::role::Role;
 
 /// Rows of one page, each with its position (`seq`), and the total the page belongs to, from
 /// one snapshot. A backend fetches up to the limit it is given; the store asks for one row

@@ -31,7 +31,7 @@ impl Store {
             .map(|(who, refused)| (who, refused.as_slice()));
         let outcome = timed("create_many", self.backend.create_many(emails, now, audit)).await;
         if audited && outcome.is_err() {
-            crate::http::metrics::audit_write_failed();
+            crate::telemetry::audit_write_failed();
         }
         outcome
     }

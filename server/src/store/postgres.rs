@@ -29,9 +29,9 @@ pub(crate) use connect::with_causes;
 use super::audit::{Entry, Filter, Who};
 use super::backend::{Backend, PoolStatus, Rows, StoredToken, TokenRow};
 use super::{CreateRefusal, ListFilter, StoreError};
-use crate::auth::identity::Role;
 use connect::{describe, tls};
 use migrations::migrate;
+use org_invitations_core::role::Role;
 
 /// Connections per instance. Two or three instances stay well below PostgreSQL's default of
 /// 100.

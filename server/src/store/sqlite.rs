@@ -25,7 +25,7 @@ use rusqlite::{Connection, ErrorCode};
 use super::audit::{Entry, Filter, Who};
 use super::backend::{Backend, Rows, StoredToken, TokenRow};
 use super::{CreateRefusal, ListFilter, StoreError};
-use crate::auth::identity::Role;
+use org_invitations_core::role::Role;
 
 pub use backup::backup;
 

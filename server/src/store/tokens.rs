@@ -7,8 +7,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use subtle::ConstantTimeEq;
 
 use super::{Store, StoreError, instant, sha256_hex, timed};
-use crate::auth::identity::Role;
 use crate::ids;
+use org_invitations_core::role::Role;
 
 /// How often a token's "last used" is written: at most once a minute, not on every request.
 const LAST_USED_RESOLUTION: TimeDelta = TimeDelta::minutes(1);

@@ -4,9 +4,9 @@ use chrono::{DateTime, Utc};
 use tokio_postgres::error::SqlState;
 
 use super::PostgresBackend;
-use crate::auth::identity::Role;
 use crate::store::StoreError;
 use crate::store::backend::{StoredToken, TokenRow};
+use org_invitations_core::role::Role;
 
 pub(super) async fn insert(
     backend: &PostgresBackend,

@@ -91,7 +91,7 @@ fn serve(conn: &Connection, queue: &Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        crate::http::metrics::group_commit_batch(batch.len());
+        crate::telemetry::group_commit_batch(batch.len());
         let ended = match conn.execute_batch("BEGIN IMMEDIATE") {
             Ok(()) => {
                 // A write that panics must not take the writer (and every later write) with it:

@@ -7,9 +7,9 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{is_unique_violation, open_connection, unpoisoned};
-use crate::auth::identity::Role;
 use crate::store::StoreError;
 use crate::store::backend::{StoredToken, TokenRow};
+use org_invitations_core::role::Role;
 
 #[derive(Clone)]
 pub struct NamedTokens {

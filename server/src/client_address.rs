@@ -1,4 +1,5 @@
-//! Who is asking, before any credential says so: the address limits are keyed on until an
+//! Who is asking, before any credential says so (on the ground floor: the connection loop,
+//! the credential check and the limits all need it): the address limits are keyed on until an
 //! identity is known. Directly, that is the connection's peer. Behind a trusted login proxy
 //! every request comes from the proxy, so the client is the rightmost address of the one
 //! header the proxy is configured to write (`--client-address-header`, `X-Forwarded-For` by
@@ -9,6 +10,9 @@
 
 use std::net::IpAddr;
 
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Request};
 use axum::http::{HeaderMap, HeaderName};
 
 /// The proxy's header names a hop that is no address where the client should be (`unknown`,
@@ -75,6 +79,29 @@ fn parse_hop(hop: &str) -> Option<IpAddr> {
         return rest.split_once(']')?.0.parse().ok();
     }
     hop.rsplit_once(':')?.0.parse().ok()
+}
+
+/// What a per-address limit is keyed on: an IPv4 address itself (also written as an
+/// IPv4-mapped IPv6 one), an IPv6 address's /64, the least a network hands one subscriber, so
+/// one client cannot get a fresh allowance from every address of its own prefix.
+pub fn network_of(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V4(_) => address,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(std::net::Ipv6Addr::from_bits(
+                v6.to_bits() & !u128::from(u64::MAX),
+            )),
+        },
+    }
+}
+
+/// The client's address, as the connection says.
+pub fn address_of(request: &Request) -> Option<IpAddr> {
+    request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(peer)| peer.ip())
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! API errors: every non-2xx answer carries `{"error": {"detail": ...}}`, including the ones
-//! produced by rejected bodies and queries.
+//! produced by rejected bodies and queries. On the ground floor: every layer above answers with
+//! [`ApiError`]; how a storage failure is answered is the store's to say (`crate::store`).
 
 use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
@@ -9,8 +10,6 @@ use axum::response::{IntoResponse, Response};
 use axum::{Json, body::Bytes};
 use org_invitations_core::wire::ErrorBody;
 use serde::de::DeserializeOwned;
-
-use crate::store::StoreError;
 
 #[derive(Debug)]
 pub struct ApiError {
@@ -43,8 +42,10 @@ impl ApiError {
     }
 }
 
-impl From<crate::auth::client::UnreadableHop> for ApiError {
-    fn from(crate::auth::client::UnreadableHop(hop): crate::auth::client::UnreadableHop) -> Self {
+impl From<crate::client_address::UnreadableHop> for ApiError {
+    fn from(
+        crate::client_address::UnreadableHop(hop): crate::client_address::UnreadableHop,
+    ) -> Self {
         Self::bad_request(format!(
             "The login proxy named no client address this server can read ({hop:?}): it must \
              write the client's address in the header that --client-address-header names"
@@ -70,35 +71,6 @@ impl IntoResponse for ApiError {
             );
         }
         response
-    }
-}
-
-impl ApiError {
-    /// The audit trail could not be written, so the change was not made.
-    pub fn unrecorded(err: StoreError) -> Self {
-        tracing::error!(error = %err, "the audit trail cannot be written");
-        Self::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "The audit trail cannot be written just now, so nothing was changed; try again",
-        )
-    }
-}
-
-impl From<StoreError> for ApiError {
-    fn from(err: StoreError) -> Self {
-        // The cause goes to the log; the client gets no internals. Changes and their records
-        // share one transaction, so a failure leaves nothing half done, and a retry is safe.
-        tracing::error!(error = %err, "storage failure");
-        if matches!(err, StoreError::Unavailable(_)) {
-            return Self::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "The database cannot be reached just now; nothing was changed. Try again in a moment",
-            );
-        }
-        Self::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "The invitation store failed; nothing was changed. Try again",
-        )
     }
 }
 
