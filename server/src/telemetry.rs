@@ -65,8 +65,8 @@ pub fn exposure_warning(address: std::net::SocketAddr) -> Option<String> {
     })
 }
 
-/// The methods this server answers (some with 405 where a route does not take them).
-const KNOWN_METHODS: [Method; 7] = [
+/// The standard methods (RFC 9110 and PATCH): a route that does not take one answers 405.
+const KNOWN_METHODS: [Method; 9] = [
     Method::GET,
     Method::HEAD,
     Method::POST,
@@ -74,10 +74,13 @@ const KNOWN_METHODS: [Method; 7] = [
     Method::DELETE,
     Method::PATCH,
     Method::OPTIONS,
+    Method::TRACE,
+    Method::CONNECT,
 ];
 
-/// `method` as a metric label or a log field: its name when it is one the server answers, else
-/// `other`, so a client cannot make a series or a field of its own.
+/// `method` as a metric label or a log field: its name when it is a standard one, else `other`
+/// (an extension method, which a client can make up), so a client cannot make a series or a
+/// field of its own.
 pub fn method_label(method: &Method) -> &'static str {
     KNOWN_METHODS
         .iter()
@@ -169,7 +172,8 @@ mod tests {
     fn only_standard_methods_keep_their_name() {
         assert_eq!(method_label(&Method::GET), "GET");
         assert_eq!(method_label(&Method::OPTIONS), "OPTIONS");
-        for other in ["TRACE", "CONNECT", "get", "PROPFIND", &"X".repeat(500)] {
+        assert_eq!(method_label(&Method::TRACE), "TRACE");
+        for other in ["get", "PROPFIND", "MKCOL", &"X".repeat(500)] {
             let method = Method::from_bytes(other.as_bytes()).unwrap();
             assert_eq!(method_label(&method), "other", "{other}");
         }

@@ -1,6 +1,6 @@
 //! Request methods: the server knows the standard ones, and no other reaches a route, a log
 //! field or a metric label. hyper accepts any token as a method (up to its head buffer), so an
-//! unknown method is answered 501 with the error body at the outermost layer, and everything
+//! extension method is answered 501 with the error body at the outermost layer, and everything
 //! that records a method records one of a fixed set.
 
 use axum::extract::Request;
@@ -12,13 +12,14 @@ use crate::error::ApiError;
 use crate::telemetry::method_label;
 use crate::unread::answer_stranger;
 
-/// Outermost but for the request log: a method the server does not answer (an extension,
-/// TRACE, CONNECT; see [`method_label`]) is 501, whatever the path.
+/// Outermost but for the request log: a method that is no standard one (an extension method;
+/// see [`method_label`]) is 501, whatever the path. A standard one that a route does not take
+/// is that route's 405.
 pub async fn refuse_unknown(request: Request, next: Next) -> Response {
     if method_label(request.method()) == "other" {
         let refused = ApiError::new(
             StatusCode::NOT_IMPLEMENTED,
-            "This server does not implement that request method: it answers GET, HEAD, POST, PUT, DELETE, PATCH and OPTIONS",
+            "This server does not implement that request method: it knows GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS, TRACE and CONNECT",
         );
         return answer_stranger(request, refused.into_response()).await;
     }

@@ -60,8 +60,14 @@ fn an_unknown_method_is_501_and_never_a_series_or_a_long_log_line() {
     let api = Api::new(&server);
     assert_eq!(api.get(LIST_PATH).status, 200);
     let bearer = format!("Bearer {}", server.token);
-    let put = api.request("PUT", LIST_PATH, &[("Authorization", &bearer)]);
-    assert_eq!(put.status, 405, "{}", put.body);
+    for standard in ["PUT", "TRACE"] {
+        let refused = api.request(standard, LIST_PATH, &[("Authorization", &bearer)]);
+        assert_eq!(refused.status, 405, "{standard}: {}", refused.body);
+        assert!(
+            refused.detail().contains("not allowed"),
+            "{standard}: the error body"
+        );
+    }
 }
 
 #[test]
