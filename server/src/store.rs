@@ -13,6 +13,7 @@ mod backend;
 #[cfg(test)]
 mod contract_tests;
 mod invitations;
+pub mod migrations;
 pub mod postgres;
 mod readiness;
 mod sessions;
@@ -65,6 +66,8 @@ pub enum StoreError {
         found: i64,
         supported: i64,
     },
+    #[error("cannot bring the database's schema up to date: {0}")]
+    Migration(String),
     /// The shared transaction a write was part of did not reach the disk.
     #[error("the change was not saved: {0}")]
     NotSaved(String),

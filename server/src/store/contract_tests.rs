@@ -11,6 +11,7 @@ use testkit::postgres;
 mod audit;
 mod invitations;
 mod secrets;
+mod upgrades;
 
 use super::audit::{Action, Entry, Filter, Who};
 use super::tokens::TokenStoreError;

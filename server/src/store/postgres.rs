@@ -113,7 +113,7 @@ impl Backend for PostgresBackend {
     }
 
     fn known_schema_version(&self) -> i64 {
-        migrations::CURRENT
+        migrations::current()
     }
 
     fn pool_status(&self) -> Option<PoolStatus> {

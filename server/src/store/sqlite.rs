@@ -78,7 +78,7 @@ impl Backend for SqliteBackend {
     }
 
     fn known_schema_version(&self) -> i64 {
-        schema::CURRENT
+        schema::current()
     }
 
     async fn create_many(

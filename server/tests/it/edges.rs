@@ -17,7 +17,7 @@ fn with_method(server: &TestServer, method: &str, path: &str) -> String {
 }
 
 #[test]
-fn an_unknown_method_is_501_and_never_a_series_or_a_long_log_line() {
+fn an_unknown_method_is_405_and_never_a_series_or_a_long_log_line() {
     let server = started_with(&["--metrics-addr", "127.0.0.1:0"]);
     let url = metrics_url(&server);
     let series = || {
@@ -27,7 +27,7 @@ fn an_unknown_method_is_501_and_never_a_series_or_a_long_log_line() {
             .count()
     };
     let first = with_method(&server, "PROPFIND", LIST_PATH);
-    assert_eq!(raw_status(&first), 501, "{first}");
+    assert_eq!(raw_status(&first), 405, "{first}");
     assert!(
         first.contains(r#"{"error":{"detail":"#),
         "the error body: {first}"
@@ -40,12 +40,12 @@ fn an_unknown_method_is_501_and_never_a_series_or_a_long_log_line() {
             &method,
             if n % 2 == 0 { LIST_PATH } else { "/x.js" },
         );
-        assert_eq!(raw_status(&answer), 501, "{method}: {answer}");
+        assert_eq!(raw_status(&answer), 405, "{method}: {answer}");
     }
     assert_eq!(series(), before, "2,000 methods made no series");
 
     let huge = "X".repeat(200 * 1024);
-    assert_eq!(raw_status(&with_method(&server, &huge, "/")), 501);
+    assert_eq!(raw_status(&with_method(&server, &huge, "/")), 405);
     // Every answer so far is logged, and no line holds more than a few hundred characters.
     let log = server.log();
     let longest = log.lines().map(str::len).max().unwrap_or(0);

@@ -14,7 +14,9 @@ use testkit::{Api, LIST_PATH, ServerOptions, TestServer};
 
 const TOKEN: &str = "sss_scale_out_token_0123456789abc";
 /// The migrations a database has had, in order.
-const VERSIONS: &str = "SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_version";
+/// The migrations applied, as refinery's history records them.
+const VERSIONS: &str =
+    "SELECT string_agg(version::text, ',' ORDER BY version) FROM refinery_schema_history";
 
 /// A fresh database, and the options that put an instance on it with the shared token.
 fn shared_database() -> (tempfile::TempDir, String) {
@@ -451,7 +453,7 @@ fn a_database_from_the_first_schema_is_upgraded_and_its_rows_counted() {
     );
     drop(api);
     drop(first);
-    // Back to what the first release of the schema held.
+    // Back to what the first release of the schema held, before the migration history.
     sql(
         &url,
         "DROP TRIGGER count_open_invitations ON invitations;
@@ -459,6 +461,7 @@ fn a_database_from_the_first_schema_is_upgraded_and_its_rows_counted() {
          DROP TABLE open_count;
          DROP INDEX open_invitations_in_order;
          ALTER TABLE sessions DROP COLUMN generation;
+         DROP TABLE refinery_schema_history;
          DELETE FROM schema_version WHERE version > 1;",
     );
     let upgraded = instance(&url);

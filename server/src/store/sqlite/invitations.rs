@@ -282,9 +282,7 @@ impl Invitations {
 
     /// The schema version the file holds (`user_version`), read on a reading connection.
     pub fn schema_version(&self) -> Result<i64, StoreError> {
-        Ok(self
-            .reader()
-            .query_row("PRAGMA user_version", [], |row| row.get(0))?)
+        crate::store::sqlite::schema::applied(&self.reader())
     }
 
     /// How many invitations were ever stored, whatever their state.
@@ -315,7 +313,6 @@ fn invitation_from_row(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::sqlite::schema;
 
     fn emails(list: &[&str]) -> Vec<String> {
         list.iter().map(|email| email.to_string()).collect()
@@ -330,11 +327,10 @@ mod tests {
         {
             // A file from before the count: rows already in it.
             let conn = Connection::open(&path).unwrap();
-            let schema = schema::INVITATIONS
-                .split("BEGIN IMMEDIATE;")
-                .next()
-                .unwrap();
-            conn.execute_batch(schema).unwrap();
+            conn.execute_batch(include_str!(
+                "../../../migrations/sqlite/V1__invitations_audit_sessions_tokens.sql"
+            ))
+            .unwrap();
             conn.execute_batch(
                 "INSERT INTO invitations (id, email, email_key, created_at_ms, expires_at_ms)
                  VALUES ('orginv_x', 'x@x.com', 'x@x.com', 0, 1),
