@@ -82,15 +82,17 @@ pub fn outcomes(
         .collect()
 }
 
-/// The records of a request whose answer never came: the upstream may or may not have made
-/// the change, and the record says so.
+/// The records of a request whose answer never came, or came and could not be read whole
+/// (too large, cut short): the upstream may or may not have made the change, and the record
+/// says so.
 pub fn unknown(records: Vec<(i64, Entry)>) -> Vec<(i64, Entry)> {
     records
         .into_iter()
         .map(|(seq, mut entry)| {
             entry.status = None;
-            entry.detail =
-                Some("Outcome unknown: the upstream did not answer; check the list".into());
+            entry.detail = Some(
+                "Outcome unknown: the upstream's answer could not be read; check the list".into(),
+            );
             (seq, entry)
         })
         .collect()

@@ -94,25 +94,54 @@ pub async fn forward(
         }
     };
 
-    let sent = upstream
-        .send(method, &path_and_query, content_type, body)
-        .await;
-    let mut answer = match sent {
-        Ok(answer) => answer,
+    // Whatever keeps the answer from being read whole (no answer, one too large, one cut
+    // short), the upstream may have made the change: the records say the outcome is unknown.
+    let answered = answer_of(upstream, method, &path, &path_and_query, content_type, body).await;
+    let (status, passed, bytes) = match answered {
+        Ok(answered) => answered,
         Err(err) => {
             if let Some((_, records)) = pending {
                 complete(audit_trail::unknown(records)).await;
             }
-            return Err(unreachable_upstream(upstream, &path, err));
+            return Err(err);
         }
     };
+    if let Some((action, records)) = pending {
+        complete(audit_trail::outcomes(action, records, status, &bytes)).await;
+    }
+    let mut response = (status, Body::from(bytes)).into_response();
+    response.headers_mut().extend(passed);
+    Ok(response)
+}
+
+/// The upstream's answer to one request, read whole: its status, the headers passed back,
+/// and its body (at most [`MAX_UPSTREAM_REPLY_BYTES`]).
+async fn answer_of(
+    upstream: &Upstream,
+    method: Method,
+    path: &str,
+    path_and_query: &str,
+    content_type: Option<header::HeaderValue>,
+    body: axum::body::Bytes,
+) -> Result<
+    (
+        StatusCode,
+        Vec<(header::HeaderName, header::HeaderValue)>,
+        Vec<u8>,
+    ),
+    ApiError,
+> {
+    let mut answer = upstream
+        .send(method, path_and_query, content_type, body)
+        .await
+        .map_err(|err| unreachable_upstream(upstream, path, err))?;
     let status = answer.status();
     let passed: Vec<_> = PASSED_BACK
         .iter()
         .filter_map(|name| Some((name.clone(), answer.headers().get(name)?.clone())))
         .collect();
     let too_large = || {
-        tracing::warn!(path = %crate::logged::cut(&path), "upstream answer over the size limit");
+        tracing::warn!(path = %crate::logged::cut(path), "upstream answer over the size limit");
         ApiError::new(
             StatusCode::BAD_GATEWAY,
             format!(
@@ -131,19 +160,14 @@ pub async fn forward(
     while let Some(chunk) = answer
         .chunk()
         .await
-        .map_err(|err| unreachable_upstream(upstream, &path, err))?
+        .map_err(|err| unreachable_upstream(upstream, path, err))?
     {
         if bytes.len() + chunk.len() > MAX_UPSTREAM_REPLY_BYTES {
             return Err(too_large());
         }
         bytes.extend_from_slice(&chunk);
     }
-    if let Some((action, records)) = pending {
-        complete(audit_trail::outcomes(action, records, status, &bytes)).await;
-    }
-    let mut response = (status, Body::from(bytes)).into_response();
-    response.headers_mut().extend(passed);
-    Ok(response)
+    Ok((status, passed, bytes))
 }
 
 /// Which change, if any, a forwarded request makes.

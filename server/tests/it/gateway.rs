@@ -140,3 +140,83 @@ fn gateway_mode_refuses_to_start_without_the_upstream_token_or_with_demo_data() 
         .contains("http://")
     );
 }
+
+/// An upstream on loopback that reads each request whole and answers it with `answer`'s
+/// bytes, then closes the connection: for answers no real server would send.
+fn scripted_upstream(answer: &'static [u8]) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let origin = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut request = Vec::new();
+            let mut buffer = [0u8; 4096];
+            // The head, then as much body as it declares.
+            while let Ok(read) = stream.read(&mut buffer) {
+                if read == 0 {
+                    break;
+                }
+                request.extend_from_slice(&buffer[..read]);
+                let text = String::from_utf8_lossy(&request);
+                if let Some(end) = text.find("\r\n\r\n") {
+                    let declared = text[..end]
+                        .lines()
+                        .find_map(|line| {
+                            let (name, value) = line.split_once(':')?;
+                            name.eq_ignore_ascii_case("content-length")
+                                .then(|| value.trim().parse::<usize>().ok())?
+                        })
+                        .unwrap_or(0);
+                    if request.len() >= end + 4 + declared {
+                        break;
+                    }
+                }
+            }
+            let _ = stream.write_all(answer);
+        }
+    });
+    origin
+}
+
+/// The gateway's audit records, newest first, as an admin reads them.
+fn trail(gateway: &TestServer) -> Vec<serde_json::Value> {
+    let page = Api::new(gateway).get("/api/console/audit?count=10");
+    assert_eq!(page.status, 200, "{}", page.body);
+    page.json()["results"].as_array().unwrap().clone()
+}
+
+#[test]
+fn a_change_whose_answer_cannot_be_read_is_recorded_with_an_unknown_outcome() {
+    for (what, answer) in [
+        (
+            "an answer over the size limit",
+            &b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 20000000\r\n\r\n[]"[..],
+        ),
+        (
+            "a broken chunk",
+            &b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n40\r\n[{\"status\""[..],
+        ),
+    ] {
+        let origin = scripted_upstream(answer);
+        let gateway = TestServer::start_with(ServerOptions {
+            extra_args: vec!["--upstream".into(), origin],
+            envs: vec![(
+                "ORG_INVITATIONS_UPSTREAM_TOKEN".into(),
+                "sss_upstream_token_for_tests".into(),
+            )],
+            ..Default::default()
+        });
+        let reply = Api::new(&gateway).post(
+            "/api/v2/organization_invitations/batch_create",
+            &json!([{"email": "maybe@example.com"}]),
+        );
+        assert_eq!(reply.status, 502, "{what}: {}", reply.body);
+        let records = trail(&gateway);
+        assert_eq!(records.len(), 1, "{what}: {records:?}");
+        assert_eq!(records[0]["email"], "maybe@example.com", "{what}");
+        assert!(records[0]["status"].is_null(), "{what}: {records:?}");
+        let detail = records[0]["detail"].as_str().unwrap_or_default();
+        assert!(detail.starts_with("Outcome unknown"), "{what}: {records:?}");
+    }
+}
