@@ -530,7 +530,6 @@ mod tests {
 
     #[cfg(feature = "unicode")]
     #[test]
-    #[cfg(feature = "unicode")]
     fn a_part_mixing_scripts_is_refused_as_a_look_alike() {
         for look_alike in [
             "ada@ex\u{430}mple.com",
@@ -554,6 +553,7 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "unicode")]
     #[test]
     fn look_alike_spellings_become_one_address() {
         // The Kelvin sign and full-width letters are compatibility forms of plain letters.

@@ -77,8 +77,14 @@ pub fn list_query(data: &[u8]) {
     if let Some(day) = ExpiryDay::from_param(text) {
         assert_eq!(ExpiryDay::from_param(&day.param()), Some(day));
     }
-    if let Some(seq) = paging_token::parse(text) {
-        assert_eq!(paging_token::parse(&paging_token::encode(seq)), Some(seq));
+    for listing in [
+        paging_token::Listing::Invitations,
+        paging_token::Listing::Audit,
+    ] {
+        if let Some(seq) = paging_token::parse(listing, text) {
+            let written = paging_token::encode(listing, seq);
+            assert_eq!(paging_token::parse(listing, &written), Some(seq));
+        }
     }
 }
 

@@ -1,14 +1,34 @@
-//! The list's opaque `next_paging_token`: the position after which the next page starts.
-//! Only this project's server writes and reads it; clients pass it back untouched.
+//! The lists' opaque `next_paging_token`: where the next page starts, as the position of the
+//! last record given. Only this project's server writes and reads one; clients pass it back
+//! untouched. Each listing has its own prefix, so a token from one is refused by the other.
 
-const PREFIX: &str = "p1.";
-
-pub fn encode(after_seq: i64) -> String {
-    format!("{PREFIX}{after_seq:x}")
+/// Which listing a token pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    /// The invitations, oldest first: the next page starts after the position.
+    Invitations,
+    /// The audit trail, newest first: the next page starts before the position.
+    Audit,
 }
 
-pub fn parse(token: &str) -> Option<i64> {
-    let hex = token.strip_prefix(PREFIX)?;
+impl Listing {
+    const fn prefix(self) -> &'static str {
+        match self {
+            Listing::Invitations => "p1.",
+            Listing::Audit => "a1.",
+        }
+    }
+}
+
+/// The token for position `seq` of `listing`.
+pub fn encode(listing: Listing, seq: i64) -> String {
+    format!("{}{seq:x}", listing.prefix())
+}
+
+/// The position a token of `listing` names; `None` for anything this server did not write:
+/// another listing's token, a sign, a position below zero or past `i64`.
+pub fn parse(listing: Listing, token: &str) -> Option<i64> {
+    let hex = token.strip_prefix(listing.prefix())?;
     if hex.is_empty() || hex.len() > 15 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
@@ -21,17 +41,26 @@ mod tests {
 
     #[test]
     fn round_trips_and_refuses_anything_else() {
-        assert_eq!(parse(&encode(12345)), Some(12345));
-        for bad in [
-            "",
-            "p1.",
-            "p1.-5",
-            "p1.zz",
-            "12",
-            "p1.ffffffffffffffff",
-            "p1.+5",
-        ] {
-            assert_eq!(parse(bad), None, "{bad}");
+        for listing in [Listing::Invitations, Listing::Audit] {
+            assert_eq!(parse(listing, &encode(listing, 12345)), Some(12345));
+            let prefix = listing.prefix();
+            for bad in ["", "ffffffffffffffff", "+5", "-5", "zz", " 5", "5 "] {
+                let token = format!("{prefix}{bad}");
+                assert_eq!(parse(listing, &token), None, "{token}");
+            }
         }
+        assert_eq!(
+            parse(Listing::Audit, "a1.+5"),
+            None,
+            "what the audit's own parser took"
+        );
+        assert_eq!(
+            parse(Listing::Audit, &encode(Listing::Invitations, 5)),
+            None
+        );
+        assert_eq!(
+            parse(Listing::Invitations, &encode(Listing::Audit, 5)),
+            None
+        );
     }
 }

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use org_invitations_core::datetime::rfc3339;
 use org_invitations_core::email::comparison_key;
 use org_invitations_core::export::csv_document;
+use org_invitations_core::paging_token::{self, Listing};
 use org_invitations_core::wire::{AuditPage, AuditRecord, ErrorBody, ListMetadata};
 use serde::Deserialize;
 
@@ -111,10 +112,7 @@ pub async fn audit(
     let before = match query.paging_token.as_deref() {
         None | Some("") => None,
         Some(token) => Some(
-            token
-                .strip_prefix("a1.")
-                .and_then(|hex| i64::from_str_radix(hex, 16).ok())
-                .filter(|seq| *seq > 0)
+            paging_token::parse(Listing::Audit, token)
                 .ok_or_else(|| ApiError::bad_request("Invalid paging_token"))?,
         ),
     };
@@ -134,7 +132,9 @@ pub async fn audit(
         results: page.records,
         metadata: ListMetadata {
             total: Some(page.total),
-            next_paging_token: page.next_before_seq.map(|seq| format!("a1.{seq:x}")),
+            next_paging_token: page
+                .next_before_seq
+                .map(|seq| paging_token::encode(Listing::Audit, seq)),
         },
     })
     .into_response())

@@ -9,7 +9,7 @@ use chrono::Utc;
 use org_invitations_core::OrganizationInvitation;
 use org_invitations_core::email::{self, comparison_key};
 use org_invitations_core::invitation::OWNER_EMAIL;
-use org_invitations_core::paging_token;
+use org_invitations_core::paging_token::{self, Listing};
 use org_invitations_core::wire::{
     BatchCreateResponse, BatchCreateResult, CreateInvitation, CreatedId, ErrorBody, ListMetadata,
     ListQuery, ListResponse, ResultBody, limits,
@@ -53,7 +53,7 @@ pub async fn list(
     };
     let after_seq = match query.paging_token.as_deref() {
         None | Some("") => 0,
-        Some(token) => paging_token::parse(token)
+        Some(token) => paging_token::parse(Listing::Invitations, token)
             .ok_or_else(|| ApiError::bad_request("Invalid paging_token"))?,
     };
     let filter = ListFilter {
@@ -68,7 +68,9 @@ pub async fn list(
         results: page.invitations,
         metadata: ListMetadata {
             total: Some(page.total),
-            next_paging_token: page.last_seq_if_more.map(paging_token::encode),
+            next_paging_token: page
+                .last_seq_if_more
+                .map(|seq| paging_token::encode(Listing::Invitations, seq)),
         },
     }))
 }

@@ -405,6 +405,15 @@ fn every_change_and_refusal_is_on_record_with_who_how_and_the_request() {
         .json();
     assert_eq!(rest["results"].as_array().unwrap().len(), 2);
     assert!(rest["metadata"]["next_paging_token"].is_null());
+    // Only a token this listing wrote: not one with a sign, not the invitation list's.
+    let signed = token.replacen("a1.", "a1.+", 1);
+    for foreign in [signed.as_str(), "p1.4", "a1.-1"] {
+        let refused = api.get(&format!(
+            "{AUDIT}?count=4&paging_token={}",
+            foreign.replace('+', "%2B")
+        ));
+        assert_eq!(refused.status, 400, "{foreign}: {}", refused.body);
+    }
     assert_eq!(api.get(&format!("{AUDIT}?since=yesterday")).status, 422);
     assert_eq!(api.get(&format!("{AUDIT}?action=deleted")).status, 422);
 
