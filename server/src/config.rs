@@ -1,5 +1,7 @@
 //! Command-line options of the server.
 
+use clap::builder::TypedValueParser;
+use org_invitations_core::role::Role;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::path::PathBuf;
@@ -125,7 +127,7 @@ pub struct Config {
 
     /// Gateway mode: how long the upstream may take to answer one request before the console
     /// is told 504.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600), env = "ORG_INVITATIONS_UPSTREAM_TIMEOUT", help_heading = "Gateway")]
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::limits::UPSTREAM_TIMEOUT.as_secs(), value_parser = clap::value_parser!(u64).range(1..=600), env = "ORG_INVITATIONS_UPSTREAM_TIMEOUT", help_heading = "Gateway")]
     pub upstream_timeout: u64,
 
     /// The API token clients must present. Without it, one is generated and kept in the data folder.
@@ -181,30 +183,30 @@ pub struct Config {
 
     /// Seconds a client may take to send a request's headers, and a connection may stay idle
     /// between requests, before it is closed.
-    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600), env = "ORG_INVITATIONS_HEADER_TIMEOUT", help_heading = "Limits")]
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::limits::HEADER_TIMEOUT.as_secs(), value_parser = clap::value_parser!(u64).range(1..=3600), env = "ORG_INVITATIONS_HEADER_TIMEOUT", help_heading = "Limits")]
     pub header_timeout: u64,
 
     /// Seconds a client may take to send a whole request body before it is answered 408.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600), env = "ORG_INVITATIONS_BODY_TIMEOUT", help_heading = "Limits")]
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::limits::BODY_TIMEOUT.as_secs(), value_parser = clap::value_parser!(u64).range(1..=3600), env = "ORG_INVITATIONS_BODY_TIMEOUT", help_heading = "Limits")]
     pub body_timeout: u64,
 
     /// Changes (creates, revocations, resends) a minute, per identity; beyond that, 429 with
     /// Retry-After.
-    #[arg(long, value_name = "PER_MINUTE", default_value_t = NonZeroU32::new(1200).expect("not zero"), env = "ORG_INVITATIONS_WRITE_LIMIT", help_heading = "Limits")]
+    #[arg(long, value_name = "PER_MINUTE", default_value_t = crate::limits::WRITES_PER_MINUTE, env = "ORG_INVITATIONS_WRITE_LIMIT", help_heading = "Limits")]
     pub write_limit: NonZeroU32,
 
     /// Failed authentications a minute per client address (behind the login proxy, the
     /// address it forwards); beyond that, the address is answered 429 until its wait is over.
-    #[arg(long, value_name = "PER_MINUTE", default_value_t = NonZeroU32::new(30).expect("not zero"), env = "ORG_INVITATIONS_AUTH_FAILURE_LIMIT", help_heading = "Limits")]
+    #[arg(long, value_name = "PER_MINUTE", default_value_t = crate::limits::AUTH_FAILURES_PER_MINUTE, env = "ORG_INVITATIONS_AUTH_FAILURE_LIMIT", help_heading = "Limits")]
     pub auth_failure_limit: NonZeroU32,
 
     /// Connections served at once; further ones wait until one closes.
-    #[arg(long, value_name = "N", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..=1_000_000), env = "ORG_INVITATIONS_MAX_CONNECTIONS", help_heading = "Limits")]
+    #[arg(long, value_name = "N", default_value_t = crate::limits::MAX_CONNECTIONS, value_parser = clap::value_parser!(u32).range(1..=1_000_000), env = "ORG_INVITATIONS_MAX_CONNECTIONS", help_heading = "Limits")]
     pub max_connections: u32,
 
     /// Connections one client address may hold at once; more are closed as they come (the
     /// trusted proxies of --auth-proxy-header are exempt: everyone comes through them).
-    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=1_000_000), env = "ORG_INVITATIONS_MAX_CONNECTIONS_PER_CLIENT", help_heading = "Limits")]
+    #[arg(long, value_name = "N", default_value_t = crate::limits::MAX_CONNECTIONS_PER_CLIENT, value_parser = clap::value_parser!(u32).range(1..=1_000_000), env = "ORG_INVITATIONS_MAX_CONNECTIONS_PER_CLIENT", help_heading = "Limits")]
     pub max_connections_per_client: u32,
 
     /// Serve metrics in the Prometheus text format at http://ADDR/metrics, on a listener of
@@ -219,8 +221,24 @@ pub struct Config {
 
     /// How log lines are written to standard error: `text` for people, `json` (one object per
     /// line) for a log pipeline.
-    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"], env = "ORG_INVITATIONS_LOG_FORMAT", help_heading = "Operations")]
-    pub log_format: String,
+    #[arg(
+        long,
+        value_name = "FORMAT",
+        value_enum,
+        default_value = "text",
+        env = "ORG_INVITATIONS_LOG_FORMAT",
+        help_heading = "Operations"
+    )]
+    pub log_format: LogFormat,
+}
+
+/// How log lines are written (`--log-format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// For people.
+    Text,
+    /// One object per line, for a log pipeline.
+    Json,
 }
 
 #[derive(Debug, Clone, clap::Subcommand)]
@@ -266,8 +284,9 @@ pub enum TokensCommand {
         /// What the token is for, as `ci-bot`.
         name: String,
         /// viewer (list), inviter (also create) or admin (also revoke, read the audit trail).
-        #[arg(long, value_parser = ["viewer", "inviter", "admin"])]
-        role: String,
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(["viewer", "inviter", "admin"])
+            .map(|name| Role::parse(&name).expect("one of the roles listed")))]
+        role: Role,
     },
     /// Names, roles, when made and last used; never the tokens.
     List,

@@ -1,6 +1,9 @@
 //! Every size and time limit of the server, in one place.
 
+use std::num::NonZeroU32;
 use std::time::Duration;
+
+use chrono::TimeDelta;
 
 /// Room for a full batch of maximal addresses with JSON around them, and no more.
 pub const MAX_BODY_BYTES: usize = 512 * 1024;
@@ -26,6 +29,19 @@ pub const STRANGER_DRAIN_WAIT: Duration = Duration::from_secs(2);
 
 /// How long a request body may take to arrive, unless `--body-timeout` says otherwise.
 pub const BODY_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long request headers may take, and a connection may stay idle, unless
+/// `--header-timeout` says otherwise.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// Connections served at once (`--max-connections`), and held by one client address
+/// (`--max-connections-per-client`), unless told otherwise.
+pub const MAX_CONNECTIONS: u32 = 1024;
+pub const MAX_CONNECTIONS_PER_CLIENT: u32 = 64;
+/// Changes a minute per identity (`--write-limit`) and failed sign-ins a minute per client
+/// address (`--auth-failure-limit`), unless told otherwise.
+pub const WRITES_PER_MINUTE: NonZeroU32 = NonZeroU32::new(1200).expect("not zero");
+pub const AUTH_FAILURES_PER_MINUTE: NonZeroU32 = NonZeroU32::new(30).expect("not zero");
+/// How long the upstream may take to answer (`--upstream-timeout`), unless told otherwise.
+pub const UPSTREAM_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// How long requests still running at shutdown may take to finish.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -46,3 +62,56 @@ pub const ROLES_READ_TIMEOUT: Duration = Duration::from_secs(5);
 /// The most session cookies of this server's name one request's are looked up: a page on
 /// another port of the same host can plant a few (one per path); more are ignored.
 pub const MAX_SESSION_COOKIES: usize = 8;
+
+/// The audit trail's page when none is asked for, and the largest one may ask for.
+pub const AUDIT_DEFAULT_COUNT: u32 = 50;
+pub const AUDIT_MAX_COUNT: u32 = 1000;
+
+/// The most of an oversized body that is read (and dropped) so its sender can read the 413.
+pub const DRAIN_LIMIT_BYTES: u64 = 4 * 1024 * 1024;
+
+/// How long a browser session (a sign-in) lasts.
+pub const SESSION_LIFETIME: TimeDelta = TimeDelta::hours(12);
+
+/// Connections per instance. Two or three instances stay well below PostgreSQL's default of
+/// 100.
+pub const POSTGRES_POOL_SIZE: usize = 16;
+
+/// How long a request waits for a connection, or for one to be made, before it is told 503.
+pub const POSTGRES_CONNECTION_WAIT: Duration = Duration::from_secs(5);
+
+/// How often a create retries after PostgreSQL broke a deadlock or a serialisation conflict
+/// by failing its transaction.
+pub const MOST_CONFLICT_RETRIES: usize = 3;
+
+/// The most writes one transaction takes; a longer queue is served by the next one.
+pub const MOST_WRITES_PER_COMMIT: usize = 256;
+
+/// Writes that may wait in the queue; a caller beyond that waits to enqueue.
+pub const WRITE_QUEUE_LENGTH: usize = 1024;
+
+/// How many connections serve reads. In WAL mode readers never wait for the writer, so a
+/// listing is not held up behind another request's fsync.
+pub const SQLITE_READERS: usize = 4;
+
+/// The most characters of an address or id a record keeps (any valid address fits), and of
+/// a detail: what is recorded of what a caller sent is bounded.
+pub const MOST_RECORDED_NAME: usize = 256;
+pub const MOST_RECORDED_DETAIL: usize = 512;
+
+/// How many refusals of one request are recorded one by one; the rest are one record that
+/// counts them.
+pub const REFUSALS_RECORDED_ONE_BY_ONE: usize = 10;
+
+/// How long the readiness query may take before the store counts as not ready: shorter than
+/// a load balancer's probe interval, so a database that went away shows within seconds.
+pub const READY_WITHIN: Duration = Duration::from_secs(2);
+
+/// How often a token's "last used" is written: at most once a minute, not on every request.
+pub const LAST_USED_RESOLUTION: TimeDelta = TimeDelta::minutes(1);
+
+/// How long the `healthcheck` subcommand's whole check may take.
+pub const HEALTHCHECK_WITHIN: Duration = Duration::from_secs(5);
+
+/// The shortest owner token (`--token`) accepted.
+pub const MIN_TOKEN_LEN: usize = 16;

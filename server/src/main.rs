@@ -1,7 +1,7 @@
 use std::io::IsTerminal;
 
 use clap::Parser;
-use org_invitations_server::config::{Command, Config};
+use org_invitations_server::config::{Command, Config, LogFormat};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -12,7 +12,7 @@ async fn main() -> std::process::ExitCode {
     let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
-    if config.log_format == "json" {
+    if config.log_format == LogFormat::Json {
         // One object per line, the request's fields flattened beside the message.
         logs.json()
             .flatten_event(true)

@@ -41,8 +41,6 @@ pub enum StartError {
     Serve(std::io::Error),
     #[error("--upstream needs the upstream's API token in ORG_INVITATIONS_UPSTREAM_TOKEN")]
     UpstreamWithoutToken,
-    #[error("--demo seeds the local store; a gateway (--upstream) has none")]
-    DemoInGateway,
     #[error("invalid ORG_INVITATIONS_UPSTREAM_TOKEN: {0}")]
     UpstreamToken(token::TokenError),
     #[error(transparent)]
@@ -51,10 +49,6 @@ pub enum StartError {
     BadPublicOrigin(#[from] crate::auth::public_origin::BadPublicOrigin),
     #[error("invalid --upstream: {0}")]
     Upstream(#[from] crate::gateway::upstream::UpstreamError),
-    #[error(
-        "--auth-proxy-header needs --roles: without it everyone behind the proxy would have the same power"
-    )]
-    ProxyWithoutRoles,
     #[error("invalid --auth-proxy-header {0:?}: a header name is letters, digits and '-'")]
     ProxyHeader(String),
     #[error(transparent)]
@@ -160,8 +154,9 @@ pub async fn app(config: &Config) -> Result<App, StartError> {
                 loaded
             }),
         }),
-        (Some(_), None) => return Err(StartError::ProxyWithoutRoles),
-        (None, _) => None,
+        // clap refuses a proxy header without a roles file (`requires`), and demo data in a
+        // gateway (`conflicts_with`), before this runs.
+        _ => None,
     };
     let reloadable_roles = proxy
         .as_ref()
@@ -198,9 +193,6 @@ pub async fn app(config: &Config) -> Result<App, StartError> {
     // audit trail.
     let (router, serving) = match &config.upstream {
         Some(base) => {
-            if config.demo {
-                return Err(StartError::DemoInGateway);
-            }
             let upstream_token =
                 std::env::var(UPSTREAM_TOKEN_ENV).map_err(|_| StartError::UpstreamWithoutToken)?;
             let upstream_token =

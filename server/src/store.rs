@@ -26,11 +26,8 @@ pub use backend::Backend;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use org_invitations_core::OrganizationInvitation;
-
-/// How long a browser session (a sign-in) lasts.
-pub const SESSION_LIFETIME: TimeDelta = TimeDelta::hours(12);
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -71,6 +68,10 @@ pub enum StoreError {
     /// The shared transaction a write was part of did not reach the disk.
     #[error("the change was not saved: {0}")]
     NotSaved(String),
+    /// The work on a connection stopped before it finished (it panicked): a transaction it
+    /// had open was rolled back, so nothing of it was kept; a read read nothing.
+    #[error("the storage task stopped before it finished: {0}")]
+    TaskFailed(String),
 }
 
 /// Why one address of a create was refused by storage.
@@ -160,7 +161,7 @@ pub async fn open(location: &Location) -> Result<Store, StoreError> {
             let path = std::path::absolute(path).unwrap_or_else(|_| path.clone());
             let backend = tokio::task::spawn_blocking(move || sqlite::SqliteBackend::open(&path))
                 .await
-                .map_err(|err| StoreError::NotSaved(err.to_string()))??;
+                .map_err(|err| StoreError::TaskFailed(err.to_string()))??;
             Arc::new(backend)
         }
         Location::Postgres { url, ca_file } => {

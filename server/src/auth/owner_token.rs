@@ -1,5 +1,6 @@
 //! The API token: given by the operator, or generated once and kept beside the data.
 
+use crate::limits::MIN_TOKEN_LEN;
 use std::fs::{self, OpenOptions};
 use std::io::{ErrorKind, Write};
 use std::os::unix::fs::OpenOptionsExt;
@@ -10,7 +11,6 @@ use subtle::ConstantTimeEq;
 use crate::ids;
 
 pub const TOKEN_FILE: &str = "token";
-const MIN_TOKEN_LEN: usize = 16;
 
 #[derive(Debug, thiserror::Error)]
 pub enum TokenError {

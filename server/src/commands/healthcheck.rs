@@ -3,14 +3,11 @@
 //! runs: the image holds the server's binary and nothing else, no shell and no curl.
 
 use std::process::ExitCode;
-use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::config::Config;
-
-/// How long the whole check may take.
-const WITHIN: Duration = Duration::from_secs(5);
+use crate::limits::HEALTHCHECK_WITHIN;
 
 pub async fn run(url: Option<&str>, config: &Config) -> ExitCode {
     let address = match url {
@@ -25,7 +22,7 @@ pub async fn run(url: Option<&str>, config: &Config) -> ExitCode {
         None if config.host.is_unspecified() => format!("127.0.0.1:{}", config.port),
         None => std::net::SocketAddr::new(config.host, config.port).to_string(),
     };
-    match tokio::time::timeout(WITHIN, ask(&address)).await {
+    match tokio::time::timeout(HEALTHCHECK_WITHIN, ask(&address)).await {
         Ok(Ok(200)) => ExitCode::SUCCESS,
         Ok(Ok(status)) => {
             eprintln!("healthcheck: http://{address}/readyz answered {status}");
@@ -38,7 +35,7 @@ pub async fn run(url: Option<&str>, config: &Config) -> ExitCode {
         Err(_) => {
             eprintln!(
                 "healthcheck: http://{address}/readyz did not answer within {} s",
-                WITHIN.as_secs()
+                HEALTHCHECK_WITHIN.as_secs()
             );
             ExitCode::FAILURE
         }

@@ -7,14 +7,13 @@ use chrono::Utc;
 use crate::config::{Config, TokensCommand};
 use crate::start::StartError;
 use crate::store::tokens::TokenStoreError;
-use org_invitations_core::role::Role;
 
 /// Carries out one tokens command; what it prints is for the person at the terminal.
 pub async fn run(command: &TokensCommand, config: &Config) -> Result<(), StartError> {
     let tokens = super::open_store(config).await?;
     match command {
         TokensCommand::Create { name, role } => {
-            let role = Role::parse(role).unwrap_or(Role::Viewer);
+            let role = *role;
             let token =
                 tokens
                     .create_token(name, role, Utc::now())

@@ -9,6 +9,8 @@ use org_invitations_core::datetime::rfc3339;
 use org_invitations_core::email::comparison_key;
 use org_invitations_core::export::csv_document;
 use org_invitations_core::paging_token::{self, Listing};
+
+use crate::limits::{AUDIT_DEFAULT_COUNT, AUDIT_MAX_COUNT};
 use org_invitations_core::wire::{AuditPage, AuditRecord, ErrorBody, ListMetadata};
 use serde::Deserialize;
 
@@ -16,9 +18,6 @@ use crate::auth::permit::{Admin, Permit};
 use crate::error::{ApiError, ApiQuery};
 use crate::state::Site;
 use crate::store::audit::{Action, Filter};
-
-const DEFAULT_COUNT: u32 = 50;
-const MAX_COUNT: u32 = 1000;
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -65,10 +64,10 @@ pub async fn audit(
     // Read wide, as the list's is: out of range is 422 whatever its sign, only text is 400.
     let count = query
         .count
-        .map_or(Some(DEFAULT_COUNT), |count| u32::try_from(count).ok())
-        .filter(|count| (1..=MAX_COUNT).contains(count))
+        .map_or(Some(AUDIT_DEFAULT_COUNT), |count| u32::try_from(count).ok())
+        .filter(|count| (1..=AUDIT_MAX_COUNT).contains(count))
         .ok_or_else(|| {
-            ApiError::unprocessable(format!("count must be between 1 and {MAX_COUNT}"))
+            ApiError::unprocessable(format!("count must be between 1 and {AUDIT_MAX_COUNT}"))
         })?;
     let instant = |name: &str, value: Option<String>| {
         value

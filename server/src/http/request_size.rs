@@ -9,7 +9,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::error::ApiError;
-use crate::limits::{MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_HEADERS, MAX_URI_BYTES};
+use crate::limits::{
+    DRAIN_LIMIT_BYTES, MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_HEADERS, MAX_URI_BYTES,
+};
 use crate::unread::{BodyDeadline, answer_unread, declared_length};
 
 pub async fn refuse_oversized(request: Request, next: Next) -> Response {
@@ -20,9 +22,6 @@ pub async fn refuse_oversized(request: Request, next: Next) -> Response {
         None => next.run(request).await,
     }
 }
-
-/// The most of an oversized body that is read (and dropped) so its sender can read the 413.
-const DRAIN_LIMIT_BYTES: u64 = 4 * 1024 * 1024;
 
 fn oversized(request: &Request) -> Option<ApiError> {
     let target = request

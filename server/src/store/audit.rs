@@ -10,25 +10,17 @@ use org_invitations_core::wire::AuditRecord;
 
 use super::text::{bounded, storable, storable_opt};
 use super::{CreateRefusal, Store, StoreError, page_of, timed};
+use crate::limits::{MOST_RECORDED_DETAIL, MOST_RECORDED_NAME, REFUSALS_RECORDED_ONE_BY_ONE};
 
 /// [`storable`] text, owned, for a value that may be absent.
 fn owned(text: Option<&str>) -> Option<String> {
     storable_opt(text).map(|text| text.into_owned())
 }
 
-/// The most characters of an address or id a record keeps (any valid address fits), and of
-/// a detail: what is recorded of what a caller sent is bounded.
-const MOST_RECORDED_NAME: usize = 256;
-const MOST_RECORDED_DETAIL: usize = 512;
-
 /// [`owned`], cut to `most` characters.
 fn recorded(text: Option<&str>, most: usize) -> Option<String> {
     text.map(|text| storable(&bounded(text, most)).into_owned())
 }
-
-/// How many refusals of one request are recorded one by one; the rest are one record that
-/// counts them.
-pub const REFUSALS_RECORDED_ONE_BY_ONE: usize = 10;
 
 /// Who made a request, and where it came from: the same for every record it leads to.
 #[derive(Debug, Clone)]

@@ -15,7 +15,8 @@ mod upgrades;
 
 use super::audit::{Action, Entry, Filter, Who};
 use super::tokens::TokenStoreError;
-use super::{CreateRefusal, ListFilter, Location, SESSION_LIFETIME, Store, open, sha256_hex};
+use super::{CreateRefusal, ListFilter, Location, Store, open, sha256_hex};
+use crate::limits::SESSION_LIFETIME;
 use org_invitations_core::role::Role;
 
 /// A store of its own, on the database this test run is about.

@@ -17,7 +17,6 @@ mod sessions;
 mod tokens;
 
 use std::path::Path;
-use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
@@ -29,16 +28,10 @@ pub(crate) use connect::with_causes;
 use super::audit::{Entry, Filter, Who};
 use super::backend::{Backend, PoolStatus, Rows, StoredToken, TokenRow};
 use super::{CreateRefusal, ListFilter, StoreError};
+use crate::limits::{POSTGRES_CONNECTION_WAIT, POSTGRES_POOL_SIZE};
 use connect::{describe, tls};
 use migrations::migrate;
 use org_invitations_core::role::Role;
-
-/// Connections per instance. Two or three instances stay well below PostgreSQL's default of
-/// 100.
-const POOL_SIZE: usize = 16;
-
-/// How long a request waits for a connection, or for one to be made, before it is told 503.
-const CONNECTION_WAIT: Duration = Duration::from_secs(5);
 
 /// The store's backend on one PostgreSQL database.
 pub struct PostgresBackend {
@@ -56,7 +49,7 @@ impl PostgresBackend {
             .parse()
             .map_err(|err: tokio_postgres::Error| StoreError::BadUrl(err.to_string()))?;
         if config.get_connect_timeout().is_none() {
-            config.connect_timeout(CONNECTION_WAIT);
+            config.connect_timeout(POSTGRES_CONNECTION_WAIT);
         }
         config.application_name("org-invitations-server");
         let described = describe(&config);
@@ -70,11 +63,11 @@ impl PostgresBackend {
             },
         );
         let pool = Pool::builder(manager)
-            .max_size(POOL_SIZE)
+            .max_size(POSTGRES_POOL_SIZE)
             .runtime(Runtime::Tokio1)
-            .wait_timeout(Some(CONNECTION_WAIT))
-            .create_timeout(Some(CONNECTION_WAIT))
-            .recycle_timeout(Some(CONNECTION_WAIT))
+            .wait_timeout(Some(POSTGRES_CONNECTION_WAIT))
+            .create_timeout(Some(POSTGRES_CONNECTION_WAIT))
+            .recycle_timeout(Some(POSTGRES_CONNECTION_WAIT))
             .build()
             .map_err(|err| StoreError::BadUrl(err.to_string()))?;
         let organization_id = migrate(&pool, &described).await.map_err(|err| match err {

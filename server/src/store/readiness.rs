@@ -1,13 +1,8 @@
 //! Whether the store is ready to serve, for `/readyz`: it answers a query within a short
 //! while, and holds the schema this server's migrations make.
 
-use std::time::Duration;
-
 use super::{Store, StoreError};
-
-/// How long the readiness query may take before the store counts as not ready: shorter than
-/// a load balancer's probe interval, so a database that went away shows within seconds.
-const READY_WITHIN: Duration = Duration::from_secs(2);
+use crate::limits::READY_WITHIN;
 
 impl Store {
     /// `Ok` when the store answers and its schema is the one this server knows; else why not,

@@ -7,8 +7,9 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{SESSION_LIFETIME, Store, StoreError, sha256_hex, timed};
+use super::{Store, StoreError, sha256_hex, timed};
 use crate::ids;
+use crate::limits::SESSION_LIFETIME;
 
 impl Store {
     /// Starts a browser session at `now` for the owner token of `generation`; returns its id,

@@ -59,7 +59,21 @@ async fn blocking<T: Send + 'static>(
 ) -> Result<T, StoreError> {
     tokio::task::spawn_blocking(work)
         .await
-        .map_err(|err| StoreError::NotSaved(format!("the storage task failed: {err}")))?
+        .map_err(|err| StoreError::TaskFailed(err.to_string()))?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_task_that_stops_short_says_so_not_that_a_change_was_lost() {
+        let stopped = blocking::<()>(|| panic!("a bug in a read"))
+            .await
+            .unwrap_err();
+        assert!(matches!(stopped, StoreError::TaskFailed(_)), "{stopped:?}");
+        assert!(!stopped.to_string().contains("not saved"), "{stopped}");
+    }
 }
 
 #[async_trait::async_trait]

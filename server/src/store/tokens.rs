@@ -3,15 +3,13 @@
 //! every request looks it up, so a change takes effect at once, also on a running server (and
 //! on every instance sharing the database).
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 use subtle::ConstantTimeEq;
 
 use super::{Store, StoreError, instant, sha256_hex, timed};
 use crate::ids;
+use crate::limits::LAST_USED_RESOLUTION;
 use org_invitations_core::role::Role;
-
-/// How often a token's "last used" is written: at most once a minute, not on every request.
-const LAST_USED_RESOLUTION: TimeDelta = TimeDelta::minutes(1);
 
 /// A named token as `tokens list` shows it: never the token itself.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,13 +11,10 @@ use tokio_postgres::types::ToSql;
 use super::PostgresBackend;
 use super::audit::insert_audit;
 use crate::ids;
+use crate::limits::MOST_CONFLICT_RETRIES;
 use crate::store::audit::{Action, Entry, Who};
 use crate::store::backend::Rows;
 use crate::store::{CreateRefusal, ListFilter, StoreError, instant};
-
-/// How often a create retries after PostgreSQL broke a deadlock or a serialisation conflict
-/// by failing its transaction.
-const MOST_CONFLICT_RETRIES: usize = 3;
 
 /// Reads `id, email, created_at_ms, expires_at_ms, accepted_at_ms` starting at column `first`.
 pub(super) fn invitation_from_row(

@@ -10,11 +10,7 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use rusqlite::Connection;
 
 use super::StoreError;
-
-/// The most writes one transaction takes; a longer queue is served by the next one.
-const MOST_PER_COMMIT: usize = 256;
-/// Writes that may wait in the queue; a caller beyond that waits to enqueue.
-const QUEUE_LENGTH: usize = 1024;
+use crate::limits::{MOST_WRITES_PER_COMMIT, WRITE_QUEUE_LENGTH};
 
 /// Tells a write how its transaction ended.
 type Finish = Box<dyn FnOnce(Result<(), String>) + Send>;
@@ -31,7 +27,7 @@ pub struct Writer {
 impl Writer {
     /// Starts the writer thread on `conn`; it ends when the last handle is dropped.
     pub fn start(conn: Connection) -> Result<Self, StoreError> {
-        let (jobs, queue) = sync_channel::<Job>(QUEUE_LENGTH);
+        let (jobs, queue) = sync_channel::<Job>(WRITE_QUEUE_LENGTH);
         std::thread::Builder::new()
             .name("store-writer".into())
             .spawn(move || serve(&conn, &queue))
@@ -85,7 +81,7 @@ fn in_savepoint<T>(
 fn serve(conn: &Connection, queue: &Receiver<Job>) {
     while let Ok(first) = queue.recv() {
         let mut batch = vec![first];
-        while batch.len() < MOST_PER_COMMIT {
+        while batch.len() < MOST_WRITES_PER_COMMIT {
             match queue.try_recv() {
                 Ok(job) => batch.push(job),
                 Err(_) => break,

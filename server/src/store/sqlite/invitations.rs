@@ -13,13 +13,10 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use super::{audit, group_commit, is_unique_violation, open_connection, unpoisoned};
 use crate::ids;
+use crate::limits::SQLITE_READERS;
 use crate::store::audit::{Action, Entry, Who};
 use crate::store::backend::Rows;
 use crate::store::{CreateRefusal, ListFilter, StoreError, instant};
-
-/// How many connections serve reads. In WAL mode readers never wait for the writer, so a
-/// listing is not held up behind another request's fsync.
-const READERS: usize = 4;
 
 /// A cheap-to-clone handle, used from blocking threads: one writing connection and a few
 /// reading ones.
@@ -54,7 +51,7 @@ impl Invitations {
                 id
             }
         };
-        let readers = (0..READERS)
+        let readers = (0..SQLITE_READERS)
             .map(|_| {
                 let reader = Connection::open_with_flags(
                     path,
