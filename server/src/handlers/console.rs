@@ -10,9 +10,8 @@ use axum::extract::{RawQuery, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 
-use crate::auth::credentials::{
-    Credential, cleared_session_cookies, over_https, presented_credentials, session_cookie,
-};
+use crate::auth::credentials::{Credential, over_https, presented_credentials};
+use crate::auth::session_cookie::{cleared_session_cookies, session_cookie};
 use crate::client_address::address_of;
 use crate::console_files::accepted_encoding;
 use crate::error::ApiError;

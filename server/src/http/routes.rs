@@ -9,7 +9,7 @@ use org_invitations_core::wire::paths;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::auth::credentials::authenticate;
+use crate::auth::authenticate::authenticate;
 use crate::gateway;
 use crate::handlers::{audit, console, invitations, me, probes, sessions, telemetry, userinfo};
 
