@@ -112,23 +112,31 @@ function frame(language) {
   return console;
 }
 
+// The consoles mounted and not unmounted. A mounted console is a WebAssembly object that
+// JavaScript frees once nothing refers to it, taking the console off the page: held here, a
+// console stays until `unmount()`, whether or not its host kept the returned object.
+const live = new Set();
+
 // Calls `mount` with the options of `language`'s words once they and the module are in; what
 // the console's element shows meanwhile (a first frame) stays until then. The returned
 // object's `unmount()` removes the console, or keeps it from ever being mounted.
 function mountSpeaking(language, mount) {
   let mounted = null;
   let gone = false;
-  Promise.all([ready, wordsFor(language)]).then(([glue, words]) => {
-    if (!gone) mounted = mount(glue, words);
-  });
-  return {
+  const handle = {
     unmount() {
       gone = true;
+      live.delete(handle);
       mounted?.unmount();
       mounted?.free();
       mounted = null;
     },
   };
+  live.add(handle);
+  Promise.all([ready, wordsFor(language)]).then(([glue, words]) => {
+    if (!gone) mounted = mount(glue, words);
+  });
+  return handle;
 }
 
 class OrgInvitationsElement extends HTMLElement {
