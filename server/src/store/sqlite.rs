@@ -1,8 +1,9 @@
 //! The store's backend in one SQLite file of the data folder, the default. All of SQLite's
-//! SQL lives in this module: invitations in `invitations`, the audit trail in `audit`, browser
-//! sessions in `sessions`, named tokens in `tokens`, the tables and the upgrades of older files
-//! in `schema`. rusqlite is synchronous: [`SqliteBackend`] runs it on blocking threads, so an
-//! fsync never stalls the async workers.
+//! SQL lives in this module, as functions of a connection: invitations in `invitations`, the
+//! audit trail in `audit`, browser sessions in `sessions`, named tokens in `tokens`, the schema
+//! in `schema`. rusqlite is synchronous: [`SqliteBackend`] runs each operation as a closure on
+//! a connection on a blocking thread (a reading connection, or the writer's shared
+//! transaction), so an fsync never stalls the async workers.
 
 mod audit;
 mod backup;
@@ -14,42 +15,85 @@ mod tokens;
 
 use std::fs::OpenOptions;
 use std::os::unix::fs::OpenOptionsExt;
-use std::path::Path;
-use std::sync::{Mutex, MutexGuard};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
 use org_invitations_core::OrganizationInvitation;
 use org_invitations_core::wire::AuditRecord;
-use rusqlite::{Connection, ErrorCode};
+use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 use super::audit::{Entry, Filter, Who};
 use super::backend::{Backend, Rows, StoredToken, TokenRow};
 use super::{CreateRefusal, ListFilter, StoreError};
+use crate::limits::SQLITE_READERS;
 use org_invitations_core::role::Role;
 
 pub use backup::backup;
 
-/// Everything in one SQLite file: the [`Backend`] of a single instance.
+/// Everything in one SQLite file: the [`Backend`] of a single instance. Every operation runs
+/// one way: as a closure on a connection, on a blocking thread ([`SqliteBackend::read`] on one
+/// of a few reading connections, [`SqliteBackend::write`] in the writer's next shared
+/// transaction), so the backend's methods below say only which closure.
 #[derive(Clone)]
 pub struct SqliteBackend {
-    path: std::path::PathBuf,
-    invitations: invitations::Invitations,
-    audit: audit::AuditLog,
-    sessions: sessions::Sessions,
-    tokens: tokens::NamedTokens,
+    path: PathBuf,
+    organization_id: Arc<str>,
+    /// Every change goes through the writer thread (group commit).
+    writer: group_commit::Writer,
+    /// Reads never wait behind a write's fsync (WAL).
+    readers: Arc<[Mutex<Connection>]>,
+    next_reader: Arc<AtomicUsize>,
 }
 
 impl SqliteBackend {
     /// Opens (or creates, readable by its owner only) the database file. Existing data is kept;
     /// an older file is upgraded, a newer one refused.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let conn = open_connection(path)?;
+        let organization_id = invitations::organization_id(&conn)?;
+        let readers = (0..SQLITE_READERS)
+            .map(|_| {
+                let reader = Connection::open_with_flags(
+                    path,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                reader.busy_timeout(std::time::Duration::from_secs(5))?;
+                Ok(Mutex::new(reader))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
         Ok(Self {
             path: path.to_owned(),
-            invitations: invitations::Invitations::open(path)?,
-            audit: audit::AuditLog::open(path)?,
-            sessions: sessions::Sessions::open(path)?,
-            tokens: tokens::NamedTokens::open(path)?,
+            organization_id: organization_id.into(),
+            writer: group_commit::Writer::start(conn)?,
+            readers: readers.into(),
+            next_reader: Arc::new(AtomicUsize::new(0)),
         })
+    }
+
+    /// Runs `work` on a reading connection (the next of a few, in turn) on a blocking thread;
+    /// `work` is given the organization's id too.
+    async fn read<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut Connection, &str) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let this = self.clone();
+        blocking(move || {
+            let index = this.next_reader.fetch_add(1, Ordering::Relaxed) % this.readers.len();
+            work(&mut unpoisoned(&this.readers[index]), &this.organization_id)
+        })
+        .await
+    }
+
+    /// Runs `work` in the writer's next shared transaction (on disk before this returns), on
+    /// a blocking thread; `work` is given the organization's id too.
+    async fn write<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Connection, &str) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let (writer, organization_id) = (self.writer.clone(), self.organization_id.clone());
+        blocking(move || writer.write(move |tx| work(tx, &organization_id))).await
     }
 }
 
@@ -62,24 +106,10 @@ async fn blocking<T: Send + 'static>(
         .map_err(|err| StoreError::TaskFailed(err.to_string()))?
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn a_task_that_stops_short_says_so_not_that_a_change_was_lost() {
-        let stopped = blocking::<()>(|| panic!("a bug in a read"))
-            .await
-            .unwrap_err();
-        assert!(matches!(stopped, StoreError::TaskFailed(_)), "{stopped:?}");
-        assert!(!stopped.to_string().contains("not saved"), "{stopped}");
-    }
-}
-
 #[async_trait::async_trait]
 impl Backend for SqliteBackend {
     fn organization_id(&self) -> &str {
-        self.invitations.organization_id()
+        &self.organization_id
     }
 
     fn describe(&self) -> String {
@@ -87,8 +117,7 @@ impl Backend for SqliteBackend {
     }
 
     async fn schema_version(&self) -> Result<i64, StoreError> {
-        let invitations = self.invitations.clone();
-        blocking(move || invitations.schema_version()).await
+        self.read(|conn, _| schema::applied(conn)).await
     }
 
     fn known_schema_version(&self) -> i64 {
@@ -101,13 +130,13 @@ impl Backend for SqliteBackend {
         now: DateTime<Utc>,
         audit: Option<(&Who, &[Entry])>,
     ) -> Result<Vec<Result<String, CreateRefusal>>, StoreError> {
-        let (invitations, emails) = (self.invitations.clone(), emails.to_vec());
+        let emails = emails.to_vec();
         let audit = audit.map(|(who, refused)| (who.clone(), refused.to_vec()));
-        blocking(move || {
+        self.write(move |tx, _| {
             let audit = audit
                 .as_ref()
                 .map(|(who, refused)| (who, refused.as_slice()));
-            invitations.create_many(&emails, now, audit)
+            invitations::create_many(tx, &emails, now, audit)
         })
         .await
     }
@@ -119,13 +148,17 @@ impl Backend for SqliteBackend {
         limit: u32,
         now: DateTime<Utc>,
     ) -> Result<Rows<OrganizationInvitation>, StoreError> {
-        let (invitations, filter) = (self.invitations.clone(), filter.clone());
-        blocking(move || invitations.list(&filter, after_seq, limit, now)).await
+        let filter = filter.clone();
+        self.read(move |conn, organization| {
+            invitations::list(conn, organization, &filter, after_seq, limit, now)
+        })
+        .await
     }
 
     async fn get(&self, id: &str) -> Result<Option<OrganizationInvitation>, StoreError> {
-        let (invitations, id) = (self.invitations.clone(), id.to_owned());
-        blocking(move || invitations.get(&id)).await
+        let id = id.to_owned();
+        self.read(move |conn, organization| invitations::get(conn, organization, &id))
+            .await
     }
 
     async fn invalidate(
@@ -134,8 +167,11 @@ impl Backend for SqliteBackend {
         now: DateTime<Utc>,
         audit: Option<&Who>,
     ) -> Result<Option<OrganizationInvitation>, StoreError> {
-        let (invitations, id, who) = (self.invitations.clone(), id.to_owned(), audit.cloned());
-        blocking(move || invitations.invalidate(&id, now, who.as_ref())).await
+        let (id, who) = (id.to_owned(), audit.cloned());
+        self.write(move |tx, organization| {
+            invitations::invalidate(tx, organization, &id, now, who.as_ref())
+        })
+        .await
     }
 
     async fn resend(
@@ -144,13 +180,15 @@ impl Backend for SqliteBackend {
         now: DateTime<Utc>,
         audit: Option<&Who>,
     ) -> Result<Option<OrganizationInvitation>, StoreError> {
-        let (invitations, id, who) = (self.invitations.clone(), id.to_owned(), audit.cloned());
-        blocking(move || invitations.resend(&id, now, who.as_ref())).await
+        let (id, who) = (id.to_owned(), audit.cloned());
+        self.write(move |tx, organization| {
+            invitations::resend(tx, organization, &id, now, who.as_ref())
+        })
+        .await
     }
 
     async fn count_all(&self) -> Result<u64, StoreError> {
-        let invitations = self.invitations.clone();
-        blocking(move || invitations.count_all()).await
+        self.read(|conn, _| invitations::count_all(conn)).await
     }
 
     async fn record(
@@ -159,13 +197,15 @@ impl Backend for SqliteBackend {
         who: &Who,
         entries: &[Entry],
     ) -> Result<Vec<i64>, StoreError> {
-        let (audit, who, entries) = (self.audit.clone(), who.clone(), entries.to_vec());
-        blocking(move || audit.record(at, &who, &entries)).await
+        let (who, entries) = (who.clone(), entries.to_vec());
+        self.write(move |tx, _| audit::record(tx, at, &who, &entries))
+            .await
     }
 
     async fn complete(&self, outcomes: &[(i64, Entry)]) -> Result<(), StoreError> {
-        let (audit, outcomes) = (self.audit.clone(), outcomes.to_vec());
-        blocking(move || audit.complete(&outcomes)).await
+        let outcomes = outcomes.to_vec();
+        self.write(move |tx, _| audit::complete(tx, &outcomes))
+            .await
     }
 
     async fn audit_list(
@@ -174,13 +214,14 @@ impl Backend for SqliteBackend {
         before_seq: Option<i64>,
         limit: u32,
     ) -> Result<Rows<AuditRecord>, StoreError> {
-        let (audit, filter) = (self.audit.clone(), filter.clone());
-        blocking(move || audit.list(&filter, before_seq, limit)).await
+        let filter = filter.clone();
+        self.read(move |conn, _| audit::list(conn, &filter, before_seq, limit))
+            .await
     }
 
     async fn prune(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
-        let audit = self.audit.clone();
-        blocking(move || audit.prune(before).map(|removed| removed as u64)).await
+        self.write(move |tx, _| audit::prune(tx, before).map(|removed| removed as u64))
+            .await
     }
 
     async fn insert_session(
@@ -190,12 +231,9 @@ impl Backend for SqliteBackend {
         created: DateTime<Utc>,
         expires: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let (sessions, id_hash, generation) = (
-            self.sessions.clone(),
-            id_hash.to_owned(),
-            generation.to_owned(),
-        );
-        blocking(move || sessions.insert(&id_hash, &generation, created, expires)).await
+        let (id_hash, generation) = (id_hash.to_owned(), generation.to_owned());
+        self.write(move |tx, _| sessions::insert(tx, &id_hash, &generation, created, expires))
+            .await
     }
 
     async fn session_exists(
@@ -204,22 +242,19 @@ impl Backend for SqliteBackend {
         generation: &str,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let (sessions, id_hash, generation) = (
-            self.sessions.clone(),
-            id_hash.to_owned(),
-            generation.to_owned(),
-        );
-        blocking(move || sessions.exists(&id_hash, &generation, now)).await
+        let (id_hash, generation) = (id_hash.to_owned(), generation.to_owned());
+        self.read(move |conn, _| sessions::exists(conn, &id_hash, &generation, now))
+            .await
     }
 
     async fn delete_all_sessions(&self) -> Result<u64, StoreError> {
-        let sessions = self.sessions.clone();
-        blocking(move || sessions.delete_all()).await
+        self.write(|tx, _| sessions::delete_all(tx)).await
     }
 
     async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {
-        let (sessions, id_hash) = (self.sessions.clone(), id_hash.to_owned());
-        blocking(move || sessions.delete(&id_hash)).await
+        let id_hash = id_hash.to_owned();
+        self.write(move |tx, _| sessions::delete(tx, &id_hash))
+            .await
     }
 
     async fn insert_token(
@@ -229,14 +264,15 @@ impl Backend for SqliteBackend {
         token_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let (tokens, name, token_hash) =
-            (self.tokens.clone(), name.to_owned(), token_hash.to_owned());
-        blocking(move || tokens.insert(&name, role, &token_hash, now)).await
+        let (name, token_hash) = (name.to_owned(), token_hash.to_owned());
+        self.write(move |tx, _| tokens::insert(tx, &name, role, &token_hash, now))
+            .await
     }
 
     async fn token_by_hash(&self, token_hash: &str) -> Result<Option<StoredToken>, StoreError> {
-        let (tokens, token_hash) = (self.tokens.clone(), token_hash.to_owned());
-        blocking(move || tokens.by_hash(&token_hash)).await
+        let token_hash = token_hash.to_owned();
+        self.read(move |conn, _| tokens::by_hash(conn, &token_hash))
+            .await
     }
 
     async fn touch_token(
@@ -245,18 +281,18 @@ impl Backend for SqliteBackend {
         now: DateTime<Utc>,
         unless_noted_after: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let (tokens, name) = (self.tokens.clone(), name.to_owned());
-        blocking(move || tokens.touch(&name, now, unless_noted_after)).await
+        let name = name.to_owned();
+        self.write(move |tx, _| tokens::touch(tx, &name, now, unless_noted_after))
+            .await
     }
 
     async fn tokens(&self) -> Result<Vec<TokenRow>, StoreError> {
-        let tokens = self.tokens.clone();
-        blocking(move || tokens.list()).await
+        self.read(|conn, _| tokens::list(conn)).await
     }
 
     async fn delete_token(&self, name: &str) -> Result<bool, StoreError> {
-        let (tokens, name) = (self.tokens.clone(), name.to_owned());
-        blocking(move || tokens.delete(&name)).await
+        let name = name.to_owned();
+        self.write(move |tx, _| tokens::delete(tx, &name)).await
     }
 }
 
@@ -303,4 +339,54 @@ fn unpoisoned(connection: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
 
 fn is_unique_violation(err: &rusqlite::Error) -> bool {
     matches!(err, rusqlite::Error::SqliteFailure(failure, _) if failure.code == ErrorCode::ConstraintViolation)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn an_audit_outcome_is_given_once_and_never_edited() {
+        use crate::store::audit::Action;
+        use crate::store::contract_tests::{entry, who};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.sqlite3");
+        let log = SqliteBackend::open(&path).unwrap();
+        let status = || async {
+            log.audit_list(&Filter::default(), None, 1)
+                .await
+                .unwrap()
+                .rows[0]
+                .1
+                .status
+        };
+        let seqs = log
+            .record(
+                Utc::now(),
+                &who("owner"),
+                &[entry(Action::Invalidate, "a@x.com", None)],
+            )
+            .await
+            .unwrap();
+        assert_eq!(status().await, None);
+        let done = entry(Action::Invalidate, "a@x.com", Some(200));
+        log.complete(&[(seqs[0], done)]).await.unwrap();
+        assert_eq!(status().await, Some(200));
+        // Completing again changes nothing; a direct edit is refused by the database.
+        let again = entry(Action::Invalidate, "a@x.com", Some(500));
+        log.complete(&[(seqs[0], again)]).await.unwrap();
+        assert_eq!(status().await, Some(200));
+        let conn = Connection::open(&path).unwrap();
+        let edit = conn.execute("UPDATE audit SET actor = 'someone else'", []);
+        assert!(edit.unwrap_err().to_string().contains("append-only"));
+    }
+
+    #[tokio::test]
+    async fn a_task_that_stops_short_says_so_not_that_a_change_was_lost() {
+        let stopped = blocking::<()>(|| panic!("a bug in a read"))
+            .await
+            .unwrap_err();
+        assert!(matches!(stopped, StoreError::TaskFailed(_)), "{stopped:?}");
+        assert!(!stopped.to_string().contains("not saved"), "{stopped}");
+    }
 }

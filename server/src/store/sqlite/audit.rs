@@ -1,13 +1,11 @@
-//! The audit trail in SQLite (see [`crate::store::audit`] for what it records).
-
-use std::path::Path;
-use std::sync::{Arc, Mutex};
+//! The audit trail in SQLite (see [`crate::store::audit`] for what it records), given a
+//! connection by [`super::SqliteBackend`]: records that go with no change of this server's
+//! store (refusals, the gateway's), listing, and retention.
 
 use chrono::{DateTime, Utc};
 use org_invitations_core::wire::AuditRecord;
 use rusqlite::{Connection, params};
 
-use super::{open_connection, unpoisoned};
 use crate::store::audit::{Action, Entry, Filter, Who};
 use crate::store::backend::Rows;
 use crate::store::{StoreError, instant};
@@ -42,178 +40,109 @@ pub(super) fn insert(
     Ok(connection.last_insert_rowid())
 }
 
-/// The audit trail on a connection of its own: records that go with no change of this
-/// server's store (refusals, the gateway's), listing, and retention.
-#[derive(Clone)]
-pub struct AuditLog {
-    conn: Arc<Mutex<Connection>>,
+/// Writes records that belong together (one request's) in one transaction; returns their
+/// numbers, in order.
+pub fn record(
+    tx: &Connection,
+    at: DateTime<Utc>,
+    who: &Who,
+    entries: &[Entry],
+) -> Result<Vec<i64>, StoreError> {
+    entries
+        .iter()
+        .map(|entry| insert(tx, at, who, entry))
+        .collect()
 }
 
-impl AuditLog {
-    pub fn open(path: &Path) -> Result<Self, StoreError> {
-        Ok(Self {
-            conn: Arc::new(Mutex::new(open_connection(path)?)),
-        })
-    }
-
-    /// Writes records that belong together (one request's) in one transaction; returns their
-    /// numbers, in order.
-    pub fn record(
-        &self,
-        at: DateTime<Utc>,
-        who: &Who,
-        entries: &[Entry],
-    ) -> Result<Vec<i64>, StoreError> {
-        let mut conn = unpoisoned(&self.conn);
-        let tx = conn.transaction()?;
-        let numbers = entries
-            .iter()
-            .map(|entry| insert(&tx, at, who, entry))
-            .collect::<Result<Vec<_>, _>>()?;
-        tx.commit()?;
-        Ok(numbers)
-    }
-
-    /// Gives records written without an outcome theirs (in one transaction).
-    pub fn complete(&self, outcomes: &[(i64, Entry)]) -> Result<(), StoreError> {
-        let mut conn = unpoisoned(&self.conn);
-        let tx = conn.transaction()?;
-        {
-            let mut update = tx.prepare_cached(
-                "UPDATE audit SET status = ?2, detail = ?3, invitation_id = ?4,
-                        email = COALESCE(?5, email)
-                 WHERE seq = ?1 AND status IS NULL",
-            )?;
-            for (seq, entry) in outcomes {
-                update.execute(params![
-                    seq,
-                    entry.status,
-                    entry.detail,
-                    entry.invitation_id,
-                    entry.email
-                ])?;
-            }
+/// Gives records written without an outcome theirs (in one transaction).
+pub fn complete(tx: &Connection, outcomes: &[(i64, Entry)]) -> Result<(), StoreError> {
+    {
+        let mut update = tx.prepare_cached(
+            "UPDATE audit SET status = ?2, detail = ?3, invitation_id = ?4,
+                    email = COALESCE(?5, email)
+             WHERE seq = ?1 AND status IS NULL",
+        )?;
+        for (seq, entry) in outcomes {
+            update.execute(params![
+                seq,
+                entry.status,
+                entry.detail,
+                entry.invitation_id,
+                entry.email
+            ])?;
         }
-        tx.commit()?;
-        Ok(())
     }
-
-    /// Newest first, before record `before_seq` (exclusive) when given, at most `limit`, and
-    /// the total, from one snapshot.
-    pub fn list(
-        &self,
-        filter: &Filter,
-        before_seq: Option<i64>,
-        limit: u32,
-    ) -> Result<Rows<AuditRecord>, StoreError> {
-        let mut conn = unpoisoned(&self.conn);
-        // The page and the total come from one snapshot, as on PostgreSQL.
-        let tx = conn.transaction()?;
-        let conditions = "(?1 IS NULL OR email_key = ?1) AND (?2 IS NULL OR actor = ?2)
-             AND (?3 IS NULL OR action = ?3) AND (?4 IS NULL OR at_ms >= ?4)
-             AND (?5 IS NULL OR at_ms < ?5)";
-        let bounds = (
-            filter.email_key.as_deref(),
-            filter.actor.as_deref(),
-            filter.action.map(Action::name),
-            filter.since.map(|at| at.timestamp_millis()),
-            filter.until.map(|at| at.timestamp_millis()),
-        );
-        let rows = tx
-            .prepare_cached(&format!(
-                "SELECT seq, at_ms, actor, method, action, email, invitation_id, status, detail,
-                        request_id, client, replaces_id
-                 FROM audit WHERE {conditions} AND (?6 IS NULL OR seq < ?6)
-                 ORDER BY seq DESC LIMIT ?7"
-            ))?
-            .query_map(
-                params![
-                    bounds.0, bounds.1, bounds.2, bounds.3, bounds.4, before_seq, limit
-                ],
-                |row| {
-                    Ok((
-                        row.get::<_, i64>(0)?,
-                        AuditRecord {
-                            at: instant(row.get(1)?),
-                            actor: row.get(2)?,
-                            method: row.get(3)?,
-                            action: row.get(4)?,
-                            email: row.get(5)?,
-                            invitation_id: row.get(6)?,
-                            replaces: row.get(11)?,
-                            status: row.get(7)?,
-                            detail: row.get(8)?,
-                            request_id: row.get(9)?,
-                            client: row.get(10)?,
-                        },
-                    ))
-                },
-            )?
-            .collect::<Result<Vec<_>, _>>()?;
-        let total: i64 = tx
-            .prepare_cached(&format!("SELECT COUNT(*) FROM audit WHERE {conditions}"))?
-            .query_row(
-                params![bounds.0, bounds.1, bounds.2, bounds.3, bounds.4],
-                |row| row.get(0),
-            )?;
-        tx.finish()?;
-        Ok(Rows {
-            rows,
-            total: total as u64,
-        })
-    }
-
-    /// Removes records older than `before` (`--audit-retention-days`); returns how many.
-    pub fn prune(&self, before: DateTime<Utc>) -> Result<usize, StoreError> {
-        Ok(unpoisoned(&self.conn).execute(
-            "DELETE FROM audit WHERE at_ms < ?1",
-            [before.timestamp_millis()],
-        )?)
-    }
+    Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::store::contract_tests::{entry, who};
+/// Newest first, before record `before_seq` (exclusive) when given, at most `limit`, and
+/// the total, from one snapshot.
+pub fn list(
+    conn: &mut Connection,
+    filter: &Filter,
+    before_seq: Option<i64>,
+    limit: u32,
+) -> Result<Rows<AuditRecord>, StoreError> {
+    // The page and the total come from one snapshot, as on PostgreSQL.
+    let tx = conn.transaction()?;
+    let conditions = "(?1 IS NULL OR email_key = ?1) AND (?2 IS NULL OR actor = ?2)
+         AND (?3 IS NULL OR action = ?3) AND (?4 IS NULL OR at_ms >= ?4)
+         AND (?5 IS NULL OR at_ms < ?5)";
+    let bounds = (
+        filter.email_key.as_deref(),
+        filter.actor.as_deref(),
+        filter.action.map(Action::name),
+        filter.since.map(|at| at.timestamp_millis()),
+        filter.until.map(|at| at.timestamp_millis()),
+    );
+    let rows = tx
+        .prepare_cached(&format!(
+            "SELECT seq, at_ms, actor, method, action, email, invitation_id, status, detail,
+                    request_id, client, replaces_id
+             FROM audit WHERE {conditions} AND (?6 IS NULL OR seq < ?6)
+             ORDER BY seq DESC LIMIT ?7"
+        ))?
+        .query_map(
+            params![
+                bounds.0, bounds.1, bounds.2, bounds.3, bounds.4, before_seq, limit
+            ],
+            |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    AuditRecord {
+                        at: instant(row.get(1)?),
+                        actor: row.get(2)?,
+                        method: row.get(3)?,
+                        action: row.get(4)?,
+                        email: row.get(5)?,
+                        invitation_id: row.get(6)?,
+                        replaces: row.get(11)?,
+                        status: row.get(7)?,
+                        detail: row.get(8)?,
+                        request_id: row.get(9)?,
+                        client: row.get(10)?,
+                    },
+                ))
+            },
+        )?
+        .collect::<Result<Vec<_>, _>>()?;
+    let total: i64 = tx
+        .prepare_cached(&format!("SELECT COUNT(*) FROM audit WHERE {conditions}"))?
+        .query_row(
+            params![bounds.0, bounds.1, bounds.2, bounds.3, bounds.4],
+            |row| row.get(0),
+        )?;
+    tx.finish()?;
+    Ok(Rows {
+        rows,
+        total: total as u64,
+    })
+}
 
-    fn log() -> (tempfile::TempDir, AuditLog) {
-        let dir = tempfile::tempdir().unwrap();
-        let log = AuditLog::open(&dir.path().join("db.sqlite3")).unwrap();
-        (dir, log)
-    }
-
-    #[test]
-    fn an_outcome_is_given_once_and_never_edited() {
-        let (dir, log) = log();
-        let seqs = log
-            .record(
-                Utc::now(),
-                &who("owner"),
-                &[entry(Action::Invalidate, "a@x.com", None)],
-            )
-            .unwrap();
-        let unknown = log.list(&Filter::default(), None, 10).unwrap();
-        assert_eq!(unknown.rows[0].1.status, None);
-        let done = entry(Action::Invalidate, "a@x.com", Some(200));
-        log.complete(&[(seqs[0], done)]).unwrap();
-        assert_eq!(
-            log.list(&Filter::default(), None, 1).unwrap().rows[0]
-                .1
-                .status,
-            Some(200)
-        );
-        // Completing again changes nothing; a direct edit is refused by the database.
-        log.complete(&[(seqs[0], entry(Action::Invalidate, "a@x.com", Some(500)))])
-            .unwrap();
-        assert_eq!(
-            log.list(&Filter::default(), None, 1).unwrap().rows[0]
-                .1
-                .status,
-            Some(200)
-        );
-        let conn = Connection::open(dir.path().join("db.sqlite3")).unwrap();
-        let edit = conn.execute("UPDATE audit SET actor = 'someone else'", []);
-        assert!(edit.unwrap_err().to_string().contains("append-only"));
-    }
+/// Removes records older than `before` (`--audit-retention-days`); returns how many.
+pub fn prune(tx: &Connection, before: DateTime<Utc>) -> Result<usize, StoreError> {
+    Ok(tx.execute(
+        "DELETE FROM audit WHERE at_ms < ?1",
+        [before.timestamp_millis()],
+    )?)
 }

@@ -94,8 +94,8 @@ impl MigrationLock {
 mod tests {
     use super::*;
     use crate::store::audit::Filter;
-    use crate::store::sqlite::audit::AuditLog;
-    use crate::store::sqlite::invitations::Invitations;
+    use crate::store::backend::Backend;
+    use crate::store::sqlite::SqliteBackend;
 
     /// The audit table as schema 1 made it, with one record.
     const SCHEMA_1_AUDIT: &str = "
@@ -115,8 +115,8 @@ mod tests {
                     'a@x.com', 'orginv_old', 200, NULL, 'req_1', '127.0.0.1');
     ";
 
-    #[test]
-    fn a_file_from_before_resends_keeps_its_records_and_can_record_resends() {
+    #[tokio::test]
+    async fn a_file_from_before_resends_keeps_its_records_and_can_record_resends() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("old.sqlite3");
         Connection::open(&path)
@@ -124,8 +124,7 @@ mod tests {
             .execute_batch(SCHEMA_1_AUDIT)
             .unwrap();
 
-        let store = Invitations::open(&path).unwrap();
-        let audit = AuditLog::open(&path).unwrap();
+        let store = SqliteBackend::open(&path).unwrap();
         let version: i64 = Connection::open(&path)
             .unwrap()
             .query_row("PRAGMA user_version", [], |row| row.get(0))
@@ -138,6 +137,7 @@ mod tests {
 
         let created = store
             .create_many(&["a@x.com".to_owned()], chrono::Utc::now(), None)
+            .await
             .unwrap();
         let id = created[0].clone().unwrap();
         let who = crate::store::audit::Who {
@@ -146,9 +146,15 @@ mod tests {
             request_id: "req_2".into(),
             client: None,
         };
-        let fresh = store.resend(&id, chrono::Utc::now(), Some(&who)).unwrap();
+        let fresh = store
+            .resend(&id, chrono::Utc::now(), Some(&who))
+            .await
+            .unwrap();
         assert_eq!(fresh.expect("resent").email, "a@x.com");
-        let page = audit.list(&Filter::default(), None, 10).unwrap();
+        let page = store
+            .audit_list(&Filter::default(), None, 10)
+            .await
+            .unwrap();
         let actions: Vec<(&str, Option<&str>)> = page
             .rows
             .iter()
@@ -176,7 +182,7 @@ mod tests {
             .unwrap()
             .pragma_update(None, "user_version", current() + 1)
             .unwrap();
-        let err = Invitations::open(&path).err().expect("refused");
+        let err = SqliteBackend::open(&path).err().expect("refused");
         let said = err.to_string();
         assert!(said.contains("newer"), "{said}");
         assert!(
