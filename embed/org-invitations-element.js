@@ -26,7 +26,7 @@ let instances = 0;
 // page and only when chosen; those written right to left.
 const LANGUAGES = ["en", "de", "fr", "es", "ja", "ar"];
 const RIGHT_TO_LEFT = ["ar"];
-// Where the stand-alone page's language menu keeps its choice (src/locale.rs, CHOSEN_KEY).
+// Where the stand-alone page's language menu keeps its choice (src/i18n/locale.rs, CHOSEN_KEY).
 const CHOSEN_KEY = "org-invitations:locale";
 const tables = new Map();
 

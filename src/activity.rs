@@ -2,7 +2,7 @@
 //! a page at a time, and exported as CSV. A row's "History" button filters it to that row's
 //! address: who invited, when, earlier invitations to it, who revoked.
 
-use crate::words::{key, t, tf};
+use crate::i18n::words::{key, t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use org_invitations_core::wire::AuditRecord;

@@ -45,7 +45,7 @@ impl ApiError {
     /// The error as the console words it: its own sentence for the kind of error, with the
     /// server's text kept as the detail where there is one.
     pub fn in_words(&self) -> String {
-        use crate::words::{key, t, tf};
+        use crate::i18n::words::{key, t, tf};
         match self {
             Self::Unreachable => t(key!("error.unreachable")),
             Self::SignedOut => t(key!("error.signed_out")),
@@ -603,8 +603,8 @@ async fn successful(sent: Result<Response, ApiError>) -> Result<Response, ApiErr
         .and_then(|parsed| serde_wasm_bindgen::from_value::<ErrorBody>(parsed).ok())
         .map(|body| body.error.detail)
         .unwrap_or_else(|| {
-            crate::words::tf(
-                crate::words::key!("error.answered"),
+            crate::i18n::words::tf(
+                crate::i18n::words::key!("error.answered"),
                 &[("status", &status.to_string()), ("text", &status_text)],
             )
         });

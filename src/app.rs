@@ -19,7 +19,7 @@ use crate::progress::progress_bar;
 use crate::resend::Resends;
 use crate::session::access::Access;
 use crate::session::sign_out::SignOut;
-use crate::words::{Words, key, t, tf, tn};
+use crate::i18n::words::{Words, key, t, tf, tn};
 use org_invitations_core::messages::Catalog;
 
 /// How often statuses and relative phrases are recomputed.
@@ -137,7 +137,7 @@ pub fn App(
             class="oi-console"
             class:oi-read-only=move || read_only || !access.may_revoke()
             lang=language.clone()
-            dir=crate::locale::direction(&language)
+            dir=crate::i18n::locale::direction(&language)
         >
             <header class="oi-header">
                 <div>
@@ -349,7 +349,7 @@ fn LanguageMenu(current: String) -> impl IntoView {
     let choose = move |event: leptos::ev::Event| {
         let chosen = event_target_value(&event);
         if let Ok(Some(storage)) = window().local_storage() {
-            let _ = storage.set_item(crate::locale::CHOSEN_KEY, &chosen);
+            let _ = storage.set_item(crate::i18n::locale::CHOSEN_KEY, &chosen);
         }
         let _ = window().location().reload();
     };

@@ -38,7 +38,7 @@ pub fn mount_in_place(element: web_sys::HtmlElement, options: ConsoleOptions) ->
 /// with the `localeProblem` that kept the table away. A language without a table is English.
 pub fn language_options(options: &JsValue) -> ConsoleOptions {
     let table = Reflect::get(options, &"localeTable".into()).unwrap_or(JsValue::UNDEFINED);
-    let (locale_table, _) = crate::locale::entries(&table);
+    let (locale_table, _) = crate::i18n::locale::entries(&table);
     ConsoleOptions {
         locale: match text_option(options, "locale") {
             Some(locale) if !locale_table.is_empty() => locale,
@@ -106,7 +106,7 @@ pub fn mount_console(
 /// sentence for each that is not.
 fn host_strings(options: &JsValue) -> (Vec<(String, String)>, Vec<String>) {
     let strings = Reflect::get(options, &"strings".into()).unwrap_or(JsValue::UNDEFINED);
-    let (texts, not_text) = crate::locale::entries(&strings);
+    let (texts, not_text) = crate::i18n::locale::entries(&strings);
     let refused = not_text
         .into_iter()
         .map(|key| format!("strings: “{key}” is not text"))

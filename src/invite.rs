@@ -6,7 +6,7 @@ mod results;
 mod sender;
 mod session_draft;
 
-use crate::words::{key, t, tf};
+use crate::i18n::words::{key, t, tf};
 use std::collections::HashSet;
 use std::time::Duration;
 

@@ -14,16 +14,14 @@ pub mod delete;
 mod download;
 mod embed;
 mod hooks;
-mod intl;
+mod i18n;
 mod invite;
 mod list;
-mod locale;
 mod options;
 mod progress;
 pub mod resend;
 mod session;
 mod time_zone;
-mod words;
 
 pub use app::App;
 pub use embed::{MountedConsole, mount_console};

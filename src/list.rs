@@ -23,7 +23,7 @@ use crate::download::download_csv;
 use crate::resend::{ResendReport, Resends};
 use crate::session::access::Access;
 use crate::time_zone::TimeZoneChoice;
-use crate::words::{key, t, tf};
+use crate::i18n::words::{key, t, tf};
 use table::InvitationTable;
 use timeline::ExpiryTimeline;
 use toolbar::ListToolbar;

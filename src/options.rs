@@ -35,7 +35,7 @@ pub struct ConsoleOptions {
     pub strings: Vec<(String, String)>,
     /// Entries of `strings` that were not text, reported with the rest.
     pub strings_refused: Vec<String>,
-    /// The language the console speaks (the loader chose it: `crate::locale`), and its table
+    /// The language the console speaks (the loader chose it: `crate::i18n::locale`), and its table
     /// (empty for English, which is built in).
     pub locale: String,
     pub locale_table: Vec<(String, String)>,

@@ -22,9 +22,9 @@ impl TimeZoneChoice {
 
     /// The CLI's date format in this zone; another language's own short date and time.
     pub fn format(self, instant: DateTime<Utc>) -> String {
-        let language = crate::words::language();
+        let language = crate::i18n::words::language();
         if language != "en" {
-            return crate::intl::date_time(&language, instant, self == TimeZoneChoice::Utc);
+            return crate::i18n::intl::date_time(&language, instant, self == TimeZoneChoice::Utc);
         }
         match self {
             TimeZoneChoice::Local => format_cli(instant, &Local),
@@ -42,10 +42,10 @@ impl TimeZoneChoice {
 
     /// A time of day, for "refreshed at".
     pub fn format_time(self, instant: DateTime<Utc>) -> String {
-        let language = crate::words::language();
+        let language = crate::i18n::words::language();
         if language != "en" {
             let utc = self == TimeZoneChoice::Utc;
-            let time = crate::intl::time_of_day(&language, instant, utc);
+            let time = crate::i18n::intl::time_of_day(&language, instant, utc);
             return if utc { format!("{time} UTC") } else { time };
         }
         match self {

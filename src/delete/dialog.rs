@@ -1,7 +1,7 @@
 //! The confirmation before deleting: a modal dialog (focus stays inside, Escape cancels)
 //! naming every address it will delete.
 
-use crate::words::{key, t, tf, tn};
+use crate::i18n::words::{key, t, tf, tn};
 use leptos::prelude::*;
 
 use super::service::Deletions;

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::service::{DeletionEvent, Deletions, Stage};
 use crate::progress::progress_bar;
-use crate::words::{key, listed, t, tf, tn};
+use crate::i18n::words::{key, listed, t, tf, tn};
 use org_invitations_core::deletion::Outcome;
 
 #[component]

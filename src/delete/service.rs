@@ -16,7 +16,7 @@ use leptos::task::spawn_local;
 use org_invitations_core::OrganizationInvitation;
 use org_invitations_core::deletion::Outcome;
 
-use crate::words::{key, t, tf, tn};
+use crate::i18n::words::{key, t, tf, tn};
 
 use crate::api::{ApiClient, ApiError, sleep_ms};
 use crate::embed::host_events::HostEvents;

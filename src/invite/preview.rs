@@ -6,7 +6,7 @@ use std::ops::Range;
 use leptos::prelude::*;
 use org_invitations_core::email_input::{Reading, Tally, Verdict};
 
-use crate::words::{key, t, tf, tn};
+use crate::i18n::words::{key, t, tf, tn};
 
 /// Problem addresses (and ignored cells) listed under the input; the count covers the rest.
 const PROBLEMS_SHOWN: usize = 50;

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use org_invitations_core::invite_outcome::Outcome;
 
 use super::sender::SendReport;
-use crate::words::{key, listed, t, tf, tn};
+use crate::i18n::words::{key, listed, t, tf, tn};
 
 #[component]
 pub fn InviteResults(

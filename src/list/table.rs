@@ -17,7 +17,7 @@ use crate::hooks::{Viewport, use_visible_stretch};
 use crate::resend::Resends;
 use crate::session::access::Access;
 use crate::time_zone::TimeZoneChoice;
-use crate::words::{key, relative_time, t, tf};
+use crate::i18n::words::{key, relative_time, t, tf};
 
 /// Columns: selection, the CLI's four, actions.
 const COLUMNS: &str = "6";

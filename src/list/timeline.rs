@@ -11,7 +11,7 @@ use org_invitations_core::timeline::{Bar, expiry_bars, label, short_label};
 
 use crate::delete::Deletions;
 use crate::time_zone::TimeZoneChoice;
-use crate::words::{key, t, tn};
+use crate::i18n::words::{key, t, tn};
 
 /// The tallest bar, in the SVG's units.
 const BAR_HEIGHT: usize = 40;
@@ -90,9 +90,9 @@ pub fn ExpiryTimeline(
                         {match day {
                             ExpiryDay::Expired => t(key!("timeline.expired.short")),
                             ExpiryDay::On(on) => {
-                                match crate::words::language().as_str() {
+                                match crate::i18n::words::language().as_str() {
                                     "en" => short_label(day),
-                                    language => crate::intl::number(language, on.day() as usize),
+                                    language => crate::i18n::intl::number(language, on.day() as usize),
                                 }
                             }
                         }}
@@ -132,9 +132,9 @@ fn day_name(day: ExpiryDay, today: chrono::NaiveDate) -> String {
         ExpiryDay::On(on) if on == today + chrono::TimeDelta::days(1) => {
             t(key!("timeline.tomorrow"))
         }
-        ExpiryDay::On(on) => match crate::words::language().as_str() {
+        ExpiryDay::On(on) => match crate::i18n::words::language().as_str() {
             "en" => label(day, today),
-            language => crate::intl::weekday_and_day(language, on),
+            language => crate::i18n::intl::weekday_and_day(language, on),
         },
     }
 }

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use org_invitations_core::listing::ListView;
 
 use crate::time_zone::TimeZoneChoice;
-use crate::words::{key, t};
+use crate::i18n::words::{key, t};
 
 #[component]
 pub fn ListToolbar(

@@ -6,7 +6,7 @@ use org_invitations_core::resend::ResendOutcome;
 
 use super::Resends;
 use crate::progress::progress_bar;
-use crate::words::{key, listed, t, tf, tn, tnv};
+use crate::i18n::words::{key, listed, t, tf, tn, tnv};
 
 /// Progress while resending, then what happened to every address.
 #[component]

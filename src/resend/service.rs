@@ -1,6 +1,6 @@
 //! The resends themselves: one address after another, each reported as it ends.
 
-use crate::words::{key, t};
+use crate::i18n::words::{key, t};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use org_invitations_core::OrganizationInvitation;

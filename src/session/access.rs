@@ -83,7 +83,7 @@ impl Access {
     pub fn signed_in_as(&self) -> Option<String> {
         self.caller.with(|caller| match caller {
             Caller::Known(me) => {
-                use crate::words::{key, t, tf};
+                use crate::i18n::words::{key, t, tf};
                 let role = me
                     .role
                     .map_or_else(|| t(key!("app.no_role")), |role| t(role.message_key()));

@@ -1,7 +1,7 @@
 //! Signing out: ends the browser's session on the server, so the cookie is worthless even if
 //! it was copied, and says what happened.
 
-use crate::words::{key, t, tf};
+use crate::i18n::words::{key, t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 

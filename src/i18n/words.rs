@@ -73,7 +73,7 @@ pub fn tnv(key: Key, count: usize, values: &[(&str, &str)]) -> String {
         let category = plural_category(catalog.language(), count);
         let number = match catalog.language() {
             "en" => count.to_string(),
-            language => crate::intl::number(language, count),
+            language => crate::i18n::intl::number(language, count),
         };
         let mut all = vec![("count", number.as_str())];
         all.extend_from_slice(values);
@@ -84,7 +84,7 @@ pub fn tnv(key: Key, count: usize, values: &[(&str, &str)]) -> String {
 /// Several phrases as one list in the console's language, for a sentence that names them all.
 #[inline(never)]
 pub fn listed(phrases: &[String]) -> String {
-    crate::intl::list(&language(), phrases)
+    crate::i18n::intl::list(&language(), phrases)
 }
 
 /// The language the console speaks ("en", "de"…).
@@ -102,7 +102,7 @@ pub fn relative_time(
         return org_invitations_core::status::relative_phrase(target, now);
     }
     let (value, unit) = org_invitations_core::status::relative_amount(target, now);
-    crate::intl::relative(&language, value, unit)
+    crate::i18n::intl::relative(&language, value, unit)
 }
 
 /// Runs `read` on the console's catalog; English where none was provided (a component
@@ -123,6 +123,6 @@ fn plural_category(language: &str, count: usize) -> &'static str {
     match language {
         "en" if count == 1 => "one",
         "en" => "other",
-        language => crate::intl::plural_category(language, count),
+        language => crate::i18n::intl::plural_category(language, count),
     }
 }
