@@ -10,6 +10,7 @@ use org_invitations_core::wire::AuditRecord;
 use crate::api::{ApiClient, ApiError, AuditFilter};
 use crate::download::download_csv;
 use crate::time_zone::TimeZoneChoice;
+use crate::widgets::notice;
 
 /// The filter, shared with the list's History buttons.
 #[derive(Clone, Copy)]
@@ -142,17 +143,11 @@ pub fn Activity(
             <p class="oi-summary" role="status">
                 {summary}
             </p>
-            {move || {
+            {notice(move || {
                 failure
                     .get()
-                    .map(|error| {
-                        view! {
-                            <p class="oi-notice" role="alert">
-                                {tf(key!("activity.failed"), &[("error", &error.in_words())])}
-                            </p>
-                        }
-                    })
-            }}
+                    .map(|error| tf(key!("activity.failed"), &[("error", &error.in_words())]))
+            })}
             // A table on a desk; on a narrow screen each record stacks, so nothing scrolls
             // but the page. The roles keep it a table for assistive technology either way.
             <div class="oi-activity-box">

@@ -147,7 +147,7 @@ const LONGEST_WAIT: u32 = 60;
 /// How long a request may go unanswered before the console gives up on it (a server or
 /// network that hangs), in milliseconds: longer than a gateway's own wait for its upstream
 /// (30 s by default), whose 504 says more.
-const ANSWER_TIMEOUT_MS: i32 = 45_000;
+const ANSWER_TIMEOUT_MS: u32 = 45_000;
 
 /// Hears the seconds left while the console waits out a 429, then `None`.
 #[derive(Clone)]
@@ -540,9 +540,10 @@ impl ApiClient {
 }
 
 /// Resolves `ms` milliseconds from now (the browser's timer).
-pub async fn sleep_ms(ms: i32) {
+pub async fn sleep_ms(ms: u32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         if let Some(window) = web_sys::window() {
+            let ms = i32::try_from(ms).unwrap_or(i32::MAX);
             let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
         }
     });

@@ -12,6 +12,7 @@ use crate::api::{ApiClient, ApiError, AuditFilter, WaitNotice};
 use crate::delete::Deletions;
 use crate::embed::host_events::HostEvents;
 use crate::hooks::{Invitations, Progress, use_clock, use_invitations};
+use crate::i18n::words::{Words, key, t, tf, tn};
 use crate::invite::InviteForm;
 use crate::list::{InvitationList, TableSkeleton, use_url_view};
 use crate::options::ConsoleOptions;
@@ -19,7 +20,6 @@ use crate::progress::progress_bar;
 use crate::resend::Resends;
 use crate::session::access::Access;
 use crate::session::sign_out::SignOut;
-use crate::i18n::words::{Words, key, t, tf, tn};
 use org_invitations_core::messages::Catalog;
 
 /// How often statuses and relative phrases are recomputed.

@@ -7,6 +7,7 @@ mod sender;
 mod session_draft;
 
 use crate::i18n::words::{key, t, tf};
+use crate::widgets;
 use std::collections::HashSet;
 use std::time::Duration;
 
@@ -253,17 +254,7 @@ pub fn InviteForm(
                     &|text| *text = bring_back(text, span.clone()),
                 ))
             />
-            {move || {
-                notice
-                    .get()
-                    .map(|text| {
-                        view! {
-                            <p class="oi-notice" role="alert">
-                                {text}
-                            </p>
-                        }
-                    })
-            }}
+            {widgets::notice(move || notice.get())}
             {move || {
                 sending
                     .get()

@@ -22,6 +22,7 @@ mod progress;
 pub mod resend;
 mod session;
 mod time_zone;
+mod widgets;
 
 pub use app::App;
 pub use embed::{MountedConsole, mount_console};

@@ -20,10 +20,10 @@ use org_invitations_core::rows::{Rows, Shown, visible_positions};
 
 use crate::delete::{ConfirmDeleteDialog, DeletionNotices, Deletions};
 use crate::download::download_csv;
+use crate::i18n::words::{key, t, tf};
 use crate::resend::{ResendReport, Resends};
 use crate::session::access::Access;
 use crate::time_zone::TimeZoneChoice;
-use crate::i18n::words::{key, t, tf};
 use table::InvitationTable;
 use timeline::ExpiryTimeline;
 use toolbar::ListToolbar;

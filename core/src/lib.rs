@@ -16,6 +16,7 @@ pub mod listing;
 pub mod messages;
 pub mod paging_token;
 pub mod resend;
+pub mod retry;
 pub mod role;
 pub mod rows;
 pub mod status;

@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 
 use super::service::{DeletionEvent, Deletions, Stage};
-use crate::progress::progress_bar;
 use crate::i18n::words::{key, listed, t, tf, tn};
+use crate::progress::progress_bar;
 use org_invitations_core::deletion::Outcome;
 
 #[component]

@@ -20,15 +20,12 @@ use crate::i18n::words::{key, t, tf, tn};
 
 use crate::api::{ApiClient, ApiError, sleep_ms};
 use crate::embed::host_events::HostEvents;
+use org_invitations_core::retry::Backoff;
 
 /// How long Undo is offered before the invitations are revoked on the server.
 pub const UNDO_WINDOW: Duration = Duration::from_secs(6);
 /// Revocations in flight at once.
 const CONCURRENCY: usize = 4;
-/// The first wait before trying a revocation again, in milliseconds; it doubles each time.
-const FIRST_RETRY_MS: i32 = 1000;
-/// The longest wait between tries while the server stays away.
-const LONGEST_RETRY_MS: i32 = 16_000;
 
 /// Where a confirmed deletion stands.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -315,7 +312,7 @@ impl Deletions {
                 loop {
                     let next = queue.borrow_mut().pop_front();
                     let Some(invitation) = next else { break };
-                    let mut wait = FIRST_RETRY_MS;
+                    let mut retry = Backoff::default();
                     // Whether an earlier try may have revoked it, its answer lost: then a 404
                     // is most likely that try's doing, and counts as deleted.
                     let mut maybe_revoked = false;
@@ -327,8 +324,7 @@ impl Deletions {
                             Err(error) if error.is_temporary() => {
                                 maybe_revoked |= error.change_may_have_happened();
                                 this.wait_for_server(batch_id, results.borrow().len(), &target);
-                                sleep_ms(wait).await;
-                                wait = (wait * 2).min(LONGEST_RETRY_MS);
+                                sleep_ms(retry.next_wait_ms()).await;
                                 // The console is gone: what is unconfirmed was sent once more
                                 // as it went (`send_waiting_on_leave`).
                                 if this.batches.try_with_untracked(|_| ()).is_none() {

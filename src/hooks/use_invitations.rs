@@ -4,6 +4,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use org_invitations_core::retry::Backoff;
 use org_invitations_core::rows::{Row, Rows};
 
 use crate::api::{ApiClient, ApiError, ListOptions};
@@ -36,14 +37,10 @@ pub struct Invitations {
     now: RwSignal<DateTime<Utc>>,
     /// Cancels the load in flight: a newer load, or the console going away, supersedes it.
     in_flight: StoredValue<Option<web_sys::AbortController>, LocalStorage>,
-    /// Milliseconds before loading again after the server could not be reached; doubles up
-    /// to [`LONGEST_RETRY_MS`] while it stays away.
-    retry_wait: StoredValue<u64>,
+    /// When to load again while the server cannot be reached.
+    retry: StoredValue<Backoff>,
     events: HostEvents,
 }
-
-const FIRST_RETRY_MS: u64 = 2000;
-const LONGEST_RETRY_MS: u64 = 16_000;
 
 /// Loads every invitation now and whenever [`Invitations::reload`] is called; a load started
 /// while another runs cancels the older one (its requests are aborted and its result dropped).
@@ -66,7 +63,7 @@ pub fn use_invitations(
         client: StoredValue::new(client),
         now,
         in_flight: StoredValue::new_local(None),
-        retry_wait: StoredValue::new(FIRST_RETRY_MS),
+        retry: StoredValue::new(Backoff::default()),
         events,
     };
     invitations.reload();
@@ -124,7 +121,7 @@ impl Invitations {
             this.progress.try_set(None);
             match result {
                 Ok(_) => {
-                    this.retry_wait.try_set_value(FIRST_RETRY_MS);
+                    this.retry.try_update_value(Backoff::reset);
                     let at = Utc::now();
                     if progressive {
                         this.show_more(arrived);
@@ -176,11 +173,9 @@ impl Invitations {
     /// load (this one, or one the person started) succeeds, or the console is gone.
     fn reload_later(&self) {
         let this = *self;
-        let Some(wait) = self.retry_wait.try_get_value() else {
+        let Some(wait) = self.retry.try_update_value(|retry| retry.next_wait_ms()) else {
             return;
         };
-        self.retry_wait
-            .try_set_value((wait * 2).min(LONGEST_RETRY_MS));
         set_timeout(
             move || {
                 let still_away = this
@@ -193,7 +188,7 @@ impl Invitations {
                     this.reload();
                 }
             },
-            std::time::Duration::from_millis(wait),
+            std::time::Duration::from_millis(u64::from(wait)),
         );
     }
 

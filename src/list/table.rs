@@ -14,10 +14,10 @@ use org_invitations_core::status::Status;
 use crate::activity::ActivityFilter;
 use crate::delete::Deletions;
 use crate::hooks::{Viewport, use_visible_stretch};
+use crate::i18n::words::{key, relative_time, t, tf};
 use crate::resend::Resends;
 use crate::session::access::Access;
 use crate::time_zone::TimeZoneChoice;
-use crate::i18n::words::{key, relative_time, t, tf};
 
 /// Columns: selection, the CLI's four, actions.
 const COLUMNS: &str = "6";

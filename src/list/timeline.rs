@@ -10,8 +10,8 @@ use org_invitations_core::rows::Rows;
 use org_invitations_core::timeline::{Bar, expiry_bars, label, short_label};
 
 use crate::delete::Deletions;
-use crate::time_zone::TimeZoneChoice;
 use crate::i18n::words::{key, t, tn};
+use crate::time_zone::TimeZoneChoice;
 
 /// The tallest bar, in the SVG's units.
 const BAR_HEIGHT: usize = 40;
@@ -92,7 +92,9 @@ pub fn ExpiryTimeline(
                             ExpiryDay::On(on) => {
                                 match crate::i18n::words::language().as_str() {
                                     "en" => short_label(day),
-                                    language => crate::i18n::intl::number(language, on.day() as usize),
+                                    language => {
+                                        crate::i18n::intl::number(language, on.day() as usize)
+                                    }
                                 }
                             }
                         }}

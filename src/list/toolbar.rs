@@ -5,8 +5,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use leptos::prelude::*;
 use org_invitations_core::listing::ListView;
 
-use crate::time_zone::TimeZoneChoice;
 use crate::i18n::words::{key, t};
+use crate::time_zone::TimeZoneChoice;
 
 #[component]
 pub fn ListToolbar(

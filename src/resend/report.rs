@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use org_invitations_core::resend::ResendOutcome;
 
 use super::Resends;
-use crate::progress::progress_bar;
 use crate::i18n::words::{key, listed, t, tf, tn, tnv};
+use crate::progress::progress_bar;
 
 /// Progress while resending, then what happened to every address.
 #[component]

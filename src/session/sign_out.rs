@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{ApiClient, ApiError};
+use crate::widgets::notice;
 
 #[component]
 pub fn SignOut(
@@ -42,17 +43,11 @@ pub fn SignOut(
             >
                 {t(key!("app.sign_out"))}
             </button>
-            {move || {
+            {notice(move || {
                 failure
                     .get()
-                    .map(|error| {
-                        view! {
-                            <p class="oi-notice" role="alert">
-                                {tf(key!("app.sign_out_failed"), &[("error", &error.in_words())])}
-                            </p>
-                        }
-                    })
-            }}
+                    .map(|error| tf(key!("app.sign_out_failed"), &[("error", &error.in_words())]))
+            })}
         </div>
     }
 }
