@@ -431,6 +431,7 @@ impl ApiClient {
             .iter()
             .map(|email| CreateInvitation {
                 email: email.clone(),
+                locale: None,
             })
             .collect();
         let body = serde_wasm_bindgen::to_value(&body)

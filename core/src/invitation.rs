@@ -26,6 +26,58 @@ pub struct OrganizationInvitation {
     pub created_at: DateTime<Utc>,
     #[serde(with = "rfc3339")]
     pub expires_at: DateTime<Utc>,
+    /// How its mail fares, on this project's server (an extension the Anyscale CLI ignores);
+    /// absent from other servers and from gateway mode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<Delivery>,
+}
+
+/// How an invitation's mail fares.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Delivery {
+    pub state: DeliveryState,
+    /// Attempts made so far.
+    pub attempts: u32,
+    #[serde(default, with = "rfc3339::option")]
+    pub last_attempt_at: Option<DateTime<Utc>>,
+    /// The mail server's last answer when it refused, or why the mail could not go.
+    #[serde(default)]
+    pub error: Option<String>,
+}
+
+/// Where an invitation's mail stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryState {
+    /// Waiting for (another) attempt: nothing has reached a mail server yet.
+    Queued,
+    /// A mail server accepted it.
+    Sent,
+    /// Written to the server's mail folder, no mail server being configured.
+    Written,
+    /// Refused for good (or the invitation expired first): `error` says why.
+    Failed,
+}
+
+impl DeliveryState {
+    /// The name it is stored and sent under.
+    pub fn name(self) -> &'static str {
+        match self {
+            DeliveryState::Queued => "queued",
+            DeliveryState::Sent => "sent",
+            DeliveryState::Written => "written",
+            DeliveryState::Failed => "failed",
+        }
+    }
+
+    /// The state stored as `name`; `None` for one that is no delivery to show (withdrawn).
+    pub fn parse(name: &str) -> Option<Self> {
+        [Self::Queued, Self::Sent, Self::Written, Self::Failed]
+            .into_iter()
+            .find(|state| state.name() == name)
+    }
 }
 
 impl OrganizationInvitation {

@@ -16,5 +16,6 @@ pub fn invitation(id: &str, email: &str, created_at: DateTime<Utc>) -> Organizat
         accepted_at: None,
         created_at,
         expires_at: created_at + INVITATION_LIFETIME,
+        delivery: None,
     }
 }

@@ -154,6 +154,10 @@ pub struct ListMetadata {
 pub struct CreateInvitation {
     #[cfg_attr(feature = "openapi", schema(format = Email))]
     pub email: String,
+    /// The language of the invitation's mail and page: `en`, `de`, `fr`, `es`, `ja` or `ar`
+    /// (English when absent). This project's extension; the Anyscale CLI sends none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
 }
 
 /// What a create answers for one address.

@@ -25,7 +25,7 @@ pub async fn seed(store: &Store) -> Result<usize, StoreError> {
     let now = Utc::now();
     for (email, age) in SAMPLES {
         store
-            .create_many(&[email.to_string()], now - *age, None)
+            .create_many(&[email.to_string()], now - *age, None, None)
             .await?;
     }
     Ok(SAMPLES.len())

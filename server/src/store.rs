@@ -14,6 +14,7 @@ mod backend;
 mod contract_tests;
 mod invitations;
 pub mod migrations;
+pub mod outbox;
 pub mod postgres;
 mod readiness;
 mod sessions;

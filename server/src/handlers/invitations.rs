@@ -1,6 +1,8 @@
 //! The invitation endpoints: list, batch create, create, get, invalidate, and this server's
 //! resend.
 
+use crate::store::outbox::Mail;
+use org_invitations_core::messages::SHIPPED;
 use std::collections::HashSet;
 
 use axum::Json;
@@ -118,6 +120,7 @@ pub async fn batch_create(
     let mut seen = HashSet::new();
     // What was refused before reaching the store, for the audit trail.
     let mut refused = Vec::new();
+    let mut locales = Vec::new();
     for element in elements {
         let typed = element
             .get("email")
@@ -131,13 +134,19 @@ pub async fn batch_create(
                 )
             })
             .and_then(|item| {
+                let locale = mail_locale(item.locale.as_deref())
+                    .map_err(|err| BatchCreateResult::failed(422, err.detail))?;
                 email::normalize(&item.email)
                     .map_err(|err| BatchCreateResult::failed(422, err.to_string()))
+                    .map(|address| (address, locale))
             })
-            .and_then(|address| refuse_unstorable(address, &mut seen));
+            .and_then(|(address, locale)| {
+                refuse_unstorable(address, &mut seen).map(|address| (address, locale))
+            });
         match verdict {
-            Ok(address) => {
+            Ok((address, locale)) => {
                 to_store.push((results.len(), address));
+                locales.push(locale);
                 results.push(None);
             }
             Err(failed) => {
@@ -151,12 +160,14 @@ pub async fn batch_create(
         .map(|(_, address)| address.clone())
         .collect();
     let who = permit.who;
+    let mail = mail_of(&who, locales);
     let outcomes = state
         .store
         .create_many(
             &addresses,
             Utc::now(),
             Some((&who, &Entry::summarise_refusals(refused))),
+            Some(&mail),
         )
         .await?;
     for ((position, address), outcome) in to_store.into_iter().zip(outcomes) {
@@ -170,6 +181,28 @@ pub async fn batch_create(
     Ok(Json(BatchCreateResponse {
         results: results.into_iter().flatten().collect(),
     }))
+}
+
+/// The language an invitation's mail and page speak: the one asked for, if the console speaks
+/// it, else English when none was.
+fn mail_locale(asked: Option<&str>) -> Result<String, ApiError> {
+    match asked {
+        None => Ok("en".to_owned()),
+        Some(locale) if SHIPPED.contains(&locale) => Ok(locale.to_owned()),
+        Some(_) => Err(ApiError::unprocessable(format!(
+            "locale must be one of {}",
+            SHIPPED.join(", ")
+        ))),
+    }
+}
+
+/// The mail of a create by `who`: each address in its language, and the inviter's address
+/// when the login proxy named one (a token or the owner has no address to show).
+fn mail_of(who: &Who, locales: Vec<String>) -> Mail {
+    Mail {
+        locales,
+        inviter: (who.method == "proxy").then(|| who.actor.clone()),
+    }
 }
 
 /// Refusals that need no storage: the owner, and an address repeated within one batch.
@@ -227,6 +260,7 @@ pub async fn create(
     ApiJson(item): ApiJson<CreateInvitation>,
 ) -> Result<Json<ResultBody<CreatedId>>, ApiError> {
     let who = permit.who;
+    let locale = mail_locale(item.locale.as_deref())?;
     let decided = email::normalize(&item.email)
         .map_err(|err| BatchCreateResult::failed(422, err.to_string()))
         .and_then(|address| refuse_unstorable(address, &mut HashSet::new()));
@@ -237,7 +271,7 @@ pub async fn create(
             let entry = refused_entry(Some(item.email.clone()), &failed);
             state
                 .store
-                .create_many(&[], Utc::now(), Some((&who, &[entry])))
+                .create_many(&[], Utc::now(), Some((&who, &[entry])), None)
                 .await?;
             let status = axum::http::StatusCode::from_u16(failed.status)
                 .unwrap_or(axum::http::StatusCode::UNPROCESSABLE_ENTITY);
@@ -253,6 +287,7 @@ pub async fn create(
             std::slice::from_ref(&address),
             Utc::now(),
             Some((&who, &[])),
+            Some(&mail_of(&who, vec![locale])),
         )
         .await?;
     match outcomes.pop() {
@@ -348,7 +383,7 @@ async fn change_one(
     let now = Utc::now();
     let changed = match change {
         Change::Invalidate => state.store.invalidate(&id, now, Some(&who)).await?,
-        Change::Resend => state.store.resend(&id, now, Some(&who)).await?,
+        Change::Resend => state.store.resend(&id, now, Some(&who), true).await?,
     };
     changed
         .map(|result| Json(ResultBody { result }))

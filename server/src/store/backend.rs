@@ -8,6 +8,7 @@ use org_invitations_core::OrganizationInvitation;
 use org_invitations_core::wire::AuditRecord;
 
 use super::audit::{Entry, Filter, Who};
+use super::outbox::{ClaimedRow, Mail, Settled};
 use super::{CreateRefusal, ListFilter, StoreError};
 use org_invitations_core::role::Role;
 
@@ -66,12 +67,14 @@ pub trait Backend: Send + Sync {
     /// Creates one invitation per address, in one transaction, each created at `now`; an
     /// expired invitation to the same address is superseded, a pending one refuses. The result
     /// is in input order. With `audit`, the same transaction records the `refused` entries and
-    /// each address's outcome: all of it is stored, or none.
+    /// each address's outcome; with `mail`, it queues each created invitation's mail, due at
+    /// `now`: all of it is stored, or none.
     async fn create_many(
         &self,
         emails: &[String],
         now: DateTime<Utc>,
         audit: Option<(&Who, &[Entry])>,
+        mail: Option<&Mail>,
     ) -> Result<Vec<Result<String, CreateRefusal>>, StoreError>;
 
     /// Open invitations in creation order after `after_seq` (exclusive), at most `limit`, and
@@ -88,7 +91,7 @@ pub trait Backend: Send + Sync {
     async fn get(&self, id: &str) -> Result<Option<OrganizationInvitation>, StoreError>;
 
     /// Revokes an open invitation and returns it as it was, recording the outcome with
-    /// `audit` in the same transaction.
+    /// `audit` in the same transaction, which also withdraws its mail still queued.
     async fn invalidate(
         &self,
         id: &str,
@@ -96,14 +99,33 @@ pub trait Backend: Send + Sync {
         audit: Option<&Who>,
     ) -> Result<Option<OrganizationInvitation>, StoreError>;
 
-    /// Replaces an open invitation by a fresh one to the same address in one transaction,
-    /// recording a resend with both ids with `audit`.
+    /// Replaces an open invitation by a fresh one to the same address (its language and
+    /// inviter kept) in one transaction, recording a resend with both ids with `audit`; the old
+    /// one's queued mail is withdrawn and, with `mail`, the fresh one's queued.
     async fn resend(
         &self,
         id: &str,
         now: DateTime<Utc>,
         audit: Option<&Who>,
+        mail: bool,
     ) -> Result<Option<OrganizationInvitation>, StoreError>;
+
+    /// Claims up to `limit` queued messages due at `now` (none claimed by another worker until
+    /// after `now`) until `lease_until`, counting the attempt, oldest due first; several
+    /// instances never claim one message at once.
+    async fn claim_mail(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<ClaimedRow>, StoreError>;
+
+    /// Gives an open invitation the link with this token hash (the one before stops working);
+    /// `false` when it is no longer open.
+    async fn set_link(&self, invitation_id: &str, link_hash: &str) -> Result<bool, StoreError>;
+
+    /// Ends a claimed message's attempt (its lease released).
+    async fn settle_mail(&self, seq: i64, settled: &Settled) -> Result<(), StoreError>;
 
     /// How many invitations were ever stored, whatever their state.
     async fn count_all(&self) -> Result<u64, StoreError>;

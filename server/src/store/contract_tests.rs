@@ -10,6 +10,7 @@ use testkit::postgres;
 
 mod audit;
 mod invitations;
+mod outbox;
 mod secrets;
 mod upgrades;
 

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use org_invitations_core::OrganizationInvitation;
 
 use super::audit::{Entry, Who};
+use super::outbox::Mail;
 use super::text::{storable, storable_opt};
 use super::{CreateRefusal, ListFilter, Page, Store, StoreError, page_of, timed};
 
@@ -18,7 +19,9 @@ impl Store {
         emails: &[String],
         now: DateTime<Utc>,
         audit: Option<(&Who, &[Entry])>,
+        mail: Option<&Mail>,
     ) -> Result<Vec<Result<String, CreateRefusal>>, StoreError> {
+        let mail = mail.map(Mail::storable);
         let audit = audit.map(|(who, refused)| {
             (
                 who.storable(),
@@ -29,7 +32,11 @@ impl Store {
         let audit = audit
             .as_ref()
             .map(|(who, refused)| (who, refused.as_slice()));
-        let outcome = timed("create_many", self.backend.create_many(emails, now, audit)).await;
+        let outcome = timed(
+            "create_many",
+            self.backend.create_many(emails, now, audit, mail.as_ref()),
+        )
+        .await;
         if audited && outcome.is_err() {
             crate::telemetry::audit_write_failed();
         }
@@ -86,17 +93,19 @@ impl Store {
     /// Replaces an open (pending or expired) invitation by a fresh one to the same address,
     /// created at `now`, in one transaction: the address is never without an invitation.
     /// Returns the new invitation; `None` if there is no open one by that id. With `audit`,
-    /// the same transaction records a resend with both ids.
+    /// the same transaction records a resend with both ids; with `mail`, it queues the fresh
+    /// invitation's mail (the old one's queued mail is withdrawn either way).
     pub async fn resend(
         &self,
         id: &str,
         now: DateTime<Utc>,
         audit: Option<&Who>,
+        mail: bool,
     ) -> Result<Option<OrganizationInvitation>, StoreError> {
         let who = audit.map(Who::storable);
         timed(
             "resend",
-            self.backend.resend(&storable(id), now, who.as_ref()),
+            self.backend.resend(&storable(id), now, who.as_ref(), mail),
         )
         .await
     }

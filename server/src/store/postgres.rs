@@ -13,6 +13,7 @@ mod audit;
 mod connect;
 mod invitations;
 mod migrations;
+mod outbox;
 mod sessions;
 mod tokens;
 
@@ -27,6 +28,7 @@ pub(crate) use connect::with_causes;
 
 use super::audit::{Entry, Filter, Who};
 use super::backend::{Backend, PoolStatus, Rows, StoredToken, TokenRow};
+use super::outbox::{ClaimedRow, Mail, Settled};
 use super::{CreateRefusal, ListFilter, StoreError};
 use crate::limits::{POSTGRES_CONNECTION_WAIT, POSTGRES_POOL_SIZE};
 use connect::{describe, tls};
@@ -123,8 +125,9 @@ impl Backend for PostgresBackend {
         emails: &[String],
         now: DateTime<Utc>,
         audit: Option<(&Who, &[Entry])>,
+        mail: Option<&Mail>,
     ) -> Result<Vec<Result<String, CreateRefusal>>, StoreError> {
-        invitations::create_many(self, emails, now, audit).await
+        invitations::create_many(self, emails, now, audit, mail).await
     }
 
     async fn list(
@@ -155,8 +158,26 @@ impl Backend for PostgresBackend {
         id: &str,
         now: DateTime<Utc>,
         audit: Option<&Who>,
+        mail: bool,
     ) -> Result<Option<OrganizationInvitation>, StoreError> {
-        invitations::resend(self, id, now, audit).await
+        invitations::resend(self, id, now, audit, mail).await
+    }
+
+    async fn claim_mail(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<ClaimedRow>, StoreError> {
+        outbox::claim(self, now, lease_until, limit).await
+    }
+
+    async fn set_link(&self, invitation_id: &str, link_hash: &str) -> Result<bool, StoreError> {
+        outbox::set_link(self, invitation_id, link_hash).await
+    }
+
+    async fn settle_mail(&self, seq: i64, settled: &Settled) -> Result<(), StoreError> {
+        outbox::settle(self, seq, settled).await
     }
 
     async fn count_all(&self) -> Result<u64, StoreError> {

@@ -9,6 +9,7 @@ mod audit;
 mod backup;
 mod group_commit;
 mod invitations;
+mod outbox;
 mod schema;
 mod sessions;
 mod tokens;
@@ -26,6 +27,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 use super::audit::{Entry, Filter, Who};
 use super::backend::{Backend, Rows, StoredToken, TokenRow};
+use super::outbox::{ClaimedRow, Mail, Settled};
 use super::{CreateRefusal, ListFilter, StoreError};
 use crate::limits::SQLITE_READERS;
 use org_invitations_core::role::Role;
@@ -129,14 +131,15 @@ impl Backend for SqliteBackend {
         emails: &[String],
         now: DateTime<Utc>,
         audit: Option<(&Who, &[Entry])>,
+        mail: Option<&Mail>,
     ) -> Result<Vec<Result<String, CreateRefusal>>, StoreError> {
-        let emails = emails.to_vec();
+        let (emails, mail) = (emails.to_vec(), mail.cloned());
         let audit = audit.map(|(who, refused)| (who.clone(), refused.to_vec()));
         self.write(move |tx, _| {
             let audit = audit
                 .as_ref()
                 .map(|(who, refused)| (who, refused.as_slice()));
-            invitations::create_many(tx, &emails, now, audit)
+            invitations::create_many(tx, &emails, now, audit, mail.as_ref())
         })
         .await
     }
@@ -179,12 +182,35 @@ impl Backend for SqliteBackend {
         id: &str,
         now: DateTime<Utc>,
         audit: Option<&Who>,
+        mail: bool,
     ) -> Result<Option<OrganizationInvitation>, StoreError> {
         let (id, who) = (id.to_owned(), audit.cloned());
         self.write(move |tx, organization| {
-            invitations::resend(tx, organization, &id, now, who.as_ref())
+            invitations::resend(tx, organization, &id, now, who.as_ref(), mail)
         })
         .await
+    }
+
+    async fn claim_mail(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<ClaimedRow>, StoreError> {
+        self.write(move |tx, _| outbox::claim(tx, now, lease_until, limit))
+            .await
+    }
+
+    async fn set_link(&self, invitation_id: &str, link_hash: &str) -> Result<bool, StoreError> {
+        let (invitation_id, link_hash) = (invitation_id.to_owned(), link_hash.to_owned());
+        self.write(move |tx, _| outbox::set_link(tx, &invitation_id, &link_hash))
+            .await
+    }
+
+    async fn settle_mail(&self, seq: i64, settled: &Settled) -> Result<(), StoreError> {
+        let settled = settled.clone();
+        self.write(move |tx, _| outbox::settle(tx, seq, &settled))
+            .await
     }
 
     async fn count_all(&self) -> Result<u64, StoreError> {

@@ -13,6 +13,7 @@ async fn changes_and_their_records_are_written_together() {
             &emails(&["a@x.com", "A@x.com"]),
             Utc::now(),
             Some((&alice, &refused)),
+            None,
         )
         .await
         .unwrap();
@@ -22,7 +23,7 @@ async fn changes_and_their_records_are_written_together() {
         .await
         .unwrap();
     let fresh = store
-        .resend(&id, Utc::now(), Some(&alice))
+        .resend(&id, Utc::now(), Some(&alice), false)
         .await
         .unwrap()
         .unwrap();
@@ -140,6 +141,7 @@ async fn text_with_a_nul_character_is_kept_and_found_never_refused() {
             &emails(&["c@x.com"]),
             now,
             Some((&who("owner"), std::slice::from_ref(&refused))),
+            None,
         )
         .await
         .unwrap();
@@ -202,7 +204,7 @@ async fn text_with_a_nul_character_is_kept_and_found_never_refused() {
     );
     assert_eq!(
         store
-            .resend("inv_\0", now, Some(&who("owner")))
+            .resend("inv_\0", now, Some(&who("owner")), false)
             .await
             .unwrap(),
         None

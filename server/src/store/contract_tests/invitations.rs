@@ -7,7 +7,7 @@ async fn an_expired_invitation_is_listed_only_on_request_and_can_be_replaced() {
     let Fresh { store, _dir, .. } = fresh().await;
     let long_ago = Utc::now() - TimeDelta::days(8);
     store
-        .create_many(&emails(&["old@x.com"]), long_ago, None)
+        .create_many(&emails(&["old@x.com"]), long_ago, None, None)
         .await
         .unwrap();
     let now = Utc::now();
@@ -26,7 +26,7 @@ async fn an_expired_invitation_is_listed_only_on_request_and_can_be_replaced() {
         1
     );
     let again = store
-        .create_many(&emails(&["OLD@x.com"]), now, None)
+        .create_many(&emails(&["OLD@x.com"]), now, None, None)
         .await
         .unwrap();
     assert!(again[0].is_ok(), "an expired invitation does not block");
@@ -42,6 +42,7 @@ async fn a_pending_address_is_refused_case_insensitively_and_alone() {
         .create_many(
             &emails(&["a@x.com", "A@X.com", "b@x.com"]),
             Utc::now(),
+            None,
             None,
         )
         .await
@@ -75,7 +76,12 @@ async fn the_listing_total_is_the_real_count_through_every_kind_of_write() {
     check("empty").await;
     let long_ago = Utc::now() - TimeDelta::days(8);
     store
-        .create_many(&emails(&["a@x.com", "b@x.com", "c@x.com"]), long_ago, None)
+        .create_many(
+            &emails(&["a@x.com", "b@x.com", "c@x.com"]),
+            long_ago,
+            None,
+            None,
+        )
         .await
         .unwrap();
     check("expired ones created").await;
@@ -83,6 +89,7 @@ async fn the_listing_total_is_the_real_count_through_every_kind_of_write() {
         .create_many(
             &emails(&["a@x.com", "d@x.com", "d@x.com", "e@x.com"]),
             Utc::now(),
+            None,
             None,
         )
         .await
@@ -105,7 +112,11 @@ async fn the_listing_total_is_the_real_count_through_every_kind_of_write() {
     );
     check("revoked, twice").await;
     let e = created[3].clone().unwrap();
-    let fresh = store.resend(&e, Utc::now(), None).await.unwrap().unwrap();
+    let fresh = store
+        .resend(&e, Utc::now(), None, false)
+        .await
+        .unwrap()
+        .unwrap();
     assert_ne!(fresh.id, e);
     assert!(
         store.get(&e).await.unwrap().is_none(),
@@ -130,7 +141,7 @@ async fn reopening_keeps_data_and_organization() {
         _dir,
     } = fresh().await;
     store
-        .create_many(&emails(&["a@x.com"]), Utc::now(), None)
+        .create_many(&emails(&["a@x.com"]), Utc::now(), None, None)
         .await
         .unwrap();
     let organization = store.organization_id().to_owned();

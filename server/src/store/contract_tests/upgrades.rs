@@ -144,7 +144,7 @@ async fn a_database_from_each_released_schema_upgrades_with_every_row() {
         );
         // Written as a new store is: a resend recorded with both ids, the count kept.
         let fresh = store
-            .resend("orginv_pending", now, Some(&who("bob@corp.example")))
+            .resend("orginv_pending", now, Some(&who("bob@corp.example")), false)
             .await
             .unwrap()
             .expect("resent");
@@ -161,6 +161,7 @@ async fn a_database_from_each_released_schema_upgrades_with_every_row() {
             .create_many(
                 &emails(&["new@example.com"]),
                 now + TimeDelta::seconds(1),
+                None,
                 None,
             )
             .await

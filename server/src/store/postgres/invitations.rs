@@ -10,10 +10,12 @@ use tokio_postgres::types::ToSql;
 
 use super::PostgresBackend;
 use super::audit::insert_audit;
+use super::outbox;
 use crate::ids;
 use crate::limits::MOST_CONFLICT_RETRIES;
 use crate::store::audit::{Action, Entry, Who};
 use crate::store::backend::Rows;
+use crate::store::outbox::Mail;
 use crate::store::{CreateRefusal, ListFilter, StoreError, instant};
 
 /// Reads `id, email, created_at_ms, expires_at_ms, accepted_at_ms` starting at column `first`.
@@ -29,6 +31,7 @@ pub(super) fn invitation_from_row(
         created_at: instant(row.get(first + 2)),
         expires_at: instant(row.get(first + 3)),
         accepted_at: row.get::<_, Option<i64>>(first + 4).map(instant),
+        delivery: None,
     }
 }
 
@@ -45,10 +48,11 @@ pub(super) async fn create_many(
     emails: &[String],
     now: DateTime<Utc>,
     audit: Option<(&Who, &[Entry])>,
+    mail: Option<&Mail>,
 ) -> Result<Vec<Result<String, CreateRefusal>>, StoreError> {
     let mut tries = 0;
     loop {
-        match try_create_many(backend, emails, now, audit).await {
+        match try_create_many(backend, emails, now, audit, mail).await {
             Err(err) if is_conflict(&err) && tries < MOST_CONFLICT_RETRIES => tries += 1,
             outcome => return outcome,
         }
@@ -61,6 +65,7 @@ async fn try_create_many(
     emails: &[String],
     now: DateTime<Utc>,
     audit: Option<(&Who, &[Entry])>,
+    mail: Option<&Mail>,
 ) -> Result<Vec<Result<String, CreateRefusal>>, StoreError> {
     let mut client = backend.client().await?;
     let tx = client.transaction().await?;
@@ -76,12 +81,14 @@ async fn try_create_many(
     // A pending one does: the unique index decides, also against other instances.
     let insert = tx
         .prepare_cached(
-            "INSERT INTO invitations (id, email, email_key, created_at_ms, expires_at_ms)
-             VALUES ($1, $2, $3, $4, $5)
+            "INSERT INTO invitations (id, email, email_key, created_at_ms, expires_at_ms,
+                                      locale, inviter)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
              ON CONFLICT (email_key) WHERE state = 'open' DO NOTHING
              RETURNING id",
         )
         .await?;
+    let inviter = mail.and_then(|mail| mail.inviter.as_deref());
     // Addresses are taken in the order of their keys, so two requests for overlapping
     // addresses wait for each other in one order and never deadlock.
     let keys: Vec<String> = emails.iter().map(|email| comparison_key(email)).collect();
@@ -92,10 +99,25 @@ async fn try_create_many(
         let key = &keys[index];
         tx.execute(&supersede, &[key, &now_ms]).await?;
         let id = ids::invitation_id();
+        let locale = mail.map_or("en", |mail| mail.locale(index));
         let inserted = tx
-            .query_opt(&insert, &[&id, &emails[index], key, &now_ms, &expires_ms])
+            .query_opt(
+                &insert,
+                &[
+                    &id,
+                    &emails[index],
+                    key,
+                    &now_ms,
+                    &expires_ms,
+                    &locale,
+                    &inviter,
+                ],
+            )
             .await?;
         if inserted.is_some() {
+            if mail.is_some() {
+                outbox::queue(&tx, &id, &emails[index], now).await?;
+            }
             outcomes[index] = Ok(id);
         }
     }
@@ -129,10 +151,12 @@ pub(super) async fn list(
     let statement = match &email_key {
         None => {
             "WITH page AS (
-                 SELECT seq, id, email, created_at_ms, expires_at_ms, accepted_at_ms
-                 FROM invitations
-                 WHERE state = 'open' AND seq > $3 AND ($1 OR expires_at_ms > $2)
-                 ORDER BY seq LIMIT $4)
+                 SELECT i.seq, i.id, i.email, i.created_at_ms, i.expires_at_ms, i.accepted_at_ms,
+                        o.state, o.attempts, o.last_attempt_at_ms, o.answer
+                 FROM invitations i LEFT JOIN outbox o
+                   ON o.seq = (SELECT MAX(seq) FROM outbox WHERE invitation_id = i.id)
+                 WHERE i.state = 'open' AND i.seq > $3 AND ($1 OR i.expires_at_ms > $2)
+                 ORDER BY i.seq LIMIT $4)
              SELECT (SELECT SUM(n) FROM open_count)::BIGINT - CASE WHEN $1 THEN 0 ELSE
                         (SELECT COUNT(*) FROM invitations
                          WHERE state = 'open' AND expires_at_ms <= $2) END,
@@ -144,11 +168,13 @@ pub(super) async fn list(
         Some(key) => {
             parameters.push(key);
             "WITH page AS (
-                 SELECT seq, id, email, created_at_ms, expires_at_ms, accepted_at_ms
-                 FROM invitations
-                 WHERE state = 'open' AND email_key = $5 AND seq > $3
-                   AND ($1 OR expires_at_ms > $2)
-                 ORDER BY seq LIMIT $4)
+                 SELECT i.seq, i.id, i.email, i.created_at_ms, i.expires_at_ms, i.accepted_at_ms,
+                        o.state, o.attempts, o.last_attempt_at_ms, o.answer
+                 FROM invitations i LEFT JOIN outbox o
+                   ON o.seq = (SELECT MAX(seq) FROM outbox WHERE invitation_id = i.id)
+                 WHERE i.state = 'open' AND i.email_key = $5 AND i.seq > $3
+                   AND ($1 OR i.expires_at_ms > $2)
+                 ORDER BY i.seq LIMIT $4)
              SELECT (SELECT COUNT(*) FROM invitations
                      WHERE state = 'open' AND email_key = $5
                        AND ($1 OR expires_at_ms > $2)),
@@ -166,7 +192,9 @@ pub(super) async fn list(
             .iter()
             .filter_map(|row| {
                 let seq = row.get::<_, Option<i64>>(1)?;
-                Some((seq, invitation_from_row(&backend.organization_id, row, 2)))
+                let mut invitation = invitation_from_row(&backend.organization_id, row, 2);
+                invitation.delivery = outbox::delivery_from_row(row, 7);
+                Some((seq, invitation))
             })
             .collect(),
         total: total.max(0) as u64,
@@ -180,14 +208,18 @@ pub(super) async fn get(
     let client = backend.client().await?;
     let statement = client
         .prepare_cached(
-            "SELECT id, email, created_at_ms, expires_at_ms, accepted_at_ms FROM invitations
-             WHERE id = $1 AND state = 'open'",
+            "SELECT i.id, i.email, i.created_at_ms, i.expires_at_ms, i.accepted_at_ms,
+                    o.state, o.attempts, o.last_attempt_at_ms, o.answer
+             FROM invitations i LEFT JOIN outbox o
+               ON o.seq = (SELECT MAX(seq) FROM outbox WHERE invitation_id = i.id)
+             WHERE i.id = $1 AND i.state = 'open'",
         )
         .await?;
-    Ok(client
-        .query_opt(&statement, &[&id])
-        .await?
-        .map(|row| invitation_from_row(&backend.organization_id, &row, 0)))
+    Ok(client.query_opt(&statement, &[&id]).await?.map(|row| {
+        let mut invitation = invitation_from_row(&backend.organization_id, &row, 0);
+        invitation.delivery = outbox::delivery_from_row(&row, 5);
+        invitation
+    }))
 }
 
 pub(super) async fn invalidate(
@@ -198,6 +230,7 @@ pub(super) async fn invalidate(
 ) -> Result<Option<OrganizationInvitation>, StoreError> {
     let mut client = backend.client().await?;
     let tx = client.transaction().await?;
+    let delivery = outbox::delivery_of(&tx, id).await?;
     let found = tx
         .query_opt(
             "UPDATE invitations SET state = 'revoked', closed_at_ms = $2
@@ -206,7 +239,11 @@ pub(super) async fn invalidate(
             &[&id, &now.timestamp_millis()],
         )
         .await?
-        .map(|row| invitation_from_row(&backend.organization_id, &row, 0));
+        .map(|row| OrganizationInvitation {
+            delivery,
+            ..invitation_from_row(&backend.organization_id, &row, 0)
+        });
+    outbox::withdraw(&tx, id).await?;
     if let Some(who) = audit {
         let email = found.as_ref().map(|invitation| invitation.email.clone());
         insert_audit(&tx, now, who, &Entry::on_id(Action::Invalidate, id, email)).await?;
@@ -220,6 +257,7 @@ pub(super) async fn resend(
     id: &str,
     now: DateTime<Utc>,
     audit: Option<&Who>,
+    mail: bool,
 ) -> Result<Option<OrganizationInvitation>, StoreError> {
     let mut client = backend.client().await?;
     let tx = client.transaction().await?;
@@ -227,33 +265,48 @@ pub(super) async fn resend(
         .query_opt(
             "UPDATE invitations SET state = 'superseded', closed_at_ms = $2
              WHERE id = $1 AND state = 'open'
-             RETURNING email, email_key",
+             RETURNING email, email_key, locale, inviter",
             &[&id, &now.timestamp_millis()],
         )
         .await?
-        .map(|row| (row.get::<_, String>(0), row.get::<_, String>(1)));
-    let fresh = match &replaced {
-        Some((email, key)) => Some(invitation_from_row(
-            &backend.organization_id,
-            &tx.query_one(
-                "INSERT INTO invitations (id, email, email_key, created_at_ms, expires_at_ms)
-                 VALUES ($1, $2, $3, $4, $5)
-                 RETURNING id, email, created_at_ms, expires_at_ms, accepted_at_ms",
-                &[
-                    &ids::invitation_id(),
-                    email,
-                    key,
-                    &now.timestamp_millis(),
-                    &(now + INVITATION_LIFETIME).timestamp_millis(),
-                ],
+        .map(|row| {
+            (
+                row.get::<_, String>(0),
+                row.get::<_, String>(1),
+                row.get::<_, String>(2),
+                row.get::<_, Option<String>>(3),
             )
-            .await?,
-            0,
-        )),
+        });
+    outbox::withdraw(&tx, id).await?;
+    let fresh = match &replaced {
+        Some((email, key, locale, inviter)) => {
+            let row = tx
+                .query_one(
+                    "INSERT INTO invitations (id, email, email_key, created_at_ms, expires_at_ms,
+                                              locale, inviter)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)
+                     RETURNING id, email, created_at_ms, expires_at_ms, accepted_at_ms",
+                    &[
+                        &ids::invitation_id(),
+                        email,
+                        key,
+                        &now.timestamp_millis(),
+                        &(now + INVITATION_LIFETIME).timestamp_millis(),
+                        locale,
+                        inviter,
+                    ],
+                )
+                .await?;
+            let mut fresh = invitation_from_row(&backend.organization_id, &row, 0);
+            if mail {
+                fresh.delivery = Some(outbox::queue(&tx, &fresh.id, email, now).await?);
+            }
+            Some(fresh)
+        }
         None => None,
     };
     if let Some(who) = audit {
-        let email = replaced.as_ref().map(|(email, _)| email.clone());
+        let email = replaced.as_ref().map(|(email, ..)| email.clone());
         let entry = Entry::resent(id, email, fresh.as_ref().map(|fresh| fresh.id.clone()));
         insert_audit(&tx, now, who, &entry).await?;
     }

@@ -7,10 +7,11 @@ use org_invitations_core::email::comparison_key;
 use org_invitations_core::invitation::INVITATION_LIFETIME;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{audit, is_unique_violation};
+use super::{audit, is_unique_violation, outbox};
 use crate::ids;
 use crate::store::audit::{Action, Entry, Who};
 use crate::store::backend::Rows;
+use crate::store::outbox::Mail;
 use crate::store::{CreateRefusal, ListFilter, StoreError, instant};
 
 /// The organization's id, made and kept in `meta` the first time the file is opened.
@@ -40,6 +41,7 @@ pub fn create_many(
     emails: &[String],
     now: DateTime<Utc>,
     audit: Option<(&Who, &[Entry])>,
+    mail: Option<&Mail>,
 ) -> Result<Vec<Result<String, CreateRefusal>>, StoreError> {
     let mut outcomes = Vec::with_capacity(emails.len());
     {
@@ -51,15 +53,23 @@ pub fn create_many(
              WHERE email_key = ?1 AND state = 'open' AND expires_at_ms <= ?2",
         )?;
         let mut insert = tx.prepare_cached(
-            "INSERT INTO invitations (id, email, email_key, created_at_ms, expires_at_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO invitations (id, email, email_key, created_at_ms, expires_at_ms,
+                                      locale, inviter)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?;
-        for email in emails {
+        let inviter = mail.and_then(|mail| mail.inviter.as_deref());
+        for (index, email) in emails.iter().enumerate() {
+            let locale = mail.map_or("en", |mail| mail.locale(index));
             let key = comparison_key(email);
             supersede.execute(params![key, now_ms])?;
             let id = ids::invitation_id();
-            match insert.execute(params![id, email, key, now_ms, expires_ms]) {
-                Ok(_) => outcomes.push(Ok(id)),
+            match insert.execute(params![id, email, key, now_ms, expires_ms, locale, inviter]) {
+                Ok(_) => {
+                    if mail.is_some() {
+                        outbox::queue(tx, &id, email, now)?;
+                    }
+                    outcomes.push(Ok(id))
+                }
                 Err(err) if is_unique_violation(&err) => {
                     outcomes.push(Err(CreateRefusal::AlreadyPending))
                 }
@@ -94,18 +104,20 @@ pub fn list(
     let email_key = filter.email_key.as_deref();
     let rows = tx
         .prepare_cached(
-            "SELECT seq, id, email, created_at_ms, expires_at_ms, accepted_at_ms FROM invitations
-             WHERE state = 'open' AND (?1 OR expires_at_ms > ?2) AND (?3 IS NULL OR email_key = ?3)
-               AND seq > ?4
-             ORDER BY seq LIMIT ?5",
+            "SELECT i.seq, i.id, i.email, i.created_at_ms, i.expires_at_ms, i.accepted_at_ms,
+                    o.state, o.attempts, o.last_attempt_at_ms, o.answer
+             FROM invitations i LEFT JOIN outbox o
+               ON o.seq = (SELECT MAX(seq) FROM outbox WHERE invitation_id = i.id)
+             WHERE i.state = 'open' AND (?1 OR i.expires_at_ms > ?2)
+               AND (?3 IS NULL OR i.email_key = ?3) AND i.seq > ?4
+             ORDER BY i.seq LIMIT ?5",
         )?
         .query_map(
             params![include_expired, now_ms, email_key, after_seq, limit],
             |row| {
-                Ok((
-                    row.get::<_, i64>(0)?,
-                    invitation_from_row(organization_id, row, 1)?,
-                ))
+                let mut invitation = invitation_from_row(organization_id, row, 1)?;
+                invitation.delivery = outbox::delivery_from_row(row, 6)?;
+                Ok((row.get::<_, i64>(0)?, invitation))
             },
         )?
         .collect::<Result<Vec<_>, _>>()?;
@@ -148,10 +160,17 @@ pub fn get(
 ) -> Result<Option<OrganizationInvitation>, StoreError> {
     let found = conn
         .prepare_cached(
-            "SELECT id, email, created_at_ms, expires_at_ms, accepted_at_ms FROM invitations
-             WHERE id = ?1 AND state = 'open'",
+            "SELECT i.id, i.email, i.created_at_ms, i.expires_at_ms, i.accepted_at_ms,
+                    o.state, o.attempts, o.last_attempt_at_ms, o.answer
+             FROM invitations i LEFT JOIN outbox o
+               ON o.seq = (SELECT MAX(seq) FROM outbox WHERE invitation_id = i.id)
+             WHERE i.id = ?1 AND i.state = 'open'",
         )?
-        .query_row([id], |row| invitation_from_row(organization_id, row, 0))
+        .query_row([id], |row| {
+            let mut invitation = invitation_from_row(organization_id, row, 0)?;
+            invitation.delivery = outbox::delivery_from_row(row, 5)?;
+            Ok(invitation)
+        })
         .optional()?;
     Ok(found)
 }
@@ -164,6 +183,7 @@ pub fn invalidate(
     now: DateTime<Utc>,
     who: Option<&Who>,
 ) -> Result<Option<OrganizationInvitation>, StoreError> {
+    let delivery = outbox::delivery_of(tx, id)?;
     let found = tx
         .query_row(
             "UPDATE invitations SET state = 'revoked', closed_at_ms = ?2
@@ -172,7 +192,12 @@ pub fn invalidate(
             params![id, now.timestamp_millis()],
             |row| invitation_from_row(organization, row, 0),
         )
-        .optional()?;
+        .optional()?
+        .map(|invitation| OrganizationInvitation {
+            delivery,
+            ..invitation
+        });
+    outbox::withdraw(tx, id)?;
     if let Some(who) = who {
         let email = found.as_ref().map(|invitation| invitation.email.clone());
         audit::insert(tx, now, who, &Entry::on_id(Action::Invalidate, id, email))?;
@@ -187,38 +212,48 @@ pub fn resend(
     id: &str,
     now: DateTime<Utc>,
     who: Option<&Who>,
+    mail: bool,
 ) -> Result<Option<OrganizationInvitation>, StoreError> {
-    let replaced: Option<(String, String)> = tx
+    let replaced: Option<(String, String, String, Option<String>)> = tx
         .query_row(
             "UPDATE invitations SET state = 'superseded', closed_at_ms = ?2
              WHERE id = ?1 AND state = 'open'
-             RETURNING email, email_key",
+             RETURNING email, email_key, locale, inviter",
             params![id, now.timestamp_millis()],
-            |row| Ok((row.get(0)?, row.get(1)?)),
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
         )
         .optional()?;
+    outbox::withdraw(tx, id)?;
     let fresh = match &replaced {
-        Some((email, key)) => Some(
-            tx.prepare_cached(
-                "INSERT INTO invitations (id, email, email_key, created_at_ms, expires_at_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5)
-                 RETURNING id, email, created_at_ms, expires_at_ms, accepted_at_ms",
-            )?
-            .query_row(
-                params![
-                    ids::invitation_id(),
-                    email,
-                    key,
-                    now.timestamp_millis(),
-                    (now + INVITATION_LIFETIME).timestamp_millis()
-                ],
-                |row| invitation_from_row(organization, row, 0),
-            )?,
-        ),
+        Some((email, key, locale, inviter)) => {
+            let mut fresh = tx
+                .prepare_cached(
+                    "INSERT INTO invitations (id, email, email_key, created_at_ms, expires_at_ms,
+                                              locale, inviter)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                     RETURNING id, email, created_at_ms, expires_at_ms, accepted_at_ms",
+                )?
+                .query_row(
+                    params![
+                        ids::invitation_id(),
+                        email,
+                        key,
+                        now.timestamp_millis(),
+                        (now + INVITATION_LIFETIME).timestamp_millis(),
+                        locale,
+                        inviter
+                    ],
+                    |row| invitation_from_row(organization, row, 0),
+                )?;
+            if mail {
+                fresh.delivery = Some(outbox::queue(tx, &fresh.id, email, now)?);
+            }
+            Some(fresh)
+        }
         None => None,
     };
     if let Some(who) = who {
-        let email = replaced.as_ref().map(|(email, _)| email.clone());
+        let email = replaced.as_ref().map(|(email, ..)| email.clone());
         let entry = Entry::resent(id, email, fresh.as_ref().map(|fresh| fresh.id.clone()));
         audit::insert(tx, now, who, &entry)?;
     }
@@ -244,6 +279,7 @@ fn invitation_from_row(
         created_at: instant(row.get(first + 2)?),
         expires_at: instant(row.get(first + 3)?),
         accepted_at: row.get::<_, Option<i64>>(first + 4)?.map(instant),
+        delivery: None,
     })
 }
 
@@ -309,7 +345,12 @@ mod tests {
         check(&store, &real, "a file from before the count").await;
         let long_ago = Utc::now() - chrono::TimeDelta::days(8);
         store
-            .create_many(&emails(&["a@x.com", "b@x.com", "c@x.com"]), long_ago, None)
+            .create_many(
+                &emails(&["a@x.com", "b@x.com", "c@x.com"]),
+                long_ago,
+                None,
+                None,
+            )
             .await
             .unwrap();
         check(&store, &real, "expired ones created").await;
@@ -317,6 +358,7 @@ mod tests {
             .create_many(
                 &emails(&["a@x.com", "d@x.com", "d@x.com"]),
                 Utc::now(),
+                None,
                 None,
             )
             .await
@@ -331,7 +373,10 @@ mod tests {
         store.invalidate(&d, Utc::now(), None).await.unwrap();
         store.invalidate(&d, Utc::now(), None).await.unwrap();
         check(&store, &real, "revoked, twice").await;
-        store.resend("orginv_y", Utc::now(), None).await.unwrap();
+        store
+            .resend("orginv_y", Utc::now(), None, false)
+            .await
+            .unwrap();
         check(&store, &real, "resent").await;
         drop(store);
         check(&SqliteBackend::open(&path).unwrap(), &real, "reopened").await;

@@ -136,7 +136,7 @@ mod tests {
         );
 
         let created = store
-            .create_many(&["a@x.com".to_owned()], chrono::Utc::now(), None)
+            .create_many(&["a@x.com".to_owned()], chrono::Utc::now(), None, None)
             .await
             .unwrap();
         let id = created[0].clone().unwrap();
@@ -147,7 +147,7 @@ mod tests {
             client: None,
         };
         let fresh = store
-            .resend(&id, chrono::Utc::now(), Some(&who))
+            .resend(&id, chrono::Utc::now(), Some(&who), false)
             .await
             .unwrap();
         assert_eq!(fresh.expect("resent").email, "a@x.com");

@@ -1,0 +1,226 @@
+//! The outbox: mail queued with its invitation, claimed once at a time, settled, withdrawn.
+
+use super::*;
+use crate::store::outbox::{Mail, Settled};
+use org_invitations_core::invitation::DeliveryState;
+
+fn mail(locales: &[&str], inviter: Option<&str>) -> Mail {
+    Mail {
+        locales: locales.iter().map(|locale| (*locale).to_owned()).collect(),
+        inviter: inviter.map(Into::into),
+    }
+}
+
+async fn delivery_of(store: &Store, id: &str) -> Option<(DeliveryState, u32, Option<String>)> {
+    store
+        .get(id)
+        .await
+        .unwrap()
+        .and_then(|invitation| invitation.delivery)
+        .map(|delivery| (delivery.state, delivery.attempts, delivery.error))
+}
+
+#[tokio::test]
+async fn mail_is_queued_with_its_invitation_and_claimed_by_one_worker_at_a_time() {
+    let Fresh { store, _dir, .. } = fresh().await;
+    let now = Utc::now();
+    let made = store
+        .create_many(
+            &emails(&["ada@x.com", "bob@x.com"]),
+            now,
+            None,
+            Some(&mail(&["de", "en"], Some("alice@corp.example"))),
+        )
+        .await
+        .unwrap();
+    let ada = made[0].clone().unwrap();
+    assert_eq!(
+        delivery_of(&store, &ada).await,
+        Some((DeliveryState::Queued, 0, None))
+    );
+    let listed = store
+        .list(&ListFilter::default(), 0, 10, now)
+        .await
+        .unwrap();
+    assert!(
+        listed
+            .invitations
+            .iter()
+            .all(|invitation| invitation.delivery.is_some()),
+        "the listing shows each one's delivery"
+    );
+
+    let lease = now + TimeDelta::minutes(5);
+    let claimed = store.claim_mail(now, lease, 10).await.unwrap();
+    assert_eq!(claimed.len(), 2);
+    let first = claimed
+        .iter()
+        .find(|message| message.invitation_id == ada)
+        .unwrap();
+    assert_eq!(first.recipient, "ada@x.com");
+    assert_eq!(first.locale, "de");
+    assert_eq!(first.inviter.as_deref(), Some("alice@corp.example"));
+    assert_eq!(first.attempts, 1);
+    assert_eq!(first.token.len(), 64);
+    assert_ne!(claimed[0].token, claimed[1].token);
+    assert!(
+        store.claim_mail(now, lease, 10).await.unwrap().is_empty(),
+        "leased: no second worker takes them"
+    );
+    assert_eq!(
+        delivery_of(&store, &ada).await.unwrap().1,
+        1,
+        "the attempt counts"
+    );
+
+    // A crashed worker's lease runs out: the message is claimed again, with a new link.
+    let later = lease + TimeDelta::seconds(1);
+    let again = store
+        .claim_mail(later, later + TimeDelta::minutes(5), 10)
+        .await
+        .unwrap();
+    assert_eq!(again.len(), 2);
+    let second = again
+        .iter()
+        .find(|message| message.invitation_id == ada)
+        .unwrap();
+    assert_eq!(second.attempts, 2);
+    assert_ne!(second.token, first.token);
+
+    store
+        .settle_mail(second.seq, &Settled::Sent("250 2.0.0 Ok: queued".into()))
+        .await
+        .unwrap();
+    assert_eq!(
+        delivery_of(&store, &ada).await,
+        Some((DeliveryState::Sent, 2, None))
+    );
+    let bob = again
+        .iter()
+        .find(|message| message.invitation_id != ada)
+        .unwrap();
+    let retry_at = later + TimeDelta::minutes(1);
+    store
+        .settle_mail(
+            bob.seq,
+            &Settled::Retry(retry_at, "451 4.3.0 try later".into()),
+        )
+        .await
+        .unwrap();
+    let bob_id = bob.invitation_id.clone();
+    assert_eq!(
+        delivery_of(&store, &bob_id).await,
+        Some((DeliveryState::Queued, 2, Some("451 4.3.0 try later".into())))
+    );
+    assert!(
+        store.claim_mail(later, later, 10).await.unwrap().is_empty(),
+        "not yet due"
+    );
+    let retried = store.claim_mail(retry_at, retry_at, 10).await.unwrap();
+    assert_eq!(retried.len(), 1);
+    store
+        .settle_mail(
+            retried[0].seq,
+            &Settled::Failed("550 5.1.1 no such user".into()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        delivery_of(&store, &bob_id).await,
+        Some((
+            DeliveryState::Failed,
+            3,
+            Some("550 5.1.1 no such user".into())
+        ))
+    );
+    assert!(
+        store
+            .claim_mail(retry_at, retry_at, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "settled for good"
+    );
+}
+
+#[tokio::test]
+async fn revoked_replaced_and_expired_invitations_send_nothing() {
+    let Fresh { store, _dir, .. } = fresh().await;
+    let now = Utc::now();
+    let made = store
+        .create_many(
+            &emails(&["gone@x.com", "again@x.com"]),
+            now,
+            None,
+            Some(&mail(&[], None)),
+        )
+        .await
+        .unwrap();
+    let (gone, again) = (made[0].clone().unwrap(), made[1].clone().unwrap());
+    store.invalidate(&gone, now, None).await.unwrap();
+    let fresh = store
+        .resend(&again, now, None, true)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        fresh.delivery.map(|delivery| delivery.state),
+        Some(DeliveryState::Queued),
+        "the fresh one's mail is queued"
+    );
+    let claimed = store
+        .claim_mail(now, now + TimeDelta::minutes(5), 10)
+        .await
+        .unwrap();
+    let recipients: Vec<(&str, &str)> = claimed
+        .iter()
+        .map(|message| (message.invitation_id.as_str(), message.locale.as_str()))
+        .collect();
+    assert_eq!(
+        recipients,
+        [(fresh.id.as_str(), "en")],
+        "only the fresh one's mail goes"
+    );
+
+    // Unsent mail of an invitation that expired fails, saying so.
+    let long_ago = now - TimeDelta::days(8);
+    let old = store
+        .create_many(
+            &emails(&["late@x.com"]),
+            long_ago,
+            None,
+            Some(&mail(&["fr"], None)),
+        )
+        .await
+        .unwrap()[0]
+        .clone()
+        .unwrap();
+    assert!(
+        store
+            .claim_mail(now, now + TimeDelta::minutes(5), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let listed = store.list(&including_expired(), 0, 10, now).await.unwrap();
+    let late = listed
+        .invitations
+        .iter()
+        .find(|invitation| invitation.id == old)
+        .unwrap();
+    let delivery = late.delivery.clone().unwrap();
+    assert_eq!(delivery.state, DeliveryState::Failed);
+    assert!(delivery.error.unwrap().contains("expired"));
+}
+
+#[tokio::test]
+async fn invitations_made_without_mail_show_no_delivery() {
+    let Fresh { store, _dir, .. } = fresh().await;
+    let made = store
+        .create_many(&emails(&["seed@x.com"]), Utc::now(), None, None)
+        .await
+        .unwrap();
+    assert_eq!(delivery_of(&store, made[0].as_ref().unwrap()).await, None);
+    let now = Utc::now();
+    assert!(store.claim_mail(now, now, 10).await.unwrap().is_empty());
+}

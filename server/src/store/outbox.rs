@@ -1,0 +1,174 @@
+//! The outbox: each invitation's mail, written in the same transaction as the invitation, then
+//! claimed, sent and settled by a delivery worker (`crate::delivery`). The policy is here,
+//! once: which claimed messages may still go (their invitation open and unexpired), the link
+//! each carries (a fresh token, only its hash stored), and what a settled message says.
+
+use chrono::{DateTime, Utc};
+
+use super::text::{storable, storable_opt};
+use super::{Store, StoreError, sha256_hex, timed};
+
+/// What goes with the invitations of one create: their mail, each in its language, saying who
+/// invited.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mail {
+    /// Each address's language, in the order of the addresses: one the console speaks
+    /// (`org_invitations_core::messages::SHIPPED`).
+    pub locales: Vec<String>,
+    /// The inviter's address, when the server knows one.
+    pub inviter: Option<String>,
+}
+
+impl Mail {
+    /// As stored: text made storable.
+    pub fn storable(&self) -> Self {
+        Self {
+            locales: self
+                .locales
+                .iter()
+                .map(|locale| storable(locale).into_owned())
+                .collect(),
+            inviter: storable_opt(self.inviter.as_deref()).map(Into::into),
+        }
+    }
+
+    /// The language of the address at `index` (English when none was given).
+    pub fn locale(&self, index: usize) -> &str {
+        self.locales.get(index).map_or("en", String::as_str)
+    }
+}
+
+/// A claimed message as the backend read it, with its invitation.
+#[derive(Debug, Clone)]
+pub struct ClaimedRow {
+    pub seq: i64,
+    pub invitation_id: String,
+    pub recipient: String,
+    /// Attempts made, this one included.
+    pub attempts: u32,
+    /// Whether the invitation is still open (not revoked, replaced or answered).
+    pub open: bool,
+    pub expires_at: DateTime<Utc>,
+    pub locale: String,
+    pub inviter: Option<String>,
+}
+
+/// A message to send now, with the token its link carries (never stored).
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub seq: i64,
+    pub invitation_id: String,
+    pub recipient: String,
+    pub attempts: u32,
+    pub expires_at: DateTime<Utc>,
+    pub locale: String,
+    pub inviter: Option<String>,
+    pub token: String,
+}
+
+/// How an attempt ended, as the message keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Settled {
+    /// A mail server accepted it, with its answer.
+    Sent(String),
+    /// Written to the mail folder, where.
+    Written(String),
+    /// Try again at that instant; the answer that refused it for now.
+    Retry(DateTime<Utc>, String),
+    /// Refused for good, or it could not go in time: why.
+    Failed(String),
+    /// Its invitation was revoked, replaced or answered before it went.
+    Withdrawn,
+}
+
+impl Settled {
+    /// The stored state, the answer kept, and when to try next (for a retry).
+    pub fn stored(&self) -> (&'static str, Option<String>, Option<i64>) {
+        match self {
+            Settled::Sent(answer) => ("sent", Some(storable(answer).into_owned()), None),
+            Settled::Written(place) => ("written", Some(storable(place).into_owned()), None),
+            Settled::Retry(at, answer) => (
+                "queued",
+                Some(storable(answer).into_owned()),
+                Some(at.timestamp_millis()),
+            ),
+            Settled::Failed(why) => ("failed", Some(storable(why).into_owned()), None),
+            Settled::Withdrawn => ("withdrawn", None, None),
+        }
+    }
+}
+
+/// A fresh link token: 32 random bytes, URL-safe (256 bits; the link names only the token).
+fn new_token() -> String {
+    let bytes: [u8; 32] = rand::random();
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+impl Store {
+    /// Claims up to `limit` messages due at `now` for this worker until `lease_until`, and
+    /// gives each that may still go a fresh link: the others are settled on the way (withdrawn
+    /// with their invitation, failed past its expiry).
+    pub async fn claim_mail(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<Outgoing>, StoreError> {
+        let claimed = timed(
+            "claim_mail",
+            self.backend.claim_mail(now, lease_until, limit),
+        )
+        .await?;
+        let mut outgoing = Vec::with_capacity(claimed.len());
+        for row in claimed {
+            if !row.open {
+                self.settle_mail(row.seq, &Settled::Withdrawn).await?;
+                continue;
+            }
+            if row.expires_at <= now {
+                let why = "The invitation expired before its mail could be sent";
+                self.settle_mail(row.seq, &Settled::Failed(why.into()))
+                    .await?;
+                continue;
+            }
+            let token = new_token();
+            if !self
+                .backend
+                .set_link(&row.invitation_id, &sha256_hex(&token))
+                .await?
+            {
+                self.settle_mail(row.seq, &Settled::Withdrawn).await?;
+                continue;
+            }
+            outgoing.push(Outgoing {
+                seq: row.seq,
+                invitation_id: row.invitation_id,
+                recipient: row.recipient,
+                attempts: row.attempts,
+                expires_at: row.expires_at,
+                locale: row.locale,
+                inviter: row.inviter,
+                token,
+            });
+        }
+        Ok(outgoing)
+    }
+
+    /// Ends an attempt as `settled` says.
+    pub async fn settle_mail(&self, seq: i64, settled: &Settled) -> Result<(), StoreError> {
+        timed("settle_mail", self.backend.settle_mail(seq, settled)).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_256_bits_and_never_repeat() {
+        let (one, two) = (new_token(), new_token());
+        assert_eq!(one.len(), 64);
+        assert!(one.bytes().all(|byte| byte.is_ascii_hexdigit()));
+        assert_ne!(one, two);
+    }
+}

@@ -1,0 +1,152 @@
+//! The outbox in PostgreSQL (see [`crate::store::outbox`] for the policy). Several instances
+//! share it: a claim locks the rows it takes and skips those another has locked (`FOR UPDATE
+//! SKIP LOCKED`), and leases them, so one message is never sent by two instances at once and
+//! one claimed by an instance that crashed is taken again once its lease runs out.
+
+use chrono::{DateTime, Utc};
+use deadpool_postgres::Transaction;
+use org_invitations_core::invitation::{Delivery, DeliveryState};
+use tokio_postgres::Row;
+
+use super::PostgresBackend;
+use crate::store::outbox::{ClaimedRow, Settled};
+use crate::store::{StoreError, instant};
+
+/// Queues the mail of a just-created invitation, due at `now`; returns its delivery as shown.
+pub(super) async fn queue(
+    tx: &Transaction<'_>,
+    invitation_id: &str,
+    recipient: &str,
+    now: DateTime<Utc>,
+) -> Result<Delivery, StoreError> {
+    tx.execute(
+        "INSERT INTO outbox (invitation_id, recipient, created_at_ms, next_attempt_at_ms)
+         VALUES ($1, $2, $3, $3)",
+        &[&invitation_id, &recipient, &now.timestamp_millis()],
+    )
+    .await?;
+    Ok(Delivery {
+        state: DeliveryState::Queued,
+        attempts: 0,
+        last_attempt_at: None,
+        error: None,
+    })
+}
+
+/// The delivery of an invitation's newest message, as the invitation shows it.
+pub(super) async fn delivery_of(
+    tx: &Transaction<'_>,
+    invitation_id: &str,
+) -> Result<Option<Delivery>, StoreError> {
+    Ok(tx
+        .query_opt(
+            "SELECT state, attempts, last_attempt_at_ms, answer FROM outbox
+             WHERE invitation_id = $1 ORDER BY seq DESC LIMIT 1",
+            &[&invitation_id],
+        )
+        .await?
+        .and_then(|row| delivery_from_row(&row, 0)))
+}
+
+/// Withdraws an invitation's mail still waiting (it was revoked or replaced).
+pub(super) async fn withdraw(tx: &Transaction<'_>, invitation_id: &str) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE outbox SET state = 'withdrawn', lease_until_ms = NULL
+         WHERE invitation_id = $1 AND state = 'queued'",
+        &[&invitation_id],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Reads `state, attempts, last_attempt_at_ms, answer` (all NULL for none) starting at column
+/// `first`, as the invitation shows it: the answer only when it explains a refusal.
+pub(super) fn delivery_from_row(row: &Row, first: usize) -> Option<Delivery> {
+    let state = DeliveryState::parse(row.get::<_, Option<&str>>(first)?)?;
+    let attempts: i32 = row.get(first + 1);
+    let answer: Option<String> = row.get(first + 3);
+    Some(Delivery {
+        state,
+        attempts: attempts.max(0) as u32,
+        last_attempt_at: row.get::<_, Option<i64>>(first + 2).map(instant),
+        error: answer.filter(|_| matches!(state, DeliveryState::Failed | DeliveryState::Queued)),
+    })
+}
+
+pub(super) async fn claim(
+    backend: &PostgresBackend,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+    limit: u32,
+) -> Result<Vec<ClaimedRow>, StoreError> {
+    let now_ms = now.timestamp_millis();
+    let rows = backend
+        .client()
+        .await?
+        .query(
+            "WITH due AS (
+                 SELECT seq FROM outbox
+                 WHERE state = 'queued' AND next_attempt_at_ms <= $1
+                   AND (lease_until_ms IS NULL OR lease_until_ms <= $1)
+                 ORDER BY next_attempt_at_ms, seq LIMIT $3
+                 FOR UPDATE SKIP LOCKED)
+             UPDATE outbox o SET lease_until_ms = $2, attempts = o.attempts + 1,
+                                 last_attempt_at_ms = $1
+             FROM due LEFT JOIN invitations i ON true
+             WHERE o.seq = due.seq AND i.id = o.invitation_id
+             RETURNING o.seq, o.invitation_id, o.recipient, o.attempts,
+                       i.state = 'open', i.expires_at_ms, i.locale, i.inviter",
+            &[&now_ms, &lease_until.timestamp_millis(), &i64::from(limit)],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|row| ClaimedRow {
+            seq: row.get(0),
+            invitation_id: row.get(1),
+            recipient: row.get(2),
+            attempts: row.get::<_, i32>(3).max(0) as u32,
+            open: row.get::<_, Option<bool>>(4).unwrap_or(false),
+            expires_at: instant(row.get::<_, Option<i64>>(5).unwrap_or(0)),
+            locale: row
+                .get::<_, Option<String>>(6)
+                .unwrap_or_else(|| "en".into()),
+            inviter: row.get(7),
+        })
+        .collect())
+}
+
+pub(super) async fn set_link(
+    backend: &PostgresBackend,
+    invitation_id: &str,
+    link_hash: &str,
+) -> Result<bool, StoreError> {
+    let changed = backend
+        .client()
+        .await?
+        .execute(
+            "UPDATE invitations SET link_hash = $2 WHERE id = $1 AND state = 'open'",
+            &[&invitation_id, &link_hash],
+        )
+        .await?;
+    Ok(changed > 0)
+}
+
+pub(super) async fn settle(
+    backend: &PostgresBackend,
+    seq: i64,
+    settled: &Settled,
+) -> Result<(), StoreError> {
+    let (state, answer, next_attempt_at_ms) = settled.stored();
+    backend
+        .client()
+        .await?
+        .execute(
+            "UPDATE outbox SET state = $2, answer = COALESCE($3, answer), lease_until_ms = NULL,
+                               next_attempt_at_ms = COALESCE($4, next_attempt_at_ms)
+             WHERE seq = $1",
+            &[&seq, &state, &answer, &next_attempt_at_ms],
+        )
+        .await?;
+    Ok(())
+}
