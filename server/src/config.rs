@@ -172,9 +172,44 @@ pub struct Config {
     )]
     pub roles: Option<PathBuf>,
 
-    /// The organization's name, as `userinfo` reports it (the console shows it in its header).
-    #[arg(long, value_name = "NAME", default_value = "Local organization", value_parser = organization_name, env = "ORG_INVITATIONS_ORGANIZATION_NAME", help_heading = "Team sign-in")]
+    /// The organization's name, as `userinfo` reports it (the console shows it in its header),
+    /// and as invitation mail names what people are invited to.
+    #[arg(long, visible_alias = "org-name", value_name = "NAME", default_value = "Local organization", value_parser = organization_name, env = "ORG_INVITATIONS_ORGANIZATION_NAME", help_heading = "Team sign-in")]
     pub organization_name: String,
+
+    /// The mail server invitations are sent through, in lettre's URL form:
+    /// `smtps://user:pass@host:465`, `smtp://host:587?tls=required`, `smtp://host:25`.
+    /// Without it, invitation mail is written as `.eml` files to the data folder's `mail/`.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "ORG_INVITATIONS_SMTP_URL",
+        hide_env_values = true,
+        help_heading = "Mail",
+        requires = "mail_from"
+    )]
+    pub smtp_url: Option<String>,
+
+    /// A PEM certificate authority the mail server's TLS certificate must come from (a
+    /// private one); default: the public ones.
+    #[arg(
+        long,
+        value_name = "FILE",
+        env = "ORG_INVITATIONS_SMTP_CA",
+        help_heading = "Mail",
+        requires = "smtp_url"
+    )]
+    pub smtp_ca: Option<PathBuf>,
+
+    /// Who invitation mail is from, as `Name <address>`: an address of a domain whose SPF
+    /// and DKIM let the mail server send for it. Needed with --smtp-url.
+    #[arg(long, value_name = "MAILBOX", value_parser = mailbox, env = "ORG_INVITATIONS_MAIL_FROM", help_heading = "Mail")]
+    pub mail_from: Option<lettre::message::Mailbox>,
+
+    /// The waits between attempts while a mail server refuses for now (a 4xx answer, no
+    /// connection), the last one repeated, until the invitation expires.
+    #[arg(long, value_name = "WAITS", default_value = "30s,1m,2m,5m,10m,20m,40m,1h", value_parser = crate::delivery::schedule::Schedule::parse, env = "ORG_INVITATIONS_MAIL_RETRY_DELAYS", help_heading = "Mail")]
+    pub mail_retry_delays: crate::delivery::schedule::Schedule,
 
     /// The largest `count` a list request may ask for. Lower it to behave like an upstream that
     /// caps pages (the Anyscale SDK asks for at most 50).
@@ -312,5 +347,14 @@ fn organization_name(name: &str) -> Result<String, String> {
 fn header_name(name: &str) -> Result<axum::http::HeaderName, String> {
     axum::http::HeaderName::try_from(name.trim()).map_err(|_| {
         format!("{name:?} is not a header name (letters, digits and hyphens, as X-Forwarded-For)")
+    })
+}
+
+/// A mailbox as mail headers write it: `Name <address>` or a bare address.
+fn mailbox(text: &str) -> Result<lettre::message::Mailbox, String> {
+    text.trim().parse().map_err(|err| {
+        format!(
+            "{text:?} is no mailbox ({err}): write it as \"Invitations <invitations@corp.example>\""
+        )
     })
 }

@@ -9,8 +9,9 @@
 //! 3. `handlers`, and `gateway` (forwarding to an upstream): a request turned into calls below;
 //! 4. `state` (what a handler is given) and `auth` (who is calling, what they may do, their
 //!    limits);
-//! 5. `store` (policy written once over the SQLite and PostgreSQL backends), and where the
-//!    console's files come from (`console_files`);
+//! 5. `store` (policy written once over the SQLite and PostgreSQL backends), the delivery
+//!    worker that sends its outbox (`delivery`), and where the console's files come from
+//!    (`console_files`);
 //! 6. the ground: the API error type (`error`), what the server records about itself
 //!    (`telemetry`: metrics, a request's id and actor), the client's address
 //!    (`client_address`), answering a request without reading its body (`unread`), what a
@@ -26,6 +27,7 @@ pub mod commands;
 pub mod config;
 mod console_files;
 mod data_dir;
+mod delivery;
 mod demo;
 mod error;
 mod gateway;

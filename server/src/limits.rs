@@ -115,3 +115,14 @@ pub const HEALTHCHECK_WITHIN: Duration = Duration::from_secs(5);
 
 /// The shortest owner token (`--token`) accepted.
 pub const MIN_TOKEN_LEN: usize = 16;
+
+/// How long a claimed message is this worker's: another instance (or this one, restarted)
+/// takes it again only after, so a crash loses nothing and a live worker is never raced.
+pub const MAIL_LEASE: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
+/// Messages claimed at once, and sent at once, by one worker.
+pub const MAIL_BATCH: u32 = 16;
+/// How often a worker with nothing to send looks again.
+pub const MAIL_POLL: Duration = Duration::from_millis(500);
+/// How long a mail server may take over one message before the attempt counts as refused for
+/// now.
+pub const SMTP_TIMEOUT: Duration = Duration::from_secs(30);

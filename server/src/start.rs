@@ -49,6 +49,8 @@ pub enum StartError {
     BadPublicOrigin(#[from] crate::auth::public_origin::BadPublicOrigin),
     #[error("invalid --upstream: {0}")]
     Upstream(#[from] crate::gateway::upstream::UpstreamError),
+    #[error("{0}")]
+    Mail(String),
     #[error("invalid --auth-proxy-header {0:?}: a header name is letters, digits and '-'")]
     ProxyHeader(String),
     #[error(transparent)]
@@ -75,6 +77,9 @@ pub struct App {
     store: Store,
     /// The roles in force and their file, read again on SIGHUP.
     reloadable_roles: Option<(crate::auth::roles::SharedRoles, std::path::PathBuf)>,
+    /// Sends invitation mail (store mode); its links start where [`run`] listens unless
+    /// `--public-origin` says otherwise.
+    courier: Option<crate::delivery::worker::Courier>,
 }
 
 struct AuditRetention {
@@ -191,6 +196,7 @@ pub async fn app(config: &Config) -> Result<App, StartError> {
     let site_store = site.store.clone();
     // A gateway keeps no invitations: its store holds only its sessions, named tokens and
     // audit trail.
+    let mut courier = None;
     let (router, serving) = match &config.upstream {
         Some(base) => {
             let upstream_token =
@@ -214,6 +220,7 @@ pub async fn app(config: &Config) -> Result<App, StartError> {
                 tracing::info!(seeded, "demo data");
             }
             let serving = format!("Data: {}", store.describe());
+            courier = Some(courier_for(config, &store)?);
             let state = StoreMode {
                 site,
                 store,
@@ -232,6 +239,38 @@ pub async fn app(config: &Config) -> Result<App, StartError> {
         limits,
         store: site_store,
         reloadable_roles,
+        courier,
+    })
+}
+
+/// The delivery worker of a store-mode server: through the mail server `--smtp-url` names,
+/// else into the data folder's `mail/`.
+fn courier_for(
+    config: &Config,
+    store: &Store,
+) -> Result<crate::delivery::worker::Courier, StartError> {
+    use crate::delivery::channel::{Channel, Folder, Smtp};
+    let channel: std::sync::Arc<dyn Channel> = match &config.smtp_url {
+        Some(url) => std::sync::Arc::new(
+            Smtp::new(url, config.smtp_ca.as_deref()).map_err(StartError::Mail)?,
+        ),
+        None => std::sync::Arc::new(Folder::new(absolute(&config.data_dir.join("mail")))),
+    };
+    let from = config.mail_from.clone().unwrap_or_else(|| {
+        lettre::message::Mailbox::new(
+            Some(config.organization_name.clone()),
+            "invitations@localhost".parse().expect("a valid address"),
+        )
+    });
+    Ok(crate::delivery::worker::Courier {
+        store: store.clone(),
+        channel,
+        letterhead: crate::delivery::message::Letterhead {
+            organization: config.organization_name.clone(),
+            from,
+            link_base: String::new(),
+        },
+        schedule: config.mail_retry_delays.clone(),
     })
 }
 
@@ -250,6 +289,16 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     // These lines are the interface of `cargo xtask run` and of the tests: keep their shape.
     println!("org-invitations server listening on {base}");
     println!("{}", app.serving);
+    let courier = app.courier.clone().map(|mut courier| {
+        courier.letterhead.link_base = config
+            .public_origins
+            .first()
+            .map_or(base.clone(), |origin| {
+                origin.trim_end_matches('/').to_owned()
+            });
+        println!("Mail: {}", courier.channel.describe());
+        courier
+    });
     match app.token_origin {
         TokenOrigin::Generated(ref kept_in) => {
             println!("Open {base}/?token={}", app.token());
@@ -280,6 +329,10 @@ pub async fn run(config: Config) -> Result<(), StartError> {
             let _ =
                 crate::http::serve::serve(metrics, router, serving, std::future::pending()).await;
         });
+    }
+
+    if let Some(courier) = courier {
+        tokio::spawn(courier.run());
     }
 
     if let Some((roles, path)) = app.reloadable_roles.clone() {

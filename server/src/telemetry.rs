@@ -14,6 +14,7 @@
 //! - `org_invitations_refusals_total{kind}` (`unauthorized`, `forbidden`, `cross_site`,
 //!   `too_many_writes`, `too_many_failures`);
 //! - `org_invitations_audit_write_failures_total`;
+//! - `org_invitations_mail_total{outcome}` (`sent`, `written`, `retry`, `failed`);
 //! - `org_invitations_build_info{version}`.
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -158,6 +159,11 @@ pub fn store_operation(operation: &'static str, took: Duration) {
 
 pub fn group_commit_batch(writes: usize) {
     metrics::histogram!("org_invitations_sqlite_group_commit_batch_size").record(writes as f64);
+}
+
+/// One invitation mail attempt settled: `sent`, `written`, `retry`, `failed`.
+pub fn mail(outcome: &'static str) {
+    metrics::counter!("org_invitations_mail_total", "outcome" => outcome).increment(1);
 }
 
 pub fn audit_write_failed() {

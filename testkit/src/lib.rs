@@ -5,6 +5,7 @@
 mod api;
 pub mod postgres;
 pub mod selectors;
+pub mod smtp;
 mod static_host;
 
 pub use api::{Api, Reply};

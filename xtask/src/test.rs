@@ -21,7 +21,7 @@ use std::time::Instant;
 use crate::postgres::{Cluster, Durability};
 use crate::tools::{
     Browser, Tools, describe, ensure_anyscale_cli, ensure_browser, ensure_build_tools,
-    ensure_cargo_deny, ensure_formatters, ensure_schemathesis, run,
+    ensure_cargo_deny, ensure_formatters, ensure_mail_server, ensure_schemathesis, run,
 };
 use crate::{Result, console, disk, layers, paths, size};
 
@@ -41,6 +41,9 @@ pub enum Part {
     Cli,
     /// schemathesis against the OpenAPI contract (installs schemathesis).
     Contract,
+    /// Invitation mail against a real mail server on loopback (installs Debian's
+    /// python3-aiosmtpd).
+    Mail,
     /// The end-to-end tests: the release console and the server in headless Chromium.
     E2e,
     /// The server's suite on a throwaway PostgreSQL cluster, with the tests that run several
@@ -96,6 +99,15 @@ pub fn run_tests(part: Option<Part>, filter: Option<String>) -> Result {
             };
             server_tests(&tools, &needs, filter.or(Some("openapi::")), &tally)
         }
+        Part::Mail => {
+            ensure_mail_server()?;
+            server_tests(
+                &tools,
+                &Needs::default(),
+                filter.or(Some("delivery::")),
+                &tally,
+            )
+        }
         Part::E2e => {
             let browser = ensure_browser()?;
             console::build(&tools)?;
@@ -111,6 +123,7 @@ pub fn run_tests(part: Option<Part>, filter: Option<String>) -> Result {
             )
         }
         Part::Postgres => {
+            ensure_mail_server()?;
             let cluster = Cluster::start("test", Durability::Throwaway)?;
             let needs = Needs {
                 anyscale_cli: Some(ensure_anyscale_cli()?),
@@ -133,6 +146,7 @@ fn run_all(filter: Option<&str>) -> Result {
     let browser = ensure_browser()?;
     let anyscale_cli = ensure_anyscale_cli()?;
     let schemathesis = ensure_schemathesis()?;
+    ensure_mail_server()?;
     let tally = Tally::default();
     let mut failed = Vec::new();
     let mut step = |name: &str, work: &dyn Fn() -> Result| {

@@ -108,6 +108,28 @@ pub fn ensure_postgres() -> Result<PathBuf> {
     Ok(bin.to_owned())
 }
 
+/// Debian's aiosmtpd (a real SMTP server, in Debian's own Python), which the invitation mail
+/// tests run on loopback.
+pub fn ensure_mail_server() -> Result {
+    let present = || {
+        Command::new("/usr/bin/python3")
+            .args(["-c", "import aiosmtpd"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success())
+    };
+    if !present() {
+        eprintln!("xtask: installing aiosmtpd (python3-aiosmtpd) from Debian's packages");
+        apt_install(&["python3-aiosmtpd"])?;
+    }
+    if present() {
+        Ok(())
+    } else {
+        Err("Debian's python3 cannot import aiosmtpd after installing python3-aiosmtpd".into())
+    }
+}
+
 /// Debian's bubblewrap, for running the release in an empty root.
 pub fn ensure_bubblewrap() -> Result<PathBuf> {
     let bwrap = Path::new("/usr/bin/bwrap");

@@ -6,6 +6,7 @@ mod api;
 mod colleagues;
 mod concurrency;
 mod cors;
+mod delivery;
 mod edges;
 mod gateway;
 mod hostile;

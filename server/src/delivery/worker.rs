@@ -1,0 +1,94 @@
+//! The delivery worker: claims due messages, sends them a few at a time, settles each.
+
+use std::sync::Arc;
+
+use chrono::Utc;
+
+use super::channel::{Channel, Delivered, Refused};
+use super::message::{Letterhead, compose};
+use super::schedule::Schedule;
+use crate::limits::{MAIL_BATCH, MAIL_LEASE, MAIL_POLL};
+use crate::store::outbox::{Outgoing, Settled};
+use crate::store::{Store, StoreError};
+
+/// Everything a worker needs.
+#[derive(Clone)]
+pub struct Courier {
+    pub store: Store,
+    pub channel: Arc<dyn Channel>,
+    pub letterhead: Letterhead,
+    pub schedule: Schedule,
+}
+
+impl Courier {
+    /// Sends what is due, for as long as the server runs.
+    pub async fn run(self) {
+        loop {
+            match self.round().await {
+                Ok(0) => tokio::time::sleep(MAIL_POLL).await,
+                Ok(_) => {}
+                Err(err) => {
+                    tracing::error!(error = %err, "the outbox cannot be read; trying again shortly");
+                    tokio::time::sleep(MAIL_POLL).await;
+                }
+            }
+        }
+    }
+
+    /// Claims a batch and settles each of it; returns how many were claimed.
+    async fn round(&self) -> Result<usize, StoreError> {
+        let now = Utc::now();
+        let batch = self
+            .store
+            .claim_mail(now, now + MAIL_LEASE, MAIL_BATCH)
+            .await?;
+        let claimed = batch.len();
+        futures_util::future::join_all(batch.into_iter().map(|outgoing| self.deliver(outgoing)))
+            .await;
+        Ok(claimed)
+    }
+
+    async fn deliver(&self, outgoing: Outgoing) {
+        let settled = match compose(&self.letterhead, &outgoing) {
+            Err(why) => Settled::Failed(why),
+            Ok(message) => {
+                let name = format!("{}-{}", outgoing.invitation_id, outgoing.seq);
+                match self.channel.send(message, &name).await {
+                    Ok(Delivered::Sent(answer)) => Settled::Sent(answer),
+                    Ok(Delivered::Written(file)) => Settled::Written(file),
+                    Err(Refused::ForGood(answer)) => Settled::Failed(answer),
+                    Err(Refused::ForNow(answer)) => {
+                        let at = Utc::now()
+                            + chrono::TimeDelta::from_std(self.schedule.after(outgoing.attempts))
+                                .unwrap_or(chrono::TimeDelta::MAX);
+                        if at >= outgoing.expires_at {
+                            Settled::Failed(format!(
+                                "Refused for now until the invitation expired: {answer}"
+                            ))
+                        } else {
+                            Settled::Retry(at, answer)
+                        }
+                    }
+                }
+            }
+        };
+        let outcome = match &settled {
+            Settled::Sent(_) => "sent",
+            Settled::Written(_) => "written",
+            Settled::Retry(..) => "retry",
+            Settled::Failed(_) => "failed",
+            Settled::Withdrawn => "withdrawn",
+        };
+        crate::telemetry::mail(outcome);
+        // The link's token is never logged: the invitation's id says which mail this was.
+        tracing::info!(
+            invitation_id = %outgoing.invitation_id,
+            attempt = outgoing.attempts,
+            outcome,
+            "invitation mail"
+        );
+        if let Err(err) = self.store.settle_mail(outgoing.seq, &settled).await {
+            tracing::error!(error = %err, invitation_id = %outgoing.invitation_id, "cannot settle a mail; it is sent again after its lease");
+        }
+    }
+}

@@ -1,0 +1,308 @@
+//! Invitation mail against a real mail server on loopback (Debian's aiosmtpd, scripted to
+//! refuse on demand), parsed by a MIME parser: what arrives, in which language, with which
+//! link; retries, refusals, a server that is away, STARTTLS; and without a mail server, the
+//! data folder's `mail/`.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use testkit::smtp::SmtpServer;
+use testkit::{Api, LIST_PATH, ServerOptions, TestServer};
+
+const FROM: &str = "Acme Invitations <invitations@acme.example>";
+
+fn sending_through(url: &str, extra: &[&str]) -> TestServer {
+    let mut args = vec![
+        "--smtp-url".to_owned(),
+        url.to_owned(),
+        "--mail-from".to_owned(),
+        FROM.to_owned(),
+        "--org-name".to_owned(),
+        "Acme".to_owned(),
+        "--mail-retry-delays".to_owned(),
+        "0s,1s".to_owned(),
+    ];
+    args.extend(extra.iter().map(|arg| (*arg).to_owned()));
+    TestServer::start_with(ServerOptions {
+        extra_args: args,
+        ..Default::default()
+    })
+}
+
+/// The invitation's `delivery` once `done` says it is where it should be, within ten seconds.
+fn delivery_when(api: &Api, id: &str, done: impl Fn(&Value) -> bool) -> Value {
+    let started = Instant::now();
+    loop {
+        let delivery = api.get(&format!("{LIST_PATH}{id}")).json()["result"]["delivery"].clone();
+        if done(&delivery) {
+            return delivery;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "{delivery}");
+        std::thread::sleep(Duration::from_millis(25));
+    }
+}
+
+fn state_is(state: &'static str) -> impl Fn(&Value) -> bool {
+    move |delivery| delivery["state"] == state
+}
+
+fn invite(api: &Api, email: &str, locale: Option<&str>) -> String {
+    let mut body = json!({"email": email});
+    if let Some(locale) = locale {
+        body["locale"] = json!(locale);
+    }
+    let created = api.post(LIST_PATH, &body);
+    assert_eq!(created.status, 200, "{}", created.body);
+    created.json()["result"]["id"].as_str().unwrap().to_owned()
+}
+
+#[test]
+#[ignore = "needs Debian's python3-aiosmtpd: `cargo xtask test` installs it"]
+fn an_invitation_reaches_a_real_mail_server_in_its_language_with_its_link() {
+    let smtp = SmtpServer::start();
+    let server = sending_through(&smtp.url(), &[]);
+    let api = Api::new(&server);
+    let queued = api.post(
+        LIST_PATH,
+        &json!({"email": "ada@example.com", "locale": "de"}),
+    );
+    assert_eq!(queued.status, 200);
+    let id = queued.json()["result"]["id"].as_str().unwrap().to_owned();
+    let delivery = delivery_when(&api, &id, state_is("sent"));
+    assert_eq!(delivery["attempts"], 1);
+    assert!(delivery["error"].is_null());
+
+    let mail = smtp.wait_for(1, Duration::from_secs(10)).remove(0);
+    assert_eq!(mail.to, ["ada@example.com"]);
+    assert_eq!(mail.from, "invitations@acme.example");
+    assert_eq!(
+        mail.subject, "Einladung zu Acme",
+        "in the language asked for"
+    );
+    for header in ["Message-ID", "Date"] {
+        assert!(
+            mail.header(header).is_some(),
+            "{header}: {:?}",
+            mail.headers
+        );
+    }
+    assert_eq!(mail.header("Auto-Submitted"), Some("auto-generated"));
+    assert!(mail.text.contains("Acme beizutreten"), "{}", mail.text);
+    assert!(mail.text.contains("ada@example.com"), "the address invited");
+    assert!(
+        mail.text.contains("UTC"),
+        "the expiry with its time zone: {}",
+        mail.text
+    );
+    let link_start = format!("{}/invitation/", server.base_url);
+    let link = mail
+        .text
+        .split_whitespace()
+        .find(|word| word.starts_with(&link_start))
+        .unwrap_or_else(|| panic!("a link in {}", mail.text));
+    let token = &link[link_start.len()..];
+    assert_eq!(token.len(), 64, "{link}");
+    assert!(
+        mail.html.contains(&format!("href=\"{link}\"")),
+        "{}",
+        mail.html
+    );
+    assert!(mail.html.contains("lang=\"de\""), "{}", mail.html);
+    assert!(!mail.html.contains("<img"), "no images, nothing fetched");
+    // The token is the mail's alone: never in the log, nor in what the API shows.
+    assert!(!server.log().contains(token), "the token was logged");
+    let listed = api.get(LIST_PATH).body;
+    assert!(!listed.contains(token), "the API shows the token");
+}
+
+#[test]
+#[ignore = "needs Debian's python3-aiosmtpd: `cargo xtask test` installs it"]
+fn a_refusal_for_now_is_tried_again_and_one_for_good_fails_with_its_reason() {
+    let smtp = SmtpServer::start();
+    smtp.answer("later@example.com", &["451 4.3.0 Try again later"]);
+    smtp.answer("nobody@example.com", &["550 5.1.1 No such user here"]);
+    let server = sending_through(&smtp.url(), &[]);
+    let api = Api::new(&server);
+    let later = invite(&api, "later@example.com", None);
+    let nobody = invite(&api, "nobody@example.com", None);
+
+    let delivered = delivery_when(&api, &later, state_is("sent"));
+    assert_eq!(delivered["attempts"], 2, "{delivered}");
+    let failed = delivery_when(&api, &nobody, state_is("failed"));
+    assert_eq!(
+        failed["attempts"], 1,
+        "a permanent refusal stops at once: {failed}"
+    );
+    assert!(
+        failed["error"]
+            .as_str()
+            .unwrap()
+            .contains("No such user here"),
+        "the mail server's reason: {failed}"
+    );
+    let received = smtp.wait_for(1, Duration::from_secs(5));
+    let to: Vec<&str> = received.iter().map(|mail| mail.to[0].as_str()).collect();
+    assert_eq!(to, ["later@example.com"]);
+}
+
+#[test]
+#[ignore = "needs Debian's python3-aiosmtpd: `cargo xtask test` installs it"]
+fn while_the_mail_server_is_away_mail_waits_and_each_arrives_once_when_it_is_back() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let server = sending_through(&format!("smtp://127.0.0.1:{port}"), &[]);
+    let api = Api::new(&server);
+    let started = Instant::now();
+    let ids: Vec<String> = (0..3)
+        .map(|n| invite(&api, &format!("away{n}@example.com"), None))
+        .collect();
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "creating never waits on mail"
+    );
+    for id in &ids {
+        let waiting = delivery_when(&api, id, |delivery| {
+            delivery["attempts"].as_u64() >= Some(1)
+        });
+        assert_eq!(waiting["state"], "queued", "{waiting}");
+        assert!(waiting["error"].is_string(), "why it waits: {waiting}");
+    }
+    assert_eq!(
+        api.get("/readyz").status,
+        200,
+        "ready while only mail is away"
+    );
+
+    let smtp = SmtpServer::start_on(port);
+    for id in &ids {
+        delivery_when(&api, id, state_is("sent"));
+    }
+    let received = smtp.received();
+    let mut to: Vec<String> = received.iter().map(|mail| mail.to[0].clone()).collect();
+    to.sort();
+    assert_eq!(
+        to,
+        [
+            "away0@example.com",
+            "away1@example.com",
+            "away2@example.com"
+        ]
+    );
+}
+
+#[test]
+#[ignore = "needs Debian's python3-aiosmtpd: `cargo xtask test` installs it"]
+fn starttls_is_used_with_the_mail_servers_own_authority() {
+    let smtp = SmtpServer::start_with_starttls();
+    let ca = smtp.ca.clone().unwrap();
+    let url = format!("smtp://127.0.0.1:{}?tls=required", smtp.port);
+    let server = sending_through(&url, &["--smtp-ca", ca.to_str().unwrap()]);
+    let api = Api::new(&server);
+    let id = invite(&api, "secure@example.com", Some("ar"));
+    delivery_when(&api, &id, state_is("sent"));
+    let mail = smtp.wait_for(1, Duration::from_secs(5)).remove(0);
+    assert!(mail.html.contains("dir=\"rtl\""), "Arabic, right to left");
+
+    // Without the authority, the certificate is not trusted: nothing is sent in the clear.
+    let untrusting = sending_through(&url, &[]);
+    let api = Api::new(&untrusting);
+    let id = invite(&api, "secure2@example.com", None);
+    let waiting = delivery_when(&api, &id, |delivery| {
+        delivery["attempts"].as_u64() >= Some(1)
+    });
+    assert_ne!(waiting["state"], "sent", "{waiting}");
+    assert_eq!(smtp.received().len(), 1);
+}
+
+#[test]
+#[ignore = "needs Debian's python3-aiosmtpd: `cargo xtask test` installs it"]
+fn the_mail_servers_password_is_never_logged_shown_or_printed() {
+    let smtp = SmtpServer::start();
+    let url = format!("smtp://mailer:s3cret-passw0rd@127.0.0.1:{}", smtp.port);
+    let server = sending_through(&url, &[]);
+    let api = Api::new(&server);
+    let id = invite(&api, "quiet@example.com", None);
+    let settled = delivery_when(&api, &id, |delivery| {
+        delivery["attempts"].as_u64() >= Some(1)
+    });
+    let shown = format!(
+        "{}\n{}\n{}\n{settled}",
+        server.printed.join("\n"),
+        server.log(),
+        api.get(LIST_PATH).body
+    );
+    assert!(!shown.contains("s3cret"), "{shown}");
+    assert!(
+        server
+            .printed
+            .iter()
+            .any(|line| line == &format!("Mail: sent through smtp://127.0.0.1:{}", smtp.port)),
+        "{:?}",
+        server.printed
+    );
+}
+
+#[test]
+fn without_a_mail_server_mail_is_written_to_the_data_folder() {
+    let server = TestServer::start();
+    let api = Api::new(&server);
+    let id = invite(&api, "dev@example.com", Some("fr"));
+    let written = delivery_when(&api, &id, state_is("written"));
+    assert_eq!(written["attempts"], 1);
+    let folder = server.data_dir.join("mail");
+    let files: Vec<_> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&files[0]).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "it holds the link: private");
+    let mail = testkit::smtp::parse(std::fs::read(&files[0]).unwrap());
+    assert_eq!(mail.to, ["dev@example.com"]);
+    assert!(
+        mail.subject.contains("Local organization"),
+        "{}",
+        mail.subject
+    );
+    assert!(mail.text.contains("/invitation/"), "{}", mail.text);
+    assert!(
+        server
+            .printed
+            .iter()
+            .any(|line| line.starts_with("Mail: written to ")),
+        "the start says where: {:?}",
+        server.printed
+    );
+}
+
+#[test]
+fn a_locale_the_console_does_not_speak_is_refused_clearly() {
+    let server = TestServer::start();
+    let api = Api::new(&server);
+    let refused = api.post(
+        LIST_PATH,
+        &json!({"email": "x@example.com", "locale": "pt"}),
+    );
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(
+        refused.detail().contains("en, de, fr, es, ja, ar"),
+        "{}",
+        refused.body
+    );
+    let batch = api.post(
+        "/api/v2/organization_invitations/batch_create",
+        &json!([{"email": "ok@example.com", "locale": "ja"}, {"email": "no@example.com", "locale": "xx"}]),
+    );
+    let results = batch.json()["results"].clone();
+    let statuses: Vec<&Value> = results
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|result| &result["status"])
+        .collect();
+    assert_eq!(statuses, [&json!(200), &json!(422)]);
+}
