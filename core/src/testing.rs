@@ -16,6 +16,7 @@ pub fn invitation(id: &str, email: &str, created_at: DateTime<Utc>) -> Organizat
         accepted_at: None,
         created_at,
         expires_at: created_at + INVITATION_LIFETIME,
+        #[cfg(feature = "delivery")]
         delivery: None,
     }
 }
