@@ -27,9 +27,9 @@ pub struct OrganizationInvitation {
     #[serde(with = "rfc3339")]
     pub expires_at: DateTime<Utc>,
     /// How its mail fares, on this project's server (an extension the Anyscale CLI ignores);
-    /// absent from other servers and from gateway mode. Only with the `delivery` feature (the
-    /// server): the console leaves it out until it shows it (reading it, even to drop it, cost
-    /// the console 1 KiB brotli).
+    /// absent from other servers and from gateway mode.
+    // Only with the `delivery` feature (the server): the console leaves it out until it shows
+    // it (reading it, even to drop it, cost the console 1 KiB brotli).
     #[cfg(feature = "delivery")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery: Option<Delivery>,

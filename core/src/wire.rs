@@ -155,8 +155,8 @@ pub struct CreateInvitation {
     #[cfg_attr(feature = "openapi", schema(format = Email))]
     pub email: String,
     /// The language of the invitation's mail and page: `en`, `de`, `fr`, `es`, `ja` or `ar`
-    /// (English when absent). This project's extension; the Anyscale CLI sends none. Read
-    /// with the `delivery` feature (the server).
+    /// (English when absent). This project's extension; the Anyscale CLI sends none.
+    // Read with the `delivery` feature (the server); the console sends none yet.
     #[cfg_attr(
         feature = "delivery",
         serde(default, skip_serializing_if = "Option::is_none")
