@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod console;
 pub mod invitations;
+pub mod invitee;
 pub mod me;
 pub mod probes;
 pub mod sessions;

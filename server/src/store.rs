@@ -8,6 +8,7 @@
 //! trail) are kept by the database in both.
 
 mod answer;
+pub mod answers;
 pub mod audit;
 mod backend;
 #[cfg(test)]
@@ -173,7 +174,7 @@ pub async fn open(location: &Location) -> Result<Store, StoreError> {
 }
 
 /// SHA-256 in hex: how secrets (session ids, tokens) are stored.
-fn sha256_hex(secret: &str) -> String {
+pub(crate) fn sha256_hex(secret: &str) -> String {
     use sha2::{Digest, Sha256};
     Sha256::digest(secret.as_bytes())
         .iter()

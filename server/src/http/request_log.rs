@@ -12,6 +12,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use crate::client_address::address_of;
+use crate::handlers::invitee;
 use crate::handlers::probes::{HEALTH_PATH, READY_PATH};
 use crate::telemetry::{self, LoggedActor, RequestId};
 
@@ -36,7 +37,11 @@ pub async fn remember_route(request: Request, next: Next) -> Response {
 
 pub async fn log_request(mut request: Request, next: Next) -> Response {
     let method = telemetry::method_label(request.method());
-    let path = crate::logged::cut(request.uri().path()).into_owned();
+    // An invitation link's path is its token: never logged.
+    let path = match request.uri().path() {
+        path if path.starts_with(invitee::PREFIX) => format!("{}…", invitee::PREFIX),
+        path => crate::logged::cut(path).into_owned(),
+    };
     let client = address_of(&request).map(|address| address.to_string());
     let started = Instant::now();
     let id = crate::ids::request_id();

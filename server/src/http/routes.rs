@@ -11,7 +11,9 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::auth::authenticate::authenticate;
 use crate::gateway;
-use crate::handlers::{audit, console, invitations, me, probes, sessions, telemetry, userinfo};
+use crate::handlers::{
+    audit, console, invitations, invitee, me, probes, sessions, telemetry, userinfo,
+};
 
 use crate::console_files::ConsoleFiles;
 use crate::error::ApiError;
@@ -55,18 +57,24 @@ pub fn store_router(state: StoreMode) -> Router {
         .route(paths::CLI_USAGE, post(telemetry::cli_usage))
         .route("/api/{*rest}", any(unknown_api_path))
         .method_not_allowed_fallback(method_not_allowed);
-    site(api, state.site.clone(), state)
+    // The invitee's page: outside the API, no credential but the link's own token.
+    let public = Router::new().route(
+        "/invitation/{token}",
+        get(invitee::show).post(invitee::answer),
+    );
+    site(api, public, state.site.clone(), state)
 }
 
 /// Gateway mode: every API request forwarded upstream (after this server's own token check).
 pub fn gateway_router(state: GatewayMode) -> Router {
     let api = Router::new().route("/api/{*rest}", any(gateway::forward::forward));
-    site(api, state.site.clone(), state)
+    site(api, Router::new(), state.site.clone(), state)
 }
 
 /// What both modes share: the token check and body limit on the API, the console's page and
-/// files, and the security headers on everything.
-fn site<S>(api: Router<S>, site: Site, state: S) -> Router
+/// files, `public` pages of the mode's own (no credential), and the security headers on
+/// everything.
+fn site<S>(api: Router<S>, public: Router<S>, site: Site, state: S) -> Router
 where
     S: Clone + Send + Sync + 'static,
     Site: axum::extract::FromRef<S>,
@@ -125,6 +133,7 @@ where
         .route(probes::HEALTH_PATH, get(probes::healthz))
         .route(probes::READY_PATH, get(probes::readyz))
         .merge(api)
+        .merge(public)
         .route_layer(middleware::from_fn(remember_route));
     let pages = match &site.console_files {
         ConsoleFiles::Folder(folder) => pages.fallback_service(

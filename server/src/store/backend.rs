@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use org_invitations_core::OrganizationInvitation;
 use org_invitations_core::wire::AuditRecord;
 
+use super::answers::{Answer, Linked};
 use super::audit::{Entry, Filter, Who};
 use super::outbox::{ClaimedRow, Mail, Settled};
 use super::{CreateRefusal, ListFilter, StoreError};
@@ -126,6 +127,18 @@ pub trait Backend: Send + Sync {
 
     /// Ends a claimed message's attempt (its lease released).
     async fn settle_mail(&self, seq: i64, settled: &Settled) -> Result<(), StoreError>;
+
+    /// The invitation whose link has this token hash, whatever its state.
+    async fn by_link(&self, link_hash: &str) -> Result<Option<Linked>, StoreError>;
+
+    /// Accepts or declines, in one statement, the open invitation with this link that has not
+    /// expired at `now`; returns the invitation as it stands after.
+    async fn answer(
+        &self,
+        link_hash: &str,
+        answer: Answer,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Linked>, StoreError>;
 
     /// How many invitations were ever stored, whatever their state.
     async fn count_all(&self) -> Result<u64, StoreError>;

@@ -9,6 +9,7 @@
 //! Several instances may start at once: migrations run under a transaction-scoped advisory
 //! lock, so one applies them and the others find them done.
 
+mod answers;
 mod audit;
 mod connect;
 mod invitations;
@@ -26,6 +27,7 @@ use org_invitations_core::wire::AuditRecord;
 
 pub(crate) use connect::with_causes;
 
+use super::answers::{Answer, Linked};
 use super::audit::{Entry, Filter, Who};
 use super::backend::{Backend, PoolStatus, Rows, StoredToken, TokenRow};
 use super::outbox::{ClaimedRow, Mail, Settled};
@@ -178,6 +180,19 @@ impl Backend for PostgresBackend {
 
     async fn settle_mail(&self, seq: i64, settled: &Settled) -> Result<(), StoreError> {
         outbox::settle(self, seq, settled).await
+    }
+
+    async fn by_link(&self, link_hash: &str) -> Result<Option<Linked>, StoreError> {
+        answers::by_link(self, link_hash).await
+    }
+
+    async fn answer(
+        &self,
+        link_hash: &str,
+        answer: Answer,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Linked>, StoreError> {
+        answers::answer(self, link_hash, answer, now).await
     }
 
     async fn count_all(&self) -> Result<u64, StoreError> {

@@ -5,6 +5,7 @@
 //! a connection on a blocking thread (a reading connection, or the writer's shared
 //! transaction), so an fsync never stalls the async workers.
 
+mod answers;
 mod audit;
 mod backup;
 mod group_commit;
@@ -25,6 +26,7 @@ use org_invitations_core::OrganizationInvitation;
 use org_invitations_core::wire::AuditRecord;
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
+use super::answers::{Answer, Linked};
 use super::audit::{Entry, Filter, Who};
 use super::backend::{Backend, Rows, StoredToken, TokenRow};
 use super::outbox::{ClaimedRow, Mail, Settled};
@@ -210,6 +212,23 @@ impl Backend for SqliteBackend {
     async fn settle_mail(&self, seq: i64, settled: &Settled) -> Result<(), StoreError> {
         let settled = settled.clone();
         self.write(move |tx, _| outbox::settle(tx, seq, &settled))
+            .await
+    }
+
+    async fn by_link(&self, link_hash: &str) -> Result<Option<Linked>, StoreError> {
+        let link_hash = link_hash.to_owned();
+        self.read(move |conn, _| answers::by_link(conn, &link_hash))
+            .await
+    }
+
+    async fn answer(
+        &self,
+        link_hash: &str,
+        answer: Answer,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Linked>, StoreError> {
+        let link_hash = link_hash.to_owned();
+        self.write(move |tx, _| answers::answer(tx, &link_hash, answer, now))
             .await
     }
 

@@ -12,6 +12,7 @@ mod gateway;
 mod hostile;
 mod identities;
 mod in_process;
+mod invitee;
 mod lifecycle;
 mod logs;
 mod openapi;

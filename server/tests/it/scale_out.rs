@@ -472,7 +472,10 @@ fn a_database_from_the_first_schema_is_upgraded_and_its_rows_counted() {
          DROP INDEX open_invitations_in_order;
          ALTER TABLE sessions DROP COLUMN generation;
          DROP TABLE outbox;
-         ALTER TABLE invitations DROP COLUMN locale, DROP COLUMN inviter, DROP COLUMN link_hash;
+         ALTER TABLE invitations DROP COLUMN locale, DROP COLUMN inviter, DROP COLUMN link_hash,
+             DROP COLUMN declined_at_ms, DROP CONSTRAINT invitations_state_check,
+             ADD CONSTRAINT invitations_state_check
+                 CHECK (state IN ('open', 'revoked', 'superseded'));
          DROP TABLE refinery_schema_history;
          DELETE FROM schema_version WHERE version > 1;",
     );

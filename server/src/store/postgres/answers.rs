@@ -1,0 +1,65 @@
+//! Answers through an invitation's link, in PostgreSQL (see [`crate::store::answers`]).
+
+use chrono::{DateTime, Utc};
+use tokio_postgres::Row;
+
+use super::PostgresBackend;
+use crate::store::answers::{Answer, Linked, Standing};
+use crate::store::{StoreError, instant};
+
+const LINKED: &str = "id, email, state, expires_at_ms, locale, inviter";
+
+fn linked(row: &Row) -> Linked {
+    Linked {
+        id: row.get(0),
+        email: row.get(1),
+        standing: Standing::parse(row.get(2)).unwrap_or(Standing::Revoked),
+        expires_at: instant(row.get(3)),
+        locale: row.get(4),
+        inviter: row.get(5),
+    }
+}
+
+pub(super) async fn by_link(
+    backend: &PostgresBackend,
+    link_hash: &str,
+) -> Result<Option<Linked>, StoreError> {
+    Ok(backend
+        .client()
+        .await?
+        .query_opt(
+            &format!("SELECT {LINKED} FROM invitations WHERE link_hash = $1"),
+            &[&link_hash],
+        )
+        .await?
+        .map(|row| linked(&row)))
+}
+
+pub(super) async fn answer(
+    backend: &PostgresBackend,
+    link_hash: &str,
+    answer: Answer,
+    now: DateTime<Utc>,
+) -> Result<Option<Linked>, StoreError> {
+    let (state, column) = match answer {
+        Answer::Accept => ("accepted", "accepted_at_ms"),
+        Answer::Decline => ("declined", "declined_at_ms"),
+    };
+    let client = backend.client().await?;
+    client
+        .execute(
+            &format!(
+                "UPDATE invitations SET state = $3, {column} = $2, closed_at_ms = $2
+                 WHERE link_hash = $1 AND state = 'open' AND expires_at_ms > $2"
+            ),
+            &[&link_hash, &now.timestamp_millis(), &state],
+        )
+        .await?;
+    Ok(client
+        .query_opt(
+            &format!("SELECT {LINKED} FROM invitations WHERE link_hash = $1"),
+            &[&link_hash],
+        )
+        .await?
+        .map(|row| linked(&row)))
+}

@@ -1,0 +1,217 @@
+//! The page an invitation's link opens, over real HTTP: it changes nothing on GET or HEAD,
+//! accepts or declines once on its own form's POST, says what became of an invitation that
+//! can no longer be answered, and counts wrong tokens like any wrong credential. The links
+//! come from the mail the server wrote to its data folder (no mail server configured).
+
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use testkit::{Api, LIST_PATH, ServerOptions, TestServer};
+
+/// The link of the newest mail the server wrote for `address`, waiting up to ten seconds.
+fn link_for(server: &TestServer, address: &str) -> String {
+    let started = Instant::now();
+    let folder = server.data_dir.join("mail");
+    loop {
+        let mut mails: Vec<_> = std::fs::read_dir(&folder)
+            .map(|entries| entries.map(|entry| entry.unwrap().path()).collect())
+            .unwrap_or_default();
+        mails.sort_by_key(|path| std::fs::metadata(path).unwrap().modified().unwrap());
+        let found = mails.iter().rev().find_map(|path| {
+            let mail = testkit::smtp::parse(std::fs::read(path).unwrap());
+            (mail.to == [address]).then(|| {
+                mail.text
+                    .split_whitespace()
+                    .find(|word| word.contains("/invitation/"))
+                    .unwrap()
+                    .to_owned()
+            })
+        });
+        if let Some(link) = found {
+            return link;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "no mail for {address}"
+        );
+        std::thread::sleep(Duration::from_millis(25));
+    }
+}
+
+fn invite(api: &Api, email: &str, locale: &str) -> String {
+    let created = api.post(LIST_PATH, &json!({"email": email, "locale": locale}));
+    assert_eq!(created.status, 200, "{}", created.body);
+    created.json()["result"]["id"].as_str().unwrap().to_owned()
+}
+
+/// The path of `link` on `server`, for requests.
+fn path_of<'a>(server: &TestServer, link: &'a str) -> &'a str {
+    link.strip_prefix(&server.base_url).unwrap()
+}
+
+/// The page's form token, as its hidden field carries it.
+fn form_token(page: &str) -> String {
+    let start = page.find("name=\"form\" value=\"").unwrap() + "name=\"form\" value=\"".len();
+    page[start..start + 32].to_owned()
+}
+
+/// Posts the page's form as a browser on the page's own origin does.
+fn answer(api: &Api, server: &TestServer, path: &str, answer: &str, form: &str) -> testkit::Reply {
+    api.send(
+        "POST",
+        path,
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Origin", &server.base_url),
+        ],
+        &format!("answer={answer}&form={form}"),
+    )
+}
+
+fn pending(api: &Api) -> Vec<String> {
+    api.list_all("")
+        .iter()
+        .map(|invitation| invitation["email"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn looking_changes_nothing_and_accepting_happens_once() {
+    let server = TestServer::start();
+    let api = Api::new(&server);
+    let id = invite(&api, "ada@example.com", "de");
+    let link = link_for(&server, "ada@example.com");
+    let path = path_of(&server, &link);
+
+    for _ in 0..10 {
+        let page = api.get_with(path, &[]);
+        assert_eq!(page.status, 200);
+        assert!(
+            page.body.contains("Annehmen") && page.body.contains("Ablehnen"),
+            "{}",
+            page.body
+        );
+        assert_eq!(page.headers["referrer-policy"], "no-referrer");
+        assert_eq!(page.headers["cache-control"], "no-store");
+        assert_eq!(api.request("HEAD", path, &[]).status, 200);
+    }
+    assert_eq!(
+        pending(&api),
+        ["ada@example.com"],
+        "still pending after 10 GETs and HEADs"
+    );
+    let page = api.get_with(path, &[]).body;
+    assert!(page.contains("ada@example.com") && page.contains("lang=\"de\""));
+    assert!(!page.contains("<script"), "no script on the page");
+
+    let form = form_token(&page);
+    let accepted = answer(&api, &server, path, "accept", &form);
+    assert_eq!(accepted.status, 200, "{}", accepted.body);
+    assert!(accepted.body.contains("angenommen"), "{}", accepted.body);
+    assert!(pending(&api).is_empty(), "it leaves the pending list");
+    let again = answer(&api, &server, path, "accept", &form);
+    assert_eq!(again.status, 409);
+    assert!(again.body.contains("bereits angenommen"), "{}", again.body);
+    assert!(api.get_with(path, &[]).body.contains("bereits angenommen"));
+    assert!(
+        !server
+            .log()
+            .contains(path.trim_start_matches("/invitation/")),
+        "the token is never logged"
+    );
+    let _ = id;
+}
+
+#[test]
+fn declining_and_what_became_of_an_invitation_are_each_said_in_words() {
+    let server = TestServer::start();
+    let api = Api::new(&server);
+    invite(&api, "no@example.com", "en");
+    let declining = link_for(&server, "no@example.com");
+    let path = path_of(&server, &declining).to_owned();
+    let form = form_token(&api.get_with(&path, &[]).body);
+    let declined = answer(&api, &server, &path, "decline", &form);
+    assert!(declined.body.contains("You declined"), "{}", declined.body);
+    assert!(api.get_with(&path, &[]).body.contains("already declined"));
+
+    // Revoked: the old link says it was withdrawn, naming whom to ask.
+    let revoked = invite(&api, "gone@example.com", "en");
+    let gone = link_for(&server, "gone@example.com");
+    api.post_raw(&format!("{LIST_PATH}{revoked}/invalidate"), "");
+    let page = api.get_with(path_of(&server, &gone), &[]).body;
+    assert!(
+        page.contains("withdrawn") && page.contains("Local organization"),
+        "{page}"
+    );
+
+    // Resent: the old link says a newer invitation replaced it; the new one works.
+    let first = invite(&api, "twice@example.com", "fr");
+    let old = link_for(&server, "twice@example.com");
+    let resent = api.post_raw(&format!("{LIST_PATH}{first}/resend"), "");
+    assert_eq!(resent.status, 200, "{}", resent.body);
+    let started = Instant::now();
+    let fresh = loop {
+        let link = link_for(&server, "twice@example.com");
+        if link != old {
+            break link;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10));
+        std::thread::sleep(Duration::from_millis(25));
+    };
+    assert!(
+        api.get_with(path_of(&server, &old), &[])
+            .body
+            .contains("plus récente")
+    );
+    assert!(
+        api.get_with(path_of(&server, &fresh), &[])
+            .body
+            .contains("Accepter")
+    );
+}
+
+#[test]
+fn an_answer_from_elsewhere_or_without_the_form_is_refused() {
+    let server = TestServer::start();
+    let api = Api::new(&server);
+    invite(&api, "csrf@example.com", "en");
+    let link = link_for(&server, "csrf@example.com");
+    let path = path_of(&server, &link);
+    let form = form_token(&api.get_with(path, &[]).body);
+    let elsewhere = api.send(
+        "POST",
+        path,
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Origin", "https://evil.example"),
+        ],
+        &format!("answer=accept&form={form}"),
+    );
+    assert_eq!(elsewhere.status, 403);
+    let without_form = answer(
+        &api,
+        &server,
+        path,
+        "accept",
+        "00000000000000000000000000000000",
+    );
+    assert_eq!(without_form.status, 403);
+    assert_eq!(pending(&api), ["csrf@example.com"], "nothing was answered");
+}
+
+#[test]
+fn guessed_tokens_are_refused_then_limited() {
+    let server = TestServer::start_with(ServerOptions {
+        extra_args: vec!["--auth-failure-limit".into(), "3".into()],
+        ..Default::default()
+    });
+    let api = Api::new(&server);
+    let statuses: Vec<u16> = (0..5)
+        .map(|n| api.get_with(&format!("/invitation/{:064x}", n), &[]).status)
+        .collect();
+    assert_eq!(statuses, [404, 404, 404, 429, 429]);
+    let page = api.get_with("/invitation/not-even-a-token", &[]);
+    assert_eq!(page.status, 429);
+    assert!(page.body.contains("Too many tries"), "{}", page.body);
+    let _: Value = json!(null);
+}
