@@ -36,8 +36,8 @@ pub enum Part {
     /// Tests that need nothing but cargo: core, the console's native tests, the server on
     /// SQLite, xtask.
     Native,
-    /// The unmodified Anyscale CLI against the server (installs the CLI; starts a PostgreSQL
-    /// cluster for the two-instance test).
+    /// The unmodified Anyscale CLI against the server (installs the CLI and a mail server;
+    /// starts a PostgreSQL cluster for the two-instance test).
     Cli,
     /// schemathesis against the OpenAPI contract (installs schemathesis).
     Contract,
@@ -84,6 +84,7 @@ pub fn run_tests(part: Option<Part>, filter: Option<String>) -> Result {
             .and_then(|()| size::check_budget()),
         Part::Native => native_tests(&tools, &Needs::default(), filter, &tally),
         Part::Cli => {
+            ensure_mail_server()?;
             let cluster = Cluster::start("test", Durability::Throwaway)?;
             let needs = Needs {
                 anyscale_cli: Some(ensure_anyscale_cli()?),

@@ -283,3 +283,38 @@ fn the_cli_against_either_of_two_instances_sees_the_others_changes() {
         listed.output
     );
 }
+
+/// The unmodified CLI invites, and the mail reaches a real mail server; the CLI's list reads
+/// invitations that carry this server's `delivery` extension.
+#[test]
+#[ignore = "needs the Anyscale CLI and Debian's python3-aiosmtpd: `cargo xtask test cli` installs both"]
+fn an_invitation_made_by_the_cli_reaches_the_mail_server() {
+    let smtp = testkit::smtp::SmtpServer::start();
+    let server = TestServer::start_with(testkit::ServerOptions {
+        extra_args: vec![
+            "--smtp-url".into(),
+            smtp.url(),
+            "--mail-from".into(),
+            "Invitations <invitations@acme.example>".into(),
+        ],
+        ..Default::default()
+    });
+    let created = anyscale(
+        &server,
+        &server.token,
+        &["create", "--emails", "cli.mail@example.com"],
+    );
+    assert!(created.success, "{}", created.output);
+    let mail = smtp
+        .wait_for(1, std::time::Duration::from_secs(10))
+        .remove(0);
+    assert_eq!(mail.to, ["cli.mail@example.com"]);
+    assert!(mail.text.contains("/invitation/"), "{}", mail.text);
+    let listed = anyscale(&server, &server.token, &["list"]);
+    assert!(listed.success, "{}", listed.output);
+    assert!(
+        listed.output.contains("cli.mail@example.com"),
+        "{}",
+        listed.output
+    );
+}
