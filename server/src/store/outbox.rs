@@ -4,6 +4,7 @@
 //! each carries (a fresh token, only its hash stored), and what a settled message says.
 
 use chrono::{DateTime, Utc};
+use org_invitations_core::invitation::{Delivery, DeliveryState};
 
 use super::text::{storable, storable_opt};
 use super::{Store, StoreError, sha256_hex, timed};
@@ -96,6 +97,34 @@ impl Settled {
             Settled::Withdrawn => ("withdrawn", None, None),
         }
     }
+}
+
+/// The delivery of mail just queued.
+pub fn queued() -> Delivery {
+    Delivery {
+        state: DeliveryState::Queued,
+        attempts: 0,
+        last_attempt_at: None,
+        error: None,
+    }
+}
+
+/// A message's delivery as its invitation shows it, from what the outbox keeps (`None` for a
+/// withdrawn one): the answer only when it explains a refusal (a failure, or a queued message
+/// refused for now), not a mail server's "250 OK".
+pub fn shown(
+    state: &str,
+    attempts: i64,
+    last_attempt_at: Option<DateTime<Utc>>,
+    answer: Option<String>,
+) -> Option<Delivery> {
+    let state = DeliveryState::parse(state)?;
+    Some(Delivery {
+        state,
+        attempts: attempts.max(0) as u32,
+        last_attempt_at,
+        error: answer.filter(|_| matches!(state, DeliveryState::Failed | DeliveryState::Queued)),
+    })
 }
 
 /// A fresh link token: 32 random bytes, URL-safe (256 bits; the link names only the token).

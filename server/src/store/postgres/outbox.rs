@@ -5,11 +5,11 @@
 
 use chrono::{DateTime, Utc};
 use deadpool_postgres::Transaction;
-use org_invitations_core::invitation::{Delivery, DeliveryState};
+use org_invitations_core::invitation::Delivery;
 use tokio_postgres::Row;
 
 use super::PostgresBackend;
-use crate::store::outbox::{ClaimedRow, Settled};
+use crate::store::outbox::{self, ClaimedRow, Settled};
 use crate::store::{StoreError, instant};
 
 /// Queues the mail of a just-created invitation, due at `now`; returns its delivery as shown.
@@ -25,12 +25,7 @@ pub(super) async fn queue(
         &[&invitation_id, &recipient, &now.timestamp_millis()],
     )
     .await?;
-    Ok(Delivery {
-        state: DeliveryState::Queued,
-        attempts: 0,
-        last_attempt_at: None,
-        error: None,
-    })
+    Ok(outbox::queued())
 }
 
 /// The delivery of an invitation's newest message, as the invitation shows it.
@@ -60,17 +55,14 @@ pub(super) async fn withdraw(tx: &Transaction<'_>, invitation_id: &str) -> Resul
 }
 
 /// Reads `state, attempts, last_attempt_at_ms, answer` (all NULL for none) starting at column
-/// `first`, as the invitation shows it: the answer only when it explains a refusal.
+/// `first`, as the invitation shows it ([`outbox::shown`]).
 pub(super) fn delivery_from_row(row: &Row, first: usize) -> Option<Delivery> {
-    let state = DeliveryState::parse(row.get::<_, Option<&str>>(first)?)?;
-    let attempts: i32 = row.get(first + 1);
-    let answer: Option<String> = row.get(first + 3);
-    Some(Delivery {
-        state,
-        attempts: attempts.max(0) as u32,
-        last_attempt_at: row.get::<_, Option<i64>>(first + 2).map(instant),
-        error: answer.filter(|_| matches!(state, DeliveryState::Failed | DeliveryState::Queued)),
-    })
+    outbox::shown(
+        row.get::<_, Option<&str>>(first)?,
+        i64::from(row.get::<_, i32>(first + 1)),
+        row.get::<_, Option<i64>>(first + 2).map(instant),
+        row.get(first + 3),
+    )
 }
 
 pub(super) async fn claim(

@@ -4,10 +4,10 @@
 //! crashed one claimed.
 
 use chrono::{DateTime, Utc};
-use org_invitations_core::invitation::{Delivery, DeliveryState};
+use org_invitations_core::invitation::Delivery;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::store::outbox::{ClaimedRow, Settled};
+use crate::store::outbox::{self, ClaimedRow, Settled};
 use crate::store::{StoreError, instant};
 
 /// Queues the mail of a just-created invitation, due at `now`; returns its delivery as shown.
@@ -22,12 +22,7 @@ pub fn queue(
          VALUES (?1, ?2, ?3, ?3)",
     )?
     .execute(params![invitation_id, recipient, now.timestamp_millis()])?;
-    Ok(Delivery {
-        state: DeliveryState::Queued,
-        attempts: 0,
-        last_attempt_at: None,
-        error: None,
-    })
+    Ok(outbox::queued())
 }
 
 /// The delivery of an invitation's newest message, as the invitation shows it.
@@ -53,27 +48,20 @@ pub fn withdraw(tx: &Connection, invitation_id: &str) -> Result<(), StoreError> 
 }
 
 /// Reads `state, attempts, last_attempt_at_ms, answer` of a message (all NULL for none)
-/// starting at column `first`, as the invitation shows it: the answer only when it explains
-/// a refusal (a failure, or a queued message that was refused for now).
+/// starting at column `first`, as the invitation shows it ([`outbox::shown`]).
 pub fn delivery_from_row(
     row: &rusqlite::Row<'_>,
     first: usize,
 ) -> rusqlite::Result<Option<Delivery>> {
-    let Some(state) = row
-        .get::<_, Option<String>>(first)?
-        .as_deref()
-        .and_then(DeliveryState::parse)
-    else {
+    let Some(state) = row.get::<_, Option<String>>(first)? else {
         return Ok(None);
     };
-    let attempts: i64 = row.get(first + 1)?;
-    let answer: Option<String> = row.get(first + 3)?;
-    Ok(Some(Delivery {
-        state,
-        attempts: attempts.max(0) as u32,
-        last_attempt_at: row.get::<_, Option<i64>>(first + 2)?.map(instant),
-        error: answer.filter(|_| matches!(state, DeliveryState::Failed | DeliveryState::Queued)),
-    }))
+    Ok(outbox::shown(
+        &state,
+        row.get(first + 1)?,
+        row.get::<_, Option<i64>>(first + 2)?.map(instant),
+        row.get(first + 3)?,
+    ))
 }
 
 /// Claims up to `limit` due messages until `lease_until`, counting the attempt.
