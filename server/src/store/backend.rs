@@ -88,7 +88,8 @@ pub trait Backend: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<Rows<OrganizationInvitation>, StoreError>;
 
-    /// An open (pending or expired) invitation by id.
+    /// An open (pending or expired) or accepted invitation by id: an accepted one leaves the
+    /// pending list but stays readable by id.
     async fn get(&self, id: &str) -> Result<Option<OrganizationInvitation>, StoreError>;
 
     /// Revokes an open invitation and returns it as it was, recording the outcome with

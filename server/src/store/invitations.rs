@@ -69,7 +69,8 @@ impl Store {
         })
     }
 
-    /// An open (pending or expired) invitation by id.
+    /// An open (pending or expired) or accepted invitation by id: an accepted one leaves the
+    /// pending list but stays readable by id.
     pub async fn get(&self, id: &str) -> Result<Option<OrganizationInvitation>, StoreError> {
         timed("get", self.backend.get(&storable(id))).await
     }

@@ -119,7 +119,16 @@ fn looking_changes_nothing_and_accepting_happens_once() {
             .contains(path.trim_start_matches("/invitation/")),
         "the token is never logged"
     );
-    let _ = id;
+    let read = api.get(&format!("{LIST_PATH}{id}"));
+    assert_eq!(
+        read.status, 200,
+        "an accepted invitation stays readable by id"
+    );
+    assert!(
+        read.json()["result"]["accepted_at"].is_string(),
+        "{}",
+        read.body
+    );
 }
 
 #[test]

@@ -224,3 +224,85 @@ async fn invitations_made_without_mail_show_no_delivery() {
     let now = Utc::now();
     assert!(store.claim_mail(now, now, 10).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_link_answers_once_and_never_after_its_invitation_expired() {
+    use crate::store::answers::{Answer, Standing};
+    let Fresh { store, _dir, .. } = fresh().await;
+    let now = Utc::now();
+    let made = store
+        .create_many(
+            &emails(&["late@x.com", "once@x.com"]),
+            now,
+            None,
+            Some(&mail(&["es", "en"], None)),
+        )
+        .await
+        .unwrap();
+    let claimed = store
+        .claim_mail(now, now + TimeDelta::minutes(5), 10)
+        .await
+        .unwrap();
+    let token_of = |id: &str| {
+        claimed
+            .iter()
+            .find(|message| message.invitation_id == id)
+            .unwrap()
+            .token
+            .clone()
+    };
+    let (late, once) = (
+        token_of(made[0].as_ref().unwrap()),
+        token_of(made[1].as_ref().unwrap()),
+    );
+
+    let after_expiry = now + TimeDelta::days(8);
+    let kept = store
+        .answer_invitation(&late, Answer::Accept, after_expiry)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        kept.standing,
+        Standing::Open,
+        "an expired invitation is not accepted"
+    );
+    assert_eq!(kept.locale, "es");
+
+    let accepted = store
+        .answer_invitation(&once, Answer::Accept, now)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(accepted.standing, Standing::Accepted);
+    let again = store
+        .answer_invitation(&once, Answer::Decline, now)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.standing, Standing::Accepted, "answered once");
+    let listed = store
+        .list(&ListFilter::default(), 0, 10, now)
+        .await
+        .unwrap();
+    assert!(
+        listed
+            .invitations
+            .iter()
+            .all(|invitation| invitation.email != "once@x.com"),
+        "no longer pending"
+    );
+    let read = store
+        .get(made[1].as_ref().unwrap())
+        .await
+        .unwrap()
+        .expect("readable by id");
+    assert!(read.accepted_at.is_some());
+    assert!(
+        store
+            .invitation_by_link("0".repeat(64).as_str())
+            .await
+            .unwrap()
+            .is_none()
+    );
+}

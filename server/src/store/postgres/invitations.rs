@@ -212,7 +212,7 @@ pub(super) async fn get(
                     o.state, o.attempts, o.last_attempt_at_ms, o.answer
              FROM invitations i LEFT JOIN outbox o
                ON o.seq = (SELECT MAX(seq) FROM outbox WHERE invitation_id = i.id)
-             WHERE i.id = $1 AND i.state = 'open'",
+             WHERE i.id = $1 AND i.state IN ('open', 'accepted')",
         )
         .await?;
     Ok(client.query_opt(&statement, &[&id]).await?.map(|row| {

@@ -152,7 +152,7 @@ pub fn list(
     })
 }
 
-/// An open (pending or expired) invitation by id.
+/// An open (pending or expired) or accepted invitation by id.
 pub fn get(
     conn: &Connection,
     organization_id: &str,
@@ -164,7 +164,7 @@ pub fn get(
                     o.state, o.attempts, o.last_attempt_at_ms, o.answer
              FROM invitations i LEFT JOIN outbox o
                ON o.seq = (SELECT MAX(seq) FROM outbox WHERE invitation_id = i.id)
-             WHERE i.id = ?1 AND i.state = 'open'",
+             WHERE i.id = ?1 AND i.state IN ('open', 'accepted')",
         )?
         .query_row([id], |row| {
             let mut invitation = invitation_from_row(organization_id, row, 0)?;
