@@ -579,3 +579,56 @@ fn readiness_follows_the_database_and_health_does_not() {
         );
     }
 }
+
+/// Two instances on one database share the outbox: 200 invitations made through both, 200
+/// mails at the mail server, none twice.
+#[test]
+#[ignore = "needs a PostgreSQL cluster and Debian's python3-aiosmtpd: `cargo xtask test postgres` provides both"]
+fn two_instances_send_each_invitations_mail_once() {
+    let smtp = testkit::smtp::SmtpServer::start();
+    let (_dir, url) = shared_database();
+    let sending = |database_url: &str| {
+        TestServer::start_with(ServerOptions {
+            extra_args: vec![
+                "--database-url".into(),
+                database_url.into(),
+                "--token".into(),
+                TOKEN.into(),
+                "--smtp-url".into(),
+                smtp.url(),
+                "--mail-from".into(),
+                "Invitations <invitations@acme.example>".into(),
+            ],
+            ..Default::default()
+        })
+    };
+    let (a, b) = (sending(&url), sending(&url));
+    let addresses: Vec<String> = (0..200)
+        .map(|n| format!("twice{n:03}@example.com"))
+        .collect();
+    let (first, second) = addresses.split_at(100);
+    Api::new(&a).invite_all(first);
+    Api::new(&b).invite_all(second);
+    smtp.wait_for(200, std::time::Duration::from_secs(60));
+    // Once every message is settled as sent, no instance will send any of them again: what
+    // arrived by then is all that ever will.
+    let started = std::time::Instant::now();
+    while !Api::new(&a)
+        .list_all("count=1000")
+        .iter()
+        .all(|invitation| invitation["delivery"]["state"] == "sent")
+    {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "all settled as sent"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let mut to: Vec<String> = smtp
+        .received()
+        .into_iter()
+        .map(|mail| mail.to[0].clone())
+        .collect();
+    to.sort();
+    assert_eq!(to, addresses, "each address once, none twice");
+}
