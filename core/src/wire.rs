@@ -157,6 +157,7 @@ pub struct CreateInvitation {
     /// The language of the invitation's mail and page: `en`, `de`, `fr`, `es`, `ja` or `ar`
     /// (English when absent). This project's extension; the Anyscale CLI sends none.
     // Read with the `delivery` feature (the server); the console sends none yet.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^(en|de|fr|es|ja|ar)$"))]
     #[cfg_attr(
         feature = "delivery",
         serde(default, skip_serializing_if = "Option::is_none")
