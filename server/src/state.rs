@@ -35,14 +35,22 @@ pub struct Site {
 }
 
 impl Site {
-    /// Who is asking from `peer`, before any credential says so (see [`client_address`]): the
-    /// proxy's forwarding header counts only when a login proxy is configured, and only from
-    /// its addresses.
-    pub fn client_of(&self, peer: IpAddr, headers: &HeaderMap) -> Result<IpAddr, UnreadableHop> {
+    /// Who is asking from `peer` (`None` when the connection names none: in-process tests),
+    /// before any credential says so (see [`client_address`]): the proxy's forwarding header
+    /// counts only when a login proxy is configured, and only from its addresses.
+    pub fn client_of(
+        &self,
+        peer: Option<IpAddr>,
+        headers: &HeaderMap,
+    ) -> Result<Option<IpAddr>, UnreadableHop> {
+        let Some(peer) = peer else {
+            return Ok(None);
+        };
         match &self.proxy {
             Some(proxy) => client_address(peer, headers, &proxy.trusted, &proxy.client_header),
             None => Ok(peer),
         }
+        .map(Some)
     }
 
     /// Whether the request carries an identity from the login proxy, sent by the proxy itself:

@@ -24,10 +24,7 @@ use crate::telemetry::{self, Refusal};
 /// its body is read after this (`request_size::buffer_body`), for callers who are known.
 pub async fn authenticate(State(site): State<Site>, mut request: Request, next: Next) -> Response {
     let peer = address_of(&request);
-    let client = match peer
-        .map(|peer| site.client_of(peer, request.headers()))
-        .transpose()
-    {
+    let client = match site.client_of(peer, request.headers()) {
         Ok(client) => client,
         Err(unreadable) => {
             return refuse_stranger(request, ApiError::from(unreadable).into_response()).await;

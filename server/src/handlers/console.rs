@@ -77,7 +77,7 @@ async fn sign_in(
     peer: Option<IpAddr>,
     tokens: &[String],
 ) -> Response {
-    let client = match peer.map(|peer| state.client_of(peer, headers)).transpose() {
+    let client = match state.client_of(peer, headers) {
         Ok(client) => client,
         Err(unreadable) => return ApiError::from(unreadable).into_response(),
     };

@@ -140,7 +140,13 @@ async fn find(
     peer: Option<ConnectInfo<SocketAddr>>,
     headers: &HeaderMap,
 ) -> Result<Linked, Response> {
-    let client = peer.and_then(|ConnectInfo(peer)| state.site.client_of(peer.ip(), headers).ok());
+    // Behind a proxy that names no readable client, refused as every other path refuses it
+    // (never left without a failure limit).
+    let peer = peer.map(|ConnectInfo(peer)| peer.ip());
+    let client = state
+        .site
+        .client_of(peer, headers)
+        .map_err(|unreadable| crate::error::ApiError::from(unreadable).into_response())?;
     let too_many = || answer_page(StatusCode::TOO_MANY_REQUESTS, "en", &Shown::TooMany);
     if let Some(client) = client
         && state.site.limits.blocked(client).is_err()

@@ -197,6 +197,9 @@ fn behind_the_proxy_the_client_is_read_only_from_the_header_the_proxy_writes() {
         let statuses = guesses(&api, 6, |_| vec![header("X-Forwarded-For", hops)]);
         assert_eq!(statuses, [400; 6], "{hops}");
     }
+    let link = format!("/invitation/{}", "0".repeat(64));
+    let page = api.get_with(&link, &[("X-Forwarded-For", "unknown")]);
+    assert_eq!(page.status, 400, "an invitation link too: {}", page.body);
     let reply = api.get_with(
         LIST_PATH,
         &[("Authorization", &owner), ("X-Forwarded-For", "unknown")],
