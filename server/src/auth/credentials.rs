@@ -107,11 +107,12 @@ pub fn over_https(headers: &HeaderMap) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use axum::http::HeaderValue;
 
-    fn headers(pairs: &[(header::HeaderName, &'static str)]) -> HeaderMap {
+    /// Headers as a request carries them, for the auth tests.
+    pub(crate) fn headers(pairs: &[(header::HeaderName, &'static str)]) -> HeaderMap {
         let mut headers = HeaderMap::new();
         for (name, value) in pairs {
             headers.append(name.clone(), HeaderValue::from_static(value));

@@ -82,14 +82,7 @@ pub fn require_json_body(headers: &HeaderMap) -> Result<(), ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn headers(pairs: &[(header::HeaderName, &'static str)]) -> HeaderMap {
-        let mut headers = HeaderMap::new();
-        for (name, value) in pairs {
-            headers.append(name.clone(), HeaderValue::from_static(value));
-        }
-        headers
-    }
+    use crate::auth::credentials::tests::headers;
 
     #[test]
     fn only_the_own_origin_or_an_allowed_one_may_write_by_cookie() {
