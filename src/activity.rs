@@ -9,6 +9,7 @@ use org_invitations_core::wire::AuditRecord;
 
 use crate::api::{ApiClient, ApiError, AuditFilter};
 use crate::download::download_csv;
+use crate::later::{Part, SplitLoaderError, split};
 use crate::time_zone::TimeZoneChoice;
 use crate::widgets::notice;
 
@@ -245,5 +246,19 @@ fn outcome(record: &AuditRecord) -> String {
             key!("activity.failed_status"),
             &[("status", &status.to_string())],
         ),
+    }
+}
+
+/// The props of the Activity view, for [`activity_part`].
+#[derive(Clone)]
+pub struct ActivityArgs {
+    pub zone: Signal<TimeZoneChoice>,
+    pub changed: Signal<()>,
+}
+
+split! {
+    /// The Activity view, in the `later` module.
+    pub fn activity_part() -> Result<Part<ActivityArgs>, SplitLoaderError> {
+        Ok(|ActivityArgs { zone, changed }| view! { <Activity zone changed /> }.into_any())
     }
 }

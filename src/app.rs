@@ -4,16 +4,16 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
-use org_invitations_core::email::comparison_key;
 use org_invitations_core::status::Summary;
 
-use crate::activity::{Activity, ActivityFilter};
+use crate::activity::{ActivityArgs, ActivityFilter, activity_part};
 use crate::api::{ApiClient, ApiError, AuditFilter, WaitNotice};
 use crate::delete::Deletions;
 use crate::embed::host_events::HostEvents;
 use crate::hooks::{Invitations, Progress, use_clock, use_invitations};
 use crate::i18n::words::{Words, key, t, tf, tn};
-use crate::invite::InviteForm;
+use crate::invite::{InviteArgs, invite_form_part};
+use crate::later::{Later, Part, Pending, SplitLoaderError, deferred, split};
 use crate::list::{InvitationList, TableSkeleton, use_url_view};
 use crate::options::ConsoleOptions;
 use crate::progress::progress_bar;
@@ -58,7 +58,12 @@ pub fn App(
     let language_menu = options.language_menu;
     provide_context(client.clone());
     let access = Access::provide(client.clone());
-    provide_context(ActivityFilter(RwSignal::new(AuditFilter::default())));
+    let activity_filter = ActivityFilter(RwSignal::new(AuditFilter::default()));
+    provide_context(activity_filter);
+    // Someone asked for an address's history before the Activity view was in.
+    let history_asked =
+        Signal::derive(move || activity_filter.0.with(|filter| !filter.email.is_empty()));
+    let later = Later::provide();
     let list_view = use_url_view(options.sync_url);
     let zone = RwSignal::new(options.time_zone);
     let (read_only, show_invite, show_list) = (
@@ -82,6 +87,15 @@ pub fn App(
         ..
     } = invitations;
     let load = move || invitations.reload();
+    // The later parts are fetched once the list has answered (or at once without a list), and
+    // again with its next answer after a fetch failed.
+    Effect::new(move |_| {
+        refreshed_at.track();
+        let answered = rows.with(Option::is_some) || failure.with(Option::is_some);
+        if !show_list || answered {
+            later.when_idle();
+        }
+    });
 
     // Rows the server no longer has leave the list without a reload.
     let on_deleted = Callback::new(move |gone: Vec<String>| {
@@ -113,18 +127,6 @@ pub fn App(
         refreshed_at.track();
         deletions.last_event.track();
     });
-    // Addresses with a pending invitation: the invite form flags them before sending.
-    let pending = Memo::new(move |_| {
-        let now = now.get();
-        rows.with(|rows| {
-            rows.iter()
-                .flat_map(|rows| rows.iter())
-                .filter(|row| !row.invitation.is_expired(now))
-                .map(|row| comparison_key(&row.invitation.email))
-                .collect()
-        })
-    });
-
     // A console signed in by the browser's session cookie can sign out; one given a token by
     // its host has no session of its own.
     let by_session = options.token.is_none() && options.token_provider.is_none();
@@ -147,7 +149,14 @@ pub fn App(
                     }}
                 </div>
                 {move || access.signed_in_as().map(|text| view! { <p class="oi-who">{text}</p> })}
-                {language_menu.then(|| view! { <LanguageMenu current=language.clone() /> })}
+                {language_menu
+                    .then(|| {
+                        deferred(
+                            || Box::pin(language_menu_part()),
+                            language.clone(),
+                            Pending::WhenNeeded(Signal::stored(false)),
+                        )
+                    })}
                 {by_session.then(|| view! { <SignOut signed_out /> })}
             </header>
             {move || {
@@ -177,14 +186,13 @@ pub fn App(
                 {move || {
                     (show_invite && access.may_invite())
                         .then(|| {
-                            let draft_key = draft_key.clone();
-                            view! {
-                                <InviteForm
-                                    pending
-                                    on_sent=Callback::new(move |()| load())
-                                    draft_key
-                                />
-                            }
+                            let props = InviteArgs {
+                                rows,
+                                now,
+                                on_sent: Callback::new(move |()| load()),
+                                draft_key: draft_key.clone(),
+                            };
+                            deferred(|| Box::pin(invite_form_part()), props, Pending::Always)
                         })
                 }}
                 // Not landmarks: a host page holding two consoles would have look-alike regions;
@@ -265,7 +273,17 @@ pub fn App(
                     })}
                 {move || {
                     (show_list && !read_only && access.may_read_activity())
-                        .then(|| view! { <Activity zone=zone.into() changed /> })
+                        .then(|| {
+                            let props = ActivityArgs {
+                                zone: zone.into(),
+                                changed,
+                            };
+                            deferred(
+                                || Box::pin(activity_part()),
+                                props,
+                                Pending::WhenNeeded(history_asked),
+                            )
+                        })
                 }}
             </div>
         </div>
@@ -339,6 +357,13 @@ fn LoadError(
                 {t(key!("error.retry"))}
             </button>
         </div>
+    }
+}
+
+split! {
+    /// The language menu, in the `later` module.
+    fn language_menu_part() -> Result<Part<String>, SplitLoaderError> {
+        Ok(|current| view! { <LanguageMenu current /> }.into_any())
     }
 }
 

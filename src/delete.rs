@@ -8,3 +8,20 @@ mod service;
 pub use dialog::ConfirmDeleteDialog;
 pub use notices::DeletionNotices;
 pub use service::{Batch, DeletionEvent, Deletions, Stage, UNDO_WINDOW};
+
+use leptos::prelude::*;
+
+use crate::later::{Part, SplitLoaderError, split};
+
+split! {
+    /// The deletion notices and the confirmation dialog, in the `later` module.
+    pub fn deletion_part() -> Result<Part<()>, SplitLoaderError> {
+        Ok(|()| {
+            view! {
+                <DeletionNotices />
+                <ConfirmDeleteDialog />
+            }
+                .into_any()
+        })
+    }
+}

@@ -24,7 +24,11 @@ use wasm_bindgen_futures::JsFuture;
 use crate::api::ApiClient;
 use crate::embed::host_events::HostEvents;
 use crate::hooks::{Settle, use_settled};
+use crate::later::{Part, SplitLoaderError, split};
 use crate::progress::progress_bar;
+use chrono::{DateTime, Utc};
+use org_invitations_core::email::comparison_key;
+use org_invitations_core::rows::Rows;
 use preview::InvitePreview;
 use results::InviteResults;
 use sender::{SendReport, send_invitations};
@@ -285,5 +289,35 @@ pub fn InviteForm(
                     })
             }}
         </div>
+    }
+}
+
+/// What the invite form is made from, for [`invite_form_part`].
+#[derive(Clone)]
+pub struct InviteArgs {
+    /// The list's rows, for the addresses that already have a pending invitation.
+    pub rows: RwSignal<Option<Rows>>,
+    pub now: RwSignal<DateTime<Utc>>,
+    pub on_sent: Callback<()>,
+    pub draft_key: String,
+}
+
+split! {
+    /// The invite form, in the `later` module (with what it alone needs: the addresses'
+    /// comparison keys).
+    pub fn invite_form_part() -> Result<Part<InviteArgs>, SplitLoaderError> {
+        Ok(|InviteArgs { rows, now, on_sent, draft_key }| {
+            let pending = Memo::new(move |_| {
+                let now = now.get();
+                rows.with(|rows| {
+                    rows.iter()
+                        .flat_map(|rows| rows.iter())
+                        .filter(|row| !row.invitation.is_expired(now))
+                        .map(|row| comparison_key(&row.invitation.email))
+                        .collect()
+                })
+            });
+            view! { <InviteForm pending on_sent draft_key /> }.into_any()
+        })
     }
 }

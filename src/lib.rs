@@ -16,6 +16,7 @@ mod embed;
 mod hooks;
 mod i18n;
 mod invite;
+mod later;
 mod list;
 mod options;
 mod progress;

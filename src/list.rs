@@ -18,12 +18,15 @@ use org_invitations_core::export::{file_name, invitations_csv};
 use org_invitations_core::listing::{ListView, Search};
 use org_invitations_core::rows::{Rows, Shown, visible_positions};
 
-use crate::delete::{ConfirmDeleteDialog, DeletionNotices, Deletions};
+use crate::delete::{Deletions, deletion_part};
 use crate::download::download_csv;
 use crate::i18n::words::{key, t, tf};
-use crate::resend::{ResendReport, Resends};
+use crate::later::{Pending, SplitLoaderError, deferred, split};
+use crate::resend::{Resends, resend_report_part};
 use crate::session::access::Access;
 use crate::time_zone::TimeZoneChoice;
+use crate::widgets::notice;
+use org_invitations_core::OrganizationInvitation;
 use table::InvitationTable;
 use timeline::ExpiryTimeline;
 use toolbar::ListToolbar;
@@ -46,6 +49,11 @@ pub fn InvitationList(
     invite_here: Signal<bool>,
 ) -> impl IntoView {
     let deletions = Deletions::expect();
+    // Asked for, or running, before the dialog's and the notices' module was in.
+    let deletions_waiting = Signal::derive(move || {
+        deletions.confirming.with(Option::is_some)
+            || deletions.batches.with(|batches| !batches.is_empty())
+    });
     // Rows ticked for a bulk deletion.
     let selected = RwSignal::new(HashSet::<String>::new());
     // Rows that leave for deletion leave the selection too: an undo brings them back unticked.
@@ -126,20 +134,23 @@ pub fn InvitationList(
     });
     // "Export CSV": exactly the rows of the view, in its order, dates as shown.
     let organization = use_context::<Access>().map(|access| access.organization);
+    let export_failed = RwSignal::new(false);
     let export = move |_| {
         let (now, zone) = (now.get_untracked(), zone.get_untracked());
-        let csv = rows.with_untracked(|rows| {
+        let shown = rows.with_untracked(|rows| {
             positions.with_untracked(|positions| {
-                invitations_csv(
-                    t,
-                    positions.iter().map(|position| &rows[*position].invitation),
-                    |at| zone.format(at),
-                    now,
-                )
+                positions
+                    .iter()
+                    .map(|position| rows[*position].invitation.clone())
+                    .collect()
             })
         });
         let organization = organization.and_then(|name| name.get_untracked());
-        download_csv(&file_name(organization.as_deref(), zone.day(now)), &csv);
+        let name = file_name(organization.as_deref(), zone.day(now));
+        leptos::task::spawn_local(async move {
+            let failed = export_csv(name, shown, zone, now).await.is_err();
+            export_failed.try_set(failed);
+        });
     };
     let total = move || rows.with(|rows| rows.len());
     let shown = move || positions.with(Vec::len);
@@ -166,8 +177,7 @@ pub fn InvitationList(
     view! {
         <ExpiryTimeline rows partial list_view zone=zone.into() now />
         <ListToolbar list_view zone />
-        <DeletionNotices />
-        <ConfirmDeleteDialog />
+        {deferred(|| Box::pin(deletion_part()), (), Pending::WhenNeeded(deletions_waiting))}
         <div class="oi-bulk">
             <button
                 type="button"
@@ -179,6 +189,7 @@ pub fn InvitationList(
                 {t(key!("list.export"))}
             </button>
             {resend_expired}
+            {notice(move || export_failed.get().then(|| t(key!("later.failed"))))}
             <button
                 type="button"
                 class="oi-button oi-danger oi-changes"
@@ -192,7 +203,14 @@ pub fn InvitationList(
                     )
                 }}
             </button>
-            {resends.map(|_| view! { <ResendReport /> })}
+            {resends
+                .map(|resends| {
+                    let waiting = Signal::derive(move || {
+                        resends.progress.with(Option::is_some)
+                            || resends.report.with(Option::is_some)
+                    });
+                    deferred(|| Box::pin(resend_report_part()), (), Pending::WhenNeeded(waiting))
+                })}
         </div>
         <p class="oi-sr-only" role="status" aria-live="polite">
             {announcement}
@@ -225,6 +243,20 @@ pub fn InvitationList(
                 <InvitationTable rows positions list_view selected zone=zone.into() now />
             </Show>
         </Show>
+    }
+}
+
+split! {
+    /// Writes `invitations` as CSV and offers the file as `name` (the `later` module).
+    fn export_csv(
+        name: String,
+        invitations: Vec<OrganizationInvitation>,
+        zone: TimeZoneChoice,
+        now: DateTime<Utc>,
+    ) -> Result<(), SplitLoaderError> {
+        let csv = invitations_csv(t, invitations.iter(), |at| zone.format(at), now);
+        download_csv(&name, &csv);
+        Ok(())
     }
 }
 

@@ -8,3 +8,14 @@ mod service;
 
 pub use report::ResendReport;
 pub use service::{ResendLine, Resends};
+
+use leptos::prelude::*;
+
+use crate::later::{Part, SplitLoaderError, split};
+
+split! {
+    /// The resends' progress and report, in the `later` module.
+    pub fn resend_report_part() -> Result<Part<()>, SplitLoaderError> {
+        Ok(|()| view! { <ResendReport /> }.into_any())
+    }
+}

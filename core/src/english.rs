@@ -127,6 +127,11 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("invite.title", "Invite people"),
     ("invite.unreadable_file", "Could not read {file}."),
     (
+        "later.failed",
+        "This part of the console could not be loaded.",
+    ),
+    ("later.loading", "Loading…"),
+    (
         "list.announce",
         "{shown} of {total} invitations shown, sorted by {column}, {direction}",
     ),

@@ -106,7 +106,24 @@ pub async fn signed_in_at(origin: &str, server: &testkit::TestServer) -> Browser
         .await
         .expect("the sign-in URL");
     browser.text_of(selectors::ROWS).await;
+    later_parts_in(&browser).await;
     browser
+}
+
+/// Waits until the module of the parts after the list (src/later.rs) has arrived and no part
+/// still says it is loading, as it has when a person has looked at the list for a moment.
+pub async fn later_parts_in(browser: &Browser) {
+    wait_for("the later parts", serde_json::Value::Bool(true), || async {
+        browser
+            .script(
+                "return performance.getEntriesByType('resource')
+                    .some((entry) => entry.name.includes('/split_later-') && entry.responseEnd > 0)
+                  && !document.querySelector('.oi-later');",
+                Vec::new(),
+            )
+            .await
+    })
+    .await;
 }
 
 /// A browser signed in to `server` through its sign-in URL, with the list on screen.
@@ -118,6 +135,7 @@ pub async fn signed_in(server: &testkit::TestServer) -> Browser {
         .await
         .expect("the sign-in URL");
     browser.text_of(selectors::ROWS).await;
+    later_parts_in(&browser).await;
     browser
 }
 
@@ -134,7 +152,7 @@ pub async fn open_with_the_module_held_back(
     path: &str,
 ) -> fault_proxy::FaultProxy {
     let proxy = fault_proxy::FaultProxy::start(server.port()).await;
-    proxy.fail("GET /org-invitations_bg.wasm", fault_proxy::Fault::Hang, 0);
+    proxy.fail(MAIN_MODULE_REQUEST, fault_proxy::Fault::Hang, 0);
     let _ = tokio::time::timeout(
         Duration::from_secs(5),
         browser.client.goto(&format!("{}{path}", proxy.origin)),
@@ -147,8 +165,14 @@ pub async fn open_with_the_module_held_back(
 pub fn module_was_held_back(server: &testkit::TestServer) -> bool {
     !server
         .log()
-        .contains("path=/org-invitations_bg.wasm status=200")
+        .lines()
+        .any(|line| line.contains("path=/org-invitations_bg-") && line.contains("status=200"))
 }
+
+/// How a request for the main module begins: its name carries the build's hash.
+pub const MAIN_MODULE_REQUEST: &str = "GET /org-invitations_bg-";
+/// How a request for a module fetched after the first rows begins (src/later.rs).
+pub const LATER_MODULE_REQUEST: &str = "GET /split_later-";
 
 /// A server with the demo data, serving the release console (`ORG_INVITATIONS_DIST`, which
 /// `cargo xtask test` sets, or the workspace's dist/).

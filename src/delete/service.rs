@@ -20,6 +20,7 @@ use crate::i18n::words::{key, t, tf, tn};
 
 use crate::api::{ApiClient, ApiError, sleep_ms};
 use crate::embed::host_events::HostEvents;
+use crate::later::{SplitLoaderError, split};
 use org_invitations_core::retry::Backoff;
 
 /// How long Undo is offered before the invitations are revoked on the server.
@@ -273,8 +274,25 @@ impl Deletions {
         });
     }
 
-    /// Revokes a batch, a few requests at a time, then settles every row.
+    /// Revokes a batch with the code in the `later` module (src/later.rs), which is in by
+    /// then in practice: a batch runs after that module's dialog. A module that cannot be
+    /// fetched fails every row, as a server that cannot be reached does.
     fn run(&self, batch: Batch) {
+        let this = *self;
+        spawn_local(async move {
+            let (id, invitations) = (batch.id, batch.invitations.clone());
+            if revoke_batch(this, batch).await.is_err() {
+                let unreached = invitations
+                    .into_iter()
+                    .map(|invitation| (invitation, Err(ApiError::Unreachable)))
+                    .collect();
+                this.settle(id, unreached);
+            }
+        });
+    }
+
+    /// Revokes a batch, a few requests at a time, then settles every row.
+    fn revoke(&self, batch: Batch) {
         let this = *self;
         let total = batch.invitations.len();
         self.set_stage(
@@ -458,5 +476,13 @@ impl Deletions {
                 client.invalidate_on_leave(id);
             }
         }
+    }
+}
+
+split! {
+    /// Revokes `batch` (the `later` module).
+    fn revoke_batch(deletions: Deletions, batch: Batch) -> Result<(), SplitLoaderError> {
+        deletions.revoke(batch);
+        Ok(())
     }
 }

@@ -7,6 +7,7 @@ use org_invitations_core::OrganizationInvitation;
 use org_invitations_core::resend::ResendOutcome;
 
 use crate::api::{ApiClient, ApiError};
+use crate::later::{SplitLoaderError, split};
 
 /// One address's line in the report.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,21 +52,25 @@ impl Resends {
         let total = invitations.len();
         self.progress.set(Some((0, total)));
         self.report.set(None);
-        let client = self.client.get_value();
-        let atomic = self.atomic.get_untracked();
         spawn_local(async move {
-            let mut lines = Vec::with_capacity(total);
-            for invitation in invitations {
-                let outcome = resend_one(&client, &invitation, atomic).await;
-                lines.push(ResendLine {
-                    email: invitation.email,
-                    outcome,
-                });
-                this.progress.try_set(Some((lines.len(), total)));
+            // The code that resends is in the `later` module (src/later.rs): a module that
+            // cannot be fetched leaves every invitation as it was, and says why.
+            let emails: Vec<String> = invitations
+                .iter()
+                .map(|invitation| invitation.email.clone())
+                .collect();
+            if start_resends(this, invitations).await.is_err() {
+                let why = t(key!("later.failed"));
+                let lines = emails
+                    .into_iter()
+                    .map(|email| ResendLine {
+                        email,
+                        outcome: ResendOutcome::NotResent(why.clone()),
+                    })
+                    .collect();
+                this.progress.try_set(None);
+                this.report.try_set(Some(lines));
             }
-            this.progress.try_set(None);
-            this.report.try_set(Some(lines));
-            this.on_changed.run(());
         });
     }
 
@@ -82,6 +87,34 @@ impl Resends {
             });
             this.on_changed.run(());
         });
+    }
+}
+
+split! {
+    /// Resends each invitation, one after another, then reports every address (the `later`
+    /// module).
+    fn start_resends(
+        resends: Resends,
+        invitations: Vec<OrganizationInvitation>,
+    ) -> Result<(), SplitLoaderError> {
+        let total = invitations.len();
+        let client = resends.client.get_value();
+        let atomic = resends.atomic.get_untracked();
+        spawn_local(async move {
+            let mut lines = Vec::with_capacity(total);
+            for invitation in invitations {
+                let outcome = resend_one(&client, &invitation, atomic).await;
+                lines.push(ResendLine {
+                    email: invitation.email,
+                    outcome,
+                });
+                resends.progress.try_set(Some((lines.len(), total)));
+            }
+            resends.progress.try_set(None);
+            resends.report.try_set(Some(lines));
+            resends.on_changed.run(());
+        });
+        Ok(())
     }
 }
 

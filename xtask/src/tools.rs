@@ -10,6 +10,8 @@ use crate::{Result, paths};
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const TRUNK_VERSION: &str = "0.21.14";
+/// The splitter that puts the console's later parts in a module of their own (docs/size.md).
+const WASM_SPLIT_VERSION: &str = "0.2.4";
 /// Formats `view!` blocks; its configuration is leptosfmt.toml at the root.
 const LEPTOSFMT_VERSION: &str = "0.1.33";
 /// cargo-deny, for the supply-chain check in `cargo xtask test`.
@@ -62,6 +64,7 @@ pub fn ensure_build_tools() -> Result<Tools> {
         &format!("wasm-bindgen {bindgen_version}"),
         &["wasm-bindgen-cli", "--version", &bindgen_version],
     )?;
+    ensure_wasm_split(&path)?;
     ensure_npm_tools(&path, &wasm_opt_version)?;
     Ok(Tools { path })
 }
@@ -312,6 +315,34 @@ fn ensure_cargo_tool(
         Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
             .arg("install")
             .args(install_args),
+    )
+}
+
+/// `wasm-split-cli`, which prints no version: `cargo install --list` says which is installed.
+fn ensure_wasm_split(path: &OsString) -> Result {
+    let crate_name = "wasm_split_cli_support";
+    let wanted = format!("{crate_name} v{WASM_SPLIT_VERSION}:");
+    let mut list = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    list.args(["install", "--list"]).env("PATH", path);
+    let installed = list.output().is_ok_and(|output| {
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .any(|line| line.trim() == wanted)
+    });
+    if installed && paths::cargo_bin().join("wasm-split-cli").exists() {
+        return Ok(());
+    }
+    eprintln!("xtask: installing {crate_name} {WASM_SPLIT_VERSION} (wasm-split-cli)");
+    run(
+        Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())).args([
+            "install",
+            "--locked",
+            crate_name,
+            "--version",
+            WASM_SPLIT_VERSION,
+            "--features",
+            "build-binary",
+        ]),
     )
 }
 

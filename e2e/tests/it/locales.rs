@@ -716,7 +716,7 @@ async fn a_language_whose_words_cannot_be_had_falls_back_to_english() {
         || async {
             script(
                 &browser,
-                "if (!document.querySelector('tr.oi-row')) return null;
+                "if (!document.querySelector('tr.oi-row') || !document.querySelector('.oi-language select')) return null;
                  return [document.documentElement.lang, document.documentElement.dir,
                          document.querySelector('h1').textContent];",
                 Vec::new(),
@@ -753,7 +753,7 @@ async fn the_language_menu_speaks_the_chosen_language_and_keeps_the_draft() {
         || async {
             script(
                 &browser,
-                "if (!document.querySelector('tr.oi-row')) return null;
+                "if (!document.querySelector('tr.oi-row') || !document.querySelector('.oi-language select')) return null;
                  return [document.documentElement.lang, document.querySelector('h1').textContent,
                          document.querySelector('textarea')?.value,
                          document.querySelector('.oi-language select').value];",

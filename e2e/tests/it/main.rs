@@ -13,5 +13,6 @@ mod loading;
 mod locales;
 mod resend;
 mod security;
+mod split;
 mod team;
 mod timeline;

@@ -151,14 +151,19 @@ async fn signing_out_ends_the_session_and_keeps_what_was_typed() {
     browser.client.refresh().await.unwrap();
     let error = browser.text_of(selectors::LOAD_ERROR).await;
     assert!(error.contains("Not signed in"), "{error}");
-    let draft = browser
-        .client
-        .execute(
-            "return document.querySelector('textarea').value;",
-            Vec::new(),
-        )
-        .await
-        .unwrap();
-    assert_eq!(draft, serde_json::json!("kept@example.com"));
+    // The form arrives after the list has answered (src/later.rs), with the draft in it.
+    e2e::wait_for(
+        "the draft, kept",
+        serde_json::json!("kept@example.com"),
+        || async {
+            browser
+                .script(
+                    "return document.querySelector('textarea')?.value ?? null;",
+                    Vec::new(),
+                )
+                .await
+        },
+    )
+    .await;
     browser.close().await;
 }

@@ -82,7 +82,9 @@ async fn each_person_sees_what_their_role_allows_and_their_changes_carry_their_n
     assert_eq!(visible(&inviter, "button.oi-delete").await, 0, "no delete");
     inviter
         .client
-        .find(Locator::Css("textarea"))
+        .wait()
+        .at_most(e2e::WAIT)
+        .for_element(Locator::Css("textarea"))
         .await
         .unwrap()
         .send_keys("ivan.invited@example.com")

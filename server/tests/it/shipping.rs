@@ -110,6 +110,19 @@ fn request(method: &str, url: &str, headers: &[(&str, &str)]) -> ureq::http::Res
         .expect("the server answers")
 }
 
+/// The main module's path, as the page names it (`/org-invitations_bg-<hash>.wasm`).
+fn main_module_named_by(base_url: &str) -> String {
+    let page = get(&format!("{base_url}/"), &[])
+        .into_body()
+        .read_to_string()
+        .expect("the page is text");
+    let start = page
+        .find("/org-invitations_bg-")
+        .unwrap_or_else(|| panic!("the page names no main module:\n{page}"));
+    let end = start + page[start..].find(".wasm").expect("the module's name ends") + ".wasm".len();
+    page[start..end].to_owned()
+}
+
 /// What any deployment must do: the console (brotli to a browser that accepts it, with an
 /// ETag answered 304), the API with the token, the probes.
 fn serves_the_console_and_the_api(base_url: &str) {
@@ -117,11 +130,16 @@ fn serves_the_console_and_the_api(base_url: &str) {
     assert_eq!(page.status(), 200);
     assert_eq!(page.headers()["content-encoding"], "br");
     assert_eq!(page.headers()["cache-control"], "no-cache");
-    let wasm_url = format!("{base_url}/org-invitations_bg.wasm");
+    let wasm_url = format!("{base_url}{}", main_module_named_by(base_url));
     let wasm = get(&wasm_url, &[("Accept-Encoding", "br")]);
     assert_eq!(wasm.status(), 200);
     assert_eq!(wasm.headers()["content-encoding"], "br");
     assert_eq!(wasm.headers()["content-type"], "application/wasm");
+    assert_eq!(
+        wasm.headers()["cache-control"],
+        "public, max-age=31536000, immutable",
+        "a module's name carries its content's hash"
+    );
     let etag = wasm.headers()["etag"].to_str().unwrap().to_owned();
     let again = get(
         &wasm_url,
