@@ -1,10 +1,11 @@
 //! One typed client for the whole invitation API (documented in `docs/api.md`).
 
+mod read;
+
 use gloo_net::http::{Request, RequestBuilder, Response};
 use org_invitations_core::OrganizationInvitation;
 use org_invitations_core::wire::{
-    AuditPage, BatchCreateResponse, CreateInvitation, ErrorBody, ListResponse, Me, ResultBody,
-    paths,
+    AuditPage, BatchCreateResponse, CreateInvitation, ListResponse, Me, ResultBody, paths,
 };
 use serde::de::DeserializeOwned;
 use std::sync::{Arc, Mutex};
@@ -269,8 +270,19 @@ impl ApiClient {
         body: Option<&str>,
         abort: Option<&AbortSignal>,
     ) -> Result<T, ApiError> {
-        let parsed = parsed_json(self.answer(&make, body, abort).await?).await?;
+        let parsed = self.send_json(&make, body, abort).await?;
         serde_wasm_bindgen::from_value(parsed).map_err(|err| ApiError::BadResponse(err.to_string()))
+    }
+
+    /// [`Self::send`]'s answer as the browser parsed it, for the first screen's answers, which
+    /// `read` reads by hand.
+    async fn send_json(
+        &self,
+        make: &dyn Fn() -> RequestBuilder,
+        body: Option<&str>,
+        abort: Option<&AbortSignal>,
+    ) -> Result<wasm_bindgen::JsValue, ApiError> {
+        parsed_json(self.answer(make, body, abort).await?).await
     }
 
     /// Sends a request built by `make`, with the token, and returns a successful answer; a
@@ -329,27 +341,10 @@ impl ApiClient {
     /// The caller's organization's name, from `userinfo`. Only that field is read: the
     /// whole [`org_invitations_core::wire::UserInfo`] would cost the console kilobytes.
     pub async fn organization_name(&self) -> Result<Option<String>, ApiError> {
-        #[derive(serde::Deserialize)]
-        struct Named {
-            name: String,
-        }
-        #[derive(serde::Deserialize)]
-        struct Organizations {
-            organizations: Vec<Named>,
-        }
-        self.send::<ResultBody<Organizations>>(
-            || Request::get(&self.url(paths::USERINFO)),
-            None,
-            None,
-        )
-        .await
-        .map(|body| {
-            body.result
-                .organizations
-                .into_iter()
-                .next()
-                .map(|org| org.name)
-        })
+        let answer = self
+            .send_json(&|| Request::get(&self.url(paths::USERINFO)), None, None)
+            .await?;
+        read::organization_name(answer)
     }
 
     /// One page of at most `count` invitations.
@@ -369,12 +364,14 @@ impl ApiClient {
             query.push(("paging_token", token));
         }
         let url = self.url(paths::INVITATIONS);
-        self.send(
-            || Request::get(&url).query(query.iter().copied()),
-            None,
-            abort,
-        )
-        .await
+        let answer = self
+            .send_json(
+                &|| Request::get(&url).query(query.iter().copied()),
+                None,
+                abort,
+            )
+            .await?;
+        read::list_response(answer)
     }
 
     /// Every invitation, following `next_paging_token` to the end, handed to `on_page` a page
@@ -451,9 +448,10 @@ impl ApiClient {
 
     /// Who the caller is (this project's server; others answer 404).
     pub async fn me(&self) -> Result<Me, ApiError> {
-        self.send::<ResultBody<Me>>(|| Request::get(&self.url(paths::ME)), None, None)
-            .await
-            .map(|body| body.result)
+        let answer = self
+            .send_json(&|| Request::get(&self.url(paths::ME)), None, None)
+            .await?;
+        read::me(answer)
     }
 
     /// One page of the audit trail, newest first (admins, this project's server).
@@ -491,7 +489,7 @@ impl ApiClient {
 
     /// Ends the browser's session on this project's server.
     pub async fn sign_out(&self) -> Result<(), ApiError> {
-        self.send::<serde::de::IgnoredAny>(|| Request::post(&self.url(paths::SIGN_OUT)), None, None)
+        self.answer(&|| Request::post(&self.url(paths::SIGN_OUT)), None, None)
             .await
             .map(drop)
     }
@@ -602,8 +600,7 @@ async fn successful(sent: Result<Response, ApiError>) -> Result<Response, ApiErr
     let detail = parsed_json(response)
         .await
         .ok()
-        .and_then(|parsed| serde_wasm_bindgen::from_value::<ErrorBody>(parsed).ok())
-        .map(|body| body.error.detail)
+        .and_then(read::error_detail)
         .unwrap_or_else(|| {
             crate::i18n::words::tf(
                 crate::i18n::words::key!("error.answered"),

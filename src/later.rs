@@ -10,6 +10,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::rc::Rc;
 
 use leptos::prelude::*;
 pub use wasm_split_helpers::SplitLoaderError;
@@ -138,13 +139,31 @@ pub fn deferred<P: Clone + Send + Sync + 'static>(
     props: P,
     pending: Pending,
 ) -> impl IntoView {
+    // Only this is made once per kind of part; the rest is one copy for all of them.
+    let make: Make = Rc::new(move || {
+        let props = props.clone();
+        Box::pin(async move {
+            let part = load().await.ok()?;
+            Some(Rc::new(move || part(props.clone())) as View)
+        })
+    });
+    shown_when_in(make, pending)
+}
+
+/// A part's view, made where it is shown.
+type View = Rc<dyn Fn() -> AnyView>;
+/// Asks for a part's view; `None` if its function did not answer.
+type Make = Rc<dyn Fn() -> Pin<Box<dyn Future<Output = Option<View>>>>>;
+
+fn shown_when_in(make: Make, pending: Pending) -> impl IntoView {
+    let make = StoredValue::new_local(make);
     let later = use_context::<Later>().unwrap_or_else(|| {
         // A part outside the console's frame: nothing else will ask for the module.
         let later = Later::provide();
         later.fetch();
         later
     });
-    let part = RwSignal::new(None::<Part<P>>);
+    let part = RwSignal::new_local(None::<View>);
     // Someone pressed Retry: they wait for it, as for a part that is needed.
     let retried = RwSignal::new(false);
     let needed = move || match pending {
@@ -160,8 +179,9 @@ pub fn deferred<P: Clone + Send + Sync + 'static>(
     // With the module in, the part's own function answers at once.
     Effect::new(move |_| {
         if later.module.get() == Module::In && part.get_untracked().is_none() {
+            let asked = make.with_value(|make| make());
             leptos::task::spawn_local(async move {
-                if let Ok(made) = load().await {
+                if let Some(made) = asked.await {
                     part.try_set(Some(made));
                 }
             });
@@ -169,7 +189,7 @@ pub fn deferred<P: Clone + Send + Sync + 'static>(
     });
     move || {
         if let Some(part) = part.get() {
-            return Some(part(props.clone()));
+            return Some(part());
         }
         if !shown() {
             return None;

@@ -146,9 +146,8 @@ pub fn InvitationList(
             })
         });
         let organization = organization.and_then(|name| name.get_untracked());
-        let name = file_name(organization.as_deref(), zone.day(now));
         leptos::task::spawn_local(async move {
-            let failed = export_csv(name, shown, zone, now).await.is_err();
+            let failed = export_csv(organization, shown, zone, now).await.is_err();
             export_failed.try_set(failed);
         });
     };
@@ -247,15 +246,16 @@ pub fn InvitationList(
 }
 
 split! {
-    /// Writes `invitations` as CSV and offers the file as `name` (the `later` module).
+    /// Writes `invitations` as CSV and offers the file, named for the organization and the
+    /// day (the `later` module).
     fn export_csv(
-        name: String,
+        organization: Option<String>,
         invitations: Vec<OrganizationInvitation>,
         zone: TimeZoneChoice,
         now: DateTime<Utc>,
     ) -> Result<(), SplitLoaderError> {
         let csv = invitations_csv(t, invitations.iter(), |at| zone.format(at), now);
-        download_csv(&name, &csv);
+        download_csv(&file_name(organization.as_deref(), zone.day(now)), &csv);
         Ok(())
     }
 }

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use e2e::Browser;
-use serde_json::Value;
+use serde_json::{Value, json};
 use testkit::{Api, ServerOptions, TestServer};
 
 use crate::report::{median, ms};
@@ -25,6 +25,9 @@ struct Page {
     first_rows: &'static str,
     /// A JS expression that is true once every row is loaded and the list is on screen.
     ready: &'static str,
+    /// A JS expression that is true once every part of the page is there to use (the
+    /// console's later module in: its invite form).
+    interactive: &'static str,
     /// The cell holding the first shown row's id.
     first_id: &'static str,
 }
@@ -35,6 +38,7 @@ const PAGES: [Page; 2] = [
         path: "/",
         first_rows: "document.querySelector('.oi-table tbody tr.oi-row') !== null",
         ready: "document.querySelector('.oi-table tbody tr.oi-row') !== null && document.querySelector('.oi-status') === null",
+        interactive: "document.querySelector('.oi-table tbody tr.oi-row') !== null && document.querySelector('textarea') !== null",
         first_id: ".oi-table tbody tr.oi-row td.oi-id .oi-id-full",
     },
     Page {
@@ -42,6 +46,8 @@ const PAGES: [Page; 2] = [
         path: "/vanilla/index.html",
         first_rows: "document.querySelector('#table tbody tr') !== null",
         ready: "document.querySelector('#status').textContent.endsWith(' invitations')",
+        // The page has nothing to load after its rows.
+        interactive: "document.querySelector('#table tbody tr') !== null",
         first_id: "#table tbody tr:not([hidden]) td",
     },
 ];
@@ -50,7 +56,11 @@ const PAGES: [Page; 2] = [
 #[derive(Default)]
 struct Figures {
     first_rows: Vec<Duration>,
+    interactive: Vec<Duration>,
     load: Vec<Duration>,
+    /// On a slow link with nothing cached: the first rows, and every part there to use.
+    slow_first_rows: Vec<Duration>,
+    slow_interactive: Vec<Duration>,
     /// Click to the DOM holding the new order (script work only).
     sort_work: Vec<Duration>,
     /// Click to the next frame painted with it.
@@ -98,6 +108,7 @@ pub fn run(plan: Plan, dist: &Path) {
         for _ in 0..plan.repetitions {
             for (page, figures) in PAGES.iter().zip(figures.iter_mut()) {
                 measure(&browser, &server, page, figures).await;
+                measure_slow_link(&browser, &server, page, figures).await;
             }
         }
         let typing = measure_invite_typing(&browser, &server, plan.repetitions).await;
@@ -120,9 +131,24 @@ pub fn run(plan: Plan, dist: &Path) {
             &mut vanilla.first_rows,
         ),
         (
+            "navigation to every part there to use (the console's later module in)",
+            &mut console.interactive,
+            &mut vanilla.interactive,
+        ),
+        (
             "navigation to every row in and painted",
             &mut console.load,
             &mut vanilla.load,
+        ),
+        (
+            "on a slow link, nothing cached: navigation to the first rows painted",
+            &mut console.slow_first_rows,
+            &mut vanilla.slow_first_rows,
+        ),
+        (
+            "on a slow link, nothing cached: navigation to every part there to use",
+            &mut console.slow_interactive,
+            &mut vanilla.slow_interactive,
         ),
         (
             "sort-header click to the DOM updated",
@@ -251,26 +277,11 @@ async fn measure(browser: &Browser, server: &TestServer, page: &Page, figures: &
         .goto(&server.url(page.path))
         .await
         .expect("navigation");
-    // Checked at each frame; a time is taken once that frame is painted (the task after it).
-    let loaded = client
-        .execute_async(
-            &format!(
-                "const done = arguments[arguments.length - 1];
-                 let first = null;
-                 (function poll() {{
-                   if (first === null && ({first_rows})) {{ setTimeout(() => {{ first = performance.now(); }}); first = 0; }}
-                   if (first !== null && ({ready})) setTimeout(() => done([first, performance.now()]));
-                   else requestAnimationFrame(poll);
-                 }})();",
-                first_rows = page.first_rows,
-                ready = page.ready,
-            ),
-            Vec::new(),
-        )
-        .await
-        .expect("the list renders");
-    figures.first_rows.push(millis(&loaded[0]));
-    figures.load.push(millis(&loaded[1]));
+    let [first_rows, interactive, load] =
+        timed_load(browser, [page.first_rows, page.interactive, page.ready]).await;
+    figures.first_rows.push(first_rows);
+    figures.interactive.push(interactive);
+    figures.load.push(load);
 
     let heap = client
         .execute(
@@ -339,6 +350,81 @@ async fn measure(browser: &Browser, server: &TestServer, page: &Page, figures: &
         figures.keystroke_work.push(millis(&pair[0]));
         figures.keystroke.push(millis(&pair[1]));
     }
+}
+
+/// The time from the navigation to each condition holding (JS expressions), each taken once
+/// the frame after it is painted (the task after it).
+async fn timed_load<const N: usize>(browser: &Browser, conditions: [&str; N]) -> [Duration; N] {
+    let conditions: Vec<String> = conditions
+        .iter()
+        .map(|condition| format!("() => ({condition})"))
+        .collect();
+    let loaded = browser
+        .client
+        .execute_async(
+            &format!(
+                "const done = arguments[arguments.length - 1];
+                 const conditions = [{}];
+                 const times = conditions.map(() => null);
+                 (function poll() {{
+                   conditions.forEach((holds, i) => {{
+                     if (times[i] === null && holds()) {{ times[i] = 0; setTimeout(() => {{ times[i] = performance.now(); }}); }}
+                   }});
+                   if (times.every((time) => time !== null && time > 0)) done(times);
+                   else requestAnimationFrame(poll);
+                 }})();",
+                conditions.join(", "),
+            ),
+            Vec::new(),
+        )
+        .await
+        .expect("the list renders");
+    std::array::from_fn(|i| millis(&loaded[i]))
+}
+
+/// Loads `page` over a slow link (1.6 Mbit/s down, 150 ms round trips: Chromium's network
+/// emulation) with the browser's cache off, where what a first screen downloads shows.
+async fn measure_slow_link(
+    browser: &Browser,
+    server: &TestServer,
+    page: &Page,
+    figures: &mut Figures,
+) {
+    browser.devtools("Network.enable", json!({})).await;
+    browser
+        .devtools("Network.setCacheDisabled", json!({ "cacheDisabled": true }))
+        .await;
+    browser
+        .devtools(
+            "Network.emulateNetworkConditions",
+            json!({
+                "offline": false,
+                "latency": 150,
+                "downloadThroughput": 200_000,
+                "uploadThroughput": 96_000,
+            }),
+        )
+        .await;
+    browser
+        .client
+        .goto(&server.url(page.path))
+        .await
+        .expect("navigation");
+    let [first_rows, interactive] = timed_load(browser, [page.first_rows, page.interactive]).await;
+    figures.slow_first_rows.push(first_rows);
+    figures.slow_interactive.push(interactive);
+    browser
+        .devtools(
+            "Network.emulateNetworkConditions",
+            json!({ "offline": false, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1 }),
+        )
+        .await;
+    browser
+        .devtools(
+            "Network.setCacheDisabled",
+            json!({ "cacheDisabled": false }),
+        )
+        .await;
 }
 
 fn millis(value: &Value) -> Duration {

@@ -509,7 +509,8 @@ impl Browser {
     }
 
     /// A Chrome DevTools command, through ChromeDriver's bridge (fantoccini does not speak it).
-    async fn devtools(&self, command: &str, params: serde_json::Value) {
+    /// Sends a Chrome DevTools Protocol command to the page's browser.
+    pub async fn devtools(&self, command: &str, params: serde_json::Value) {
         let session = self.session_id().await;
         let url = format!("{}/session/{session}/goog/cdp/execute", self.driver_url);
         let body = json!({ "cmd": command, "params": params });

@@ -19,14 +19,17 @@ use crate::{Result, paths};
 /// the console's loader, CSS and index.html), brotli quality 11. The one place the budget is
 /// written: raise it only with the reason in the same commit. Before the split, the whole
 /// console had one budget, last 228.7 KiB (228.0 measured); its history is docs/size.md's.
-/// With the later parts in a module of their own, the first screen measured 191.8 KiB
-/// (2026-12-07); the floor, the list alone, is 180 KiB (docs/size.md, "Split").
-pub const FIRST_SCREEN_BUDGET_BROTLI_BYTES: usize = 193 * 1024;
+/// With the later parts in a module of their own and the list's answers read without
+/// serde-wasm-bindgen, the first screen measured 178.1 KiB (2026-12-07), under the floor
+/// measured before (the list alone, 179.1 KiB; docs/size.md, "Split"). Brotli's output moves
+/// by a kilobyte or two for changes of a few bytes: the budget leaves that much.
+pub const FIRST_SCREEN_BUDGET_BROTLI_BYTES: usize = 180 * 1024;
 
 /// The modules fetched after the first rows (the invite form, the deletion dialog and notices,
 /// deleting and resending themselves, the resend report, the Activity view, the CSV export,
-/// the language menu): 65.0 KiB measured (2026-12-07).
-pub const LATER_BUDGET_BROTLI_BYTES: usize = 68 * 1024;
+/// the language menu, and the serde-wasm-bindgen reader of their answers with Rust's float
+/// formatting): 79.5 KiB measured (2026-12-07).
+pub const LATER_BUDGET_BROTLI_BYTES: usize = 82 * 1024;
 
 /// What the first screen's files are besides the content-named modules, glue and loader.
 const FIRST_SCREEN_PAGE: [&str; 3] = ["org-invitations-element.js", "console.css", "index.html"];
@@ -107,7 +110,7 @@ pub fn check_budget() -> Result {
     let (first, later) = served()?;
     for (what, files, budget) in [
         ("first screen", &first, FIRST_SCREEN_BUDGET_BROTLI_BYTES),
-        ("later modules", &later, LATER_BUDGET_BROTLI_BYTES),
+        ("later module", &later, LATER_BUDGET_BROTLI_BYTES),
     ] {
         let mut total = 0;
         for name in files {
