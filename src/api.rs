@@ -422,13 +422,19 @@ impl ApiClient {
         }
     }
 
-    /// Invites each address; the answer holds one result per address, in order.
-    pub async fn batch_create(&self, emails: &[String]) -> Result<BatchCreateResponse, ApiError> {
+    /// Invites each address, with its mail and page in `locale` where this project's server
+    /// sends the mail (nothing is added for other servers); the answer holds one result per
+    /// address, in order.
+    pub async fn batch_create(
+        &self,
+        emails: &[String],
+        locale: Option<&str>,
+    ) -> Result<BatchCreateResponse, ApiError> {
         let body: Vec<CreateInvitation> = emails
             .iter()
             .map(|email| CreateInvitation {
                 email: email.clone(),
-                locale: None,
+                locale: locale.map(str::to_owned),
             })
             .collect();
         let body = serde_wasm_bindgen::to_value(&body)

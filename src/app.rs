@@ -87,6 +87,32 @@ pub fn App(
         ..
     } = invitations;
     let load = move || invitations.reload();
+    // While a mail is queued, the list is read again, quietly and less often each time (1 s to
+    // 16 s), so each row's delivery changes without a reload.
+    let following = StoredValue::new(org_invitations_core::retry::Backoff::default());
+    Effect::new(move |_| {
+        refreshed_at.track();
+        let now = now.get_untracked();
+        let queued = rows.with_untracked(|rows| {
+            rows.iter().flat_map(|rows| rows.iter()).any(|row| {
+                !row.invitation.is_expired(now)
+                    && row.invitation.delivery.as_ref().is_some_and(|delivery| {
+                        delivery.state == org_invitations_core::invitation::DeliveryState::Queued
+                    })
+            })
+        });
+        if !queued {
+            following.update_value(org_invitations_core::retry::Backoff::reset);
+            return;
+        }
+        let wait = following
+            .try_update_value(|wait| wait.next_wait_ms())
+            .unwrap_or(16_000);
+        set_timeout(
+            move || invitations.follow(),
+            Duration::from_millis(u64::from(wait)),
+        );
+    });
     // The later parts are fetched once the list has answered (or at once without a list), and
     // again with its next answer after a fetch failed.
     Effect::new(move |_| {

@@ -26,6 +26,7 @@ use crate::embed::host_events::HostEvents;
 use crate::hooks::{Settle, use_settled};
 use crate::later::{Part, SplitLoaderError, split};
 use crate::progress::progress_bar;
+use crate::session::access::Access;
 use chrono::{DateTime, Utc};
 use org_invitations_core::email::comparison_key;
 use org_invitations_core::rows::Rows;
@@ -54,6 +55,10 @@ pub fn InviteForm(
 ) -> impl IntoView {
     let client = StoredValue::new(expect_context::<ApiClient>());
     let host_events = HostEvents::use_or_silent();
+    // Where the server sends the mail itself: in the language this console speaks, and the
+    // results say "queued", not "sent".
+    let access = use_context::<Access>();
+    let delivery = move || access.is_some_and(|access| access.reports_delivery());
     let draft = use_session_draft(draft_key);
     // The field is written only when the text changes other than by typing (removal, import,
     // sending): rewriting a large paste on every keystroke would stall typing.
@@ -94,6 +99,7 @@ pub fn InviteForm(
             .collect();
         sending.set(Some((0, to_send.len())));
         let client = client.get_value();
+        let locale = delivery().then(crate::i18n::words::language);
         spawn_local(async move {
             let addresses: Vec<String> = to_send
                 .iter()
@@ -106,7 +112,7 @@ pub fn InviteForm(
                     stopped_by: None,
                 }
             } else {
-                send_invitations(&client, &addresses, |done| {
+                send_invitations(&client, &addresses, locale.as_deref(), |done| {
                     sending.try_set(Some((done, total)));
                 })
                 .await
@@ -284,7 +290,11 @@ pub fn InviteForm(
                     .get()
                     .map(|report| {
                         view! {
-                            <InviteResults report on_retry=Callback::new(move |()| submit()) />
+                            <InviteResults
+                                report
+                                queued=delivery()
+                                on_retry=Callback::new(move |()| submit())
+                            />
                         }
                     })
             }}

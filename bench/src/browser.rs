@@ -98,6 +98,16 @@ pub fn run(plan: Plan, dist: &Path) {
             &["--enable-precise-memory-info", "--js-flags=--expose-gc"],
         )
         .await;
+        // On the slow link the vanilla page shows nothing before every page is in: minutes.
+        browser
+            .client
+            .update_timeouts(e2e::fantoccini::wd::TimeoutConfiguration::new(
+                Some(Duration::from_secs(300)),
+                Some(Duration::from_secs(300)),
+                None,
+            ))
+            .await
+            .expect("timeouts");
         browser
             .client
             .goto(&server.sign_in_url)

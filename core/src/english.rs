@@ -57,6 +57,13 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("delete.subject.one", "Invitation for {email}"),
     ("delete.target.many#one", "{count} invitation"),
     ("delete.target.many#other", "{count} invitations"),
+    ("delivery.failed", "Mail not delivered: {error}"),
+    ("delivery.queued", "Mail queued"),
+    ("delivery.sent", "Mail sent"),
+    (
+        "delivery.written",
+        "Mail written to the server's mail folder",
+    ),
     ("dialog.cancel", "Cancel"),
     ("dialog.delete", "Delete"),
     (
@@ -324,6 +331,14 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "the server could not be reached, so it is unknown: check the list",
     ),
     (
+        "results.all_queued#one",
+        "Invitation to {count} address queued: its row shows when the mail is sent.",
+    ),
+    (
+        "results.all_queued#other",
+        "Invitations to {count} addresses queued: each row shows when its mail is sent.",
+    ),
+    (
         "results.all_sent#one",
         "Invitations sent to {count} address.",
     ),
@@ -346,9 +361,14 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("results.none_sent", "No invitations sent: {others}."),
     ("results.not_sent#one", "{count} not sent"),
     ("results.not_sent#other", "{count} not sent"),
+    ("results.queued", "Queued"),
     ("results.retry", "Retry failed"),
     ("results.sent", "Sent"),
     ("results.skipped", "Not sent: {reason}"),
+    (
+        "results.some_queued",
+        "Invitations to {count} queued; {others}.",
+    ),
     (
         "results.some_sent",
         "Invitations sent to {count}; {others}.",

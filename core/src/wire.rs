@@ -261,6 +261,10 @@ pub struct Me {
     /// Whether this server offers the atomic resend (`POST …/{id}/resend`); a gateway does not.
     #[serde(default)]
     pub resend: bool,
+    /// Whether this server sends the invitations' mail itself and says how each fares (an
+    /// invitation's `delivery`); a gateway's upstream sends its own and says nothing.
+    #[serde(default)]
+    pub delivery: bool,
 }
 
 /// `POST /api/console/sessions/revoke-all` (this project's server): how many sessions ended.

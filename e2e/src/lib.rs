@@ -7,6 +7,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+/// The WebDriver client the browser is driven by, for what the helpers here do not do.
+pub use fantoccini;
 use fantoccini::wd::Capabilities;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -124,6 +126,26 @@ pub async fn later_parts_in(browser: &Browser) {
             .await
     })
     .await;
+}
+
+/// The invite form's Emails field, once it is on screen (it arrives after the list).
+pub async fn invite_field(browser: &Browser) -> fantoccini::elements::Element {
+    browser
+        .client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("textarea"))
+        .await
+        .expect("the Emails field")
+}
+
+/// Types `text` into the invite form's Emails field.
+pub async fn type_emails(browser: &Browser, text: &str) {
+    invite_field(browser)
+        .await
+        .send_keys(text)
+        .await
+        .expect("typing");
 }
 
 /// A browser signed in to `server` through its sign-in URL, with the list on screen.

@@ -181,8 +181,9 @@ pub async fn app(config: &Config) -> Result<App, StartError> {
         token: token.clone(),
         console_files: crate::console_files::ConsoleFiles::choose(config.dist_dir.clone()),
         allowed_origins,
-        // The atomic resend needs this server's own store; a gateway's upstream has none.
-        offers_resend: config.upstream.is_none(),
+        // The atomic resend and the mail need this server's own store; a gateway's upstream
+        // has its own.
+        own_store: config.upstream.is_none(),
         limits: crate::auth::rate_limits::RateLimits::new(
             config.write_limit,
             config.auth_failure_limit,

@@ -26,8 +26,10 @@ pub struct Site {
     pub console_files: crate::console_files::ConsoleFiles,
     /// Other origins whose pages may call the API (CORS); empty for none.
     pub allowed_origins: Vec<axum::http::HeaderValue>,
-    /// Whether `POST …/{id}/resend` is served (store mode), as `me` tells the console.
-    pub offers_resend: bool,
+    /// Whether the invitations are this server's own (store mode, not a gateway's upstream's):
+    /// then it serves `POST …/{id}/resend` and sends the invitations' mail, as `me` tells the
+    /// console.
+    pub own_store: bool,
     /// Changes and failed sign-ins per identity and client address.
     pub limits: crate::auth::rate_limits::RateLimits,
     /// The names a request signed in by cookie or by the proxy must carry.

@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 use org_invitations_core::OrganizationInvitation;
 use org_invitations_core::datetime::rfc3339;
+use org_invitations_core::invitation::{Delivery, DeliveryState};
 use org_invitations_core::role::Role;
 use org_invitations_core::wire::{ListMetadata, ListResponse, Me};
 use wasm_bindgen::{JsCast, JsValue};
@@ -118,14 +119,31 @@ pub fn list_response(value: JsValue) -> Result<ListResponse, ApiError> {
 }
 
 fn invitation(at: &At) -> Result<OrganizationInvitation, ApiError> {
-    Ok(OrganizationInvitation::from_fields(
+    let mut invitation = OrganizationInvitation::from_fields(
         at.field("id").text()?,
         at.field("email").text()?,
         at.field("organization_id").text()?,
         at.field("accepted_at").optional(At::moment)?,
         at.field("created_at").moment()?,
         at.field("expires_at").moment()?,
-    ))
+    );
+    invitation.delivery = at.field("delivery").optional(delivery)?;
+    Ok(invitation)
+}
+
+/// How an invitation's mail fares (this project's server only).
+fn delivery(at: &At) -> Result<Delivery, ApiError> {
+    let state = at.field("state");
+    Ok(Delivery {
+        state: DeliveryState::parse(&state.text()?)
+            .ok_or_else(|| state.wrong("a delivery state"))?,
+        attempts: {
+            let attempts = at.field("attempts");
+            u32::try_from(attempts.count()?).map_err(|_| attempts.wrong("a count of attempts"))?
+        },
+        last_attempt_at: at.field("last_attempt_at").optional(At::moment)?,
+        error: at.field("error").optional(At::text)?,
+    })
 }
 
 /// `GET …/me`'s `result`.
@@ -138,6 +156,7 @@ pub fn me(value: JsValue) -> Result<Me, ApiError> {
         role: role
             .optional(|role| Role::parse(&role.text()?).ok_or_else(|| role.wrong("a role")))?,
         resend: me.field("resend").value.as_bool().unwrap_or(false),
+        delivery: me.field("delivery").value.as_bool().unwrap_or(false),
     })
 }
 
@@ -179,13 +198,23 @@ mod tests {
         let page = list_response(json(
             r#"{"results": [{"id": "orginv_1", "email": "ada@example.com", "organization_id": "org_1",
                 "accepted_at": null, "created_at": "2026-12-01T10:00:00Z",
-                "expires_at": "2026-12-08T10:00:00.5+01:00", "delivery": {"state": "sent"}}],
+                "expires_at": "2026-12-08T10:00:00.5+01:00", "delivery": {"state": "failed",
+                "attempts": 2, "last_attempt_at": "2026-12-01T10:01:00Z", "error": "550 no such user"}}],
                 "metadata": {"total": 51, "next_paging_token": "abc"}}"#,
         ))
         .unwrap();
         assert_eq!(page.results.len(), 1);
         assert_eq!(page.results[0].email, "ada@example.com");
         assert_eq!(page.results[0].accepted_at, None);
+        assert_eq!(
+            page.results[0].delivery,
+            Some(Delivery {
+                state: DeliveryState::Failed,
+                attempts: 2,
+                last_attempt_at: Some(rfc3339::parse("2026-12-01T10:01:00Z").unwrap()),
+                error: Some("550 no such user".to_owned()),
+            })
+        );
         assert_eq!(
             page.results[0].expires_at,
             rfc3339::parse("2026-12-08T09:00:00.5Z").unwrap()
@@ -241,6 +270,15 @@ mod tests {
             detail(list_response(json("[]")).unwrap_err()),
             "`results` is not a list"
         );
+        assert_eq!(
+            detail(
+                list_response(json(&format!(
+                    r#"{{"results": [{{{whole}, "delivery": {{"state": "lost", "attempts": 0}}}}]}}"#
+                )))
+                .unwrap_err()
+            ),
+            "`results[0].delivery.state` is not a delivery state"
+        );
     }
 
     #[wasm_bindgen_test]
@@ -251,6 +289,7 @@ mod tests {
         .unwrap();
         assert_eq!(me.role, Some(Role::Admin));
         assert!(me.resend);
+        assert!(!me.delivery, "absent: not said");
         let nobody = super::me(json(
             r#"{"result": {"actor": "x", "method": "proxy", "role": null}}"#,
         ))

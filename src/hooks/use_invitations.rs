@@ -74,16 +74,31 @@ pub fn use_invitations(
 impl Invitations {
     /// Loads the whole list again, cancelling a load still running.
     pub fn reload(&self) {
+        self.load(true);
+    }
+
+    /// Reads the list again without saying so (no progress, Refresh stays available), to
+    /// follow what changes by itself on the server (mail on its way); a load already running
+    /// is left to finish.
+    pub fn follow(&self) {
+        if self.in_flight.with_value(Option::is_none) {
+            self.load(false);
+        }
+    }
+
+    fn load(&self, visibly: bool) {
         self.cancel();
         let Ok(controller) = web_sys::AbortController::new() else {
             return;
         };
         let abort = controller.signal();
         self.in_flight.set_value(Some(controller));
-        self.progress.set(Some(Progress {
-            loaded: 0,
-            total: None,
-        }));
+        if visibly {
+            self.progress.set(Some(Progress {
+                loaded: 0,
+                total: None,
+            }));
+        }
         let this = *self;
         let client = self.client.get_value();
         // With nothing on screen yet, each page joins the list as it arrives; with a list
@@ -104,7 +119,9 @@ impl Invitations {
                         }
                         arrived.extend(page.into_iter().map(Row::from));
                         let loaded = shown + arrived.len();
-                        this.progress.try_set(Some(Progress { loaded, total }));
+                        if visibly {
+                            this.progress.try_set(Some(Progress { loaded, total }));
+                        }
                         // Shown at once, then each time the rows so far have doubled: sorting
                         // what has arrived costs at most about twice sorting the whole list.
                         if progressive && loaded >= 2 * shown {
@@ -118,6 +135,8 @@ impl Invitations {
             if abort.aborted() {
                 return;
             }
+            // Not aborted: no later load replaced this one.
+            this.in_flight.try_update_value(|running| *running = None);
             this.progress.try_set(None);
             match result {
                 Ok(_) => {

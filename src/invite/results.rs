@@ -1,4 +1,6 @@
-//! After sending: one line per address, as the Anyscale CLI reports "sent to:" and each error.
+//! After sending: one line per address, as the Anyscale CLI reports "sent to:" and each error;
+//! "queued" instead where this project's server sends the mail (the list shows each mail as
+//! it goes), so the console never says "sent" before a mail server took it.
 
 use leptos::prelude::*;
 
@@ -11,6 +13,9 @@ use crate::i18n::words::{key, listed, t, tf, tn};
 pub fn InviteResults(
     /// What happened to every address.
     report: SendReport,
+    /// Whether the invitations' mail waits to be sent by the server (else the server says
+    /// nothing of it).
+    queued: bool,
     /// Sends what is left in the input again.
     on_retry: Callback<()>,
 ) -> impl IntoView {
@@ -30,15 +35,22 @@ pub fn InviteResults(
         listed(&others)
     };
     let count = sent.to_string();
+    let (all, some) = if queued {
+        (key!("results.all_queued"), key!("results.some_queued"))
+    } else {
+        (key!("results.all_sent"), key!("results.some_sent"))
+    };
     let headline = match sent {
-        _ if others.is_empty() => tn(key!("results.all_sent"), sent),
+        _ if others.is_empty() => tn(all, sent),
         0 if unknown == 0 => tf(key!("results.none_sent"), &[("others", &others)]),
         0 => tf(key!("results.none_confirmed"), &[("others", &others)]),
-        _ => tf(
-            key!("results.some_sent"),
-            &[("count", &count), ("others", &others)],
-        ),
+        _ => tf(some, &[("count", &count), ("others", &others)]),
     };
+    let invited = t(if queued {
+        key!("results.queued")
+    } else {
+        key!("results.sent")
+    });
     let stopped = report.stopped_by.as_ref().map(|error| {
         let stopped = tf(key!("results.stopped"), &[("error", &error.in_words())]);
         if unknown > 0 {
@@ -59,7 +71,7 @@ pub fn InviteResults(
         .iter()
         .map(|(address, outcome)| {
             let (class, text) = match outcome {
-                Outcome::Sent => ("oi-result-sent", t(key!("results.sent"))),
+                Outcome::Sent => ("oi-result-sent", invited.clone()),
                 Outcome::Refused(detail) => (
                     "oi-result-failed",
                     tf(key!("results.failed"), &[("detail", detail)]),

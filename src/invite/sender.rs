@@ -46,12 +46,13 @@ impl SendReport {
     }
 }
 
-/// Sends `addresses` in batches of at most the server's limit; `on_batch` hears how many are
-/// done after each batch. A request that fails stops the sending: its batch is `Unknown` when
+/// Sends `addresses` in batches of at most the server's limit, their mail in `locale` where the
+/// server sends it; `on_batch` hears how many are done after each batch. A request that fails stops the sending: its batch is `Unknown` when
 /// the server may have carried it out, `NotSent` otherwise, and the rest are `NotSent`.
 pub async fn send_invitations(
     client: &ApiClient,
     addresses: &[String],
+    locale: Option<&str>,
     mut on_batch: impl FnMut(usize),
 ) -> SendReport {
     let mut outcomes = Vec::with_capacity(addresses.len());
@@ -65,7 +66,7 @@ pub async fn send_invitations(
             );
             continue;
         }
-        match client.batch_create(batch).await {
+        match client.batch_create(batch, locale).await {
             Ok(response) => outcomes.extend(outcomes_of_batch(batch, &response)),
             Err(error) => {
                 let outcome = if error.change_may_have_happened() {

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use org_invitations_core::datetime::format_utc_exact;
-use org_invitations_core::invitation::shortened_id;
+use org_invitations_core::invitation::{Delivery, DeliveryState, shortened_id};
 use org_invitations_core::listing::{ListView, SortColumn, SortDirection};
 use org_invitations_core::rows::{Rows, rendered_window};
 use org_invitations_core::status::Status;
@@ -66,6 +66,18 @@ pub fn InvitationTable(
         viewport.remeasure();
     });
     let from = keep_rows_in_view(rows, positions, list_view, viewport, row_height);
+    // Each invitation's mail, by id: it changes while the row stays (the list is read again
+    // while mail is queued), and a row keeps its place and focus.
+    let deliveries = Memo::new(move |_| {
+        rows.with(|rows| {
+            rows.iter()
+                .filter_map(|row| {
+                    let delivery = row.invitation.delivery.clone()?;
+                    Some((row.invitation.id.clone(), delivery))
+                })
+                .collect::<std::collections::HashMap<_, _>>()
+        })
+    });
 
     // After a row is deleted, focus moves to the Delete button of the row now in its place;
     // when the dialog is cancelled instead, the dialog gives focus back to the button itself.
@@ -206,6 +218,7 @@ pub fn InvitationTable(
                             view! {
                                 <InvitationRow
                                     invitation
+                                    deliveries
                                     index
                                     selected
                                     return_focus
@@ -232,6 +245,8 @@ fn InvitationRow(
     index: Signal<usize>,
     /// Ids of the rows ticked for a bulk deletion.
     selected: RwSignal<HashSet<String>>,
+    /// Every invitation's mail, by id.
+    deliveries: Memo<std::collections::HashMap<String, Delivery>>,
     /// Set when this row's Delete button opens the dialog.
     return_focus: RwSignal<Option<(usize, String)>>,
     /// How copying an id went, for the table's announcement.
@@ -298,7 +313,12 @@ fn InvitationRow(
                 title=format_utc_exact(created_at)
                 data-label=t(key!("table.created"))
             >
-                {move || zone.get().format(created_at)}
+                <span class="oi-created-at">{move || zone.get().format(created_at)}</span>
+                // The mail under its creation: the row's second line, so no column widens.
+                {
+                    let id = invitation.id.clone();
+                    move || deliveries.with(|deliveries| deliveries.get(&id).map(delivery_in_words))
+                }
             </td>
             <td role="cell" class="oi-date oi-expires" title=format_utc_exact(expires_at)>
                 <span class="oi-expires-at">{move || zone.get().format(expires_at)}</span>
@@ -355,6 +375,31 @@ fn InvitationRow(
                 </button>
             </td>
         </tr>
+    }
+}
+
+/// How the invitation's mail fares, where the server sends it (this project's server): queued,
+/// sent, written to the server's folder, or not delivered with the mail server's reason (cut
+/// to the cell's width on screen, whole for a screen reader and in the tooltip).
+fn delivery_in_words(delivery: &Delivery) -> impl IntoView + use<> {
+    let text = match delivery.state {
+        DeliveryState::Queued => t(key!("delivery.queued")),
+        DeliveryState::Sent => t(key!("delivery.sent")),
+        DeliveryState::Written => t(key!("delivery.written")),
+        DeliveryState::Failed => tf(
+            key!("delivery.failed"),
+            &[("error", delivery.error.as_deref().unwrap_or_default())],
+        ),
+    };
+    let (class, title) = (
+        format!("oi-delivery oi-delivery-{}", delivery.state.name()),
+        text.clone(),
+    );
+    view! {
+        " "
+        <span class=class title=title>
+            {text}
+        </span>
     }
 }
 

@@ -142,7 +142,9 @@ async fn resend_one(
 /// The second step of a resend through a gateway (and "Invite again"): a new invitation.
 /// An address that already has one (409) is as it should be.
 async fn create(client: &ApiClient, email: &str) -> ResendOutcome {
-    match client.batch_create(&[email.to_owned()]).await {
+    // Only through a gateway (this project's server resends in one step), whose upstream
+    // writes its own mail.
+    match client.batch_create(&[email.to_owned()], None).await {
         Ok(answer) => match answer.results.into_iter().next() {
             Some(result) if result.status == 200 || result.status == 409 => ResendOutcome::Resent,
             Some(result) => ResendOutcome::RevokedOnly(

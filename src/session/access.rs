@@ -79,6 +79,13 @@ impl Access {
             .with(|caller| matches!(caller, Caller::Known(me) if me.resend))
     }
 
+    /// Whether the server sends the invitations' mail itself and says how each fares (then
+    /// invitations are "queued", not "sent", and rows show their mail).
+    pub fn reports_delivery(&self) -> bool {
+        self.caller
+            .with(|caller| matches!(caller, Caller::Known(me) if me.delivery))
+    }
+
     /// "Signed in as alice@corp.example (admin)", once known.
     pub fn signed_in_as(&self) -> Option<String> {
         self.caller.with(|caller| match caller {

@@ -435,3 +435,34 @@ pub fn raw_status(answer: &str) -> u16 {
         .and_then(|code| code.parse().ok())
         .unwrap_or(0)
 }
+
+/// The invitation link in the newest mail `server` wrote to its data folder for `address` (no
+/// mail server configured), waiting up to ten seconds for it.
+pub fn mail_link(server: &TestServer, address: &str) -> String {
+    let started = std::time::Instant::now();
+    let folder = server.data_dir.join("mail");
+    loop {
+        let mut mails: Vec<_> = std::fs::read_dir(&folder)
+            .map(|entries| entries.map(|entry| entry.unwrap().path()).collect())
+            .unwrap_or_default();
+        mails.sort_by_key(|path| std::fs::metadata(path).unwrap().modified().unwrap());
+        let found = mails.iter().rev().find_map(|path| {
+            let mail = smtp::parse(std::fs::read(path).unwrap());
+            (mail.to == [address]).then(|| {
+                mail.text
+                    .split_whitespace()
+                    .find(|word| word.contains("/invitation/"))
+                    .unwrap()
+                    .to_owned()
+            })
+        });
+        if let Some(link) = found {
+            return link;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "no mail for {address}"
+        );
+        std::thread::sleep(Duration::from_millis(25));
+    }
+}

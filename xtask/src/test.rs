@@ -111,6 +111,7 @@ pub fn run_tests(part: Option<Part>, filter: Option<String>) -> Result {
         }
         Part::E2e => {
             let browser = ensure_browser()?;
+            ensure_mail_server()?;
             console::build(&tools)?;
             let needs = Needs {
                 browser: Some(&browser),

@@ -138,13 +138,13 @@ async fn a_chunked_invite_cut_off_mid_way_reports_every_address_honestly() {
     browser.click_button("Send invitations").await;
     wait_for(
         "the report",
-        "Invitations sent to 1000; 1 not sent and 1000 unknown (the server's answer was lost: check the list).".to_owned(),
+        "Invitations to 1000 queued; 1 not sent and 1000 unknown (the server's answer was lost: check the list).".to_owned(),
         || browser.text_of(selectors::RESULTS_HEADLINE),
     )
     .await;
     let lines = browser.texts_now(selectors::RESULT_LINES).await;
     assert_eq!(lines.len(), 2001);
-    assert_eq!(lines[0], "cut0000@example.com — Sent");
+    assert_eq!(lines[0], "cut0000@example.com — Queued");
     assert_eq!(lines[1000], "cut1000@example.com — Unknown: check the list");
     assert_eq!(lines[2000], "cut2000@example.com — Not sent");
     let notice = browser.text_of(selectors::RESULTS_NOTICE).await;

@@ -8,26 +8,9 @@ use testkit::{Api, TestServer};
 
 const BATCH_CREATE_LOG: &str = "path=/api/v2/organization_invitations/batch_create ";
 
-async fn type_emails(browser: &Browser, text: &str) {
-    let area = browser
-        .client
-        .wait()
-        .at_most(e2e::WAIT)
-        .for_element(Locator::Css("textarea"))
-        .await
-        .expect("the Emails field");
-    area.send_keys(text).await.expect("typing");
-}
-
 async fn textarea_value(browser: &Browser) -> String {
     // After a reload the field appears only once the console has started: wait for it.
-    let area = browser
-        .client
-        .wait()
-        .at_most(e2e::WAIT)
-        .for_element(Locator::Css("textarea"))
-        .await
-        .expect("the Emails field");
+    let area = e2e::invite_field(browser).await;
     area.prop("value").await.expect("value").unwrap_or_default()
 }
 
@@ -43,7 +26,7 @@ async fn inviting_three_of_which_one_is_invalid_and_one_already_invited() {
     browser.client.goto(&server.sign_in_url).await.unwrap();
     let before = row_count(&browser).await;
 
-    type_emails(
+    e2e::type_emails(
         &browser,
         "New Person <new.person@example.com>, not-an-address; ADA.LOVELACE@example.com",
     )
@@ -56,10 +39,10 @@ async fn inviting_three_of_which_one_is_invalid_and_one_already_invited() {
     browser.click_button("Send invitations").await;
 
     let headline = browser.text_of(selectors::RESULTS_HEADLINE).await;
-    assert_eq!(headline, "Invitations sent to 1; 2 not sent.");
+    assert_eq!(headline, "Invitations to 1 queued; 2 not sent.");
     let lines = browser.texts_of_all(selectors::RESULT_LINES).await;
     assert_eq!(lines.len(), 3, "{lines:?}");
-    assert_eq!(lines[0], "new.person@example.com — Sent");
+    assert_eq!(lines[0], "new.person@example.com — Queued");
     assert!(
         lines[1] == "not-an-address — Not sent: no @ — is this an address?",
         "{lines:?}"
@@ -93,7 +76,7 @@ async fn the_server_refusing_an_address_is_reported_with_its_detail() {
     let browser = e2e::signed_in(&server).await;
     // Invited by someone else after the page loaded: only the server knows.
     Api::new(&server).invite(&["raced@example.com"]);
-    type_emails(&browser, "raced@example.com, fresh@example.com").await;
+    e2e::type_emails(&browser, "raced@example.com, fresh@example.com").await;
     // Ctrl+Enter sends from the keyboard.
     let area = browser.client.find(Locator::Css("textarea")).await.unwrap();
     area.send_keys(&format!(
@@ -108,7 +91,7 @@ async fn the_server_refusing_an_address_is_reported_with_its_detail() {
         lines,
         [
             "raced@example.com — Failed: Invitation already exists for raced@example.com",
-            "fresh@example.com — Sent"
+            "fresh@example.com — Queued"
         ]
     );
     assert_eq!(
@@ -124,7 +107,7 @@ async fn the_server_refusing_an_address_is_reported_with_its_detail() {
 async fn a_double_click_sends_once() {
     let server = TestServer::start_with(demo_options());
     let browser = e2e::signed_in(&server).await;
-    type_emails(&browser, "one@example.com two@example.com").await;
+    e2e::type_emails(&browser, "one@example.com two@example.com").await;
     browser
         .client
         .execute("const button = document.querySelector('button[type=submit]'); button.click(); button.click();", Vec::new())
@@ -132,7 +115,7 @@ async fn a_double_click_sends_once() {
         .unwrap();
     assert_eq!(
         browser.text_of(selectors::RESULTS_HEADLINE).await,
-        "Invitations sent to 2 addresses."
+        "Invitations to 2 addresses queued: each row shows when its mail is sent."
     );
     assert_eq!(
         server.log().matches(BATCH_CREATE_LOG).count(),
@@ -152,7 +135,7 @@ async fn a_server_that_is_down_loses_nothing_typed_and_the_draft_survives_a_relo
     });
     let browser = e2e::signed_in(&server).await;
     let typed = "Keep Me <keep.me@example.com>, also.me@example.com";
-    type_emails(&browser, typed).await;
+    e2e::type_emails(&browser, typed).await;
 
     browser.client.refresh().await.unwrap();
     wait_for("the draft after a reload", typed.to_owned(), || {
@@ -189,7 +172,7 @@ async fn a_server_that_is_down_loses_nothing_typed_and_the_draft_survives_a_relo
     browser.click_button("Retry failed").await;
     wait_for(
         "the retry",
-        "Invitations sent to 2 addresses.".to_owned(),
+        "Invitations to 2 addresses queued: each row shows when its mail is sent.".to_owned(),
         || browser.text_of(selectors::RESULTS_HEADLINE),
     )
     .await;
@@ -287,7 +270,7 @@ async fn more_than_a_batch_is_sent_in_chunks_one_after_another() {
     browser.click_button("Send invitations").await;
     wait_for(
         "the report",
-        "Invitations sent to 1500 addresses.".to_owned(),
+        "Invitations to 1500 addresses queued: each row shows when its mail is sent.".to_owned(),
         || browser.text_of(selectors::RESULTS_HEADLINE),
     )
     .await;

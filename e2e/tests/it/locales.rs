@@ -163,7 +163,7 @@ async fn each_locale_speaks_throughout_with_its_dates_and_plural_forms() {
              const exact = cell.getAttribute('title').replace(' ', 'T').replace(' UTC', 'Z');
              const expected = new Intl.DateTimeFormat(arguments[0],
                { dateStyle: 'short', timeStyle: 'short' }).format(new Date(exact));
-             return [cell.textContent.trim(), expected];",
+             return [cell.querySelector('.oi-created-at').textContent.trim(), expected];",
             vec![json!(language)],
         )
         .await;

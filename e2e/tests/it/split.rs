@@ -44,16 +44,6 @@ async fn text_or_null(browser: &Browser, css: &str) -> Value {
         .await
 }
 
-async fn wait_for_the_invite_field(browser: &Browser) {
-    browser
-        .client
-        .wait()
-        .at_most(e2e::WAIT)
-        .for_element(Locator::Css("textarea"))
-        .await
-        .expect("the Emails field");
-}
-
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn the_first_rows_need_only_the_main_module_and_a_click_before_the_rest_waits_visibly() {
@@ -105,7 +95,7 @@ async fn the_first_rows_need_only_the_main_module_and_a_click_before_the_rest_wa
             == json!(true)
     })
     .await;
-    wait_for_the_invite_field(&browser).await;
+    e2e::invite_field(&browser).await;
     assert_eq!(text_or_null(&browser, ".oi-later").await, Value::Null);
     assert_eq!(browser.page_errors().await, Vec::<String>::new());
     browser.close().await;
@@ -139,7 +129,7 @@ async fn a_module_that_cannot_be_fetched_says_so_and_retry_brings_it() {
         .click()
         .await
         .unwrap();
-    wait_for_the_invite_field(&browser).await;
+    e2e::invite_field(&browser).await;
     assert_eq!(
         text_or_null(&browser, ".oi-later-failed").await,
         Value::Null
@@ -226,7 +216,7 @@ async fn a_page_of_one_build_never_fetches_a_module_of_another() {
     // A new page is the new build, whole.
     browser.client.refresh().await.unwrap();
     browser.text_of(selectors::ROWS).await;
-    wait_for_the_invite_field(&browser).await;
+    e2e::invite_field(&browser).await;
     assert_eq!(
         later_module_answers(&server).last().cloned(),
         Some(format!("/split_later-{new}.wasm 200"))

@@ -13,7 +13,10 @@ pub fn changes_something(method: &Method) -> bool {
 }
 
 /// Refuses a request that a page of another site made the browser send: its `Origin` (or,
-/// without one, `Sec-Fetch-Site`) must be this server's own origin or an allowed one. A
+/// without one, `Sec-Fetch-Site`) must be this server's own origin or an allowed one. An
+/// opaque `Origin: null` passes only with `Sec-Fetch-Site: same-origin`: a browser sends it
+/// for a form on a page of this server that keeps its address to itself (`Referrer-Policy:
+/// no-referrer`, the invitee's page), and for sandboxed frames, which say `cross-site`. A
 /// request with neither header comes from a program, not a page, and passes.
 pub fn refuse_cross_site(headers: &HeaderMap, allowed: &[HeaderValue]) -> Result<(), ApiError> {
     let refused = || {
@@ -22,7 +25,17 @@ pub fn refuse_cross_site(headers: &HeaderMap, allowed: &[HeaderValue]) -> Result
             "Cross-site request refused: changes signed in by cookie must come from this console's own pages",
         )
     };
+    let fetch_site = headers
+        .get("sec-fetch-site")
+        .map(|site| site.to_str().unwrap_or(""));
     if let Some(origin) = headers.get(header::ORIGIN) {
+        if origin == "null" {
+            return if fetch_site == Some("same-origin") {
+                Ok(())
+            } else {
+                Err(refused())
+            };
+        }
         if allowed.contains(origin) {
             return Ok(());
         }
@@ -44,10 +57,7 @@ pub fn refuse_cross_site(headers: &HeaderMap, allowed: &[HeaderValue]) -> Result
             Err(refused())
         };
     }
-    match headers
-        .get("sec-fetch-site")
-        .map(|site| site.to_str().unwrap_or(""))
-    {
+    match fetch_site {
         None | Some("same-origin") | Some("none") => Ok(()),
         Some(_) => Err(refused()),
     }
@@ -110,6 +120,23 @@ mod tests {
         assert!(fetch("same-origin").is_ok() && fetch("none").is_ok());
         assert!(fetch("cross-site").is_err() && fetch("same-site").is_err());
         assert!(refuse_cross_site(&HeaderMap::new(), &allowed).is_ok());
+    }
+
+    #[test]
+    fn an_opaque_origin_passes_only_from_the_same_origin() {
+        let opaque = |site: Option<&'static str>| {
+            let mut sent = vec![(header::HOST, "127.0.0.1:8080"), (header::ORIGIN, "null")];
+            if let Some(site) = site {
+                sent.push((header::HeaderName::from_static("sec-fetch-site"), site));
+            }
+            refuse_cross_site(&headers(&sent), &[])
+        };
+        // A form on a page of this server with `Referrer-Policy: no-referrer`.
+        assert!(opaque(Some("same-origin")).is_ok());
+        // A sandboxed frame, anywhere; or a browser that says nothing more.
+        for site in [Some("cross-site"), Some("same-site"), Some("none"), None] {
+            assert!(opaque(site).is_err(), "{site:?}");
+        }
     }
 
     #[test]

@@ -28,7 +28,8 @@ pub async fn me(
             actor: identity.actor,
             method: identity.method.name().to_owned(),
             role: identity.role,
-            resend: site.offers_resend,
+            resend: site.own_store,
+            delivery: site.own_store,
         },
     }))
 }

@@ -88,6 +88,10 @@ fn each_role_may_do_what_it_allows_and_nothing_more() {
             me["result"]["resend"], true,
             "this server offers the resend"
         );
+        assert_eq!(
+            me["result"]["delivery"], true,
+            "this server sends the mail and says how it fares"
+        );
     }
     let refused = api.send(
         "POST",

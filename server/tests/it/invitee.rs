@@ -8,36 +8,6 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use testkit::{Api, LIST_PATH, ServerOptions, TestServer};
 
-/// The link of the newest mail the server wrote for `address`, waiting up to ten seconds.
-fn link_for(server: &TestServer, address: &str) -> String {
-    let started = Instant::now();
-    let folder = server.data_dir.join("mail");
-    loop {
-        let mut mails: Vec<_> = std::fs::read_dir(&folder)
-            .map(|entries| entries.map(|entry| entry.unwrap().path()).collect())
-            .unwrap_or_default();
-        mails.sort_by_key(|path| std::fs::metadata(path).unwrap().modified().unwrap());
-        let found = mails.iter().rev().find_map(|path| {
-            let mail = testkit::smtp::parse(std::fs::read(path).unwrap());
-            (mail.to == [address]).then(|| {
-                mail.text
-                    .split_whitespace()
-                    .find(|word| word.contains("/invitation/"))
-                    .unwrap()
-                    .to_owned()
-            })
-        });
-        if let Some(link) = found {
-            return link;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "no mail for {address}"
-        );
-        std::thread::sleep(Duration::from_millis(25));
-    }
-}
-
 fn invite(api: &Api, email: &str, locale: &str) -> String {
     let created = api.post(LIST_PATH, &json!({"email": email, "locale": locale}));
     assert_eq!(created.status, 200, "{}", created.body);
@@ -80,7 +50,7 @@ fn looking_changes_nothing_and_accepting_happens_once() {
     let server = TestServer::start();
     let api = Api::new(&server);
     let id = invite(&api, "ada@example.com", "de");
-    let link = link_for(&server, "ada@example.com");
+    let link = testkit::mail_link(&server, "ada@example.com");
     let path = path_of(&server, &link);
 
     for _ in 0..10 {
@@ -136,7 +106,7 @@ fn declining_and_what_became_of_an_invitation_are_each_said_in_words() {
     let server = TestServer::start();
     let api = Api::new(&server);
     invite(&api, "no@example.com", "en");
-    let declining = link_for(&server, "no@example.com");
+    let declining = testkit::mail_link(&server, "no@example.com");
     let path = path_of(&server, &declining).to_owned();
     let form = form_token(&api.get_with(&path, &[]).body);
     let declined = answer(&api, &server, &path, "decline", &form);
@@ -145,7 +115,7 @@ fn declining_and_what_became_of_an_invitation_are_each_said_in_words() {
 
     // Revoked: the old link says it was withdrawn, naming whom to ask.
     let revoked = invite(&api, "gone@example.com", "en");
-    let gone = link_for(&server, "gone@example.com");
+    let gone = testkit::mail_link(&server, "gone@example.com");
     api.post_raw(&format!("{LIST_PATH}{revoked}/invalidate"), "");
     let page = api.get_with(path_of(&server, &gone), &[]).body;
     assert!(
@@ -155,12 +125,12 @@ fn declining_and_what_became_of_an_invitation_are_each_said_in_words() {
 
     // Resent: the old link says a newer invitation replaced it; the new one works.
     let first = invite(&api, "twice@example.com", "fr");
-    let old = link_for(&server, "twice@example.com");
+    let old = testkit::mail_link(&server, "twice@example.com");
     let resent = api.post_raw(&format!("{LIST_PATH}{first}/resend"), "");
     assert_eq!(resent.status, 200, "{}", resent.body);
     let started = Instant::now();
     let fresh = loop {
-        let link = link_for(&server, "twice@example.com");
+        let link = testkit::mail_link(&server, "twice@example.com");
         if link != old {
             break link;
         }
@@ -184,7 +154,7 @@ fn an_answer_from_elsewhere_or_without_the_form_is_refused() {
     let server = TestServer::start();
     let api = Api::new(&server);
     invite(&api, "csrf@example.com", "en");
-    let link = link_for(&server, "csrf@example.com");
+    let link = testkit::mail_link(&server, "csrf@example.com");
     let path = path_of(&server, &link);
     let form = form_token(&api.get_with(path, &[]).body);
     let elsewhere = api.send(

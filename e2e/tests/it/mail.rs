@@ -1,0 +1,100 @@
+//! The console tells the truth about invitation mail (this project's server, sending through a
+//! real SMTP server on loopback): "queued" when invitations are made, then each row's mail as
+//! it changes, without a reload: sent, or not delivered with the mail server's reason.
+
+use e2e::{Browser, demo_options, wait_for};
+use serde_json::json;
+use testkit::smtp::SmtpServer;
+use testkit::{TestServer, selectors};
+
+/// The delivery words of the row for `email`, or null while it has none.
+async fn delivery_of(browser: &Browser, email: &str) -> serde_json::Value {
+    browser
+        .script(
+            "const row = [...document.querySelectorAll('tr.oi-row')]
+                 .find((row) => row.querySelector('td.oi-email').textContent === arguments[0]);
+             return row?.querySelector('.oi-delivery')?.textContent ?? null;",
+            vec![json!(email)],
+        )
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium, the release console and Debian's python3-aiosmtpd: `cargo xtask test e2e` provides them"]
+async fn invitations_are_queued_then_each_row_shows_its_mail_as_it_goes() {
+    let smtp = SmtpServer::start();
+    // Later: refused for now, accepted two seconds on. Refused: refused for good.
+    smtp.answer("later@example.com", &["451 4.3.0 Try again later"]);
+    smtp.answer("refused@example.com", &["550 5.1.1 No such user here"]);
+    let mut options = demo_options();
+    options.extra_args.extend(
+        [
+            "--smtp-url",
+            &smtp.url(),
+            "--mail-from",
+            "Acme <invitations@acme.example>",
+            "--mail-retry-delays",
+            "2s",
+        ]
+        .map(str::to_owned),
+    );
+    let server = TestServer::start_with(options);
+    let browser = e2e::signed_in(&server).await;
+    e2e::type_emails(&browser, "later@example.com\nrefused@example.com").await;
+    browser.click_button("Send invitations").await;
+    assert_eq!(
+        browser.text_of(selectors::RESULTS_HEADLINE).await,
+        "Invitations to 2 addresses queued: each row shows when its mail is sent."
+    );
+    assert_eq!(
+        browser.texts_of_all(selectors::RESULT_LINES).await,
+        ["later@example.com — Queued", "refused@example.com — Queued"]
+    );
+    // Nobody reloads: the rows follow the mail.
+    wait_for("the later mail, queued", json!("Mail queued"), || {
+        delivery_of(&browser, "later@example.com")
+    })
+    .await;
+    wait_for(
+        "the refused mail, with the mail server's reason",
+        true,
+        || async {
+            delivery_of(&browser, "refused@example.com")
+                .await
+                .as_str()
+                .is_some_and(|text| {
+                    text.starts_with("Mail not delivered: ") && text.contains("No such user here")
+                })
+        },
+    )
+    .await;
+    wait_for("the later mail, sent", json!("Mail sent"), || {
+        delivery_of(&browser, "later@example.com")
+    })
+    .await;
+    let received = smtp.received();
+    assert_eq!(received.len(), 1, "only the later mail arrived");
+    browser.assert_accessible("rows with their mail").await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
+async fn without_a_mail_server_the_rows_say_the_mail_was_written_to_the_servers_folder() {
+    let server = TestServer::start_with(demo_options());
+    let browser = e2e::signed_in(&server).await;
+
+    e2e::type_emails(&browser, "folder@example.com").await;
+    browser.click_button("Send invitations").await;
+    assert_eq!(
+        browser.text_of(selectors::RESULTS_HEADLINE).await,
+        "Invitation to 1 address queued: its row shows when the mail is sent."
+    );
+    wait_for(
+        "the row's mail, written to the folder",
+        json!("Mail written to the server's mail folder"),
+        || delivery_of(&browser, "folder@example.com"),
+    )
+    .await;
+    browser.close().await;
+}
