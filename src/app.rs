@@ -88,10 +88,15 @@ pub fn App(
     } = invitations;
     let load = move || invitations.reload();
     // While a mail is queued, the list is read again, quietly and less often each time (1 s to
-    // 16 s), so each row's delivery changes without a reload.
+    // 16 s), so each row's delivery changes without a reload. One read waits at a time: any
+    // load (Refresh, a send) replaces the one that was waiting.
     let following = StoredValue::new(org_invitations_core::retry::Backoff::default());
+    let next_read = StoredValue::new(None::<TimeoutHandle>);
     Effect::new(move |_| {
         refreshed_at.track();
+        if let Some(waiting) = next_read.try_update_value(Option::take).flatten() {
+            waiting.clear();
+        }
         let now = now.get_untracked();
         let queued = rows.with_untracked(|rows| {
             rows.iter().flat_map(|rows| rows.iter()).any(|row| {
@@ -108,10 +113,16 @@ pub fn App(
         let wait = following
             .try_update_value(|wait| wait.next_wait_ms())
             .unwrap_or(16_000);
-        set_timeout(
+        let read = set_timeout_with_handle(
             move || invitations.follow(),
             Duration::from_millis(u64::from(wait)),
         );
+        next_read.set_value(read.ok());
+    });
+    on_cleanup(move || {
+        if let Some(waiting) = next_read.try_update_value(Option::take).flatten() {
+            waiting.clear();
+        }
     });
     // The later parts are fetched once the list has answered (or at once without a list), and
     // again with its next answer after a fetch failed.

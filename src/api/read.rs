@@ -13,8 +13,8 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use super::ApiError;
 
-/// A value in an answer and where it is (`results[3].email`), for the message when it is not
-/// what the contract says.
+/// A value in an answer and where it is (`results[3].email`; empty for the whole answer), for
+/// the message when it is not what the contract says.
 struct At {
     value: JsValue,
     path: String,
@@ -24,7 +24,7 @@ impl At {
     fn answer(value: JsValue) -> Self {
         Self {
             value,
-            path: "the answer".to_owned(),
+            path: String::new(),
         }
     }
 
@@ -34,10 +34,10 @@ impl At {
         } else {
             JsValue::UNDEFINED
         };
-        let path = if self.path == "the answer" {
-            format!("`{name}`")
+        let path = if self.path.is_empty() {
+            name.to_owned()
         } else {
-            format!("{}.{name}`", self.path.trim_end_matches('`'))
+            format!("{}.{name}", self.path)
         };
         At { value, path }
     }
@@ -47,7 +47,12 @@ impl At {
     }
 
     fn wrong(&self, what: &str) -> ApiError {
-        ApiError::BadResponse(format!("{} is not {what}", self.path))
+        let at = if self.path.is_empty() {
+            "the answer".to_owned()
+        } else {
+            format!("`{}`", self.path)
+        };
+        ApiError::BadResponse(format!("{at} is not {what}"))
     }
 
     fn text(&self) -> Result<String, ApiError> {
@@ -85,13 +90,12 @@ impl At {
             .value
             .dyn_ref::<js_sys::Array>()
             .ok_or_else(|| self.wrong("a list"))?;
-        let base = self.path.trim_end_matches('`');
         Ok(array
             .iter()
             .enumerate()
             .map(|(index, value)| At {
                 value,
-                path: format!("{base}[{index}]`"),
+                path: format!("{}[{index}]", self.path),
             })
             .collect())
     }

@@ -165,6 +165,29 @@ impl<'a> Api<'a> {
         reply.json()["results"].as_array().expect("results").clone()
     }
 
+    /// Creates one invitation, its mail and page in `locale` where one is given (this server's
+    /// extension); returns its id.
+    pub fn invite_in(&self, email: &str, locale: Option<&str>) -> String {
+        let mut body = serde_json::json!({"email": email});
+        if let Some(locale) = locale {
+            body["locale"] = serde_json::json!(locale);
+        }
+        let created = self.post(crate::LIST_PATH, &body);
+        assert_eq!(created.status, 200, "{}", created.body);
+        created.json()["result"]["id"]
+            .as_str()
+            .expect("the new invitation's id")
+            .to_owned()
+    }
+
+    /// The addresses of every pending invitation.
+    pub fn pending_emails(&self) -> Vec<String> {
+        self.list_all("")
+            .iter()
+            .map(|invitation| invitation["email"].as_str().expect("an address").to_owned())
+            .collect()
+    }
+
     /// Invites every address, in batches of the API's 1,000.
     pub fn invite_all(&self, emails: &[String]) {
         for chunk in emails.chunks(1000) {

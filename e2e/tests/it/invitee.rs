@@ -6,19 +6,7 @@ use e2e::{BROWSER_TIME_ZONE, Browser, wait_for};
 use fantoccini::Locator;
 use fantoccini::key::Key;
 use serde_json::json;
-use testkit::{Api, LIST_PATH, TestServer};
-
-fn invite(api: &Api, email: &str, locale: &str) {
-    let created = api.post(LIST_PATH, &json!({"email": email, "locale": locale}));
-    assert_eq!(created.status, 200, "{}", created.body);
-}
-
-fn pending(api: &Api) -> Vec<String> {
-    api.list_all("")
-        .iter()
-        .map(|invitation| invitation["email"].as_str().unwrap().to_owned())
-        .collect()
-}
+use testkit::{Api, TestServer};
 
 async fn page_text(browser: &Browser) -> String {
     browser
@@ -34,14 +22,14 @@ async fn page_text(browser: &Browser) -> String {
 async fn the_invitees_page_is_accessible_and_accepts_by_click() {
     let server = TestServer::start();
     let api = Api::new(&server);
-    invite(&api, "ada@example.com", "en");
+    api.invite_in("ada@example.com", Some("en"));
     let link = testkit::mail_link(&server, "ada@example.com");
     let browser = Browser::start(BROWSER_TIME_ZONE).await;
     // Opened twice, as a person and a link scanner do: still pending.
     for _ in 0..2 {
         browser.client.goto(&link).await.unwrap();
     }
-    assert_eq!(pending(&api), ["ada@example.com"]);
+    assert_eq!(api.pending_emails(), ["ada@example.com"]);
     let text = page_text(&browser).await;
     assert!(text.contains("ada@example.com"), "{text}");
     browser
@@ -63,7 +51,7 @@ async fn the_invitees_page_is_accessible_and_accepts_by_click() {
     browser
         .assert_accessible("the invitee's page, accepted")
         .await;
-    assert_eq!(pending(&api), Vec::<String>::new());
+    assert_eq!(api.pending_emails(), Vec::<String>::new());
     browser.close().await;
 }
 
@@ -72,7 +60,7 @@ async fn the_invitees_page_is_accessible_and_accepts_by_click() {
 async fn in_arabic_the_page_reads_right_to_left_and_accepts_by_keyboard() {
     let server = TestServer::start();
     let api = Api::new(&server);
-    invite(&api, "layla@example.com", "ar");
+    api.invite_in("layla@example.com", Some("ar"));
     let link = testkit::mail_link(&server, "layla@example.com");
     let browser = Browser::start(BROWSER_TIME_ZONE).await;
     browser.client.goto(&link).await.unwrap();
@@ -127,7 +115,7 @@ async fn in_arabic_the_page_reads_right_to_left_and_accepts_by_keyboard() {
         .await
         .unwrap();
     wait_for("the invitation accepted", Vec::<String>::new(), || async {
-        pending(&api)
+        api.pending_emails()
     })
     .await;
     browser

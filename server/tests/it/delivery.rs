@@ -46,16 +46,6 @@ fn state_is(state: &'static str) -> impl Fn(&Value) -> bool {
     move |delivery| delivery["state"] == state
 }
 
-fn invite(api: &Api, email: &str, locale: Option<&str>) -> String {
-    let mut body = json!({"email": email});
-    if let Some(locale) = locale {
-        body["locale"] = json!(locale);
-    }
-    let created = api.post(LIST_PATH, &body);
-    assert_eq!(created.status, 200, "{}", created.body);
-    created.json()["result"]["id"].as_str().unwrap().to_owned()
-}
-
 #[test]
 #[ignore = "needs Debian's python3-aiosmtpd: `cargo xtask test` installs it"]
 fn an_invitation_reaches_a_real_mail_server_in_its_language_with_its_link() {
@@ -123,8 +113,8 @@ fn a_refusal_for_now_is_tried_again_and_one_for_good_fails_with_its_reason() {
     smtp.answer("nobody@example.com", &["550 5.1.1 No such user here"]);
     let server = sending_through(&smtp.url(), &[]);
     let api = Api::new(&server);
-    let later = invite(&api, "later@example.com", None);
-    let nobody = invite(&api, "nobody@example.com", None);
+    let later = api.invite_in("later@example.com", None);
+    let nobody = api.invite_in("nobody@example.com", None);
 
     let delivered = delivery_when(&api, &later, state_is("sent"));
     assert_eq!(delivered["attempts"], 2, "{delivered}");
@@ -157,7 +147,7 @@ fn while_the_mail_server_is_away_mail_waits_and_each_arrives_once_when_it_is_bac
     let api = Api::new(&server);
     let started = Instant::now();
     let ids: Vec<String> = (0..3)
-        .map(|n| invite(&api, &format!("away{n}@example.com"), None))
+        .map(|n| api.invite_in(&format!("away{n}@example.com"), None))
         .collect();
     assert!(
         started.elapsed() < Duration::from_secs(5),
@@ -202,7 +192,7 @@ fn starttls_is_used_with_the_mail_servers_own_authority() {
     let url = format!("smtp://127.0.0.1:{}?tls=required", smtp.port);
     let server = sending_through(&url, &["--smtp-ca", ca.to_str().unwrap()]);
     let api = Api::new(&server);
-    let id = invite(&api, "secure@example.com", Some("ar"));
+    let id = api.invite_in("secure@example.com", Some("ar"));
     delivery_when(&api, &id, state_is("sent"));
     let mail = smtp.wait_for(1, Duration::from_secs(5)).remove(0);
     assert!(mail.html.contains("dir=\"rtl\""), "Arabic, right to left");
@@ -210,7 +200,7 @@ fn starttls_is_used_with_the_mail_servers_own_authority() {
     // Without the authority, the certificate is not trusted: nothing is sent in the clear.
     let untrusting = sending_through(&url, &[]);
     let api = Api::new(&untrusting);
-    let id = invite(&api, "secure2@example.com", None);
+    let id = api.invite_in("secure2@example.com", None);
     let waiting = delivery_when(&api, &id, |delivery| {
         delivery["attempts"].as_u64() >= Some(1)
     });
@@ -225,7 +215,7 @@ fn the_mail_servers_password_is_never_logged_shown_or_printed() {
     let url = format!("smtp://mailer:s3cret-passw0rd@127.0.0.1:{}", smtp.port);
     let server = sending_through(&url, &[]);
     let api = Api::new(&server);
-    let id = invite(&api, "quiet@example.com", None);
+    let id = api.invite_in("quiet@example.com", None);
     let settled = delivery_when(&api, &id, |delivery| {
         delivery["attempts"].as_u64() >= Some(1)
     });
@@ -250,7 +240,7 @@ fn the_mail_servers_password_is_never_logged_shown_or_printed() {
 fn without_a_mail_server_mail_is_written_to_the_data_folder() {
     let server = TestServer::start();
     let api = Api::new(&server);
-    let id = invite(&api, "dev@example.com", Some("fr"));
+    let id = api.invite_in("dev@example.com", Some("fr"));
     let written = delivery_when(&api, &id, state_is("written"));
     assert_eq!(written["attempts"], 1);
     let folder = server.data_dir.join("mail");

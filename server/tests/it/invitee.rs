@@ -8,12 +8,6 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use testkit::{Api, LIST_PATH, ServerOptions, TestServer};
 
-fn invite(api: &Api, email: &str, locale: &str) -> String {
-    let created = api.post(LIST_PATH, &json!({"email": email, "locale": locale}));
-    assert_eq!(created.status, 200, "{}", created.body);
-    created.json()["result"]["id"].as_str().unwrap().to_owned()
-}
-
 /// The path of `link` on `server`, for requests.
 fn path_of<'a>(server: &TestServer, link: &'a str) -> &'a str {
     link.strip_prefix(&server.base_url).unwrap()
@@ -38,18 +32,11 @@ fn answer(api: &Api, server: &TestServer, path: &str, answer: &str, form: &str) 
     )
 }
 
-fn pending(api: &Api) -> Vec<String> {
-    api.list_all("")
-        .iter()
-        .map(|invitation| invitation["email"].as_str().unwrap().to_owned())
-        .collect()
-}
-
 #[test]
 fn looking_changes_nothing_and_accepting_happens_once() {
     let server = TestServer::start();
     let api = Api::new(&server);
-    let id = invite(&api, "ada@example.com", "de");
+    let id = api.invite_in("ada@example.com", Some("de"));
     let link = testkit::mail_link(&server, "ada@example.com");
     let path = path_of(&server, &link);
 
@@ -66,7 +53,7 @@ fn looking_changes_nothing_and_accepting_happens_once() {
         assert_eq!(api.request("HEAD", path, &[]).status, 200);
     }
     assert_eq!(
-        pending(&api),
+        api.pending_emails(),
         ["ada@example.com"],
         "still pending after 10 GETs and HEADs"
     );
@@ -78,7 +65,10 @@ fn looking_changes_nothing_and_accepting_happens_once() {
     let accepted = answer(&api, &server, path, "accept", &form);
     assert_eq!(accepted.status, 200, "{}", accepted.body);
     assert!(accepted.body.contains("angenommen"), "{}", accepted.body);
-    assert!(pending(&api).is_empty(), "it leaves the pending list");
+    assert!(
+        api.pending_emails().is_empty(),
+        "it leaves the pending list"
+    );
     let again = answer(&api, &server, path, "accept", &form);
     assert_eq!(again.status, 409);
     assert!(again.body.contains("bereits angenommen"), "{}", again.body);
@@ -105,7 +95,7 @@ fn looking_changes_nothing_and_accepting_happens_once() {
 fn declining_and_what_became_of_an_invitation_are_each_said_in_words() {
     let server = TestServer::start();
     let api = Api::new(&server);
-    invite(&api, "no@example.com", "en");
+    api.invite_in("no@example.com", Some("en"));
     let declining = testkit::mail_link(&server, "no@example.com");
     let path = path_of(&server, &declining).to_owned();
     let form = form_token(&api.get_with(&path, &[]).body);
@@ -114,7 +104,7 @@ fn declining_and_what_became_of_an_invitation_are_each_said_in_words() {
     assert!(api.get_with(&path, &[]).body.contains("already declined"));
 
     // Revoked: the old link says it was withdrawn, naming whom to ask.
-    let revoked = invite(&api, "gone@example.com", "en");
+    let revoked = api.invite_in("gone@example.com", Some("en"));
     let gone = testkit::mail_link(&server, "gone@example.com");
     api.post_raw(&format!("{LIST_PATH}{revoked}/invalidate"), "");
     let page = api.get_with(path_of(&server, &gone), &[]).body;
@@ -124,7 +114,7 @@ fn declining_and_what_became_of_an_invitation_are_each_said_in_words() {
     );
 
     // Resent: the old link says a newer invitation replaced it; the new one works.
-    let first = invite(&api, "twice@example.com", "fr");
+    let first = api.invite_in("twice@example.com", Some("fr"));
     let old = testkit::mail_link(&server, "twice@example.com");
     let resent = api.post_raw(&format!("{LIST_PATH}{first}/resend"), "");
     assert_eq!(resent.status, 200, "{}", resent.body);
@@ -153,7 +143,7 @@ fn declining_and_what_became_of_an_invitation_are_each_said_in_words() {
 fn an_answer_from_elsewhere_or_without_the_form_is_refused() {
     let server = TestServer::start();
     let api = Api::new(&server);
-    invite(&api, "csrf@example.com", "en");
+    api.invite_in("csrf@example.com", Some("en"));
     let link = testkit::mail_link(&server, "csrf@example.com");
     let path = path_of(&server, &link);
     let form = form_token(&api.get_with(path, &[]).body);
@@ -175,7 +165,11 @@ fn an_answer_from_elsewhere_or_without_the_form_is_refused() {
         "00000000000000000000000000000000",
     );
     assert_eq!(without_form.status, 403);
-    assert_eq!(pending(&api), ["csrf@example.com"], "nothing was answered");
+    assert_eq!(
+        api.pending_emails(),
+        ["csrf@example.com"],
+        "nothing was answered"
+    );
 }
 
 #[test]

@@ -36,13 +36,20 @@ fn shared_database() -> (tempfile::TempDir, String) {
 }
 
 fn instance(database_url: &str) -> TestServer {
+    instance_with(database_url, &[])
+}
+
+/// An instance on `database_url` with the shared token and `extra` arguments.
+fn instance_with(database_url: &str, extra: &[&str]) -> TestServer {
+    let mut extra_args: Vec<String> = vec![
+        "--database-url".into(),
+        database_url.into(),
+        "--token".into(),
+        TOKEN.into(),
+    ];
+    extra_args.extend(extra.iter().map(|arg| (*arg).to_owned()));
     TestServer::start_with(ServerOptions {
-        extra_args: vec![
-            "--database-url".into(),
-            database_url.into(),
-            "--token".into(),
-            TOKEN.into(),
-        ],
+        extra_args,
         ..Default::default()
     })
 }
@@ -587,20 +594,17 @@ fn readiness_follows_the_database_and_health_does_not() {
 fn two_instances_send_each_invitations_mail_once() {
     let smtp = testkit::smtp::SmtpServer::start();
     let (_dir, url) = shared_database();
+    let smtp_url = smtp.url();
     let sending = |database_url: &str| {
-        TestServer::start_with(ServerOptions {
-            extra_args: vec![
-                "--database-url".into(),
-                database_url.into(),
-                "--token".into(),
-                TOKEN.into(),
-                "--smtp-url".into(),
-                smtp.url(),
-                "--mail-from".into(),
-                "Invitations <invitations@acme.example>".into(),
+        instance_with(
+            database_url,
+            &[
+                "--smtp-url",
+                &smtp_url,
+                "--mail-from",
+                "Invitations <invitations@acme.example>",
             ],
-            ..Default::default()
-        })
+        )
     };
     let (a, b) = (sending(&url), sending(&url));
     let addresses: Vec<String> = (0..200)
