@@ -313,6 +313,44 @@ impl TestServer {
         }
     }
 
+    /// Runs one SQL statement on the running server's database, beside it (its SQLite file, or
+    /// its PostgreSQL database): for a state no request can make, as an invitation past its
+    /// expiry.
+    pub fn run_sql(&self, statement: &str) {
+        match &self.database_url {
+            Some(url) => {
+                postgres::sql(url, statement);
+            }
+            None => {
+                let connection =
+                    rusqlite::Connection::open(self.data_dir.join("invitations.sqlite3"))
+                        .expect("the database file opens");
+                connection
+                    .busy_timeout(Duration::from_secs(10))
+                    .expect("a busy timeout");
+                connection
+                    .execute_batch(statement)
+                    .expect("the statement runs");
+            }
+        }
+    }
+
+    /// Moves invitation `id`'s expiry a minute into the past, as if its time had run out.
+    pub fn expire_invitation(&self, id: &str) {
+        assert!(
+            id.bytes()
+                .all(|byte| byte.is_ascii_alphanumeric() || byte == b'_')
+        );
+        let past = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis()
+            - 60_000;
+        self.run_sql(&format!(
+            "UPDATE invitations SET expires_at_ms = {past} WHERE id = '{id}'"
+        ));
+    }
+
     /// A new named token with `role`, made on the running server's data.
     pub fn new_token(&self, name: &str, role: &str) -> String {
         let (made, token, error) = self.tokens(&["create", name, "--role", role]);

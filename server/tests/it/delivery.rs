@@ -12,21 +12,28 @@ use testkit::{Api, LIST_PATH, ServerOptions, TestServer};
 const FROM: &str = "Acme Invitations <invitations@acme.example>";
 
 fn sending_through(url: &str, extra: &[&str]) -> TestServer {
-    let mut args = vec![
-        "--smtp-url".to_owned(),
-        url.to_owned(),
-        "--mail-from".to_owned(),
-        FROM.to_owned(),
-        "--org-name".to_owned(),
-        "Acme".to_owned(),
-        "--mail-retry-delays".to_owned(),
-        "0s,1s".to_owned(),
-    ];
+    let mut args = mail_args(url, "0s,1s");
     args.extend(extra.iter().map(|arg| (*arg).to_owned()));
     TestServer::start_with(ServerOptions {
         extra_args: args,
         ..Default::default()
     })
+}
+
+/// The options that send through `url` as Acme, waiting `retry_delays` between attempts.
+fn mail_args(url: &str, retry_delays: &str) -> Vec<String> {
+    [
+        "--smtp-url",
+        url,
+        "--mail-from",
+        FROM,
+        "--org-name",
+        "Acme",
+        "--mail-retry-delays",
+        retry_delays,
+    ]
+    .map(str::to_owned)
+    .to_vec()
 }
 
 /// The invitation's `delivery` once `done` says it is where it should be, within ten seconds.
@@ -182,6 +189,40 @@ fn while_the_mail_server_is_away_mail_waits_and_each_arrives_once_when_it_is_bac
             "away2@example.com"
         ]
     );
+}
+
+#[test]
+#[ignore = "needs Debian's python3-aiosmtpd: `cargo xtask test` installs it"]
+fn mail_committed_before_a_crash_is_sent_once_after_the_restart() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("smtp://127.0.0.1:{port}");
+    let folder = tempfile::tempdir().unwrap();
+    let options = ServerOptions {
+        data_dir: Some(folder.path().join("data")),
+        // Long enough that the next attempt is not under way when the process dies.
+        extra_args: mail_args(&url, "3s"),
+        ..Default::default()
+    };
+    let server = TestServer::start_with(options.clone());
+    let api = Api::new(&server);
+    let id = api.invite_in("crash@example.com", None);
+    // Committed, tried once while no mail server answers, and not sent.
+    let waiting = delivery_when(&api, &id, |delivery| delivery["error"].is_string());
+    assert_eq!(waiting["state"], "queued", "{waiting}");
+    server.kill_hard();
+
+    let smtp = SmtpServer::start_on(port);
+    let restarted = TestServer::start_with(options);
+    let api = Api::new(&restarted);
+    let sent = delivery_when(&api, &id, state_is("sent"));
+    assert_eq!(sent["attempts"], 2, "{sent}");
+    let received = smtp.wait_for(1, Duration::from_secs(5));
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].to, ["crash@example.com"]);
 }
 
 #[test]

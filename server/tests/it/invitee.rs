@@ -188,3 +188,34 @@ fn guessed_tokens_are_refused_then_limited() {
     assert!(page.body.contains("Too many tries"), "{}", page.body);
     let _: Value = json!(null);
 }
+
+#[test]
+fn an_expired_link_says_when_it_expired_and_whom_to_ask_and_accepts_nothing() {
+    let server = TestServer::start();
+    let api = Api::new(&server);
+    let id = api.invite_in("late@example.com", Some("en"));
+    let link = testkit::mail_link(&server, "late@example.com");
+    let path = path_of(&server, &link);
+    let form = form_token(&api.get_with(path, &[]).body);
+    server.expire_invitation(&id);
+
+    let page = api.get_with(path, &[]);
+    assert_eq!(page.status, 200, "a page, never an error page");
+    assert!(
+        page.body.contains("This invitation expired on")
+            && page.body.contains("Local organization"),
+        "says when, and whom to ask: {}",
+        page.body
+    );
+    assert!(
+        !page.body.contains("name=\"form\""),
+        "nothing left to answer"
+    );
+
+    // The form fetched before it expired is refused, and nothing changes.
+    let late = answer(&api, &server, path, "accept", &form);
+    assert_eq!(late.status, 409);
+    assert!(late.body.contains("expired"), "{}", late.body);
+    let kept = api.get(&format!("{LIST_PATH}{id}")).json();
+    assert_eq!(kept["result"]["accepted_at"], Value::Null, "{kept}");
+}
