@@ -229,6 +229,12 @@ fn what(record: &AuditRecord) -> String {
             None => t(key!("activity.resent")),
         },
         "denied" => t(key!("activity.refused")),
+        "mail_queued" => t(key!("activity.mail_queued")),
+        "mail_sent" => t(key!("activity.mail_sent")),
+        "mail_written" => t(key!("activity.mail_written")),
+        "mail_failed" => t(key!("activity.mail_failed")),
+        "accepted" => t(key!("activity.accepted")),
+        "declined" => t(key!("activity.declined")),
         other => other.to_owned(),
     }
 }
@@ -236,6 +242,8 @@ fn what(record: &AuditRecord) -> String {
 /// How it ended, in words.
 fn outcome(record: &AuditRecord) -> String {
     match (record.status, &record.detail) {
+        // The mail server's own reason; its status is this server's, not the mail server's.
+        (Some(_), Some(detail)) if record.action == "mail_failed" => detail.clone(),
         (None, _) => t(key!("activity.unknown")),
         (Some(status), _) if (200..300).contains(&status) => t(key!("activity.done")),
         (Some(status), Some(detail)) => tf(

@@ -5,14 +5,20 @@
 /// `(key, English)`, sorted by key. `{name}` is a placeholder; `key#one` / `key#other` are the
 /// plural forms of `key`.
 pub const MESSAGES: &[(&str, &str)] = &[
+    ("activity.accepted", "accepted the invitation"),
     ("activity.actor", "Actor"),
     ("activity.address", "Address"),
+    ("activity.declined", "declined the invitation"),
     ("activity.done", "done"),
     ("activity.export", "Export activity as CSV"),
     ("activity.failed", "Could not read the activity: {error}"),
     ("activity.failed_status", "failed ({status})"),
     ("activity.failed_with", "{status}: {detail}"),
     ("activity.invited", "invited"),
+    ("activity.mail_failed", "mail not delivered"),
+    ("activity.mail_queued", "mail queued"),
+    ("activity.mail_sent", "mail sent"),
+    ("activity.mail_written", "mail written to the data folder"),
     ("activity.more", "Load more activity"),
     ("activity.outcome", "Outcome"),
     ("activity.records", "Activity records"),

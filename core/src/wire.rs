@@ -282,7 +282,8 @@ pub struct AuditRecord {
     pub at: chrono::DateTime<chrono::Utc>,
     pub actor: String,
     pub method: String,
-    /// `create`, `invalidate`, `resend` or `denied`.
+    /// `create`, `invalidate`, `resend`, `denied`; the mail's `mail_queued`, `mail_sent`,
+    /// `mail_written`, `mail_failed`; the person invited's `accepted`, `declined`.
     pub action: String,
     pub email: Option<String>,
     /// The invitation made or revoked; for a resend, the new one.

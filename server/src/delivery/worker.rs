@@ -87,7 +87,7 @@ impl Courier {
             outcome,
             "invitation mail"
         );
-        if let Err(err) = self.store.settle_mail(outgoing.seq, &settled).await {
+        if let Err(err) = self.store.settle_mail(&outgoing.attempt(), &settled).await {
             tracing::error!(error = %err, invitation_id = %outgoing.invitation_id, "cannot settle a mail; it is sent again after its lease");
         }
     }

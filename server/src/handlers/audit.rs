@@ -26,7 +26,8 @@ pub struct AuditQuery {
     email: Option<String>,
     /// Who acted: an address, `token:NAME` or `owner`.
     actor: Option<String>,
-    /// `create`, `invalidate`, `resend` or `denied`.
+    /// `create`, `invalidate`, `resend`, `denied`, `mail_queued`, `mail_sent`, `mail_written`,
+    /// `mail_failed`, `accepted` or `declined`.
     #[param(pattern = "^(create|invalidate|resend|denied)?$")]
     action: Option<String>,
     /// Records at or after this RFC 3339 instant.
@@ -101,7 +102,7 @@ pub async fn audit(
             .filter(|name| !name.is_empty())
             .map(|name| {
                 Action::parse(name).ok_or_else(|| {
-                    ApiError::unprocessable("action must be create, invalidate, resend or denied")
+                    ApiError::unprocessable(format!("action must be one of {}", Action::names()))
                 })
             })
             .transpose()?,

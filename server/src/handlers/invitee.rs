@@ -17,8 +17,9 @@ use serde::Deserialize;
 
 use crate::auth::cross_site::refuse_cross_site;
 use crate::state::StoreMode;
-use crate::store::answers::{Answer, Linked, Standing};
+use crate::store::answers::{Answer, Invitee, Linked, Standing};
 use crate::store::sha256_hex;
+use crate::telemetry::RequestId;
 use page::Shown;
 
 /// Where links lead; the request log writes any path under it as this prefix alone.
@@ -110,9 +111,17 @@ pub async fn answer(
             &closed_page(closed, &whom),
         );
     }
+    let invitee = Invitee {
+        email: linked.email.clone(),
+        request_id: extensions
+            .get::<RequestId>()
+            .map(|RequestId(id)| id.clone())
+            .unwrap_or_default(),
+        client: client_of(&state, peer, &headers),
+    };
     match state
         .store
-        .answer_invitation(&token, answer, Utc::now())
+        .answer_invitation(&token, answer, Utc::now(), &invitee)
         .await
     {
         Ok(Some(after)) => {
@@ -173,6 +182,18 @@ async fn find(
             Err(answer_page(StatusCode::NOT_FOUND, "en", &Shown::Unknown))
         }
     }
+}
+
+/// The client's address as the audit trail records it: the one behind a trusted proxy, else
+/// the peer (`find` has refused an unreadable one already).
+fn client_of(
+    state: &StoreMode,
+    peer: Option<ConnectInfo<SocketAddr>>,
+    headers: &HeaderMap,
+) -> Option<String> {
+    let peer = peer.map(|ConnectInfo(peer)| peer.ip());
+    let client = state.site.client_of(peer, headers).ok().flatten().or(peer);
+    client.map(|client| client.to_string())
 }
 
 /// Whom to ask for a new invitation: who invited, else the organization.

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::audit::Who;
 use super::{Store, StoreError, sha256_hex, timed};
 
 /// What became of an invitation, as its link finds it.
@@ -63,17 +64,40 @@ impl Store {
     }
 
     /// Accepts or declines the invitation whose link carries `token`, if it is open and
-    /// unexpired at `now`; returns it as it stands after (answered now, or as it was).
+    /// unexpired at `now`, and records it, as done by the person invited from `client`;
+    /// returns it as it stands after (answered now, or as it was).
     pub async fn answer_invitation(
         &self,
         token: &str,
         answer: Answer,
         now: DateTime<Utc>,
+        invitee: &Invitee,
     ) -> Result<Option<Linked>, StoreError> {
+        let who = invitee.who().storable();
         timed(
             "answer_invitation",
-            self.backend.answer(&sha256_hex(token), answer, now),
+            self.backend.answer(&sha256_hex(token), answer, now, &who),
         )
         .await
+    }
+}
+
+/// The person answering through a link, as the audit trail records them: by the address
+/// invited (the link proves they read its mail), from their client.
+#[derive(Debug, Clone)]
+pub struct Invitee {
+    pub email: String,
+    pub request_id: String,
+    pub client: Option<String>,
+}
+
+impl Invitee {
+    fn who(&self) -> Who {
+        Who {
+            actor: self.email.clone(),
+            method: "invitation_link",
+            request_id: self.request_id.clone(),
+            client: self.client.clone(),
+        }
     }
 }

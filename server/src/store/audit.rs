@@ -54,27 +54,56 @@ pub enum Action {
     Resend,
     /// A change the caller's role does not allow.
     Denied,
+    /// An invitation's mail queued, in the transaction that made the invitation.
+    MailQueued,
+    /// Its mail accepted by a mail server, with the server's answer.
+    MailSent,
+    /// Its mail written to the data folder (no mail server configured), and where.
+    MailWritten,
+    /// Its mail refused for good, or not sent before the invitation expired, and why.
+    MailFailed,
+    /// The person invited accepted, through the link in their mail.
+    Accepted,
+    /// The person invited declined, through the link in their mail.
+    Declined,
 }
 
 impl Action {
+    const ALL: [Action; 10] = [
+        Action::Create,
+        Action::Invalidate,
+        Action::Resend,
+        Action::Denied,
+        Action::MailQueued,
+        Action::MailSent,
+        Action::MailWritten,
+        Action::MailFailed,
+        Action::Accepted,
+        Action::Declined,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Action::Create => "create",
             Action::Invalidate => "invalidate",
             Action::Resend => "resend",
             Action::Denied => "denied",
+            Action::MailQueued => "mail_queued",
+            Action::MailSent => "mail_sent",
+            Action::MailWritten => "mail_written",
+            Action::MailFailed => "mail_failed",
+            Action::Accepted => "accepted",
+            Action::Declined => "declined",
         }
     }
 
     pub fn parse(name: &str) -> Option<Self> {
-        [
-            Action::Create,
-            Action::Invalidate,
-            Action::Resend,
-            Action::Denied,
-        ]
-        .into_iter()
-        .find(|action| action.name() == name)
+        Self::ALL.into_iter().find(|action| action.name() == name)
+    }
+
+    /// Every action's name, for a message that lists them.
+    pub fn names() -> String {
+        Self::ALL.map(Action::name).join(", ")
     }
 }
 
@@ -150,6 +179,64 @@ impl Entry {
         self.email
             .as_deref()
             .map(org_invitations_core::email::comparison_key)
+    }
+
+    /// The records of a create for `email`: invited (`Ok` with the new id) and, when the
+    /// same transaction queued its mail, queued; or refused.
+    pub fn for_create(
+        email: &str,
+        outcome: &Result<String, CreateRefusal>,
+        mail_queued: bool,
+    ) -> Vec<Self> {
+        let mut entries = vec![Self::created(email, outcome)];
+        if let (Ok(id), true) = (outcome, mail_queued) {
+            entries.push(Self::mail_queued(email, id));
+        }
+        entries
+    }
+
+    /// The records of a resend of `id` (see [`Entry::resent`]) and, when the same
+    /// transaction queued the fresh invitation's mail, queued.
+    pub fn for_resend(
+        id: &str,
+        email: Option<String>,
+        fresh_id: Option<String>,
+        mail_queued: bool,
+    ) -> Vec<Self> {
+        let queued = match (&email, &fresh_id, mail_queued) {
+            (Some(email), Some(fresh_id), true) => Some(Self::mail_queued(email, fresh_id)),
+            _ => None,
+        };
+        let mut entries = vec![Self::resent(id, email, fresh_id)];
+        entries.extend(queued);
+        entries
+    }
+
+    /// The mail of invitation `id` to `email`, queued.
+    fn mail_queued(email: &str, id: &str) -> Self {
+        Self {
+            action: Action::MailQueued,
+            email: Some(email.to_owned()),
+            invitation_id: Some(id.to_owned()),
+            replaces: None,
+            status: Some(200),
+            detail: None,
+        }
+    }
+
+    /// The person invited to `id` at `email` answered through their link.
+    pub fn answered(answer: super::answers::Answer, id: &str, email: &str) -> Self {
+        Self {
+            action: match answer {
+                super::answers::Answer::Accept => Action::Accepted,
+                super::answers::Answer::Decline => Action::Declined,
+            },
+            email: Some(email.to_owned()),
+            invitation_id: Some(id.to_owned()),
+            replaces: None,
+            status: Some(200),
+            detail: None,
+        }
     }
 
     /// What a create did for `email`: invited it (`Ok` with the new id), or refused it.

@@ -126,19 +126,28 @@ pub trait Backend: Send + Sync {
     /// `false` when it is no longer open.
     async fn set_link(&self, invitation_id: &str, link_hash: &str) -> Result<bool, StoreError>;
 
-    /// Ends a claimed message's attempt (its lease released).
-    async fn settle_mail(&self, seq: i64, settled: &Settled) -> Result<(), StoreError>;
+    /// Ends a claimed message's attempt (its lease released), with its audit record at `at`
+    /// when it has one, in one transaction.
+    async fn settle_mail(
+        &self,
+        seq: i64,
+        settled: &Settled,
+        audit: Option<(&Who, &Entry)>,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
 
     /// The invitation whose link has this token hash, whatever its state.
     async fn by_link(&self, link_hash: &str) -> Result<Option<Linked>, StoreError>;
 
     /// Accepts or declines, in one statement, the open invitation with this link that has not
-    /// expired at `now`; returns the invitation as it stands after.
+    /// expired at `now`, recording the answer (by `who`) in the same transaction; returns the
+    /// invitation as it stands after.
     async fn answer(
         &self,
         link_hash: &str,
         answer: Answer,
         now: DateTime<Utc>,
+        who: &Who,
     ) -> Result<Option<Linked>, StoreError>;
 
     /// How many invitations were ever stored, whatever their state.

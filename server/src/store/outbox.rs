@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 use org_invitations_core::invitation::{Delivery, DeliveryState};
 
+use super::audit::{Action, Entry, Who};
 use super::text::{storable, storable_opt};
 use super::{Store, StoreError, sha256_hex, timed};
 
@@ -99,6 +100,39 @@ impl Settled {
     }
 }
 
+impl Settled {
+    /// What the audit trail records of an attempt that ended so: a message sent, written or
+    /// failed; nothing for a retry (the invitation's delivery shows the refusal) or a
+    /// withdrawal (the revoke or resend is recorded).
+    fn recorded(&self, invitation_id: &str, recipient: &str) -> Option<Entry> {
+        let (action, status, detail) = match self {
+            Settled::Sent(answer) => (Action::MailSent, 200, answer),
+            Settled::Written(place) => (Action::MailWritten, 200, place),
+            // The mail server refused: as a gateway would say of its upstream.
+            Settled::Failed(why) => (Action::MailFailed, 502, why),
+            Settled::Retry(..) | Settled::Withdrawn => return None,
+        };
+        Some(Entry {
+            action,
+            email: Some(recipient.to_owned()),
+            invitation_id: Some(invitation_id.to_owned()),
+            replaces: None,
+            status: Some(status),
+            detail: Some(detail.clone()),
+        })
+    }
+}
+
+/// The delivery worker, as the audit trail names it: attempt `attempts` of message `seq`.
+fn courier(seq: i64, attempts: u32) -> Who {
+    Who {
+        actor: "delivery".into(),
+        method: "outbox",
+        request_id: format!("mail_{seq}_{attempts}"),
+        client: None,
+    }
+}
+
 /// The delivery of mail just queued.
 pub fn queued() -> Delivery {
     Delivery {
@@ -150,14 +184,15 @@ impl Store {
         .await?;
         let mut outgoing = Vec::with_capacity(claimed.len());
         for row in claimed {
+            let attempt = row.attempt();
+            let settle = |settled| self.settle_mail(&attempt, settled);
             if !row.open {
-                self.settle_mail(row.seq, &Settled::Withdrawn).await?;
+                settle(&Settled::Withdrawn).await?;
                 continue;
             }
             if row.expires_at <= now {
                 let why = "The invitation expired before its mail could be sent";
-                self.settle_mail(row.seq, &Settled::Failed(why.into()))
-                    .await?;
+                settle(&Settled::Failed(why.into())).await?;
                 continue;
             }
             let token = new_token();
@@ -166,7 +201,7 @@ impl Store {
                 .set_link(&row.invitation_id, &sha256_hex(&token))
                 .await?
             {
-                self.settle_mail(row.seq, &Settled::Withdrawn).await?;
+                settle(&Settled::Withdrawn).await?;
                 continue;
             }
             outgoing.push(Outgoing {
@@ -183,9 +218,60 @@ impl Store {
         Ok(outgoing)
     }
 
-    /// Ends an attempt as `settled` says.
-    pub async fn settle_mail(&self, seq: i64, settled: &Settled) -> Result<(), StoreError> {
-        timed("settle_mail", self.backend.settle_mail(seq, settled)).await
+    /// Ends `attempt` as `settled` says, recording in the same transaction what the audit
+    /// trail keeps of it.
+    pub async fn settle_mail(
+        &self,
+        attempt: &Attempt,
+        settled: &Settled,
+    ) -> Result<(), StoreError> {
+        let recorded = settled
+            .recorded(&attempt.invitation_id, &attempt.recipient)
+            .map(|entry| {
+                (
+                    courier(attempt.seq, attempt.attempts).storable(),
+                    entry.storable(),
+                )
+            });
+        let audit = recorded.as_ref().map(|(who, entry)| (who, entry));
+        timed(
+            "settle_mail",
+            self.backend
+                .settle_mail(attempt.seq, settled, audit, Utc::now()),
+        )
+        .await
+    }
+}
+
+/// Which attempt of which message: what settling it records.
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    pub seq: i64,
+    pub invitation_id: String,
+    pub recipient: String,
+    pub attempts: u32,
+}
+
+impl ClaimedRow {
+    fn attempt(&self) -> Attempt {
+        Attempt {
+            seq: self.seq,
+            invitation_id: self.invitation_id.clone(),
+            recipient: self.recipient.clone(),
+            attempts: self.attempts,
+        }
+    }
+}
+
+impl Outgoing {
+    /// The attempt this message is.
+    pub fn attempt(&self) -> Attempt {
+        Attempt {
+            seq: self.seq,
+            invitation_id: self.invitation_id.clone(),
+            recipient: self.recipient.clone(),
+            attempts: self.attempts,
+        }
     }
 }
 

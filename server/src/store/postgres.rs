@@ -178,8 +178,14 @@ impl Backend for PostgresBackend {
         outbox::set_link(self, invitation_id, link_hash).await
     }
 
-    async fn settle_mail(&self, seq: i64, settled: &Settled) -> Result<(), StoreError> {
-        outbox::settle(self, seq, settled).await
+    async fn settle_mail(
+        &self,
+        seq: i64,
+        settled: &Settled,
+        audit: Option<(&Who, &Entry)>,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        outbox::settle(self, seq, settled, audit, at).await
     }
 
     async fn by_link(&self, link_hash: &str) -> Result<Option<Linked>, StoreError> {
@@ -191,8 +197,9 @@ impl Backend for PostgresBackend {
         link_hash: &str,
         answer: Answer,
         now: DateTime<Utc>,
+        who: &Who,
     ) -> Result<Option<Linked>, StoreError> {
-        answers::answer(self, link_hash, answer, now).await
+        answers::answer(self, link_hash, answer, now, who).await
     }
 
     async fn count_all(&self) -> Result<u64, StoreError> {

@@ -209,10 +209,23 @@ impl Backend for SqliteBackend {
             .await
     }
 
-    async fn settle_mail(&self, seq: i64, settled: &Settled) -> Result<(), StoreError> {
+    async fn settle_mail(
+        &self,
+        seq: i64,
+        settled: &Settled,
+        audit: Option<(&Who, &Entry)>,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let settled = settled.clone();
-        self.write(move |tx, _| outbox::settle(tx, seq, &settled))
-            .await
+        let audit = audit.map(|(who, entry)| (who.clone(), entry.clone()));
+        self.write(move |tx, _| {
+            outbox::settle(tx, seq, &settled)?;
+            if let Some((who, entry)) = &audit {
+                audit::insert(tx, at, who, entry)?;
+            }
+            Ok(())
+        })
+        .await
     }
 
     async fn by_link(&self, link_hash: &str) -> Result<Option<Linked>, StoreError> {
@@ -226,9 +239,11 @@ impl Backend for SqliteBackend {
         link_hash: &str,
         answer: Answer,
         now: DateTime<Utc>,
+        who: &Who,
     ) -> Result<Option<Linked>, StoreError> {
         let link_hash = link_hash.to_owned();
-        self.write(move |tx, _| answers::answer(tx, &link_hash, answer, now))
+        let who = who.clone();
+        self.write(move |tx, _| answers::answer(tx, &link_hash, answer, now, &who))
             .await
     }
 

@@ -364,7 +364,7 @@ fn a_person_is_one_actor_whatever_the_case_of_their_address() {
         "one limit for all three spellings"
     );
     let found = api
-        .get(&format!("{AUDIT}?actor=Alice%40CORP.example"))
+        .get(&format!("{AUDIT}?actor=Alice%40CORP.example&action=create"))
         .json()["results"]
         .as_array()
         .unwrap()

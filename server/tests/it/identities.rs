@@ -316,6 +316,12 @@ fn every_change_and_refusal_is_on_record_with_who_how_and_the_request() {
         .as_str()
         .unwrap()
         .to_owned();
+    // Its mail written before it is revoked, so the trail's story is one order every run.
+    let started = std::time::Instant::now();
+    while api.get(&format!("{LIST_PATH}{id}")).json()["result"]["delivery"]["state"] != "written" {
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
     let denied = as_person(
         "bob@platform.corp.example",
         "POST",
@@ -338,7 +344,11 @@ fn every_change_and_refusal_is_on_record_with_who_how_and_the_request() {
     );
     assert_eq!(missing.status, 404);
 
-    let records = audit(&api, "");
+    // What the requests did (their mail's records are below).
+    let records: Vec<Value> = audit(&api, "")
+        .into_iter()
+        .filter(|record| !record["action"].as_str().unwrap().starts_with("mail_"))
+        .collect();
     let summary: Vec<(String, String, Option<u64>, Option<String>)> = records
         .iter()
         .map(|record| {
@@ -392,28 +402,50 @@ fn every_change_and_refusal_is_on_record_with_who_how_and_the_request() {
             .contains("needs the admin role")
     );
 
+    // The mail: queued by bob's request, in its transaction; written by the delivery worker.
+    let mail: Vec<(String, String)> = audit(&api, "email=a%40example.com")
+        .iter()
+        .filter(|record| record["action"].as_str().unwrap().starts_with("mail_"))
+        .map(|record| {
+            (
+                record["action"].as_str().unwrap().to_owned(),
+                record["actor"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        mail,
+        [
+            ("mail_written".to_owned(), "delivery".to_owned()),
+            (
+                "mail_queued".to_owned(),
+                "bob@platform.corp.example".to_owned()
+            ),
+        ]
+    );
+
     // Filters and paging, as the invitation list pages.
-    assert_eq!(audit(&api, "actor=bob%40platform.corp.example").len(), 4);
+    assert_eq!(audit(&api, "actor=bob%40platform.corp.example").len(), 5);
     assert_eq!(audit(&api, "action=denied").len(), 1);
-    assert_eq!(audit(&api, "email=A%40EXAMPLE.COM").len(), 3);
+    assert_eq!(audit(&api, "email=A%40EXAMPLE.COM").len(), 5);
     // A form's blank boxes filter nothing.
     assert_eq!(
         audit(&api, "email=&actor=&action=&since=&until=&paging_token=").len(),
-        6
+        8
     );
-    let first = api.get(&format!("{AUDIT}?count=4")).json();
-    assert_eq!(first["metadata"]["total"], 6);
+    let first = api.get(&format!("{AUDIT}?count=5")).json();
+    assert_eq!(first["metadata"]["total"], 8);
     let token = first["metadata"]["next_paging_token"].as_str().unwrap();
     let rest = api
-        .get(&format!("{AUDIT}?count=4&paging_token={token}"))
+        .get(&format!("{AUDIT}?count=5&paging_token={token}"))
         .json();
-    assert_eq!(rest["results"].as_array().unwrap().len(), 2);
+    assert_eq!(rest["results"].as_array().unwrap().len(), 3);
     assert!(rest["metadata"]["next_paging_token"].is_null());
     // Only a token this listing wrote: not one with a sign, not the invitation list's.
     let signed = token.replacen("a1.", "a1.+", 1);
     for foreign in [signed.as_str(), "p1.4", "a1.-1"] {
         let refused = api.get(&format!(
-            "{AUDIT}?count=4&paging_token={}",
+            "{AUDIT}?count=5&paging_token={}",
             foreign.replace('+', "%2B")
         ));
         assert_eq!(refused.status, 400, "{foreign}: {}", refused.body);
@@ -440,7 +472,7 @@ fn every_change_and_refusal_is_on_record_with_who_how_and_the_request() {
         lines[0],
         "at,actor,method,action,email,invitation_id,status,detail,request_id,client,replaces"
     );
-    assert_eq!(lines.len(), 7);
+    assert_eq!(lines.len(), 9, "a header and every record");
     assert!(
         lines[1].contains(",alice@corp.example,proxy,invalidate,,orginv_gone,404,"),
         "{}",

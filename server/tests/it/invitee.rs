@@ -89,6 +89,34 @@ fn looking_changes_nothing_and_accepting_happens_once() {
         "{}",
         read.body
     );
+
+    // The trail tells the invitation's story, newest first: accepted once, by the person
+    // invited; the mail written; the mail queued with the invitation.
+    let trail = api.get("/api/console/audit").json();
+    let told: Vec<(&str, &str)> = trail["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|record| {
+            (
+                record["action"].as_str().unwrap(),
+                record["actor"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        told,
+        [
+            ("accepted", "ada@example.com"),
+            ("mail_written", "delivery"),
+            ("mail_queued", "owner"),
+            ("create", "owner"),
+        ],
+        "{trail}"
+    );
+    assert_eq!(trail["results"][0]["invitation_id"], id.as_str());
+    let filtered = api.get("/api/console/audit?action=accepted").json();
+    assert_eq!(filtered["results"].as_array().unwrap().len(), 1);
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The outbox: mail queued with its invitation, claimed once at a time, settled, withdrawn.
 
 use super::*;
+use crate::store::answers::{Answer, Invitee};
 use crate::store::outbox::{Mail, Settled};
 use org_invitations_core::invitation::DeliveryState;
 
@@ -8,6 +9,14 @@ fn mail(locales: &[&str], inviter: Option<&str>) -> Mail {
     Mail {
         locales: locales.iter().map(|locale| (*locale).to_owned()).collect(),
         inviter: inviter.map(Into::into),
+    }
+}
+
+fn invitee() -> Invitee {
+    Invitee {
+        email: "once@x.com".into(),
+        request_id: "req_answer".into(),
+        client: Some("192.0.2.7".into()),
     }
 }
 
@@ -88,7 +97,10 @@ async fn mail_is_queued_with_its_invitation_and_claimed_by_one_worker_at_a_time(
     assert_ne!(second.token, first.token);
 
     store
-        .settle_mail(second.seq, &Settled::Sent("250 2.0.0 Ok: queued".into()))
+        .settle_mail(
+            &second.attempt(),
+            &Settled::Sent("250 2.0.0 Ok: queued".into()),
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -102,7 +114,7 @@ async fn mail_is_queued_with_its_invitation_and_claimed_by_one_worker_at_a_time(
     let retry_at = later + TimeDelta::minutes(1);
     store
         .settle_mail(
-            bob.seq,
+            &bob.attempt(),
             &Settled::Retry(retry_at, "451 4.3.0 try later".into()),
         )
         .await
@@ -120,7 +132,7 @@ async fn mail_is_queued_with_its_invitation_and_claimed_by_one_worker_at_a_time(
     assert_eq!(retried.len(), 1);
     store
         .settle_mail(
-            retried[0].seq,
+            &retried[0].attempt(),
             &Settled::Failed("550 5.1.1 no such user".into()),
         )
         .await
@@ -227,7 +239,7 @@ async fn invitations_made_without_mail_show_no_delivery() {
 
 #[tokio::test]
 async fn a_link_answers_once_and_never_after_its_invitation_expired() {
-    use crate::store::answers::{Answer, Standing};
+    use crate::store::answers::Standing;
     let Fresh { store, _dir, .. } = fresh().await;
     let now = Utc::now();
     let made = store
@@ -258,7 +270,7 @@ async fn a_link_answers_once_and_never_after_its_invitation_expired() {
 
     let after_expiry = now + TimeDelta::days(8);
     let kept = store
-        .answer_invitation(&late, Answer::Accept, after_expiry)
+        .answer_invitation(&late, Answer::Accept, after_expiry, &invitee())
         .await
         .unwrap()
         .unwrap();
@@ -270,13 +282,13 @@ async fn a_link_answers_once_and_never_after_its_invitation_expired() {
     assert_eq!(kept.locale, "es");
 
     let accepted = store
-        .answer_invitation(&once, Answer::Accept, now)
+        .answer_invitation(&once, Answer::Accept, now, &invitee())
         .await
         .unwrap()
         .unwrap();
     assert_eq!(accepted.standing, Standing::Accepted);
     let again = store
-        .answer_invitation(&once, Answer::Decline, now)
+        .answer_invitation(&once, Answer::Decline, now, &invitee())
         .await
         .unwrap()
         .unwrap();
@@ -305,4 +317,117 @@ async fn a_link_answers_once_and_never_after_its_invitation_expired() {
             .unwrap()
             .is_none()
     );
+}
+
+#[tokio::test]
+async fn the_trail_records_mail_queued_sent_failed_and_the_answer_each_in_its_transaction() {
+    let Fresh { store, _dir, .. } = fresh().await;
+    let now = Utc::now();
+    let made = store
+        .create_many(
+            &emails(&["once@x.com", "gone@x.com"]),
+            now,
+            Some((&who("alice@corp.example"), &[])),
+            Some(&mail(&["en", "en"], None)),
+        )
+        .await
+        .unwrap();
+    let claimed = store
+        .claim_mail(now, now + TimeDelta::minutes(5), 10)
+        .await
+        .unwrap();
+    let message = |address: &str| {
+        claimed
+            .iter()
+            .find(|message| message.recipient == address)
+            .unwrap()
+    };
+    let (once, gone) = (message("once@x.com"), message("gone@x.com"));
+    store
+        .settle_mail(&once.attempt(), &Settled::Sent("250 2.0.0 Ok".into()))
+        .await
+        .unwrap();
+    store
+        .settle_mail(
+            &gone.attempt(),
+            &Settled::Retry(now, "451 4.3.0 later".into()),
+        )
+        .await
+        .unwrap();
+    let again = store.claim_mail(now, now, 10).await.unwrap();
+    store
+        .settle_mail(&again[0].attempt(), &Settled::Failed("550 5.1.1 no".into()))
+        .await
+        .unwrap();
+    store
+        .answer_invitation(&once.token, Answer::Accept, now, &invitee())
+        .await
+        .unwrap();
+
+    let trail = store
+        .audit_list(&Filter::default(), None, 50)
+        .await
+        .unwrap()
+        .records;
+    let told: Vec<(String, String, String, Option<u16>, Option<String>)> = trail
+        .iter()
+        .rev()
+        .map(|record| {
+            (
+                record.action.clone(),
+                record.actor.clone(),
+                record.email.clone().unwrap_or_default(),
+                record.status,
+                record.detail.clone(),
+            )
+        })
+        .collect();
+    let alice = "alice@corp.example".to_owned();
+    let record = |action: &str, actor: &str, email: &str, status, detail: Option<&str>| {
+        (
+            action.to_owned(),
+            actor.to_owned(),
+            email.to_owned(),
+            Some(status),
+            detail.map(Into::into),
+        )
+    };
+    assert_eq!(
+        told,
+        [
+            record("create", &alice, "once@x.com", 200, None),
+            record("mail_queued", &alice, "once@x.com", 200, None),
+            record("create", &alice, "gone@x.com", 200, None),
+            record("mail_queued", &alice, "gone@x.com", 200, None),
+            record(
+                "mail_sent",
+                "delivery",
+                "once@x.com",
+                200,
+                Some("250 2.0.0 Ok")
+            ),
+            record(
+                "mail_failed",
+                "delivery",
+                "gone@x.com",
+                502,
+                Some("550 5.1.1 no")
+            ),
+            record("accepted", "once@x.com", "once@x.com", 200, None),
+        ],
+        "a retry is not recorded; the rest is, in order"
+    );
+    let accepted = trail.first().unwrap();
+    assert_eq!(accepted.method, "invitation_link");
+    assert_eq!(accepted.client.as_deref(), Some("192.0.2.7"));
+    assert_eq!(
+        accepted.invitation_id.as_deref(),
+        made[0].as_ref().ok().map(String::as_str)
+    );
+    let sent = trail
+        .iter()
+        .find(|record| record.action == "mail_sent")
+        .unwrap();
+    assert_eq!(sent.method, "outbox");
+    assert!(sent.request_id.starts_with("mail_"), "{}", sent.request_id);
 }

@@ -174,9 +174,25 @@ async fn a_database_from_each_released_schema_upgrades_with_every_row() {
             page.total, 2,
             "schema {version}: pending total kept by the count"
         );
+        // The trail takes what it records of mail and answers.
+        let mail = crate::store::outbox::Mail {
+            locales: vec!["en".into()],
+            inviter: None,
+        };
+        store
+            .create_many(
+                &emails(&["mailed@example.com"]),
+                now + TimeDelta::seconds(2),
+                Some((&who("bob@corp.example"), &[])),
+                Some(&mail),
+            )
+            .await
+            .unwrap();
+        let newest = store.audit_list(&Filter::default(), None, 1).await.unwrap();
+        assert_eq!(newest.records[0].action, "mail_queued", "schema {version}");
         drop(store);
         // Opening it again finds nothing to do and everything where it was.
         let again = open(&location).await.unwrap();
-        assert_eq!(again.count_all().await.unwrap(), 5, "schema {version}");
+        assert_eq!(again.count_all().await.unwrap(), 6, "schema {version}");
     }
 }

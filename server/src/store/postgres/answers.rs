@@ -4,7 +4,9 @@ use chrono::{DateTime, Utc};
 use tokio_postgres::Row;
 
 use super::PostgresBackend;
+use super::audit::insert_audit;
 use crate::store::answers::{Answer, Linked, Standing};
+use crate::store::audit::{Entry, Who};
 use crate::store::{StoreError, instant};
 
 const LINKED: &str = "id, email, state, expires_at_ms, locale, inviter";
@@ -40,13 +42,15 @@ pub(super) async fn answer(
     link_hash: &str,
     answer: Answer,
     now: DateTime<Utc>,
+    who: &Who,
 ) -> Result<Option<Linked>, StoreError> {
     let (state, column) = match answer {
         Answer::Accept => ("accepted", "accepted_at_ms"),
         Answer::Decline => ("declined", "declined_at_ms"),
     };
-    let client = backend.client().await?;
-    client
+    let mut client = backend.client().await?;
+    let tx = client.transaction().await?;
+    let answered = tx
         .execute(
             &format!(
                 "UPDATE invitations SET state = $3, {column} = $2, closed_at_ms = $2
@@ -54,12 +58,19 @@ pub(super) async fn answer(
             ),
             &[&link_hash, &now.timestamp_millis(), &state],
         )
-        .await?;
-    Ok(client
+        .await?
+        > 0;
+    let after = tx
         .query_opt(
             &format!("SELECT {LINKED} FROM invitations WHERE link_hash = $1"),
             &[&link_hash],
         )
         .await?
-        .map(|row| linked(&row)))
+        .map(|row| linked(&row));
+    if let (true, Some(linked)) = (answered, &after) {
+        let entry = Entry::answered(answer, &linked.id, &linked.email).storable();
+        insert_audit(&tx, now, who, &entry).await?;
+    }
+    tx.commit().await?;
+    Ok(after)
 }

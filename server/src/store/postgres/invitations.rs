@@ -126,7 +126,9 @@ async fn try_create_many(
             insert_audit(&tx, now, who, entry).await?;
         }
         for (email, outcome) in emails.iter().zip(&outcomes) {
-            insert_audit(&tx, now, who, &Entry::created(email, outcome)).await?;
+            for entry in Entry::for_create(email, outcome, mail.is_some()) {
+                insert_audit(&tx, now, who, &entry).await?;
+            }
         }
     }
     tx.commit().await?;
@@ -307,8 +309,10 @@ pub(super) async fn resend(
     };
     if let Some(who) = audit {
         let email = replaced.as_ref().map(|(email, ..)| email.clone());
-        let entry = Entry::resent(id, email, fresh.as_ref().map(|fresh| fresh.id.clone()));
-        insert_audit(&tx, now, who, &entry).await?;
+        let fresh_id = fresh.as_ref().map(|fresh| fresh.id.clone());
+        for entry in Entry::for_resend(id, email, fresh_id, mail) {
+            insert_audit(&tx, now, who, &entry).await?;
+        }
     }
     tx.commit().await?;
     Ok(fresh)

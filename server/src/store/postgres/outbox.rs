@@ -9,6 +9,8 @@ use org_invitations_core::invitation::Delivery;
 use tokio_postgres::Row;
 
 use super::PostgresBackend;
+use super::audit::insert_audit;
+use crate::store::audit::{Entry, Who};
 use crate::store::outbox::{self, ClaimedRow, Settled};
 use crate::store::{StoreError, instant};
 
@@ -128,17 +130,22 @@ pub(super) async fn settle(
     backend: &PostgresBackend,
     seq: i64,
     settled: &Settled,
+    audit: Option<(&Who, &Entry)>,
+    at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let (state, answer, next_attempt_at_ms) = settled.stored();
-    backend
-        .client()
-        .await?
-        .execute(
-            "UPDATE outbox SET state = $2, answer = COALESCE($3, answer), lease_until_ms = NULL,
-                               next_attempt_at_ms = COALESCE($4, next_attempt_at_ms)
-             WHERE seq = $1",
-            &[&seq, &state, &answer, &next_attempt_at_ms],
-        )
-        .await?;
+    let mut client = backend.client().await?;
+    let tx = client.transaction().await?;
+    tx.execute(
+        "UPDATE outbox SET state = $2, answer = COALESCE($3, answer), lease_until_ms = NULL,
+                           next_attempt_at_ms = COALESCE($4, next_attempt_at_ms)
+         WHERE seq = $1",
+        &[&seq, &state, &answer, &next_attempt_at_ms],
+    )
+    .await?;
+    if let Some((who, entry)) = audit {
+        insert_audit(&tx, at, who, entry).await?;
+    }
+    tx.commit().await?;
     Ok(())
 }

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::store::answers::{Answer, Linked, Standing};
+use crate::store::audit::{Entry, Who};
 use crate::store::{StoreError, instant};
 
 pub fn by_link(conn: &Connection, link_hash: &str) -> Result<Option<Linked>, StoreError> {
@@ -30,6 +31,7 @@ pub fn answer(
     link_hash: &str,
     answer: Answer,
     now: DateTime<Utc>,
+    who: &Who,
 ) -> Result<Option<Linked>, StoreError> {
     let statement = match answer {
         Answer::Accept => {
@@ -41,7 +43,14 @@ pub fn answer(
              WHERE link_hash = ?1 AND state = 'open' AND expires_at_ms > ?2"
         }
     };
-    tx.prepare_cached(statement)?
-        .execute(params![link_hash, now.timestamp_millis()])?;
-    by_link(tx, link_hash)
+    let answered = tx
+        .prepare_cached(statement)?
+        .execute(params![link_hash, now.timestamp_millis()])?
+        > 0;
+    let after = by_link(tx, link_hash)?;
+    if let (true, Some(linked)) = (answered, &after) {
+        let entry = Entry::answered(answer, &linked.id, &linked.email).storable();
+        super::audit::insert(tx, now, who, &entry)?;
+    }
+    Ok(after)
 }

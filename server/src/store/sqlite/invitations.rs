@@ -82,7 +82,9 @@ pub fn create_many(
             audit::insert(tx, now, who, entry)?;
         }
         for (email, outcome) in emails.iter().zip(&outcomes) {
-            audit::insert(tx, now, who, &Entry::created(email, outcome))?;
+            for entry in Entry::for_create(email, outcome, mail.is_some()) {
+                audit::insert(tx, now, who, &entry)?;
+            }
         }
     }
     Ok(outcomes)
@@ -254,8 +256,10 @@ pub fn resend(
     };
     if let Some(who) = who {
         let email = replaced.as_ref().map(|(email, ..)| email.clone());
-        let entry = Entry::resent(id, email, fresh.as_ref().map(|fresh| fresh.id.clone()));
-        audit::insert(tx, now, who, &entry)?;
+        let fresh_id = fresh.as_ref().map(|fresh| fresh.id.clone());
+        for entry in Entry::for_resend(id, email, fresh_id, mail) {
+            audit::insert(tx, now, who, &entry)?;
+        }
     }
     Ok(fresh)
 }
