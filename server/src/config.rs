@@ -206,6 +206,28 @@ pub struct Config {
     #[arg(long, value_name = "MAILBOX", value_parser = mailbox, env = "ORG_INVITATIONS_MAIL_FROM", help_heading = "Mail")]
     pub mail_from: Option<lettre::message::Mailbox>,
 
+    /// An RSA private key (PEM) to sign invitation mail with DKIM, for the --mail-from
+    /// address's domain; publish its public key at `<selector>._domainkey.<domain>`.
+    #[arg(
+        long,
+        value_name = "FILE",
+        env = "ORG_INVITATIONS_DKIM_KEY",
+        help_heading = "Mail",
+        requires = "dkim_selector",
+        requires = "mail_from"
+    )]
+    pub dkim_key: Option<PathBuf>,
+
+    /// The DKIM selector the --dkim-key's public key is published under.
+    #[arg(
+        long,
+        value_name = "NAME",
+        env = "ORG_INVITATIONS_DKIM_SELECTOR",
+        help_heading = "Mail",
+        requires = "dkim_key"
+    )]
+    pub dkim_selector: Option<String>,
+
     /// The waits between attempts while a mail server refuses for now (a 4xx answer, no
     /// connection), the last one repeated, until the invitation expires.
     #[arg(long, value_name = "WAITS", default_value = "30s,1m,2m,5m,10m,20m,40m,1h", value_parser = crate::delivery::schedule::Schedule::parse, env = "ORG_INVITATIONS_MAIL_RETRY_DELAYS", help_heading = "Mail")]

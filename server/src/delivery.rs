@@ -8,6 +8,7 @@
 //! claimed again.
 
 pub mod channel;
+pub mod dkim;
 pub mod message;
 pub mod schedule;
 pub mod worker;

@@ -268,8 +268,19 @@ fn courier_for(
         channel,
         letterhead: crate::delivery::message::Letterhead {
             organization: config.organization_name.clone(),
-            from,
             link_base: String::new(),
+            dkim: match &config.dkim_key {
+                Some(key) => Some(
+                    crate::delivery::dkim::Signer::new(
+                        key,
+                        config.dkim_selector.as_deref().unwrap_or_default(),
+                        &from,
+                    )
+                    .map_err(StartError::Mail)?,
+                ),
+                None => None,
+            },
+            from,
         },
         schedule: config.mail_retry_delays.clone(),
     })
@@ -298,6 +309,9 @@ pub async fn run(config: Config) -> Result<(), StartError> {
                 origin.trim_end_matches('/').to_owned()
             });
         println!("Mail: {}", courier.channel.describe());
+        if let Some(dkim) = &courier.letterhead.dkim {
+            println!("Mail: {}", dkim.describe());
+        }
         courier
     });
     match app.token_origin {

@@ -149,6 +149,37 @@ impl Drop for SmtpServer {
     }
 }
 
+/// Whether `raw`'s DKIM signature verifies with dkimpy (Debian's python3-dkim, the reference
+/// verifier), the public key in `public_pem` being published at `name`
+/// (`selector._domainkey.domain`).
+pub fn dkim_verifies(raw: &[u8], name: &str, public_pem: &Path) -> bool {
+    use std::io::Write;
+    let script = crate::workspace_root().join("testkit/smtp/dkim_verify.py");
+    let mut child = Command::new(PYTHON)
+        .arg(script)
+        .arg(name)
+        .arg(public_pem)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("Debian's python3 runs");
+    child
+        .stdin
+        .take()
+        .expect("its input")
+        .write_all(raw)
+        .expect("the message written");
+    let output = child.wait_with_output().expect("dkimpy ends");
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "dkimpy failed (is python3-dkim installed?): {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    said.trim() == "verified"
+}
+
 /// A message as a MIME parser reads it.
 pub fn parse(raw: Vec<u8>) -> Received {
     let parsed = mail_parser::MessageParser::default()

@@ -112,24 +112,24 @@ pub fn ensure_postgres() -> Result<PathBuf> {
 }
 
 /// Debian's aiosmtpd (a real SMTP server, in Debian's own Python), which the invitation mail
-/// tests run on loopback.
+/// tests run on loopback, and dkimpy (the reference DKIM verifier) they check signatures with.
 pub fn ensure_mail_server() -> Result {
     let present = || {
         Command::new("/usr/bin/python3")
-            .args(["-c", "import aiosmtpd"])
+            .args(["-c", "import aiosmtpd, dkim"])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .status()
             .is_ok_and(|status| status.success())
     };
     if !present() {
-        eprintln!("xtask: installing aiosmtpd (python3-aiosmtpd) from Debian's packages");
-        apt_install(&["python3-aiosmtpd"])?;
+        eprintln!("xtask: installing python3-aiosmtpd and python3-dkim from Debian's packages");
+        apt_install(&["python3-aiosmtpd", "python3-dkim"])?;
     }
     if present() {
         Ok(())
     } else {
-        Err("Debian's python3 cannot import aiosmtpd after installing python3-aiosmtpd".into())
+        Err("Debian's python3 cannot import aiosmtpd and dkim after installing them".into())
     }
 }
 

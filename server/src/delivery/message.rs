@@ -23,6 +23,8 @@ pub struct Letterhead {
     /// The origin links start with (`--public-origin`, else the address the server listens
     /// on), without a trailing slash.
     pub link_base: String,
+    /// `--dkim-key` and `--dkim-selector`, when given.
+    pub dkim: Option<super::dkim::Signer>,
 }
 
 /// The link in an invitation's mail: the token is the path's last segment, never a query
@@ -91,6 +93,12 @@ pub fn compose(letterhead: &Letterhead, outgoing: &Outgoing) -> Result<Message, 
                         .body(html),
                 ),
         )
+        .map(|mut message| {
+            if let Some(dkim) = &letterhead.dkim {
+                dkim.sign(&mut message);
+            }
+            message
+        })
         .map_err(|err| format!("the mail could not be composed: {err}"))
 }
 
@@ -308,6 +316,7 @@ mod tests {
             organization: organization.into(),
             from: "Invitations <invitations@corp.example>".parse().unwrap(),
             link_base: "https://invitations.corp.example".into(),
+            dkim: None,
         }
     }
 

@@ -250,6 +250,73 @@ fn starttls_is_used_with_the_mail_servers_own_authority() {
 }
 
 #[test]
+#[ignore = "needs Debian's python3-aiosmtpd and python3-dkim: `cargo xtask test` installs them"]
+fn mail_is_dkim_signed_for_the_senders_domain_and_the_reference_verifier_agrees() {
+    use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
+    // 1024 bits: the least dkimpy accepts, and quick to make in a debug build.
+    let key = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 1024).unwrap();
+    let folder = tempfile::tempdir().unwrap();
+    let (private, public) = (
+        folder.path().join("dkim.pem"),
+        folder.path().join("public.pem"),
+    );
+    // PKCS#8, as `openssl genpkey` writes it.
+    std::fs::write(
+        &private,
+        key.to_pkcs8_pem(LineEnding::LF).unwrap().as_bytes(),
+    )
+    .unwrap();
+    std::fs::write(
+        &public,
+        key.to_public_key()
+            .to_public_key_pem(LineEnding::LF)
+            .unwrap(),
+    )
+    .unwrap();
+    let smtp = SmtpServer::start();
+    let server = sending_through(
+        &smtp.url(),
+        &[
+            "--dkim-key",
+            private.to_str().unwrap(),
+            "--dkim-selector",
+            "inv2026",
+        ],
+    );
+    assert!(
+        server
+            .printed
+            .iter()
+            .any(|line| line == "Mail: DKIM-signed as inv2026._domainkey.acme.example"),
+        "{:?}",
+        server.printed
+    );
+    let api = Api::new(&server);
+    let id = api.invite_in("signed@example.com", Some("ja"));
+    delivery_when(&api, &id, state_is("sent"));
+    let mail = smtp.wait_for(1, Duration::from_secs(5)).remove(0);
+    let signature = mail.header("DKIM-Signature").expect("a DKIM signature");
+    assert!(
+        signature.contains("d=acme.example") && signature.contains("s=inv2026"),
+        "{signature}"
+    );
+    let name = "inv2026._domainkey.acme.example";
+    assert!(
+        testkit::smtp::dkim_verifies(&mail.raw, name, &public),
+        "the reference verifier agrees"
+    );
+    // A subject changed on the way no longer verifies.
+    let raw = String::from_utf8(mail.raw.clone()).unwrap();
+    let changed = raw.replacen("Subject: ", "Subject: Re: ", 1);
+    assert!(!testkit::smtp::dkim_verifies(
+        changed.as_bytes(),
+        name,
+        &public
+    ));
+    assert!(!server.log().contains("PRIVATE KEY"));
+}
+
+#[test]
 #[ignore = "needs Debian's python3-aiosmtpd: `cargo xtask test` installs it"]
 fn the_mail_servers_password_is_never_logged_shown_or_printed() {
     let smtp = SmtpServer::start();
