@@ -208,6 +208,15 @@ async fn attributes_choose_read_only_parts_time_zone_and_theme() {
         "read-only: the list alone, in UTC"
     );
 
+    // The two consoles mount independently: wait for the form, then check no list came too.
+    e2e::wait_for("the inviter's form", json!(true), || {
+        in_shadow(
+            &browser,
+            "inviter",
+            "return !!root.querySelector('textarea');",
+        )
+    })
+    .await;
     let inviter = in_shadow(
         &browser,
         "inviter",
