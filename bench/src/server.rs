@@ -60,6 +60,8 @@ fn unlimited_server_with(dist_dir: Option<std::path::PathBuf>, more: &[&str]) ->
         "100000000".to_owned(),
         "--max-connections-per-client".to_owned(),
         "1000000".to_owned(),
+        "--max-mails-per-hour".to_owned(),
+        "100000000".to_owned(),
     ];
     extra_args.extend(more.iter().map(|arg| arg.to_string()));
     TestServer::start_with(ServerOptions {

@@ -66,6 +66,7 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("delivery.failed", "Mail not delivered: {error}"),
     ("delivery.queued", "Mail queued"),
     ("delivery.sent", "Mail sent"),
+    ("delivery.waiting", "Mail waiting: {error}"),
     (
         "delivery.written",
         "Mail written to the server's mail folder",

@@ -233,6 +233,16 @@ pub struct Config {
     #[arg(long, value_name = "WAITS", default_value = "30s,1m,2m,5m,10m,20m,40m,1h", value_parser = crate::delivery::schedule::Schedule::parse, env = "ORG_INVITATIONS_MAIL_RETRY_DELAYS", help_heading = "Mail")]
     pub mail_retry_delays: crate::delivery::schedule::Schedule,
 
+    /// At most this many invitation mails an hour leave the server (all its instances
+    /// together); past it, mail waits and says why.
+    #[arg(long, value_name = "N", default_value_t = crate::limits::MAILS_PER_HOUR, value_parser = clap::value_parser!(u32).range(1..), env = "ORG_INVITATIONS_MAX_MAILS_PER_HOUR", help_heading = "Mail")]
+    pub max_mails_per_hour: u32,
+
+    /// At most this many invitation mails a day go to one address, resends included; past
+    /// it, mail to that address waits and says why.
+    #[arg(long, value_name = "N", default_value_t = crate::limits::MAILS_PER_ADDRESS_PER_DAY, value_parser = clap::value_parser!(u32).range(1..), env = "ORG_INVITATIONS_MAX_MAILS_PER_ADDRESS", help_heading = "Mail")]
+    pub max_mails_per_address: u32,
+
     /// The largest `count` a list request may ask for. Lower it to behave like an upstream that
     /// caps pages (the Anyscale SDK asks for at most 50).
     #[arg(long, default_value_t = org_invitations_core::wire::limits::MAX_PAGE_SIZE, value_parser = clap::value_parser!(u32).range(1..=org_invitations_core::wire::limits::MAX_PAGE_SIZE as i64), env = "ORG_INVITATIONS_MAX_PAGE_SIZE", help_heading = "Limits")]

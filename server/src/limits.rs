@@ -121,6 +121,14 @@ pub const MIN_TOKEN_LEN: usize = 16;
 pub const MAIL_LEASE: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
 /// Messages claimed at once, and sent at once, by one worker.
 pub const MAIL_BATCH: u32 = 16;
+
+/// Invitation mails an hour, by default (`--max-mails-per-hour`): far above what a team
+/// invites, far below what a stolen token could make the server send in its name.
+pub const MAILS_PER_HOUR: u32 = 1000;
+
+/// Invitation mails a day to one address, by default (`--max-mails-per-address`): a first
+/// mail and a few resends.
+pub const MAILS_PER_ADDRESS_PER_DAY: u32 = 5;
 /// How often a worker with nothing to send looks again.
 pub const MAIL_POLL: Duration = Duration::from_millis(500);
 /// How long a mail server may take over one message before the attempt counts as refused for

@@ -283,6 +283,10 @@ fn courier_for(
             from,
         },
         schedule: config.mail_retry_delays.clone(),
+        limits: crate::store::outbox::MailLimits {
+            per_hour: config.max_mails_per_hour,
+            per_address_per_day: config.max_mails_per_address,
+        },
     })
 }
 

@@ -378,12 +378,16 @@ fn InvitationRow(
     }
 }
 
-/// How the invitation's mail fares, where the server sends it (this project's server): queued,
-/// sent, written to the server's folder, or not delivered with the mail server's reason (cut
+/// How the invitation's mail fares, where the server sends it (this project's server): queued
+/// (with why it waits, if it does), sent, written to the server's folder, or not delivered with the mail server's reason (cut
 /// to the cell's width on screen, whole for a screen reader and in the tooltip).
 fn delivery_in_words(delivery: &Delivery) -> impl IntoView + use<> {
     let text = match delivery.state {
-        DeliveryState::Queued => t(key!("delivery.queued")),
+        DeliveryState::Queued => match delivery.error.as_deref() {
+            // Tried and refused for now, or held by a sending limit: the reason, and it waits.
+            Some(error) => tf(key!("delivery.waiting"), &[("error", error)]),
+            None => t(key!("delivery.queued")),
+        },
         DeliveryState::Sent => t(key!("delivery.sent")),
         DeliveryState::Written => t(key!("delivery.written")),
         DeliveryState::Failed => tf(

@@ -51,8 +51,14 @@ async fn invitations_are_queued_then_each_row_shows_its_mail_as_it_goes() {
         ["later@example.com — Queued", "refused@example.com — Queued"]
     );
     // Nobody reloads: the rows follow the mail.
-    wait_for("the later mail, queued", json!("Mail queued"), || {
+    // Queued, or (once refused for now) waiting with the mail server's answer.
+    wait_for("the later mail, queued", true, || async {
         delivery_of(&browser, "later@example.com")
+            .await
+            .as_str()
+            .is_some_and(|text| {
+                text == "Mail queued" || text == "Mail waiting: 451 4.3.0 Try again later"
+            })
     })
     .await;
     wait_for(
@@ -94,6 +100,42 @@ async fn without_a_mail_server_the_rows_say_the_mail_was_written_to_the_servers_
         "the row's mail, written to the folder",
         json!("Mail written to the server's mail folder"),
         || delivery_of(&browser, "folder@example.com"),
+    )
+    .await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
+async fn mail_held_by_the_hourly_limit_says_so_in_its_row() {
+    let mut options = demo_options();
+    options
+        .extra_args
+        .extend(["--max-mails-per-hour", "1"].map(str::to_owned));
+    let server = TestServer::start_with(options);
+    let browser = e2e::signed_in(&server).await;
+
+    e2e::type_emails(&browser, "first@example.com\nsecond@example.com").await;
+    browser.click_button("Send invitations").await;
+    wait_for(
+        "one mail written, the other waiting and saying why",
+        (true, true),
+        || async {
+            let texts = (
+                delivery_of(&browser, "first@example.com").await,
+                delivery_of(&browser, "second@example.com").await,
+            );
+            let said = |text: &serde_json::Value, wanted: &str| {
+                text.as_str().is_some_and(|text| text.starts_with(wanted))
+            };
+            let written = "Mail written to the server's mail folder";
+            let waiting =
+                "Mail waiting: The server's hourly limit of mail (--max-mails-per-hour 1)";
+            (
+                said(&texts.0, written) || said(&texts.1, written),
+                said(&texts.0, waiting) || said(&texts.1, waiting),
+            )
+        },
     )
     .await;
     browser.close().await;

@@ -8,7 +8,7 @@ use super::channel::{Channel, Delivered, Refused};
 use super::message::{Letterhead, compose};
 use super::schedule::Schedule;
 use crate::limits::{MAIL_BATCH, MAIL_LEASE, MAIL_POLL};
-use crate::store::outbox::{Outgoing, Settled};
+use crate::store::outbox::{MailLimits, Outgoing, Settled};
 use crate::store::{Store, StoreError};
 
 /// Everything a worker needs.
@@ -18,6 +18,7 @@ pub struct Courier {
     pub channel: Arc<dyn Channel>,
     pub letterhead: Letterhead,
     pub schedule: Schedule,
+    pub limits: MailLimits,
 }
 
 impl Courier {
@@ -40,7 +41,7 @@ impl Courier {
         let now = Utc::now();
         let batch = self
             .store
-            .claim_mail(now, now + MAIL_LEASE, MAIL_BATCH)
+            .claim_mail(now, now + MAIL_LEASE, MAIL_BATCH, self.limits)
             .await?;
         let claimed = batch.len();
         futures_util::future::join_all(batch.into_iter().map(|outgoing| self.deliver(outgoing)))

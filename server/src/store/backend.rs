@@ -9,7 +9,7 @@ use org_invitations_core::wire::AuditRecord;
 
 use super::answers::{Answer, Linked};
 use super::audit::{Entry, Filter, Who};
-use super::outbox::{ClaimedRow, Mail, Settled};
+use super::outbox::{ClaimLimits, ClaimedRow, Mail, Settled};
 use super::{CreateRefusal, ListFilter, StoreError};
 use org_invitations_core::role::Role;
 
@@ -112,15 +112,30 @@ pub trait Backend: Send + Sync {
         mail: bool,
     ) -> Result<Option<OrganizationInvitation>, StoreError>;
 
-    /// Claims up to `limit` queued messages due at `now` (none claimed by another worker until
-    /// after `now`) until `lease_until`, counting the attempt, oldest due first; several
-    /// instances never claim one message at once.
+    /// Claims up to `limits.count` queued messages due at `now` (none claimed by another
+    /// worker until after `now`) until `lease_until`, counting the attempt, oldest due first:
+    /// one to an address at a time, none to an address that has had `limits.per_address`
+    /// other messages attempted after `limits.since`. Several instances never claim one
+    /// message at once.
     async fn claim_mail(
         &self,
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
-        limit: u32,
+        limits: &ClaimLimits,
     ) -> Result<Vec<ClaimedRow>, StoreError>;
+
+    /// How many messages had an attempt after `since`.
+    async fn mail_attempted_since(&self, since: DateTime<Utc>) -> Result<u64, StoreError>;
+
+    /// Keeps `why` as the answer of the messages due at `now` that a limit holds back: all of
+    /// them, or (with `crowded`: a day's count and its start) those whose address has had
+    /// that many other messages since.
+    async fn hold_mail(
+        &self,
+        now: DateTime<Utc>,
+        why: &str,
+        crowded: Option<(u32, DateTime<Utc>)>,
+    ) -> Result<(), StoreError>;
 
     /// Gives an open invitation the link with this token hash (the one before stops working);
     /// `false` when it is no longer open.

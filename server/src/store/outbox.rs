@@ -167,21 +167,72 @@ fn new_token() -> String {
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
+/// The limits against abuse (`--max-mails-per-hour`, `--max-mails-per-address`): past them
+/// messages wait, saying why, and nothing is dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MailLimits {
+    /// Messages attempted in any hour, by this server (all its instances).
+    pub per_hour: u32,
+    /// Messages attempted to one address in any day, resends included.
+    pub per_address_per_day: u32,
+}
+
+/// What one claim may take (see [`super::Backend::claim_mail`]).
+#[derive(Debug, Clone)]
+pub struct ClaimLimits {
+    pub count: u32,
+    pub per_address: u32,
+    pub since: DateTime<Utc>,
+}
+
 impl Store {
-    /// Claims up to `limit` messages due at `now` for this worker until `lease_until`, and
-    /// gives each that may still go a fresh link: the others are settled on the way (withdrawn
-    /// with their invitation, failed past its expiry).
+    /// Claims up to `batch` messages due at `now` for this worker until `lease_until`, as
+    /// `limits` allow (those held back say why), and gives each that may still go a fresh
+    /// link: the others are settled on the way (withdrawn with their invitation, failed past
+    /// its expiry).
     pub async fn claim_mail(
         &self,
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
-        limit: u32,
+        batch: u32,
+        limits: MailLimits,
     ) -> Result<Vec<Outgoing>, StoreError> {
-        let claimed = timed(
-            "claim_mail",
-            self.backend.claim_mail(now, lease_until, limit),
+        let hour_ago = now - chrono::TimeDelta::hours(1);
+        let this_hour = timed(
+            "mail_attempted_since",
+            self.backend.mail_attempted_since(hour_ago),
         )
         .await?;
+        let room = u64::from(limits.per_hour).saturating_sub(this_hour);
+        if room == 0 {
+            let why = format!(
+                "The server's hourly limit of mail (--max-mails-per-hour {}) is \
+                 reached; it goes when the last hour's count allows",
+                limits.per_hour
+            );
+            timed("hold_mail", self.backend.hold_mail(now, &why, None)).await?;
+            return Ok(Vec::new());
+        }
+        let claim = ClaimLimits {
+            count: batch.min(room.try_into().unwrap_or(u32::MAX)),
+            per_address: limits.per_address_per_day,
+            since: now - chrono::TimeDelta::days(1),
+        };
+        let claimed = timed(
+            "claim_mail",
+            self.backend.claim_mail(now, lease_until, &claim),
+        )
+        .await?;
+        if (claimed.len() as u32) < claim.count {
+            // Fewer than asked: none left, or some held back by their address's day.
+            let why = format!(
+                "At most {0} mails a day go to one address \
+                 (--max-mails-per-address {0}); it goes when the last day's count allows",
+                limits.per_address_per_day
+            );
+            let crowded = Some((claim.per_address, claim.since));
+            timed("hold_mail", self.backend.hold_mail(now, &why, crowded)).await?;
+        }
         let mut outgoing = Vec::with_capacity(claimed.len());
         for row in claimed {
             let attempt = row.attempt();

@@ -30,7 +30,7 @@ pub(crate) use connect::with_causes;
 use super::answers::{Answer, Linked};
 use super::audit::{Entry, Filter, Who};
 use super::backend::{Backend, PoolStatus, Rows, StoredToken, TokenRow};
-use super::outbox::{ClaimedRow, Mail, Settled};
+use super::outbox::{ClaimLimits, ClaimedRow, Mail, Settled};
 use super::{CreateRefusal, ListFilter, StoreError};
 use crate::limits::{POSTGRES_CONNECTION_WAIT, POSTGRES_POOL_SIZE};
 use connect::{describe, tls};
@@ -169,9 +169,22 @@ impl Backend for PostgresBackend {
         &self,
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
-        limit: u32,
+        limits: &ClaimLimits,
     ) -> Result<Vec<ClaimedRow>, StoreError> {
-        outbox::claim(self, now, lease_until, limit).await
+        outbox::claim(self, now, lease_until, limits).await
+    }
+
+    async fn mail_attempted_since(&self, since: DateTime<Utc>) -> Result<u64, StoreError> {
+        outbox::attempted_since(self, since).await
+    }
+
+    async fn hold_mail(
+        &self,
+        now: DateTime<Utc>,
+        why: &str,
+        crowded: Option<(u32, DateTime<Utc>)>,
+    ) -> Result<(), StoreError> {
+        outbox::hold(self, now, why, crowded).await
     }
 
     async fn set_link(&self, invitation_id: &str, link_hash: &str) -> Result<bool, StoreError> {

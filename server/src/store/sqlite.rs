@@ -29,7 +29,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 use super::answers::{Answer, Linked};
 use super::audit::{Entry, Filter, Who};
 use super::backend::{Backend, Rows, StoredToken, TokenRow};
-use super::outbox::{ClaimedRow, Mail, Settled};
+use super::outbox::{ClaimLimits, ClaimedRow, Mail, Settled};
 use super::{CreateRefusal, ListFilter, StoreError};
 use crate::limits::SQLITE_READERS;
 use org_invitations_core::role::Role;
@@ -197,9 +197,26 @@ impl Backend for SqliteBackend {
         &self,
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
-        limit: u32,
+        limits: &ClaimLimits,
     ) -> Result<Vec<ClaimedRow>, StoreError> {
-        self.write(move |tx, _| outbox::claim(tx, now, lease_until, limit))
+        let limits = limits.clone();
+        self.write(move |tx, _| outbox::claim(tx, now, lease_until, &limits))
+            .await
+    }
+
+    async fn mail_attempted_since(&self, since: DateTime<Utc>) -> Result<u64, StoreError> {
+        self.read(move |conn, _| outbox::attempted_since(conn, since))
+            .await
+    }
+
+    async fn hold_mail(
+        &self,
+        now: DateTime<Utc>,
+        why: &str,
+        crowded: Option<(u32, DateTime<Utc>)>,
+    ) -> Result<(), StoreError> {
+        let why = why.to_owned();
+        self.write(move |tx, _| outbox::hold(tx, now, &why, crowded))
             .await
     }
 

@@ -379,6 +379,28 @@ fn without_a_mail_server_mail_is_written_to_the_data_folder() {
 }
 
 #[test]
+fn past_the_hourly_limit_mail_waits_and_the_invitation_says_why() {
+    let server = TestServer::start_with(ServerOptions {
+        extra_args: vec!["--max-mails-per-hour".into(), "1".into()],
+        ..Default::default()
+    });
+    let api = Api::new(&server);
+    let first = api.invite_in("first@example.com", None);
+    delivery_when(&api, &first, state_is("written"));
+    let second = api.invite_in("second@example.com", None);
+    let waiting = delivery_when(&api, &second, |delivery| delivery["error"].is_string());
+    assert_eq!(waiting["state"], "queued", "{waiting}");
+    assert_eq!(waiting["attempts"], 0, "{waiting}");
+    assert!(
+        waiting["error"]
+            .as_str()
+            .unwrap()
+            .contains("--max-mails-per-hour 1"),
+        "{waiting}"
+    );
+}
+
+#[test]
 fn a_locale_the_console_does_not_speak_is_refused_clearly() {
     let server = TestServer::start();
     let api = Api::new(&server);

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::store::answers::{Answer, Invitee};
-use crate::store::outbox::{Mail, Settled};
+use crate::store::outbox::{Mail, MailLimits, Settled};
 use org_invitations_core::invitation::DeliveryState;
 
 fn mail(locales: &[&str], inviter: Option<&str>) -> Mail {
@@ -11,6 +11,12 @@ fn mail(locales: &[&str], inviter: Option<&str>) -> Mail {
         inviter: inviter.map(Into::into),
     }
 }
+
+/// Limits these tests never reach.
+const UNLIMITED: MailLimits = MailLimits {
+    per_hour: 1000,
+    per_address_per_day: 100,
+};
 
 fn invitee() -> Invitee {
     Invitee {
@@ -60,7 +66,7 @@ async fn mail_is_queued_with_its_invitation_and_claimed_by_one_worker_at_a_time(
     );
 
     let lease = now + TimeDelta::minutes(5);
-    let claimed = store.claim_mail(now, lease, 10).await.unwrap();
+    let claimed = store.claim_mail(now, lease, 10, UNLIMITED).await.unwrap();
     assert_eq!(claimed.len(), 2);
     let first = claimed
         .iter()
@@ -73,7 +79,11 @@ async fn mail_is_queued_with_its_invitation_and_claimed_by_one_worker_at_a_time(
     assert_eq!(first.token.len(), 64);
     assert_ne!(claimed[0].token, claimed[1].token);
     assert!(
-        store.claim_mail(now, lease, 10).await.unwrap().is_empty(),
+        store
+            .claim_mail(now, lease, 10, UNLIMITED)
+            .await
+            .unwrap()
+            .is_empty(),
         "leased: no second worker takes them"
     );
     assert_eq!(
@@ -85,7 +95,7 @@ async fn mail_is_queued_with_its_invitation_and_claimed_by_one_worker_at_a_time(
     // A crashed worker's lease runs out: the message is claimed again, with a new link.
     let later = lease + TimeDelta::seconds(1);
     let again = store
-        .claim_mail(later, later + TimeDelta::minutes(5), 10)
+        .claim_mail(later, later + TimeDelta::minutes(5), 10, UNLIMITED)
         .await
         .unwrap();
     assert_eq!(again.len(), 2);
@@ -125,10 +135,17 @@ async fn mail_is_queued_with_its_invitation_and_claimed_by_one_worker_at_a_time(
         Some((DeliveryState::Queued, 2, Some("451 4.3.0 try later".into())))
     );
     assert!(
-        store.claim_mail(later, later, 10).await.unwrap().is_empty(),
+        store
+            .claim_mail(later, later, 10, UNLIMITED)
+            .await
+            .unwrap()
+            .is_empty(),
         "not yet due"
     );
-    let retried = store.claim_mail(retry_at, retry_at, 10).await.unwrap();
+    let retried = store
+        .claim_mail(retry_at, retry_at, 10, UNLIMITED)
+        .await
+        .unwrap();
     assert_eq!(retried.len(), 1);
     store
         .settle_mail(
@@ -147,7 +164,7 @@ async fn mail_is_queued_with_its_invitation_and_claimed_by_one_worker_at_a_time(
     );
     assert!(
         store
-            .claim_mail(retry_at, retry_at, 10)
+            .claim_mail(retry_at, retry_at, 10, UNLIMITED)
             .await
             .unwrap()
             .is_empty(),
@@ -181,7 +198,7 @@ async fn revoked_replaced_and_expired_invitations_send_nothing() {
         "the fresh one's mail is queued"
     );
     let claimed = store
-        .claim_mail(now, now + TimeDelta::minutes(5), 10)
+        .claim_mail(now, now + TimeDelta::minutes(5), 10, UNLIMITED)
         .await
         .unwrap();
     let recipients: Vec<(&str, &str)> = claimed
@@ -209,7 +226,7 @@ async fn revoked_replaced_and_expired_invitations_send_nothing() {
         .unwrap();
     assert!(
         store
-            .claim_mail(now, now + TimeDelta::minutes(5), 10)
+            .claim_mail(now, now + TimeDelta::minutes(5), 10, UNLIMITED)
             .await
             .unwrap()
             .is_empty()
@@ -234,7 +251,13 @@ async fn invitations_made_without_mail_show_no_delivery() {
         .unwrap();
     assert_eq!(delivery_of(&store, made[0].as_ref().unwrap()).await, None);
     let now = Utc::now();
-    assert!(store.claim_mail(now, now, 10).await.unwrap().is_empty());
+    assert!(
+        store
+            .claim_mail(now, now, 10, UNLIMITED)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -252,7 +275,7 @@ async fn a_link_answers_once_and_never_after_its_invitation_expired() {
         .await
         .unwrap();
     let claimed = store
-        .claim_mail(now, now + TimeDelta::minutes(5), 10)
+        .claim_mail(now, now + TimeDelta::minutes(5), 10, UNLIMITED)
         .await
         .unwrap();
     let token_of = |id: &str| {
@@ -333,7 +356,7 @@ async fn the_trail_records_mail_queued_sent_failed_and_the_answer_each_in_its_tr
         .await
         .unwrap();
     let claimed = store
-        .claim_mail(now, now + TimeDelta::minutes(5), 10)
+        .claim_mail(now, now + TimeDelta::minutes(5), 10, UNLIMITED)
         .await
         .unwrap();
     let message = |address: &str| {
@@ -354,7 +377,7 @@ async fn the_trail_records_mail_queued_sent_failed_and_the_answer_each_in_its_tr
         )
         .await
         .unwrap();
-    let again = store.claim_mail(now, now, 10).await.unwrap();
+    let again = store.claim_mail(now, now, 10, UNLIMITED).await.unwrap();
     store
         .settle_mail(&again[0].attempt(), &Settled::Failed("550 5.1.1 no".into()))
         .await
@@ -430,4 +453,96 @@ async fn the_trail_records_mail_queued_sent_failed_and_the_answer_each_in_its_tr
         .unwrap();
     assert_eq!(sent.method, "outbox");
     assert!(sent.request_id.starts_with("mail_"), "{}", sent.request_id);
+}
+
+#[tokio::test]
+async fn past_the_hourly_and_per_address_limits_mail_waits_saying_why_and_nothing_is_lost() {
+    let Fresh { store, _dir, .. } = fresh().await;
+    let now = Utc::now();
+    let limits = MailLimits {
+        per_hour: 3,
+        per_address_per_day: 2,
+    };
+    let made = store
+        .create_many(
+            &emails(&["a@x.com", "b@x.com", "c@x.com", "d@x.com"]),
+            now,
+            None,
+            Some(&mail(&["en"; 4], None)),
+        )
+        .await
+        .unwrap();
+    let lease = now + TimeDelta::minutes(5);
+    let claimed = store.claim_mail(now, lease, 10, limits).await.unwrap();
+    assert_eq!(claimed.len(), 3, "three an hour");
+    for message in &claimed {
+        store
+            .settle_mail(&message.attempt(), &Settled::Sent("250 OK".into()))
+            .await
+            .unwrap();
+    }
+    assert!(
+        store
+            .claim_mail(now, lease, 10, limits)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let d = made[3].as_ref().unwrap();
+    let (state, attempts, why) = delivery_of(&store, d).await.unwrap();
+    assert_eq!((state, attempts), (DeliveryState::Queued, 0));
+    assert!(
+        why.unwrap()
+            .contains("hourly limit of mail (--max-mails-per-hour 3)")
+    );
+    // An hour on, it goes.
+    let hour_on = now + TimeDelta::minutes(61);
+    let later = store
+        .claim_mail(hour_on, hour_on + TimeDelta::minutes(5), 10, limits)
+        .await
+        .unwrap();
+    assert_eq!(later.len(), 1);
+    assert_eq!(&later[0].invitation_id, d);
+    store
+        .settle_mail(&later[0].attempt(), &Settled::Sent("250 OK".into()))
+        .await
+        .unwrap();
+
+    // Two a day to one address, resends included: the third waits for the day.
+    let mut id = made[0].clone().unwrap();
+    for _ in 0..2 {
+        id = store
+            .resend(&id, hour_on, None, true)
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let sent = store
+            .claim_mail(hour_on, hour_on + TimeDelta::minutes(5), 10, limits)
+            .await
+            .unwrap();
+        let outcome = sent.first().map(|message| message.invitation_id.clone());
+        if let Some(message) = sent.first() {
+            store
+                .settle_mail(&message.attempt(), &Settled::Sent("250 OK".into()))
+                .await
+                .unwrap();
+        }
+        if outcome.is_none() {
+            break;
+        }
+    }
+    let (state, _, why) = delivery_of(&store, &id).await.unwrap();
+    assert_eq!(state, DeliveryState::Queued, "the second resend waits");
+    assert!(
+        why.unwrap()
+            .contains("At most 2 mails a day go to one address")
+    );
+    let day_on = hour_on + TimeDelta::days(1);
+    let next_day = store
+        .claim_mail(day_on, day_on + TimeDelta::minutes(5), 10, limits)
+        .await
+        .unwrap();
+    assert_eq!(next_day.len(), 1, "a day on, it goes");
+    assert_eq!(next_day[0].invitation_id, id);
 }

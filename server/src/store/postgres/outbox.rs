@@ -5,13 +5,14 @@
 
 use chrono::{DateTime, Utc};
 use deadpool_postgres::Transaction;
+use org_invitations_core::email::comparison_key;
 use org_invitations_core::invitation::Delivery;
 use tokio_postgres::Row;
 
 use super::PostgresBackend;
 use super::audit::insert_audit;
 use crate::store::audit::{Entry, Who};
-use crate::store::outbox::{self, ClaimedRow, Settled};
+use crate::store::outbox::{self, ClaimLimits, ClaimedRow, Settled};
 use crate::store::{StoreError, instant};
 
 /// Queues the mail of a just-created invitation, due at `now`; returns its delivery as shown.
@@ -22,9 +23,15 @@ pub(super) async fn queue(
     now: DateTime<Utc>,
 ) -> Result<Delivery, StoreError> {
     tx.execute(
-        "INSERT INTO outbox (invitation_id, recipient, created_at_ms, next_attempt_at_ms)
-         VALUES ($1, $2, $3, $3)",
-        &[&invitation_id, &recipient, &now.timestamp_millis()],
+        "INSERT INTO outbox (invitation_id, recipient, recipient_key, created_at_ms,
+                             next_attempt_at_ms)
+         VALUES ($1, $2, $3, $4, $4)",
+        &[
+            &invitation_id,
+            &recipient,
+            &comparison_key(recipient),
+            &now.timestamp_millis(),
+        ],
     )
     .await?;
     Ok(outbox::queued())
@@ -71,17 +78,27 @@ pub(super) async fn claim(
     backend: &PostgresBackend,
     now: DateTime<Utc>,
     lease_until: DateTime<Utc>,
-    limit: u32,
+    limits: &ClaimLimits,
 ) -> Result<Vec<ClaimedRow>, StoreError> {
     let now_ms = now.timestamp_millis();
+    // Due, not leased, the first due to its address, and to an address that has not had its
+    // day's messages.
     let rows = backend
         .client()
         .await?
         .query(
             "WITH due AS (
-                 SELECT seq FROM outbox
+                 SELECT seq FROM outbox o
                  WHERE state = 'queued' AND next_attempt_at_ms <= $1
                    AND (lease_until_ms IS NULL OR lease_until_ms <= $1)
+                   AND NOT EXISTS (SELECT 1 FROM outbox q
+                                   WHERE q.recipient_key = o.recipient_key
+                                     AND q.state = 'queued' AND q.next_attempt_at_ms <= $1
+                                     AND (q.next_attempt_at_ms, q.seq)
+                                         < (o.next_attempt_at_ms, o.seq))
+                   AND (SELECT COUNT(*) FROM outbox p
+                        WHERE p.recipient_key = o.recipient_key AND p.seq != o.seq
+                          AND p.last_attempt_at_ms > $4) < $5
                  ORDER BY next_attempt_at_ms, seq LIMIT $3
                  FOR UPDATE SKIP LOCKED)
              UPDATE outbox o SET lease_until_ms = $2, attempts = o.attempts + 1,
@@ -90,7 +107,13 @@ pub(super) async fn claim(
              WHERE o.seq = due.seq AND i.id = o.invitation_id
              RETURNING o.seq, o.invitation_id, o.recipient, o.attempts,
                        i.state = 'open', i.expires_at_ms, i.locale, i.inviter",
-            &[&now_ms, &lease_until.timestamp_millis(), &i64::from(limit)],
+            &[
+                &now_ms,
+                &lease_until.timestamp_millis(),
+                &i64::from(limits.count),
+                &limits.since.timestamp_millis(),
+                &i64::from(limits.per_address),
+            ],
         )
         .await?;
     Ok(rows
@@ -108,6 +131,51 @@ pub(super) async fn claim(
             inviter: row.get(7),
         })
         .collect())
+}
+
+/// How many messages had an attempt after `since`.
+pub(super) async fn attempted_since(
+    backend: &PostgresBackend,
+    since: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    let count: i64 = backend
+        .client()
+        .await?
+        .query_one(
+            "SELECT COUNT(*) FROM outbox WHERE last_attempt_at_ms > $1",
+            &[&since.timestamp_millis()],
+        )
+        .await?
+        .get(0);
+    Ok(count as u64)
+}
+
+/// Says `why` on the due messages a limit holds back: every one, or (with `crowded`) those
+/// whose address has had `per_address` messages since `since`.
+pub(super) async fn hold(
+    backend: &PostgresBackend,
+    now: DateTime<Utc>,
+    why: &str,
+    crowded: Option<(u32, DateTime<Utc>)>,
+) -> Result<(), StoreError> {
+    let (per_address, since) = crowded.map_or((0, 0), |(per_address, since)| {
+        (i64::from(per_address), since.timestamp_millis())
+    });
+    backend
+        .client()
+        .await?
+        .execute(
+            "UPDATE outbox o SET answer = $2
+             WHERE state = 'queued' AND next_attempt_at_ms <= $1
+               AND (lease_until_ms IS NULL OR lease_until_ms <= $1)
+               AND answer IS DISTINCT FROM $2
+               AND ($3::bigint = 0 OR (SELECT COUNT(*) FROM outbox p
+                               WHERE p.recipient_key = o.recipient_key
+                                 AND p.seq != o.seq AND p.last_attempt_at_ms > $4) >= $3)",
+            &[&now.timestamp_millis(), &why, &per_address, &since],
+        )
+        .await?;
+    Ok(())
 }
 
 pub(super) async fn set_link(

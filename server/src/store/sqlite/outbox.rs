@@ -4,10 +4,11 @@
 //! crashed one claimed.
 
 use chrono::{DateTime, Utc};
+use org_invitations_core::email::comparison_key;
 use org_invitations_core::invitation::Delivery;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::store::outbox::{self, ClaimedRow, Settled};
+use crate::store::outbox::{self, ClaimLimits, ClaimedRow, Settled};
 use crate::store::{StoreError, instant};
 
 /// Queues the mail of a just-created invitation, due at `now`; returns its delivery as shown.
@@ -18,10 +19,16 @@ pub fn queue(
     now: DateTime<Utc>,
 ) -> Result<Delivery, StoreError> {
     tx.prepare_cached(
-        "INSERT INTO outbox (invitation_id, recipient, created_at_ms, next_attempt_at_ms)
-         VALUES (?1, ?2, ?3, ?3)",
+        "INSERT INTO outbox (invitation_id, recipient, recipient_key, created_at_ms,
+                             next_attempt_at_ms)
+         VALUES (?1, ?2, ?3, ?4, ?4)",
     )?
-    .execute(params![invitation_id, recipient, now.timestamp_millis()])?;
+    .execute(params![
+        invitation_id,
+        recipient,
+        comparison_key(recipient),
+        now.timestamp_millis()
+    ])?;
     Ok(outbox::queued())
 }
 
@@ -64,26 +71,44 @@ pub fn delivery_from_row(
     ))
 }
 
-/// Claims up to `limit` due messages until `lease_until`, counting the attempt.
+/// Claims due messages until `lease_until`, as `limits` allows, counting the attempt.
 pub fn claim(
     tx: &Connection,
     now: DateTime<Utc>,
     lease_until: DateTime<Utc>,
-    limit: u32,
+    limits: &ClaimLimits,
 ) -> Result<Vec<ClaimedRow>, StoreError> {
     let now_ms = now.timestamp_millis();
+    // Due, not leased, the first due to its address, and to an address that has not had its
+    // day's messages.
     let claimed: Vec<(i64, String, String, i64)> = tx
         .prepare_cached(
             "UPDATE outbox SET lease_until_ms = ?2, attempts = attempts + 1,
                                last_attempt_at_ms = ?1
-             WHERE seq IN (SELECT seq FROM outbox
-                           WHERE state = 'queued' AND next_attempt_at_ms <= ?1
-                             AND (lease_until_ms IS NULL OR lease_until_ms <= ?1)
-                           ORDER BY next_attempt_at_ms, seq LIMIT ?3)
+             WHERE seq IN (
+                 SELECT o.seq FROM outbox o
+                 WHERE o.state = 'queued' AND o.next_attempt_at_ms <= ?1
+                   AND (o.lease_until_ms IS NULL OR o.lease_until_ms <= ?1)
+                   AND NOT EXISTS (SELECT 1 FROM outbox q
+                                   WHERE q.recipient_key = o.recipient_key
+                                     AND q.state = 'queued' AND q.next_attempt_at_ms <= ?1
+                                     AND (q.next_attempt_at_ms < o.next_attempt_at_ms
+                                          OR (q.next_attempt_at_ms = o.next_attempt_at_ms
+                                              AND q.seq < o.seq)))
+                   AND (SELECT COUNT(*) FROM outbox p
+                        WHERE p.recipient_key = o.recipient_key AND p.seq != o.seq
+                          AND p.last_attempt_at_ms > ?4) < ?5
+                 ORDER BY o.next_attempt_at_ms, o.seq LIMIT ?3)
              RETURNING seq, invitation_id, recipient, attempts",
         )?
         .query_map(
-            params![now_ms, lease_until.timestamp_millis(), limit],
+            params![
+                now_ms,
+                lease_until.timestamp_millis(),
+                limits.count,
+                limits.since.timestamp_millis(),
+                limits.per_address
+            ],
             |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
         )?
         .collect::<Result<_, _>>()?;
@@ -110,6 +135,37 @@ pub fn claim(
         });
     }
     Ok(rows)
+}
+
+/// How many messages had an attempt after `since`.
+pub fn attempted_since(conn: &Connection, since: DateTime<Utc>) -> Result<u64, StoreError> {
+    let count: i64 = conn
+        .prepare_cached("SELECT COUNT(*) FROM outbox WHERE last_attempt_at_ms > ?1")?
+        .query_row([since.timestamp_millis()], |row| row.get(0))?;
+    Ok(count as u64)
+}
+
+/// Says `why` on the due messages a limit holds back: every one, or (with `crowded`) those
+/// whose address has had `per_address` messages since `since`.
+pub fn hold(
+    tx: &Connection,
+    now: DateTime<Utc>,
+    why: &str,
+    crowded: Option<(u32, DateTime<Utc>)>,
+) -> Result<(), StoreError> {
+    let (per_address, since) = crowded.map_or((0, 0), |(per_address, since)| {
+        (per_address, since.timestamp_millis())
+    });
+    tx.prepare_cached(
+        "UPDATE outbox SET answer = ?2
+         WHERE state = 'queued' AND next_attempt_at_ms <= ?1
+           AND (lease_until_ms IS NULL OR lease_until_ms <= ?1) AND answer IS NOT ?2
+           AND (?3 = 0 OR (SELECT COUNT(*) FROM outbox p
+                           WHERE p.recipient_key = outbox.recipient_key
+                             AND p.seq != outbox.seq AND p.last_attempt_at_ms > ?4) >= ?3)",
+    )?
+    .execute(params![now.timestamp_millis(), why, per_address, since])?;
+    Ok(())
 }
 
 /// Gives an open invitation the link with this hash; `false` when it is not open.
