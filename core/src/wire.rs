@@ -166,6 +166,19 @@ pub struct CreateInvitation {
     pub locale: Option<String>,
 }
 
+/// A fresh link to an open invitation, for an admin to hand over another way (this server's
+/// extension: `POST …/{id}/link`). The invitation's link before it no longer works.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InvitationLink {
+    /// The page the person invited opens to accept or decline; it carries a single-use token,
+    /// so hand it only to them.
+    pub url: String,
+    /// Whether mail still waiting for the invitation was withdrawn (sent later, it would have
+    /// carried a newer link and ended this one).
+    pub mail_withdrawn: bool,
+}
+
 /// What a create answers for one address.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

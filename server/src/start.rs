@@ -227,6 +227,10 @@ pub async fn app(config: &Config) -> Result<App, StartError> {
                 store,
                 max_page_size: config.max_page_size,
                 organization_name: config.organization_name.as_str().into(),
+                link_origin: config
+                    .public_origins
+                    .first()
+                    .map(|origin| origin.trim_end_matches('/').into()),
             };
             (crate::http::routes::store_router(state), serving)
         }

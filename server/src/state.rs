@@ -75,6 +75,9 @@ pub struct StoreMode {
     pub max_page_size: u32,
     /// What `userinfo` calls the one organization.
     pub organization_name: std::sync::Arc<str>,
+    /// Where invitation links point (`--public-origin`'s first); `None` for the address the
+    /// request came to.
+    pub link_origin: Option<std::sync::Arc<str>>,
 }
 
 impl FromRef<StoreMode> for Site {

@@ -14,6 +14,7 @@ mod backend;
 #[cfg(test)]
 mod contract_tests;
 mod invitations;
+pub mod links;
 pub mod migrations;
 pub mod outbox;
 pub mod postgres;

@@ -13,8 +13,8 @@ use org_invitations_core::email::{self, comparison_key};
 use org_invitations_core::invitation::OWNER_EMAIL;
 use org_invitations_core::paging_token::{self, Listing};
 use org_invitations_core::wire::{
-    BatchCreateResponse, BatchCreateResult, CreateInvitation, CreatedId, ErrorBody, ListMetadata,
-    ListQuery, ListResponse, ResultBody, limits,
+    BatchCreateResponse, BatchCreateResult, CreateInvitation, CreatedId, ErrorBody, InvitationLink,
+    ListMetadata, ListQuery, ListResponse, ResultBody, limits,
 };
 use serde_json::Value;
 
@@ -365,6 +365,64 @@ pub async fn resend(
     _body: IgnoredBody,
 ) -> Result<Json<ResultBody<OrganizationInvitation>>, ApiError> {
     change_one(state, id, permit.who, Change::Resend).await
+}
+
+/// A fresh link to an open, unexpired invitation, for a mail lost to spam: hand it to the
+/// person another way. The link before it stops working, and mail still waiting for the
+/// invitation is withdrawn (it would carry a newer link). It is a credential to the
+/// invitation, so it takes the role that resends, and the audit trail records who made it
+/// (never the link). A body, if any, is ignored.
+#[utoipa::path(
+    post,
+    path = "/api/v2/organization_invitations/{id}/link",
+    tag = "extensions",
+    params(("id" = String, Path, description = "The open invitation to link to")),
+    responses(
+        (status = 200, description = "The fresh link", body = ResultBody<InvitationLink>),
+        (status = 404, description = "No such open invitation", body = ErrorBody),
+        (status = 409, description = "The invitation expired: resend it instead", body = ErrorBody),
+    ),
+)]
+pub async fn link(
+    permit: Permit<Admin>,
+    State(state): State<StoreMode>,
+    ApiPath(id): ApiPath<String>,
+    headers: axum::http::HeaderMap,
+    _body: IgnoredBody,
+) -> Result<Json<ResultBody<InvitationLink>>, ApiError> {
+    let now = Utc::now();
+    let Some(invitation) = state.store.get(&id).await? else {
+        return Err(not_found(&id));
+    };
+    if invitation.is_expired(now) {
+        return Err(ApiError::new(
+            axum::http::StatusCode::CONFLICT,
+            format!(
+                "Organization invitation '{id}' expired at {}: a link to it could not be \
+             accepted. Resend it for a fresh invitation and mail.",
+                invitation.expires_at
+            ),
+        ));
+    }
+    let copied = state
+        .store
+        .copy_link(&id, now, &permit.who)
+        .await?
+        .ok_or_else(|| not_found(&id))?;
+    let origin = match &state.link_origin {
+        Some(origin) => origin.to_string(),
+        None => headers
+            .get(axum::http::header::HOST)
+            .and_then(|host| host.to_str().ok())
+            .map(|host| format!("http://{host}"))
+            .unwrap_or_default(),
+    };
+    Ok(Json(ResultBody {
+        result: InvitationLink {
+            url: crate::delivery::message::link(&origin, &copied.token),
+            mail_withdrawn: copied.mail_withdrawn,
+        },
+    }))
 }
 
 /// What can be done to one open invitation.

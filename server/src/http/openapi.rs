@@ -38,6 +38,7 @@ pub const PATH: &str = "/api/openapi.json";
         invitations::get,
         invitations::invalidate,
         invitations::resend,
+        invitations::link,
         telemetry::cli_usage,
         me::me,
         audit::audit,
@@ -235,13 +236,14 @@ mod tests {
             "/api/v2/organization_invitations/{id}",
             "/api/v2/organization_invitations/{id}/invalidate",
             "/api/v2/organization_invitations/{id}/resend",
+            "/api/v2/organization_invitations/{id}/link",
         ] {
             assert!(
                 described.contains(&path),
                 "{path} is missing from {described:?}"
             );
         }
-        assert_eq!(described.len(), 11);
+        assert_eq!(described.len(), 12);
     }
 
     #[test]

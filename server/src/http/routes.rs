@@ -54,6 +54,10 @@ pub fn store_router(state: StoreMode) -> Router {
             "/api/v2/organization_invitations/{id}/resend",
             post(invitations::resend),
         )
+        .route(
+            "/api/v2/organization_invitations/{id}/link",
+            post(invitations::link),
+        )
         .route(paths::CLI_USAGE, post(telemetry::cli_usage))
         .route("/api/{*rest}", any(unknown_api_path))
         .method_not_allowed_fallback(method_not_allowed);

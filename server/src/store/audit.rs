@@ -66,10 +66,13 @@ pub enum Action {
     Accepted,
     /// The person invited declined, through the link in their mail.
     Declined,
+    /// A fresh link made for an admin to hand over another way ("Copy link"); the one before
+    /// stops working.
+    LinkCopied,
 }
 
 impl Action {
-    const ALL: [Action; 10] = [
+    const ALL: [Action; 11] = [
         Action::Create,
         Action::Invalidate,
         Action::Resend,
@@ -80,6 +83,7 @@ impl Action {
         Action::MailFailed,
         Action::Accepted,
         Action::Declined,
+        Action::LinkCopied,
     ];
 
     pub fn name(self) -> &'static str {
@@ -94,6 +98,7 @@ impl Action {
             Action::MailFailed => "mail_failed",
             Action::Accepted => "accepted",
             Action::Declined => "declined",
+            Action::LinkCopied => "link_copied",
         }
     }
 

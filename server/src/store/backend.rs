@@ -151,6 +151,18 @@ pub trait Backend: Send + Sync {
         at: DateTime<Utc>,
     ) -> Result<(), StoreError>;
 
+    /// Gives the open invitation `id`, unexpired at `now`, the link with this token hash,
+    /// withdrawing its mail still waiting and recording it (by `who`) in the same
+    /// transaction; `Some(whether mail was withdrawn)`, or `None` when there is no such
+    /// invitation.
+    async fn replace_link(
+        &self,
+        id: &str,
+        link_hash: &str,
+        now: DateTime<Utc>,
+        who: &Who,
+    ) -> Result<Option<bool>, StoreError>;
+
     /// The invitation whose link has this token hash, whatever its state.
     async fn by_link(&self, link_hash: &str) -> Result<Option<Linked>, StoreError>;
 

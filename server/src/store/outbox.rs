@@ -162,7 +162,7 @@ pub fn shown(
 }
 
 /// A fresh link token: 32 random bytes, URL-safe (256 bits; the link names only the token).
-fn new_token() -> String {
+pub(super) fn new_token() -> String {
     let bytes: [u8; 32] = rand::random();
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }

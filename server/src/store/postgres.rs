@@ -215,6 +215,16 @@ impl Backend for PostgresBackend {
         answers::answer(self, link_hash, answer, now, who).await
     }
 
+    async fn replace_link(
+        &self,
+        id: &str,
+        link_hash: &str,
+        now: DateTime<Utc>,
+        who: &Who,
+    ) -> Result<Option<bool>, StoreError> {
+        answers::replace_link(self, id, link_hash, now, who).await
+    }
+
     async fn count_all(&self) -> Result<u64, StoreError> {
         invitations::count_all(self).await
     }

@@ -264,6 +264,18 @@ impl Backend for SqliteBackend {
             .await
     }
 
+    async fn replace_link(
+        &self,
+        id: &str,
+        link_hash: &str,
+        now: DateTime<Utc>,
+        who: &Who,
+    ) -> Result<Option<bool>, StoreError> {
+        let (id, link_hash, who) = (id.to_owned(), link_hash.to_owned(), who.clone());
+        self.write(move |tx, _| answers::replace_link(tx, &id, &link_hash, now, &who))
+            .await
+    }
+
     async fn count_all(&self) -> Result<u64, StoreError> {
         self.read(|conn, _| invitations::count_all(conn)).await
     }

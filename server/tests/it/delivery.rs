@@ -118,7 +118,7 @@ fn a_refusal_for_now_is_tried_again_and_one_for_good_fails_with_its_reason() {
     let smtp = SmtpServer::start();
     smtp.answer("later@example.com", &["451 4.3.0 Try again later"]);
     smtp.answer("nobody@example.com", &["550 5.1.1 No such user here"]);
-    let server = sending_through(&smtp.url(), &[]);
+    let server = sending_through(&smtp.url(), &["--metrics-addr", "127.0.0.1:0"]);
     let api = Api::new(&server);
     let later = api.invite_in("later@example.com", None);
     let nobody = api.invite_in("nobody@example.com", None);
@@ -140,6 +140,25 @@ fn a_refusal_for_now_is_tried_again_and_one_for_good_fails_with_its_reason() {
     let received = smtp.wait_for(1, Duration::from_secs(5));
     let to: Vec<&str> = received.iter().map(|mail| mail.to[0].as_str()).collect();
     assert_eq!(to, ["later@example.com"]);
+
+    // Operators see the same story in the metrics: one retry, one sent, one failed.
+    let metrics = crate::operations::scrape(&crate::operations::metrics_url(&server));
+    let outcomes: Vec<(&str, f64)> = ["sent", "retry", "failed", "written"]
+        .into_iter()
+        .map(|outcome| {
+            let name = format!("org_invitations_mail_total{{outcome=\"{outcome}\"}}");
+            (outcome, metrics.get(&name).copied().unwrap_or(0.0))
+        })
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            ("sent", 1.0),
+            ("retry", 1.0),
+            ("failed", 1.0),
+            ("written", 0.0)
+        ]
+    );
 }
 
 #[test]

@@ -247,3 +247,101 @@ fn an_expired_link_says_when_it_expired_and_whom_to_ask_and_accepts_nothing() {
     let kept = api.get(&format!("{LIST_PATH}{id}")).json();
     assert_eq!(kept["result"]["accepted_at"], Value::Null, "{kept}");
 }
+
+#[test]
+fn a_copied_link_replaces_the_mailed_one_and_withdraws_mail_still_waiting() {
+    // One mail an hour: the first invitation's mail is written, the second's waits.
+    let server = TestServer::start_with(ServerOptions {
+        extra_args: vec!["--max-mails-per-hour".into(), "1".into()],
+        ..Default::default()
+    });
+    let api = Api::new(&server);
+    let mailed_id = api.invite_in("spam@example.com", Some("en"));
+    let mailed = testkit::mail_link(&server, "spam@example.com");
+    let copy = |id: &str| api.post(&format!("{LIST_PATH}{id}/link"), &Value::Null);
+
+    let copied = copy(&mailed_id);
+    assert_eq!(copied.status, 200, "{}", copied.body);
+    let result = copied.json()["result"].clone();
+    let url = result["url"].as_str().unwrap().to_owned();
+    assert!(
+        url.starts_with(&format!("{}/invitation/", server.base_url)),
+        "{url}"
+    );
+    assert_eq!(result["mail_withdrawn"], false, "its mail had gone");
+    assert_eq!(
+        api.get_with(path_of(&server, &mailed), &[]).status,
+        404,
+        "the mailed link no longer works"
+    );
+    let path = path_of(&server, &url);
+    let page = api.get_with(path, &[]).body;
+    assert!(page.contains("spam@example.com"), "{page}");
+    let accepted = answer(&api, &server, path, "accept", &form_token(&page));
+    assert_eq!(
+        accepted.status, 200,
+        "the copied one does: {}",
+        accepted.body
+    );
+
+    // Mail still waiting is withdrawn: sent later, it would end the link handed over.
+    let waiting_id = api.invite_in("waiting@example.com", Some("en"));
+    let waiting = copy(&waiting_id);
+    assert_eq!(waiting.status, 200, "{}", waiting.body);
+    assert_eq!(waiting.json()["result"]["mail_withdrawn"], true);
+    let read = api.get(&format!("{LIST_PATH}{waiting_id}")).json();
+    assert_eq!(read["result"]["delivery"], Value::Null, "{read}");
+
+    // Each copy is on record, by whom; the link never is, nor in the log.
+    let trail = api.get("/api/console/audit?action=link_copied");
+    assert_eq!(trail.status, 200, "{}", trail.body);
+    let records = trail.json()["results"].as_array().unwrap().clone();
+    assert_eq!(records.len(), 2, "{}", trail.body);
+    assert_eq!(records[0]["actor"], "owner");
+    assert_eq!(records[0]["email"], "waiting@example.com");
+    assert_eq!(records[0]["detail"], "The mail still waiting was withdrawn");
+    for token in [&url, waiting.json()["result"]["url"].as_str().unwrap()] {
+        let token = token.rsplit('/').next().unwrap();
+        assert!(!trail.body.contains(token), "no link in the trail");
+        assert!(!server.log().contains(token), "no link in the log");
+    }
+}
+
+#[test]
+fn a_link_is_copied_only_by_admins_and_only_for_an_open_unexpired_invitation() {
+    let server = TestServer::start();
+    let api = Api::new(&server);
+    let id = api.invite_in("open@example.com", Some("en"));
+    let path = format!("{LIST_PATH}{id}/link");
+
+    let viewer = server.new_token("reader", "viewer");
+    let refused = api.send(
+        "POST",
+        &path,
+        &[("Authorization", &format!("Bearer {viewer}"))],
+        "",
+    );
+    assert_eq!(refused.status, 403, "{}", refused.body);
+
+    let unknown = api.post(
+        &format!("{LIST_PATH}orginv_nosuchinvitation/link"),
+        &Value::Null,
+    );
+    assert_eq!(unknown.status, 404, "{}", unknown.body);
+    assert!(unknown.body.contains("not found"), "{}", unknown.body);
+
+    server.expire_invitation(&id);
+    let expired = api.post(&path, &Value::Null);
+    assert_eq!(expired.status, 409, "{}", expired.body);
+    assert!(
+        expired.body.contains("expired") && expired.body.contains("Resend it"),
+        "says why and what to do instead: {}",
+        expired.body
+    );
+
+    let revoked_id = api.invite_in("revoked@example.com", Some("en"));
+    let revoked = api.post(&format!("{LIST_PATH}{revoked_id}/invalidate"), &Value::Null);
+    assert_eq!(revoked.status, 200);
+    let after = api.post(&format!("{LIST_PATH}{revoked_id}/link"), &Value::Null);
+    assert_eq!(after.status, 404, "{}", after.body);
+}

@@ -7,6 +7,7 @@ use super::PostgresBackend;
 use super::audit::insert_audit;
 use crate::store::answers::{Answer, Linked, Standing};
 use crate::store::audit::{Entry, Who};
+use crate::store::links;
 use crate::store::{StoreError, instant};
 
 const LINKED: &str = "id, email, state, expires_at_ms, locale, inviter";
@@ -73,4 +74,41 @@ pub(super) async fn answer(
     }
     tx.commit().await?;
     Ok(after)
+}
+
+/// Gives an open, unexpired invitation a new link, withdrawing its waiting mail, with its
+/// audit record (see [`crate::store::links`]).
+pub(super) async fn replace_link(
+    backend: &PostgresBackend,
+    id: &str,
+    link_hash: &str,
+    now: DateTime<Utc>,
+    who: &Who,
+) -> Result<Option<bool>, StoreError> {
+    let mut client = backend.client().await?;
+    let tx = client.transaction().await?;
+    let Some(row) = tx
+        .query_opt(
+            "UPDATE invitations SET link_hash = $2
+             WHERE id = $1 AND state = 'open' AND expires_at_ms > $3
+             RETURNING email",
+            &[&id, &link_hash, &now.timestamp_millis()],
+        )
+        .await?
+    else {
+        return Ok(None);
+    };
+    let email: String = row.get(0);
+    let withdrawn = tx
+        .execute(
+            "UPDATE outbox SET state = 'withdrawn', lease_until_ms = NULL
+             WHERE invitation_id = $1 AND state = 'queued'",
+            &[&id],
+        )
+        .await?
+        > 0;
+    let entry = links::copied(id, &email, withdrawn).storable();
+    insert_audit(&tx, now, who, &entry).await?;
+    tx.commit().await?;
+    Ok(Some(withdrawn))
 }

@@ -5,6 +5,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::store::answers::{Answer, Linked, Standing};
 use crate::store::audit::{Entry, Who};
+use crate::store::links;
 use crate::store::{StoreError, instant};
 
 pub fn by_link(conn: &Connection, link_hash: &str) -> Result<Option<Linked>, StoreError> {
@@ -53,4 +54,38 @@ pub fn answer(
         super::audit::insert(tx, now, who, &entry)?;
     }
     Ok(after)
+}
+
+/// Gives an open, unexpired invitation a new link, withdrawing its waiting mail, with its
+/// audit record (see [`crate::store::links`]).
+pub fn replace_link(
+    tx: &Connection,
+    id: &str,
+    link_hash: &str,
+    now: DateTime<Utc>,
+    who: &Who,
+) -> Result<Option<bool>, StoreError> {
+    let Some(email) = tx
+        .prepare_cached(
+            "UPDATE invitations SET link_hash = ?2
+             WHERE id = ?1 AND state = 'open' AND expires_at_ms > ?3
+             RETURNING email",
+        )?
+        .query_row(params![id, link_hash, now.timestamp_millis()], |row| {
+            row.get::<_, String>(0)
+        })
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let withdrawn = tx
+        .prepare_cached(
+            "UPDATE outbox SET state = 'withdrawn', lease_until_ms = NULL
+             WHERE invitation_id = ?1 AND state = 'queued'",
+        )?
+        .execute([id])?
+        > 0;
+    let entry = links::copied(id, &email, withdrawn).storable();
+    super::audit::insert(tx, now, who, &entry)?;
+    Ok(Some(withdrawn))
 }
