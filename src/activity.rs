@@ -235,6 +235,7 @@ fn what(record: &AuditRecord) -> String {
         "mail_failed" => t(key!("activity.mail_failed")),
         "accepted" => t(key!("activity.accepted")),
         "declined" => t(key!("activity.declined")),
+        "link_copied" => t(key!("activity.link_copied")),
         other => other.to_owned(),
     }
 }

@@ -532,6 +532,20 @@ impl ApiClient {
         .map(|body| body.result)
     }
 
+    /// A fresh link to an open invitation (this project's server); the one before it ends.
+    pub async fn copy_link(
+        &self,
+        id: &str,
+    ) -> Result<org_invitations_core::wire::InvitationLink, ApiError> {
+        self.send::<ResultBody<org_invitations_core::wire::InvitationLink>>(
+            || Request::post(&self.url(&paths::link(id))),
+            None,
+            None,
+        )
+        .await
+        .map(|body| body.result)
+    }
+
     /// Revokes one invitation and returns it as it was.
     pub async fn invalidate(&self, id: &str) -> Result<OrganizationInvitation, ApiError> {
         self.send::<ResultBody<OrganizationInvitation>>(

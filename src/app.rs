@@ -143,6 +143,7 @@ pub fn App(
         Signal::derive(move || access.offers_resend()),
         Callback::new(move |()| load()),
     );
+    crate::copy_link::LinkCopies::provide(client.clone());
     let deletions = Deletions::provide(client, on_deleted, options.undo_window);
     let summary = Memo::new(move |_| {
         deletions.hidden.with(|hidden| {
@@ -175,6 +176,8 @@ pub fn App(
         <div
             class="oi-console"
             class:oi-read-only=move || read_only || !access.may_revoke()
+            // The server makes fresh links only where it sends the mail itself.
+            class:oi-mailing=move || access.reports_delivery()
             lang=language.clone()
             dir=crate::i18n::locale::direction(&language)
         >

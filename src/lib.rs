@@ -4,12 +4,14 @@
 //!
 //! One folder per feature: `list` (the table and its view), `invite` (the form and sending),
 //! `delete` (confirmation, undo and revoking), `resend` (fresh invitations and their report),
+//! `copy_link` (a fresh link to hand over another way),
 //! `session` (who is signed in, signing out), `embed` (what host pages see); the frame
 //! ([`App`]), the API client and the reusable `hooks` sit at the top.
 
 mod activity;
 pub mod api;
 mod app;
+pub mod copy_link;
 pub mod delete;
 mod download;
 mod embed;

@@ -18,6 +18,7 @@ use org_invitations_core::export::{file_name, invitations_csv};
 use org_invitations_core::listing::{ListView, Search};
 use org_invitations_core::rows::{Rows, Shown, visible_positions};
 
+use crate::copy_link::{LinkCopies, copy_link_report_part};
 use crate::delete::{Deletions, deletion_part};
 use crate::download::download_csv;
 use crate::i18n::words::{key, t, tf};
@@ -209,6 +210,11 @@ pub fn InvitationList(
                             || resends.report.with(Option::is_some)
                     });
                     deferred(|| Box::pin(resend_report_part()), (), Pending::WhenNeeded(waiting))
+                })}
+            {use_context::<LinkCopies>()
+                .map(|copies| {
+                    let waiting = Signal::derive(move || copies.latest.with(Option::is_some));
+                    deferred(|| Box::pin(copy_link_report_part()), (), Pending::WhenNeeded(waiting))
                 })}
         </div>
         <p class="oi-sr-only" role="status" aria-live="polite">

@@ -15,6 +15,10 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("activity.failed_status", "failed ({status})"),
     ("activity.failed_with", "{status}: {detail}"),
     ("activity.invited", "invited"),
+    (
+        "activity.link_copied",
+        "copied a new link (the one before no longer works)",
+    ),
     ("activity.mail_failed", "mail not delivered"),
     ("activity.mail_queued", "mail queued"),
     ("activity.mail_sent", "mail sent"),
@@ -50,6 +54,26 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("column.email", "Email"),
     ("column.expires_at", "Expires At"),
     ("column.id", "ID"),
+    ("copy_link.asking", "Making a new link for {email}…"),
+    (
+        "copy_link.copied",
+        "A new link for {email} is on the clipboard. The link sent before no longer works.",
+    ),
+    ("copy_link.dismiss", "Close"),
+    ("copy_link.failed", "No new link for {email}: {why}"),
+    (
+        "copy_link.shown",
+        "A new link for {email} (the link sent before no longer works); copy it from here:",
+    ),
+    (
+        "copy_link.why.expired",
+        "the invitation has expired; resend it instead.",
+    ),
+    ("copy_link.why.gone", "the invitation is no longer pending."),
+    (
+        "copy_link.withdrawn",
+        "Its mail still waiting was withdrawn, so it cannot replace this link.",
+    ),
     ("csv.created_utc", "Created At (UTC)"),
     ("csv.expires_utc", "Expires At (UTC)"),
     ("csv.status", "Status"),
@@ -408,6 +432,8 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("table.copied", "ID {id} copied"),
     ("table.copy_id", "Copy ID {id}"),
     ("table.copy_label", "ID"),
+    ("table.copy_link", "Copy link"),
+    ("table.copy_link_for", "Copy link for {email}"),
     (
         "table.copy_refused",
         "The browser did not let the ID be copied.",

@@ -35,6 +35,11 @@ pub mod paths {
     pub fn resend(id: &str) -> String {
         format!("{INVITATIONS}{id}/resend")
     }
+
+    /// This server's own: `POST` here gives an open invitation a fresh link to hand over.
+    pub fn link(id: &str) -> String {
+        format!("{INVITATIONS}{id}/link")
+    }
 }
 
 /// Limits this project's server enforces and its console respects.
@@ -296,7 +301,8 @@ pub struct AuditRecord {
     pub actor: String,
     pub method: String,
     /// `create`, `invalidate`, `resend`, `denied`; the mail's `mail_queued`, `mail_sent`,
-    /// `mail_written`, `mail_failed`; the person invited's `accepted`, `declined`.
+    /// `mail_written`, `mail_failed`; the person invited's `accepted`, `declined`;
+    /// an admin's `link_copied`.
     pub action: String,
     pub email: Option<String>,
     /// The invitation made or revoked; for a resend, the new one.

@@ -12,6 +12,7 @@ use org_invitations_core::rows::{Rows, rendered_window};
 use org_invitations_core::status::Status;
 
 use crate::activity::ActivityFilter;
+use crate::copy_link::LinkCopies;
 use crate::delete::Deletions;
 use crate::hooks::{Viewport, use_visible_stretch};
 use crate::i18n::words::{key, relative_time, t, tf};
@@ -335,44 +336,50 @@ fn InvitationRow(
                 <span class="oi-badge">{move || t(status.get().message_key())}</span>
             </td>
             <td role="cell" class="oi-actions">
-                {move || {
-                    error()
-                        .map(|message| {
-                            let retry = for_retry.clone();
-                            view! {
-                                <span class="oi-row-error" title=message.clone()>
-                                    {message.clone()}
-                                </span>
-                                " "
-                                <button
-                                    type="button"
-                                    class="oi-link"
-                                    aria-label=tf(
-                                        key!("table.retry_delete"),
-                                        &[("email", &retry.email)],
-                                    )
-                                    on:click=move |_| deletions.retry(retry.clone())
-                                >
-                                    {t(key!("table.retry"))}
-                                </button>
-                                " "
-                            }
-                        })
-                }}
-                {history_button(&invitation.email)}
-                {resend_button(&invitation)}
-                <button
-                    type="button"
-                    class="oi-button oi-delete"
-                    data-index=move || index.get().to_string()
-                    aria-label=tf(key!("table.delete_for"), &[("email", &invitation.email)])
-                    on:click=move |_| {
-                        return_focus.set(Some((index.get_untracked(), for_delete.id.clone())));
-                        deletions.ask(vec![for_delete.clone()]);
-                    }
-                >
-                    {t(key!("table.delete"))}
-                </button>
+                // Two short lines (a failure, Resend and Copy link; History and Delete): the
+                // column stays narrow, and the address keeps the width.
+                <span class="oi-row-links">
+                    {move || {
+                        error()
+                            .map(|message| {
+                                let retry = for_retry.clone();
+                                view! {
+                                    <span class="oi-row-error" title=message.clone()>
+                                        {message.clone()}
+                                    </span>
+                                    " "
+                                    <button
+                                        type="button"
+                                        class="oi-link"
+                                        aria-label=tf(
+                                            key!("table.retry_delete"),
+                                            &[("email", &retry.email)],
+                                        )
+                                        on:click=move |_| deletions.retry(retry.clone())
+                                    >
+                                        {t(key!("table.retry"))}
+                                    </button>
+                                    " "
+                                }
+                            })
+                    }} {resend_button(&invitation)} {copy_link_button(&invitation)}
+                </span>
+                " "
+                <span class="oi-row-links">
+                    {history_button(&invitation.email)}
+                    <button
+                        type="button"
+                        class="oi-button oi-delete"
+                        data-index=move || index.get().to_string()
+                        aria-label=tf(key!("table.delete_for"), &[("email", &invitation.email)])
+                        on:click=move |_| {
+                            return_focus.set(Some((index.get_untracked(), for_delete.id.clone())));
+                            deletions.ask(vec![for_delete.clone()]);
+                        }
+                    >
+                        {t(key!("table.delete"))}
+                    </button>
+                </span>
             </td>
         </tr>
     }
@@ -459,6 +466,27 @@ fn resend_button(
             on:click=move |_| resends.resend(vec![invitation.clone()])
         >
             {t(key!("table.resend"))}
+        </button>
+        " "
+    })
+}
+
+/// "Copy link": a fresh link to hand over another way (shown where the server makes them:
+/// the console's `oi-mailing` class).
+fn copy_link_button(
+    invitation: &org_invitations_core::OrganizationInvitation,
+) -> Option<impl IntoView + use<>> {
+    let copies = use_context::<LinkCopies>()?;
+    let label = tf(key!("table.copy_link_for"), &[("email", &invitation.email)]);
+    let (id, email) = (invitation.id.clone(), invitation.email.clone());
+    Some(view! {
+        <button
+            type="button"
+            class="oi-link oi-copy-link"
+            aria-label=label
+            on:click=move |_| copies.copy(id.clone(), email.clone())
+        >
+            {t(key!("table.copy_link"))}
         </button>
         " "
     })

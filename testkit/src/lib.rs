@@ -481,7 +481,12 @@ pub fn mail_link(server: &TestServer, address: &str) -> String {
     let folder = server.data_dir.join("mail");
     loop {
         let mut mails: Vec<_> = std::fs::read_dir(&folder)
-            .map(|entries| entries.map(|entry| entry.unwrap().path()).collect())
+            .map(|entries| {
+                entries
+                    .map(|entry| entry.unwrap().path())
+                    .filter(|path| path.extension().is_some_and(|ext| ext == "eml"))
+                    .collect()
+            })
             .unwrap_or_default();
         mails.sort_by_key(|path| std::fs::metadata(path).unwrap().modified().unwrap());
         let found = mails.iter().rev().find_map(|path| {

@@ -140,3 +140,98 @@ async fn mail_held_by_the_hourly_limit_says_so_in_its_row() {
     .await;
     browser.close().await;
 }
+
+/// Stands in for the browser's clipboard: what the page writes is kept in `window.__copied`;
+/// with `refuse`, writing fails as a browser that denies the clipboard does.
+async fn watch_clipboard(browser: &Browser, refuse: bool) {
+    browser
+        .script(
+            "window.__copied = null;
+             navigator.clipboard.writeText = (text) => {
+                 if (arguments[0]) return Promise.reject(new DOMException('denied', 'NotAllowedError'));
+                 window.__copied = text;
+                 return Promise.resolve();
+             };
+             return true;",
+            vec![json!(refuse)],
+        )
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
+async fn copy_link_hands_over_a_fresh_link_and_the_mailed_one_stops_working() {
+    let server = TestServer::start_with(demo_options());
+    let api = testkit::Api::new(&server);
+    api.invite_in("spam@example.com", Some("en"));
+    let mailed = testkit::mail_link(&server, "spam@example.com");
+    let browser = e2e::signed_in(&server).await;
+    browser.text_of(selectors::ROWS).await;
+
+    watch_clipboard(&browser, false).await;
+    browser
+        .script(
+            "document.querySelector(\"button[aria-label='Copy link for spam@example.com']\").click();
+             return true;",
+            vec![],
+        )
+        .await;
+    wait_for(
+        "the report",
+        "A new link for spam@example.com is on the clipboard. The link sent before no longer works."
+            .to_owned(),
+        || async { browser.texts_now(".oi-link-report p").await.join("") },
+    )
+    .await;
+    let copied = browser.script("return window.__copied;", vec![]).await;
+    let copied = copied.as_str().expect("a link on the clipboard").to_owned();
+    let path_of = |link: &str| link.strip_prefix(&server.base_url).unwrap().to_owned();
+    assert!(
+        copied.starts_with(&format!("{}/invitation/", server.base_url)),
+        "{copied}"
+    );
+    assert_eq!(
+        api.get_with(&path_of(&mailed), &[]).status,
+        404,
+        "the mailed link ended"
+    );
+    let page = api.get_with(&path_of(&copied), &[]);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("spam@example.com"), "{}", page.body);
+    browser.assert_accessible("the link report").await;
+
+    // A browser that refuses the clipboard: the link is shown, selected, to copy by hand.
+    watch_clipboard(&browser, true).await;
+    browser.click_button("Close").await;
+    browser
+        .script(
+            "document.querySelector(\"button[aria-label='Copy link for spam@example.com']\").click();
+             return true;",
+            vec![],
+        )
+        .await;
+    wait_for("the link, shown and focused", true, || async {
+        browser
+            .script(
+                "const field = document.querySelector('.oi-link-report input');
+                 return !!field && field.value.includes('/invitation/')
+                     && document.activeElement === field;",
+                vec![],
+            )
+            .await
+            == json!(true)
+    })
+    .await;
+    let shown = browser
+        .script(
+            "return document.querySelector('.oi-link-report input').value;",
+            vec![],
+        )
+        .await;
+    let shown = shown.as_str().unwrap();
+    assert_ne!(shown, copied, "a fresh link each time");
+    assert_eq!(api.get_with(&path_of(&copied), &[]).status, 404);
+    assert_eq!(api.get_with(&path_of(shown), &[]).status, 200);
+    browser.assert_accessible("the shown link").await;
+    browser.close().await;
+}

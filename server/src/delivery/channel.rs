@@ -125,6 +125,8 @@ impl Channel for Folder {
         let bytes = message.formatted();
         let folder = self.folder.clone();
         let written = file.clone();
+        // Written aside, then renamed: whoever watches the folder sees whole messages only.
+        let partial = self.folder.join(format!(".{name}.eml.part"));
         tokio::task::spawn_blocking(move || -> std::io::Result<()> {
             std::fs::DirBuilder::new()
                 .recursive(true)
@@ -135,9 +137,10 @@ impl Channel for Folder {
                 .create(true)
                 .truncate(true)
                 .mode(0o600)
-                .open(&written)?;
+                .open(&partial)?;
             out.write_all(&bytes)?;
-            out.sync_all()
+            out.sync_all()?;
+            std::fs::rename(&partial, &written)
         })
         .await
         .map_err(|err| Refused::ForNow(err.to_string()))?
