@@ -3,6 +3,7 @@
 //! and role they prove, the roles file, the permits handlers ask for, and the limits on
 //! changes and failed sign-ins.
 
+pub mod accept_ticket;
 pub mod authenticate;
 pub mod credentials;
 pub mod cross_site;

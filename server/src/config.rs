@@ -228,6 +228,34 @@ pub struct Config {
     )]
     pub dkim_selector: Option<String>,
 
+    /// After a person accepts, send them on to this page of your application (a button on the
+    /// page posts it a ticket: a JWT signed with HS256 under --accept-secret, good for five
+    /// minutes, naming the invitation, the address and the organization), so it can add the
+    /// member. Without it, the page says the invitation was accepted.
+    #[arg(
+        long,
+        value_name = "URL",
+        value_parser = crate::auth::accept_ticket::parse_redirect,
+        env = "ORG_INVITATIONS_ACCEPT_REDIRECT",
+        help_heading = "Mail",
+        requires = "accept_secret"
+    )]
+    pub accept_redirect: Option<url::Url>,
+
+    /// The secret (32 characters or more, e.g. `openssl rand -hex 32`) that signs the tickets
+    /// of --accept-redirect; your application verifies them with it. Prefer the environment
+    /// variable: it never shows in the process list.
+    #[arg(
+        long,
+        value_name = "SECRET",
+        value_parser = crate::auth::accept_ticket::AcceptSecret::parse,
+        env = "ORG_INVITATIONS_ACCEPT_SECRET",
+        hide_env_values = true,
+        help_heading = "Mail",
+        requires = "accept_redirect"
+    )]
+    pub accept_secret: Option<crate::auth::accept_ticket::AcceptSecret>,
+
     /// The waits between attempts while a mail server refuses for now (a 4xx answer, no
     /// connection), the last one repeated, until the invitation expires.
     #[arg(long, value_name = "WAITS", default_value = "30s,1m,2m,5m,10m,20m,40m,1h", value_parser = crate::delivery::schedule::Schedule::parse, env = "ORG_INVITATIONS_MAIL_RETRY_DELAYS", help_heading = "Mail")]

@@ -26,6 +26,7 @@ mod client_address;
 pub mod commands;
 pub mod config;
 mod console_files;
+mod content_policy;
 mod data_dir;
 mod delivery;
 mod demo;

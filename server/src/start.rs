@@ -231,6 +231,13 @@ pub async fn app(config: &Config) -> Result<App, StartError> {
                     .public_origins
                     .first()
                     .map(|origin| origin.trim_end_matches('/').into()),
+                accept_redirect: match (&config.accept_redirect, &config.accept_secret) {
+                    (Some(url), Some(secret)) => Some(std::sync::Arc::new(
+                        crate::auth::accept_ticket::AcceptRedirect::new(url.clone(), secret)
+                            .map_err(StartError::Mail)?,
+                    )),
+                    _ => None,
+                },
             };
             (crate::http::routes::store_router(state), serving)
         }

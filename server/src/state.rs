@@ -78,6 +78,23 @@ pub struct StoreMode {
     /// Where invitation links point (`--public-origin`'s first); `None` for the address the
     /// request came to.
     pub link_origin: Option<std::sync::Arc<str>>,
+    /// Where people who accepted go on to, with a signed ticket (`--accept-redirect`).
+    pub accept_redirect: Option<std::sync::Arc<crate::auth::accept_ticket::AcceptRedirect>>,
+}
+
+impl StoreMode {
+    /// Where invitation links point: `--public-origin`'s first, else the address `headers`
+    /// say the request came to.
+    pub fn link_origin_for(&self, headers: &HeaderMap) -> String {
+        match &self.link_origin {
+            Some(origin) => origin.to_string(),
+            None => headers
+                .get(axum::http::header::HOST)
+                .and_then(|host| host.to_str().ok())
+                .map(|host| format!("http://{host}"))
+                .unwrap_or_default(),
+        }
+    }
 }
 
 impl FromRef<StoreMode> for Site {

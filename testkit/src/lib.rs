@@ -509,3 +509,28 @@ pub fn mail_link(server: &TestServer, address: &str) -> String {
         std::thread::sleep(Duration::from_millis(25));
     }
 }
+
+/// What a host application's check of an accept ticket says (PyJWT, in Debian's Python, run
+/// by `testkit/tickets/verify_ticket.py`): `Ok(claims)`, or `Err(why)`.
+pub fn verify_ticket(
+    ticket: &str,
+    secret: &str,
+    audience: &str,
+    issuer: &str,
+) -> Result<serde_json::Value, String> {
+    let script = workspace_root().join("testkit/tickets/verify_ticket.py");
+    let output = std::process::Command::new("/usr/bin/python3")
+        .arg(script)
+        .args([ticket, secret, audience, issuer])
+        .output()
+        .expect("Debian's python3 runs");
+    let said = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    if output.status.success() {
+        Ok(serde_json::from_str(&said).expect("the claims as JSON"))
+    } else {
+        Err(format!(
+            "{said}{}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        ))
+    }
+}

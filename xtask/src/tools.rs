@@ -112,24 +112,27 @@ pub fn ensure_postgres() -> Result<PathBuf> {
 }
 
 /// Debian's aiosmtpd (a real SMTP server, in Debian's own Python), which the invitation mail
-/// tests run on loopback, and dkimpy (the reference DKIM verifier) they check signatures with.
+/// tests run on loopback, dkimpy (the reference DKIM verifier) they check signatures with, and
+/// PyJWT, with which they check accept tickets as a host application would.
 pub fn ensure_mail_server() -> Result {
     let present = || {
         Command::new("/usr/bin/python3")
-            .args(["-c", "import aiosmtpd, dkim"])
+            .args(["-c", "import aiosmtpd, dkim, jwt"])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .status()
             .is_ok_and(|status| status.success())
     };
     if !present() {
-        eprintln!("xtask: installing python3-aiosmtpd and python3-dkim from Debian's packages");
-        apt_install(&["python3-aiosmtpd", "python3-dkim"])?;
+        eprintln!(
+            "xtask: installing python3-aiosmtpd, python3-dkim and python3-jwt from Debian's packages"
+        );
+        apt_install(&["python3-aiosmtpd", "python3-dkim", "python3-jwt"])?;
     }
     if present() {
         Ok(())
     } else {
-        Err("Debian's python3 cannot import aiosmtpd and dkim after installing them".into())
+        Err("Debian's python3 cannot import aiosmtpd, dkim and jwt after installing them".into())
     }
 }
 

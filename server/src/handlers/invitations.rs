@@ -409,17 +409,9 @@ pub async fn link(
         .copy_link(&id, now, &permit.who)
         .await?
         .ok_or_else(|| not_found(&id))?;
-    let origin = match &state.link_origin {
-        Some(origin) => origin.to_string(),
-        None => headers
-            .get(axum::http::header::HOST)
-            .and_then(|host| host.to_str().ok())
-            .map(|host| format!("http://{host}"))
-            .unwrap_or_default(),
-    };
     Ok(Json(ResultBody {
         result: InvitationLink {
-            url: crate::delivery::message::link(&origin, &copied.token),
+            url: crate::delivery::message::link(&state.link_origin_for(&headers), &copied.token),
             mail_withdrawn: copied.mail_withdrawn,
         },
     }))

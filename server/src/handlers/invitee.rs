@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use serde::Deserialize;
 
+use crate::auth::accept_ticket::{AcceptRedirect, Accepted};
 use crate::auth::cross_site::refuse_cross_site;
 use crate::state::StoreMode;
 use crate::store::answers::{Answer, Invitee, Linked, Standing};
@@ -125,6 +126,9 @@ pub async fn answer(
         .await
     {
         Ok(Some(after)) => {
+            if let (Standing::Accepted, Some(redirect)) = (after.standing, &state.accept_redirect) {
+                return sent_on(&state, redirect, &after, &headers);
+            }
             let shown = match after.standing {
                 Standing::Accepted => Shown::Accepted(&state.organization_name),
                 Standing::Declined => Shown::Declined,
@@ -235,6 +239,44 @@ fn closed_page(closed: Closed, whom: &str) -> Shown<'_> {
         Closed::Replaced => Shown::Replaced { whom },
         Closed::Expired(expires_at) => Shown::Expired { expires_at, whom },
     }
+}
+
+/// The accepted page that sends the person on to the host application: a button posting the
+/// signed ticket there, under a policy that lets this page's form post to that origin only.
+fn sent_on(
+    state: &StoreMode,
+    redirect: &AcceptRedirect,
+    after: &Linked,
+    headers: &HeaderMap,
+) -> Response {
+    let accepted = Accepted {
+        invitation_id: &after.id,
+        email: &after.email,
+        organization_id: state.store.organization_id(),
+        organization_name: &state.organization_name,
+    };
+    let signed = match redirect.ticket(&state.link_origin_for(headers), &accepted, Utc::now()) {
+        Ok(signed) => signed,
+        Err(err) => {
+            // Accepted all the same: the page says so, without the way on.
+            tracing::error!(error = %err, "cannot sign the accept ticket");
+            let shown = Shown::Accepted(&state.organization_name);
+            return answer_page(StatusCode::OK, &after.locale, &shown);
+        }
+    };
+    let shown = Shown::AcceptedGoOn {
+        organization: &state.organization_name,
+        to: redirect.url.as_str(),
+        ticket: &signed,
+    };
+    let policy = crate::content_policy::posting_also_to(&redirect.audience());
+    let mut response = answer_page(StatusCode::OK, &after.locale, &shown);
+    if let Ok(policy) = axum::http::HeaderValue::from_str(&policy) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
+    response
 }
 
 fn answer_page(status: StatusCode, locale: &str, shown: &Shown<'_>) -> Response {

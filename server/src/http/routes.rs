@@ -27,11 +27,7 @@ use crate::http::request_size::{buffer_body, refuse_oversized};
 use crate::limits::MAX_BODY_BYTES;
 use crate::state::{GatewayMode, Site, StoreMode};
 
-/// The console needs no inline script or style: scripts and styles come from this origin only,
-/// and WebAssembly may be compiled. Nothing may frame the pages.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
-    style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; \
-    frame-ancestors 'none'";
+use crate::content_policy::CONTENT_SECURITY_POLICY;
 
 /// Store mode: the API answered from this server's own store (SQLite or PostgreSQL).
 pub fn store_router(state: StoreMode) -> Router {
@@ -154,8 +150,10 @@ where
             },
         ))),
     };
+    // A page may set a policy of its own only to name one more place its form posts to (the
+    // invitee's page, sending a person on with --accept-redirect): see `invitee::ticket`.
     pages
-        .layer(SetResponseHeaderLayer::overriding(
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CONTENT_SECURITY_POLICY),
         ))

@@ -345,3 +345,146 @@ fn a_link_is_copied_only_by_admins_and_only_for_an_open_unexpired_invitation() {
     let after = api.post(&format!("{LIST_PATH}{revoked_id}/link"), &Value::Null);
     assert_eq!(after.status, 404, "{}", after.body);
 }
+
+/// The attribute `name`'s value on the first element of `page` that has it.
+fn attribute<'a>(page: &'a str, name: &str) -> &'a str {
+    let start = page.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+    let end = start + page[start..].find('"').unwrap();
+    &page[start..end]
+}
+
+#[test]
+#[ignore = "needs Debian's python3-jwt: `cargo xtask test` installs it"]
+fn accepting_sends_the_person_on_with_a_ticket_the_application_verifies() {
+    const SECRET: &str = "a-secret-the-application-holds-0123456789";
+    let server = TestServer::start_with(ServerOptions {
+        extra_args: vec![
+            "--accept-redirect".into(),
+            "https://app.example/join?from=invite".into(),
+        ],
+        envs: vec![("ORG_INVITATIONS_ACCEPT_SECRET".into(), SECRET.into())],
+        ..Default::default()
+    });
+    let api = Api::new(&server);
+    let id = api.invite_in("member@example.com", Some("fr"));
+    let link = testkit::mail_link(&server, "member@example.com");
+    let path = path_of(&server, &link);
+    let form = form_token(&api.get_with(path, &[]).body);
+
+    let accepted = answer(&api, &server, path, "accept", &form);
+    assert_eq!(accepted.status, 200, "{}", accepted.body);
+    assert!(
+        accepted.body.contains("Continuer vers Local organization"),
+        "{}",
+        accepted.body
+    );
+    assert_eq!(
+        attribute(&accepted.body, "action"),
+        "https://app.example/join?from=invite",
+        "the form posts the ticket to the application"
+    );
+    let policy = accepted.headers["content-security-policy"]
+        .to_str()
+        .unwrap();
+    assert!(
+        policy.contains("form-action 'self' https://app.example;"),
+        "this page's form may post there, and only there: {policy}"
+    );
+    assert!(
+        !accepted.headers.contains_key("location"),
+        "the ticket is never in a URL"
+    );
+    let ticket = attribute(&accepted.body, "value");
+    assert!(!server.log().contains(ticket), "the ticket is never logged");
+
+    let claims = testkit::verify_ticket(ticket, SECRET, "https://app.example", &server.base_url)
+        .expect("the application's JWT library verifies it");
+    assert_eq!(claims["sub"], id.as_str());
+    assert_eq!(claims["email"], "member@example.com");
+    assert_eq!(claims["organization_name"], "Local organization");
+    assert!(
+        claims["organization_id"]
+            .as_str()
+            .unwrap()
+            .starts_with("org_"),
+        "{claims}"
+    );
+    let lifetime = claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap();
+    assert_eq!(lifetime, 300, "short-lived: five minutes");
+    assert_eq!(claims["jti"].as_str().unwrap().len(), 32, "{claims}");
+
+    // Any other secret, audience or issuer, or a changed ticket: refused.
+    let wrong_secret = "another-secret-of-the-same-length-0123456";
+    assert!(
+        testkit::verify_ticket(
+            ticket,
+            wrong_secret,
+            "https://app.example",
+            &server.base_url
+        )
+        .is_err()
+    );
+    assert!(
+        testkit::verify_ticket(ticket, SECRET, "https://evil.example", &server.base_url).is_err()
+    );
+    assert!(
+        testkit::verify_ticket(
+            ticket,
+            SECRET,
+            "https://app.example",
+            "https://other.example"
+        )
+        .is_err()
+    );
+    let mut changed = ticket.to_owned();
+    changed.insert(ticket.find('.').unwrap() + 3, 'x');
+    assert!(
+        testkit::verify_ticket(&changed, SECRET, "https://app.example", &server.base_url).is_err()
+    );
+
+    // Accepted once: the page after says so, and gives no second ticket.
+    let again = api.get_with(path, &[]).body;
+    assert!(!again.contains("name=\"ticket\""), "{again}");
+}
+
+#[test]
+fn an_accept_redirect_without_its_secret_or_with_a_short_one_stops_the_start_saying_why() {
+    let cases: [(Vec<&str>, Vec<(&str, &str)>, &str); 3] = [
+        (
+            vec!["--accept-redirect", "https://app.example/join"],
+            vec![],
+            "--accept-secret",
+        ),
+        (
+            vec!["--accept-redirect", "https://app.example/join"],
+            vec![("ORG_INVITATIONS_ACCEPT_SECRET", "short")],
+            "at least 32",
+        ),
+        (
+            vec!["--accept-redirect", "app.example/join"],
+            vec![(
+                "ORG_INVITATIONS_ACCEPT_SECRET",
+                "a-secret-the-application-holds-0123456789",
+            )],
+            "no absolute URL",
+        ),
+    ];
+    for (args, envs, said) in cases {
+        let data = tempfile::tempdir().unwrap();
+        let output = std::process::Command::new(testkit::server_binary())
+            .args(["--port", "0", "--data-dir"])
+            .arg(data.path())
+            .args(&args)
+            .env_remove("ORG_INVITATIONS_ACCEPT_SECRET")
+            .envs(envs.iter().copied())
+            .output()
+            .unwrap();
+        assert!(!output.status.success(), "{args:?} started");
+        let refused = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert!(refused.contains(said), "{args:?}: {refused}");
+        assert!(
+            !refused.contains("a-secret-the-application"),
+            "the secret is never printed"
+        );
+    }
+}

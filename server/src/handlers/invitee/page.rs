@@ -16,6 +16,12 @@ pub enum Shown<'a> {
         form_token: &'a str,
     },
     Accepted(&'a str),
+    /// Accepted, with a button that posts the signed `ticket` on to the host application.
+    AcceptedGoOn {
+        organization: &'a str,
+        to: &'a str,
+        ticket: &'a str,
+    },
     Declined,
     AlreadyAccepted,
     AlreadyDeclined,
@@ -70,6 +76,17 @@ pub fn render(locale: &str, shown: &Shown<'_>) -> String {
         Shown::Accepted(organization) => {
             html! { h1 { (words.accepted.replace("{organization}", organization)) } }
         }
+        Shown::AcceptedGoOn {
+            organization,
+            to,
+            ticket,
+        } => html! {
+            h1 { (words.accepted.replace("{organization}", organization)) }
+            form method="post" action=(to) {
+                input type="hidden" name="ticket" value=(ticket);
+                button type="submit" { (words.go_on.replace("{organization}", organization)) }
+            }
+        },
         Shown::Declined => html! { h1 { (words.declined) } },
         Shown::AlreadyAccepted => html! { h1 { (words.already_accepted) } },
         Shown::AlreadyDeclined => html! { h1 { (words.already_declined) } },
@@ -119,6 +136,8 @@ struct Words {
     decline: &'static str,
     unexpected: &'static str,
     accepted: &'static str,
+    /// The button that goes on to the host application (`--accept-redirect`).
+    go_on: &'static str,
     declined: &'static str,
     already_accepted: &'static str,
     already_declined: &'static str,
@@ -153,6 +172,7 @@ const WORDS: [Words; 6] = [
         decline: "Decline",
         unexpected: "If you did not expect this invitation, decline it or close this page: nothing happens unless you accept.",
         accepted: "You accepted the invitation to {organization}.",
+        go_on: "Continue to {organization}",
         declined: "You declined the invitation. Nothing else happens.",
         already_accepted: "This invitation was already accepted.",
         already_declined: "This invitation was already declined.",
@@ -176,6 +196,7 @@ const WORDS: [Words; 6] = [
         decline: "Ablehnen",
         unexpected: "Wenn Sie diese Einladung nicht erwartet haben, lehnen Sie sie ab oder schließen Sie diese Seite: Ohne Ihre Zustimmung geschieht nichts.",
         accepted: "Sie haben die Einladung zu {organization} angenommen.",
+        go_on: "Weiter zu {organization}",
         declined: "Sie haben die Einladung abgelehnt. Sonst geschieht nichts.",
         already_accepted: "Diese Einladung wurde bereits angenommen.",
         already_declined: "Diese Einladung wurde bereits abgelehnt.",
@@ -199,6 +220,7 @@ const WORDS: [Words; 6] = [
         decline: "Refuser",
         unexpected: "Si vous n’attendiez pas cette invitation, refusez-la ou fermez cette page : rien ne se passe sans votre accord.",
         accepted: "Vous avez accepté l’invitation à rejoindre {organization}.",
+        go_on: "Continuer vers {organization}",
         declined: "Vous avez refusé l’invitation. Rien d’autre ne se passe.",
         already_accepted: "Cette invitation a déjà été acceptée.",
         already_declined: "Cette invitation a déjà été refusée.",
@@ -222,6 +244,7 @@ const WORDS: [Words; 6] = [
         decline: "Rechazar",
         unexpected: "Si no esperaba esta invitación, rechácela o cierre esta página: no ocurre nada a menos que la acepte.",
         accepted: "Ha aceptado la invitación para unirse a {organization}.",
+        go_on: "Continuar a {organization}",
         declined: "Ha rechazado la invitación. No ocurre nada más.",
         already_accepted: "Esta invitación ya fue aceptada.",
         already_declined: "Esta invitación ya fue rechazada.",
@@ -245,6 +268,7 @@ const WORDS: [Words; 6] = [
         decline: "辞退する",
         unexpected: "この招待に心当たりがない場合は、辞退するかこのページを閉じてください。承諾しない限り何も起こりません。",
         accepted: "{organization} への招待を承諾しました。",
+        go_on: "{organization} へ進む",
         declined: "招待を辞退しました。ほかには何も起こりません。",
         already_accepted: "この招待はすでに承諾されています。",
         already_declined: "この招待はすでに辞退されています。",
@@ -268,6 +292,7 @@ const WORDS: [Words; 6] = [
         decline: "رفض",
         unexpected: "إذا لم تكن تتوقع هذه الدعوة، فارفضها أو أغلق هذه الصفحة: لن يحدث شيء ما لم تقبلها.",
         accepted: "لقد قبلت الدعوة للانضمام إلى {organization}.",
+        go_on: "المتابعة إلى {organization}",
         declined: "لقد رفضت الدعوة. لن يحدث شيء آخر.",
         already_accepted: "سبق قبول هذه الدعوة.",
         already_declined: "سبق رفض هذه الدعوة.",
