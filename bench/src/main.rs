@@ -3,6 +3,7 @@
 //! something on any machine.
 
 mod browser;
+mod delivery;
 mod parse;
 mod report;
 mod server;
@@ -25,6 +26,9 @@ fn main() {
         } else {
             server::Plan::full()
         });
+    }
+    if only.as_deref().is_none_or(|only| only == "delivery") {
+        delivery::run(1000, if quick { 1 } else { 3 });
     }
     if only.as_deref().is_none_or(|only| only == "parse") {
         parse::run(5000, if quick { 3 } else { 21 });

@@ -53,7 +53,10 @@ pub(crate) fn unlimited_server(dist_dir: Option<std::path::PathBuf>) -> TestServ
 }
 
 /// [`unlimited_server`] with more options.
-fn unlimited_server_with(dist_dir: Option<std::path::PathBuf>, more: &[&str]) -> TestServer {
+pub(crate) fn unlimited_server_with(
+    dist_dir: Option<std::path::PathBuf>,
+    more: &[&str],
+) -> TestServer {
     // Every load client comes from loopback: one address, to be measured, not capped.
     let mut extra_args = vec![
         "--write-limit".to_owned(),

@@ -117,9 +117,23 @@ pub enum Location {
 #[derive(Clone)]
 pub struct Store {
     backend: Arc<dyn Backend>,
+    /// Told when this instance queues mail, so its worker sends at once instead of at its
+    /// next look (other instances on the same database find it when they look).
+    mail_queued: Arc<tokio::sync::Notify>,
 }
 
 impl Store {
+    /// Resolves when this instance has queued mail since the last call (or at once, if it
+    /// did before anyone waited).
+    pub async fn mail_queued(&self) {
+        self.mail_queued.notified().await;
+    }
+
+    /// Wakes the worker waiting in [`Store::mail_queued`].
+    fn wake_mail(&self) {
+        self.mail_queued.notify_one();
+    }
+
     /// The one organization's id, the same for every instance on one database.
     pub fn organization_id(&self) -> &str {
         self.backend.organization_id()
@@ -171,7 +185,10 @@ pub async fn open(location: &Location) -> Result<Store, StoreError> {
             Arc::new(postgres::PostgresBackend::open(url, ca_file.as_deref()).await?)
         }
     };
-    Ok(Store { backend })
+    Ok(Store {
+        backend,
+        mail_queued: Arc::new(tokio::sync::Notify::new()),
+    })
 }
 
 /// SHA-256 in hex: how secrets (session ids, tokens) are stored.

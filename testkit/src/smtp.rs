@@ -124,6 +124,35 @@ impl SmtpServer {
             .collect()
     }
 
+    /// How many messages it accepted so far (without reading them).
+    pub fn count(&self) -> usize {
+        std::fs::read_dir(self.folder.path().join("received"))
+            .expect("the received folder")
+            .filter(|entry| {
+                entry.as_ref().is_ok_and(|entry| {
+                    entry
+                        .path()
+                        .extension()
+                        .is_some_and(|extension| extension == "eml")
+                })
+            })
+            .count()
+    }
+
+    /// The envelope recipient and the raw bytes of every message accepted so far.
+    pub fn received_raw(&self) -> Vec<Vec<u8>> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(self.folder.path().join("received"))
+            .expect("the received folder")
+            .map(|entry| entry.expect("an entry").path())
+            .filter(|path| path.extension().is_some_and(|extension| extension == "eml"))
+            .collect();
+        files.sort();
+        files
+            .iter()
+            .map(|file| std::fs::read(file).expect("a received message"))
+            .collect()
+    }
+
     /// Waits up to `within` for `count` messages, then returns them all.
     pub fn wait_for(&self, count: usize, within: Duration) -> Vec<Received> {
         let started = Instant::now();

@@ -1,16 +1,17 @@
 //! `cargo xtask bench`: builds the release console, the server and the benchmark with
 //! optimisations, then runs it (server on loopback, console in headless Chromium, PostgreSQL
-//! in a throwaway cluster with its durable defaults).
+//! in a throwaway cluster with its durable defaults, invitation mail to Debian's aiosmtpd).
 
 use std::process::Command;
 
 use crate::postgres::{Cluster, Durability};
-use crate::tools::{ensure_browser, ensure_build_tools, run};
+use crate::tools::{ensure_browser, ensure_build_tools, ensure_mail_server, run};
 use crate::{Result, console, paths};
 
 pub fn run_benchmarks(quick: bool, soak: bool, only: Option<String>) -> Result {
     let tools = ensure_build_tools()?;
     let browser = ensure_browser()?;
+    ensure_mail_server()?;
     console::build(&tools)?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     run(Command::new(&cargo)

@@ -22,31 +22,43 @@ pub struct Courier {
 }
 
 impl Courier {
-    /// Sends what is due, for as long as the server runs.
+    /// Sends what is due, for as long as the server runs: up to [`MAIL_BATCH`] messages in
+    /// flight, claiming more as soon as half have ended (never waiting for the slowest of a
+    /// batch), looking again after [`MAIL_POLL`] or as soon as this instance queues mail.
     pub async fn run(self) {
+        let mut in_flight = futures_util::stream::FuturesUnordered::new();
         loop {
-            match self.round().await {
-                Ok(0) => tokio::time::sleep(MAIL_POLL).await,
-                Ok(_) => {}
-                Err(err) => {
-                    tracing::error!(error = %err, "the outbox cannot be read; trying again shortly");
-                    tokio::time::sleep(MAIL_POLL).await;
+            let room = MAIL_BATCH as usize - in_flight.len();
+            let mut claimed = 0;
+            if room >= MAIL_BATCH as usize / 2 {
+                match self.claim(room as u32).await {
+                    Ok(batch) => {
+                        claimed = batch.len();
+                        in_flight.extend(batch.into_iter().map(|outgoing| self.deliver(outgoing)));
+                    }
+                    Err(err) => {
+                        tracing::error!(error = %err, "the outbox cannot be read; trying again shortly");
+                    }
                 }
+            }
+            if in_flight.is_empty() {
+                tokio::select! {
+                    () = tokio::time::sleep(MAIL_POLL) => {}
+                    () = self.store.mail_queued() => {}
+                }
+            } else if claimed == 0 || in_flight.len() > MAIL_BATCH as usize / 2 {
+                // Nothing more due, or enough in flight: wait for one to end.
+                futures_util::StreamExt::next(&mut in_flight).await;
             }
         }
     }
 
-    /// Claims a batch and settles each of it; returns how many were claimed.
-    async fn round(&self) -> Result<usize, StoreError> {
+    /// Claims up to `count` messages that are due.
+    async fn claim(&self, count: u32) -> Result<Vec<Outgoing>, StoreError> {
         let now = Utc::now();
-        let batch = self
-            .store
-            .claim_mail(now, now + MAIL_LEASE, MAIL_BATCH, self.limits)
-            .await?;
-        let claimed = batch.len();
-        futures_util::future::join_all(batch.into_iter().map(|outgoing| self.deliver(outgoing)))
-            .await;
-        Ok(claimed)
+        self.store
+            .claim_mail(now, now + MAIL_LEASE, count, self.limits)
+            .await
     }
 
     async fn deliver(&self, outgoing: Outgoing) {

@@ -40,6 +40,9 @@ impl Store {
         if audited && outcome.is_err() {
             crate::telemetry::audit_write_failed();
         }
+        if mail.is_some() && outcome.is_ok() {
+            self.wake_mail();
+        }
         outcome
     }
 
@@ -104,11 +107,15 @@ impl Store {
         mail: bool,
     ) -> Result<Option<OrganizationInvitation>, StoreError> {
         let who = audit.map(Who::storable);
-        timed(
+        let resent = timed(
             "resend",
             self.backend.resend(&storable(id), now, who.as_ref(), mail),
         )
-        .await
+        .await;
+        if mail && matches!(resent, Ok(Some(_))) {
+            self.wake_mail();
+        }
+        resent
     }
 
     /// How many invitations were ever stored, whatever their state.
