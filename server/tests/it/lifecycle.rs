@@ -20,9 +20,14 @@ fn create_get_and_invalidate_one_invitation() {
 
     let revoked = api.post_raw(&format!("{INVITATIONS}{id}/invalidate"), "");
     assert_eq!(revoked.status, 200, "{}", revoked.body);
+    // Its mail moves on by itself meanwhile (the worker starts at once): the rest is as it was.
+    let without_delivery = |mut invitation: Value| {
+        invitation.as_object_mut().unwrap().remove("delivery");
+        invitation
+    };
     assert_eq!(
-        revoked.json()["result"],
-        invitation,
+        without_delivery(revoked.json()["result"].clone()),
+        without_delivery(invitation),
         "the full object as it was"
     );
 
