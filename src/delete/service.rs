@@ -6,9 +6,8 @@
 //! 404, which counts as done. Provided once per console and reached through
 //! [`Deletions::expect`].
 
-use std::cell::{Cell, RefCell};
-use std::collections::{HashMap, HashSet, VecDeque};
-use std::rc::Rc;
+use std::cell::Cell;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use leptos::prelude::*;
@@ -294,7 +293,6 @@ impl Deletions {
     /// Revokes a batch, a few requests at a time, then settles every row.
     fn revoke(&self, batch: Batch) {
         let this = *self;
-        let total = batch.invitations.len();
         self.set_stage(
             batch.id,
             Stage::Running {
@@ -310,64 +308,71 @@ impl Deletions {
                     .map(|invitation| invitation.id.clone()),
             )
         });
-        let queue = Rc::new(RefCell::new(
-            batch.invitations.iter().cloned().collect::<VecDeque<_>>(),
-        ));
-        let results = Rc::new(RefCell::new(Vec::with_capacity(total)));
-        let workers_left = Rc::new(Cell::new(CONCURRENCY.min(total)));
         let client = self.client.get_value();
         let target = batch.target();
-        for _ in 0..CONCURRENCY.min(total) {
-            let (queue, results, workers_left, client, target) = (
-                queue.clone(),
-                results.clone(),
-                workers_left.clone(),
-                client.clone(),
-                target.clone(),
-            );
-            let batch_id = batch.id;
-            spawn_local(async move {
-                loop {
-                    let next = queue.borrow_mut().pop_front();
-                    let Some(invitation) = next else { break };
-                    let mut retry = Backoff::default();
-                    // Whether an earlier try may have revoked it, its answer lost: then a 404
-                    // is most likely that try's doing, and counts as deleted.
-                    let mut maybe_revoked = false;
-                    let outcome = loop {
-                        match client.invalidate(&invitation.id).await {
-                            Err(ApiError::Server { status: 404, .. }) if maybe_revoked => {
-                                break Ok(());
-                            }
-                            Err(error) if error.is_temporary() => {
-                                maybe_revoked |= error.change_may_have_happened();
-                                this.wait_for_server(batch_id, results.borrow().len(), &target);
-                                sleep_ms(retry.next_wait_ms()).await;
-                                // The console is gone: what is unconfirmed was sent once more
-                                // as it went (`send_waiting_on_leave`).
-                                if this.batches.try_with_untracked(|_| ()).is_none() {
-                                    return;
-                                }
-                            }
-                            answered => break answered.map(|_| ()),
-                        }
-                    };
-                    this.unconfirmed
-                        .try_update_value(|unconfirmed| unconfirmed.remove(&invitation.id));
-                    results.borrow_mut().push((invitation, outcome));
-                    this.set_stage(
-                        batch_id,
-                        Stage::Running {
-                            done: results.borrow().len(),
-                            waiting_for_server: false,
-                        },
-                    );
+        let batch_id = batch.id;
+        spawn_local(async move {
+            use futures::StreamExt;
+            // At most CONCURRENCY requests at once, each row settled as it ends.
+            let done = Cell::new(0);
+            let results = futures::stream::iter(batch.invitations)
+                .map(|invitation| {
+                    let (client, target, done) = (&client, &target, &done);
+                    async move {
+                        let outcome = this
+                            .revoke_one(batch_id, client, &invitation, target, done)
+                            .await?;
+                        this.unconfirmed
+                            .try_update_value(|unconfirmed| unconfirmed.remove(&invitation.id));
+                        done.set(done.get() + 1);
+                        this.set_stage(
+                            batch_id,
+                            Stage::Running {
+                                done: done.get(),
+                                waiting_for_server: false,
+                            },
+                        );
+                        Some((invitation, outcome))
+                    }
+                })
+                .buffer_unordered(CONCURRENCY)
+                .collect::<Vec<_>>()
+                .await;
+            // None once the console is gone: what is unconfirmed was sent once more as it
+            // went (`send_waiting_on_leave`).
+            if let Some(results) = results.into_iter().collect::<Option<Vec<_>>>() {
+                this.settle(batch_id, results);
+            }
+        });
+    }
+
+    /// Revokes one invitation, trying again while the server is briefly away; `None` once
+    /// the console is gone.
+    async fn revoke_one(
+        &self,
+        batch_id: u64,
+        client: &ApiClient,
+        invitation: &OrganizationInvitation,
+        target: &str,
+        done: &Cell<usize>,
+    ) -> Option<Result<(), ApiError>> {
+        // The console is gone: nothing more is sent.
+        self.batches.try_with_untracked(|_| ())?;
+        let mut retry = Backoff::default();
+        // Whether an earlier try may have revoked it, its answer lost: then a 404 is most
+        // likely that try's doing, and counts as deleted.
+        let mut maybe_revoked = false;
+        loop {
+            match client.invalidate(&invitation.id).await {
+                Err(ApiError::Server { status: 404, .. }) if maybe_revoked => return Some(Ok(())),
+                Err(error) if error.is_temporary() => {
+                    maybe_revoked |= error.change_may_have_happened();
+                    self.wait_for_server(batch_id, done.get(), target);
+                    sleep_ms(retry.next_wait_ms()).await;
+                    self.batches.try_with_untracked(|_| ())?;
                 }
-                workers_left.set(workers_left.get() - 1);
-                if workers_left.get() == 0 {
-                    this.settle(batch_id, results.take());
-                }
-            });
+                answered => return Some(answered.map(|_| ())),
+            }
         }
     }
 
