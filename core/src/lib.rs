@@ -23,6 +23,7 @@ pub mod status;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod timeline;
+pub mod webhook;
 pub mod wire;
 
 pub use invitation::OrganizationInvitation;

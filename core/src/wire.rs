@@ -18,6 +18,8 @@ pub mod paths {
     pub const AUDIT: &str = "/api/console/audit";
     /// This server's own: ends every browser session (admins).
     pub const REVOKE_ALL_SESSIONS: &str = "/api/console/sessions/revoke-all";
+    /// This server's own: the webhook endpoints (admins).
+    pub const WEBHOOKS: &str = "/api/console/webhooks";
     pub const CLI_USAGE: &str = "/api/v2/cli_usage/";
 
     /// `GET` one invitation.
@@ -302,7 +304,7 @@ pub struct AuditRecord {
     pub method: String,
     /// `create`, `invalidate`, `resend`, `denied`; the mail's `mail_queued`, `mail_sent`,
     /// `mail_written`, `mail_failed`; the person invited's `accepted`, `declined`;
-    /// an admin's `link_copied`.
+    /// an admin's `link_copied`, `webhook_created`, `webhook_deleted`.
     pub action: String,
     pub email: Option<String>,
     /// The invitation made or revoked; for a resend, the new one.

@@ -256,6 +256,15 @@ pub struct Config {
     )]
     pub accept_secret: Option<crate::auth::accept_ticket::AcceptSecret>,
 
+    /// Let webhook endpoints be `http://` to loopback addresses (and `localhost`), for
+    /// development and tests; otherwise only public `https://` addresses are taken.
+    #[arg(
+        long,
+        env = "ORG_INVITATIONS_WEBHOOK_ALLOW_HTTP_LOOPBACK",
+        help_heading = "Webhooks"
+    )]
+    pub webhook_allow_http_loopback: bool,
+
     /// The waits between attempts while a mail server refuses for now (a 4xx answer, no
     /// connection), the last one repeated, until the invitation expires.
     #[arg(long, value_name = "WAITS", default_value = "30s,1m,2m,5m,10m,20m,40m,1h", value_parser = crate::delivery::schedule::Schedule::parse, env = "ORG_INVITATIONS_MAIL_RETRY_DELAYS", help_heading = "Mail")]

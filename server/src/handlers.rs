@@ -9,3 +9,4 @@ pub mod probes;
 pub mod sessions;
 pub mod telemetry;
 pub mod userinfo;
+pub mod webhooks;

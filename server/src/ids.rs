@@ -20,6 +20,11 @@ pub fn invitation_id() -> String {
     random_id("orginv_", 26)
 }
 
+/// A webhook endpoint's id: `wh_` and 26 characters.
+pub fn webhook_id() -> String {
+    random_id("wh_", 26)
+}
+
 pub fn organization_id() -> String {
     random_id("org_", 26)
 }

@@ -42,6 +42,7 @@ mod state;
 mod store;
 mod telemetry;
 mod unread;
+mod webhooks;
 
 pub use http::openapi;
 pub use start::{App, DATABASE_FILE, StartError, TokenOrigin, UPSTREAM_TOKEN_ENV, app, run};

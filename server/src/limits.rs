@@ -122,6 +122,12 @@ pub const MAIL_LEASE: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
 /// Messages claimed at once, and sent at once, by one worker.
 pub const MAIL_BATCH: u32 = 16;
 
+/// The most webhook endpoints kept: each event is posted to every one that wants it.
+pub const MAX_WEBHOOKS: usize = 20;
+
+/// The longest webhook endpoint URL taken.
+pub const MAX_WEBHOOK_URL_LEN: usize = 2048;
+
 /// Invitation mails an hour, by default (`--max-mails-per-hour`): far above what a team
 /// invites, far below what a stolen token could make the server send in its name.
 pub const MAILS_PER_HOUR: u32 = 1000;

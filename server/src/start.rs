@@ -231,6 +231,9 @@ pub async fn app(config: &Config) -> Result<App, StartError> {
                     .public_origins
                     .first()
                     .map(|origin| origin.trim_end_matches('/').into()),
+                webhook_targets: crate::webhooks::target::Allowed {
+                    http_loopback: config.webhook_allow_http_loopback,
+                },
                 accept_redirect: match (&config.accept_redirect, &config.accept_secret) {
                     (Some(url), Some(secret)) => Some(std::sync::Arc::new(
                         crate::auth::accept_ticket::AcceptRedirect::new(url.clone(), secret)

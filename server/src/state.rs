@@ -80,6 +80,8 @@ pub struct StoreMode {
     pub link_origin: Option<std::sync::Arc<str>>,
     /// Where people who accepted go on to, with a signed ticket (`--accept-redirect`).
     pub accept_redirect: Option<std::sync::Arc<crate::auth::accept_ticket::AcceptRedirect>>,
+    /// Where webhook endpoints may point beyond public https addresses.
+    pub webhook_targets: crate::webhooks::target::Allowed,
 }
 
 impl StoreMode {

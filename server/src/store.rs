@@ -23,6 +23,7 @@ mod sessions;
 pub mod sqlite;
 pub mod text;
 pub mod tokens;
+pub mod webhooks;
 
 pub use backend::Backend;
 

@@ -132,6 +132,12 @@ impl<'a> Api<'a> {
         self.post_raw(path, &body.to_string())
     }
 
+    /// A DELETE with the bearer token.
+    pub fn delete(&self, path: &str) -> Reply {
+        let bearer = format!("Bearer {}", self.server.token);
+        self.send("DELETE", path, &[("Authorization", &bearer)], "")
+    }
+
     /// Opens the sign-in link the server printed, as a browser would; returns the session
     /// cookie it set, as `name=value` for a `Cookie` header.
     pub fn sign_in(&self) -> String {

@@ -16,7 +16,7 @@ use utoipa::openapi::{
 use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
 
 use crate::auth::credentials::{SESSION_COOKIE, TOKEN_COOKIE};
-use crate::handlers::{audit, console, invitations, me, sessions, telemetry, userinfo};
+use crate::handlers::{audit, console, invitations, me, sessions, telemetry, userinfo, webhooks};
 
 /// Where the document is served (no token needed: the contract is public).
 pub const PATH: &str = "/api/openapi.json";
@@ -39,6 +39,9 @@ pub const PATH: &str = "/api/openapi.json";
         invitations::invalidate,
         invitations::resend,
         invitations::link,
+        webhooks::create,
+        webhooks::list,
+        webhooks::delete,
         telemetry::cli_usage,
         me::me,
         audit::audit,
@@ -198,7 +201,10 @@ impl Modify for CommonErrors {
             .schemas
             .insert(ErrorBody::name().into_owned(), ErrorBody::schema());
         for item in openapi.paths.paths.values_mut() {
-            for operation in [&mut item.get, &mut item.post].into_iter().flatten() {
+            for operation in [&mut item.get, &mut item.post, &mut item.delete]
+                .into_iter()
+                .flatten()
+            {
                 add_common_errors(operation);
             }
         }
@@ -237,13 +243,15 @@ mod tests {
             "/api/v2/organization_invitations/{id}/invalidate",
             "/api/v2/organization_invitations/{id}/resend",
             "/api/v2/organization_invitations/{id}/link",
+            paths::WEBHOOKS,
+            "/api/console/webhooks/{id}",
         ] {
             assert!(
                 described.contains(&path),
                 "{path} is missing from {described:?}"
             );
         }
-        assert_eq!(described.len(), 12);
+        assert_eq!(described.len(), 14);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use crate::auth::authenticate::authenticate;
 use crate::gateway;
 use crate::handlers::{
-    audit, console, invitations, invitee, me, probes, sessions, telemetry, userinfo,
+    audit, console, invitations, invitee, me, probes, sessions, telemetry, userinfo, webhooks,
 };
 
 use crate::console_files::ConsoleFiles;
@@ -53,6 +53,11 @@ pub fn store_router(state: StoreMode) -> Router {
         .route(
             "/api/v2/organization_invitations/{id}/link",
             post(invitations::link),
+        )
+        .route(paths::WEBHOOKS, get(webhooks::list).post(webhooks::create))
+        .route(
+            "/api/console/webhooks/{id}",
+            axum::routing::delete(webhooks::delete),
         )
         .route(paths::CLI_USAGE, post(telemetry::cli_usage))
         .route("/api/{*rest}", any(unknown_api_path))

@@ -69,10 +69,14 @@ pub enum Action {
     /// A fresh link made for an admin to hand over another way ("Copy link"); the one before
     /// stops working.
     LinkCopied,
+    /// A webhook endpoint added by an admin.
+    WebhookCreated,
+    /// A webhook endpoint deleted by an admin.
+    WebhookDeleted,
 }
 
 impl Action {
-    const ALL: [Action; 11] = [
+    const ALL: [Action; 13] = [
         Action::Create,
         Action::Invalidate,
         Action::Resend,
@@ -84,6 +88,8 @@ impl Action {
         Action::Accepted,
         Action::Declined,
         Action::LinkCopied,
+        Action::WebhookCreated,
+        Action::WebhookDeleted,
     ];
 
     pub fn name(self) -> &'static str {
@@ -99,6 +105,8 @@ impl Action {
             Action::Accepted => "accepted",
             Action::Declined => "declined",
             Action::LinkCopied => "link_copied",
+            Action::WebhookCreated => "webhook_created",
+            Action::WebhookDeleted => "webhook_deleted",
         }
     }
 

@@ -10,8 +10,10 @@ use org_invitations_core::wire::AuditRecord;
 use super::answers::{Answer, Linked};
 use super::audit::{Entry, Filter, Who};
 use super::outbox::{ClaimLimits, ClaimedRow, Mail, Settled};
+use super::webhooks::Endpoint;
 use super::{CreateRefusal, ListFilter, StoreError};
 use org_invitations_core::role::Role;
+use org_invitations_core::webhook::Webhook;
 
 /// Rows of one page, each with its position (`seq`), and the total the page belongs to, from
 /// one snapshot. A backend fetches up to the limit it is given; the store asks for one row
@@ -162,6 +164,27 @@ pub trait Backend: Send + Sync {
         now: DateTime<Utc>,
         who: &Who,
     ) -> Result<Option<bool>, StoreError>;
+
+    /// Keeps a webhook endpoint, recording `entry` (by `who`) in the same transaction.
+    async fn add_webhook(
+        &self,
+        endpoint: &Endpoint,
+        who: &Who,
+        entry: &Entry,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// Every webhook endpoint, oldest first, without secrets.
+    async fn webhooks(&self) -> Result<Vec<Webhook>, StoreError>;
+
+    /// Deletes the webhook endpoint `id`, recording it (by `who`) in the same transaction;
+    /// the endpoint as it was, or `None`.
+    async fn delete_webhook(
+        &self,
+        id: &str,
+        who: &Who,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Webhook>, StoreError>;
 
     /// The invitation whose link has this token hash, whatever its state.
     async fn by_link(&self, link_hash: &str) -> Result<Option<Linked>, StoreError>;

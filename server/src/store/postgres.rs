@@ -17,6 +17,7 @@ mod migrations;
 mod outbox;
 mod sessions;
 mod tokens;
+mod webhooks;
 
 use std::path::Path;
 
@@ -31,11 +32,13 @@ use super::answers::{Answer, Linked};
 use super::audit::{Entry, Filter, Who};
 use super::backend::{Backend, PoolStatus, Rows, StoredToken, TokenRow};
 use super::outbox::{ClaimLimits, ClaimedRow, Mail, Settled};
+use super::webhooks::Endpoint;
 use super::{CreateRefusal, ListFilter, StoreError};
 use crate::limits::{POSTGRES_CONNECTION_WAIT, POSTGRES_POOL_SIZE};
 use connect::{describe, tls};
 use migrations::migrate;
 use org_invitations_core::role::Role;
+use org_invitations_core::webhook::Webhook;
 
 /// The store's backend on one PostgreSQL database.
 pub struct PostgresBackend {
@@ -223,6 +226,29 @@ impl Backend for PostgresBackend {
         who: &Who,
     ) -> Result<Option<bool>, StoreError> {
         answers::replace_link(self, id, link_hash, now, who).await
+    }
+
+    async fn add_webhook(
+        &self,
+        endpoint: &Endpoint,
+        who: &Who,
+        entry: &Entry,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        webhooks::add(self, endpoint, who, entry, now).await
+    }
+
+    async fn webhooks(&self) -> Result<Vec<Webhook>, StoreError> {
+        webhooks::list(self).await
+    }
+
+    async fn delete_webhook(
+        &self,
+        id: &str,
+        who: &Who,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Webhook>, StoreError> {
+        webhooks::delete(self, id, who, now).await
     }
 
     async fn count_all(&self) -> Result<u64, StoreError> {

@@ -14,6 +14,7 @@ mod outbox;
 mod schema;
 mod sessions;
 mod tokens;
+mod webhooks;
 
 use std::fs::OpenOptions;
 use std::os::unix::fs::OpenOptionsExt;
@@ -30,9 +31,11 @@ use super::answers::{Answer, Linked};
 use super::audit::{Entry, Filter, Who};
 use super::backend::{Backend, Rows, StoredToken, TokenRow};
 use super::outbox::{ClaimLimits, ClaimedRow, Mail, Settled};
+use super::webhooks::Endpoint;
 use super::{CreateRefusal, ListFilter, StoreError};
 use crate::limits::SQLITE_READERS;
 use org_invitations_core::role::Role;
+use org_invitations_core::webhook::Webhook;
 
 pub use backup::backup;
 
@@ -273,6 +276,33 @@ impl Backend for SqliteBackend {
     ) -> Result<Option<bool>, StoreError> {
         let (id, link_hash, who) = (id.to_owned(), link_hash.to_owned(), who.clone());
         self.write(move |tx, _| answers::replace_link(tx, &id, &link_hash, now, &who))
+            .await
+    }
+
+    async fn add_webhook(
+        &self,
+        endpoint: &Endpoint,
+        who: &Who,
+        entry: &Entry,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let (endpoint, who, entry) = (endpoint.clone(), who.clone(), entry.clone());
+        self.write(move |tx, _| webhooks::add(tx, &endpoint, &who, &entry, now))
+            .await
+    }
+
+    async fn webhooks(&self) -> Result<Vec<Webhook>, StoreError> {
+        self.read(|conn, _| webhooks::list(conn)).await
+    }
+
+    async fn delete_webhook(
+        &self,
+        id: &str,
+        who: &Who,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Webhook>, StoreError> {
+        let (id, who) = (id.to_owned(), who.clone());
+        self.write(move |tx, _| webhooks::delete(tx, &id, &who, now))
             .await
     }
 

@@ -20,3 +20,4 @@ mod operations;
 mod paging;
 mod scale_out;
 mod shipping;
+mod webhooks;

@@ -493,6 +493,7 @@ fn a_database_from_the_first_schema_is_upgraded_and_its_rows_counted() {
          DROP INDEX open_invitations_in_order;
          ALTER TABLE sessions DROP COLUMN generation;
          DROP TABLE outbox;
+         DROP TABLE webhooks;
          ALTER TABLE invitations DROP COLUMN locale, DROP COLUMN inviter, DROP COLUMN link_hash,
              DROP COLUMN declined_at_ms, DROP CONSTRAINT invitations_state_check,
              ADD CONSTRAINT invitations_state_check

@@ -1,0 +1,110 @@
+//! Webhooks: the invitation events this project's server posts to the systems around it
+//! (Standard Webhooks), and the endpoints admins keep for them.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Every event an endpoint can ask for, in the order the docs list them.
+pub const EVENT_TYPES: [&str; 9] = [
+    "invitation.created",
+    "invitation.delivered",
+    "invitation.delivery_failed",
+    "invitation.accepted",
+    "invitation.declined",
+    "invitation.revoked",
+    "invitation.resent",
+    "invitation.expired",
+    "webhook.test",
+];
+
+/// `POST /api/console/webhooks`: where to post, and which events (none named: every one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewWebhook {
+    /// `https://…` to a public address (the pattern is its plainest form; an IP address
+    /// must be public), or `http://` to a loopback address where the operator allows it.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 2048,
+            pattern = r"^https://[a-z][a-z0-9-]{0,30}(\.[a-z][a-z0-9-]{0,30})+(/[A-Za-z0-9._~-]{0,30})*$",
+            example = "https://hooks.example.com/invitations"
+        )
+    )]
+    pub url: String,
+    /// Event types from [`EVENT_TYPES`]; absent or empty for every event.
+    #[serde(default)]
+    pub events: Option<Vec<String>>,
+}
+
+/// An endpoint as listed: never its secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Webhook {
+    /// `wh_…`
+    pub id: String,
+    pub url: String,
+    /// The event types it gets; empty for every event.
+    pub events: Vec<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `GET /api/console/webhooks`: every endpoint, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WebhookList {
+    pub results: Vec<Webhook>,
+}
+
+/// The answer that makes an endpoint: the only one that ever holds its secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreatedWebhook {
+    pub id: String,
+    pub url: String,
+    pub events: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    /// `whsec_…` (Standard Webhooks): shown once; every delivery is signed with it.
+    pub secret: String,
+}
+
+/// The event types of `asked` as stored: each known, none twice, in [`EVENT_TYPES`] order;
+/// or the first unknown one.
+pub fn event_types(asked: &[String]) -> Result<Vec<String>, String> {
+    if let Some(unknown) = asked
+        .iter()
+        .find(|event| !EVENT_TYPES.contains(&event.as_str()))
+    {
+        return Err(unknown.clone());
+    }
+    Ok(EVENT_TYPES
+        .iter()
+        .filter(|known| asked.iter().any(|event| event == *known))
+        .map(|known| (*known).to_owned())
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_are_known_kept_once_and_in_order() {
+        let asked = [
+            "invitation.accepted",
+            "invitation.created",
+            "invitation.accepted",
+        ]
+        .map(str::to_owned);
+        assert_eq!(
+            event_types(&asked).unwrap(),
+            ["invitation.created", "invitation.accepted"]
+        );
+        assert_eq!(
+            event_types(&["invitation.eaten".to_owned()]).unwrap_err(),
+            "invitation.eaten"
+        );
+        assert!(event_types(&[]).unwrap().is_empty());
+    }
+}

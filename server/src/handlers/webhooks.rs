@@ -1,0 +1,112 @@
+//! The webhook endpoints (admins): add one (its secret shown in that answer only), list them,
+//! delete one. Each change is in the audit trail; a secret never is, nor in a log line.
+
+use axum::Json;
+use axum::extract::State;
+use chrono::Utc;
+use org_invitations_core::webhook::{
+    CreatedWebhook, EVENT_TYPES, NewWebhook, Webhook, WebhookList, event_types,
+};
+use org_invitations_core::wire::{ErrorBody, ResultBody};
+
+use crate::auth::permit::{Admin, Permit};
+use crate::error::{ApiError, ApiJson, ApiPath, IgnoredBody};
+use crate::limits::MAX_WEBHOOKS;
+use crate::state::StoreMode;
+use crate::store::webhooks::Endpoint;
+use crate::webhooks::secret::new_secret;
+use crate::webhooks::target::judge;
+
+/// Adds an endpoint: where to post, and which events (none named: every one). The answer is
+/// the only one that ever holds its secret (`whsec_…`, Standard Webhooks), which signs every
+/// delivery to it.
+#[utoipa::path(
+    post,
+    path = "/api/console/webhooks",
+    tag = "extensions",
+    request_body = NewWebhook,
+    responses(
+        (status = 200, description = "The endpoint, with its secret (shown once)", body = ResultBody<CreatedWebhook>),
+        (status = 422, description = "A URL the server may not post to, or an unknown event type", body = ErrorBody),
+    ),
+)]
+pub async fn create(
+    permit: Permit<Admin>,
+    State(state): State<StoreMode>,
+    ApiJson(new): ApiJson<NewWebhook>,
+) -> Result<Json<ResultBody<CreatedWebhook>>, ApiError> {
+    let url = judge(&new.url, state.webhook_targets).map_err(ApiError::unprocessable)?;
+    let events = event_types(new.events.as_deref().unwrap_or_default()).map_err(|unknown| {
+        ApiError::unprocessable(format!(
+            "{unknown:?} is no event type; the types are {}",
+            EVENT_TYPES.join(", ")
+        ))
+    })?;
+    if state.store.webhooks().await?.len() >= MAX_WEBHOOKS {
+        return Err(ApiError::unprocessable(format!(
+            "There are {MAX_WEBHOOKS} endpoints already, the most kept: delete one first"
+        )));
+    }
+    let now = Utc::now();
+    let endpoint = Endpoint {
+        webhook: Webhook {
+            id: crate::ids::webhook_id(),
+            url: url.to_string(),
+            events,
+            created_at: now,
+        },
+        secret: new_secret(),
+    };
+    state.store.add_webhook(&endpoint, &permit.who, now).await?;
+    let Endpoint { webhook, secret } = endpoint;
+    Ok(Json(ResultBody {
+        result: CreatedWebhook {
+            id: webhook.id,
+            url: webhook.url,
+            events: webhook.events,
+            created_at: webhook.created_at,
+            secret,
+        },
+    }))
+}
+
+/// Every endpoint, oldest first, without secrets.
+#[utoipa::path(
+    get,
+    path = "/api/console/webhooks",
+    tag = "extensions",
+    responses((status = 200, description = "The endpoints", body = WebhookList)),
+)]
+pub async fn list(
+    _permit: Permit<Admin>,
+    State(state): State<StoreMode>,
+) -> Result<Json<WebhookList>, ApiError> {
+    Ok(Json(WebhookList {
+        results: state.store.webhooks().await?,
+    }))
+}
+
+/// Deletes an endpoint: nothing more is posted to it. The answer is the endpoint as it was.
+#[utoipa::path(
+    delete,
+    path = "/api/console/webhooks/{id}",
+    tag = "extensions",
+    params(("id" = String, Path, description = "The endpoint, `wh_…`")),
+    responses(
+        (status = 200, description = "Deleted; the endpoint as it was", body = ResultBody<Webhook>),
+        (status = 404, description = "No such endpoint", body = ErrorBody),
+    ),
+)]
+pub async fn delete(
+    permit: Permit<Admin>,
+    State(state): State<StoreMode>,
+    ApiPath(id): ApiPath<String>,
+    _body: IgnoredBody,
+) -> Result<Json<ResultBody<Webhook>>, ApiError> {
+    state
+        .store
+        .delete_webhook(&id, &permit.who, Utc::now())
+        .await?
+        .map(|result| Json(ResultBody { result }))
+        .ok_or_else(|| ApiError::not_found(format!("Webhook endpoint '{id}' not found")))
+}
