@@ -236,6 +236,8 @@ fn what(record: &AuditRecord) -> String {
         "accepted" => t(key!("activity.accepted")),
         "declined" => t(key!("activity.declined")),
         "link_copied" => t(key!("activity.link_copied")),
+        "webhook_created" => t(key!("activity.webhook_created")),
+        "webhook_deleted" => t(key!("activity.webhook_deleted")),
         other => other.to_owned(),
     }
 }

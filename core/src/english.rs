@@ -33,6 +33,8 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("activity.summary", "{shown} of {total} records"),
     ("activity.title", "Activity"),
     ("activity.unknown", "unknown: check the list"),
+    ("activity.webhook_created", "added a webhook endpoint"),
+    ("activity.webhook_deleted", "deleted a webhook endpoint"),
     ("activity.what", "What"),
     ("activity.when", "When"),
     ("activity.who", "Who"),
