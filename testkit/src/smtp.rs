@@ -110,8 +110,8 @@ impl SmtpServer {
         .expect("the script of answers");
     }
 
-    /// Every message accepted so far, in the order they came.
-    pub fn received(&self) -> Vec<Received> {
+    /// The files of the messages accepted so far, in the order they came (named by time).
+    fn files(&self) -> Vec<PathBuf> {
         let mut files: Vec<PathBuf> = std::fs::read_dir(self.folder.path().join("received"))
             .expect("the received folder")
             .map(|entry| entry.expect("an entry").path())
@@ -119,6 +119,11 @@ impl SmtpServer {
             .collect();
         files.sort();
         files
+    }
+
+    /// Every message accepted so far, in the order they came.
+    pub fn received(&self) -> Vec<Received> {
+        self.files()
             .iter()
             .map(|file| parse(std::fs::read(file).expect("a received message")))
             .collect()
@@ -126,31 +131,7 @@ impl SmtpServer {
 
     /// How many messages it accepted so far (without reading them).
     pub fn count(&self) -> usize {
-        std::fs::read_dir(self.folder.path().join("received"))
-            .expect("the received folder")
-            .filter(|entry| {
-                entry.as_ref().is_ok_and(|entry| {
-                    entry
-                        .path()
-                        .extension()
-                        .is_some_and(|extension| extension == "eml")
-                })
-            })
-            .count()
-    }
-
-    /// The envelope recipient and the raw bytes of every message accepted so far.
-    pub fn received_raw(&self) -> Vec<Vec<u8>> {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(self.folder.path().join("received"))
-            .expect("the received folder")
-            .map(|entry| entry.expect("an entry").path())
-            .filter(|path| path.extension().is_some_and(|extension| extension == "eml"))
-            .collect();
-        files.sort();
-        files
-            .iter()
-            .map(|file| std::fs::read(file).expect("a received message"))
-            .collect()
+        self.files().len()
     }
 
     /// Waits up to `within` for `count` messages, then returns them all.

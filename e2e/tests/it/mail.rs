@@ -159,6 +159,17 @@ async fn watch_clipboard(browser: &Browser, refuse: bool) {
         .await;
 }
 
+/// Clicks the row's "Copy link" for `email` (by its accessible name).
+async fn click_copy_link(browser: &Browser, email: &str) {
+    browser
+        .script(
+            "document.querySelector(`button[aria-label='Copy link for ${arguments[0]}']`).click();
+             return true;",
+            vec![json!(email)],
+        )
+        .await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
 async fn copy_link_hands_over_a_fresh_link_and_the_mailed_one_stops_working() {
@@ -170,13 +181,7 @@ async fn copy_link_hands_over_a_fresh_link_and_the_mailed_one_stops_working() {
     browser.text_of(selectors::ROWS).await;
 
     watch_clipboard(&browser, false).await;
-    browser
-        .script(
-            "document.querySelector(\"button[aria-label='Copy link for spam@example.com']\").click();
-             return true;",
-            vec![],
-        )
-        .await;
+    click_copy_link(&browser, "spam@example.com").await;
     wait_for(
         "the report",
         "A new link for spam@example.com is on the clipboard. The link sent before no longer works."
@@ -204,13 +209,7 @@ async fn copy_link_hands_over_a_fresh_link_and_the_mailed_one_stops_working() {
     // A browser that refuses the clipboard: the link is shown, selected, to copy by hand.
     watch_clipboard(&browser, true).await;
     browser.click_button("Close").await;
-    browser
-        .script(
-            "document.querySelector(\"button[aria-label='Copy link for spam@example.com']\").click();
-             return true;",
-            vec![],
-        )
-        .await;
+    click_copy_link(&browser, "spam@example.com").await;
     wait_for("the link, shown and focused", true, || async {
         browser
             .script(
