@@ -94,7 +94,10 @@ fn schemathesis_finds_nothing_the_contract_does_not_allow() {
         .args(["--url", &server.base_url])
         .args(["--checks", CHECKS])
         .args(&budget)
-        .args(["--workers", "2"])
+        // One worker: with two, Hypothesis's caches are shared between threads, and a run
+        // once failed inside Hypothesis ("Inconsistent results", a KeyError in its cache)
+        // with nothing found on the server.
+        .args(["--workers", "1"])
         .current_dir(work.path())
         .env("HOME", work.path())
         .env("ORG_INVITATIONS_TOKEN", &server.token)
