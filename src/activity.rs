@@ -11,7 +11,7 @@ use crate::api::{ApiClient, ApiError, AuditFilter};
 use crate::download::download_csv;
 use crate::later::{Part, SplitLoaderError, split};
 use crate::time_zone::TimeZoneChoice;
-use crate::widgets::notice;
+use crate::widgets::{Searching, notice, search_field};
 
 /// The filter, shared with the list's History buttons.
 #[derive(Clone, Copy)]
@@ -94,11 +94,16 @@ pub fn Activity(
             }
         });
     };
-    let set_field = move |field: fn(&mut AuditFilter) -> &mut String| {
-        move |event: leptos::ev::Event| {
-            let typed = event_target_value(&event);
-            filter.update(|filter| *field(filter) = typed);
-        }
+    // A filter asks the server: once the field is left or Enter pressed, not per keystroke.
+    let field = move |label,
+                      shown: fn(&AuditFilter) -> &String,
+                      typed: fn(&mut AuditFilter) -> &mut String| {
+        search_field(
+            t(label),
+            move || filter.with(|filter| shown(filter).clone()),
+            Searching::OnChange,
+            move |text| filter.update(|filter| *typed(filter) = text),
+        )
     };
     let summary = move || {
         let shown = records.with(Vec::len);
@@ -117,26 +122,12 @@ pub fn Activity(
                 {t(key!("activity.title"))}
             </h2>
             <div class="oi-toolbar">
-                <label class="oi-search">
-                    <span>{t(key!("activity.address"))}</span>
-                    <input
-                        type="search"
-                        autocomplete="off"
-                        spellcheck="false"
-                        prop:value=move || filter.with(|filter| filter.email.clone())
-                        on:change=set_field(|filter| &mut filter.email)
-                    />
-                </label>
-                <label class="oi-search">
-                    <span>{t(key!("activity.actor"))}</span>
-                    <input
-                        type="search"
-                        autocomplete="off"
-                        spellcheck="false"
-                        prop:value=move || filter.with(|filter| filter.actor.clone())
-                        on:change=set_field(|filter| &mut filter.actor)
-                    />
-                </label>
+                {field(
+                    key!("activity.address"),
+                    |filter| &filter.email,
+                    |filter| &mut filter.email,
+                )}
+                {field(key!("activity.actor"), |filter| &filter.actor, |filter| &mut filter.actor)}
                 <button type="button" class="oi-button" on:click=export>
                     {t(key!("activity.export"))}
                 </button>

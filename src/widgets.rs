@@ -1,4 +1,5 @@
-//! Small pieces more than one view shows the same way: a notice that something went wrong.
+//! Small pieces more than one view shows the same way: a notice that something went wrong, and
+//! a search field.
 //! Plain functions rather than components: a component's props (signals, callbacks) cost the
 //! console 1.5 KiB brotli here, these nothing.
 
@@ -14,5 +15,43 @@ pub fn notice(text: impl Fn() -> Option<String> + Send + Sync + 'static) -> impl
                 </p>
             }
         })
+    }
+}
+
+/// When a search field tells what was typed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Searching {
+    /// At every keystroke (the list, filtered in the browser).
+    AsTyped,
+    /// When the field is left or Enter is pressed (a filter that asks the server).
+    OnChange,
+}
+
+/// A labelled search field showing `value`, telling `typed` what was typed as `searching` says.
+pub fn search_field(
+    label: String,
+    value: impl Fn() -> String + Send + Sync + 'static,
+    searching: Searching,
+    typed: impl Fn(String) + Copy + 'static,
+) -> impl IntoView {
+    let tell = move |wanted: Searching| {
+        move |event: leptos::ev::Event| {
+            if searching == wanted {
+                typed(event_target_value(&event));
+            }
+        }
+    };
+    view! {
+        <label class="oi-search">
+            <span>{label}</span>
+            <input
+                type="search"
+                autocomplete="off"
+                spellcheck="false"
+                prop:value=value
+                on:input=tell(Searching::AsTyped)
+                on:change=tell(Searching::OnChange)
+            />
+        </label>
     }
 }

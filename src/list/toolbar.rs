@@ -7,6 +7,7 @@ use org_invitations_core::listing::ListView;
 
 use crate::i18n::words::{key, t};
 use crate::time_zone::TimeZoneChoice;
+use crate::widgets::{Searching, search_field};
 
 #[component]
 pub fn ListToolbar(
@@ -20,20 +21,12 @@ pub fn ListToolbar(
     let group = format!("oi-zone-{}", INSTANCES.fetch_add(1, Ordering::Relaxed));
     view! {
         <div class="oi-toolbar">
-            <label class="oi-search">
-                <span>{t(key!("toolbar.search"))}</span>
-                <input
-                    type="search"
-                    autocomplete="off"
-                    spellcheck="false"
-                    prop:value=move || list_view.with(|view| view.search.clone())
-                    on:input=move |event| {
-                        let typed = event_target_value(&event);
-                        list_view.update(|view| view.search = typed);
-                    }
-                />
-            </label>
-            <label class="oi-check">
+            {search_field(
+                t(key!("toolbar.search")),
+                move || list_view.with(|view| view.search.clone()),
+                Searching::AsTyped,
+                move |typed| list_view.update(|view| view.search = typed),
+            )} <label class="oi-check">
                 <input
                     type="checkbox"
                     prop:checked=move || list_view.with(|view| view.show_expired)
@@ -43,8 +36,7 @@ pub fn ListToolbar(
                     }
                 />
                 <span>{t(key!("toolbar.show_expired"))}</span>
-            </label>
-            <fieldset class="oi-zone">
+            </label> <fieldset class="oi-zone">
                 <legend>{t(key!("toolbar.times_in"))}</legend>
                 {[
                     (TimeZoneChoice::Local, key!("toolbar.local")),
