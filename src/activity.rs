@@ -229,6 +229,7 @@ fn what(record: &AuditRecord) -> String {
         "link_copied" => t(key!("activity.link_copied")),
         "webhook_created" => t(key!("activity.webhook_created")),
         "webhook_deleted" => t(key!("activity.webhook_deleted")),
+        "webhook_rotated" => t(key!("activity.webhook_rotated")),
         other => other.to_owned(),
     }
 }

@@ -35,6 +35,10 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("activity.unknown", "unknown: check the list"),
     ("activity.webhook_created", "added a webhook endpoint"),
     ("activity.webhook_deleted", "deleted a webhook endpoint"),
+    (
+        "activity.webhook_rotated",
+        "rotated a webhook endpoint's secret",
+    ),
     ("activity.what", "What"),
     ("activity.when", "When"),
     ("activity.who", "Who"),

@@ -69,6 +69,16 @@ pub struct CreatedWebhook {
     pub secret: String,
 }
 
+/// `POST /api/console/webhooks/{id}/rotate`: the endpoint's new secret, shown once; the one
+/// before it keeps signing beside it for a day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RotatedSecret {
+    pub secret: String,
+    /// Until when the secret before it still signs too.
+    pub previous_until: DateTime<Utc>,
+}
+
 /// The event types of `asked` as stored: each known, none twice, in [`EVENT_TYPES`] order;
 /// or the first unknown one.
 pub fn event_types(asked: &[String]) -> Result<Vec<String>, String> {

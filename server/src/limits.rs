@@ -125,6 +125,10 @@ pub const MAIL_BATCH: u32 = 16;
 /// The most webhook endpoints kept: each event is posted to every one that wants it.
 pub const MAX_WEBHOOKS: usize = 20;
 
+/// How long a rotated-out webhook secret keeps signing beside the new one, so a receiver can
+/// switch without missing a delivery.
+pub const WEBHOOK_SECRET_OVERLAP: chrono::TimeDelta = chrono::TimeDelta::days(1);
+
 /// The longest webhook endpoint URL taken.
 pub const MAX_WEBHOOK_URL_LEN: usize = 2048;
 

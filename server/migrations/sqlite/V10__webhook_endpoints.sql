@@ -1,13 +1,16 @@
 -- Webhook endpoints, kept by admins: where to post which invitation events, and the secret
 -- each delivery is signed with (Standard Webhooks; the only place it is kept, so the data
 -- folder stays private). `events` is the space-separated list of event types it wants; an
--- empty one wants every event. The audit trail records each endpoint added or deleted
+-- empty one wants every event. The audit trail records each endpoint added, rotated or deleted
 -- (the table rebuilt under the new CHECK constraint, every record kept as it was).
 CREATE TABLE webhooks (
     id            TEXT PRIMARY KEY,
     url           TEXT NOT NULL,
     events        TEXT NOT NULL,
     secret        TEXT NOT NULL,
+    -- After a rotation, the secret before it, still signing beside the new one until then.
+    previous_secret   TEXT,
+    previous_until_ms INTEGER,
     created_at_ms INTEGER NOT NULL
 );
 
@@ -25,7 +28,7 @@ CREATE TABLE audit (
                                                   'mail_queued', 'mail_sent', 'mail_written',
                                                   'mail_failed', 'accepted', 'declined',
                                                   'link_copied', 'webhook_created',
-                                                  'webhook_deleted')),
+                                                  'webhook_deleted', 'webhook_rotated')),
     email         TEXT,
     email_key     TEXT,
     invitation_id TEXT,

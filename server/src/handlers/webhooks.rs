@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use chrono::Utc;
 use org_invitations_core::webhook::{
-    CreatedWebhook, EVENT_TYPES, NewWebhook, Webhook, WebhookList, event_types,
+    CreatedWebhook, EVENT_TYPES, NewWebhook, RotatedSecret, Webhook, WebhookList, event_types,
 };
 use org_invitations_core::wire::{ErrorBody, ResultBody};
 
@@ -86,6 +86,43 @@ pub async fn list(
     }))
 }
 
+/// Gives an endpoint a new secret, answered here only. The secret before it keeps signing
+/// beside the new one for a day (two signatures in `webhook-signature`), so the receiver can
+/// switch without missing a delivery.
+#[utoipa::path(
+    post,
+    path = "/api/console/webhooks/{id}/rotate",
+    tag = "extensions",
+    params(("id" = String, Path, description = "The endpoint, `wh_…`")),
+    responses(
+        (status = 200, description = "The new secret (shown once)", body = ResultBody<RotatedSecret>),
+        (status = 404, description = "No such endpoint", body = ErrorBody),
+    ),
+)]
+pub async fn rotate(
+    permit: Permit<Admin>,
+    State(state): State<StoreMode>,
+    ApiPath(id): ApiPath<String>,
+    _body: IgnoredBody,
+) -> Result<Json<ResultBody<RotatedSecret>>, ApiError> {
+    let (secret, now) = (new_secret(), Utc::now());
+    state
+        .store
+        .rotate_webhook(&id, &secret, &permit.who, now)
+        .await?
+        .ok_or_else(|| not_found(&id))?;
+    Ok(Json(ResultBody {
+        result: RotatedSecret {
+            secret,
+            previous_until: now + crate::limits::WEBHOOK_SECRET_OVERLAP,
+        },
+    }))
+}
+
+fn not_found(id: &str) -> ApiError {
+    ApiError::not_found(format!("Webhook endpoint '{id}' not found"))
+}
+
 /// Deletes an endpoint: nothing more is posted to it. The answer is the endpoint as it was.
 #[utoipa::path(
     delete,
@@ -108,5 +145,5 @@ pub async fn delete(
         .delete_webhook(&id, &permit.who, Utc::now())
         .await?
         .map(|result| Json(ResultBody { result }))
-        .ok_or_else(|| ApiError::not_found(format!("Webhook endpoint '{id}' not found")))
+        .ok_or_else(|| not_found(&id))
 }

@@ -42,6 +42,7 @@ pub const PATH: &str = "/api/openapi.json";
         webhooks::create,
         webhooks::list,
         webhooks::delete,
+        webhooks::rotate,
         telemetry::cli_usage,
         me::me,
         audit::audit,
@@ -245,13 +246,14 @@ mod tests {
             "/api/v2/organization_invitations/{id}/link",
             paths::WEBHOOKS,
             "/api/console/webhooks/{id}",
+            "/api/console/webhooks/{id}/rotate",
         ] {
             assert!(
                 described.contains(&path),
                 "{path} is missing from {described:?}"
             );
         }
-        assert_eq!(described.len(), 14);
+        assert_eq!(described.len(), 15);
     }
 
     #[test]

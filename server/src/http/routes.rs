@@ -59,6 +59,7 @@ pub fn store_router(state: StoreMode) -> Router {
             "/api/console/webhooks/{id}",
             axum::routing::delete(webhooks::delete),
         )
+        .route("/api/console/webhooks/{id}/rotate", post(webhooks::rotate))
         .route(paths::CLI_USAGE, post(telemetry::cli_usage))
         .route("/api/{*rest}", any(unknown_api_path))
         .method_not_allowed_fallback(method_not_allowed);

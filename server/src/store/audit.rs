@@ -73,10 +73,12 @@ pub enum Action {
     WebhookCreated,
     /// A webhook endpoint deleted by an admin.
     WebhookDeleted,
+    /// A webhook endpoint's secret replaced by an admin (the one before signs for a day more).
+    WebhookRotated,
 }
 
 impl Action {
-    const ALL: [Action; 13] = [
+    const ALL: [Action; 14] = [
         Action::Create,
         Action::Invalidate,
         Action::Resend,
@@ -90,6 +92,7 @@ impl Action {
         Action::LinkCopied,
         Action::WebhookCreated,
         Action::WebhookDeleted,
+        Action::WebhookRotated,
     ];
 
     pub fn name(self) -> &'static str {
@@ -107,6 +110,7 @@ impl Action {
             Action::LinkCopied => "link_copied",
             Action::WebhookCreated => "webhook_created",
             Action::WebhookDeleted => "webhook_deleted",
+            Action::WebhookRotated => "webhook_rotated",
         }
     }
 

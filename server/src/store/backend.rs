@@ -177,6 +177,18 @@ pub trait Backend: Send + Sync {
     /// Every webhook endpoint, oldest first, without secrets.
     async fn webhooks(&self) -> Result<Vec<Webhook>, StoreError>;
 
+    /// Gives the webhook endpoint `id` the secret `secret`, keeping the one before it until
+    /// `previous_until`, recording it (by `who`) in the same transaction; the endpoint, or
+    /// `None`.
+    async fn rotate_webhook(
+        &self,
+        id: &str,
+        secret: &str,
+        previous_until: DateTime<Utc>,
+        who: &Who,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Webhook>, StoreError>;
+
     /// Deletes the webhook endpoint `id`, recording it (by `who`) in the same transaction;
     /// the endpoint as it was, or `None`.
     async fn delete_webhook(

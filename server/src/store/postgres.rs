@@ -242,6 +242,17 @@ impl Backend for PostgresBackend {
         webhooks::list(self).await
     }
 
+    async fn rotate_webhook(
+        &self,
+        id: &str,
+        secret: &str,
+        previous_until: DateTime<Utc>,
+        who: &Who,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Webhook>, StoreError> {
+        webhooks::rotate(self, id, secret, previous_until, who, now).await
+    }
+
     async fn delete_webhook(
         &self,
         id: &str,

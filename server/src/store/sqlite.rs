@@ -295,6 +295,19 @@ impl Backend for SqliteBackend {
         self.read(|conn, _| webhooks::list(conn)).await
     }
 
+    async fn rotate_webhook(
+        &self,
+        id: &str,
+        secret: &str,
+        previous_until: DateTime<Utc>,
+        who: &Who,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Webhook>, StoreError> {
+        let (id, secret, who) = (id.to_owned(), secret.to_owned(), who.clone());
+        self.write(move |tx, _| webhooks::rotate(tx, &id, &secret, previous_until, &who, now))
+            .await
+    }
+
     async fn delete_webhook(
         &self,
         id: &str,

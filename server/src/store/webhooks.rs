@@ -7,6 +7,7 @@ use org_invitations_core::webhook::Webhook;
 
 use super::audit::{Action, Entry, Who};
 use super::{Store, StoreError, timed};
+use crate::limits::WEBHOOK_SECRET_OVERLAP;
 
 /// An endpoint with its secret, as stored.
 #[derive(Clone, PartialEq, Eq)]
@@ -56,6 +57,28 @@ impl Store {
     /// Every endpoint, oldest first, without secrets.
     pub async fn webhooks(&self) -> Result<Vec<Webhook>, StoreError> {
         timed("webhooks", self.backend.webhooks()).await
+    }
+
+    /// Gives the endpoint `id` the secret `secret`, the one before it signing beside it until
+    /// `now` + [`WEBHOOK_SECRET_OVERLAP`], on record as `who`'s; the endpoint, or `None`.
+    pub async fn rotate_webhook(
+        &self,
+        id: &str,
+        secret: &str,
+        who: &Who,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Webhook>, StoreError> {
+        timed(
+            "rotate_webhook",
+            self.backend.rotate_webhook(
+                id,
+                secret,
+                now + WEBHOOK_SECRET_OVERLAP,
+                &who.storable(),
+                now,
+            ),
+        )
+        .await
     }
 
     /// Deletes the endpoint `id`, on record as `who`'s; the endpoint as it was, or `None`.

@@ -167,3 +167,51 @@ fn viewers_and_inviters_may_not_see_or_change_endpoints() {
         Value::Array(Vec::new())
     );
 }
+
+#[test]
+fn rotating_gives_a_new_secret_once_and_keeps_the_old_one_a_day() {
+    let server = TestServer::start();
+    let api = Api::new(&server);
+    let added = api.post(WEBHOOKS, &json!({"url": "https://hooks.example.com/in"}));
+    let first = added.json()["result"]["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let id = added.json()["result"]["id"].as_str().unwrap().to_owned();
+
+    let rotated = api.post(&format!("{WEBHOOKS}/{id}/rotate"), &Value::Null);
+    assert_eq!(rotated.status, 200, "{}", rotated.body);
+    let second = rotated.json()["result"]["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(second.starts_with("whsec_") && second != first, "{second}");
+    let until = chrono::DateTime::parse_from_rfc3339(
+        rotated.json()["result"]["previous_until"].as_str().unwrap(),
+    )
+    .unwrap();
+    let overlap = until.signed_duration_since(chrono::Utc::now());
+    assert!(
+        overlap > chrono::TimeDelta::hours(23) && overlap <= chrono::TimeDelta::hours(24),
+        "the old secret signs for a day more: {overlap}"
+    );
+
+    let listed = api.get(WEBHOOKS).body;
+    let trail = api.get("/api/console/audit?action=webhook_rotated");
+    assert_eq!(
+        trail.json()["results"].as_array().unwrap().len(),
+        1,
+        "{}",
+        trail.body
+    );
+    for secret in [&first, &second] {
+        assert!(!listed.contains(secret.as_str()), "never listed");
+        assert!(!trail.body.contains(secret.as_str()), "never in the trail");
+        assert!(!server.log().contains(secret.as_str()), "never logged");
+    }
+    let unknown = api.post(
+        &format!("{WEBHOOKS}/wh_nosuchendpoint/rotate"),
+        &Value::Null,
+    );
+    assert_eq!(unknown.status, 404, "{}", unknown.body);
+}

@@ -58,6 +58,32 @@ pub(super) async fn list(backend: &PostgresBackend) -> Result<Vec<Webhook>, Stor
         .collect())
 }
 
+pub(super) async fn rotate(
+    backend: &PostgresBackend,
+    id: &str,
+    secret: &str,
+    previous_until: DateTime<Utc>,
+    who: &Who,
+    now: DateTime<Utc>,
+) -> Result<Option<Webhook>, StoreError> {
+    let mut client = backend.client().await?;
+    let tx = client.transaction().await?;
+    let rotated = tx
+        .query_opt(
+            "UPDATE webhooks SET previous_secret = secret, previous_until_ms = $3, secret = $2
+             WHERE id = $1 RETURNING id, url, events, created_at_ms",
+            &[&id, &secret, &previous_until.timestamp_millis()],
+        )
+        .await?
+        .map(|row| webhook_from_row(&row));
+    if let Some(webhook) = &rotated {
+        let entry = recorded(Action::WebhookRotated, webhook).storable();
+        insert_audit(&tx, now, who, &entry).await?;
+    }
+    tx.commit().await?;
+    Ok(rotated)
+}
+
 pub(super) async fn delete(
     backend: &PostgresBackend,
     id: &str,

@@ -46,6 +46,31 @@ pub fn list(conn: &Connection) -> Result<Vec<Webhook>, StoreError> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+pub fn rotate(
+    tx: &Connection,
+    id: &str,
+    secret: &str,
+    previous_until: DateTime<Utc>,
+    who: &Who,
+    now: DateTime<Utc>,
+) -> Result<Option<Webhook>, StoreError> {
+    let rotated = tx
+        .prepare_cached(
+            "UPDATE webhooks SET previous_secret = secret, previous_until_ms = ?3, secret = ?2
+             WHERE id = ?1 RETURNING id, url, events, created_at_ms",
+        )?
+        .query_row(
+            params![id, secret, previous_until.timestamp_millis()],
+            webhook_from_row,
+        )
+        .optional()?;
+    if let Some(webhook) = &rotated {
+        let entry = recorded(Action::WebhookRotated, webhook).storable();
+        super::audit::insert(tx, now, who, &entry)?;
+    }
+    Ok(rotated)
+}
+
 pub fn delete(
     tx: &Connection,
     id: &str,
