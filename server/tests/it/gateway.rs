@@ -23,9 +23,16 @@ fn the_whole_api_works_through_the_gateway_and_its_token_stays_hidden() {
 
     let listed = through.get(&format!("{LIST}?count=10"));
     assert_eq!(listed.status, 200);
+    // The upstream's mail moves on by itself between the two reads: the rest is the same.
+    let without_delivery = |mut page: serde_json::Value| {
+        for invitation in page["results"].as_array_mut().unwrap() {
+            invitation.as_object_mut().unwrap().remove("delivery");
+        }
+        page
+    };
     assert_eq!(
-        listed.json(),
-        Api::new(&upstream).get(&format!("{LIST}?count=10")).json()
+        without_delivery(listed.json()),
+        without_delivery(Api::new(&upstream).get(&format!("{LIST}?count=10")).json())
     );
     assert_eq!(
         through.get("/api/v2/userinfo/").json()["result"]["organization_permission_level"],
