@@ -129,6 +129,10 @@ pub trait Backend: Send + Sync {
     /// How many messages had an attempt after `since`.
     async fn mail_attempted_since(&self, since: DateTime<Utc>) -> Result<u64, StoreError>;
 
+    /// Whether a message due at `now` and not leased (so not just claimed) has an answer
+    /// other than `why`: only then has [`Backend::hold_mail`] anything to write.
+    async fn mail_to_hold(&self, now: DateTime<Utc>, why: &str) -> Result<bool, StoreError>;
+
     /// Keeps `why` as the answer of the messages due at `now` that a limit holds back: all of
     /// them, or (with `crowded`: a day's count and its start) those whose address has had
     /// that many other messages since.

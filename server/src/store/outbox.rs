@@ -210,7 +210,7 @@ impl Store {
                  reached; it goes when the last hour's count allows",
                 limits.per_hour
             );
-            timed("hold_mail", self.backend.hold_mail(now, &why, None)).await?;
+            self.hold(now, &why, None).await?;
             return Ok(Vec::new());
         }
         let claim = ClaimLimits {
@@ -230,8 +230,8 @@ impl Store {
                  (--max-mails-per-address {0}); it goes when the last day's count allows",
                 limits.per_address_per_day
             );
-            let crowded = Some((claim.per_address, claim.since));
-            timed("hold_mail", self.backend.hold_mail(now, &why, crowded)).await?;
+            self.hold(now, &why, Some((claim.per_address, claim.since)))
+                .await?;
         }
         let mut outgoing = Vec::with_capacity(claimed.len());
         for row in claimed {
@@ -267,6 +267,20 @@ impl Store {
             });
         }
         Ok(outgoing)
+    }
+
+    /// Says `why` on the due messages a limit holds back; read first, so that a worker
+    /// looking twice a second with nothing held writes nothing.
+    async fn hold(
+        &self,
+        now: DateTime<Utc>,
+        why: &str,
+        crowded: Option<(u32, DateTime<Utc>)>,
+    ) -> Result<(), StoreError> {
+        if timed("mail_to_hold", self.backend.mail_to_hold(now, why)).await? {
+            timed("hold_mail", self.backend.hold_mail(now, why, crowded)).await?;
+        }
+        Ok(())
     }
 
     /// Ends `attempt` as `settled` says, recording in the same transaction what the audit

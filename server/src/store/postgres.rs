@@ -181,6 +181,10 @@ impl Backend for PostgresBackend {
         outbox::attempted_since(self, since).await
     }
 
+    async fn mail_to_hold(&self, now: DateTime<Utc>, why: &str) -> Result<bool, StoreError> {
+        outbox::to_hold(self, now, why).await
+    }
+
     async fn hold_mail(
         &self,
         now: DateTime<Utc>,

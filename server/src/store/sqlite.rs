@@ -212,6 +212,12 @@ impl Backend for SqliteBackend {
             .await
     }
 
+    async fn mail_to_hold(&self, now: DateTime<Utc>, why: &str) -> Result<bool, StoreError> {
+        let why = why.to_owned();
+        self.read(move |conn, _| outbox::to_hold(conn, now, &why))
+            .await
+    }
+
     async fn hold_mail(
         &self,
         now: DateTime<Utc>,

@@ -446,3 +446,37 @@ fn a_locale_the_console_does_not_speak_is_refused_clearly() {
         .collect();
     assert_eq!(statuses, [&json!(200), &json!(422)]);
 }
+
+/// The store operations of one kind counted so far, by the metrics.
+fn operations(metrics_url: &str, operation: &str) -> f64 {
+    crate::operations::scrape(metrics_url)
+        .iter()
+        .filter(|(name, _)| {
+            name.starts_with("org_invitations_store_operation_duration_seconds_count")
+                && name.contains(&format!("operation=\"{operation}\""))
+        })
+        .map(|(_, count)| count)
+        .sum()
+}
+
+#[test]
+fn a_worker_with_nothing_held_only_reads_while_it_waits() {
+    let server = TestServer::start_with(ServerOptions {
+        extra_args: vec!["--metrics-addr".into(), "127.0.0.1:0".into()],
+        ..Default::default()
+    });
+    let url = crate::operations::metrics_url(&server);
+    let api = Api::new(&server);
+    let id = api.invite_in("idle@example.com", None);
+    delivery_when(&api, &id, state_is("written"));
+    // The worker looks again twice a second: let it look a few times with nothing to hold.
+    let looked = operations(&url, "mail_to_hold");
+    crate::operations::eventually("the worker looks three times more", || {
+        operations(&url, "mail_to_hold") >= looked + 3.0
+    });
+    assert_eq!(
+        operations(&url, "hold_mail"),
+        0.0,
+        "nothing held: nothing written"
+    );
+}

@@ -150,6 +150,26 @@ pub(super) async fn attempted_since(
     Ok(count as u64)
 }
 
+/// Whether a due, unleased message has an answer other than `why`.
+pub(super) async fn to_hold(
+    backend: &PostgresBackend,
+    now: DateTime<Utc>,
+    why: &str,
+) -> Result<bool, StoreError> {
+    Ok(backend
+        .client()
+        .await?
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM outbox
+                            WHERE state = 'queued' AND next_attempt_at_ms <= $1
+                              AND (lease_until_ms IS NULL OR lease_until_ms <= $1)
+                              AND answer IS DISTINCT FROM $2)",
+            &[&now.timestamp_millis(), &why],
+        )
+        .await?
+        .get(0))
+}
+
 /// Says `why` on the due messages a limit holds back: every one, or (with `crowded`) those
 /// whose address has had `per_address` messages since `since`.
 pub(super) async fn hold(

@@ -145,6 +145,18 @@ pub fn attempted_since(conn: &Connection, since: DateTime<Utc>) -> Result<u64, S
     Ok(count as u64)
 }
 
+/// Whether a due, unleased message has an answer other than `why`.
+pub fn to_hold(conn: &Connection, now: DateTime<Utc>, why: &str) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM outbox
+                            WHERE state = 'queued' AND next_attempt_at_ms <= ?1
+                              AND (lease_until_ms IS NULL OR lease_until_ms <= ?1)
+                              AND answer IS NOT ?2)",
+        )?
+        .query_row(params![now.timestamp_millis(), why], |row| row.get(0))?)
+}
+
 /// Says `why` on the due messages a limit holds back: every one, or (with `crowded`) those
 /// whose address has had `per_address` messages since `since`.
 pub fn hold(
