@@ -86,13 +86,23 @@ pub async fn confirm_delete(browser: &Browser, email: &str) {
     browser.click_button("Delete").await;
 }
 
-/// The one file that appears in `folder` (a download), once it is whole.
+/// The one file that appears in `folder` (a download), once it is whole: Chromium may make
+/// the file's name empty first and write beside it (`.crdownload`), renaming at the end.
 pub async fn wait_for_file(folder: &std::path::Path) -> std::path::PathBuf {
     let whole = || {
-        std::fs::read_dir(folder)
+        let paths: Vec<_> = std::fs::read_dir(folder)
             .ok()?
             .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-            .find(|path| !path.extension().is_some_and(|ext| ext == "crdownload"))
+            .collect();
+        if paths
+            .iter()
+            .any(|path| path.extension().is_some_and(|ext| ext == "crdownload"))
+        {
+            return None;
+        }
+        paths
+            .into_iter()
+            .find(|path| std::fs::metadata(path).is_ok_and(|meta| meta.len() > 0))
     };
     wait_for("the downloaded file", true, || async { whole().is_some() }).await;
     whole().expect("the downloaded file")
