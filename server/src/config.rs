@@ -399,6 +399,16 @@ pub enum TokensCommand {
 }
 
 /// A name people will read in the console's header: not blank, one line, at most 100 characters.
+impl Config {
+    /// Where invitation links point: the first `--public-origin`, without a trailing slash;
+    /// `None` when there is none (then the address the server is reached at).
+    pub fn link_origin(&self) -> Option<&str> {
+        self.public_origins
+            .first()
+            .map(|origin| origin.trim_end_matches('/'))
+    }
+}
+
 fn organization_name(name: &str) -> Result<String, String> {
     let name = name.trim();
     if name.is_empty() {

@@ -227,10 +227,7 @@ pub async fn app(config: &Config) -> Result<App, StartError> {
                 store,
                 max_page_size: config.max_page_size,
                 organization_name: config.organization_name.as_str().into(),
-                link_origin: config
-                    .public_origins
-                    .first()
-                    .map(|origin| origin.trim_end_matches('/').into()),
+                link_origin: config.link_origin().map(Into::into),
                 webhook_targets: crate::webhooks::target::Allowed {
                     http_loopback: config.webhook_allow_http_loopback,
                 },
@@ -320,12 +317,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     println!("org-invitations server listening on {base}");
     println!("{}", app.serving);
     let courier = app.courier.clone().map(|mut courier| {
-        courier.letterhead.link_base = config
-            .public_origins
-            .first()
-            .map_or(base.clone(), |origin| {
-                origin.trim_end_matches('/').to_owned()
-            });
+        courier.letterhead.link_base = config.link_origin().unwrap_or(&base).to_owned();
         println!("Mail: {}", courier.channel.describe());
         if let Some(dkim) = &courier.letterhead.dkim {
             println!("Mail: {}", dkim.describe());

@@ -106,15 +106,16 @@ pub async fn rotate(
     _body: IgnoredBody,
 ) -> Result<Json<ResultBody<RotatedSecret>>, ApiError> {
     let (secret, now) = (new_secret(), Utc::now());
+    let previous_until = now + crate::limits::WEBHOOK_SECRET_OVERLAP;
     state
         .store
-        .rotate_webhook(&id, &secret, &permit.who, now)
+        .rotate_webhook(&id, &secret, previous_until, &permit.who, now)
         .await?
         .ok_or_else(|| not_found(&id))?;
     Ok(Json(ResultBody {
         result: RotatedSecret {
             secret,
-            previous_until: now + crate::limits::WEBHOOK_SECRET_OVERLAP,
+            previous_until,
         },
     }))
 }

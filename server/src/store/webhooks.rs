@@ -7,7 +7,6 @@ use org_invitations_core::webhook::Webhook;
 
 use super::audit::{Action, Entry, Who};
 use super::{Store, StoreError, timed};
-use crate::limits::WEBHOOK_SECRET_OVERLAP;
 
 /// An endpoint with its secret, as stored.
 #[derive(Clone, PartialEq, Eq)]
@@ -60,23 +59,19 @@ impl Store {
     }
 
     /// Gives the endpoint `id` the secret `secret`, the one before it signing beside it until
-    /// `now` + [`WEBHOOK_SECRET_OVERLAP`], on record as `who`'s; the endpoint, or `None`.
+    /// `previous_until`, on record as `who`'s at `now`; the endpoint, or `None`.
     pub async fn rotate_webhook(
         &self,
         id: &str,
         secret: &str,
+        previous_until: DateTime<Utc>,
         who: &Who,
         now: DateTime<Utc>,
     ) -> Result<Option<Webhook>, StoreError> {
         timed(
             "rotate_webhook",
-            self.backend.rotate_webhook(
-                id,
-                secret,
-                now + WEBHOOK_SECRET_OVERLAP,
-                &who.storable(),
-                now,
-            ),
+            self.backend
+                .rotate_webhook(id, secret, previous_until, &who.storable(), now),
         )
         .await
     }

@@ -99,14 +99,7 @@ pub(super) async fn replace_link(
         return Ok(None);
     };
     let email: String = row.get(0);
-    let withdrawn = tx
-        .execute(
-            "UPDATE outbox SET state = 'withdrawn', lease_until_ms = NULL
-             WHERE invitation_id = $1 AND state = 'queued'",
-            &[&id],
-        )
-        .await?
-        > 0;
+    let withdrawn = super::outbox::withdraw(&tx, id).await?;
     let entry = links::copied(id, &email, withdrawn).storable();
     insert_audit(&tx, now, who, &entry).await?;
     tx.commit().await?;

@@ -52,15 +52,20 @@ pub(super) async fn delivery_of(
         .and_then(|row| delivery_from_row(&row, 0)))
 }
 
-/// Withdraws an invitation's mail still waiting (it was revoked or replaced).
-pub(super) async fn withdraw(tx: &Transaction<'_>, invitation_id: &str) -> Result<(), StoreError> {
-    tx.execute(
-        "UPDATE outbox SET state = 'withdrawn', lease_until_ms = NULL
-         WHERE invitation_id = $1 AND state = 'queued'",
-        &[&invitation_id],
-    )
-    .await?;
-    Ok(())
+/// Withdraws an invitation's mail still waiting (it was revoked or replaced, or its link
+/// handed over another way); whether there was any.
+pub(super) async fn withdraw(
+    tx: &Transaction<'_>,
+    invitation_id: &str,
+) -> Result<bool, StoreError> {
+    let withdrawn = tx
+        .execute(
+            "UPDATE outbox SET state = 'withdrawn', lease_until_ms = NULL
+             WHERE invitation_id = $1 AND state = 'queued'",
+            &[&invitation_id],
+        )
+        .await?;
+    Ok(withdrawn > 0)
 }
 
 /// Reads `state, attempts, last_attempt_at_ms, answer` (all NULL for none) starting at column

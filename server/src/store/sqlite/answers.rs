@@ -78,13 +78,7 @@ pub fn replace_link(
     else {
         return Ok(None);
     };
-    let withdrawn = tx
-        .prepare_cached(
-            "UPDATE outbox SET state = 'withdrawn', lease_until_ms = NULL
-             WHERE invitation_id = ?1 AND state = 'queued'",
-        )?
-        .execute([id])?
-        > 0;
+    let withdrawn = super::outbox::withdraw(tx, id)?;
     let entry = links::copied(id, &email, withdrawn).storable();
     super::audit::insert(tx, now, who, &entry)?;
     Ok(Some(withdrawn))

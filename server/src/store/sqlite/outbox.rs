@@ -44,14 +44,16 @@ pub fn delivery_of(conn: &Connection, invitation_id: &str) -> Result<Option<Deli
         .flatten())
 }
 
-/// Withdraws an invitation's mail still waiting (it was revoked or replaced).
-pub fn withdraw(tx: &Connection, invitation_id: &str) -> Result<(), StoreError> {
-    tx.prepare_cached(
-        "UPDATE outbox SET state = 'withdrawn', lease_until_ms = NULL
-         WHERE invitation_id = ?1 AND state = 'queued'",
-    )?
-    .execute([invitation_id])?;
-    Ok(())
+/// Withdraws an invitation's mail still waiting (it was revoked or replaced, or its link
+/// handed over another way); whether there was any.
+pub fn withdraw(tx: &Connection, invitation_id: &str) -> Result<bool, StoreError> {
+    let withdrawn = tx
+        .prepare_cached(
+            "UPDATE outbox SET state = 'withdrawn', lease_until_ms = NULL
+             WHERE invitation_id = ?1 AND state = 'queued'",
+        )?
+        .execute([invitation_id])?;
+    Ok(withdrawn > 0)
 }
 
 /// Reads `state, attempts, last_attempt_at_ms, answer` of a message (all NULL for none)
