@@ -88,16 +88,20 @@ pub fn run(args: RunArgs) -> Result {
     Err(format!("cannot start the server: {}", server.exec()))
 }
 
-/// Options whose values are secrets (a token, a database URL with its password), and the
-/// environment variable the server reads each from instead.
-const SECRET_OPTIONS: [(&str, &str); 2] = [
+/// Options whose values are secrets (a token, a database or mail server URL with its
+/// password, the key accept tickets are signed with), and the environment variable the
+/// server reads each from instead.
+const SECRET_OPTIONS: [(&str, &str); 4] = [
     ("--token", "ORG_INVITATIONS_TOKEN"),
     ("--database-url", "ORG_INVITATIONS_DATABASE_URL"),
+    ("--smtp-url", "ORG_INVITATIONS_SMTP_URL"),
+    ("--accept-secret", "ORG_INVITATIONS_ACCEPT_SECRET"),
 ];
 
 /// The server's arguments: the ones given, and the console `run` just built unless another
 /// `--dist-dir` is given. Every option reaches the server unchanged, so `run` accepts all of
-/// them, today's and tomorrow's; but secrets (`--token`, `--database-url`) are taken out and
+/// them, today's and tomorrow's; but secrets (`--token`, `--database-url`, `--smtp-url`,
+/// `--accept-secret`) are taken out and
 /// returned with their environment variables, to travel in the environment instead of the
 /// process list.
 fn server_arguments(
@@ -179,11 +183,17 @@ mod tests {
                 "--demo",
                 "--database-url",
                 "postgres://app:secret-password@db/invitations",
+                "--smtp-url",
+                "smtp://mailer:mail-secret@mail:587",
+                "--accept-secret",
+                "accept-secret-of-at-least-32-characters",
             ],
             vec![
                 "--token=sss_secret_token_123",
                 "--demo",
                 "--database-url=postgres://app:secret-password@db/invitations",
+                "--smtp-url=smtp://mailer:mail-secret@mail:587",
+                "--accept-secret=accept-secret-of-at-least-32-characters",
             ],
         ] {
             let given: Vec<String> = given.into_iter().map(String::from).collect();
@@ -195,7 +205,15 @@ mod tests {
                     (
                         "ORG_INVITATIONS_DATABASE_URL",
                         "postgres://app:secret-password@db/invitations".to_owned()
-                    )
+                    ),
+                    (
+                        "ORG_INVITATIONS_SMTP_URL",
+                        "smtp://mailer:mail-secret@mail:587".to_owned()
+                    ),
+                    (
+                        "ORG_INVITATIONS_ACCEPT_SECRET",
+                        "accept-secret-of-at-least-32-characters".to_owned()
+                    ),
                 ]
             );
             assert!(
