@@ -48,6 +48,16 @@ pub struct Webhook {
     /// The event types it gets; empty for every event.
     pub events: Vec<String>,
     pub created_at: DateTime<Utc>,
+    /// When an admin paused it: its events wait, none lost, until it is resumed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paused_at: Option<DateTime<Utc>>,
+    /// When the server disabled it, after it had failed every delivery for days
+    /// (`--webhook-disable-after`): its events wait, as paused, until an admin resumes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled_at: Option<DateTime<Utc>>,
+    /// Since when every attempt to it has failed (none since the last 2xx).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failing_since: Option<DateTime<Utc>>,
 }
 
 /// `GET /api/console/webhooks`: every endpoint, oldest first.
@@ -77,6 +87,64 @@ pub struct RotatedSecret {
     pub secret: String,
     /// Until when the secret before it still signs too.
     pub previous_until: DateTime<Utc>,
+}
+
+/// What a delivery is now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryStatus {
+    /// Waiting for its first attempt or a retry.
+    Pending,
+    /// The receiver answered 2xx.
+    Delivered,
+    /// Every attempt of the schedule failed.
+    Failed,
+}
+
+/// One event posted (or to be posted) to one endpoint, as `GET …/{id}/deliveries` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WebhookDelivery {
+    /// `whd_…`: this delivery, to redeliver it.
+    pub id: String,
+    /// The `webhook-id` header: the same on every retry and redelivery of one event.
+    pub message_id: String,
+    /// An event type from [`EVENT_TYPES`].
+    pub event_type: String,
+    /// The invitation it is about, where there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invitation_id: Option<String>,
+    pub status: DeliveryStatus,
+    /// Attempts made so far.
+    pub attempts: u32,
+    /// When the event happened.
+    pub created_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_attempt_at: Option<DateTime<Utc>>,
+    /// When the next attempt is due (pending only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    /// The receiver's last answer code, when it answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_status: Option<u16>,
+    /// Why the last attempt failed, when it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// `GET /api/console/webhooks/{id}/deliveries`: the endpoint's latest deliveries, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WebhookDeliveryList {
+    pub results: Vec<WebhookDelivery>,
+}
+
+/// The answer to a test event or a redelivery: queued, its delivery in the endpoint's log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Queued {
+    pub queued: bool,
 }
 
 /// The event types of `asked` as stored: each known, none twice, in [`EVENT_TYPES`] order;

@@ -265,6 +265,28 @@ pub struct Config {
     )]
     pub webhook_allow_http_loopback: bool,
 
+    /// A network webhooks may reach although it is private, link-local or shared (CIDR, e.g.
+    /// `10.20.0.0/16` for a receiver inside your network); repeat for several. Everything else
+    /// inside stays refused, when an endpoint is added and at every connection.
+    #[arg(
+        long,
+        value_name = "CIDR",
+        env = "ORG_INVITATIONS_WEBHOOK_ALLOW_NETWORK",
+        value_delimiter = ',',
+        help_heading = "Webhooks"
+    )]
+    pub webhook_allow_network: Vec<ipnet::IpNet>,
+
+    /// The wait before each attempt of a webhook delivery, the first included, until a
+    /// receiver answers 2xx; after the last, the delivery has failed.
+    #[arg(long, value_name = "WAITS", default_value = "0s,5s,5m,30m,2h,5h,10h,10h", value_parser = crate::delivery::schedule::Schedule::parse, env = "ORG_INVITATIONS_WEBHOOK_RETRY_DELAYS", help_heading = "Webhooks")]
+    pub webhook_retry_delays: crate::delivery::schedule::Schedule,
+
+    /// An endpoint whose every delivery has failed for this long (whole seconds, minutes,
+    /// hours or days: `90s`, `5d`) is disabled, on record, until an admin resumes it.
+    #[arg(long, value_name = "SPAN", default_value = crate::limits::WEBHOOK_DISABLE_AFTER, value_parser = parse_span, env = "ORG_INVITATIONS_WEBHOOK_DISABLE_AFTER", help_heading = "Webhooks")]
+    pub webhook_disable_after: std::time::Duration,
+
     /// The waits between attempts while a mail server refuses for now (a 4xx answer, no
     /// connection), the last one repeated, until the invitation expires.
     #[arg(long, value_name = "WAITS", default_value = "30s,1m,2m,5m,10m,20m,40m,1h", value_parser = crate::delivery::schedule::Schedule::parse, env = "ORG_INVITATIONS_MAIL_RETRY_DELAYS", help_heading = "Mail")]
@@ -436,4 +458,30 @@ fn mailbox(text: &str) -> Result<lettre::message::Mailbox, String> {
             "{text:?} is no mailbox ({err}): write it as \"Invitations <invitations@corp.example>\""
         )
     })
+}
+
+/// Reads a span of time: a whole number of seconds, minutes, hours or days (`90s`, `5d`).
+fn parse_span(text: &str) -> Result<std::time::Duration, String> {
+    let text = text.trim();
+    let (number, unit) = text.split_at(text.len().saturating_sub(1));
+    let seconds = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => {
+            return Err(format!(
+                "{text:?} is no span of time: write it as 90s, 30m, 12h or 5d"
+            ));
+        }
+    };
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is no span of time: write it as 90s, 30m, 12h or 5d"))?;
+    if number == 0 {
+        return Err("the span must be longer than nothing".into());
+    }
+    Ok(std::time::Duration::from_secs(
+        number.saturating_mul(seconds),
+    ))
 }

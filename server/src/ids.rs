@@ -25,6 +25,12 @@ pub fn webhook_id() -> String {
     random_id("wh_", 26)
 }
 
+/// A webhook message's id (`webhook-id`, the same on every retry of one event): `msg_` and
+/// 26 characters.
+pub fn message_id() -> String {
+    random_id("msg_", 26)
+}
+
 pub fn organization_id() -> String {
     random_id("org_", 26)
 }

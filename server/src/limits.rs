@@ -132,6 +132,21 @@ pub const WEBHOOK_SECRET_OVERLAP: chrono::TimeDelta = chrono::TimeDelta::days(1)
 /// The longest webhook endpoint URL taken.
 pub const MAX_WEBHOOK_URL_LEN: usize = 2048;
 
+/// How long a receiver has to answer a delivery (connecting included); later is a failure.
+pub const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(15);
+/// How much of a receiver's answer is read (for the delivery log); the rest is dropped.
+pub const MAX_WEBHOOK_ANSWER_BYTES: usize = 4 * 1024;
+/// How long a claimed delivery is this worker's: past it (a crash), another takes it again.
+pub const WEBHOOK_LEASE: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
+/// Deliveries in flight at once per instance: one per endpoint, each endpoint its own.
+pub const WEBHOOK_BATCH: u32 = MAX_WEBHOOKS as u32;
+/// How often a webhook worker with nothing due looks again (retries, expiries).
+pub const WEBHOOK_POLL: Duration = Duration::from_millis(500);
+/// How many deliveries an endpoint's log shows.
+pub const WEBHOOK_DELIVERIES_SHOWN: u32 = 50;
+/// An endpoint failing every delivery for this long is disabled (`--webhook-disable-after`).
+pub const WEBHOOK_DISABLE_AFTER: &str = "5d";
+
 /// Invitation mails an hour, by default (`--max-mails-per-hour`): far above what a team
 /// invites, far below what a stolen token could make the server send in its name.
 pub const MAILS_PER_HOUR: u32 = 1000;

@@ -80,6 +80,7 @@ pub struct App {
     /// Sends invitation mail (store mode); its links start where [`run`] listens unless
     /// `--public-origin` says otherwise.
     courier: Option<crate::delivery::worker::Courier>,
+    dispatcher: Option<crate::webhooks::worker::Dispatcher>,
 }
 
 struct AuditRetention {
@@ -198,6 +199,7 @@ pub async fn app(config: &Config) -> Result<App, StartError> {
     // A gateway keeps no invitations: its store holds only its sessions, named tokens and
     // audit trail.
     let mut courier = None;
+    let mut dispatcher = None;
     let (router, serving) = match &config.upstream {
         Some(base) => {
             let upstream_token =
@@ -222,15 +224,20 @@ pub async fn app(config: &Config) -> Result<App, StartError> {
             }
             let serving = format!("Data: {}", store.describe());
             courier = Some(courier_for(config, &store)?);
+            dispatcher = Some(crate::webhooks::worker::Dispatcher {
+                store: store.clone(),
+                sender: crate::webhooks::sender::Sender::new(webhook_targets(config))
+                    .map_err(StartError::Mail)?,
+                schedule: config.webhook_retry_delays.clone(),
+                disable_after: config.webhook_disable_after,
+            });
             let state = StoreMode {
                 site,
                 store,
                 max_page_size: config.max_page_size,
                 organization_name: config.organization_name.as_str().into(),
                 link_origin: config.link_origin().map(Into::into),
-                webhook_targets: crate::webhooks::target::Allowed {
-                    http_loopback: config.webhook_allow_http_loopback,
-                },
+                webhook_targets: std::sync::Arc::new(webhook_targets(config)),
                 accept_redirect: match (&config.accept_redirect, &config.accept_secret) {
                     (Some(url), Some(secret)) => Some(std::sync::Arc::new(
                         crate::auth::accept_ticket::AcceptRedirect::new(url.clone(), secret)
@@ -252,7 +259,16 @@ pub async fn app(config: &Config) -> Result<App, StartError> {
         store: site_store,
         reloadable_roles,
         courier,
+        dispatcher,
     })
+}
+
+/// Where the operator lets webhooks post, beyond public `https://` addresses.
+fn webhook_targets(config: &Config) -> crate::webhooks::target::Allowed {
+    crate::webhooks::target::Allowed {
+        http_loopback: config.webhook_allow_http_loopback,
+        networks: config.webhook_allow_network.clone(),
+    }
 }
 
 /// The delivery worker of a store-mode server: through the mail server `--smtp-url` names,
@@ -356,6 +372,9 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         });
     }
 
+    if let Some(dispatcher) = app.dispatcher.clone() {
+        tokio::spawn(dispatcher.run());
+    }
     if let Some(courier) = courier {
         tokio::spawn(courier.run());
     }

@@ -81,7 +81,7 @@ pub struct StoreMode {
     /// Where people who accepted go on to, with a signed ticket (`--accept-redirect`).
     pub accept_redirect: Option<std::sync::Arc<crate::auth::accept_ticket::AcceptRedirect>>,
     /// Where webhook endpoints may point beyond public https addresses.
-    pub webhook_targets: crate::webhooks::target::Allowed,
+    pub webhook_targets: std::sync::Arc<crate::webhooks::target::Allowed>,
 }
 
 impl StoreMode {

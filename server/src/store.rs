@@ -121,6 +121,7 @@ pub struct Store {
     /// Told when this instance queues mail, so its worker sends at once instead of at its
     /// next look (other instances on the same database find it when they look).
     mail_queued: Arc<tokio::sync::Notify>,
+    webhooks_queued: Arc<tokio::sync::Notify>,
 }
 
 impl Store {
@@ -133,6 +134,17 @@ impl Store {
     /// Wakes the worker waiting in [`Store::mail_queued`].
     fn wake_mail(&self) {
         self.mail_queued.notify_one();
+    }
+
+    /// Resolves when this instance has made a change that may have queued webhook events
+    /// since the last call.
+    pub async fn webhooks_queued(&self) {
+        self.webhooks_queued.notified().await;
+    }
+
+    /// Wakes the worker waiting in [`Store::webhooks_queued`].
+    fn wake_webhooks(&self) {
+        self.webhooks_queued.notify_one();
     }
 
     /// The one organization's id, the same for every instance on one database.
@@ -189,6 +201,7 @@ pub async fn open(location: &Location) -> Result<Store, StoreError> {
     Ok(Store {
         backend,
         mail_queued: Arc::new(tokio::sync::Notify::new()),
+        webhooks_queued: Arc::new(tokio::sync::Notify::new()),
     })
 }
 

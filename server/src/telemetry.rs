@@ -15,6 +15,7 @@
 //!   `too_many_writes`, `too_many_failures`);
 //! - `org_invitations_audit_write_failures_total`;
 //! - `org_invitations_mail_total{outcome}` (`sent`, `written`, `retry`, `failed`);
+//! - `org_invitations_webhook_deliveries_total{outcome}` (`delivered`, `retry`, `failed`);
 //! - `org_invitations_build_info{version}`.
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -164,6 +165,12 @@ pub fn group_commit_batch(writes: usize) {
 /// One invitation mail attempt settled: `sent`, `written`, `retry`, `failed`.
 pub fn mail(outcome: &'static str) {
     metrics::counter!("org_invitations_mail_total", "outcome" => outcome).increment(1);
+}
+
+/// One webhook delivery attempt settled: `delivered`, `retry`, `failed`.
+pub fn webhook(outcome: &'static str) {
+    metrics::counter!("org_invitations_webhook_deliveries_total", "outcome" => outcome)
+        .increment(1);
 }
 
 pub fn audit_write_failed() {

@@ -4,6 +4,7 @@
 
 mod api;
 pub mod postgres;
+pub mod receiver;
 pub mod selectors;
 pub mod smtp;
 mod static_host;
@@ -81,6 +82,8 @@ pub struct TestServer {
     /// Keeps a temporary data folder alive for the test's duration.
     _temp: Option<tempfile::TempDir>,
     _log_dir: tempfile::TempDir,
+    /// The hosts file the server resolves names through, when it was given one.
+    hosts_dir: Option<tempfile::TempDir>,
 }
 
 /// What to start the server with.
@@ -95,6 +98,10 @@ pub struct ServerOptions {
     pub extra_args: Vec<String>,
     /// Environment variables for the server process.
     pub envs: Vec<(String, String)>,
+    /// Runs the server where names resolve only through these (`name`, address) pairs and
+    /// no DNS server is reachable (bubblewrap over its own /etc/hosts and /etc/resolv.conf),
+    /// so no test's lookup leaves the machine; [`TestServer::set_hosts`] changes them.
+    pub hosts: Option<Vec<(String, String)>>,
 }
 
 impl TestServer {
@@ -133,7 +140,28 @@ impl TestServer {
         let database_url = named_database.clone().or_else(|| {
             postgres::servers_use_postgres().then(|| postgres::database_for(&data_dir))
         });
-        let mut command = Command::new(server_binary());
+        let hosts_dir = options.hosts.as_ref().map(|hosts| {
+            let dir = tempfile::tempdir().expect("a folder for the hosts file");
+            write_hosts(&dir.path().join("hosts"), hosts);
+            std::fs::write(dir.path().join("resolv.conf"), "nameserver 127.0.0.1\n")
+                .expect("resolv.conf");
+            dir
+        });
+        let mut command = match &hosts_dir {
+            Some(dir) => {
+                let mut command =
+                    Command::new(std::env::var("BWRAP").unwrap_or_else(|_| "bwrap".into()));
+                command
+                    .args(["--dev-bind", "/", "/", "--bind"])
+                    .arg(dir.path().join("hosts"))
+                    .args(["/etc/hosts", "--ro-bind"])
+                    .arg(dir.path().join("resolv.conf"))
+                    .args(["/etc/resolv.conf", "--die-with-parent", "--"])
+                    .arg(server_binary());
+                command
+            }
+            None => Command::new(server_binary()),
+        };
         if let (Some(url), None) = (&database_url, &named_database) {
             command.arg("--database-url").arg(url);
         }
@@ -216,6 +244,7 @@ impl TestServer {
                             printed,
                             _temp: temp,
                             _log_dir: log_dir,
+                            hosts_dir,
                         };
                     }
                 }
@@ -335,6 +364,16 @@ impl TestServer {
         }
     }
 
+    /// Makes the server's names resolve through `hosts` from now on (started with
+    /// [`ServerOptions::hosts`]); the file is rewritten in place, which its mount follows.
+    pub fn set_hosts(&self, hosts: &[(String, String)]) {
+        let dir = self
+            .hosts_dir
+            .as_ref()
+            .expect("the server was started with ServerOptions::hosts");
+        write_hosts(&dir.path().join("hosts"), hosts);
+    }
+
     /// Moves invitation `id`'s expiry a minute into the past, as if its time had run out.
     pub fn expire_invitation(&self, id: &str) {
         assert!(
@@ -398,6 +437,15 @@ impl Drop for TestServer {
             );
         }
     }
+}
+
+/// Writes a hosts file: loopback's own names, then `hosts`.
+fn write_hosts(path: &Path, hosts: &[(String, String)]) {
+    let mut text = String::from("127.0.0.1 localhost\n::1 localhost\n");
+    for (name, address) in hosts {
+        text.push_str(&format!("{address} {name}\n"));
+    }
+    std::fs::write(path, text).expect("the hosts file");
 }
 
 /// Forwards stdout lines to a channel, so waiting for one can time out.

@@ -44,6 +44,9 @@ pub enum Part {
     /// Invitation mail against a real mail server on loopback (installs Debian's
     /// python3-aiosmtpd).
     Mail,
+    /// Webhooks: deliveries to a receiver on loopback, each verified by the Standard Webhooks
+    /// reference verifier (installs it from PyPI), names resolved in a sandbox (bubblewrap).
+    Webhooks,
     /// The end-to-end tests: the release console and the server in headless Chromium.
     E2e,
     /// The server's suite on a throwaway PostgreSQL cluster, with the tests that run several
@@ -64,6 +67,8 @@ struct Needs<'a> {
     anyscale_cli: Option<PathBuf>,
     schemathesis: Option<PathBuf>,
     cluster: Option<&'a Cluster>,
+    /// The webhook tests' tools: the verifier's Python, and bubblewrap.
+    webhooks: Option<(PathBuf, PathBuf)>,
 }
 
 /// Runs `part` (everything when `None`); `filter` narrows each cargo run to the tests whose
@@ -96,6 +101,7 @@ pub fn run_tests(part: Option<Part>, filter: Option<String>) -> Result {
         Part::Contract => {
             let needs = Needs {
                 schemathesis: Some(ensure_schemathesis()?),
+                webhooks: Some(webhook_tools()?),
                 ..Needs::default()
             };
             server_tests(&tools, &needs, filter.or(Some("openapi::")), &tally)
@@ -108,6 +114,13 @@ pub fn run_tests(part: Option<Part>, filter: Option<String>) -> Result {
                 filter.or(Some("delivery::")),
                 &tally,
             )
+        }
+        Part::Webhooks => {
+            let needs = Needs {
+                webhooks: Some(webhook_tools()?),
+                ..Needs::default()
+            };
+            server_tests(&tools, &needs, filter.or(Some("webhook")), &tally)
         }
         Part::E2e => {
             let browser = ensure_browser()?;
@@ -131,6 +144,7 @@ pub fn run_tests(part: Option<Part>, filter: Option<String>) -> Result {
                 anyscale_cli: Some(ensure_anyscale_cli()?),
                 schemathesis: Some(ensure_schemathesis()?),
                 cluster: Some(&cluster),
+                webhooks: Some(webhook_tools()?),
                 ..Needs::default()
             };
             server_tests_on_postgres(&tools, &needs, filter, &tally)
@@ -148,6 +162,7 @@ fn run_all(filter: Option<&str>) -> Result {
     let browser = ensure_browser()?;
     let anyscale_cli = ensure_anyscale_cli()?;
     let schemathesis = ensure_schemathesis()?;
+    let webhooks = webhook_tools()?;
     ensure_mail_server()?;
     let tally = Tally::default();
     let mut failed = Vec::new();
@@ -190,6 +205,7 @@ fn run_all(filter: Option<&str>) -> Result {
         anyscale_cli: Some(anyscale_cli),
         schemathesis: Some(schemathesis),
         cluster: cluster.as_ref(),
+        webhooks: Some(webhooks),
     };
     step("native, server and end-to-end tests", &|| {
         tally.run(
@@ -266,7 +282,20 @@ fn test_command(tools: &Tools, needs: &Needs) -> Command {
     if let Some(cluster) = needs.cluster {
         cluster.announce_to(&mut command);
     }
+    if let Some((verifier, bwrap)) = &needs.webhooks {
+        command
+            .env("STANDARDWEBHOOKS_PYTHON", verifier)
+            .env("BWRAP", bwrap);
+    }
     command
+}
+
+/// What the webhook tests need: the reference verifier's Python, and bubblewrap.
+fn webhook_tools() -> Result<(PathBuf, PathBuf)> {
+    Ok((
+        crate::tools::ensure_webhook_verifier()?,
+        crate::tools::ensure_bubblewrap()?,
+    ))
 }
 
 /// The native crates' tests that need nothing installed (the ignored ones stay ignored).

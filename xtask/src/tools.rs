@@ -22,6 +22,8 @@ const CARGO_FUZZ_VERSION: &str = "0.13.2";
 const ANYSCALE_CLI_VERSION: &str = "0.26.112";
 /// Generates API requests from the OpenAPI contract (server/tests/it/openapi.rs).
 const SCHEMATHESIS_VERSION: &str = "4.32.5";
+/// The Standard Webhooks reference verifier the webhook tests check every delivery with.
+const STANDARDWEBHOOKS_VERSION: &str = "1.1.0";
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// Where Debian's postgresql package (PostgreSQL 15, bookworm) puts the server's programs.
@@ -205,6 +207,38 @@ pub fn ensure_anyscale_cli() -> Result<PathBuf> {
 /// schemathesis in a virtualenv under target/tools, for the API contract tests.
 pub fn ensure_schemathesis() -> Result<PathBuf> {
     ensure_python_tool("schemathesis", SCHEMATHESIS_VERSION, "schemathesis")
+}
+
+/// The Python of a virtualenv holding PyPI's `standardwebhooks` (the specification's reference
+/// verifier), pinned.
+pub fn ensure_webhook_verifier() -> Result<PathBuf> {
+    let venv = paths::target().join("tools").join("standardwebhooks-venv");
+    let python = venv.join("bin").join("python");
+    let installed = || {
+        version_of(Command::new(&python).args([
+            "-c",
+            "import importlib.metadata as m; print(m.version('standardwebhooks'))",
+        ]))
+        .is_some_and(|v| v.trim() == STANDARDWEBHOOKS_VERSION)
+    };
+    if installed() {
+        return Ok(python);
+    }
+    eprintln!(
+        "xtask: installing standardwebhooks {STANDARDWEBHOOKS_VERSION} from PyPI into {}",
+        venv.display()
+    );
+    run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+    run(Command::new(venv.join("bin").join("pip"))
+        .args(["install", "--quiet", "--disable-pip-version-check"])
+        .arg(format!("standardwebhooks=={STANDARDWEBHOOKS_VERSION}")))?;
+    if !installed() {
+        return Err(format!(
+            "{} cannot import standardwebhooks {STANDARDWEBHOOKS_VERSION} after installing",
+            python.display()
+        ));
+    }
+    Ok(python)
 }
 
 /// A PyPI package at an exact version in its own virtualenv (`target/tools/NAME-venv`); the

@@ -26,6 +26,13 @@ impl Schedule {
         self.0[index]
     }
 
+    /// The wait before attempt number `attempt` (from 1) where the schedule is the whole list
+    /// of attempts (webhooks: the first wait is before the first attempt, usually 0s); `None`
+    /// past its end.
+    pub fn before_attempt(&self, attempt: u32) -> Option<Duration> {
+        self.0.get((attempt.max(1) - 1) as usize).copied()
+    }
+
     /// Reads `30s,1m,2m,1h`: whole seconds, minutes or hours, comma-separated, at least one,
     /// none over a day.
     pub fn parse(text: &str) -> Result<Self, String> {

@@ -43,6 +43,11 @@ pub const PATH: &str = "/api/openapi.json";
         webhooks::list,
         webhooks::delete,
         webhooks::rotate,
+        webhooks::pause,
+        webhooks::resume,
+        webhooks::test,
+        webhooks::deliveries,
+        webhooks::redeliver,
         telemetry::cli_usage,
         me::me,
         audit::audit,
@@ -247,13 +252,18 @@ mod tests {
             paths::WEBHOOKS,
             "/api/console/webhooks/{id}",
             "/api/console/webhooks/{id}/rotate",
+            "/api/console/webhooks/{id}/pause",
+            "/api/console/webhooks/{id}/resume",
+            "/api/console/webhooks/{id}/test",
+            "/api/console/webhooks/{id}/deliveries",
+            "/api/console/webhooks/{id}/deliveries/{delivery}/redeliver",
         ] {
             assert!(
                 described.contains(&path),
                 "{path} is missing from {described:?}"
             );
         }
-        assert_eq!(described.len(), 15);
+        assert_eq!(described.len(), 20);
     }
 
     #[test]

@@ -60,6 +60,17 @@ pub fn store_router(state: StoreMode) -> Router {
             axum::routing::delete(webhooks::delete),
         )
         .route("/api/console/webhooks/{id}/rotate", post(webhooks::rotate))
+        .route("/api/console/webhooks/{id}/pause", post(webhooks::pause))
+        .route("/api/console/webhooks/{id}/resume", post(webhooks::resume))
+        .route("/api/console/webhooks/{id}/test", post(webhooks::test))
+        .route(
+            "/api/console/webhooks/{id}/deliveries",
+            get(webhooks::deliveries),
+        )
+        .route(
+            "/api/console/webhooks/{id}/deliveries/{delivery}/redeliver",
+            post(webhooks::redeliver),
+        )
         .route(paths::CLI_USAGE, post(telemetry::cli_usage))
         .route("/api/{*rest}", any(unknown_api_path))
         .method_not_allowed_fallback(method_not_allowed);

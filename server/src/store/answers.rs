@@ -74,11 +74,13 @@ impl Store {
         invitee: &Invitee,
     ) -> Result<Option<Linked>, StoreError> {
         let who = invitee.who().storable();
-        timed(
+        let answered = timed(
             "answer_invitation",
             self.backend.answer(&sha256_hex(token), answer, now, &who),
         )
-        .await
+        .await;
+        self.wake_webhooks();
+        answered
     }
 }
 

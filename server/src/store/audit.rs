@@ -75,10 +75,16 @@ pub enum Action {
     WebhookDeleted,
     /// A webhook endpoint's secret replaced by an admin (the one before signs for a day more).
     WebhookRotated,
+    /// A webhook endpoint paused by an admin: its events wait.
+    WebhookPaused,
+    /// A webhook endpoint resumed by an admin, after a pause or being disabled.
+    WebhookResumed,
+    /// A webhook endpoint disabled by the server, after failing every delivery for days.
+    WebhookDisabled,
 }
 
 impl Action {
-    const ALL: [Action; 14] = [
+    const ALL: [Action; 17] = [
         Action::Create,
         Action::Invalidate,
         Action::Resend,
@@ -93,6 +99,9 @@ impl Action {
         Action::WebhookCreated,
         Action::WebhookDeleted,
         Action::WebhookRotated,
+        Action::WebhookPaused,
+        Action::WebhookResumed,
+        Action::WebhookDisabled,
     ];
 
     pub fn name(self) -> &'static str {
@@ -111,6 +120,9 @@ impl Action {
             Action::WebhookCreated => "webhook_created",
             Action::WebhookDeleted => "webhook_deleted",
             Action::WebhookRotated => "webhook_rotated",
+            Action::WebhookPaused => "webhook_paused",
+            Action::WebhookResumed => "webhook_resumed",
+            Action::WebhookDisabled => "webhook_disabled",
         }
     }
 

@@ -10,10 +10,10 @@ use org_invitations_core::wire::AuditRecord;
 use super::answers::{Answer, Linked};
 use super::audit::{Entry, Filter, Who};
 use super::outbox::{ClaimLimits, ClaimedRow, Mail, Settled};
-use super::webhooks::Endpoint;
+use super::webhooks::{ClaimedDelivery, Endpoint, Event as WebhookEvent, Settlement};
 use super::{CreateRefusal, ListFilter, StoreError};
 use org_invitations_core::role::Role;
-use org_invitations_core::webhook::Webhook;
+use org_invitations_core::webhook::{Webhook, WebhookDelivery};
 
 /// Rows of one page, each with its position (`seq`), and the total the page belongs to, from
 /// one snapshot. A backend fetches up to the limit it is given; the store asks for one row
@@ -201,6 +201,80 @@ pub trait Backend: Send + Sync {
         who: &Who,
         now: DateTime<Utc>,
     ) -> Result<Option<Webhook>, StoreError>;
+
+    /// Pauses (`paused`) or resumes (clearing a pause, a disabling and the failing streak)
+    /// the webhook endpoint `id`, recording it (by `who`) in the same transaction; the
+    /// endpoint after, or `None`.
+    async fn pause_webhook(
+        &self,
+        id: &str,
+        paused: bool,
+        who: &Who,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Webhook>, StoreError>;
+
+    /// Queues `event` for the endpoint `id` alone, due at `now`; `false` when there is none.
+    async fn queue_webhook_event(
+        &self,
+        id: &str,
+        event: &WebhookEvent,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
+
+    /// Queues delivery `seq` of endpoint `id` again as a new delivery (the same message id
+    /// and body), due at `now`; `false` when there is no such delivery.
+    async fn redeliver_webhook(
+        &self,
+        id: &str,
+        seq: i64,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
+
+    /// The endpoint `id`'s latest `limit` deliveries, newest first; `None` when there is no
+    /// such endpoint.
+    async fn webhook_deliveries(
+        &self,
+        id: &str,
+        limit: u32,
+    ) -> Result<Option<Vec<WebhookDelivery>>, StoreError>;
+
+    /// Marks each open invitation expired at `now` and not yet noted as noted, queueing its
+    /// `invitation.expired` in the same transaction; how many. Several instances note each
+    /// one once.
+    async fn note_expired(&self, now: DateTime<Utc>) -> Result<u64, StoreError>;
+
+    /// Claims up to `count` deliveries due at `now` (see
+    /// [`super::Store::claim_webhook_deliveries`]) until `lease_until`, counting the attempt.
+    /// Several instances never claim one delivery at once.
+    async fn claim_webhook_deliveries(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        count: u32,
+    ) -> Result<Vec<ClaimedDelivery>, StoreError>;
+
+    /// Keeps a delivery's body, made at its first attempt.
+    async fn set_webhook_payload(&self, seq: i64, payload: &str) -> Result<(), StoreError>;
+
+    /// Ends an attempt of delivery `seq` to endpoint `endpoint_id` (its lease released) and
+    /// the endpoint's failing streak, disabling it (recorded by `who`) when it has failed
+    /// since before `settlement.disable_failing_since`, in one transaction; whether it was
+    /// disabled now.
+    async fn settle_webhook_delivery(
+        &self,
+        seq: i64,
+        endpoint_id: &str,
+        settlement: &Settlement,
+        who: &Who,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
+
+    /// An invitation by id whatever its state (revoked, replaced and declined ones too), for
+    /// the body of an event about it.
+    async fn invitation_any_state(
+        &self,
+        id: &str,
+    ) -> Result<Option<OrganizationInvitation>, StoreError>;
 
     /// The invitation whose link has this token hash, whatever its state.
     async fn by_link(&self, link_hash: &str) -> Result<Option<Linked>, StoreError>;

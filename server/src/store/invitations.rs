@@ -43,6 +43,7 @@ impl Store {
         if mail.is_some() && outcome.is_ok() {
             self.wake_mail();
         }
+        self.wake_webhooks();
         outcome
     }
 
@@ -87,11 +88,13 @@ impl Store {
         audit: Option<&Who>,
     ) -> Result<Option<OrganizationInvitation>, StoreError> {
         let who = audit.map(Who::storable);
-        timed(
+        let revoked = timed(
             "invalidate",
             self.backend.invalidate(&storable(id), now, who.as_ref()),
         )
-        .await
+        .await;
+        self.wake_webhooks();
+        revoked
     }
 
     /// Replaces an open (pending or expired) invitation by a fresh one to the same address,
@@ -115,6 +118,7 @@ impl Store {
         if mail && matches!(resent, Ok(Some(_))) {
             self.wake_mail();
         }
+        self.wake_webhooks();
         resent
     }
 

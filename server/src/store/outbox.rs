@@ -127,7 +127,7 @@ impl Settled {
 fn courier(seq: i64, attempts: u32) -> Who {
     Who {
         actor: "delivery".into(),
-        method: "outbox",
+        method: super::webhooks::COURIER_METHOD,
         request_id: format!("mail_{seq}_{attempts}"),
         client: None,
     }
@@ -299,12 +299,16 @@ impl Store {
                 )
             });
         let audit = recorded.as_ref().map(|(who, entry)| (who, entry));
-        timed(
+        let settled = timed(
             "settle_mail",
             self.backend
                 .settle_mail(attempt.seq, settled, audit, Utc::now()),
         )
-        .await
+        .await;
+        if recorded.is_some() {
+            self.wake_webhooks();
+        }
+        settled
     }
 }
 

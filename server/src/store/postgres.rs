@@ -32,13 +32,13 @@ use super::answers::{Answer, Linked};
 use super::audit::{Entry, Filter, Who};
 use super::backend::{Backend, PoolStatus, Rows, StoredToken, TokenRow};
 use super::outbox::{ClaimLimits, ClaimedRow, Mail, Settled};
-use super::webhooks::Endpoint;
+use super::webhooks::{ClaimedDelivery, Endpoint, Event as WebhookEvent, Settlement};
 use super::{CreateRefusal, ListFilter, StoreError};
 use crate::limits::{POSTGRES_CONNECTION_WAIT, POSTGRES_POOL_SIZE};
 use connect::{describe, tls};
 use migrations::migrate;
 use org_invitations_core::role::Role;
-use org_invitations_core::webhook::Webhook;
+use org_invitations_core::webhook::{Webhook, WebhookDelivery};
 
 /// The store's backend on one PostgreSQL database.
 pub struct PostgresBackend {
@@ -146,7 +146,7 @@ impl Backend for PostgresBackend {
     }
 
     async fn get(&self, id: &str) -> Result<Option<OrganizationInvitation>, StoreError> {
-        invitations::get(self, id).await
+        invitations::get(self, id, false).await
     }
 
     async fn invalidate(
@@ -264,6 +264,77 @@ impl Backend for PostgresBackend {
         now: DateTime<Utc>,
     ) -> Result<Option<Webhook>, StoreError> {
         webhooks::delete(self, id, who, now).await
+    }
+
+    async fn pause_webhook(
+        &self,
+        id: &str,
+        paused: bool,
+        who: &Who,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Webhook>, StoreError> {
+        webhooks::pause(self, id, paused, who, now).await
+    }
+
+    async fn queue_webhook_event(
+        &self,
+        id: &str,
+        event: &WebhookEvent,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        webhooks::queue_alone(self, id, event, now).await
+    }
+
+    async fn redeliver_webhook(
+        &self,
+        id: &str,
+        seq: i64,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        webhooks::redeliver(self, id, seq, now).await
+    }
+
+    async fn webhook_deliveries(
+        &self,
+        id: &str,
+        limit: u32,
+    ) -> Result<Option<Vec<WebhookDelivery>>, StoreError> {
+        webhooks::deliveries(self, id, limit).await
+    }
+
+    async fn note_expired(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        webhooks::note_expired(self, now).await
+    }
+
+    async fn claim_webhook_deliveries(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        count: u32,
+    ) -> Result<Vec<ClaimedDelivery>, StoreError> {
+        webhooks::claim(self, now, lease_until, count).await
+    }
+
+    async fn set_webhook_payload(&self, seq: i64, payload: &str) -> Result<(), StoreError> {
+        webhooks::set_payload(self, seq, payload).await
+    }
+
+    async fn settle_webhook_delivery(
+        &self,
+        seq: i64,
+        endpoint_id: &str,
+        settlement: &Settlement,
+        who: &Who,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        webhooks::settle(self, seq, endpoint_id, settlement, who, now).await
+    }
+
+    async fn invitation_any_state(
+        &self,
+        id: &str,
+    ) -> Result<Option<OrganizationInvitation>, StoreError> {
+        invitations::get(self, id, true).await
     }
 
     async fn count_all(&self) -> Result<u64, StoreError> {

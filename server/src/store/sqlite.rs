@@ -31,11 +31,11 @@ use super::answers::{Answer, Linked};
 use super::audit::{Entry, Filter, Who};
 use super::backend::{Backend, Rows, StoredToken, TokenRow};
 use super::outbox::{ClaimLimits, ClaimedRow, Mail, Settled};
-use super::webhooks::Endpoint;
+use super::webhooks::{ClaimedDelivery, Endpoint, Event as WebhookEvent, Settlement};
 use super::{CreateRefusal, ListFilter, StoreError};
 use crate::limits::SQLITE_READERS;
 use org_invitations_core::role::Role;
-use org_invitations_core::webhook::Webhook;
+use org_invitations_core::webhook::{Webhook, WebhookDelivery};
 
 pub use backup::backup;
 
@@ -165,7 +165,7 @@ impl Backend for SqliteBackend {
 
     async fn get(&self, id: &str) -> Result<Option<OrganizationInvitation>, StoreError> {
         let id = id.to_owned();
-        self.read(move |conn, organization| invitations::get(conn, organization, &id))
+        self.read(move |conn, organization| invitations::get(conn, organization, &id, false))
             .await
     }
 
@@ -322,6 +322,107 @@ impl Backend for SqliteBackend {
     ) -> Result<Option<Webhook>, StoreError> {
         let (id, who) = (id.to_owned(), who.clone());
         self.write(move |tx, _| webhooks::delete(tx, &id, &who, now))
+            .await
+    }
+
+    async fn pause_webhook(
+        &self,
+        id: &str,
+        paused: bool,
+        who: &Who,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Webhook>, StoreError> {
+        let (id, who) = (id.to_owned(), who.clone());
+        self.write(move |tx, _| webhooks::pause(tx, &id, paused, &who, now))
+            .await
+    }
+
+    async fn queue_webhook_event(
+        &self,
+        id: &str,
+        event: &WebhookEvent,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let (id, event) = (id.to_owned(), event.clone());
+        self.write(move |tx, _| Ok(webhooks::queue(tx, Some(&id), &event, now)? > 0))
+            .await
+    }
+
+    async fn redeliver_webhook(
+        &self,
+        id: &str,
+        seq: i64,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let id = id.to_owned();
+        self.write(move |tx, _| webhooks::redeliver(tx, &id, seq, now))
+            .await
+    }
+
+    async fn webhook_deliveries(
+        &self,
+        id: &str,
+        limit: u32,
+    ) -> Result<Option<Vec<WebhookDelivery>>, StoreError> {
+        let id = id.to_owned();
+        self.read(move |conn, _| webhooks::deliveries(conn, &id, limit))
+            .await
+    }
+
+    async fn note_expired(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        // Read first: a worker looking twice a second with nothing expired writes nothing.
+        if !self
+            .read(move |conn, _| webhooks::any_unnoted_expiry(conn, now))
+            .await?
+        {
+            return Ok(0);
+        }
+        self.write(move |tx, _| webhooks::note_expired(tx, now))
+            .await
+    }
+
+    async fn claim_webhook_deliveries(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        count: u32,
+    ) -> Result<Vec<ClaimedDelivery>, StoreError> {
+        if !self
+            .read(move |conn, _| webhooks::any_due(conn, now))
+            .await?
+        {
+            return Ok(Vec::new());
+        }
+        self.write(move |tx, _| webhooks::claim(tx, now, lease_until, count))
+            .await
+    }
+
+    async fn set_webhook_payload(&self, seq: i64, payload: &str) -> Result<(), StoreError> {
+        let payload = payload.to_owned();
+        self.write(move |tx, _| webhooks::set_payload(tx, seq, &payload))
+            .await
+    }
+
+    async fn settle_webhook_delivery(
+        &self,
+        seq: i64,
+        endpoint_id: &str,
+        settlement: &Settlement,
+        who: &Who,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let (endpoint_id, settlement, who) =
+            (endpoint_id.to_owned(), settlement.clone(), who.clone());
+        self.write(move |tx, _| webhooks::settle(tx, seq, &endpoint_id, &settlement, &who, now))
+            .await
+    }
+
+    async fn invitation_any_state(
+        &self,
+        id: &str,
+    ) -> Result<Option<OrganizationInvitation>, StoreError> {
+        let id = id.to_owned();
+        self.read(move |conn, organization| invitations::get(conn, organization, &id, true))
             .await
     }
 

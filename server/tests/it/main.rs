@@ -20,4 +20,5 @@ mod operations;
 mod paging;
 mod scale_out;
 mod shipping;
+mod webhook_delivery;
 mod webhooks;

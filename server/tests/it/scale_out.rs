@@ -494,8 +494,9 @@ fn a_database_from_the_first_schema_is_upgraded_and_its_rows_counted() {
          ALTER TABLE sessions DROP COLUMN generation;
          DROP TABLE outbox;
          DROP TABLE webhooks;
+         DROP TABLE webhook_deliveries;
          ALTER TABLE invitations DROP COLUMN locale, DROP COLUMN inviter, DROP COLUMN link_hash,
-             DROP COLUMN declined_at_ms, DROP CONSTRAINT invitations_state_check,
+             DROP COLUMN declined_at_ms, DROP COLUMN expiry_noted, DROP CONSTRAINT invitations_state_check,
              ADD CONSTRAINT invitations_state_check
                  CHECK (state IN ('open', 'revoked', 'superseded'));
          DROP TABLE refinery_schema_history;
@@ -650,4 +651,70 @@ fn two_instances_send_each_invitations_mail_once() {
         .collect();
     to.sort();
     assert_eq!(to, addresses, "each address once, none twice");
+}
+
+#[test]
+#[ignore = "needs a PostgreSQL cluster: `cargo xtask test postgres` starts one"]
+fn two_instances_post_each_event_once() {
+    let receiver = testkit::receiver::Receiver::start();
+    let (_dir, url) = shared_database();
+    let posting = |database_url: &str| {
+        TestServer::start_with(ServerOptions {
+            extra_args: [
+                "--database-url",
+                database_url,
+                "--token",
+                TOKEN,
+                "--webhook-allow-http-loopback",
+            ]
+            .map(String::from)
+            .to_vec(),
+            hosts: Some(Vec::new()),
+            ..Default::default()
+        })
+    };
+    let (a, b) = (posting(&url), posting(&url));
+    let added = Api::new(&a).post(
+        "/api/console/webhooks",
+        &serde_json::json!({"url": format!("{}/in", receiver.origin),
+                            "events": ["invitation.created"]}),
+    );
+    assert_eq!(added.status, 200, "{}", added.body);
+    let addresses: Vec<String> = (0..100).map(|n| format!("hook{n:03}@example.com")).collect();
+    let (first, second) = addresses.split_at(50);
+    Api::new(&a).invite_all(first);
+    Api::new(&b).invite_all(second);
+    // Once every delivery is settled, no instance posts any of them again: what arrived by
+    // then is all that ever will.
+    let started = std::time::Instant::now();
+    while sql(
+        &url,
+        "SELECT count(*) FROM webhook_deliveries WHERE state <> 'delivered'",
+    )
+    .trim()
+        != "0"
+        || receiver.received().len() < 100
+    {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "all delivered: {} received",
+            receiver.received().len()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let received = receiver.received();
+    let mut ids: Vec<String> = received
+        .iter()
+        .map(|request| request.header("webhook-id").to_owned())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 100, "each event once");
+    assert_eq!(received.len(), 100, "none twice");
+    let mut emails: Vec<String> = received
+        .iter()
+        .map(|request| request.json()["data"]["email"].as_str().unwrap().to_owned())
+        .collect();
+    emails.sort();
+    assert_eq!(emails, addresses);
 }

@@ -8,6 +8,7 @@ use tokio_postgres::IsolationLevel;
 use super::PostgresBackend;
 use crate::store::audit::{Action, Entry, Filter, Who};
 use crate::store::backend::Rows;
+use crate::store::webhooks::Event;
 use crate::store::{StoreError, instant};
 
 /// Writes one audit record in `tx` (the change's own, when it goes with one); returns its
@@ -47,6 +48,10 @@ pub(super) async fn insert_audit(
             ],
         )
         .await?;
+    // The webhook event the change reports, in the change's own transaction.
+    if let Some(event) = Event::of(who, entry) {
+        super::webhooks::queue(tx, None, &event, at).await?;
+    }
     Ok(row.get(0))
 }
 

@@ -206,16 +206,11 @@ pub(super) async fn list(
 pub(super) async fn get(
     backend: &PostgresBackend,
     id: &str,
+    any_state: bool,
 ) -> Result<Option<OrganizationInvitation>, StoreError> {
     let client = backend.client().await?;
     let statement = client
-        .prepare_cached(
-            "SELECT i.id, i.email, i.created_at_ms, i.expires_at_ms, i.accepted_at_ms,
-                    o.state, o.attempts, o.last_attempt_at_ms, o.answer
-             FROM invitations i LEFT JOIN outbox o
-               ON o.seq = (SELECT MAX(seq) FROM outbox WHERE invitation_id = i.id)
-             WHERE i.id = $1 AND i.state IN ('open', 'accepted')",
-        )
+        .prepare_cached(if any_state { GET_ANY_STATE } else { GET })
         .await?;
     Ok(client.query_opt(&statement, &[&id]).await?.map(|row| {
         let mut invitation = invitation_from_row(&backend.organization_id, &row, 0);
@@ -223,6 +218,20 @@ pub(super) async fn get(
         invitation
     }))
 }
+
+/// An invitation that is open or accepted, with its mail's delivery.
+const GET: &str = "SELECT i.id, i.email, i.created_at_ms, i.expires_at_ms, i.accepted_at_ms,
+            o.state, o.attempts, o.last_attempt_at_ms, o.answer
+     FROM invitations i LEFT JOIN outbox o
+       ON o.seq = (SELECT MAX(seq) FROM outbox WHERE invitation_id = i.id)
+     WHERE i.id = $1 AND i.state IN ('open', 'accepted')";
+
+/// An invitation whatever its state (for the body of an event about it).
+const GET_ANY_STATE: &str = "SELECT i.id, i.email, i.created_at_ms, i.expires_at_ms,
+            i.accepted_at_ms, o.state, o.attempts, o.last_attempt_at_ms, o.answer
+     FROM invitations i LEFT JOIN outbox o
+       ON o.seq = (SELECT MAX(seq) FROM outbox WHERE invitation_id = i.id)
+     WHERE i.id = $1";
 
 pub(super) async fn invalidate(
     backend: &PostgresBackend,

@@ -8,6 +8,7 @@ use rusqlite::{Connection, params};
 
 use crate::store::audit::{Action, Entry, Filter, Who};
 use crate::store::backend::Rows;
+use crate::store::webhooks::Event;
 use crate::store::{StoreError, instant};
 
 /// Writes one record with `connection` (a transaction, in store mode); returns its number.
@@ -37,7 +38,12 @@ pub(super) fn insert(
             who.client,
             entry.replaces,
         ])?;
-    Ok(connection.last_insert_rowid())
+    let seq = connection.last_insert_rowid();
+    // The webhook event the change reports, in the change's own transaction.
+    if let Some(event) = Event::of(who, entry) {
+        super::webhooks::queue(connection, None, &event, at)?;
+    }
+    Ok(seq)
 }
 
 /// Writes records that belong together (one request's) in one transaction; returns their

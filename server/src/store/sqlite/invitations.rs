@@ -159,15 +159,10 @@ pub fn get(
     conn: &Connection,
     organization_id: &str,
     id: &str,
+    any_state: bool,
 ) -> Result<Option<OrganizationInvitation>, StoreError> {
     let found = conn
-        .prepare_cached(
-            "SELECT i.id, i.email, i.created_at_ms, i.expires_at_ms, i.accepted_at_ms,
-                    o.state, o.attempts, o.last_attempt_at_ms, o.answer
-             FROM invitations i LEFT JOIN outbox o
-               ON o.seq = (SELECT MAX(seq) FROM outbox WHERE invitation_id = i.id)
-             WHERE i.id = ?1 AND i.state IN ('open', 'accepted')",
-        )?
+        .prepare_cached(if any_state { GET_ANY_STATE } else { GET })?
         .query_row([id], |row| {
             let mut invitation = invitation_from_row(organization_id, row, 0)?;
             invitation.delivery = outbox::delivery_from_row(row, 5)?;
@@ -176,6 +171,20 @@ pub fn get(
         .optional()?;
     Ok(found)
 }
+
+/// An invitation that is open or accepted, with its mail's delivery.
+const GET: &str = "SELECT i.id, i.email, i.created_at_ms, i.expires_at_ms, i.accepted_at_ms,
+            o.state, o.attempts, o.last_attempt_at_ms, o.answer
+     FROM invitations i LEFT JOIN outbox o
+       ON o.seq = (SELECT MAX(seq) FROM outbox WHERE invitation_id = i.id)
+     WHERE i.id = ?1 AND i.state IN ('open', 'accepted')";
+
+/// An invitation whatever its state (for the body of an event about it).
+const GET_ANY_STATE: &str = "SELECT i.id, i.email, i.created_at_ms, i.expires_at_ms,
+            i.accepted_at_ms, o.state, o.attempts, o.last_attempt_at_ms, o.answer
+     FROM invitations i LEFT JOIN outbox o
+       ON o.seq = (SELECT MAX(seq) FROM outbox WHERE invitation_id = i.id)
+     WHERE i.id = ?1";
 
 /// Revokes an open invitation and returns it as it was, with its audit record.
 pub fn invalidate(

@@ -1,0 +1,122 @@
+//! The webhook worker: notes invitations whose time has passed, claims due deliveries (one
+//! per endpoint at a time, so a slow or dead receiver never holds up another), posts them,
+//! and settles each: delivered, retried on the schedule (`--webhook-retry-delays`), or failed
+//! when the schedule ends; an endpoint failing for `--webhook-disable-after` is disabled.
+//! Several instances share the work (deliveries are claimed under a lease); a restart
+//! resumes what was not settled.
+
+use std::time::Duration;
+
+use chrono::Utc;
+
+use super::sender::Sender;
+use crate::delivery::schedule::Schedule;
+use crate::limits::{WEBHOOK_BATCH, WEBHOOK_LEASE, WEBHOOK_POLL};
+use crate::store::Store;
+use crate::store::webhooks::{ClaimedDelivery, Posted, Settlement};
+
+/// Everything a worker needs.
+#[derive(Clone)]
+pub struct Dispatcher {
+    pub store: Store,
+    pub sender: Sender,
+    /// The wait before each attempt, the first included; past its end a delivery has failed.
+    pub schedule: Schedule,
+    pub disable_after: Duration,
+}
+
+impl Dispatcher {
+    /// Posts what is due, for as long as the server runs.
+    pub async fn run(self) {
+        // Each delivery its own task: one receiver's slowness never slows the loop or another.
+        let mut in_flight = tokio::task::JoinSet::new();
+        loop {
+            let now = Utc::now();
+            if let Err(err) = self.store.note_expired(now).await {
+                tracing::error!(error = %err, "expired invitations cannot be noted; trying again shortly");
+            }
+            let room = WEBHOOK_BATCH as usize - in_flight.len();
+            let mut claimed = 0;
+            if room > 0 {
+                match self
+                    .store
+                    .claim_webhook_deliveries(now, now + WEBHOOK_LEASE, room as u32)
+                    .await
+                {
+                    Ok(batch) => {
+                        claimed = batch.len();
+                        for delivery in batch {
+                            let this = self.clone();
+                            in_flight.spawn(async move { this.deliver(delivery).await });
+                        }
+                    }
+                    Err(err) => {
+                        tracing::error!(error = %err, "webhook deliveries cannot be read; trying again shortly");
+                    }
+                }
+            }
+            if claimed > 0 {
+                // More may be due at once (the next of an endpoint just settled): look again.
+                continue;
+            }
+            tokio::select! {
+                () = tokio::time::sleep(WEBHOOK_POLL) => {}
+                () = self.store.webhooks_queued() => {}
+                Some(_) = in_flight.join_next(), if !in_flight.is_empty() => {}
+            }
+        }
+    }
+
+    async fn deliver(&self, delivery: ClaimedDelivery) {
+        let body = delivery.payload.clone().unwrap_or_default();
+        let posted = self.sender.post(&delivery, &body).await;
+        let now = Utc::now();
+        let retry_at = match &posted {
+            Posted::Delivered(_) => None,
+            Posted::Failed(..) => self
+                .schedule
+                .before_attempt(delivery.attempts + 1)
+                .map(|wait| {
+                    now + chrono::TimeDelta::from_std(wait).unwrap_or(chrono::TimeDelta::MAX)
+                }),
+        };
+        let outcome = match (&posted, retry_at) {
+            (Posted::Delivered(_), _) => "delivered",
+            (Posted::Failed(..), Some(_)) => "retry",
+            (Posted::Failed(..), None) => "failed",
+        };
+        crate::telemetry::webhook(outcome);
+        // Neither the URL (its query may hold the receiver's own token) nor the body.
+        tracing::info!(
+            endpoint_id = %delivery.endpoint_id,
+            message_id = %delivery.message_id,
+            event_type = %delivery.event_type,
+            attempt = delivery.attempts,
+            outcome,
+            status = match &posted { Posted::Delivered(code) | Posted::Failed(Some(code), _) => *code, Posted::Failed(None, _) => 0 },
+            "webhook delivery"
+        );
+        let settlement = Settlement {
+            posted,
+            retry_at,
+            disable_failing_since: now
+                - chrono::TimeDelta::from_std(self.disable_after).unwrap_or(chrono::TimeDelta::MAX),
+        };
+        match self
+            .store
+            .settle_webhook_delivery(&delivery, &settlement, now)
+            .await
+        {
+            Ok(true) => tracing::warn!(
+                endpoint_id = %delivery.endpoint_id,
+                "a webhook endpoint failing for too long is disabled; an admin resumes it"
+            ),
+            Ok(false) => {}
+            Err(err) => tracing::error!(
+                error = %err,
+                endpoint_id = %delivery.endpoint_id,
+                "cannot settle a webhook delivery; it is posted again after its lease"
+            ),
+        }
+    }
+}
