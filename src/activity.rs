@@ -230,6 +230,9 @@ fn what(record: &AuditRecord) -> String {
         "webhook_created" => t(key!("activity.webhook_created")),
         "webhook_deleted" => t(key!("activity.webhook_deleted")),
         "webhook_rotated" => t(key!("activity.webhook_rotated")),
+        "webhook_paused" => t(key!("activity.webhook_paused")),
+        "webhook_resumed" => t(key!("activity.webhook_resumed")),
+        "webhook_disabled" => t(key!("activity.webhook_disabled")),
         other => other.to_owned(),
     }
 }

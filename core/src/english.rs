@@ -36,6 +36,12 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("activity.webhook_created", "added a webhook endpoint"),
     ("activity.webhook_deleted", "deleted a webhook endpoint"),
     (
+        "activity.webhook_disabled",
+        "disabled a webhook endpoint that kept failing",
+    ),
+    ("activity.webhook_paused", "paused a webhook endpoint"),
+    ("activity.webhook_resumed", "resumed a webhook endpoint"),
+    (
         "activity.webhook_rotated",
         "rotated a webhook endpoint's secret",
     ),

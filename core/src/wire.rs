@@ -304,7 +304,8 @@ pub struct AuditRecord {
     pub method: String,
     /// `create`, `invalidate`, `resend`, `denied`; the mail's `mail_queued`, `mail_sent`,
     /// `mail_written`, `mail_failed`; the person invited's `accepted`, `declined`;
-    /// an admin's `link_copied`, `webhook_created`, `webhook_rotated`, `webhook_deleted`.
+    /// an admin's `link_copied`, `webhook_created`, `webhook_rotated`, `webhook_paused`,
+    /// `webhook_resumed`, `webhook_deleted`; the server's `webhook_disabled`.
     pub action: String,
     pub email: Option<String>,
     /// The invitation made or revoked; for a resend, the new one.

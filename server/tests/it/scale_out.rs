@@ -680,7 +680,9 @@ fn two_instances_post_each_event_once() {
                             "events": ["invitation.created"]}),
     );
     assert_eq!(added.status, 200, "{}", added.body);
-    let addresses: Vec<String> = (0..100).map(|n| format!("hook{n:03}@example.com")).collect();
+    let addresses: Vec<String> = (0..100)
+        .map(|n| format!("hook{n:03}@example.com"))
+        .collect();
     let (first, second) = addresses.split_at(50);
     Api::new(&a).invite_all(first);
     Api::new(&b).invite_all(second);

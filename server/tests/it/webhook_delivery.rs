@@ -588,3 +588,64 @@ fn names_that_resolve_inside_are_refused_when_added_and_when_connecting() {
     );
     assert_eq!(receiver.received().len(), 1);
 }
+
+/// The receiver docs/webhooks.md shows, as written there.
+fn documented_receiver() -> String {
+    let doc = std::fs::read_to_string(testkit::workspace_root().join("docs/webhooks.md")).unwrap();
+    let start = doc.find("```python\n").expect("a Python example") + "```python\n".len();
+    let end = start + doc[start..].find("```").unwrap();
+    doc[start..end].to_owned()
+}
+
+#[test]
+#[ignore = "needs the Standard Webhooks verifier and bubblewrap: `cargo xtask test` installs them"]
+fn the_documented_receiver_verifies_what_the_server_posts_and_refuses_a_forgery() {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let server = server_with("0s,1s,1s,1s,1s,1s,1s,1s,1s,1s", &[], &[]);
+    let api = Api::new(&server);
+    let (_, secret) = add(
+        &api,
+        &format!("http://127.0.0.1:{port}/hooks"),
+        &["invitation.created"],
+    );
+    let mut receiver = std::process::Command::new(testkit::receiver::verifier_python())
+        .args(["-c", &documented_receiver()])
+        .env("WEBHOOK_SECRET", &secret)
+        .env("PORT", port.to_string())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines =
+        std::io::BufRead::lines(std::io::BufReader::new(receiver.stdout.take().unwrap()));
+    api.invite(&["ada@example.com"]);
+    let printed = lines.next().unwrap().unwrap();
+    assert_eq!(printed, "invitation.created ada@example.com");
+
+    // A request it did not get from the server: refused.
+    let forged = ureq::post(&format!("http://127.0.0.1:{port}/hooks"))
+        .header("webhook-id", "msg_forged")
+        .header("webhook-timestamp", &seconds_now().to_string())
+        .header(
+            "webhook-signature",
+            "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=",
+        )
+        .config()
+        .http_status_as_error(false)
+        .build()
+        .send(r#"{"type":"invitation.accepted","timestamp":"x","data":{}}"#)
+        .unwrap();
+    assert_eq!(forged.status(), 400);
+    let _ = receiver.kill();
+}
+
+fn seconds_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
