@@ -1,6 +1,7 @@
 //! One typed client for the whole invitation API (documented in `docs/api.md`).
 
 mod read;
+pub mod webhooks;
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use org_invitations_core::OrganizationInvitation;

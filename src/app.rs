@@ -20,6 +20,7 @@ use crate::progress::progress_bar;
 use crate::resend::Resends;
 use crate::session::access::Access;
 use crate::session::sign_out::SignOut;
+use crate::webhooks::{WebhooksArgs, webhooks_part};
 use org_invitations_core::messages::Catalog;
 
 /// How often statuses and relative phrases are recomputed.
@@ -322,6 +323,19 @@ pub fn App(
                                 || Box::pin(activity_part()),
                                 props,
                                 Pending::WhenNeeded(history_asked),
+                            )
+                        })
+                }}
+                // Webhooks are this project's server's, where it keeps the invitations itself.
+                {move || {
+                    (show_list && !read_only && access.may_read_activity()
+                        && access.reports_delivery())
+                        .then(|| {
+                            let props = WebhooksArgs { zone: zone.into() };
+                            deferred(
+                                || Box::pin(webhooks_part()),
+                                props,
+                                Pending::WhenNeeded(Signal::stored(false)),
                             )
                         })
                 }}

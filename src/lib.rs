@@ -25,6 +25,7 @@ mod progress;
 pub mod resend;
 mod session;
 mod time_zone;
+mod webhooks;
 mod widgets;
 
 pub use app::App;

@@ -4,6 +4,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::datetime::rfc3339;
+
 /// Every event an endpoint can ask for, in the order the docs list them.
 pub const EVENT_TYPES: [&str; 9] = [
     "invitation.created",
@@ -47,16 +49,29 @@ pub struct Webhook {
     pub url: String,
     /// The event types it gets; empty for every event.
     pub events: Vec<String>,
+    #[serde(with = "rfc3339")]
     pub created_at: DateTime<Utc>,
     /// When an admin paused it: its events wait, none lost, until it is resumed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "rfc3339::option"
+    )]
     pub paused_at: Option<DateTime<Utc>>,
     /// When the server disabled it, after it had failed every delivery for days
     /// (`--webhook-disable-after`): its events wait, as paused, until an admin resumes it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "rfc3339::option"
+    )]
     pub disabled_at: Option<DateTime<Utc>>,
     /// Since when every attempt to it has failed (none since the last 2xx).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "rfc3339::option"
+    )]
     pub failing_since: Option<DateTime<Utc>>,
 }
 
@@ -74,6 +89,7 @@ pub struct CreatedWebhook {
     pub id: String,
     pub url: String,
     pub events: Vec<String>,
+    #[serde(with = "rfc3339")]
     pub created_at: DateTime<Utc>,
     /// `whsec_…` (Standard Webhooks): shown once; every delivery is signed with it.
     pub secret: String,
@@ -86,11 +102,12 @@ pub struct CreatedWebhook {
 pub struct RotatedSecret {
     pub secret: String,
     /// Until when the secret before it still signs too.
+    #[serde(with = "rfc3339")]
     pub previous_until: DateTime<Utc>,
 }
 
 /// What a delivery is now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DeliveryStatus {
@@ -119,11 +136,20 @@ pub struct WebhookDelivery {
     /// Attempts made so far.
     pub attempts: u32,
     /// When the event happened.
+    #[serde(with = "rfc3339")]
     pub created_at: DateTime<Utc>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "rfc3339::option"
+    )]
     pub last_attempt_at: Option<DateTime<Utc>>,
     /// When the next attempt is due (pending only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "rfc3339::option"
+    )]
     pub next_attempt_at: Option<DateTime<Utc>>,
     /// The receiver's last answer code, when it answered.
     #[serde(default, skip_serializing_if = "Option::is_none")]

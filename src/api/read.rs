@@ -15,20 +15,20 @@ use super::ApiError;
 
 /// A value in an answer and where it is (`results[3].email`; empty for the whole answer), for
 /// the message when it is not what the contract says.
-struct At {
-    value: JsValue,
+pub(super) struct At {
+    pub(super) value: JsValue,
     path: String,
 }
 
 impl At {
-    fn answer(value: JsValue) -> Self {
+    pub(super) fn answer(value: JsValue) -> Self {
         Self {
             value,
             path: String::new(),
         }
     }
 
-    fn field(&self, name: &str) -> At {
+    pub(super) fn field(&self, name: &str) -> At {
         let value = if self.value.is_object() {
             js_sys::Reflect::get(&self.value, &name.into()).unwrap_or(JsValue::UNDEFINED)
         } else {
@@ -42,11 +42,11 @@ impl At {
         At { value, path }
     }
 
-    fn absent(&self) -> bool {
+    pub(super) fn absent(&self) -> bool {
         self.value.is_null() || self.value.is_undefined()
     }
 
-    fn wrong(&self, what: &str) -> ApiError {
+    pub(super) fn wrong(&self, what: &str) -> ApiError {
         let at = if self.path.is_empty() {
             "the answer".to_owned()
         } else {
@@ -55,11 +55,11 @@ impl At {
         ApiError::BadResponse(format!("{at} is not {what}"))
     }
 
-    fn text(&self) -> Result<String, ApiError> {
+    pub(super) fn text(&self) -> Result<String, ApiError> {
         self.value.as_string().ok_or_else(|| self.wrong("text"))
     }
 
-    fn optional<T>(
+    pub(super) fn optional<T>(
         &self,
         read: impl FnOnce(&At) -> Result<T, ApiError>,
     ) -> Result<Option<T>, ApiError> {
@@ -70,12 +70,12 @@ impl At {
         }
     }
 
-    fn moment(&self) -> Result<DateTime<Utc>, ApiError> {
+    pub(super) fn moment(&self) -> Result<DateTime<Utc>, ApiError> {
         rfc3339::parse(&self.text()?).map_err(|_| self.wrong("an RFC 3339 date and time"))
     }
 
     /// A whole number a JSON number can hold exactly.
-    fn count(&self) -> Result<u64, ApiError> {
+    pub(super) fn count(&self) -> Result<u64, ApiError> {
         const MOST: f64 = 9_007_199_254_740_991.0;
         match self.value.as_f64() {
             Some(number) if number >= 0.0 && number <= MOST && number.fract() == 0.0 => {
@@ -85,7 +85,7 @@ impl At {
         }
     }
 
-    fn items(&self) -> Result<Vec<At>, ApiError> {
+    pub(super) fn items(&self) -> Result<Vec<At>, ApiError> {
         let array = self
             .value
             .dyn_ref::<js_sys::Array>()

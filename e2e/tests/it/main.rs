@@ -18,3 +18,4 @@ mod security;
 mod split;
 mod team;
 mod timeline;
+mod webhooks;
