@@ -101,6 +101,7 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("delete.target.many#other", "{count} invitations"),
     ("delivery.failed", "Mail not delivered: {error}"),
     ("delivery.queued", "Mail queued"),
+    ("delivery.reminded", "Reminder sent"),
     ("delivery.sent", "Mail sent"),
     ("delivery.waiting", "Mail waiting: {error}"),
     (

@@ -47,6 +47,9 @@ pub struct Delivery {
     /// The mail server's last answer when it refused, or why the mail could not go.
     #[serde(default)]
     pub error: Option<String>,
+    /// This is the reminder mail (`--remind-before`), sent after the invitation's own.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reminder: bool,
 }
 
 /// Where an invitation's mail stands.

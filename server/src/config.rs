@@ -287,6 +287,12 @@ pub struct Config {
     #[arg(long, value_name = "SPAN", default_value = crate::limits::WEBHOOK_DISABLE_AFTER, value_parser = parse_span, env = "ORG_INVITATIONS_WEBHOOK_DISABLE_AFTER", help_heading = "Webhooks")]
     pub webhook_disable_after: std::time::Duration,
 
+    /// Send one reminder, through the same outbox, to each invitation still unanswered this
+    /// long before it expires (`2d`; whole seconds, minutes, hours or days), once its own
+    /// mail has gone. Off unless given.
+    #[arg(long, value_name = "SPAN", value_parser = parse_reminder_span, env = "ORG_INVITATIONS_REMIND_BEFORE", help_heading = "Mail")]
+    pub remind_before: Option<std::time::Duration>,
+
     /// The waits between attempts while a mail server refuses for now (a 4xx answer, no
     /// connection), the last one repeated, until the invitation expires.
     #[arg(long, value_name = "WAITS", default_value = "30s,1m,2m,5m,10m,20m,40m,1h", value_parser = crate::delivery::schedule::Schedule::parse, env = "ORG_INVITATIONS_MAIL_RETRY_DELAYS", help_heading = "Mail")]
@@ -484,4 +490,18 @@ fn parse_span(text: &str) -> Result<std::time::Duration, String> {
     Ok(std::time::Duration::from_secs(
         number.saturating_mul(seconds),
     ))
+}
+
+/// `--remind-before`: a span shorter than an invitation's life.
+fn parse_reminder_span(text: &str) -> Result<std::time::Duration, String> {
+    let span = parse_span(text)?;
+    let lifetime = org_invitations_core::invitation::INVITATION_LIFETIME;
+    if chrono::TimeDelta::from_std(span).map_or(true, |span| span >= lifetime) {
+        return Err(format!(
+            "{text:?} is not shorter than an invitation's life ({} days): a reminder would go \
+             with the invitation itself",
+            lifetime.num_days()
+        ));
+    }
+    Ok(span)
 }

@@ -314,6 +314,9 @@ fn courier_for(
             per_hour: config.max_mails_per_hour,
             per_address_per_day: config.max_mails_per_address,
         },
+        remind_before: config
+            .remind_before
+            .and_then(|span| chrono::TimeDelta::from_std(span).ok()),
     })
 }
 

@@ -147,6 +147,7 @@ fn delivery(at: &At) -> Result<Delivery, ApiError> {
         },
         last_attempt_at: at.field("last_attempt_at").optional(At::moment)?,
         error: at.field("error").optional(At::text)?,
+        reminder: at.field("reminder").value.as_bool().unwrap_or(false),
     })
 }
 
@@ -217,6 +218,7 @@ mod tests {
                 attempts: 2,
                 last_attempt_at: Some(rfc3339::parse("2026-12-01T10:01:00Z").unwrap()),
                 error: Some("550 no such user".to_owned()),
+                reminder: false,
             })
         );
         assert_eq!(

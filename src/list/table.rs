@@ -386,7 +386,8 @@ fn InvitationRow(
 }
 
 /// How the invitation's mail fares, where the server sends it (this project's server): queued
-/// (with why it waits, if it does), sent, written to the server's folder, or not delivered with the mail server's reason (cut
+/// (with why it waits, if it does), sent, written to the server's folder, a reminder sent, or
+/// not delivered with the mail server's reason (cut
 /// to the cell's width on screen, whole for a screen reader and in the tooltip).
 fn delivery_in_words(delivery: &Delivery) -> impl IntoView + use<> {
     let text = match delivery.state {
@@ -395,6 +396,10 @@ fn delivery_in_words(delivery: &Delivery) -> impl IntoView + use<> {
             Some(error) => tf(key!("delivery.waiting"), &[("error", error)]),
             None => t(key!("delivery.queued")),
         },
+        // The reminder (`--remind-before`) went: the invitation's own mail went before it.
+        DeliveryState::Sent | DeliveryState::Written if delivery.reminder => {
+            t(key!("delivery.reminded"))
+        }
         DeliveryState::Sent => t(key!("delivery.sent")),
         DeliveryState::Written => t(key!("delivery.written")),
         DeliveryState::Failed => tf(

@@ -235,3 +235,37 @@ async fn copy_link_hands_over_a_fresh_link_and_the_mailed_one_stops_working() {
     browser.assert_accessible("the shown link").await;
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides both"]
+async fn a_reminded_invitation_says_so_in_its_row() {
+    let mut options = demo_options();
+    options
+        .extra_args
+        .extend(["--remind-before", "2d"].map(str::to_owned));
+    let server = TestServer::start_with(options);
+    let browser = e2e::signed_in(&server).await;
+    e2e::type_emails(&browser, "soon@example.com").await;
+    browser.click_button("Send invitations").await;
+    wait_for(
+        "the row's mail, written to the folder",
+        json!("Mail written to the server's mail folder"),
+        || delivery_of(&browser, "soon@example.com"),
+    )
+    .await;
+    // As if most of its week had passed: it expires tomorrow, unanswered.
+    let tomorrow = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis()
+        + 24 * 3600 * 1000;
+    server.run_sql(&format!(
+        "UPDATE invitations SET expires_at_ms = {tomorrow} WHERE email = 'soon@example.com'"
+    ));
+    wait_for("the row, reminded", json!("Reminder sent"), || async {
+        browser.click_button("Refresh").await;
+        delivery_of(&browser, "soon@example.com").await
+    })
+    .await;
+    browser.close().await;
+}

@@ -31,6 +31,14 @@ ALTER TABLE invitations ADD COLUMN expiry_noted BOOLEAN NOT NULL DEFAULT false;
 UPDATE invitations SET expiry_noted = true
     WHERE expires_at_ms <= (extract(epoch FROM now()) * 1000)::BIGINT;
 
+-- Reminders (--remind-before): see the SQLite migration of the same name.
+ALTER TABLE invitations ADD COLUMN reminded_at_ms BIGINT;
+ALTER TABLE invitations ADD COLUMN reminder_link_hash TEXT;
+CREATE UNIQUE INDEX invitations_by_reminder_link ON invitations (reminder_link_hash)
+    WHERE reminder_link_hash IS NOT NULL;
+ALTER TABLE outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'invitation'
+    CHECK (kind IN ('invitation', 'reminder'));
+
 ALTER TABLE audit DROP CONSTRAINT audit_action_check;
 ALTER TABLE audit ADD CONSTRAINT audit_action_check
     CHECK (action IN ('create', 'invalidate', 'resend', 'denied',

@@ -41,6 +41,16 @@ ALTER TABLE invitations ADD COLUMN expiry_noted INTEGER NOT NULL DEFAULT 0;
 UPDATE invitations SET expiry_noted = 1
     WHERE expires_at_ms <= CAST(strftime('%s', 'now') AS INTEGER) * 1000;
 
+-- Reminders (--remind-before): one reminder mail per invitation, through the same outbox
+-- (`kind`), noted on the invitation when queued. Its link is a second one to the same
+-- invitation, so the link in the first mail keeps working beside it.
+ALTER TABLE invitations ADD COLUMN reminded_at_ms INTEGER;
+ALTER TABLE invitations ADD COLUMN reminder_link_hash TEXT;
+CREATE UNIQUE INDEX invitations_by_reminder_link ON invitations (reminder_link_hash)
+    WHERE reminder_link_hash IS NOT NULL;
+ALTER TABLE outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'invitation'
+    CHECK (kind IN ('invitation', 'reminder'));
+
 -- The audit trail records endpoints paused, resumed and disabled (the table rebuilt under the
 -- new CHECK constraint, every record kept as it was).
 ALTER TABLE audit RENAME TO audit_before_deliveries;

@@ -42,6 +42,15 @@ pub fn compose(letterhead: &Letterhead, outgoing: &Outgoing) -> Result<Message, 
         Some(inviter) => words.subject_by(inviter, organization),
         None => words.subject(organization),
     };
+    // A reminder says so first, in the subject and above the rest; the rest is the same mail.
+    let (subject, reminded) = if outgoing.reminder {
+        (
+            words.reminder_subject.replace("{subject}", &subject),
+            Some(words.reminder),
+        )
+    } else {
+        (subject, None)
+    };
     let invited = match &outgoing.inviter {
         Some(inviter) => words.invited_by(inviter, organization),
         None => words.invited(organization),
@@ -52,7 +61,10 @@ pub fn compose(letterhead: &Letterhead, outgoing: &Outgoing) -> Result<Message, 
         &outgoing.expires_at.format(words.date).to_string(),
     );
     let text = format!(
-        "{invited}\n\n{open}\n{link}\n\n{sent_to}\n\n{unexpected}\n",
+        "{reminded}{invited}\n\n{open}\n{link}\n\n{sent_to}\n\n{unexpected}\n",
+        reminded = reminded
+            .map(|line| format!("{line}\n\n"))
+            .unwrap_or_default(),
         open = words.open,
         unexpected = words.unexpected,
     );
@@ -64,6 +76,9 @@ pub fn compose(letterhead: &Letterhead, outgoing: &Outgoing) -> Result<Message, 
                 title { (subject) }
             }
             body {
+                @if let Some(line) = reminded {
+                    p { strong { (line) } }
+                }
                 p { (invited) }
                 p { a href=(link) { (words.open_button) } }
                 p { (words.or_copy) br; (link) }
@@ -150,6 +165,10 @@ struct Words {
     /// How the expiry is written (chrono's format), with its time zone, UTC: digits where the
     /// language's month names would be needed.
     date: &'static str,
+    /// A reminder's subject: `{subject}` is the invitation's own.
+    reminder_subject: &'static str,
+    /// A reminder's first line.
+    reminder: &'static str,
 }
 
 impl Words {
@@ -221,6 +240,8 @@ const WORDS: [Words; 6] = [
         sent_to: "This invitation was sent to {address}. It expires on {expiry}.",
         unexpected: "If you did not expect this invitation, you can ignore this message: nothing happens unless you accept.",
         date: "%A %-d %B %Y, %H:%M UTC",
+        reminder_subject: "Reminder: {subject}",
+        reminder: "A reminder: this invitation is still waiting for your answer, and it expires soon.",
     },
     Words {
         lang: "de",
@@ -235,6 +256,8 @@ const WORDS: [Words; 6] = [
         sent_to: "Diese Einladung ging an {address}. Sie läuft am {expiry} ab.",
         unexpected: "Wenn Sie diese Einladung nicht erwartet haben, können Sie diese Nachricht ignorieren: Ohne Ihre Zustimmung geschieht nichts.",
         date: "%d.%m.%Y, %H:%M UTC",
+        reminder_subject: "Erinnerung: {subject}",
+        reminder: "Eine Erinnerung: Diese Einladung wartet noch auf Ihre Antwort und läuft bald ab.",
     },
     Words {
         lang: "fr",
@@ -249,6 +272,8 @@ const WORDS: [Words; 6] = [
         sent_to: "Cette invitation a été envoyée à {address}. Elle expire le {expiry}.",
         unexpected: "Si vous n’attendiez pas cette invitation, vous pouvez ignorer ce message : rien ne se passe sans votre accord.",
         date: "%d/%m/%Y à %H:%M UTC",
+        reminder_subject: "Rappel : {subject}",
+        reminder: "Un rappel : cette invitation attend toujours votre réponse et expire bientôt.",
     },
     Words {
         lang: "es",
@@ -263,6 +288,8 @@ const WORDS: [Words; 6] = [
         sent_to: "Esta invitación se envió a {address}. Caduca el {expiry}.",
         unexpected: "Si no esperaba esta invitación, puede ignorar este mensaje: no ocurre nada a menos que la acepte.",
         date: "%d/%m/%Y, %H:%M UTC",
+        reminder_subject: "Recordatorio: {subject}",
+        reminder: "Un recordatorio: esta invitación sigue esperando su respuesta y caduca pronto.",
     },
     Words {
         lang: "ja",
@@ -277,6 +304,8 @@ const WORDS: [Words; 6] = [
         sent_to: "この招待は {address} 宛てに送信されました。有効期限は {expiry} です。",
         unexpected: "この招待に心当たりがない場合は、このメッセージを無視してください。承諾しない限り何も起こりません。",
         date: "%Y年%-m月%-d日 %H:%M UTC",
+        reminder_subject: "リマインダー：{subject}",
+        reminder: "リマインダー：この招待はまだ回答を待っており、まもなく期限切れになります。",
     },
     Words {
         lang: "ar",
@@ -291,6 +320,8 @@ const WORDS: [Words; 6] = [
         sent_to: "أُرسلت هذه الدعوة إلى {address}. تنتهي صلاحيتها في {expiry}.",
         unexpected: "إذا لم تكن تتوقع هذه الدعوة، يمكنك تجاهل هذه الرسالة: لن يحدث شيء ما لم تقبلها.",
         date: "%Y-%m-%d %H:%M UTC",
+        reminder_subject: "تذكير: {subject}",
+        reminder: "تذكير: ما زالت هذه الدعوة تنتظر ردك، وتنتهي صلاحيتها قريبًا.",
     },
 ];
 
@@ -308,6 +339,7 @@ mod tests {
             locale: locale.into(),
             inviter: inviter.map(Into::into),
             token: "0123abcd".repeat(8),
+            reminder: false,
         }
     }
 
@@ -332,7 +364,25 @@ mod tests {
                 assert!(template.contains("{inviter}") && template.contains("{organization}"));
             }
             assert!(words.sent_to.contains("{address}") && words.sent_to.contains("{expiry}"));
+            assert!(
+                words.reminder_subject.contains("{subject}"),
+                "{}",
+                words.lang
+            );
+            assert!(!words.reminder.is_empty());
         }
+    }
+
+    #[test]
+    fn a_reminder_says_so_in_its_subject() {
+        let mut reminder = outgoing("en", None, "ada@example.com");
+        reminder.reminder = true;
+        let made = compose(&letterhead("Acme"), &reminder).unwrap();
+        let raw = String::from_utf8_lossy(&made.formatted()).into_owned();
+        assert!(
+            raw.contains("Subject: Reminder: You are invited to join Acme\r\n"),
+            "{raw}"
+        );
     }
 
     #[test]

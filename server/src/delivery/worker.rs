@@ -19,6 +19,8 @@ pub struct Courier {
     pub letterhead: Letterhead,
     pub schedule: Schedule,
     pub limits: MailLimits,
+    /// `--remind-before`: how long before expiry an unanswered invitation is reminded.
+    pub remind_before: Option<chrono::TimeDelta>,
 }
 
 impl Courier {
@@ -53,9 +55,12 @@ impl Courier {
         }
     }
 
-    /// Claims up to `count` messages that are due.
+    /// Claims up to `count` messages that are due, first queueing the reminders that are.
     async fn claim(&self, count: u32) -> Result<Vec<Outgoing>, StoreError> {
         let now = Utc::now();
+        if let Some(before) = self.remind_before {
+            self.store.queue_reminders(now, before).await?;
+        }
         self.store
             .claim_mail(now, now + MAIL_LEASE, count, self.limits)
             .await

@@ -143,9 +143,26 @@ pub trait Backend: Send + Sync {
         crowded: Option<(u32, DateTime<Utc>)>,
     ) -> Result<(), StoreError>;
 
-    /// Gives an open invitation the link with this token hash (the one before stops working);
-    /// `false` when it is no longer open.
-    async fn set_link(&self, invitation_id: &str, link_hash: &str) -> Result<bool, StoreError>;
+    /// Gives an open invitation the link with this token hash (the one before stops working),
+    /// or with `reminder` its reminder's link (the mail's own keeps working); `false` when it
+    /// is no longer open.
+    async fn set_link(
+        &self,
+        invitation_id: &str,
+        link_hash: &str,
+        reminder: bool,
+    ) -> Result<bool, StoreError>;
+
+    /// Queues a reminder for each open invitation that expires after `now` and within
+    /// `before` of it, whose own mail was sent or written and that has had no reminder,
+    /// noting it on the invitation and recording it (by `who`) in the same transaction; how
+    /// many. Several instances queue each reminder once.
+    async fn queue_reminders(
+        &self,
+        now: DateTime<Utc>,
+        before: chrono::TimeDelta,
+        who: &Who,
+    ) -> Result<u64, StoreError>;
 
     /// Ends a claimed message's attempt (its lease released), with its audit record at `at`
     /// when it has one, in one transaction.

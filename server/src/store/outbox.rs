@@ -53,6 +53,8 @@ pub struct ClaimedRow {
     pub expires_at: DateTime<Utc>,
     pub locale: String,
     pub inviter: Option<String>,
+    /// The reminder (`--remind-before`), not the invitation's own mail.
+    pub reminder: bool,
 }
 
 /// A message to send now, with the token its link carries (never stored).
@@ -66,6 +68,8 @@ pub struct Outgoing {
     pub locale: String,
     pub inviter: Option<String>,
     pub token: String,
+    /// The reminder (`--remind-before`), not the invitation's own mail.
+    pub reminder: bool,
 }
 
 /// How an attempt ended, as the message keeps it.
@@ -123,6 +127,28 @@ impl Settled {
     }
 }
 
+/// What the trail keeps of a reminder queued: a `mail_queued` saying it is the reminder.
+pub fn reminder_queued(invitation_id: &str, recipient: &str) -> Entry {
+    Entry {
+        action: Action::MailQueued,
+        email: Some(recipient.to_owned()),
+        invitation_id: Some(invitation_id.to_owned()),
+        replaces: None,
+        status: Some(200),
+        detail: Some("reminder".into()),
+    }
+}
+
+/// The delivery worker, as the audit trail names it, queueing reminders.
+pub fn reminder_courier() -> Who {
+    Who {
+        actor: "delivery".into(),
+        method: super::webhooks::COURIER_METHOD,
+        request_id: crate::ids::request_id(),
+        client: None,
+    }
+}
+
 /// The delivery worker, as the audit trail names it: attempt `attempts` of message `seq`.
 fn courier(seq: i64, attempts: u32) -> Who {
     Who {
@@ -140,6 +166,7 @@ pub fn queued() -> Delivery {
         attempts: 0,
         last_attempt_at: None,
         error: None,
+        reminder: false,
     }
 }
 
@@ -151,6 +178,7 @@ pub fn shown(
     attempts: i64,
     last_attempt_at: Option<DateTime<Utc>>,
     answer: Option<String>,
+    reminder: bool,
 ) -> Option<Delivery> {
     let state = DeliveryState::parse(state)?;
     Some(Delivery {
@@ -158,6 +186,7 @@ pub fn shown(
         attempts: attempts.max(0) as u32,
         last_attempt_at,
         error: answer.filter(|_| matches!(state, DeliveryState::Failed | DeliveryState::Queued)),
+        reminder,
     })
 }
 
@@ -249,7 +278,7 @@ impl Store {
             let token = new_token();
             if !self
                 .backend
-                .set_link(&row.invitation_id, &sha256_hex(&token))
+                .set_link(&row.invitation_id, &sha256_hex(&token), row.reminder)
                 .await?
             {
                 settle(&Settled::Withdrawn).await?;
@@ -264,9 +293,29 @@ impl Store {
                 locale: row.locale,
                 inviter: row.inviter,
                 token,
+                reminder: row.reminder,
             });
         }
         Ok(outgoing)
+    }
+
+    /// Queues the reminders due at `now` (open invitations expiring within `before`, their
+    /// own mail gone, none reminded yet), once each, even with several instances; how many.
+    pub async fn queue_reminders(
+        &self,
+        now: DateTime<Utc>,
+        before: chrono::TimeDelta,
+    ) -> Result<u64, StoreError> {
+        let queued = timed(
+            "queue_reminders",
+            self.backend
+                .queue_reminders(now, before, &reminder_courier()),
+        )
+        .await?;
+        if queued > 0 {
+            self.wake_mail();
+        }
+        Ok(queued)
     }
 
     /// Says `why` on the due messages a limit holds back; read first, so that a worker

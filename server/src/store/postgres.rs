@@ -194,8 +194,22 @@ impl Backend for PostgresBackend {
         outbox::hold(self, now, why, crowded).await
     }
 
-    async fn set_link(&self, invitation_id: &str, link_hash: &str) -> Result<bool, StoreError> {
-        outbox::set_link(self, invitation_id, link_hash).await
+    async fn set_link(
+        &self,
+        invitation_id: &str,
+        link_hash: &str,
+        reminder: bool,
+    ) -> Result<bool, StoreError> {
+        outbox::set_link(self, invitation_id, link_hash, reminder).await
+    }
+
+    async fn queue_reminders(
+        &self,
+        now: DateTime<Utc>,
+        before: chrono::TimeDelta,
+        who: &Who,
+    ) -> Result<u64, StoreError> {
+        outbox::queue_reminders(self, now, before, who).await
     }
 
     async fn settle_mail(

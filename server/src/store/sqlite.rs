@@ -229,9 +229,32 @@ impl Backend for SqliteBackend {
             .await
     }
 
-    async fn set_link(&self, invitation_id: &str, link_hash: &str) -> Result<bool, StoreError> {
+    async fn set_link(
+        &self,
+        invitation_id: &str,
+        link_hash: &str,
+        reminder: bool,
+    ) -> Result<bool, StoreError> {
         let (invitation_id, link_hash) = (invitation_id.to_owned(), link_hash.to_owned());
-        self.write(move |tx, _| outbox::set_link(tx, &invitation_id, &link_hash))
+        self.write(move |tx, _| outbox::set_link(tx, &invitation_id, &link_hash, reminder))
+            .await
+    }
+
+    async fn queue_reminders(
+        &self,
+        now: DateTime<Utc>,
+        before: chrono::TimeDelta,
+        who: &Who,
+    ) -> Result<u64, StoreError> {
+        // Read first: a worker looking twice a second with none due writes nothing.
+        if !self
+            .read(move |conn, _| outbox::any_reminder_due(conn, now, before))
+            .await?
+        {
+            return Ok(0);
+        }
+        let who = who.clone();
+        self.write(move |tx, _| outbox::queue_reminders(tx, now, before, &who))
             .await
     }
 

@@ -480,3 +480,109 @@ fn a_worker_with_nothing_held_only_reads_while_it_waits() {
         "nothing held: nothing written"
     );
 }
+
+/// The link in a mail's text.
+fn link_in(mail: &testkit::smtp::Received) -> String {
+    mail.text
+        .split_whitespace()
+        .find(|word| word.contains("/invitation/"))
+        .expect("a link")
+        .to_owned()
+}
+
+/// Brings invitation `id`'s expiry to a day from now, as if most of its week had passed.
+fn expiring_tomorrow(server: &TestServer, id: &str) {
+    let tomorrow = chrono::Utc::now() + chrono::TimeDelta::days(1);
+    server.run_sql(&format!(
+        "UPDATE invitations SET expires_at_ms = {} WHERE id = '{id}'",
+        tomorrow.timestamp_millis()
+    ));
+}
+
+#[test]
+#[ignore = "needs Debian's python3-aiosmtpd: `cargo xtask test` installs it"]
+fn an_unanswered_invitation_is_reminded_once_and_both_links_work() {
+    let smtp = SmtpServer::start();
+    let server = sending_through(&smtp.url(), &["--remind-before", "2d"]);
+    let api = Api::new(&server);
+    let id = api.invite_in("ada@example.com", None);
+    let first = smtp.wait_for(1, Duration::from_secs(10));
+    assert_eq!(first.len(), 1);
+    expiring_tomorrow(&server, &id);
+
+    let both = smtp.wait_for(2, Duration::from_secs(10));
+    assert_eq!(both.len(), 2, "the reminder");
+    let reminder = &both[1];
+    assert_eq!(reminder.to, ["ada@example.com"]);
+    assert_eq!(reminder.subject, "Reminder: You are invited to join Acme");
+    assert!(
+        reminder.text.starts_with("A reminder: "),
+        "{}",
+        reminder.text
+    );
+    let delivery = delivery_when(&api, &id, |delivery| {
+        delivery["reminder"] == true && delivery["state"] == "sent"
+    });
+    assert_eq!(delivery["attempts"], 1);
+    let trail = api.get("/api/console/audit?action=mail_queued&email=ada@example.com");
+    let records = trail.json()["results"].clone();
+    assert!(
+        records
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|record| record["detail"] == "reminder" && record["actor"] == "delivery"),
+        "{}",
+        trail.body
+    );
+
+    // The first mail's link and the reminder's both open the invitation.
+    let (link, reminded) = (link_in(&both[0]), link_in(reminder));
+    assert_ne!(link, reminded);
+    for link in [&link, &reminded] {
+        let path = link.strip_prefix(&server.base_url).unwrap();
+        let page = api.get_with(path, &[]);
+        assert_eq!(page.status, 200, "{link}");
+        assert!(page.body.contains("Accept"), "{}", page.body);
+    }
+
+    // Once: the next invitation's mail goes, and no second reminder came before it.
+    api.invite(&["bob@example.com"]);
+    let all = smtp.wait_for(3, Duration::from_secs(10));
+    assert_eq!(all.len(), 3);
+    assert_eq!(all[2].to, ["bob@example.com"]);
+    assert_eq!(
+        all.iter()
+            .filter(|mail| mail.to == ["ada@example.com"])
+            .count(),
+        2
+    );
+}
+
+#[test]
+#[ignore = "needs Debian's python3-aiosmtpd: `cargo xtask test` installs it"]
+fn without_remind_before_no_reminder_goes() {
+    let smtp = SmtpServer::start();
+    let server = sending_through(&smtp.url(), &[]);
+    let api = Api::new(&server);
+    let id = api.invite_in("ada@example.com", None);
+    smtp.wait_for(1, Duration::from_secs(10));
+    expiring_tomorrow(&server, &id);
+    api.invite(&["bob@example.com"]);
+    let all = smtp.wait_for(2, Duration::from_secs(10));
+    assert_eq!(
+        all[1].to,
+        ["bob@example.com"],
+        "the next mail, and no reminder"
+    );
+    let refused = std::process::Command::new(testkit::server_binary())
+        .args(["--remind-before", "7d", "--port", "0"])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("not shorter than an invitation's life"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+}

@@ -31,7 +31,9 @@ pub(super) async fn by_link(
         .client()
         .await?
         .query_opt(
-            &format!("SELECT {LINKED} FROM invitations WHERE link_hash = $1"),
+            &format!(
+                "SELECT {LINKED} FROM invitations WHERE link_hash = $1 OR reminder_link_hash = $1"
+            ),
             &[&link_hash],
         )
         .await?
@@ -55,7 +57,8 @@ pub(super) async fn answer(
         .execute(
             &format!(
                 "UPDATE invitations SET state = $3, {column} = $2, closed_at_ms = $2
-                 WHERE link_hash = $1 AND state = 'open' AND expires_at_ms > $2"
+                 WHERE (link_hash = $1 OR reminder_link_hash = $1) AND state = 'open'
+                   AND expires_at_ms > $2"
             ),
             &[&link_hash, &now.timestamp_millis(), &state],
         )
@@ -63,7 +66,9 @@ pub(super) async fn answer(
         > 0;
     let after = tx
         .query_opt(
-            &format!("SELECT {LINKED} FROM invitations WHERE link_hash = $1"),
+            &format!(
+                "SELECT {LINKED} FROM invitations WHERE link_hash = $1 OR reminder_link_hash = $1"
+            ),
             &[&link_hash],
         )
         .await?
@@ -89,7 +94,7 @@ pub(super) async fn replace_link(
     let tx = client.transaction().await?;
     let Some(row) = tx
         .query_opt(
-            "UPDATE invitations SET link_hash = $2
+            "UPDATE invitations SET link_hash = $2, reminder_link_hash = NULL
              WHERE id = $1 AND state = 'open' AND expires_at_ms > $3
              RETURNING email",
             &[&id, &link_hash, &now.timestamp_millis()],

@@ -154,7 +154,7 @@ pub(super) async fn list(
         None => {
             "WITH page AS (
                  SELECT i.seq, i.id, i.email, i.created_at_ms, i.expires_at_ms, i.accepted_at_ms,
-                        o.state, o.attempts, o.last_attempt_at_ms, o.answer
+                        o.state, o.attempts, o.last_attempt_at_ms, o.answer, o.kind
                  FROM invitations i LEFT JOIN outbox o
                    ON o.seq = (SELECT MAX(seq) FROM outbox WHERE invitation_id = i.id)
                  WHERE i.state = 'open' AND i.seq > $3 AND ($1 OR i.expires_at_ms > $2)
@@ -171,7 +171,7 @@ pub(super) async fn list(
             parameters.push(key);
             "WITH page AS (
                  SELECT i.seq, i.id, i.email, i.created_at_ms, i.expires_at_ms, i.accepted_at_ms,
-                        o.state, o.attempts, o.last_attempt_at_ms, o.answer
+                        o.state, o.attempts, o.last_attempt_at_ms, o.answer, o.kind
                  FROM invitations i LEFT JOIN outbox o
                    ON o.seq = (SELECT MAX(seq) FROM outbox WHERE invitation_id = i.id)
                  WHERE i.state = 'open' AND i.email_key = $5 AND i.seq > $3
@@ -221,14 +221,14 @@ pub(super) async fn get(
 
 /// An invitation that is open or accepted, with its mail's delivery.
 const GET: &str = "SELECT i.id, i.email, i.created_at_ms, i.expires_at_ms, i.accepted_at_ms,
-            o.state, o.attempts, o.last_attempt_at_ms, o.answer
+            o.state, o.attempts, o.last_attempt_at_ms, o.answer, o.kind
      FROM invitations i LEFT JOIN outbox o
        ON o.seq = (SELECT MAX(seq) FROM outbox WHERE invitation_id = i.id)
      WHERE i.id = $1 AND i.state IN ('open', 'accepted')";
 
 /// An invitation whatever its state (for the body of an event about it).
 const GET_ANY_STATE: &str = "SELECT i.id, i.email, i.created_at_ms, i.expires_at_ms,
-            i.accepted_at_ms, o.state, o.attempts, o.last_attempt_at_ms, o.answer
+            i.accepted_at_ms, o.state, o.attempts, o.last_attempt_at_ms, o.answer, o.kind
      FROM invitations i LEFT JOIN outbox o
        ON o.seq = (SELECT MAX(seq) FROM outbox WHERE invitation_id = i.id)
      WHERE i.id = $1";

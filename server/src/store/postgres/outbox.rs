@@ -22,19 +22,81 @@ pub(super) async fn queue(
     recipient: &str,
     now: DateTime<Utc>,
 ) -> Result<Delivery, StoreError> {
+    queue_kind(tx, invitation_id, recipient, now, "invitation").await?;
+    Ok(outbox::queued())
+}
+
+/// Queues a message of `kind` (`invitation` or `reminder`), due at `now`.
+async fn queue_kind(
+    tx: &Transaction<'_>,
+    invitation_id: &str,
+    recipient: &str,
+    now: DateTime<Utc>,
+    kind: &str,
+) -> Result<(), StoreError> {
     tx.execute(
         "INSERT INTO outbox (invitation_id, recipient, recipient_key, created_at_ms,
-                             next_attempt_at_ms)
-         VALUES ($1, $2, $3, $4, $4)",
+                             next_attempt_at_ms, kind)
+         VALUES ($1, $2, $3, $4, $4, $5)",
         &[
             &invitation_id,
             &recipient,
             &comparison_key(recipient),
             &now.timestamp_millis(),
+            &kind,
         ],
     )
     .await?;
-    Ok(outbox::queued())
+    Ok(())
+}
+
+/// Open, unreminded, expiring after `$1` and by `$2`, its own mail sent or written.
+const REMINDER_DUE: &str = "state = 'open' AND reminded_at_ms IS NULL
+       AND expires_at_ms > $1 AND expires_at_ms <= $2
+       AND EXISTS (SELECT 1 FROM outbox o WHERE o.invitation_id = invitations.id
+                   AND o.kind = 'invitation' AND o.state IN ('sent', 'written'))";
+
+/// Queues the reminders due (see [`crate::store::backend::Backend::queue_reminders`]): read
+/// first, so a worker looking twice a second with none due writes nothing; an instance noting
+/// the same invitations waits for their lock, then finds them reminded.
+pub(super) async fn queue_reminders(
+    backend: &PostgresBackend,
+    now: DateTime<Utc>,
+    before: chrono::TimeDelta,
+    who: &Who,
+) -> Result<u64, StoreError> {
+    let bounds = [now.timestamp_millis(), (now + before).timestamp_millis()];
+    let mut client = backend.client().await?;
+    if client
+        .query_opt(
+            &format!("SELECT 1 FROM invitations WHERE {REMINDER_DUE} LIMIT 1"),
+            &[&bounds[0], &bounds[1]],
+        )
+        .await?
+        .is_none()
+    {
+        return Ok(0);
+    }
+    let tx = client.transaction().await?;
+    let due: Vec<(String, String)> = tx
+        .query(
+            &format!(
+                "UPDATE invitations SET reminded_at_ms = $1 WHERE {REMINDER_DUE}
+                 RETURNING id, email"
+            ),
+            &[&bounds[0], &bounds[1]],
+        )
+        .await?
+        .iter()
+        .map(|row| (row.get(0), row.get(1)))
+        .collect();
+    for (id, email) in &due {
+        queue_kind(&tx, id, email, now, "reminder").await?;
+        let entry = outbox::reminder_queued(id, email).storable();
+        insert_audit(&tx, now, who, &entry).await?;
+    }
+    tx.commit().await?;
+    Ok(due.len() as u64)
 }
 
 /// The delivery of an invitation's newest message, as the invitation shows it.
@@ -44,7 +106,7 @@ pub(super) async fn delivery_of(
 ) -> Result<Option<Delivery>, StoreError> {
     Ok(tx
         .query_opt(
-            "SELECT state, attempts, last_attempt_at_ms, answer FROM outbox
+            "SELECT state, attempts, last_attempt_at_ms, answer, kind FROM outbox
              WHERE invitation_id = $1 ORDER BY seq DESC LIMIT 1",
             &[&invitation_id],
         )
@@ -68,7 +130,7 @@ pub(super) async fn withdraw(
     Ok(withdrawn > 0)
 }
 
-/// Reads `state, attempts, last_attempt_at_ms, answer` (all NULL for none) starting at column
+/// Reads `state, attempts, last_attempt_at_ms, answer, kind` (all NULL for none) starting at column
 /// `first`, as the invitation shows it ([`outbox::shown`]).
 pub(super) fn delivery_from_row(row: &Row, first: usize) -> Option<Delivery> {
     outbox::shown(
@@ -76,6 +138,7 @@ pub(super) fn delivery_from_row(row: &Row, first: usize) -> Option<Delivery> {
         i64::from(row.get::<_, i32>(first + 1)),
         row.get::<_, Option<i64>>(first + 2).map(instant),
         row.get(first + 3),
+        row.get::<_, Option<&str>>(first + 4) == Some("reminder"),
     )
 }
 
@@ -111,7 +174,7 @@ pub(super) async fn claim(
              FROM due LEFT JOIN invitations i ON true
              WHERE o.seq = due.seq AND i.id = o.invitation_id
              RETURNING o.seq, o.invitation_id, o.recipient, o.attempts,
-                       i.state = 'open', i.expires_at_ms, i.locale, i.inviter",
+                       i.state = 'open', i.expires_at_ms, i.locale, i.inviter, o.kind",
             &[
                 &now_ms,
                 &lease_until.timestamp_millis(),
@@ -134,6 +197,7 @@ pub(super) async fn claim(
                 .get::<_, Option<String>>(6)
                 .unwrap_or_else(|| "en".into()),
             inviter: row.get(7),
+            reminder: row.get::<_, &str>(8) == "reminder",
         })
         .collect())
 }
@@ -207,12 +271,17 @@ pub(super) async fn set_link(
     backend: &PostgresBackend,
     invitation_id: &str,
     link_hash: &str,
+    reminder: bool,
 ) -> Result<bool, StoreError> {
     let changed = backend
         .client()
         .await?
         .execute(
-            "UPDATE invitations SET link_hash = $2 WHERE id = $1 AND state = 'open'",
+            if reminder {
+                "UPDATE invitations SET reminder_link_hash = $2 WHERE id = $1 AND state = 'open'"
+            } else {
+                "UPDATE invitations SET link_hash = $2 WHERE id = $1 AND state = 'open'"
+            },
             &[&invitation_id, &link_hash],
         )
         .await?;

@@ -12,7 +12,7 @@ pub fn by_link(conn: &Connection, link_hash: &str) -> Result<Option<Linked>, Sto
     Ok(conn
         .prepare_cached(
             "SELECT id, email, state, expires_at_ms, locale, inviter FROM invitations
-             WHERE link_hash = ?1",
+             WHERE link_hash = ?1 OR reminder_link_hash = ?1",
         )?
         .query_row([link_hash], |row| {
             Ok(Linked {
@@ -37,11 +37,13 @@ pub fn answer(
     let statement = match answer {
         Answer::Accept => {
             "UPDATE invitations SET state = 'accepted', accepted_at_ms = ?2, closed_at_ms = ?2
-             WHERE link_hash = ?1 AND state = 'open' AND expires_at_ms > ?2"
+             WHERE (link_hash = ?1 OR reminder_link_hash = ?1) AND state = 'open'
+               AND expires_at_ms > ?2"
         }
         Answer::Decline => {
             "UPDATE invitations SET state = 'declined', declined_at_ms = ?2, closed_at_ms = ?2
-             WHERE link_hash = ?1 AND state = 'open' AND expires_at_ms > ?2"
+             WHERE (link_hash = ?1 OR reminder_link_hash = ?1) AND state = 'open'
+               AND expires_at_ms > ?2"
         }
     };
     let answered = tx
@@ -67,7 +69,7 @@ pub fn replace_link(
 ) -> Result<Option<bool>, StoreError> {
     let Some(email) = tx
         .prepare_cached(
-            "UPDATE invitations SET link_hash = ?2
+            "UPDATE invitations SET link_hash = ?2, reminder_link_hash = NULL
              WHERE id = ?1 AND state = 'open' AND expires_at_ms > ?3
              RETURNING email",
         )?

@@ -18,25 +18,84 @@ pub fn queue(
     recipient: &str,
     now: DateTime<Utc>,
 ) -> Result<Delivery, StoreError> {
+    queue_kind(tx, invitation_id, recipient, now, "invitation")?;
+    Ok(outbox::queued())
+}
+
+/// Queues a message of `kind` (`invitation` or `reminder`), due at `now`.
+fn queue_kind(
+    tx: &Connection,
+    invitation_id: &str,
+    recipient: &str,
+    now: DateTime<Utc>,
+    kind: &str,
+) -> Result<(), StoreError> {
     tx.prepare_cached(
         "INSERT INTO outbox (invitation_id, recipient, recipient_key, created_at_ms,
-                             next_attempt_at_ms)
-         VALUES (?1, ?2, ?3, ?4, ?4)",
+                             next_attempt_at_ms, kind)
+         VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
     )?
     .execute(params![
         invitation_id,
         recipient,
         comparison_key(recipient),
-        now.timestamp_millis()
+        now.timestamp_millis(),
+        kind
     ])?;
-    Ok(outbox::queued())
+    Ok(())
 }
+
+/// Queues a reminder for each open invitation that expires within `before` of `now`, has had
+/// its own mail sent and no reminder yet, noting it on the invitation and in the audit trail
+/// (by `who`) in the same transaction; how many.
+pub fn queue_reminders(
+    tx: &Connection,
+    now: DateTime<Utc>,
+    before: chrono::TimeDelta,
+    who: &crate::store::audit::Who,
+) -> Result<u64, StoreError> {
+    let due: Vec<(String, String)> = tx
+        .prepare_cached(&format!(
+            "UPDATE invitations SET reminded_at_ms = ?1 WHERE {REMINDER_DUE} RETURNING id, email"
+        ))?
+        .query_map(
+            params![now.timestamp_millis(), (now + before).timestamp_millis()],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )?
+        .collect::<Result<_, _>>()?;
+    for (id, email) in &due {
+        queue_kind(tx, id, email, now, "reminder")?;
+        let entry = outbox::reminder_queued(id, email).storable();
+        super::audit::insert(tx, now, who, &entry)?;
+    }
+    Ok(due.len() as u64)
+}
+
+/// Whether a reminder is due (see [`queue_reminders`]): only then has it anything to write.
+pub fn any_reminder_due(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    before: chrono::TimeDelta,
+) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT 1 FROM invitations WHERE {REMINDER_DUE}"))?
+        .exists(params![
+            now.timestamp_millis(),
+            (now + before).timestamp_millis()
+        ])?)
+}
+
+/// Open, unreminded, expiring after `?1` and by `?2`, its own mail sent or written.
+const REMINDER_DUE: &str = "state = 'open' AND reminded_at_ms IS NULL
+       AND expires_at_ms > ?1 AND expires_at_ms <= ?2
+       AND EXISTS (SELECT 1 FROM outbox o WHERE o.invitation_id = invitations.id
+                   AND o.kind = 'invitation' AND o.state IN ('sent', 'written'))";
 
 /// The delivery of an invitation's newest message, as the invitation shows it.
 pub fn delivery_of(conn: &Connection, invitation_id: &str) -> Result<Option<Delivery>, StoreError> {
     Ok(conn
         .prepare_cached(
-            "SELECT state, attempts, last_attempt_at_ms, answer FROM outbox
+            "SELECT state, attempts, last_attempt_at_ms, answer, kind FROM outbox
              WHERE invitation_id = ?1 ORDER BY seq DESC LIMIT 1",
         )?
         .query_row([invitation_id], |row| delivery_from_row(row, 0))
@@ -56,7 +115,7 @@ pub fn withdraw(tx: &Connection, invitation_id: &str) -> Result<bool, StoreError
     Ok(withdrawn > 0)
 }
 
-/// Reads `state, attempts, last_attempt_at_ms, answer` of a message (all NULL for none)
+/// Reads `state, attempts, last_attempt_at_ms, answer, kind` of a message (all NULL for none)
 /// starting at column `first`, as the invitation shows it ([`outbox::shown`]).
 pub fn delivery_from_row(
     row: &rusqlite::Row<'_>,
@@ -70,6 +129,7 @@ pub fn delivery_from_row(
         row.get(first + 1)?,
         row.get::<_, Option<i64>>(first + 2)?.map(instant),
         row.get(first + 3)?,
+        row.get::<_, Option<String>>(first + 4)?.as_deref() == Some("reminder"),
     ))
 }
 
@@ -83,7 +143,7 @@ pub fn claim(
     let now_ms = now.timestamp_millis();
     // Due, not leased, the first due to its address, and to an address that has not had its
     // day's messages.
-    let claimed: Vec<(i64, String, String, i64)> = tx
+    let claimed: Vec<(i64, String, String, i64, String)> = tx
         .prepare_cached(
             "UPDATE outbox SET lease_until_ms = ?2, attempts = attempts + 1,
                                last_attempt_at_ms = ?1
@@ -101,7 +161,7 @@ pub fn claim(
                         WHERE p.recipient_key = o.recipient_key AND p.seq != o.seq
                           AND p.last_attempt_at_ms > ?4) < ?5
                  ORDER BY o.next_attempt_at_ms, o.seq LIMIT ?3)
-             RETURNING seq, invitation_id, recipient, attempts",
+             RETURNING seq, invitation_id, recipient, attempts, kind",
         )?
         .query_map(
             params![
@@ -111,14 +171,22 @@ pub fn claim(
                 limits.since.timestamp_millis(),
                 limits.per_address
             ],
-            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+            |row| {
+                Ok((
+                    row.get(0)?,
+                    row.get(1)?,
+                    row.get(2)?,
+                    row.get(3)?,
+                    row.get(4)?,
+                ))
+            },
         )?
         .collect::<Result<_, _>>()?;
     let mut invitation = tx.prepare_cached(
         "SELECT state = 'open', expires_at_ms, locale, inviter FROM invitations WHERE id = ?1",
     )?;
     let mut rows = Vec::with_capacity(claimed.len());
-    for (seq, invitation_id, recipient, attempts) in claimed {
+    for (seq, invitation_id, recipient, attempts, kind) in claimed {
         let found: Option<(bool, i64, String, Option<String>)> = invitation
             .query_row([&invitation_id], |row| {
                 Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
@@ -134,6 +202,7 @@ pub fn claim(
             expires_at: instant(expires_ms),
             locale,
             inviter,
+            reminder: kind == "reminder",
         });
     }
     Ok(rows)
@@ -182,10 +251,20 @@ pub fn hold(
     Ok(())
 }
 
-/// Gives an open invitation the link with this hash; `false` when it is not open.
-pub fn set_link(tx: &Connection, invitation_id: &str, link_hash: &str) -> Result<bool, StoreError> {
+/// Gives an open invitation the link with this hash (its reminder's, for a `reminder`);
+/// `false` when it is not open.
+pub fn set_link(
+    tx: &Connection,
+    invitation_id: &str,
+    link_hash: &str,
+    reminder: bool,
+) -> Result<bool, StoreError> {
     let changed = tx
-        .prepare_cached("UPDATE invitations SET link_hash = ?2 WHERE id = ?1 AND state = 'open'")?
+        .prepare_cached(if reminder {
+            "UPDATE invitations SET reminder_link_hash = ?2 WHERE id = ?1 AND state = 'open'"
+        } else {
+            "UPDATE invitations SET link_hash = ?2 WHERE id = ?1 AND state = 'open'"
+        })?
         .execute([invitation_id, link_hash])?;
     Ok(changed > 0)
 }
