@@ -142,3 +142,65 @@ async fn an_admin_adds_an_endpoint_sends_a_test_event_and_reads_its_deliveries()
         .await;
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Chromium and the release console: `cargo xtask test e2e` provides them"]
+async fn an_endpoint_the_server_disabled_is_said_at_the_top_and_resumed_from_there() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut options = e2e::demo_options();
+    options.extra_args.extend(
+        [
+            "--webhook-allow-http-loopback",
+            "--webhook-retry-delays",
+            "0s",
+            "--webhook-disable-after",
+            "1s",
+        ]
+        .map(str::to_owned),
+    );
+    let server = TestServer::start_with(options);
+    let api = testkit::Api::new(&server);
+    let added = api.post(
+        "/api/console/webhooks",
+        &json!({"url": format!("http://127.0.0.1:{closed}/in")}),
+    );
+    let id = added.json()["result"]["id"].as_str().unwrap().to_owned();
+    // Test events to a port nobody listens on, until the endpoint has failed for a second.
+    let started = std::time::Instant::now();
+    while api.get("/api/console/webhooks").json()["results"][0]["disabled_at"].is_null() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "never disabled"
+        );
+        api.post(
+            &format!("/api/console/webhooks/{id}/test"),
+            &serde_json::Value::Null,
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+
+    let browser = e2e::signed_in(&server).await;
+    e2e::later_parts_in(&browser).await;
+    wait_for("the notice", true, || async {
+        texts(&browser, ".oi-notice")
+            .await
+            .iter()
+            .any(|text| text.starts_with("An endpoint kept failing and was disabled"))
+    })
+    .await;
+    assert!(texts(&browser, ".oi-webhook .oi-help").await[0].starts_with("Disabled after failing"));
+    browser.assert_accessible("a disabled endpoint").await;
+    click(&browser, "Resume").await;
+    wait_for("the notice gone", false, || async {
+        texts(&browser, ".oi-notice")
+            .await
+            .iter()
+            .any(|text| text.starts_with("An endpoint kept failing"))
+    })
+    .await;
+    browser.close().await;
+}

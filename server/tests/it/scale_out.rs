@@ -719,4 +719,39 @@ fn two_instances_post_each_event_once() {
         .collect();
     emails.sort();
     assert_eq!(emails, addresses);
+
+    // Both instances look for expired invitations: each is reported once.
+    let expiries = testkit::receiver::Receiver::start();
+    let added = Api::new(&b).post(
+        "/api/console/webhooks",
+        &serde_json::json!({"url": format!("{}/in", expiries.origin),
+                            "events": ["invitation.expired"]}),
+    );
+    assert_eq!(added.status, 200, "{}", added.body);
+    sql(
+        &url,
+        "UPDATE invitations SET expires_at_ms = 1000 WHERE email LIKE 'hook00%'",
+    );
+    let started = std::time::Instant::now();
+    while sql(
+        &url,
+        "SELECT count(*) FROM webhook_deliveries
+         WHERE event_type = 'invitation.expired' AND state = 'delivered'",
+    )
+    .trim()
+        != "10"
+    {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "ten expiries delivered"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let mut expired: Vec<String> = expiries
+        .received()
+        .iter()
+        .map(|request| request.json()["data"]["email"].as_str().unwrap().to_owned())
+        .collect();
+    expired.sort();
+    assert_eq!(expired, &addresses[..10], "each once");
 }
