@@ -125,7 +125,8 @@ pub fn Webhooks(
                     .or_else(|| failure.get())
                     .map(|error| tf(key!("webhooks.failed"), &[("error", &error)]))
             })}
-            <p class="oi-status" role="status">
+            // Not `oi-status`, which says the console is still busy.
+            <p class="oi-help" role="status">
                 {move || match done.get() {
                     Some(Done::Said(text)) => Some(text.into_any()),
                     Some(Done::Secret(url, secret)) => Some(secret_view(url, secret).into_any()),

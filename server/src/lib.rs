@@ -9,9 +9,10 @@
 //! 3. `handlers`, and `gateway` (forwarding to an upstream): a request turned into calls below;
 //! 4. `state` (what a handler is given) and `auth` (who is calling, what they may do, their
 //!    limits);
-//! 5. `store` (policy written once over the SQLite and PostgreSQL backends), the delivery
-//!    worker that sends its outbox (`delivery`), and where the console's files come from
-//!    (`console_files`);
+//! 5. `store` (policy written once over the SQLite and PostgreSQL backends, the events each
+//!    change queues among it), the delivery worker that sends its mail (`delivery`), the
+//!    webhook worker that posts its events, signed, to addresses judged before connecting
+//!    (`webhooks`), and where the console's files come from (`console_files`);
 //! 6. the ground: the API error type (`error`), what the server records about itself
 //!    (`telemetry`: metrics, a request's id and actor), the client's address
 //!    (`client_address`), answering a request without reading its body (`unread`), what a

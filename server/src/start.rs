@@ -51,6 +51,8 @@ pub enum StartError {
     Upstream(#[from] crate::gateway::upstream::UpstreamError),
     #[error("{0}")]
     Mail(String),
+    #[error("{0}")]
+    Webhooks(String),
     #[error("invalid --auth-proxy-header {0:?}: a header name is letters, digits and '-'")]
     ProxyHeader(String),
     #[error(transparent)]
@@ -227,7 +229,7 @@ pub async fn app(config: &Config) -> Result<App, StartError> {
             dispatcher = Some(crate::webhooks::worker::Dispatcher {
                 store: store.clone(),
                 sender: crate::webhooks::sender::Sender::new(webhook_targets(config))
-                    .map_err(StartError::Mail)?,
+                    .map_err(StartError::Webhooks)?,
                 schedule: config.webhook_retry_delays.clone(),
                 disable_after: config.webhook_disable_after,
             });

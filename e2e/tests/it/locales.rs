@@ -73,10 +73,15 @@ const EVERYTHING_SAID: &str = "
     }
     return said.join('\\n');";
 
-/// Addresses, ids and dates are the data, not the console's words.
+/// Addresses, ids, dates, webhook event types and URLs are the data, not the console's words.
 fn without_data(said: &str) -> String {
     said.lines()
         .filter(|line| !line.contains('@') && !line.contains("orginv_") && !line.contains(" UTC"))
+        .filter(|line| {
+            let line = line.trim();
+            !org_invitations_core::webhook::EVENT_TYPES.contains(&line)
+                && !line.starts_with("https://")
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }

@@ -496,7 +496,8 @@ fn a_database_from_the_first_schema_is_upgraded_and_its_rows_counted() {
          DROP TABLE webhooks;
          DROP TABLE webhook_deliveries;
          ALTER TABLE invitations DROP COLUMN locale, DROP COLUMN inviter, DROP COLUMN link_hash,
-             DROP COLUMN declined_at_ms, DROP COLUMN expiry_noted, DROP CONSTRAINT invitations_state_check,
+             DROP COLUMN declined_at_ms, DROP COLUMN expiry_noted, DROP COLUMN reminded_at_ms,
+             DROP COLUMN reminder_link_hash, DROP CONSTRAINT invitations_state_check,
              ADD CONSTRAINT invitations_state_check
                  CHECK (state IN ('open', 'revoked', 'superseded'));
          DROP TABLE refinery_schema_history;
