@@ -466,30 +466,13 @@ fn mailbox(text: &str) -> Result<lettre::message::Mailbox, String> {
     })
 }
 
-/// Reads a span of time: a whole number of seconds, minutes, hours or days (`90s`, `5d`).
+/// A span of time longer than nothing (`90s`, `5d`).
 fn parse_span(text: &str) -> Result<std::time::Duration, String> {
-    let text = text.trim();
-    let (number, unit) = text.split_at(text.len().saturating_sub(1));
-    let seconds = match unit {
-        "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        "d" => 86_400,
-        _ => {
-            return Err(format!(
-                "{text:?} is no span of time: write it as 90s, 30m, 12h or 5d"
-            ));
-        }
-    };
-    let number: u64 = number
-        .parse()
-        .map_err(|_| format!("{text:?} is no span of time: write it as 90s, 30m, 12h or 5d"))?;
-    if number == 0 {
+    let span = crate::delivery::schedule::span(text)?;
+    if span.is_zero() {
         return Err("the span must be longer than nothing".into());
     }
-    Ok(std::time::Duration::from_secs(
-        number.saturating_mul(seconds),
-    ))
+    Ok(span)
 }
 
 /// `--remind-before`: a span shorter than an invitation's life.

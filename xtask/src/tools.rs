@@ -212,49 +212,40 @@ pub fn ensure_schemathesis() -> Result<PathBuf> {
 /// The Python of a virtualenv holding PyPI's `standardwebhooks` (the specification's reference
 /// verifier), pinned.
 pub fn ensure_webhook_verifier() -> Result<PathBuf> {
-    let venv = paths::target().join("tools").join("standardwebhooks-venv");
-    let python = venv.join("bin").join("python");
-    let installed = || {
-        version_of(Command::new(&python).args([
+    let venv = ensure_venv_package("standardwebhooks", STANDARDWEBHOOKS_VERSION, |venv| {
+        version_of(Command::new(venv.join("bin").join("python")).args([
             "-c",
             "import importlib.metadata as m; print(m.version('standardwebhooks'))",
         ]))
-        .is_some_and(|v| v.trim() == STANDARDWEBHOOKS_VERSION)
-    };
-    if installed() {
-        return Ok(python);
-    }
-    eprintln!(
-        "xtask: installing standardwebhooks {STANDARDWEBHOOKS_VERSION} from PyPI into {}",
-        venv.display()
-    );
-    run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
-    run(Command::new(venv.join("bin").join("pip"))
-        .args(["install", "--quiet", "--disable-pip-version-check"])
-        .arg(format!("standardwebhooks=={STANDARDWEBHOOKS_VERSION}")))?;
-    if !installed() {
-        return Err(format!(
-            "{} cannot import standardwebhooks {STANDARDWEBHOOKS_VERSION} after installing",
-            python.display()
-        ));
-    }
-    Ok(python)
+    })?;
+    Ok(venv.join("bin").join("python"))
 }
 
 /// A PyPI package at an exact version in its own virtualenv (`target/tools/NAME-venv`); the
 /// path of its program. Installed only when the program does not report that version.
 fn ensure_python_tool(package: &str, version: &str, program: &str) -> Result<PathBuf> {
+    let venv = ensure_venv_package(package, version, |venv| {
+        version_of(Command::new(venv.join("bin").join(program)).arg("--version"))
+    })?;
+    Ok(venv.join("bin").join(program))
+}
+
+/// A PyPI package at an exact version in its own virtualenv (`target/tools/NAME-venv`),
+/// installed only when `installed_version` (asked of the virtualenv) does not end in that
+/// version ("0.26.112", "schemathesis, version 4.32.5": the version is the last word); the
+/// virtualenv.
+fn ensure_venv_package(
+    package: &str,
+    version: &str,
+    installed_version: impl Fn(&Path) -> Option<String>,
+) -> Result<PathBuf> {
     let venv = paths::target()
         .join("tools")
         .join(format!("{package}-venv"));
-    let path = venv.join("bin").join(program);
-    // "0.26.112" or "schemathesis, version 4.32.5": the version is the last word.
-    let installed = || {
-        version_of(Command::new(&path).arg("--version"))
-            .is_some_and(|v| v.split_whitespace().last() == Some(version))
-    };
+    let installed =
+        || installed_version(&venv).is_some_and(|v| v.split_whitespace().last() == Some(version));
     if installed() {
-        return Ok(path);
+        return Ok(venv);
     }
     eprintln!(
         "xtask: installing {package} {version} from PyPI into {}",
@@ -266,11 +257,11 @@ fn ensure_python_tool(package: &str, version: &str, program: &str) -> Result<Pat
         .arg(format!("{package}=={version}")))?;
     if !installed() {
         return Err(format!(
-            "{} does not report version {version} after installing",
-            path.display()
+            "{} does not report {package} {version} after installing",
+            venv.display()
         ));
     }
-    Ok(path)
+    Ok(venv)
 }
 
 /// PATH with cargo-installed and npm-installed tools first.

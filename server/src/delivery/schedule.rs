@@ -39,18 +39,7 @@ impl Schedule {
         let waits = text
             .split(',')
             .map(|wait| {
-                let wait = wait.trim();
-                let (number, unit) = wait.split_at(wait.len().saturating_sub(1));
-                let seconds = match unit {
-                    "s" => 1,
-                    "m" => 60,
-                    "h" => 3600,
-                    _ => return Err(format!("{wait:?} is no wait: write it as 30s, 5m or 1h")),
-                };
-                let number: u64 = number
-                    .parse()
-                    .map_err(|_| format!("{wait:?} is no wait: write it as 30s, 5m or 1h"))?;
-                let wait = Duration::from_secs(number * seconds);
+                let wait = span(wait)?;
                 if wait > Duration::from_secs(24 * 3600) {
                     return Err(format!("{wait:?} is longer than a day"));
                 }
@@ -62,6 +51,22 @@ impl Schedule {
         }
         Ok(Self(waits))
     }
+}
+
+/// Reads a span of time: a whole number of seconds, minutes, hours or days (`90s`, `5d`).
+pub fn span(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let no_span = || format!("{text:?} is no span of time: write it as 30s, 5m, 1h or 2d");
+    let (number, unit) = text.split_at(text.len().saturating_sub(1));
+    let seconds = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return Err(no_span()),
+    };
+    let number: u64 = number.parse().map_err(|_| no_span())?;
+    Ok(Duration::from_secs(number.saturating_mul(seconds)))
 }
 
 #[cfg(test)]
