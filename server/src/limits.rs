@@ -142,6 +142,11 @@ pub const WEBHOOK_LEASE: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
 pub const WEBHOOK_BATCH: u32 = MAX_WEBHOOKS as u32;
 /// How often a webhook worker with nothing due looks again (retries, expiries).
 pub const WEBHOOK_POLL: Duration = Duration::from_millis(500);
+/// How long a settled delivery (delivered, or failed for good) is kept for the log; pending
+/// ones are kept until they settle.
+pub const WEBHOOK_DELIVERY_RETENTION: chrono::TimeDelta = chrono::TimeDelta::days(30);
+/// How often a webhook worker removes deliveries past their retention.
+pub const WEBHOOK_PRUNE_EVERY: Duration = Duration::from_secs(3600);
 /// How many deliveries an endpoint's log shows.
 pub const WEBHOOK_DELIVERIES_SHOWN: u32 = 50;
 /// An endpoint failing every delivery for this long is disabled (`--webhook-disable-after`).

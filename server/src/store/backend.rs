@@ -286,6 +286,10 @@ pub trait Backend: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError>;
 
+    /// Removes settled deliveries (delivered, or failed for good) of events before `before`;
+    /// how many.
+    async fn prune_webhook_deliveries(&self, before: DateTime<Utc>) -> Result<u64, StoreError>;
+
     /// An invitation by id whatever its state (revoked, replaced and declined ones too), for
     /// the body of an event about it.
     async fn invitation_any_state(

@@ -13,6 +13,7 @@ mod invitations;
 mod outbox;
 mod secrets;
 mod upgrades;
+mod webhooks;
 
 use super::audit::{Action, Entry, Filter, Who};
 use super::tokens::TokenStoreError;

@@ -344,6 +344,10 @@ impl Backend for PostgresBackend {
         webhooks::settle(self, seq, endpoint_id, settlement, who, now).await
     }
 
+    async fn prune_webhook_deliveries(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        webhooks::prune(self, before).await
+    }
+
     async fn invitation_any_state(
         &self,
         id: &str,

@@ -440,6 +440,10 @@ impl Backend for SqliteBackend {
             .await
     }
 
+    async fn prune_webhook_deliveries(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        self.write(move |tx, _| webhooks::prune(tx, before)).await
+    }
+
     async fn invitation_any_state(
         &self,
         id: &str,

@@ -357,6 +357,17 @@ impl Store {
         timed("note_expired", self.backend.note_expired(now)).await
     }
 
+    /// Removes the settled deliveries of events older than the retention
+    /// ([`crate::limits::WEBHOOK_DELIVERY_RETENTION`]) at `now`; how many.
+    pub async fn prune_webhook_deliveries(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        timed(
+            "prune_webhook_deliveries",
+            self.backend
+                .prune_webhook_deliveries(now - crate::limits::WEBHOOK_DELIVERY_RETENTION),
+        )
+        .await
+    }
+
     /// Claims up to `count` deliveries due at `now` until `lease_until`: the first due of each
     /// endpoint that is not paused or disabled, so one endpoint has one in flight at a time
     /// and a slow or dead receiver never holds up another. Each has its body: made from the

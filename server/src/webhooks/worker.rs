@@ -11,7 +11,7 @@ use chrono::Utc;
 
 use super::sender::Sender;
 use crate::delivery::schedule::Schedule;
-use crate::limits::{WEBHOOK_BATCH, WEBHOOK_LEASE, WEBHOOK_POLL};
+use crate::limits::{WEBHOOK_BATCH, WEBHOOK_LEASE, WEBHOOK_POLL, WEBHOOK_PRUNE_EVERY};
 use crate::store::Store;
 use crate::store::webhooks::{ClaimedDelivery, Posted, Settlement};
 
@@ -30,8 +30,19 @@ impl Dispatcher {
     pub async fn run(self) {
         // Each delivery its own task: one receiver's slowness never slows the loop or another.
         let mut in_flight = tokio::task::JoinSet::new();
+        let mut pruned_at = None::<std::time::Instant>;
         loop {
             let now = Utc::now();
+            if pruned_at.is_none_or(|at| at.elapsed() >= WEBHOOK_PRUNE_EVERY) {
+                pruned_at = Some(std::time::Instant::now());
+                match self.store.prune_webhook_deliveries(now).await {
+                    Ok(0) => {}
+                    Ok(removed) => tracing::info!(removed, "old webhook deliveries removed"),
+                    Err(err) => {
+                        tracing::error!(error = %err, "old webhook deliveries cannot be removed")
+                    }
+                }
+            }
             if let Err(err) = self.store.note_expired(now).await {
                 tracing::error!(error = %err, "expired invitations cannot be noted; trying again shortly");
             }

@@ -464,3 +464,17 @@ pub(super) async fn settle(
     tx.commit().await?;
     Ok(disabled.is_some())
 }
+
+pub(super) async fn prune(
+    backend: &PostgresBackend,
+    before: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    Ok(backend
+        .client()
+        .await?
+        .execute(
+            "DELETE FROM webhook_deliveries WHERE state <> 'pending' AND at_ms < $1",
+            &[&before.timestamp_millis()],
+        )
+        .await?)
+}

@@ -380,3 +380,9 @@ pub fn settle(
     )?;
     Ok(disabled.is_some())
 }
+
+pub fn prune(tx: &Connection, before: DateTime<Utc>) -> Result<u64, StoreError> {
+    Ok(tx
+        .prepare_cached("DELETE FROM webhook_deliveries WHERE state <> 'pending' AND at_ms < ?1")?
+        .execute([before.timestamp_millis()])? as u64)
+}

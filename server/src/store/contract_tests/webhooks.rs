@@ -1,0 +1,257 @@
+//! Webhook events: queued with the change that makes them, for the endpoints that want them;
+//! claimed one per endpoint at a time; retried, failed, disabling an endpoint that fails too
+//! long; expiries noted once; settled deliveries pruned.
+
+use super::*;
+use crate::store::webhooks::{ClaimedDelivery, Endpoint, Posted, Settlement};
+use org_invitations_core::webhook::{DeliveryStatus, Webhook};
+
+/// Adds an endpoint for `events` (every event when empty); its id.
+async fn endpoint(store: &Store, url: &str, events: &[&str], now: DateTime<Utc>) -> String {
+    let id = crate::ids::webhook_id();
+    let endpoint = Endpoint {
+        webhook: Webhook {
+            id: id.clone(),
+            url: url.into(),
+            events: events.iter().map(|event| (*event).to_owned()).collect(),
+            created_at: now,
+            paused_at: None,
+            disabled_at: None,
+            failing_since: None,
+        },
+        secret: crate::webhooks::secret::new_secret(),
+    };
+    store
+        .add_webhook(&endpoint, &who("admin"), now)
+        .await
+        .unwrap();
+    id
+}
+
+async fn claim(store: &Store, now: DateTime<Utc>) -> Vec<ClaimedDelivery> {
+    store
+        .claim_webhook_deliveries(now, now + TimeDelta::seconds(60), 20)
+        .await
+        .unwrap()
+}
+
+fn settlement(posted: Posted, retry_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Settlement {
+    Settlement {
+        posted,
+        retry_at,
+        disable_failing_since: now - TimeDelta::days(5),
+    }
+}
+
+#[tokio::test]
+async fn an_event_goes_to_each_endpoint_that_wants_it_with_the_change_that_made_it() {
+    let Fresh { store, _dir, .. } = fresh().await;
+    let now = Utc::now();
+    let created_only = endpoint(&store, "https://a.example/in", &["invitation.created"], now).await;
+    let revoked_only = endpoint(&store, "https://b.example/in", &["invitation.revoked"], now).await;
+    let every = endpoint(&store, "https://c.example/in", &[], now).await;
+    let made = store
+        .create_many(
+            &emails(&["ada@x.com"]),
+            now,
+            Some((&who("admin"), &[])),
+            None,
+        )
+        .await
+        .unwrap();
+    let id = made[0].clone().unwrap();
+    // Stored without a record (the demo's seeding): no change anyone made, no event.
+    store
+        .create_many(&emails(&["seed@x.com"]), now, None, None)
+        .await
+        .unwrap();
+
+    let mut claimed = claim(&store, now).await;
+    claimed.sort_by(|a, b| a.url.cmp(&b.url));
+    let endpoints: Vec<&str> = claimed.iter().map(|d| d.endpoint_id.as_str()).collect();
+    assert_eq!(endpoints, [created_only.as_str(), every.as_str()]);
+    assert!(!endpoints.contains(&revoked_only.as_str()));
+    assert_eq!(
+        claimed[0].message_id, claimed[1].message_id,
+        "one event, one id"
+    );
+    let body: serde_json::Value =
+        serde_json::from_str(claimed[0].payload.as_deref().unwrap()).unwrap();
+    assert_eq!(body["type"], "invitation.created");
+    assert_eq!(body["data"]["id"], id.as_str());
+    assert_eq!(body["data"]["email"], "ada@x.com");
+    assert_eq!(body["data"]["actor"], "admin");
+    assert_eq!(claimed[0].secrets.len(), 1);
+    assert_eq!(claimed[0].attempts, 1);
+}
+
+#[tokio::test]
+async fn one_delivery_per_endpoint_is_in_flight_and_a_failure_is_retried_until_the_schedule_ends() {
+    let Fresh { store, _dir, .. } = fresh().await;
+    let now = Utc::now();
+    let hook = endpoint(&store, "https://a.example/in", &["invitation.created"], now).await;
+    store
+        .create_many(
+            &emails(&["one@x.com", "two@x.com"]),
+            now,
+            Some((&who("admin"), &[])),
+            None,
+        )
+        .await
+        .unwrap();
+    let first = claim(&store, now).await;
+    assert_eq!(first.len(), 1, "one at a time for one endpoint");
+    assert!(
+        claim(&store, now).await.is_empty(),
+        "the first is in flight"
+    );
+
+    // Refused: retried a second later; meanwhile the next one goes.
+    let failed = Posted::Failed(Some(500), "Answered 500".into());
+    let retry_at = now + TimeDelta::seconds(1);
+    store
+        .settle_webhook_delivery(
+            &first[0],
+            &settlement(failed.clone(), Some(retry_at), now),
+            now,
+        )
+        .await
+        .unwrap();
+    let second = claim(&store, now).await;
+    assert_eq!(second.len(), 1);
+    assert_ne!(second[0].seq, first[0].seq);
+    store
+        .settle_webhook_delivery(
+            &second[0],
+            &settlement(Posted::Delivered(204), None, now),
+            now,
+        )
+        .await
+        .unwrap();
+
+    // The retry is the same message and body; its schedule ends in a failure.
+    let again = claim(&store, retry_at).await;
+    assert_eq!(again[0].seq, first[0].seq);
+    assert_eq!(again[0].message_id, first[0].message_id);
+    assert_eq!(again[0].payload, first[0].payload);
+    assert_eq!(again[0].attempts, 2);
+    store
+        .settle_webhook_delivery(&again[0], &settlement(failed, None, retry_at), retry_at)
+        .await
+        .unwrap();
+    let log = store.webhook_deliveries(&hook).await.unwrap().unwrap();
+    let statuses: Vec<(DeliveryStatus, u32, Option<u16>)> = log
+        .iter()
+        .map(|d| (d.status, d.attempts, d.response_status))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            (DeliveryStatus::Delivered, 1, Some(204)),
+            (DeliveryStatus::Failed, 2, Some(500)),
+        ]
+    );
+    assert!(
+        claim(&store, retry_at + TimeDelta::hours(1))
+            .await
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn an_endpoint_failing_too_long_is_disabled_on_record_and_its_events_wait() {
+    let Fresh { store, _dir, .. } = fresh().await;
+    let start = Utc::now();
+    let hook = endpoint(&store, "https://a.example/in", &[], start).await;
+    store
+        .test_webhook(&hook, &who("admin"), start)
+        .await
+        .unwrap();
+    let first = claim(&store, start).await;
+    let failed = Posted::Failed(None, "Cannot connect".into());
+    let disabled = store
+        .settle_webhook_delivery(&first[0], &settlement(failed.clone(), None, start), start)
+        .await
+        .unwrap();
+    assert!(!disabled, "failing since just now");
+
+    let later = start + TimeDelta::days(6);
+    store
+        .test_webhook(&hook, &who("admin"), later)
+        .await
+        .unwrap();
+    let second = claim(&store, later).await;
+    let disabled = store
+        .settle_webhook_delivery(&second[0], &settlement(failed, None, later), later)
+        .await
+        .unwrap();
+    assert!(disabled, "failing for six days");
+    let listed = store.webhooks().await.unwrap();
+    assert_eq!(listed[0].disabled_at, Some(instant_ms(later)));
+    assert_eq!(listed[0].failing_since, Some(instant_ms(start)));
+    let trail = store
+        .audit_list(
+            &Filter {
+                action: Some(Action::WebhookDisabled),
+                ..Default::default()
+            },
+            None,
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(trail.records.len(), 1);
+    assert_eq!(trail.records[0].actor, "webhooks");
+
+    // Disabled: a new event waits; resumed, it goes.
+    store
+        .test_webhook(&hook, &who("admin"), later)
+        .await
+        .unwrap();
+    assert!(claim(&store, later).await.is_empty());
+    store
+        .pause_webhook(&hook, false, &who("admin"), later)
+        .await
+        .unwrap();
+    assert_eq!(claim(&store, later).await.len(), 1);
+    assert_eq!(store.webhooks().await.unwrap()[0].disabled_at, None);
+}
+
+#[tokio::test]
+async fn expiries_are_noted_once_and_old_settled_deliveries_pruned() {
+    let Fresh { store, _dir, .. } = fresh().await;
+    let now = Utc::now();
+    let hook = endpoint(&store, "https://a.example/in", &["invitation.expired"], now).await;
+    store
+        .create_many(&emails(&["late@x.com"]), now, None, None)
+        .await
+        .unwrap();
+    let expired_at = now + org_invitations_core::invitation::INVITATION_LIFETIME;
+    assert_eq!(store.note_expired(now).await.unwrap(), 0, "not yet");
+    assert_eq!(store.note_expired(expired_at).await.unwrap(), 1);
+    assert_eq!(store.note_expired(expired_at).await.unwrap(), 0, "once");
+    let claimed = claim(&store, expired_at).await;
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(claimed[0].event_type, "invitation.expired");
+    assert_eq!(claimed[0].actor, None, "the server found it");
+    store
+        .settle_webhook_delivery(
+            &claimed[0],
+            &settlement(Posted::Delivered(200), None, expired_at),
+            expired_at,
+        )
+        .await
+        .unwrap();
+    // A pending one is kept however old; a settled one goes after the retention.
+    store.test_webhook(&hook, &who("admin"), now).await.unwrap();
+    let month_on = expired_at + crate::limits::WEBHOOK_DELIVERY_RETENTION + TimeDelta::days(1);
+    assert_eq!(store.prune_webhook_deliveries(month_on).await.unwrap(), 1);
+    let left = store.webhook_deliveries(&hook).await.unwrap().unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].event_type, "webhook.test");
+}
+
+/// `at` as the stores keep instants: to the millisecond.
+fn instant_ms(at: DateTime<Utc>) -> DateTime<Utc> {
+    crate::store::instant(at.timestamp_millis())
+}
