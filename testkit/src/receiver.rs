@@ -38,6 +38,8 @@ pub enum Answer {
     Late(Duration, u16),
     /// 307 to this location.
     Redirect(String),
+    /// The status with a body of this many bytes.
+    Long(u16, usize),
 }
 
 /// Stops listening when dropped (its threads end with the test).
@@ -138,15 +140,19 @@ fn serve(stream: TcpStream, kept: &Mutex<Vec<Received>>, answer: &Mutex<Answer>)
         body: String::from_utf8_lossy(&body).into_owned(),
     });
     let answer = answer.lock().unwrap().clone();
-    let (status, extra) = match answer {
-        Answer::Status(status) => (status, String::new()),
+    let (status, extra, text) = match answer {
+        Answer::Status(status) => (status, String::new(), format!("answer {status}")),
         Answer::Late(wait, status) => {
             std::thread::sleep(wait);
-            (status, String::new())
+            (status, String::new(), format!("answer {status}"))
         }
-        Answer::Redirect(location) => (307, format!("Location: {location}\r\n")),
+        Answer::Redirect(location) => (
+            307,
+            format!("Location: {location}\r\n"),
+            "answer 307".to_owned(),
+        ),
+        Answer::Long(status, length) => (status, String::new(), "x".repeat(length)),
     };
-    let text = format!("answer {status}");
     let mut stream = stream;
     let _ = write!(
         stream,

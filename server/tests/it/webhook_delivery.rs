@@ -296,6 +296,15 @@ fn a_failing_receiver_is_retried_with_the_same_id_until_it_answers_and_redirects
         "{redirected:#?}"
     );
 
+    // A long answer is read only up to a bound, and the log keeps a short part of it.
+    receiver.answer(Answer::Long(500, 1 << 20));
+    let long = deliveries_until(&api, &endpoint, "a long refusal", |listed| {
+        listed[0]["error"]
+            .as_str()
+            .is_some_and(|error| error.starts_with("Answered 500: xxx"))
+    });
+    assert!(long[0]["error"].as_str().unwrap().len() < 300, "{long:#?}");
+
     receiver.answer(Answer::Status(204));
     let delivered = deliveries_until(&api, &endpoint, "delivered at last", |listed| {
         listed[0]["status"] == "delivered"
@@ -572,6 +581,20 @@ fn names_that_resolve_inside_are_refused_when_added_and_when_connecting() {
         );
     }
     let (endpoint, _) = add(&api, &format!("http://hook.example:{port}/in"), &[]);
+
+    // A network the operator allows is taken; the rest of the inside stays refused.
+    let allowing = server_with(
+        "0s",
+        &["--webhook-allow-network", "10.0.0.0/24"],
+        &[
+            ("inside.example", "10.0.0.1"),
+            ("further.example", "10.0.1.1"),
+        ],
+    );
+    let allowed = Api::new(&allowing);
+    add(&allowed, "https://inside.example/in", &[]);
+    let refused = allowed.post(WEBHOOKS, &json!({"url": "https://further.example/in"}));
+    assert_eq!(refused.status, 422, "{}", refused.body);
     api.post(&format!("{WEBHOOKS}/{endpoint}/test"), &Value::Null);
     wait_for_type(&receiver, "webhook.test");
 
