@@ -8,6 +8,7 @@ mod parse;
 mod report;
 mod server;
 mod soak;
+mod webhooks;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -29,6 +30,9 @@ fn main() {
     }
     if only.as_deref().is_none_or(|only| only == "delivery") {
         delivery::run(1000, if quick { 1 } else { 3 });
+    }
+    if only.as_deref().is_none_or(|only| only == "webhooks") {
+        webhooks::run(1000, if quick { 1 } else { 3 });
     }
     if only.as_deref().is_none_or(|only| only == "parse") {
         parse::run(5000, if quick { 3 } else { 21 });

@@ -277,6 +277,17 @@ impl Client {
         ))
     }
 
+    /// Adds a webhook endpoint at `url` for one event type.
+    pub(crate) fn add_webhook(&self, url: &str, event: &str) {
+        let (status, text) = self
+            .post(
+                "/api/console/webhooks",
+                &json!({"url": url, "events": [event]}),
+            )
+            .expect("a webhook endpoint");
+        assert_eq!(status, 200, "{text}");
+    }
+
     pub(crate) fn batch(&self, emails: &[String]) -> Vec<Value> {
         let body: Vec<Value> = emails.iter().map(|email| json!({"email": email})).collect();
         let (status, text) = self

@@ -138,8 +138,12 @@ pub const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(15);
 pub const MAX_WEBHOOK_ANSWER_BYTES: usize = 4 * 1024;
 /// How long a claimed delivery is this worker's: past it (a crash), another takes it again.
 pub const WEBHOOK_LEASE: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
-/// Deliveries in flight at once per instance: one per endpoint, each endpoint its own.
-pub const WEBHOOK_BATCH: u32 = MAX_WEBHOOKS as u32;
+/// Deliveries of one endpoint in flight at once (per instance): a receiver that keeps up gets
+/// its events this many at a time; one that does not holds only these.
+pub const WEBHOOK_IN_FLIGHT_PER_ENDPOINT: u32 = 8;
+/// Deliveries in flight at once per instance: every endpoint's share, so none waits on
+/// another's.
+pub const WEBHOOK_BATCH: u32 = MAX_WEBHOOKS as u32 * WEBHOOK_IN_FLIGHT_PER_ENDPOINT;
 /// How often a webhook worker with nothing due looks again (retries, expiries).
 pub const WEBHOOK_POLL: Duration = Duration::from_millis(500);
 /// How long a settled delivery (delivered, or failed for good) is kept for the log; pending

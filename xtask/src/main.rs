@@ -69,8 +69,8 @@ enum Command {
         /// server's memory at the start and the end.
         #[arg(long)]
         soak: bool,
-        /// Only one part: `server`, `delivery`, `parse` or `browser`.
-        #[arg(long, value_parser = ["server", "delivery", "parse", "browser"])]
+        /// Only one part: `server`, `delivery`, `webhooks`, `parse` or `browser`.
+        #[arg(long, value_parser = ["server", "delivery", "webhooks", "parse", "browser"])]
         only: Option<String>,
     },
 }

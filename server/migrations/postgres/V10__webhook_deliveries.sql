@@ -22,6 +22,9 @@ CREATE TABLE webhook_deliveries (
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at_ms)
     WHERE state = 'pending';
 CREATE INDEX webhook_deliveries_by_endpoint ON webhook_deliveries (endpoint_id, seq);
+-- A claim counts each endpoint's earlier due deliveries: only pending ones, in due order.
+CREATE INDEX webhook_deliveries_pending_by_endpoint
+    ON webhook_deliveries (endpoint_id, next_attempt_at_ms, seq) WHERE state = 'pending';
 
 ALTER TABLE webhooks ADD COLUMN paused_at_ms BIGINT;
 ALTER TABLE webhooks ADD COLUMN disabled_at_ms BIGINT;

@@ -28,6 +28,9 @@ CREATE TABLE webhook_deliveries (
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at_ms)
     WHERE state = 'pending';
 CREATE INDEX webhook_deliveries_by_endpoint ON webhook_deliveries (endpoint_id, seq);
+-- A claim counts each endpoint's earlier due deliveries: only pending ones, in due order.
+CREATE INDEX webhook_deliveries_pending_by_endpoint
+    ON webhook_deliveries (endpoint_id, next_attempt_at_ms, seq) WHERE state = 'pending';
 
 -- An admin may pause an endpoint (its events wait, none lost); the server disables one that
 -- has failed for days (--webhook-disable-after). Either way it takes up again when resumed.

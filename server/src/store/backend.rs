@@ -261,17 +261,16 @@ pub trait Backend: Send + Sync {
     async fn note_expired(&self, now: DateTime<Utc>) -> Result<u64, StoreError>;
 
     /// Claims up to `count` deliveries due at `now` (see
-    /// [`super::Store::claim_webhook_deliveries`]) until `lease_until`, counting the attempt.
-    /// Several instances never claim one delivery at once.
+    /// [`super::Store::claim_webhook_deliveries`]) until `lease_until`, counting the attempt,
+    /// each with its body: one made at its first attempt
+    /// ([`super::webhooks::payload`], from the invitation whatever its state) is kept in the
+    /// same transaction. Several instances never claim one delivery at once.
     async fn claim_webhook_deliveries(
         &self,
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
         count: u32,
     ) -> Result<Vec<ClaimedDelivery>, StoreError>;
-
-    /// Keeps a delivery's body, made at its first attempt.
-    async fn set_webhook_payload(&self, seq: i64, payload: &str) -> Result<(), StoreError>;
 
     /// Ends an attempt of delivery `seq` to endpoint `endpoint_id` (its lease released) and
     /// the endpoint's failing streak, disabling it (recorded by `who`) when it has failed
@@ -289,13 +288,6 @@ pub trait Backend: Send + Sync {
     /// Removes settled deliveries (delivered, or failed for good) of events before `before`;
     /// how many.
     async fn prune_webhook_deliveries(&self, before: DateTime<Utc>) -> Result<u64, StoreError>;
-
-    /// An invitation by id whatever its state (revoked, replaced and declined ones too), for
-    /// the body of an event about it.
-    async fn invitation_any_state(
-        &self,
-        id: &str,
-    ) -> Result<Option<OrganizationInvitation>, StoreError>;
 
     /// The invitation whose link has this token hash, whatever its state.
     async fn by_link(&self, link_hash: &str) -> Result<Option<Linked>, StoreError>;

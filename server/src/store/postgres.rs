@@ -329,10 +329,6 @@ impl Backend for PostgresBackend {
         webhooks::claim(self, now, lease_until, count).await
     }
 
-    async fn set_webhook_payload(&self, seq: i64, payload: &str) -> Result<(), StoreError> {
-        webhooks::set_payload(self, seq, payload).await
-    }
-
     async fn settle_webhook_delivery(
         &self,
         seq: i64,
@@ -346,13 +342,6 @@ impl Backend for PostgresBackend {
 
     async fn prune_webhook_deliveries(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
         webhooks::prune(self, before).await
-    }
-
-    async fn invitation_any_state(
-        &self,
-        id: &str,
-    ) -> Result<Option<OrganizationInvitation>, StoreError> {
-        invitations::get(self, id, true).await
     }
 
     async fn count_all(&self) -> Result<u64, StoreError> {

@@ -416,14 +416,10 @@ impl Backend for SqliteBackend {
         {
             return Ok(Vec::new());
         }
-        self.write(move |tx, _| webhooks::claim(tx, now, lease_until, count))
-            .await
-    }
-
-    async fn set_webhook_payload(&self, seq: i64, payload: &str) -> Result<(), StoreError> {
-        let payload = payload.to_owned();
-        self.write(move |tx, _| webhooks::set_payload(tx, seq, &payload))
-            .await
+        self.write(move |tx, organization| {
+            webhooks::claim(tx, organization, now, lease_until, count)
+        })
+        .await
     }
 
     async fn settle_webhook_delivery(
@@ -442,15 +438,6 @@ impl Backend for SqliteBackend {
 
     async fn prune_webhook_deliveries(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
         self.write(move |tx, _| webhooks::prune(tx, before)).await
-    }
-
-    async fn invitation_any_state(
-        &self,
-        id: &str,
-    ) -> Result<Option<OrganizationInvitation>, StoreError> {
-        let id = id.to_owned();
-        self.read(move |conn, organization| invitations::get(conn, organization, &id, true))
-            .await
     }
 
     async fn count_all(&self) -> Result<u64, StoreError> {

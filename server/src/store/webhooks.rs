@@ -368,36 +368,23 @@ impl Store {
         .await
     }
 
-    /// Claims up to `count` deliveries due at `now` until `lease_until`: the first due of each
-    /// endpoint that is not paused or disabled, so one endpoint has one in flight at a time
-    /// and a slow or dead receiver never holds up another. Each has its body: made from the
-    /// invitation at its first attempt, and kept.
+    /// Claims up to `count` deliveries due at `now` until `lease_until`, oldest first, of
+    /// endpoints neither paused nor disabled, at most
+    /// [`crate::limits::WEBHOOK_IN_FLIGHT_PER_ENDPOINT`] of one endpoint in flight, so a slow
+    /// or dead receiver never holds up another. Each has its body: made from the invitation
+    /// at its first attempt (in the claim's transaction), and kept.
     pub async fn claim_webhook_deliveries(
         &self,
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
         count: u32,
     ) -> Result<Vec<ClaimedDelivery>, StoreError> {
-        let mut claimed = timed(
+        let claimed = timed(
             "claim_webhook_deliveries",
             self.backend
                 .claim_webhook_deliveries(now, lease_until, count),
         )
         .await?;
-        for delivery in &mut claimed {
-            if delivery.payload.is_some() {
-                continue;
-            }
-            let invitation = match &delivery.invitation_id {
-                Some(id) => self.backend.invitation_any_state(id).await?,
-                None => None,
-            };
-            let body = payload(delivery, invitation.as_ref());
-            self.backend
-                .set_webhook_payload(delivery.seq, &body)
-                .await?;
-            delivery.payload = Some(body);
-        }
         Ok(claimed)
     }
 

@@ -11,9 +11,14 @@ use chrono::Utc;
 
 use super::sender::Sender;
 use crate::delivery::schedule::Schedule;
-use crate::limits::{WEBHOOK_BATCH, WEBHOOK_LEASE, WEBHOOK_POLL, WEBHOOK_PRUNE_EVERY};
+use crate::limits::{
+    WEBHOOK_BATCH, WEBHOOK_IN_FLIGHT_PER_ENDPOINT, WEBHOOK_LEASE, WEBHOOK_POLL, WEBHOOK_PRUNE_EVERY,
+};
 use crate::store::Store;
 use crate::store::webhooks::{ClaimedDelivery, Posted, Settlement};
+
+/// How many deliveries end before the worker claims again while others are in flight.
+const CLAIM_AFTER: usize = WEBHOOK_IN_FLIGHT_PER_ENDPOINT as usize / 2;
 
 /// Everything a worker needs.
 #[derive(Clone)]
@@ -31,6 +36,9 @@ impl Dispatcher {
         // Each delivery its own task: one receiver's slowness never slows the loop or another.
         let mut in_flight = tokio::task::JoinSet::new();
         let mut pruned_at = None::<std::time::Instant>;
+        let mut noted_at = None::<std::time::Instant>;
+        // Whether to look for due deliveries now, and how many ended since the last look.
+        let (mut looked, mut ended) = (true, 0);
         loop {
             let now = Utc::now();
             if pruned_at.is_none_or(|at| at.elapsed() >= WEBHOOK_PRUNE_EVERY) {
@@ -43,37 +51,48 @@ impl Dispatcher {
                     }
                 }
             }
-            if let Err(err) = self.store.note_expired(now).await {
-                tracing::error!(error = %err, "expired invitations cannot be noted; trying again shortly");
+            if noted_at.is_none_or(|at| at.elapsed() >= WEBHOOK_POLL) {
+                noted_at = Some(std::time::Instant::now());
+                if let Err(err) = self.store.note_expired(now).await {
+                    tracing::error!(error = %err, "expired invitations cannot be noted; trying again shortly");
+                }
             }
             let room = WEBHOOK_BATCH as usize - in_flight.len();
-            let mut claimed = 0;
-            if room > 0 {
+            // Claimed in batches: after half an endpoint's share has ended, when new events
+            // came, or on the poll; not after every single delivery (a claim is a write).
+            let due = in_flight.is_empty() || looked || ended >= CLAIM_AFTER;
+            if room > 0 && due {
+                (looked, ended) = (false, 0);
                 match self
                     .store
                     .claim_webhook_deliveries(now, now + WEBHOOK_LEASE, room as u32)
                     .await
                 {
-                    Ok(batch) => {
-                        claimed = batch.len();
+                    Ok(batch) if !batch.is_empty() => {
                         for delivery in batch {
                             let this = self.clone();
                             in_flight.spawn(async move { this.deliver(delivery).await });
                         }
+                        // More may be due at once: look again.
+                        looked = true;
+                        continue;
                     }
+                    Ok(_) => {}
                     Err(err) => {
                         tracing::error!(error = %err, "webhook deliveries cannot be read; trying again shortly");
                     }
                 }
             }
-            if claimed > 0 {
-                // More may be due at once (the next of an endpoint just settled): look again.
-                continue;
-            }
             tokio::select! {
-                () = tokio::time::sleep(WEBHOOK_POLL) => {}
-                () = self.store.webhooks_queued() => {}
-                Some(_) = in_flight.join_next(), if !in_flight.is_empty() => {}
+                () = tokio::time::sleep(WEBHOOK_POLL) => looked = true,
+                () = self.store.webhooks_queued() => looked = true,
+                Some(_) = in_flight.join_next(), if !in_flight.is_empty() => {
+                    ended += 1;
+                    // Every delivery that has ended meanwhile.
+                    while in_flight.try_join_next().is_some() {
+                        ended += 1;
+                    }
+                }
             }
         }
     }

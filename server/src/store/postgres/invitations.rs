@@ -219,6 +219,20 @@ pub(super) async fn get(
     }))
 }
 
+/// An invitation whatever its state, read in `tx` (the body of an event about it).
+pub(super) async fn any_state_in(
+    tx: &deadpool_postgres::Transaction<'_>,
+    organization: &str,
+    id: &str,
+) -> Result<Option<OrganizationInvitation>, StoreError> {
+    let statement = tx.prepare_cached(GET_ANY_STATE).await?;
+    Ok(tx.query_opt(&statement, &[&id]).await?.map(|row| {
+        let mut invitation = invitation_from_row(organization, &row, 0);
+        invitation.delivery = outbox::delivery_from_row(&row, 5);
+        invitation
+    }))
+}
+
 /// An invitation that is open or accepted, with its mail's delivery.
 const GET: &str = "SELECT i.id, i.email, i.created_at_ms, i.expires_at_ms, i.accepted_at_ms,
             o.state, o.attempts, o.last_attempt_at_ms, o.answer, o.kind

@@ -12,10 +12,11 @@ use tokio_postgres::types::ToSql;
 
 use super::PostgresBackend;
 use super::audit::insert_audit;
+use crate::limits::WEBHOOK_IN_FLIGHT_PER_ENDPOINT;
 use crate::store::audit::{Action, Entry, Who};
 use crate::store::webhooks::{
     ClaimedDelivery, Endpoint, Event, Settlement, WEBHOOK_COLUMNS, delivery_id, delivery_status,
-    recorded, stored,
+    payload, recorded, stored,
 };
 use crate::store::{StoreError, instant};
 
@@ -347,23 +348,27 @@ pub(super) async fn claim(
     count: u32,
 ) -> Result<Vec<ClaimedDelivery>, StoreError> {
     let now_ms = now.timestamp_millis();
-    // The first due delivery of each endpoint neither paused nor disabled: none of an
-    // endpoint while an earlier one of it is due (in flight, or waiting for its lease).
-    let rows = backend
-        .client()
-        .await?
+    // Due deliveries of endpoints neither paused nor disabled, each among the first
+    // WEBHOOK_IN_FLIGHT_PER_ENDPOINT due of its endpoint (in flight or leased ones count).
+    let mut client = backend.client().await?;
+    let tx = client.transaction().await?;
+    let rows = tx
         .query(
-            "WITH due AS (
+            &format!(
+                "WITH due AS (
                  SELECT d.seq FROM webhook_deliveries d
                  WHERE d.state = 'pending' AND d.next_attempt_at_ms <= $1
                    AND (d.lease_until_ms IS NULL OR d.lease_until_ms <= $1)
                    AND EXISTS (SELECT 1 FROM webhooks w WHERE w.id = d.endpoint_id
                                AND w.paused_at_ms IS NULL AND w.disabled_at_ms IS NULL)
-                   AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e
-                                   WHERE e.endpoint_id = d.endpoint_id
-                                     AND e.state = 'pending' AND e.next_attempt_at_ms <= $1
-                                     AND (e.next_attempt_at_ms, e.seq)
-                                         < (d.next_attempt_at_ms, d.seq))
+                   AND (SELECT COUNT(*) FROM (SELECT 1 FROM webhook_deliveries e
+                                              WHERE e.endpoint_id = d.endpoint_id
+                                                AND e.state = 'pending'
+                                                AND e.next_attempt_at_ms <= $1
+                                                AND (e.next_attempt_at_ms, e.seq)
+                                                    < (d.next_attempt_at_ms, d.seq)
+                                              LIMIT {WEBHOOK_IN_FLIGHT_PER_ENDPOINT}) AS earlier)
+                       < {WEBHOOK_IN_FLIGHT_PER_ENDPOINT}
                  ORDER BY d.next_attempt_at_ms, d.seq LIMIT $3
                  FOR UPDATE SKIP LOCKED)
              UPDATE webhook_deliveries d SET lease_until_ms = $2, attempts = d.attempts + 1,
@@ -372,11 +377,12 @@ pub(super) async fn claim(
              WHERE d.seq = due.seq AND w.id = d.endpoint_id
              RETURNING d.seq, d.message_id, d.endpoint_id, d.event_type, d.invitation_id,
                        d.replaces_id, d.actor, d.at_ms, d.payload, d.attempts, w.url, w.secret,
-                       CASE WHEN w.previous_until_ms > $1 THEN w.previous_secret END",
+                       CASE WHEN w.previous_until_ms > $1 THEN w.previous_secret END"
+            ),
             &[&now_ms, &lease_until.timestamp_millis(), &i64::from(count)],
         )
         .await?;
-    Ok(rows
+    let mut claimed: Vec<ClaimedDelivery> = rows
         .iter()
         .map(|row| ClaimedDelivery {
             seq: row.get(0),
@@ -394,23 +400,26 @@ pub(super) async fn claim(
                 .chain(row.get::<_, Option<String>>(12))
                 .collect(),
         })
-        .collect())
-}
-
-pub(super) async fn set_payload(
-    backend: &PostgresBackend,
-    seq: i64,
-    payload: &str,
-) -> Result<(), StoreError> {
-    backend
-        .client()
-        .await?
-        .execute(
-            "UPDATE webhook_deliveries SET payload = $2 WHERE seq = $1 AND payload IS NULL",
-            &[&seq, &payload],
+        .collect();
+    // Each body made at its first attempt, in the claim's transaction, and kept.
+    for delivery in claimed
+        .iter_mut()
+        .filter(|delivery| delivery.payload.is_none())
+    {
+        let invitation = match &delivery.invitation_id {
+            Some(id) => super::invitations::any_state_in(&tx, &backend.organization_id, id).await?,
+            None => None,
+        };
+        let body = payload(delivery, invitation.as_ref());
+        tx.execute(
+            "UPDATE webhook_deliveries SET payload = $2 WHERE seq = $1",
+            &[&delivery.seq, &body],
         )
         .await?;
-    Ok(())
+        delivery.payload = Some(body);
+    }
+    tx.commit().await?;
+    Ok(claimed)
 }
 
 pub(super) async fn settle(

@@ -4,10 +4,11 @@ use chrono::{DateTime, Utc};
 use org_invitations_core::webhook::{Webhook, WebhookDelivery};
 use rusqlite::{Connection, OptionalExtension, params};
 
+use crate::limits::WEBHOOK_IN_FLIGHT_PER_ENDPOINT;
 use crate::store::audit::{Action, Entry, Who};
 use crate::store::webhooks::{
     ClaimedDelivery, Endpoint, Event, Settlement, WEBHOOK_COLUMNS, delivery_id, delivery_status,
-    recorded, stored,
+    payload, recorded, stored,
 };
 use crate::store::{StoreError, instant};
 
@@ -256,26 +257,34 @@ pub fn any_unnoted_expiry(conn: &Connection, now: DateTime<Utc>) -> Result<bool,
         .exists([now.timestamp_millis()])?)
 }
 
-/// The first due delivery of each endpoint that is neither paused nor disabled: none of an
-/// endpoint while an earlier one of it is due (in flight, or waiting for its lease to run out).
-const DUE: &str = "FROM webhook_deliveries d JOIN webhooks w ON w.id = d.endpoint_id
-     WHERE d.state = 'pending' AND d.next_attempt_at_ms <= ?1
-       AND (d.lease_until_ms IS NULL OR d.lease_until_ms <= ?1)
-       AND w.paused_at_ms IS NULL AND w.disabled_at_ms IS NULL
-       AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e
-                       WHERE e.endpoint_id = d.endpoint_id AND e.state = 'pending'
-                         AND e.next_attempt_at_ms <= ?1
-                         AND (e.next_attempt_at_ms, e.seq) < (d.next_attempt_at_ms, d.seq))";
+/// Due deliveries of the endpoints that are neither paused nor disabled, each among the first
+/// [`WEBHOOK_IN_FLIGHT_PER_ENDPOINT`] due of its endpoint (those in flight, or waiting for
+/// their lease to run out, count): one endpoint's backlog never takes every slot.
+static DUE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "FROM webhook_deliveries d JOIN webhooks w ON w.id = d.endpoint_id
+         WHERE d.state = 'pending' AND d.next_attempt_at_ms <= ?1
+           AND (d.lease_until_ms IS NULL OR d.lease_until_ms <= ?1)
+           AND w.paused_at_ms IS NULL AND w.disabled_at_ms IS NULL
+           AND (SELECT COUNT(*) FROM (SELECT 1 FROM webhook_deliveries e
+                                      WHERE e.endpoint_id = d.endpoint_id
+                                        AND e.state = 'pending' AND e.next_attempt_at_ms <= ?1
+                                        AND (e.next_attempt_at_ms, e.seq)
+                                            < (d.next_attempt_at_ms, d.seq)
+                                      LIMIT {WEBHOOK_IN_FLIGHT_PER_ENDPOINT})) < {WEBHOOK_IN_FLIGHT_PER_ENDPOINT}"
+    )
+});
 
 /// Whether a delivery is due at `now`: only then has [`claim`] anything to write.
 pub fn any_due(conn: &Connection, now: DateTime<Utc>) -> Result<bool, StoreError> {
     Ok(conn
-        .prepare_cached(&format!("SELECT 1 {DUE}"))?
+        .prepare_cached(&format!("SELECT 1 {}", *DUE))?
         .exists([now.timestamp_millis()])?)
 }
 
 pub fn claim(
     tx: &Connection,
+    organization: &str,
     now: DateTime<Utc>,
     lease_until: DateTime<Utc>,
     count: u32,
@@ -285,9 +294,10 @@ pub fn claim(
         .prepare_cached(&format!(
             "UPDATE webhook_deliveries SET lease_until_ms = ?2, attempts = attempts + 1,
                                            last_attempt_at_ms = ?1
-             WHERE seq IN (SELECT d.seq {DUE} ORDER BY d.next_attempt_at_ms, d.seq LIMIT ?3)
+             WHERE seq IN (SELECT d.seq {} ORDER BY d.next_attempt_at_ms, d.seq LIMIT ?3)
              RETURNING seq, message_id, endpoint_id, event_type, invitation_id, replaces_id,
-                       actor, at_ms, payload, attempts"
+                       actor, at_ms, payload, attempts",
+            *DUE
         ))?
         .query_map(
             params![now_ms, lease_until.timestamp_millis(), count],
@@ -326,17 +336,20 @@ pub fn claim(
                 })?;
             delivery.url = url;
             delivery.secrets = std::iter::once(secret).chain(previous).collect();
+            // Its body made at its first attempt, in the claim's transaction, and kept.
+            if delivery.payload.is_none() {
+                let invitation = match &delivery.invitation_id {
+                    Some(id) => super::invitations::get(tx, organization, id, true)?,
+                    None => None,
+                };
+                let body = payload(&delivery, invitation.as_ref());
+                tx.prepare_cached("UPDATE webhook_deliveries SET payload = ?2 WHERE seq = ?1")?
+                    .execute(params![delivery.seq, body])?;
+                delivery.payload = Some(body);
+            }
             Ok(delivery)
         })
         .collect()
-}
-
-pub fn set_payload(tx: &Connection, seq: i64, payload: &str) -> Result<(), StoreError> {
-    tx.prepare_cached(
-        "UPDATE webhook_deliveries SET payload = ?2 WHERE seq = ?1 AND payload IS NULL",
-    )?
-    .execute(params![seq, payload])?;
-    Ok(())
 }
 
 pub fn settle(
