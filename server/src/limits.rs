@@ -134,6 +134,9 @@ pub const MAX_WEBHOOK_URL_LEN: usize = 2048;
 
 /// How long a receiver has to answer a delivery (connecting included); later is a failure.
 pub const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long a webhook endpoint's name may take to resolve, when it is added and before each
+/// delivery (the system's resolver may wait longer on a DNS server that does not answer).
+pub const WEBHOOK_RESOLVE_TIMEOUT: Duration = Duration::from_secs(5);
 /// How much of a receiver's answer is read (for the delivery log); the rest is dropped.
 pub const MAX_WEBHOOK_ANSWER_BYTES: usize = 4 * 1024;
 /// How long a claimed delivery is this worker's: past it (a crash), another takes it again.

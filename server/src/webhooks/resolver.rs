@@ -7,13 +7,24 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use super::target::{Allowed, refused_address};
+use crate::limits::WEBHOOK_RESOLVE_TIMEOUT;
 
-/// The addresses `host` resolves to (through the system's resolver), or why none may be used.
+/// The addresses `host` resolves to (through the system's resolver, within
+/// [`WEBHOOK_RESOLVE_TIMEOUT`]), or why none may be used.
 pub async fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>, String> {
-    let found: Vec<SocketAddr> = tokio::net::lookup_host((host, port))
-        .await
-        .map_err(|err| format!("{host} does not resolve: {err}"))?
-        .collect();
+    let found: Vec<SocketAddr> = tokio::time::timeout(
+        WEBHOOK_RESOLVE_TIMEOUT,
+        tokio::net::lookup_host((host, port)),
+    )
+    .await
+    .map_err(|_| {
+        format!(
+            "{host} did not resolve within {} s",
+            WEBHOOK_RESOLVE_TIMEOUT.as_secs()
+        )
+    })?
+    .map_err(|err| format!("{host} does not resolve: {err}"))?
+    .collect();
     if found.is_empty() {
         return Err(format!("{host} resolves to no address"));
     }

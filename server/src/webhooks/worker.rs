@@ -106,9 +106,7 @@ impl Dispatcher {
             Posted::Failed(..) => self
                 .schedule
                 .before_attempt(delivery.attempts + 1)
-                .map(|wait| {
-                    now + chrono::TimeDelta::from_std(wait).unwrap_or(chrono::TimeDelta::MAX)
-                }),
+                .map(|wait| later_by(now, wait)),
         };
         let outcome = match (&posted, retry_at) {
             (Posted::Delivered(_), _) => "delivered",
@@ -129,8 +127,11 @@ impl Dispatcher {
         let settlement = Settlement {
             posted,
             retry_at,
-            disable_failing_since: now
-                - chrono::TimeDelta::from_std(self.disable_after).unwrap_or(chrono::TimeDelta::MAX),
+            // A span longer than time can count disables nothing.
+            disable_failing_since: chrono::TimeDelta::from_std(self.disable_after)
+                .ok()
+                .and_then(|span| now.checked_sub_signed(span))
+                .unwrap_or(chrono::DateTime::<Utc>::MIN_UTC),
         };
         match self
             .store
@@ -149,4 +150,12 @@ impl Dispatcher {
             ),
         }
     }
+}
+
+/// `wait` after `at`, or the last instant time can count.
+fn later_by(at: chrono::DateTime<Utc>, wait: Duration) -> chrono::DateTime<Utc> {
+    chrono::TimeDelta::from_std(wait)
+        .ok()
+        .and_then(|wait| at.checked_add_signed(wait))
+        .unwrap_or(chrono::DateTime::<Utc>::MAX_UTC)
 }
