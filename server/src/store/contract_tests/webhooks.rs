@@ -269,3 +269,31 @@ async fn expiries_are_noted_once_and_old_settled_deliveries_pruned() {
 fn instant_ms(at: DateTime<Utc>) -> DateTime<Utc> {
     crate::store::instant(at.timestamp_millis())
 }
+
+#[tokio::test]
+async fn deleting_an_endpoint_while_its_deliveries_settle_never_fails() {
+    let Fresh { store, _dir, .. } = fresh().await;
+    let now = Utc::now();
+    for _ in 0..20 {
+        let hook = endpoint(&store, "https://a.example/in", &[], now).await;
+        for _ in 0..8 {
+            store.test_webhook(&hook, &who("admin"), now).await.unwrap();
+        }
+        let claimed = claim(&store, now).await;
+        let failed = settlement(Posted::Failed(Some(500), "Answered 500".into()), None, now);
+        // Each settle locks a delivery, then its endpoint; the delete takes both.
+        let settles = claimed
+            .iter()
+            .map(|delivery| store.settle_webhook_delivery(delivery, &failed, now));
+        let admin = who("admin");
+        let (settled, deleted) = tokio::join!(
+            futures_util::future::join_all(settles),
+            store.delete_webhook(&hook, &admin, now)
+        );
+        for outcome in settled {
+            outcome.expect("a settle beside a delete");
+        }
+        assert!(deleted.expect("a delete beside settles").is_some());
+    }
+    assert!(store.webhooks().await.unwrap().is_empty());
+}

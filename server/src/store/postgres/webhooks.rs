@@ -168,6 +168,13 @@ pub(super) async fn delete(
 ) -> Result<Option<Webhook>, StoreError> {
     let mut client = backend.client().await?;
     let tx = client.transaction().await?;
+    // Its deliveries first, then the endpoint: the order a settling worker locks them in (a
+    // delivery, then its endpoint), so the two never wait on each other.
+    tx.execute(
+        "DELETE FROM webhook_deliveries WHERE endpoint_id = $1",
+        &[&id],
+    )
+    .await?;
     let deleted = tx
         .query_opt(
             &format!("DELETE FROM webhooks WHERE id = $1 RETURNING {WEBHOOK_COLUMNS}"),
@@ -176,11 +183,6 @@ pub(super) async fn delete(
         .await?
         .map(|row| webhook_from_row(&row));
     if let Some(webhook) = &deleted {
-        tx.execute(
-            "DELETE FROM webhook_deliveries WHERE endpoint_id = $1",
-            &[&id],
-        )
-        .await?;
         let entry = recorded(Action::WebhookDeleted, webhook).storable();
         insert_audit(&tx, now, who, &entry).await?;
     }
