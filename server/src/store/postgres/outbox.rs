@@ -57,8 +57,9 @@ const REMINDER_DUE: &str = "state = 'open' AND reminded_at_ms IS NULL
                    AND o.kind = 'invitation' AND o.state IN ('sent', 'written'))";
 
 /// Queues the reminders due (see [`crate::store::backend::Backend::queue_reminders`]): read
-/// first, so a worker looking twice a second with none due writes nothing; an instance noting
-/// the same invitations waits for their lock, then finds them reminded.
+/// first, so a worker looking twice a second with none due writes nothing; invitations another
+/// transaction holds (another instance reminding them, a change) are skipped, never waited for
+/// in an order of their own, and looked at again next time.
 pub(super) async fn queue_reminders(
     backend: &PostgresBackend,
     now: DateTime<Utc>,
@@ -81,7 +82,10 @@ pub(super) async fn queue_reminders(
     let due: Vec<(String, String)> = tx
         .query(
             &format!(
-                "UPDATE invitations SET reminded_at_ms = $1 WHERE {REMINDER_DUE}
+                "UPDATE invitations SET reminded_at_ms = $1
+                 WHERE id IN (SELECT id FROM invitations WHERE {REMINDER_DUE}
+                              FOR UPDATE SKIP LOCKED)
+                   AND reminded_at_ms IS NULL
                  RETURNING id, email"
             ),
             &[&bounds[0], &bounds[1]],

@@ -324,11 +324,15 @@ pub(super) async fn note_expired(
         return Ok(0);
     }
     let tx = client.transaction().await?;
-    // Another instance noting the same rows waits for their lock, then finds them noted.
+    // Rows another transaction holds (another instance noting them, a change) are skipped,
+    // never waited for in an order of their own, and noted on a later look.
     let ids: Vec<String> = tx
         .query(
             "UPDATE invitations SET expiry_noted = true
-             WHERE state = 'open' AND expires_at_ms <= $1 AND NOT expiry_noted
+             WHERE id IN (SELECT id FROM invitations
+                          WHERE state = 'open' AND expires_at_ms <= $1 AND NOT expiry_noted
+                          FOR UPDATE SKIP LOCKED)
+               AND NOT expiry_noted
              RETURNING id",
             &[&now_ms],
         )
