@@ -35,6 +35,17 @@ pub struct Who {
 }
 
 impl Who {
+    /// One of the server's own workers (`delivery`, `webhooks`), as the audit trail names
+    /// what it does by itself.
+    pub fn worker(actor: &str) -> Self {
+        Self {
+            actor: actor.into(),
+            method: super::webhooks::COURIER_METHOD,
+            request_id: crate::ids::request_id(),
+            client: None,
+        }
+    }
+
     /// As both stores write it (see [`super::text`]).
     pub fn storable(&self) -> Self {
         Self {

@@ -139,16 +139,6 @@ pub fn reminder_queued(invitation_id: &str, recipient: &str) -> Entry {
     }
 }
 
-/// The delivery worker, as the audit trail names it, queueing reminders.
-pub fn reminder_courier() -> Who {
-    Who {
-        actor: "delivery".into(),
-        method: super::webhooks::COURIER_METHOD,
-        request_id: crate::ids::request_id(),
-        client: None,
-    }
-}
-
 /// The delivery worker, as the audit trail names it: attempt `attempts` of message `seq`.
 fn courier(seq: i64, attempts: u32) -> Who {
     Who {
@@ -309,7 +299,7 @@ impl Store {
         let queued = timed(
             "queue_reminders",
             self.backend
-                .queue_reminders(now, before, &reminder_courier()),
+                .queue_reminders(now, before, &Who::worker("delivery")),
         )
         .await?;
         if queued > 0 {

@@ -241,16 +241,6 @@ pub struct Settlement {
     pub disable_failing_since: DateTime<Utc>,
 }
 
-/// The server, as the audit trail names it when it disables an endpoint.
-pub fn webhook_worker() -> Who {
-    Who {
-        actor: "webhooks".into(),
-        method: COURIER_METHOD,
-        request_id: crate::ids::request_id(),
-        client: None,
-    }
-}
-
 /// The body of a delivery: `type`, `timestamp` (when the event happened) and `data`, the
 /// invitation as the API returns it with the actor where there is one, or for a test event
 /// the endpoint. Never a token, a link or a secret: none of them is in an invitation object.
@@ -379,13 +369,12 @@ impl Store {
         lease_until: DateTime<Utc>,
         count: u32,
     ) -> Result<Vec<ClaimedDelivery>, StoreError> {
-        let claimed = timed(
+        timed(
             "claim_webhook_deliveries",
             self.backend
                 .claim_webhook_deliveries(now, lease_until, count),
         )
-        .await?;
-        Ok(claimed)
+        .await
     }
 
     /// Ends an attempt of `delivery` as `settlement` says; the endpoint's failing streak is
@@ -397,7 +386,7 @@ impl Store {
         settlement: &Settlement,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let who = webhook_worker();
+        let who = Who::worker("webhooks");
         timed(
             "settle_webhook_delivery",
             self.backend.settle_webhook_delivery(

@@ -553,6 +553,7 @@ fn names_that_resolve_inside_are_refused_when_added_and_when_connecting() {
             ("metadata.example", "169.254.169.254"),
             ("v6.example", "fd00::1"),
             ("hook.example", "127.0.0.1"),
+            ("later.example", "127.0.0.1"),
             ("public.example", "93.184.215.14"),
         ],
     );
@@ -581,6 +582,7 @@ fn names_that_resolve_inside_are_refused_when_added_and_when_connecting() {
         );
     }
     let (endpoint, _) = add(&api, &format!("http://hook.example:{port}/in"), &[]);
+    let (secure, _) = add(&api, &format!("https://later.example:{port}/in"), &[]);
 
     // A network the operator allows is taken; the rest of the inside stays refused.
     let allowing = server_with(
@@ -599,7 +601,12 @@ fn names_that_resolve_inside_are_refused_when_added_and_when_connecting() {
     wait_for_type(&receiver, "webhook.test");
 
     // The name now resolves inside: refused when connecting, and nothing is sent.
-    server.set_hosts(&[("hook.example".into(), "10.0.0.1".into())]);
+    server.set_hosts(&[
+        ("hook.example".into(), "10.0.0.1".into()),
+        // What the client's own resolver refuses as it connects (https is not looked up
+        // before); were it not, 0.0.0.0 would still only reach this machine.
+        ("later.example".into(), "0.0.0.0".into()),
+    ]);
     api.post(&format!("{WEBHOOKS}/{endpoint}/test"), &Value::Null);
     let refused = deliveries_until(&api, &endpoint, "refused at connect time", |listed| {
         listed[0]["error"].is_string()
@@ -607,6 +614,17 @@ fn names_that_resolve_inside_are_refused_when_added_and_when_connecting() {
     let error = refused[0]["error"].as_str().unwrap();
     assert!(
         error.contains("hook.example resolves to an address the server may not post to: 10.0.0.1 is a private address"),
+        "{error}"
+    );
+    api.post(&format!("{WEBHOOKS}/{secure}/test"), &Value::Null);
+    let refused = deliveries_until(&api, &secure, "refused by the resolver", |listed| {
+        listed[0]["error"].is_string()
+    });
+    let error = refused[0]["error"].as_str().unwrap();
+    assert!(
+        error.contains(
+            "later.example resolves to an address the server may not post to: 0.0.0.0 is no address of a host"
+        ),
         "{error}"
     );
     assert_eq!(receiver.received().len(), 1);
